@@ -18,7 +18,10 @@ export type Ipv4Request = AddressRequest;
  * - `{count}`: each address is the first free one at or after a uniformly
  *   random usable address (wrapping), found through the bitmap index, so the
  *   cost does not grow as the vSwitch fills. Fewer free than asked →
- *   VSwitchIpNotEnough {requested, available}.
+ *   VSwitchIpNotEnough {requested, available}. Every free address can come
+ *   out, but not with equal odds: the one right after a run of taken
+ *   addresses also catches the starts that fall in the run. That is the
+ *   price of a constant-cost search, and the run shrinks as it is picked.
  * - `{addresses}`: validated in phases, each over the whole list in request
  *   order, so the error for a given request is deterministic and the
  *   request-intrinsic problems win over the state-dependent one:

@@ -1,6 +1,7 @@
-// Picking a VPC's IPv6 /56. Real Alibaba hands out blocks from its own ISP
-// ranges; this emulator defaults to the documentation prefix 2001:db8::/32
-// (RFC 3849), which can never clash with routable addresses. It holds 2^24 /56s.
+// Picking a VPC's IPv6 /56.
+// COMPAT: real Alibaba hands out blocks from its own ISP ranges; this
+// emulator defaults to the documentation prefix 2001:db8::/32 (RFC 3849),
+// which can never clash with routable addresses. It holds 2^24 /56s.
 
 import type { Rng } from '../domain/ports.ts';
 import { bigIntToIpv6, ipv6CidrNetwork, parseIpv6Pool, VPC_IPV6_PREFIX_LENGTH, type Ipv6Cidr } from './ipv6.ts';
