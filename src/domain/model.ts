@@ -82,8 +82,8 @@ export interface Instance {
   instanceType: string;
   imageId: string;
   status: InstanceStatus;
-  /** when an in-flight transition completes (ISO time), null when settled */
-  transitionDueAt: string | null;
+  /** when an in-flight transition completes (epoch ms), null when settled */
+  transitionDueMs: number | null;
   createdAt: string;
 }
 
@@ -109,7 +109,8 @@ export interface Eni {
   instanceId: string | null;
   /** the instance an in-flight Attaching/Detaching concerns */
   pendingInstanceId: string | null;
-  transitionDueAt: string | null;
+  /** epoch ms when the in-flight transition completes */
+  transitionDueMs: number | null;
   deviceIndex: number | null;
   deleteOnRelease: boolean;
   securityGroupIds: string[];

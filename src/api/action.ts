@@ -1,0 +1,100 @@
+// The shape of one API action. Each action file exports one of these; the
+// registry lists them all explicitly.
+import type { Caller, ServiceDeps } from '../service/deps.ts';
+import type { ErrorOverrides } from './errors.ts';
+import type { ParamReader, ParamSpec } from './params.ts';
+import type { Paging } from '../store/store.ts';
+import type { AddressRequest } from '../service/address-book.ts';
+import { invalidParam } from './params.ts';
+import { WireError } from './wire-error.ts';
+
+export const ECS_VERSION = '2014-05-26';
+export const VPC_VERSION = '2016-04-28';
+
+export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: string }
+
+export interface ActionDef {
+  action: string;
+  version: typeof ECS_VERSION | typeof VPC_VERSION;
+  params: ParamSpec;
+  errors?: ErrorOverrides;
+  handle(ctx: ActionContext, p: ParamReader): Promise<Record<string, unknown>>;
+}
+
+export function defineAction(a: ActionDef): ActionDef {
+  return a;
+}
+
+const encodeToken = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+function decodeToken(t: string): string {
+  const id = Buffer.from(t, 'base64url').toString('utf8');
+  if (!/^[a-z]+-[a-z0-9]+$/.test(id)) throw invalidParam('NextToken');
+  return id;
+}
+
+export interface PagingRequest { paging: Paging; mode: 'token' | 'page'; pageNumber: number; pageSize: number }
+
+/** MaxResults/NextToken (keyset) or PageNumber/PageSize (offset), as the action's caller chose. */
+export function readPaging(p: ParamReader, opts: { defaultPageSize?: number; maxPageSize?: number; tokens?: boolean } = {}): PagingRequest {
+  const nextToken = p.str('NextToken');
+  const maxResults = p.int('MaxResults');
+  if (opts.tokens !== false && (nextToken !== undefined || maxResults !== undefined)) {
+    // The documented 10..500 range is clamped rather than refused, as the real API does.
+    const limit = Math.min(500, Math.max(10, maxResults ?? 10));
+    return { paging: { after: nextToken ? decodeToken(nextToken) : undefined, limit }, mode: 'token', pageNumber: 1, pageSize: limit };
+  }
+  const pageNumber = p.int('PageNumber', { min: 1 }) ?? 1;
+  const pageSize = p.int('PageSize', { min: 1, max: opts.maxPageSize ?? 100 }) ?? opts.defaultPageSize ?? 10;
+  return { paging: { offset: (pageNumber - 1) * pageSize, limit: pageSize }, mode: 'page', pageNumber, pageSize };
+}
+
+export function pageFields(r: PagingRequest, page: { totalCount: number; nextToken: string }): Record<string, unknown> {
+  return r.mode === 'token'
+    ? { NextToken: page.nextToken ? encodeToken(page.nextToken) : '', TotalCount: page.totalCount }
+    : { TotalCount: page.totalCount, PageNumber: r.pageNumber, PageSize: r.pageSize };
+}
+
+/** Either a list of named addresses or a count, never both. */
+export function readAddressRequest(p: ParamReader, listName: string, countName: string, maxItems = 50): AddressRequest | undefined {
+  const named = p.list(listName, maxItems);
+  const count = p.int(countName);
+  if (named && count !== undefined) throw new WireError(400, 'InvalidParameter.Conflict', `The specified parameters ${listName}.N and ${countName} conflict with each other.`);
+  if (named) return { addresses: named };
+  if (count !== undefined) {
+    if (count < 1) throw invalidParam(countName);
+    return { count };
+  }
+  return undefined;
+}
+
+export function readTags(p: ParamReader): { key: string; value: string }[] | undefined {
+  const tags = p.objectList('Tag', 20);
+  if (!tags) return undefined;
+  const keys = new Set<string>();
+  return tags.map((t, i) => {
+    const key = t.Key ?? '';
+    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /^https?:\/\//i.test(key)) {
+      throw new WireError(400, 'InvalidTagKey.Malformed', `The specified Tag.${i + 1}.Key is not valid.`);
+    }
+    if (keys.has(key)) throw new WireError(400, 'Duplicate.TagKey', 'The Tag.N.Key contain duplicate key.');
+    keys.add(key);
+    const value = t.Value ?? '';
+    if (value.length > 128 || /^(aliyun|acs:)/i.test(value)) throw new WireError(400, 'InvalidTagValue.Malformed', `The specified Tag.${i + 1}.Value is not valid.`);
+    return { key, value };
+  });
+}
+
+/** Name/description rules shared by several actions. */
+export function readName(p: ParamReader, wire: string): string | undefined {
+  const v = p.str(wire);
+  if (v === undefined) return undefined;
+  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v)) throw invalidParam(wire, 'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.');
+  return v;
+}
+
+export function readDescription(p: ParamReader, wire: string): string | undefined {
+  const v = p.str(wire);
+  if (v === undefined) return undefined;
+  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw invalidParam(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
+  return v;
+}

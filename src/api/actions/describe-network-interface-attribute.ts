@@ -1,0 +1,24 @@
+// ECS DescribeNetworkInterfaceAttribute: one ENI, in full.
+import { defineAction, ECS_VERSION } from '../action.ts';
+import { objectList, str } from '../params.ts';
+import { describeEni } from '../../service/describe-enis.ts';
+import { eniShape } from '../shapes.ts';
+
+export default defineAction({
+  action: 'DescribeNetworkInterfaceAttribute',
+  version: ECS_VERSION,
+  // Attribute is accepted with any value: Terway sends the undocumented "basic".
+  params: { NetworkInterfaceId: str(true), Attribute: str(), Tag: objectList('Key', 'Value') },
+  async handle({ deps, caller }, p) {
+    const eni = await describeEni(deps, caller, { regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId') });
+    const body: Record<string, unknown> = {
+      ...eniShape(eni),
+      TcpOptionAddressEnabled: 'false',
+      NetworkInterfaceTrafficConfig: { NetworkInterfaceTrafficMode: 'Standard', QueueNumber: 1, QueuePairNumber: 0 },
+    };
+    if (p.str('Attribute') === 'connectionTrackingConfiguration') {
+      body.ConnectionTrackingConfiguration = { TcpClosedAndTimeWaitTimeout: 3, TcpEstablishedTimeout: 910, UdpTimeout: 30 };
+    }
+    return body;
+  },
+});

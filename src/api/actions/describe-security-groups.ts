@@ -1,0 +1,27 @@
+// ECS DescribeSecurityGroups.
+import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
+import { int, objectList, str } from '../params.ts';
+import { describeSecurityGroups } from '../../service/networks.ts';
+import { securityGroupShape } from '../shapes.ts';
+
+export default defineAction({
+  action: 'DescribeSecurityGroups',
+  version: ECS_VERSION,
+  params: {
+    VpcId: str(), SecurityGroupId: str(), SecurityGroupIds: str(), SecurityGroupName: str(), SecurityGroupType: str(), ResourceGroupId: str(),
+    NetworkType: str(), PageNumber: int(), PageSize: int(), MaxResults: int(), NextToken: str(), Tag: objectList('Key', 'Value'),
+  },
+  async handle({ deps, caller }, p) {
+    const paging = readPaging(p, { maxPageSize: 50 });
+    const one = p.str('SecurityGroupId');
+    const ids = p.jsonList('SecurityGroupIds') ?? (one !== undefined ? [one] : undefined);
+    const page = await describeSecurityGroups(deps, caller, { regionId: p.str('RegionId'), ids, vpcId: p.str('VpcId'), name: p.str('SecurityGroupName'), resourceGroupId: p.str('ResourceGroupId') }, paging.paging);
+    const type = p.str('SecurityGroupType');
+    const items = type ? page.items.filter((g) => g.type === type) : page.items;
+    return {
+      RegionId: p.str('RegionId') ?? deps.defaultRegionId,
+      SecurityGroups: { SecurityGroup: items.map((g) => securityGroupShape(g, 0)) },
+      ...pageFields(paging, page),
+    };
+  },
+});

@@ -1,0 +1,24 @@
+// VPC DescribeVSwitches, with AvailableIpAddressCount.
+import { defineAction, VPC_VERSION, pageFields, readPaging } from '../action.ts';
+import { bool, int, objectList, str } from '../params.ts';
+import { describeVSwitches } from '../../service/networks.ts';
+import { vSwitchShape } from '../shapes.ts';
+
+export default defineAction({
+  action: 'DescribeVSwitches',
+  version: VPC_VERSION,
+  params: {
+    VpcId: str(), VSwitchId: str(), ZoneId: str(), VSwitchName: str(), IsDefault: bool(), EnableIpv6: bool(), ResourceGroupId: str(),
+    RouteTableId: str(), VSwitchOwnerId: int(), DryRun: bool(), PageNumber: int(), PageSize: int(), Tag: objectList('Key', 'Value'),
+  },
+  async handle({ deps, caller }, p) {
+    const paging = readPaging(p, { maxPageSize: 50, tokens: false });
+    const ids = p.str('VSwitchId')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const page = await describeVSwitches(deps, caller, {
+      regionId: p.str('RegionId'), ids, vpcId: p.str('VpcId'), zoneId: p.str('ZoneId'), name: p.str('VSwitchName'), resourceGroupId: p.str('ResourceGroupId'),
+    }, paging.paging);
+    const v6 = p.bool('EnableIpv6');
+    const items = v6 === undefined ? page.items : page.items.filter((s) => (s.ipv6CidrBlock !== null) === v6);
+    return { VSwitches: { VSwitch: items.map(vSwitchShape) }, ...pageFields(paging, page) };
+  },
+});

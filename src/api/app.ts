@@ -1,0 +1,41 @@
+// Assembles the HTTP server: the RPC endpoint at "/", and whatever other faces
+// (console, metadata) are registered by the caller. Nothing happens at import
+// time; createApp returns { listen, close }.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServiceDeps } from '../service/deps.ts';
+import { registerRpcRoutes, type PipelineOptions } from './pipeline.ts';
+
+export interface AppOptions extends PipelineOptions {
+  logger: Logger;
+}
+
+export interface App {
+  server: FastifyInstance;
+  listen(host: string, port: number): Promise<{ host: string; port: number }>;
+  close(): Promise<void>;
+}
+
+export function createApp(deps: ServiceDeps, opts: AppOptions): App {
+  const server = Fastify({
+    // Requests are logged by the pipeline (with the RequestId, never the signature).
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    keepAliveTimeout: 65_000,
+    // The SDKs send repeated-looking keys like "Tag.1.Key"; nothing in the query is treated specially.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  // Keep bodies as text: RPC form bodies are decoded by the pipeline, and ACS3 hashes the raw body.
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  registerRpcRoutes(server, deps, opts.logger, opts);
+  return {
+    server,
+    async listen(host, port) {
+      await server.listen({ host, port });
+      const a = server.server.address();
+      return typeof a === 'object' && a ? { host: a.address, port: a.port } : { host, port };
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,107 @@
+// The whole RPC request pipeline in one place, one stage per comment:
+// request id → parse → authenticate → dispatch → validate → handle → serialize → map errors.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { isDomainError } from '../domain/errors.ts';
+import { newRequestId } from '../domain/ids.ts';
+import type { Caller, ServiceDeps } from '../service/deps.ts';
+import { authenticate } from './auth.ts';
+import { toWireError } from './errors.ts';
+import { ParamReader, unknownParams } from './params.ts';
+import { findAction, knownVersion } from './registry.ts';
+import type { SignedRequestInput } from './signing/index.ts';
+import { WireError } from './wire-error.ts';
+import type { ActionDef } from './action.ts';
+
+export interface PipelineOptions {
+  /** accept undeclared parameters (debugging aid; off by default, like the real API) */
+  loose: boolean;
+  checkNonce: boolean;
+  /** resolves a console session to a caller, when the request carries one */
+  sessionCaller?: (req: FastifyRequest) => Promise<Caller | undefined>;
+}
+
+function pairs(search: string): [string, string][] {
+  return [...new URLSearchParams(search)];
+}
+
+function errorBody(requestId: string, host: string, e: WireError) {
+  return {
+    RequestId: requestId, HostId: host, Code: e.code, Message: e.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=Ecs&requestId=${requestId}`,
+  };
+}
+
+export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: Logger, opts: PipelineOptions): void {
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    // request id
+    const requestId = newRequestId(deps.rng);
+    let action: ActionDef | undefined;
+    let hostId = 'ecs.aliyuncs.com';
+    try {
+      // parse: query ∪ form body, decoded (signatures are checked on decoded values re-encoded)
+      const url = req.raw.url ?? '/';
+      const qIndex = url.indexOf('?');
+      const query = qIndex >= 0 ? pairs(url.slice(qIndex + 1)) : [];
+      const contentType = String(req.headers['content-type'] ?? '');
+      const rawBody = typeof req.body === 'string' ? req.body : '';
+      const form = contentType.startsWith('application/x-www-form-urlencoded') ? pairs(rawBody) : [];
+      const params = new Map<string, string>([...query, ...form]);
+      const input: SignedRequestInput = {
+        method: req.method, path: qIndex >= 0 ? url.slice(0, qIndex) : url, query, form,
+        headers: req.headers as Record<string, string | string[] | undefined>, rawBody,
+      };
+
+      // authenticate: a signed request, or a console session (same actions, same rules)
+      const session = opts.sessionCaller ? await opts.sessionCaller(req) : undefined;
+      const caller = session ?? (await authenticate(deps, input, { checkNonce: opts.checkNonce }));
+
+      // dispatch: Action/Version params (RPC) or x-acs-* headers (ACS3)
+      // On RPC-signed requests the x-acs-* headers are not signed, so only the params count there.
+      const acs3 = header(req, 'authorization')?.startsWith('ACS3-') === true;
+      const actionName = params.get('Action') ?? (acs3 ? header(req, 'x-acs-action') : undefined);
+      const version = params.get('Version') ?? (acs3 ? header(req, 'x-acs-version') : undefined);
+      if (!actionName) throw new WireError(400, 'MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
+      if (!version) throw new WireError(400, 'MissingParameter', 'The input parameter "Version" that is mandatory for processing this request is not supplied.');
+      if (!knownVersion(version)) throw new WireError(400, 'InvalidVersion', `Specified parameter Version "${version}" is not valid.`);
+      action = findAction(version, actionName);
+      if (!action) throw new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+      if (action.version === '2016-04-28') hostId = 'vpc.aliyuncs.com';
+
+      // validate: strict parameter names, then required ones
+      if (!opts.loose) {
+        const unknown = unknownParams(params, action.params);
+        if (unknown.length > 0) throw new WireError(400, 'InvalidParameter', `The specified parameter "${unknown[0]}" is not valid. It is not a parameter of ${action.action}.`);
+      }
+      for (const [name, spec] of Object.entries(action.params)) {
+        if (spec.required && !params.get(name)) {
+          throw new WireError(400, 'MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+        }
+      }
+
+      // handle
+      const body = await action.handle({ deps, caller, requestId }, new ParamReader(params, action.params));
+
+      // serialize
+      reply.header('content-type', 'application/json;charset=utf-8');
+      return { RequestId: requestId, ...body };
+    } catch (e) {
+      // map errors: domain → Alibaba code; api errors as they are; anything else is InternalError, detail in the log only
+      let wire: WireError;
+      if (e instanceof WireError) wire = e;
+      else if (isDomainError(e)) wire = toWireError(e, action?.errors);
+      else {
+        log.error({ err: e, requestId, action: action?.action }, 'internal error');
+        wire = new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
+      }
+      reply.code(wire.status).header('content-type', 'application/json;charset=utf-8');
+      return errorBody(requestId, hostId, wire);
+    }
+  };
+  app.route({ method: ['GET', 'POST'], url: '/', handler });
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,50 @@
+// Every action eniplane answers, listed explicitly. Key: `${version}/${action}`.
+import type { ActionDef } from './action.ts';
+import assignPrivateIpAddresses from './actions/assign-private-ip-addresses.ts';
+import unassignPrivateIpAddresses from './actions/unassign-private-ip-addresses.ts';
+import assignIpv6Addresses from './actions/assign-ipv6-addresses.ts';
+import unassignIpv6Addresses from './actions/unassign-ipv6-addresses.ts';
+import createNetworkInterface from './actions/create-network-interface.ts';
+import deleteNetworkInterface from './actions/delete-network-interface.ts';
+import describeNetworkInterfaces from './actions/describe-network-interfaces.ts';
+import describeNetworkInterfaceAttribute from './actions/describe-network-interface-attribute.ts';
+import modifyNetworkInterfaceAttribute from './actions/modify-network-interface-attribute.ts';
+import attachNetworkInterface from './actions/attach-network-interface.ts';
+import detachNetworkInterface from './actions/detach-network-interface.ts';
+import runInstances from './actions/run-instances.ts';
+import describeInstances from './actions/describe-instances.ts';
+import startInstance from './actions/start-instance.ts';
+import stopInstance from './actions/stop-instance.ts';
+import deleteInstance from './actions/delete-instance.ts';
+import describeInstanceTypes from './actions/describe-instance-types.ts';
+import createSecurityGroup from './actions/create-security-group.ts';
+import describeSecurityGroups from './actions/describe-security-groups.ts';
+import deleteSecurityGroup from './actions/delete-security-group.ts';
+import describeRegions from './actions/describe-regions.ts';
+import describeZones from './actions/describe-zones.ts';
+import createVpc from './actions/create-vpc.ts';
+import describeVpcs from './actions/describe-vpcs.ts';
+import deleteVpc from './actions/delete-vpc.ts';
+import createVSwitch from './actions/create-vswitch.ts';
+import describeVSwitches from './actions/describe-vswitches.ts';
+import deleteVSwitch from './actions/delete-vswitch.ts';
+
+export const ACTIONS: readonly ActionDef[] = [
+  assignPrivateIpAddresses, unassignPrivateIpAddresses, assignIpv6Addresses, unassignIpv6Addresses,
+  createNetworkInterface, deleteNetworkInterface, describeNetworkInterfaces, describeNetworkInterfaceAttribute,
+  modifyNetworkInterfaceAttribute, attachNetworkInterface, detachNetworkInterface,
+  runInstances, describeInstances, startInstance, stopInstance, deleteInstance, describeInstanceTypes,
+  createSecurityGroup, describeSecurityGroups, deleteSecurityGroup, describeRegions, describeZones,
+  createVpc, describeVpcs, deleteVpc, createVSwitch, describeVSwitches, deleteVSwitch,
+];
+
+const BY_KEY = new Map(ACTIONS.map((a) => [`${a.version}/${a.action}`, a]));
+const VERSIONS = new Set(ACTIONS.map((a) => a.version));
+
+export function findAction(version: string, action: string): ActionDef | undefined {
+  return BY_KEY.get(`${version}/${action}`);
+}
+
+export function knownVersion(version: string): boolean {
+  return (VERSIONS as Set<string>).has(version);
+}

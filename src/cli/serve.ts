@@ -1,0 +1,45 @@
+// `eniplane serve`: the API (and console) on the chosen store.
+import type { Command } from 'commander';
+import { resolveServeConfig } from './config.ts';
+import { startServer } from '../server.ts';
+
+export function registerServe(program: Command): void {
+  program.command('serve')
+    .description('run the ECS/VPC-compatible API server')
+    .option('--host <host>', 'address to listen on (ENIPLANE_HOST)', undefined)
+    .option('--port <port>', 'port, 0 for any free one (ENIPLANE_PORT)', undefined)
+    .option('--data <dir>', 'data directory; the SQLite file and credentials.json live here (ENIPLANE_DATA)', undefined)
+    .option('--database <url>', 'sqlite:<file> or postgres://... (ENIPLANE_DATABASE_URL)', undefined)
+    .option('--loose', 'accept undeclared parameters instead of InvalidParameter (ENIPLANE_LOOSE)', undefined)
+    .option('--transition-ms <ms>', 'time an async attach/detach/delete/start/stop takes (ENIPLANE_TRANSITION_MS)', undefined)
+    .option('--available-eni-max-ipv4 <n>', 'private IPv4 on an Available ENI, primary included (ENIPLANE_AVAILABLE_ENI_MAX_IPV4)', undefined)
+    .option('--available-eni-max-ipv6 <n>', 'IPv6 on an Available ENI (ENIPLANE_AVAILABLE_ENI_MAX_IPV6)', undefined)
+    .option('--enis-per-region <n>', 'ENI quota per account and region (ENIPLANE_ENIS_PER_REGION)', undefined)
+    .option('--regions <file>', 'JSON file of regions and zones (ENIPLANE_REGIONS)', undefined)
+    .option('--lab-mode', 'only allow VPCs inside 198.18.0.0/15 (ENIPLANE_LAB_MODE)', undefined)
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (ENIPLANE_LOG_LEVEL)', undefined)
+    .action(async (flags: Record<string, unknown>) => {
+      const config = resolveServeConfig(flags, process.env);
+      const server = await startServer(config);
+      const c = server.credentials;
+      const lines = [
+        `eniplane listening`,
+        `  endpoint:    http://${server.endpoint}/  (ECS 2014-05-26 and VPC 2016-04-28, RPC style)`,
+        `  database:    ${config.database ?? `sqlite (${config.data}/eniplane.db)`}`,
+        `  credentials: ${server.credentialsFile}`,
+      ];
+      if (c.created) lines.push(`  AccessKey ID:     ${c.accessKeyId}`, `  AccessKey Secret: ${c.accessKeySecret}   (printed once; kept in credentials.json, mode 0600)`);
+      else lines.push(`  AccessKey ID:     ${c.accessKeyId}  (secret in credentials.json)`);
+      lines.push(
+        `  SDK:  new Client(new Config({ accessKeyId, accessKeySecret, endpoint: '${server.endpoint}', protocol: 'http', regionId: 'cn-hangzhou' }))`,
+        `  pop-core: new RPCClient({ accessKeyId, accessKeySecret, endpoint: 'http://${server.endpoint}', apiVersion: '2014-05-26' })`,
+      );
+      console.log(lines.join('\n'));
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}

@@ -1,0 +1,77 @@
+// `eniplane serve` as a function: store → services → HTTP, plus the background
+// settler for async transitions and the purge of expired nonces/tokens.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { ServeConfig } from './cli/config.ts';
+import { createApp, type App } from './api/app.ts';
+import { openStore } from './store/open-store.ts';
+import { createDeps } from './service/create-deps.ts';
+import { ensureRootAccount, type RootCredentials } from './service/accounts.ts';
+import { startSettler } from './service/transitions.ts';
+import type { ServiceDeps } from './service/deps.ts';
+import { CLIENT_TOKEN_TTL_MS } from './domain/limits.ts';
+import type { Region } from './domain/model.ts';
+
+export interface RunningServer {
+  endpoint: string;
+  host: string;
+  port: number;
+  credentials: RootCredentials;
+  credentialsFile: string;
+  deps: ServiceDeps;
+  app: App;
+  close(): Promise<void>;
+}
+
+function rootKeyFromEnv(env: NodeJS.ProcessEnv): { id: string; secret: string } | undefined {
+  const id = env.ENIPLANE_ROOT_ACCESS_KEY_ID;
+  const secret = env.ENIPLANE_ROOT_ACCESS_KEY_SECRET;
+  return id && secret ? { id, secret } : undefined;
+}
+
+export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningServer> {
+  const log = logger ?? pino({ level: config.logLevel, base: { svc: 'eniplane' } });
+  const dataDir = resolve(config.data);
+  mkdirSync(dataDir, { recursive: true });
+  const regions = config.regions ? (JSON.parse(readFileSync(config.regions, 'utf8')) as Region[]) : undefined;
+  const store = await openStore(config.database, dataDir);
+  const deps = createDeps(store, {
+    regions,
+    labMode: config.labMode,
+    limits: {
+      transitionMs: config.transitionMs, availableEniMaxIpv4: config.availableEniMaxIpv4, availableEniMaxIpv6: config.availableEniMaxIpv6,
+      enisPerRegion: config.enisPerRegion,
+    },
+  });
+  const credentials = await ensureRootAccount(deps, rootKeyFromEnv(env));
+  const credentialsFile = join(dataDir, 'credentials.json');
+  if (!existsSync(credentialsFile) || credentials.created) {
+    writeFileSync(credentialsFile, JSON.stringify({ accountId: credentials.accountId, accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret }, null, 2) + '\n', { mode: 0o600 });
+    chmodSync(credentialsFile, 0o600);
+  }
+
+  const app = createApp(deps, { logger: log, loose: config.loose, checkNonce: true });
+  const stopSettler = startSettler(deps, Math.max(10, Math.min(100, Math.floor(config.transitionMs / 4) || 25)), (e) => log.error({ err: e }, 'settling transitions failed'));
+  const purge = setInterval(() => {
+    const now = deps.clock.nowMs();
+    deps.store.transaction(async (tx) => {
+      await tx.nonces.purge(now);
+      await tx.idempotency.purge(now - CLIENT_TOKEN_TTL_MS);
+      await tx.kv.purge(now);
+    }).catch((e) => log.error({ err: e }, 'purge failed'));
+  }, 60_000);
+  purge.unref();
+
+  const bound = await app.listen(config.host, config.port);
+  const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  return {
+    endpoint: `${hostForUrl}:${bound.port}`, host: bound.host, port: bound.port, credentials, credentialsFile, deps, app,
+    async close() {
+      stopSettler();
+      clearInterval(purge);
+      await app.close();
+      await store.close();
+    },
+  };
+}

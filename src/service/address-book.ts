@@ -1,0 +1,116 @@
+// Every change to an ENI's addresses goes through here, so the three things
+// that must move together always do: the address rows (unique per vSwitch),
+// the security groups' IP counters (their capacity), and the free-space hint.
+import { DomainError, isDomainError } from '../domain/errors.ts';
+import { securityGroupCapacity } from '../domain/eni-rules.ts';
+import type { Eni, IpFamily, VSwitch } from '../domain/model.ts';
+import type { Tx } from '../store/store.ts';
+import { allocateIpv4, allocateIpv6, parseIpv4, parseIpv6Cidr, type Ipv4Request } from '../ipam/index.ts';
+import type { ServiceDeps } from './deps.ts';
+
+/** Bounded re-picks when another writer takes an address between our pick and our insert. */
+const MAX_PICK_ATTEMPTS = 8;
+
+export type AddressRequest = { count: number } | { addresses: string[] };
+
+function withVSwitch(e: unknown, vSwitchId: string): unknown {
+  if (isDomainError(e) && e.code === 'VSwitchIpNotEnough') return new DomainError(e.code, { ...e.details, vSwitchId });
+  return e;
+}
+
+/** Adds `delta` addresses to every group of the ENI, refusing to pass a group's capacity. */
+export async function countInSecurityGroups(deps: ServiceDeps, tx: Tx, securityGroupIds: string[], delta: number): Promise<void> {
+  if (delta === 0 || securityGroupIds.length === 0) return;
+  const groups = await tx.securityGroups.adjustIpCount(securityGroupIds, delta);
+  if (delta > 0) {
+    for (const g of groups) {
+      const cap = securityGroupCapacity(g, deps.limits);
+      if (g.ipCount > cap) throw new DomainError('SecurityGroupIpCapacityExceeded', { securityGroupId: g.id, max: cap });
+    }
+  }
+}
+
+async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitch, request: Ipv4Request, primary: boolean): Promise<string[]> {
+  let space = await deps.hints.space(tx, vsw);
+  let refreshed = false;
+  const result: string[] = [];
+  let pending: Ipv4Request = request;
+  for (let attempt = 0; attempt < MAX_PICK_ATTEMPTS; attempt++) {
+    let picks: string[];
+    try {
+      picks = allocateIpv4(space, pending, deps.rng);
+    } catch (e) {
+      // The hint may be stale (another process freed addresses): look again once before refusing.
+      if (!refreshed && isDomainError(e) && (e.code === 'VSwitchIpNotEnough' || e.code === 'AddressInUse')) {
+        space = await deps.hints.refresh(tx, vsw);
+        refreshed = true;
+        attempt--;
+        continue;
+      }
+      throw withVSwitch(e, vsw.id);
+    }
+    const nums = picks.map(parseIpv4);
+    for (const n of nums) space.take(n);
+    const inserted = await tx.addresses.insert(picks.map((address, i) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 4 as const, address, primary, ipv4Num: nums[i] })));
+    const insertedSet = new Set(inserted);
+    const mine = nums.filter((_, i) => insertedSet.has(picks[i]));
+    const s = space;
+    tx.onRollback(() => { for (const n of mine) s.release(n); });
+    result.push(...inserted);
+    if (inserted.length === picks.length) return result;
+    // Someone else holds what we picked: a named address is simply in use; a counted one is re-picked.
+    const lost = picks.filter((a) => !insertedSet.has(a));
+    if ('addresses' in request) throw new DomainError('AddressInUse', { address: lost[0] });
+    space = await deps.hints.refresh(tx, vsw);
+    refreshed = true;
+    pending = { count: lost.length };
+  }
+  throw new DomainError('OperationConflict', { vSwitchId: vsw.id, reason: 'address contention' });
+}
+
+async function allocateV6(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitch, request: AddressRequest): Promise<string[]> {
+  if (!vsw.ipv6CidrBlock) throw new DomainError('VSwitchIpv6NotEnabled', { vSwitchId: vsw.id });
+  const subnet = parseIpv6Cidr(vsw.ipv6CidrBlock, 64);
+  const result: string[] = [];
+  let pending = request;
+  // IPv6 is sparse (/64): random picks, and the database's uniqueness is the collision check.
+  for (let attempt = 0; attempt < MAX_PICK_ATTEMPTS; attempt++) {
+    const picks = allocateIpv6(subnet, pending, () => false, deps.rng);
+    const inserted = await tx.addresses.insert(picks.map((address) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 6 as const, address, primary: false, ipv4Num: null })));
+    result.push(...inserted);
+    if (inserted.length === picks.length) return result;
+    const insertedSet = new Set(inserted);
+    const lost = picks.filter((a) => !insertedSet.has(a));
+    if ('addresses' in request) throw new DomainError('AddressInUse', { address: lost[0] });
+    pending = { count: lost.length };
+  }
+  throw new DomainError('OperationConflict', { vSwitchId: vsw.id, reason: 'address contention' });
+}
+
+/**
+ * Allocates addresses for an ENI inside the caller's transaction and counts them
+ * in the ENI's security groups. The caller has already checked the ENI's limits.
+ */
+export async function addAddresses(
+  deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id' | 'securityGroupIds'>, vsw: VSwitch, family: IpFamily, request: AddressRequest, opts: { primary?: boolean } = {},
+): Promise<string[]> {
+  const n = 'count' in request ? request.count : request.addresses.length;
+  if (n === 0) return [];
+  await countInSecurityGroups(deps, tx, eni.securityGroupIds, n);
+  return family === 4 ? allocateV4(deps, tx, eni, vsw, request, opts.primary === true) : allocateV6(deps, tx, eni, vsw, request);
+}
+
+/** Removes named addresses from an ENI (already validated as its own, non-primary ones). */
+export async function removeAddresses(deps: ServiceDeps, tx: Tx, eni: Eni, family: IpFamily, addresses: string[]): Promise<void> {
+  if (addresses.length === 0) return;
+  await tx.addresses.delete(eni.id, addresses);
+  await countInSecurityGroups(deps, tx, eni.securityGroupIds, -addresses.length);
+  if (family === 4) deps.hints.released(tx, eni.vSwitchId, addresses.map(parseIpv4));
+}
+
+/** Removes every address of an ENI that is going away. */
+export async function removeAllAddresses(deps: ServiceDeps, tx: Tx, eni: Eni): Promise<void> {
+  await tx.addresses.deleteAllOf(eni.id);
+  await countInSecurityGroups(deps, tx, eni.securityGroupIds, -eni.addresses.length);
+  deps.hints.released(tx, eni.vSwitchId, eni.addresses.filter((a) => a.family === 4).map((a) => parseIpv4(a.address)));
+}

@@ -1,0 +1,37 @@
+// Per-vSwitch free-space bitmaps kept in memory to make automatic IPv4
+// allocation fast. Only a hint: the database's UNIQUE(vswitch_id, address)
+// decides. Built from the store on first use, rebuilt on any sign it is stale
+// (an insert conflict, or "full" when another process may have freed addresses).
+import type { Tx } from '../store/store.ts';
+import type { VSwitch } from '../domain/model.ts';
+import { Ipv4FreeSpace, parseIpv4Cidr } from '../ipam/index.ts';
+
+export class AddressHints {
+  private readonly spaces = new Map<string, Ipv4FreeSpace>();
+
+  async space(tx: Tx, vsw: Pick<VSwitch, 'id' | 'cidrBlock'>): Promise<Ipv4FreeSpace> {
+    const known = this.spaces.get(vsw.id);
+    if (known) return known;
+    return this.refresh(tx, vsw);
+  }
+
+  async refresh(tx: Tx, vsw: Pick<VSwitch, 'id' | 'cidrBlock'>): Promise<Ipv4FreeSpace> {
+    const taken = await tx.addresses.ipv4NumsInVSwitch(vsw.id);
+    const space = new Ipv4FreeSpace(parseIpv4Cidr(vsw.cidrBlock), taken);
+    this.spaces.set(vsw.id, space);
+    return space;
+  }
+
+  forget(vSwitchId: string): void {
+    this.spaces.delete(vSwitchId);
+  }
+
+  /** Marks addresses free once the transaction that released them commits. */
+  released(tx: Tx, vSwitchId: string, ipv4Nums: number[]): void {
+    if (ipv4Nums.length === 0) return;
+    tx.onCommit(() => {
+      const s = this.spaces.get(vSwitchId);
+      if (s) for (const n of ipv4Nums) s.release(n);
+    });
+  }
+}

@@ -1,0 +1,92 @@
+// CreateNetworkInterface: synchronous; the new secondary ENI is Available at once.
+import { DomainError } from '../domain/errors.ts';
+import { assertSecurityGroupsFit } from '../domain/eni-rules.ts';
+import { newMacAddress, newResourceId } from '../domain/ids.ts';
+import { isoTime } from '../domain/ports.ts';
+import type { Eni } from '../domain/model.ts';
+import type { Tx } from '../store/store.ts';
+import { addAddresses, type AddressRequest } from './address-book.ts';
+import { idempotent } from './client-token.ts';
+import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
+import { loadSecurityGroups, loadVSwitch } from './load.ts';
+import { resolveResourceGroup } from './resource-groups.ts';
+import { settleDueIn } from './transitions.ts';
+
+export interface CreateEniCommand {
+  regionId?: string;
+  vSwitchId: string;
+  securityGroupIds: string[];
+  primaryIpAddress?: string;
+  secondaryIpv4?: AddressRequest;
+  ipv6?: AddressRequest;
+  name?: string;
+  description?: string;
+  resourceGroupId?: string;
+  tags?: { key: string; value: string }[];
+  deleteOnRelease?: boolean;
+  clientToken?: string;
+}
+
+/** A fresh MAC, retried on the (unlikely) clash with an existing one. */
+async function uniqueMac(deps: ServiceDeps, tx: Tx): Promise<string> {
+  for (;;) {
+    const mac = newMacAddress(deps.rng);
+    if (!(await tx.enis.macTaken(mac))) return mac;
+  }
+}
+
+/** Builds and stores a new ENI with its addresses; shared by CreateNetworkInterface and RunInstances. */
+export async function insertEni(
+  deps: ServiceDeps, tx: Tx, caller: Caller,
+  spec: Omit<Eni, 'id' | 'macAddress' | 'addresses' | 'createdAt' | 'accountId'> & { primaryIpAddress?: string; secondaryIpv4?: AddressRequest; ipv6?: AddressRequest },
+): Promise<Eni> {
+  const region = findRegion(deps, spec.regionId);
+  const vsw = await loadVSwitch(tx, caller, region, spec.vSwitchId);
+  const eni: Eni = {
+    ...spec, id: newResourceId('eni', region.idPrefix, deps.rng), accountId: caller.accountId, macAddress: await uniqueMac(deps, tx),
+    addresses: [], createdAt: isoTime(deps.clock.nowMs()),
+  };
+  await tx.enis.insert(eni);
+  const primary = await addAddresses(deps, tx, eni, vsw, 4, spec.primaryIpAddress ? { addresses: [spec.primaryIpAddress] } : { count: 1 }, { primary: true });
+  eni.addresses.push({ family: 4, address: primary[0], primary: true });
+  if (spec.secondaryIpv4) {
+    for (const a of await addAddresses(deps, tx, eni, vsw, 4, spec.secondaryIpv4)) eni.addresses.push({ family: 4, address: a, primary: false });
+  }
+  if (spec.ipv6) {
+    for (const a of await addAddresses(deps, tx, eni, vsw, 6, spec.ipv6)) eni.addresses.push({ family: 6, address: a, primary: false });
+  }
+  return eni;
+}
+
+export function requestSize(r: AddressRequest | undefined): number {
+  return r === undefined ? 0 : 'count' in r ? r.count : r.addresses.length;
+}
+
+export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniCommand): Promise<Eni> {
+  const region = findRegion(deps, cmd.regionId);
+  const { clientToken, ...params } = cmd;
+  return writeTx(deps, async (tx) => {
+    await settleDueIn(deps, tx);
+    return idempotent(deps, tx, caller, 'CreateNetworkInterface', clientToken, params, async () => {
+      const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
+      const groups = await loadSecurityGroups(tx, caller, region, cmd.securityGroupIds);
+      assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
+      if (cmd.secondaryIpv4 && 1 + requestSize(cmd.secondaryIpv4) > deps.limits.availableEniMaxIpv4) {
+        throw new DomainError('EniIpv4LimitExceeded', { current: 1, adding: requestSize(cmd.secondaryIpv4), max: deps.limits.availableEniMaxIpv4 });
+      }
+      if (requestSize(cmd.ipv6) > deps.limits.availableEniMaxIpv6) {
+        throw new DomainError('EniIpv6LimitExceeded', { current: 0, adding: requestSize(cmd.ipv6), max: deps.limits.availableEniMaxIpv6 });
+      }
+      if ((await tx.enis.countInRegion(caller.accountId, region.id)) >= deps.limits.enisPerRegion) {
+        throw new DomainError('EniPerRegionLimitExceeded', { max: deps.limits.enisPerRegion });
+      }
+      return insertEni(deps, tx, caller, {
+        regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id,
+        resourceGroupId: await resolveResourceGroup(tx, caller, cmd.resourceGroupId), name: cmd.name ?? '', description: cmd.description ?? '',
+        type: 'Secondary', status: 'Available', instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null,
+        deleteOnRelease: cmd.deleteOnRelease ?? false, securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [],
+        primaryIpAddress: cmd.primaryIpAddress, secondaryIpv4: cmd.secondaryIpv4, ipv6: cmd.ipv6,
+      });
+    });
+  });
+}

@@ -1,0 +1,62 @@
+// What every use case receives. Nothing here is global: tests build their own.
+import type { Clock, Rng } from '../domain/ports.ts';
+import type { Limits } from '../domain/limits.ts';
+import type { Region } from '../domain/model.ts';
+import type { Store, Tx } from '../store/store.ts';
+import type { AddressHints } from './address-hints.ts';
+import { DomainError } from '../domain/errors.ts';
+
+export interface ServiceDeps {
+  store: Store;
+  clock: Clock;
+  rng: Rng;
+  limits: Limits;
+  regions: Region[];
+  defaultRegionId: string;
+  hints: AddressHints;
+  /** lab mode: VPC CIDRs must lie inside 198.18.0.0/15, since the lab is a real network on this host */
+  labMode: boolean;
+}
+
+/** Who is calling: every query is scoped by the account. */
+export interface Caller {
+  accountId: string;
+}
+
+/** Thrown inside a transaction to run it again from the start (a racing twin won). */
+export class RetryTransaction extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'RetryTransaction';
+  }
+}
+
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
+/** One write transaction, re-run a bounded number of times when it asks to be. */
+export async function writeTx<T>(deps: ServiceDeps, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.store.transaction(fn);
+    } catch (e) {
+      if (e instanceof RetryTransaction && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
+      if (e instanceof RetryTransaction) throw new DomainError('OperationConflict', { reason: e.message });
+      throw e;
+    }
+  }
+}
+
+export function readTx<T>(deps: ServiceDeps, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return deps.store.transaction(fn, { readOnly: true });
+}
+
+export function findRegion(deps: ServiceDeps, regionId: string | undefined): Region {
+  const id = regionId ?? deps.defaultRegionId;
+  const r = deps.regions.find((x) => x.id === id);
+  if (!r) throw new DomainError('RegionNotFound', { regionId: id });
+  return r;
+}
+
+export function assertZone(region: Region, zoneId: string): void {
+  if (!region.zones.some((z) => z.id === zoneId)) throw new DomainError('ZoneNotFound', { zoneId, regionId: region.id });
+}

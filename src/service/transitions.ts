@@ -1,0 +1,79 @@
+// Asynchronous state transitions (Attaching → InUse, Detaching → Available,
+// Deleting → gone, Pending/Starting → Running, Stopping → Stopped). Each is a
+// row with a due time in the database, completed by whichever server settles
+// it first: the conditional re-read inside a write transaction makes it happen
+// exactly once, and a process that dies mid-way leaves nothing stuck — any
+// other process (or the same one on restart) finishes it.
+import type { Eni, Instance } from '../domain/model.ts';
+import type { Tx } from '../store/store.ts';
+import { removeAllAddresses } from './address-book.ts';
+import { writeTx, type ServiceDeps } from './deps.ts';
+
+/** The due time of a transition starting now, or null when transitions are immediate. */
+export function dueTime(deps: ServiceDeps): number | null {
+  return deps.limits.transitionMs > 0 ? deps.clock.nowMs() + deps.limits.transitionMs : null;
+}
+
+/** Applies the end state of an ENI transition. */
+export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): Promise<void> {
+  switch (eni.status) {
+    case 'Attaching':
+      await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
+      return;
+    case 'Detaching':
+      await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
+      return;
+    case 'Deleting':
+      await removeAllAddresses(deps, tx, eni);
+      await tx.enis.delete(eni.id);
+      return;
+    default:
+      await tx.enis.update({ ...eni, transitionDueMs: null });
+  }
+}
+
+export async function finishInstanceTransition(tx: Tx, i: Instance): Promise<void> {
+  const next = i.status === 'Stopping' ? 'Stopped' : i.status === 'Pending' || i.status === 'Starting' ? 'Running' : i.status;
+  await tx.instances.update({ ...i, status: next, transitionDueMs: null });
+}
+
+const BATCH = 200;
+
+/** Completes every transition due by now, inside the caller's transaction. */
+export async function settleDueIn(deps: ServiceDeps, tx: Tx): Promise<number> {
+  const now = deps.clock.nowMs();
+  let n = 0;
+  for (const eni of await tx.enis.due(now, BATCH)) {
+    await finishEniTransition(deps, tx, eni);
+    n++;
+  }
+  for (const i of await tx.instances.due(now, BATCH)) {
+    await finishInstanceTransition(tx, i);
+    n++;
+  }
+  return n;
+}
+
+/** Settles due transitions in their own transaction; cheap when nothing is due. */
+export async function settleDue(deps: ServiceDeps): Promise<number> {
+  const now = deps.clock.nowMs();
+  const next = await deps.store.transaction(async (tx) => {
+    const a = await tx.enis.nextDueMs();
+    const b = await tx.instances.nextDueMs();
+    return Math.min(a ?? Infinity, b ?? Infinity);
+  }, { readOnly: true });
+  if (next > now) return 0;
+  return writeTx(deps, (tx) => settleDueIn(deps, tx));
+}
+
+/** A background ticker that settles transitions; returns a stop function. */
+export function startSettler(deps: ServiceDeps, intervalMs: number, onError: (e: unknown) => void): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    settleDue(deps).catch(onError).finally(() => { running = false; });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,56 @@
+// Accounts, AccessKeys and resource groups.
+import type { ResourceGroup } from '../../domain/model.ts';
+import type { Tx } from '../store.ts';
+import type { SqlDriver } from './driver.ts';
+import { toResourceGroup, type ResourceGroupRow } from './rows.ts';
+
+interface AccountRow { id: string; name: string; created_at: string }
+interface AccessKeyRow { id: string; secret: string; account_id: string; status: string; created_at: string }
+
+const toKey = (r: AccessKeyRow) => ({ id: r.id, secret: r.secret, accountId: r.account_id, status: r.status as 'Active' | 'Inactive', createdAt: r.created_at });
+
+export function accountRepos(d: SqlDriver): Pick<Tx, 'accounts' | 'accessKeys' | 'resourceGroups'> {
+  return {
+    accounts: {
+      async insert(a) { await d.run('INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)', [a.id, a.name, a.createdAt]); },
+      async get(id) {
+        const r = await d.get<AccountRow>('SELECT * FROM accounts WHERE id = ?', [id]);
+        return r && { id: r.id, name: r.name, createdAt: r.created_at };
+      },
+      async list() {
+        return (await d.all<AccountRow>('SELECT * FROM accounts ORDER BY created_at, id')).map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+      },
+    },
+    accessKeys: {
+      async insert(k) {
+        await d.run('INSERT INTO access_keys (id, secret, account_id, status, created_at) VALUES (?, ?, ?, ?, ?)', [k.id, k.secret, k.accountId, k.status, k.createdAt]);
+      },
+      async get(id) {
+        const r = await d.get<AccessKeyRow>('SELECT * FROM access_keys WHERE id = ?', [id]);
+        return r && toKey(r);
+      },
+      async listByAccount(accountId) {
+        return (await d.all<AccessKeyRow>('SELECT * FROM access_keys WHERE account_id = ? ORDER BY created_at, id', [accountId])).map(toKey);
+      },
+      async setStatus(id, status) {
+        return (await d.run('UPDATE access_keys SET status = ? WHERE id = ?', [status, id])).changes > 0;
+      },
+    },
+    resourceGroups: {
+      async insert(g: ResourceGroup) {
+        await d.run('INSERT INTO resource_groups (id, account_id, name, display_name, is_default, created_at) VALUES (?, ?, ?, ?, ?, ?)', [g.id, g.accountId, g.name, g.displayName, g.isDefault ? 1 : 0, g.createdAt]);
+      },
+      async get(accountId, id) {
+        const r = await d.get<ResourceGroupRow>('SELECT * FROM resource_groups WHERE account_id = ? AND id = ?', [accountId, id]);
+        return r && toResourceGroup(r);
+      },
+      async getDefault(accountId) {
+        const r = await d.get<ResourceGroupRow>('SELECT * FROM resource_groups WHERE account_id = ? AND is_default = 1', [accountId]);
+        return r && toResourceGroup(r);
+      },
+      async list(accountId) {
+        return (await d.all<ResourceGroupRow>('SELECT * FROM resource_groups WHERE account_id = ? ORDER BY is_default DESC, created_at, id', [accountId])).map(toResourceGroup);
+      },
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// The few things the shared SQL repositories need from a database connection.
+// SQL is written with `?` placeholders; the postgres driver numbers them.
+
+export interface SqlDriver {
+  readonly dialect: 'sqlite' | 'postgres';
+  all<R>(sql: string, params?: unknown[]): Promise<R[]>;
+  get<R>(sql: string, params?: unknown[]): Promise<R | undefined>;
+  run(sql: string, params?: unknown[]): Promise<{ changes: number }>;
+}
+
+/** Row-lock suffix: PostgreSQL locks selected rows; SQLite's writer lock already serializes. */
+export function forUpdate(d: SqlDriver): string {
+  return d.dialect === 'postgres' ? ' FOR UPDATE' : '';
+}
+
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(',');
+}

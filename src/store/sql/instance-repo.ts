@@ -1,0 +1,46 @@
+// Instances.
+import type { Instance } from '../../domain/model.ts';
+import type { Tx } from '../store.ts';
+import type { SqlDriver } from './driver.ts';
+import { forUpdate } from './driver.ts';
+import { pagedSelect, Where } from './query.ts';
+import { toInstance, type InstanceRow } from './rows.ts';
+
+const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, instance_type, image_id, status, transition_due_ms, created_at';
+
+function values(i: Instance): unknown[] {
+  return [i.id, i.accountId, i.regionId, i.zoneId, i.vpcId, i.vSwitchId, i.resourceGroupId, i.name, i.instanceType, i.imageId, i.status, i.transitionDueMs, i.createdAt];
+}
+
+export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
+  return {
+    instances: {
+      async insert(i) {
+        await d.run(`INSERT INTO instances (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values(i));
+      },
+      async get(accountId, id, opts) {
+        const r = await d.get<InstanceRow>(`SELECT * FROM instances WHERE account_id = ? AND id = ?${opts?.forUpdate ? forUpdate(d) : ''}`, [accountId, id]);
+        return r && toInstance(r);
+      },
+      list(accountId, f, p) {
+        const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).in('id', f.ids).eq('vpc_id', f.vpcId)
+          .eq('vswitch_id', f.vSwitchId).eq('zone_id', f.zoneId).eq('status', f.status).eq('name', f.name).eq('resource_group_id', f.resourceGroupId);
+        if (f.privateIpAddresses) {
+          w.add(`id IN (SELECT e.instance_id FROM enis e JOIN private_ips p ON p.eni_id = e.id WHERE e.type = 'Primary' AND p.address IN (${f.privateIpAddresses.map(() => '?').join(',') || 'NULL'}))`, ...f.privateIpAddresses);
+        }
+        return pagedSelect<InstanceRow, Instance>(d, 'instances', w, p, (rows) => rows.map(toInstance));
+      },
+      async update(i) {
+        await d.run('UPDATE instances SET name = ?, status = ?, transition_due_ms = ?, resource_group_id = ? WHERE id = ?', [i.name, i.status, i.transitionDueMs, i.resourceGroupId, i.id]);
+      },
+      async delete(id) { await d.run('DELETE FROM instances WHERE id = ?', [id]); },
+      async due(nowMs, limit) {
+        return (await d.all<InstanceRow>('SELECT * FROM instances WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?', [nowMs, limit])).map(toInstance);
+      },
+      async nextDueMs() {
+        const r = await d.get<{ m: number | string | null }>('SELECT MIN(transition_due_ms) AS m FROM instances WHERE transition_due_ms IS NOT NULL');
+        return r?.m == null ? null : Number(r.m);
+      },
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Addresses, ClientToken results, signature nonces and the small key-value table.
+import type { Tx } from '../store.ts';
+import type { SqlDriver } from './driver.ts';
+import { placeholders } from './driver.ts';
+
+let seqCounter = 0;
+/** Assignment order for addresses: time-based and increasing within this process. */
+function nextSeq(): number {
+  seqCounter = (seqCounter + 1) % 1000;
+  return Date.now() * 1000 + seqCounter;
+}
+
+export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 'nonces' | 'kv'> {
+  return {
+    addresses: {
+      async insert(rows) {
+        const inserted: string[] = [];
+        for (const r of rows) {
+          // ON CONFLICT DO NOTHING: a taken address is reported, not raised, so the
+          // caller can pick again without aborting the transaction (PostgreSQL).
+          const res = await d.run(
+            'INSERT INTO private_ips (vswitch_id, address, family, ipv4_num, eni_id, is_primary, seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+            [r.vSwitchId, r.address, r.family, r.ipv4Num, r.eniId, r.primary ? 1 : 0, nextSeq()],
+          );
+          if (res.changes > 0) inserted.push(r.address);
+        }
+        return inserted;
+      },
+      async delete(eniId, addresses) {
+        if (addresses.length === 0) return 0;
+        return (await d.run(`DELETE FROM private_ips WHERE eni_id = ? AND address IN (${placeholders(addresses.length)})`, [eniId, ...addresses])).changes;
+      },
+      async deleteAllOf(eniId) {
+        return (await d.run('DELETE FROM private_ips WHERE eni_id = ?', [eniId])).changes;
+      },
+      async ipv4NumsInVSwitch(vSwitchId) {
+        return (await d.all<{ n: number | string }>('SELECT ipv4_num AS n FROM private_ips WHERE vswitch_id = ? AND family = 4', [vSwitchId])).map((r) => Number(r.n));
+      },
+    },
+    idempotency: {
+      async get(accountId, action, token) {
+        const r = await d.get<{ params_hash: string; result: string }>('SELECT params_hash, result FROM idempotency WHERE account_id = ? AND action = ? AND token = ?', [accountId, action, token]);
+        return r && { paramsHash: r.params_hash, result: r.result };
+      },
+      async put(accountId, action, token, v, createdMs) {
+        const res = await d.run('INSERT INTO idempotency (account_id, action, token, params_hash, result, created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [accountId, action, token, v.paramsHash, v.result, createdMs]);
+        return res.changes > 0;
+      },
+      async purge(beforeMs) {
+        return (await d.run('DELETE FROM idempotency WHERE created_ms < ?', [beforeMs])).changes;
+      },
+    },
+    nonces: {
+      async add(accessKeyId, nonce, expiresMs) {
+        const res = await d.run('INSERT INTO nonces (access_key_id, nonce, expires_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [accessKeyId, nonce, expiresMs]);
+        return res.changes > 0;
+      },
+      async purge(nowMs) {
+        return (await d.run('DELETE FROM nonces WHERE expires_ms < ?', [nowMs])).changes;
+      },
+    },
+    kv: {
+      async get(key) {
+        const r = await d.get<{ value: string; expires_ms: number | string | null }>('SELECT value, expires_ms FROM kv WHERE key = ?', [key]);
+        if (!r) return undefined;
+        if (r.expires_ms !== null && Number(r.expires_ms) < Date.now()) return undefined;
+        return r.value;
+      },
+      async put(key, value, expiresMs) {
+        await d.run('INSERT INTO kv (key, value, expires_ms) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms', [key, value, expiresMs]);
+      },
+      async delete(key) { await d.run('DELETE FROM kv WHERE key = ?', [key]); },
+      async purge(nowMs) {
+        return (await d.run('DELETE FROM kv WHERE expires_ms IS NOT NULL AND expires_ms < ?', [nowMs])).changes;
+      },
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// VPCs, vSwitches and security groups.
+import type { Tx } from '../store.ts';
+import type { SqlDriver } from './driver.ts';
+import { forUpdate } from './driver.ts';
+import { pagedSelect, Where } from './query.ts';
+import { toSecurityGroup, toVpc, toVSwitch, type SecurityGroupRow, type VpcRow, type VSwitchRow } from './rows.ts';
+import type { NetworkFilter } from '../store.ts';
+
+function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string): Where {
+  return new Where()
+    .eq('account_id', accountId)
+    .eq('region_id', f.regionId)
+    .in('id', f.ids)
+    .eq('vpc_id', f.vpcId)
+    .eq('zone_id', f.zoneId)
+    .eq(nameColumn, f.name)
+    .eq('resource_group_id', f.resourceGroupId);
+}
+
+export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'securityGroups'> {
+  return {
+    vpcs: {
+      async insert(v) {
+        await d.run('INSERT INTO vpcs (id, account_id, region_id, resource_group_id, name, description, cidr_block, ipv6_cidr_block, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [v.id, v.accountId, v.regionId, v.resourceGroupId, v.name, v.description, v.cidrBlock, v.ipv6CidrBlock, v.status, v.createdAt]);
+      },
+      async get(accountId, id) {
+        const r = await d.get<VpcRow>('SELECT * FROM vpcs WHERE account_id = ? AND id = ?', [accountId, id]);
+        return r && toVpc(r);
+      },
+      list(accountId, f, p) {
+        const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).in('id', f.ids).eq('name', f.name).eq('resource_group_id', f.resourceGroupId);
+        return pagedSelect<VpcRow, ReturnType<typeof toVpc>>(d, 'vpcs', w, p, (rows) => rows.map(toVpc));
+      },
+      async delete(accountId, id) { await d.run('DELETE FROM vpcs WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async dependents(accountId, id) {
+        const v = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM vswitches WHERE account_id = ? AND vpc_id = ?', [accountId, id]);
+        const s = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM security_groups WHERE account_id = ? AND vpc_id = ?', [accountId, id]);
+        return { vSwitches: Number(v?.n ?? 0), securityGroups: Number(s?.n ?? 0) };
+      },
+    },
+    vSwitches: {
+      async insert(v) {
+        await d.run('INSERT INTO vswitches (id, account_id, region_id, vpc_id, zone_id, resource_group_id, name, description, cidr_block, ipv6_cidr_block, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [v.id, v.accountId, v.regionId, v.vpcId, v.zoneId, v.resourceGroupId, v.name, v.description, v.cidrBlock, v.ipv6CidrBlock, v.status, v.createdAt]);
+      },
+      async get(accountId, id) {
+        const r = await d.get<VSwitchRow>('SELECT * FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]);
+        return r && toVSwitch(r);
+      },
+      list(accountId, f, p) {
+        return pagedSelect<VSwitchRow, ReturnType<typeof toVSwitch>>(d, 'vswitches', networkWhere(accountId, f, 'name'), p, (rows) => rows.map(toVSwitch));
+      },
+      async listByVpc(vpcId) {
+        return (await d.all<VSwitchRow>('SELECT * FROM vswitches WHERE vpc_id = ? ORDER BY id', [vpcId])).map(toVSwitch);
+      },
+      async delete(accountId, id) { await d.run('DELETE FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async addressCount(id, family) {
+        const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM private_ips WHERE vswitch_id = ? AND family = ?', [id, family]);
+        return Number(r?.n ?? 0);
+      },
+      async enis(id) {
+        const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM enis WHERE vswitch_id = ?', [id]);
+        return Number(r?.n ?? 0);
+      },
+    },
+    securityGroups: {
+      async insert(g) {
+        await d.run('INSERT INTO security_groups (id, account_id, region_id, vpc_id, resource_group_id, name, description, type, ip_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [g.id, g.accountId, g.regionId, g.vpcId, g.resourceGroupId, g.name, g.description, g.type, g.ipCount, g.createdAt]);
+      },
+      async get(accountId, id) {
+        const r = await d.get<SecurityGroupRow>('SELECT * FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]);
+        return r && toSecurityGroup(r);
+      },
+      list(accountId, f, p) {
+        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', networkWhere(accountId, f, 'name'), p, (rows) => rows.map(toSecurityGroup));
+      },
+      async delete(accountId, id) { await d.run('DELETE FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async enis(id) {
+        const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM eni_security_groups WHERE security_group_id = ?', [id]);
+        return Number(r?.n ?? 0);
+      },
+      async adjustIpCount(ids, delta) {
+        const sorted = [...new Set(ids)].sort();
+        const out = [];
+        for (const id of sorted) {
+          // One row at a time in id order: concurrent transactions lock in the same order (no deadlock).
+          await d.run('UPDATE security_groups SET ip_count = ip_count + ? WHERE id = ?', [delta, id]);
+          const r = await d.get<SecurityGroupRow>(`SELECT * FROM security_groups WHERE id = ?${forUpdate(d)}`, [id]);
+          if (r) out.push(toSecurityGroup(r));
+        }
+        return out;
+      },
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// A tiny WHERE-clause builder and the shared paging logic (keyset or offset).
+import type { Page, Paging } from '../store.ts';
+import type { SqlDriver } from './driver.ts';
+import { placeholders } from './driver.ts';
+
+export class Where {
+  readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+  add(sql: string, ...params: unknown[]): this {
+    this.parts.push(sql);
+    this.params.push(...params);
+    return this;
+  }
+  eq(column: string, value: unknown): this {
+    return value === undefined ? this : this.add(`${column} = ?`, value);
+  }
+  in(column: string, values: unknown[] | undefined): this {
+    if (values === undefined) return this;
+    if (values.length === 0) return this.add('1 = 0');
+    return this.add(`${column} IN (${placeholders(values.length)})`, ...values);
+  }
+  sql(): string {
+    return this.parts.length ? ` WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
+/** Runs a paged SELECT of `table` rows filtered by `where`, ordered by id. */
+export async function pagedSelect<R extends { id: string }, T>(
+  d: SqlDriver,
+  table: string,
+  where: Where,
+  p: Paging,
+  map: (rows: R[]) => Promise<T[]> | T[],
+): Promise<Page<T>> {
+  const countRow = await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}${where.sql()}`, where.params);
+  const totalCount = Number(countRow?.n ?? 0);
+  const w = new Where();
+  w.parts.push(...where.parts);
+  w.params.push(...where.params);
+  if (p.after) w.add('id > ?', p.after);
+  const offset = p.after ? 0 : (p.offset ?? 0);
+  const rows = await d.all<R>(`SELECT * FROM ${table}${w.sql()} ORDER BY id LIMIT ? OFFSET ?`, [...w.params, p.limit + 1, offset]);
+  const more = rows.length > p.limit;
+  const pageRows = more ? rows.slice(0, p.limit) : rows;
+  const items = await map(pageRows);
+  return { items, totalCount, nextToken: more ? pageRows[pageRows.length - 1].id : '' };
+}

@@ -1,0 +1,104 @@
+// The embedded default store: one SQLite file in WAL mode. One connection
+// writes (BEGIN IMMEDIATE, so a second process on the same file waits for the
+// lock instead of failing mid-transaction), another reads concurrently.
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Store, Tx } from '../store.ts';
+import type { SqlDriver } from '../sql/driver.ts';
+import { createSqlTx } from '../sql/sql-tx.ts';
+import { Mutex } from '../mutex.ts';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+class SqliteDriver implements SqlDriver {
+  readonly dialect = 'sqlite' as const;
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(private readonly db: Database.Database) {}
+  private stmt(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+  async all<R>(sql: string, params: unknown[] = []): Promise<R[]> { return this.stmt(sql).all(...params) as R[]; }
+  async get<R>(sql: string, params: unknown[] = []): Promise<R | undefined> { return this.stmt(sql).get(...params) as R | undefined; }
+  async run(sql: string, params: unknown[] = []): Promise<{ changes: number }> {
+    return { changes: this.stmt(sql).run(...params).changes };
+  }
+}
+
+function open(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL'); // durable across process crashes in WAL; an OS crash may lose the last commits
+  db.pragma('busy_timeout = 10000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+export function migrateSqlite(db: Database.Database): string[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: string }[]).map((r) => r.version));
+  const applied: string[] = [];
+  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+    if (done.has(file)) continue;
+    const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(file, new Date().toISOString());
+    }).immediate();
+    applied.push(file);
+  }
+  return applied;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly writer: Database.Database;
+  private readonly reader: Database.Database;
+  private readonly writerDriver: SqliteDriver;
+  private readonly readerDriver: SqliteDriver;
+  private readonly writeLock = new Mutex();
+  private readonly readLock = new Mutex();
+
+  /** file: a path, or ':memory:'-like paths are refused (WAL needs a file; use a temp dir in tests). */
+  constructor(file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.writer = open(file);
+    migrateSqlite(this.writer);
+    this.reader = open(file);
+    this.writerDriver = new SqliteDriver(this.writer);
+    this.readerDriver = new SqliteDriver(this.reader);
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T> {
+    const readOnly = opts?.readOnly === true;
+    const db = readOnly ? this.reader : this.writer;
+    const driver = readOnly ? this.readerDriver : this.writerDriver;
+    return (readOnly ? this.readLock : this.writeLock).run(async () => {
+      const hooks: (() => void)[] = [];
+      const undo: (() => void)[] = [];
+      db.exec(readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
+      let result: T;
+      try {
+        result = await fn(createSqlTx(driver, hooks, undo));
+        db.exec('COMMIT');
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        for (const h of undo) h();
+        throw e;
+      }
+      for (const h of hooks) h();
+      return result;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.writeLock.run(async () => this.writer.close());
+    await this.readLock.run(async () => this.reader.close());
+  }
+}

@@ -1,0 +1,170 @@
+// The one storage port. Repositories speak domain objects and throw only
+// domain errors; each adapter (sqlite/, postgres/) turns its own
+// unique-violation codes into domain errors. Every use case runs inside
+// store.transaction(...): all of it commits, or none of it.
+import type {
+  AccountId, Eni, EniStatus, EniType, Instance, InstanceStatus, IpFamily, ResourceGroup, SecurityGroup, Vpc, VSwitch,
+} from '../domain/model.ts';
+
+export interface Account { id: AccountId; name: string; createdAt: string }
+export interface AccessKey { id: string; secret: string; accountId: AccountId; status: 'Active' | 'Inactive'; createdAt: string }
+
+export interface Page<T> { items: T[]; totalCount: number; nextToken: string }
+export interface Paging {
+  /** keyset paging: the id to continue after ('' for the first page) */
+  after?: string;
+  /** offset paging (PageNumber/PageSize) */
+  offset?: number;
+  limit: number;
+}
+
+export interface EniFilter {
+  regionId: string;
+  ids?: string[];
+  instanceId?: string;
+  vpcId?: string;
+  vSwitchId?: string;
+  securityGroupId?: string;
+  primaryIpAddress?: string;
+  privateIpAddresses?: string[];
+  ipv6Addresses?: string[];
+  name?: string;
+  type?: EniType;
+  status?: EniStatus;
+  resourceGroupId?: string;
+  tags?: { key: string; value?: string }[];
+}
+
+export interface InstanceFilter {
+  regionId: string;
+  ids?: string[];
+  vpcId?: string;
+  vSwitchId?: string;
+  zoneId?: string;
+  status?: InstanceStatus;
+  name?: string;
+  resourceGroupId?: string;
+  privateIpAddresses?: string[];
+}
+
+export interface NetworkFilter {
+  regionId: string;
+  ids?: string[];
+  vpcId?: string;
+  zoneId?: string;
+  name?: string;
+  resourceGroupId?: string;
+}
+
+export interface AddressRow { vSwitchId: string; eniId: string; family: IpFamily; address: string; primary: boolean; ipv4Num: number | null }
+
+export interface StoredResult { paramsHash: string; result: string }
+
+export interface Tx {
+  readonly accounts: {
+    insert(a: Account): Promise<void>;
+    get(id: AccountId): Promise<Account | undefined>;
+    list(): Promise<Account[]>;
+  };
+  readonly accessKeys: {
+    insert(k: AccessKey): Promise<void>;
+    get(id: string): Promise<AccessKey | undefined>;
+    listByAccount(accountId: AccountId): Promise<AccessKey[]>;
+    setStatus(id: string, status: AccessKey['status']): Promise<boolean>;
+  };
+  readonly resourceGroups: {
+    insert(g: ResourceGroup): Promise<void>;
+    get(accountId: AccountId, id: string): Promise<ResourceGroup | undefined>;
+    getDefault(accountId: AccountId): Promise<ResourceGroup | undefined>;
+    list(accountId: AccountId): Promise<ResourceGroup[]>;
+  };
+  readonly vpcs: {
+    insert(v: Vpc): Promise<void>;
+    get(accountId: AccountId, id: string): Promise<Vpc | undefined>;
+    list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<Vpc>>;
+    delete(accountId: AccountId, id: string): Promise<void>;
+    dependents(accountId: AccountId, id: string): Promise<{ vSwitches: number; securityGroups: number }>;
+  };
+  readonly vSwitches: {
+    insert(v: VSwitch): Promise<void>;
+    get(accountId: AccountId, id: string): Promise<VSwitch | undefined>;
+    list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<VSwitch>>;
+    listByVpc(vpcId: string): Promise<VSwitch[]>;
+    delete(accountId: AccountId, id: string): Promise<void>;
+    /** counts of addresses held in the vSwitch, by family */
+    addressCount(id: string, family: IpFamily): Promise<number>;
+    enis(id: string): Promise<number>;
+  };
+  readonly securityGroups: {
+    insert(g: SecurityGroup): Promise<void>;
+    get(accountId: AccountId, id: string): Promise<SecurityGroup | undefined>;
+    list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<SecurityGroup>>;
+    delete(accountId: AccountId, id: string): Promise<void>;
+    enis(id: string): Promise<number>;
+    /**
+     * Adds delta to each group's ip_count (locking the rows, in id order, so
+     * racing requests serialize) and returns the groups as they are now.
+     */
+    adjustIpCount(ids: string[], delta: number): Promise<SecurityGroup[]>;
+  };
+  readonly instances: {
+    insert(i: Instance): Promise<void>;
+    get(accountId: AccountId, id: string, opts?: { forUpdate?: boolean }): Promise<Instance | undefined>;
+    list(accountId: AccountId, f: InstanceFilter, p: Paging): Promise<Page<Instance>>;
+    update(i: Instance): Promise<void>;
+    delete(id: string): Promise<void>;
+    /** instances whose transition is due at or before nowMs */
+    due(nowMs: number, limit: number): Promise<Instance[]>;
+    nextDueMs(): Promise<number | null>;
+  };
+  readonly enis: {
+    insert(e: Eni): Promise<void>;
+    get(accountId: AccountId, id: string, opts?: { forUpdate?: boolean }): Promise<Eni | undefined>;
+    list(accountId: AccountId, f: EniFilter, p: Paging): Promise<Page<Eni>>;
+    listByInstance(instanceId: string): Promise<Eni[]>;
+    /** ENIs bound (InUse/Attaching/Detaching) to the instance, primary included */
+    countOnInstance(instanceId: string): Promise<number>;
+    countInRegion(accountId: AccountId, regionId: string): Promise<number>;
+    /** MACs are unique across all accounts (the lab puts them on one bridge) */
+    macTaken(mac: string): Promise<boolean>;
+    /** saves the ENI's own columns (not addresses) and its security groups */
+    update(e: Eni): Promise<void>;
+    delete(id: string): Promise<void>;
+    due(nowMs: number, limit: number): Promise<Eni[]>;
+    nextDueMs(): Promise<number | null>;
+  };
+  readonly addresses: {
+    /** inserts, skipping any address already taken in the vSwitch; returns the ones inserted */
+    insert(rows: AddressRow[]): Promise<string[]>;
+    delete(eniId: string, addresses: string[]): Promise<number>;
+    deleteAllOf(eniId: string): Promise<number>;
+    ipv4NumsInVSwitch(vSwitchId: string): Promise<number[]>;
+  };
+  readonly idempotency: {
+    get(accountId: AccountId, action: string, token: string): Promise<StoredResult | undefined>;
+    /** false when the token is already stored (a racing twin won) */
+    put(accountId: AccountId, action: string, token: string, value: StoredResult, createdMs: number): Promise<boolean>;
+    purge(beforeMs: number): Promise<number>;
+  };
+  readonly nonces: {
+    /** false when this nonce was already seen for the key */
+    add(accessKeyId: string, nonce: string, expiresMs: number): Promise<boolean>;
+    purge(nowMs: number): Promise<number>;
+  };
+  readonly kv: {
+    get(key: string): Promise<string | undefined>;
+    put(key: string, value: string, expiresMs: number | null): Promise<void>;
+    delete(key: string): Promise<void>;
+    purge(nowMs: number): Promise<number>;
+  };
+  /** runs after a successful commit (used to keep in-memory hints in step) */
+  onCommit(fn: () => void): void;
+  /** runs after a rollback */
+  onRollback(fn: () => void): void;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T>;
+  close(): Promise<void>;
+}
