@@ -51,7 +51,7 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
     chmodSync(credentialsFile, 0o600);
   }
 
-  const app = createApp(deps, { logger: log, loose: config.loose, checkNonce: true });
+  const app = createApp(deps, { logger: log, loose: config.loose, checkNonce: true, console: {} });
   const stopSettler = startSettler(deps, Math.max(10, Math.min(100, Math.floor(config.transitionMs / 4) || 25)), (e) => log.error({ err: e }, 'settling transitions failed'));
   const purge = setInterval(() => {
     const now = deps.clock.nowMs();

@@ -5,9 +5,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServiceDeps } from '../service/deps.ts';
 import { registerRpcRoutes, type PipelineOptions } from './pipeline.ts';
+import { createConsole, type ConsoleOptions } from './console/index.ts';
 
 export interface AppOptions extends PipelineOptions {
   logger: Logger;
+  /** serve the web console at /console/ (and its session on the RPC endpoint) */
+  console?: ConsoleOptions;
 }
 
 export interface App {
@@ -28,7 +31,9 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): App {
   // Keep bodies as text: RPC form bodies are decoded by the pipeline, and ACS3 hashes the raw body.
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  registerRpcRoutes(server, deps, opts.logger, opts);
+  const consoleFace = opts.console ? createConsole(deps, opts.logger, opts.console) : undefined;
+  registerRpcRoutes(server, deps, opts.logger, consoleFace && !opts.sessionCaller ? { ...opts, sessionCaller: consoleFace.sessionCaller } : opts);
+  consoleFace?.register(server);
   return {
     server,
     async listen(host, port) {

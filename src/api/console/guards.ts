@@ -1,0 +1,57 @@
+// Request guards shared by the console's endpoints and its RPC session caller:
+// session lookup from the cookie, the CSRF header, the Origin check, and
+// errors in the RPC error shape.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { isDomainError } from '../../domain/errors.ts';
+import { newRequestId } from '../../domain/ids.ts';
+import type { ServiceDeps } from '../../service/deps.ts';
+import { toWireError } from '../errors.ts';
+import { WireError } from '../wire-error.ts';
+import { parseCookies, SESSION_COOKIE } from './cookies.ts';
+import { findSession, sameSecret, type Session } from './sessions.ts';
+
+export const SESSION_EXPIRED = () => new WireError(401, 'ConsoleSession.Expired', 'The console session has expired or was ended. Sign in again.');
+export const CSRF_INVALID = () => new WireError(403, 'ConsoleSession.CsrfTokenInvalid', 'The request did not carry the x-csrf-token header of this console session.');
+export const CROSS_ORIGIN = () => new WireError(403, 'ConsoleSession.CrossOrigin', 'The request came from another origin.');
+
+export function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Origin, when the browser sends it, must be this server (defence in depth next to SameSite=Strict and the CSRF header). */
+export function assertSameOrigin(req: FastifyRequest): void {
+  const origin = header(req, 'origin');
+  if (origin === undefined) return;
+  let host: string;
+  try { host = new URL(origin).host; } catch { throw CROSS_ORIGIN(); }
+  if (host !== header(req, 'host')) throw CROSS_ORIGIN();
+}
+
+export async function sessionOf(deps: ServiceDeps, req: FastifyRequest): Promise<{ id: string; session: Session } | undefined> {
+  const id = parseCookies(header(req, 'cookie')).get(SESSION_COOKIE);
+  if (!id) return undefined;
+  const session = await findSession(deps, id);
+  return session ? { id, session } : undefined;
+}
+
+export function assertCsrf(req: FastifyRequest, session: Session): void {
+  const token = header(req, 'x-csrf-token');
+  if (!token || !sameSecret(token, session.csrfToken)) throw CSRF_INVALID();
+}
+
+/** Errors of the JSON endpoints, in the RPC error shape so the console shows them the same way. */
+export function sendError(deps: ServiceDeps, log: Logger, reply: FastifyReply, e: unknown) {
+  const requestId = newRequestId(deps.rng);
+  let wire: WireError;
+  if (e instanceof WireError) wire = e;
+  else if (isDomainError(e)) wire = toWireError(e);
+  else {
+    log.error({ err: e, requestId }, 'console internal error');
+    wire = new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
+  }
+  reply.code(wire.status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store');
+  return { RequestId: requestId, Code: wire.code, Message: wire.message };
+}
+

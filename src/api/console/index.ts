@@ -1,0 +1,85 @@
+// The console's server side: the built app under /console/, a few JSON
+// endpoints under /console/api/ for what has no RPC action, and the session
+// that lets the browser call the RPC endpoint "/" with the SAME actions and
+// rules as a signed SDK request (so a refusal has the same Code and Message).
+//
+//   GET  /                      (no query, no Authorization) → 302 /console/
+//   GET  /console/...           the single-page app (dist/console)
+//   POST /console/api/session   sign in with an AccessKey pair → HttpOnly cookie + CSRF token
+//   GET  /console/api/session   who am I (+ the CSRF token, the server's ENI limits)
+//   DELETE /console/api/session sign out
+//   GET  /console/api/regions, /console/api/resource-groups, /console/api/os
+//   GET  /console/api/eni/<id>/os-config?os=<osId>
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Caller, ServiceDeps } from '../../service/deps.ts';
+import { WireError } from '../wire-error.ts';
+import { parseCookies, SESSION_COOKIE } from './cookies.ts';
+import { callerOf, findSession } from './sessions.ts';
+import { assertCsrf, assertSameOrigin, header, sendError, SESSION_EXPIRED } from './guards.ts';
+import { consoleFile } from './static-files.ts';
+import { registerConsoleApi } from './json-routes.ts';
+
+export interface ConsoleOptions {
+  /** the Vite build output; default <repo>/dist/console */
+  assetsDir?: string;
+}
+
+export interface ConsoleFace {
+  /** for PipelineOptions.sessionCaller: a console session's caller, or undefined for a signed request */
+  sessionCaller(req: FastifyRequest): Promise<Caller | undefined>;
+  register(server: FastifyInstance): void;
+}
+
+export const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
+
+/** A request that carries a signature (either scheme) is the SDK's, whatever cookies ride along. */
+function isSigned(req: FastifyRequest): boolean {
+  if (header(req, 'authorization')) return true;
+  const url = req.raw.url ?? '/';
+  const q = url.indexOf('?');
+  if (q >= 0 && new URLSearchParams(url.slice(q + 1)).has('Signature')) return true;
+  return typeof req.body === 'string' && new URLSearchParams(req.body).has('Signature');
+}
+
+export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptions = {}): ConsoleFace {
+  const assetsDir = opts.assetsDir ?? DEFAULT_ASSETS_DIR;
+  return {
+    async sessionCaller(req) {
+      if (isSigned(req)) return undefined;
+      const id = parseCookies(header(req, 'cookie')).get(SESSION_COOKIE);
+      if (!id) return undefined;
+      const session = await findSession(deps, id);
+      if (!session) throw SESSION_EXPIRED();
+      assertSameOrigin(req);
+      // Every session-authenticated RPC call needs the token: RPC actions change state on GET as well as POST.
+      assertCsrf(req, session);
+      return callerOf(session);
+    },
+
+    register(server) {
+      // "/" is the RPC endpoint; only a bare browser visit (no query, no Authorization) goes to the console.
+      server.addHook('onRequest', async (req, reply) => {
+        if (req.method !== 'GET') return;
+        const url = req.raw.url ?? '';
+        if ((url === '/' || url === '/?') && !header(req, 'authorization')) {
+          await reply.redirect('/console/', 302);
+        }
+      });
+      server.get('/console', async (_req, reply) => reply.redirect('/console/', 302));
+      registerConsoleApi(server, deps, log);
+      server.get('/console/*', async (req, reply) => {
+        const raw = req.raw.url ?? '/console/';
+        const q = raw.indexOf('?');
+        const path = (q >= 0 ? raw.slice(0, q) : raw).replace(/^\/console\//, '');
+        if (path.startsWith('api/')) {
+          return sendError(deps, log, reply, new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'));
+        }
+        const f = await consoleFile(assetsDir, path);
+        reply.code(f.status).headers(f.headers);
+        return reply.send(f.body);
+      });
+    },
+  };
+}
