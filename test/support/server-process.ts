@@ -1,0 +1,56 @@
+// A real `eniplane serve` process on a free port with a fresh data dir, for
+// compat and end-to-end tests. Always stop() it (in after()).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
+
+export interface ServerProcess {
+  endpoint: string; // host:port
+  port: number;
+  dataDir: string;
+  key: { id: string; secret: string };
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startServerProcess(opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; keepData?: boolean } = {}): Promise<ServerProcess> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'eniplane-srv-'));
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
+    env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}`)), 20_000);
+    const check = () => {
+      const m = /endpoint:\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
+  });
+  const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+  return {
+    endpoint: `127.0.0.1:${port}`, port, dataDir, key: { id: creds.accessKeyId, secret: creds.accessKeySecret }, child, output: () => out,
+    stop(signal = 'SIGTERM') {
+      return new Promise((resolve) => {
+        const done = (code: number | null) => {
+          if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+          resolve(code);
+        };
+        if (child.exitCode !== null) return done(child.exitCode);
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', (code) => { clearTimeout(t); done(code); });
+        child.kill(signal);
+      });
+    },
+  };
+}
