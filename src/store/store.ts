@@ -113,7 +113,11 @@ export interface Tx {
     list(accountId: AccountId, f: InstanceFilter, p: Paging): Promise<Page<Instance>>;
     update(i: Instance): Promise<void>;
     delete(id: string): Promise<void>;
-    /** instances whose transition is due at or before nowMs */
+    /**
+     * Instances whose transition is due at or before nowMs, locked for this
+     * transaction; rows another transaction is settling are skipped, so each
+     * transition is completed exactly once across processes.
+     */
     due(nowMs: number, limit: number): Promise<Instance[]>;
     nextDueMs(): Promise<number | null>;
   };
@@ -130,6 +134,7 @@ export interface Tx {
     /** saves the ENI's own columns (not addresses) and its security groups */
     update(e: Eni): Promise<void>;
     delete(id: string): Promise<void>;
+    /** ENIs whose transition is due, locked and current (another transaction's are skipped), as instances.due */
     due(nowMs: number, limit: number): Promise<Eni[]>;
     nextDueMs(): Promise<number | null>;
   };
@@ -163,8 +168,29 @@ export interface Tx {
   onRollback(fn: () => void): void;
 }
 
+/**
+ * The database gave up on a transaction because of a concurrent one
+ * (PostgreSQL: serialization failure 40001, deadlock 40P01, a unique or
+ * foreign-key violation 23505/23503 from a racing twin). Nothing of it was
+ * committed; running the whole transaction again from the start is safe and
+ * usually succeeds, because the re-run sees the twin's committed result.
+ */
+export class TransientConflict extends Error {
+  constructor(message: string, readonly sqlState: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientConflict';
+  }
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Runs fn in one transaction: all of it commits, or none of it. fn may be run
+   * again from the start when the database aborts it for a concurrent one
+   * (the PostgreSQL adapter retries a few times before throwing
+   * TransientConflict), so fn must have no effects outside tx other than
+   * through onCommit/onRollback hooks.
+   */
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T>;
   close(): Promise<void>;
 }

@@ -13,6 +13,15 @@ export function forUpdate(d: SqlDriver): string {
   return d.dialect === 'postgres' ? ' FOR UPDATE' : '';
 }
 
+/**
+ * Row-lock suffix for work queues: PostgreSQL locks the selected rows and skips
+ * the ones another transaction holds, so concurrent settlers never take the
+ * same row (nor wait for each other); SQLite's writer lock already serializes.
+ */
+export function forUpdateSkipLocked(d: SqlDriver): string {
+  return d.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+}
+
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(',');
 }

@@ -2,7 +2,7 @@
 import type { Eni, PrivateAddress } from '../../domain/model.ts';
 import type { EniFilter, Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
-import { forUpdate, placeholders } from './driver.ts';
+import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type AddressSqlRow, type EniRow } from './rows.ts';
 
@@ -102,7 +102,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         await d.run('DELETE FROM enis WHERE id = ?', [id]);
       },
       async due(nowMs, limit) {
-        const rows = await d.all<EniRow>('SELECT * FROM enis WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?', [nowMs, limit]);
+        const rows = await d.all<EniRow>(`SELECT * FROM enis WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?${forUpdateSkipLocked(d)}`, [nowMs, limit]);
         return hydrate(d, rows);
       },
       async nextDueMs() {

@@ -2,7 +2,7 @@
 import type { Instance } from '../../domain/model.ts';
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
-import { forUpdate } from './driver.ts';
+import { forUpdate, forUpdateSkipLocked } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toInstance, type InstanceRow } from './rows.ts';
 
@@ -35,7 +35,7 @@ export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
       },
       async delete(id) { await d.run('DELETE FROM instances WHERE id = ?', [id]); },
       async due(nowMs, limit) {
-        return (await d.all<InstanceRow>('SELECT * FROM instances WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?', [nowMs, limit])).map(toInstance);
+        return (await d.all<InstanceRow>(`SELECT * FROM instances WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?${forUpdateSkipLocked(d)}`, [nowMs, limit])).map(toInstance);
       },
       async nextDueMs() {
         const r = await d.get<{ m: number | string | null }>('SELECT MIN(transition_due_ms) AS m FROM instances WHERE transition_due_ms IS NOT NULL');

@@ -1,7 +1,6 @@
 // VPCs, vSwitches and security groups.
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
-import { forUpdate } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toSecurityGroup, toVpc, toVSwitch, type SecurityGroupRow, type VpcRow, type VSwitchRow } from './rows.ts';
 import type { NetworkFilter } from '../store.ts';
@@ -86,8 +85,10 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const out = [];
         for (const id of sorted) {
           // One row at a time in id order: concurrent transactions lock in the same order (no deadlock).
-          await d.run('UPDATE security_groups SET ip_count = ip_count + ? WHERE id = ?', [delta, id]);
-          const r = await d.get<SecurityGroupRow>(`SELECT * FROM security_groups WHERE id = ?${forUpdate(d)}`, [id]);
+          // UPDATE ... RETURNING, not UPDATE then SELECT FOR UPDATE: on PostgreSQL the UPDATE's row lock
+          // does not conflict with the KEY SHARE locks that inserting eni_security_groups rows takes on
+          // the group, whereas FOR UPDATE does, and waiting on those while holding the UPDATE deadlocks.
+          const r = await d.get<SecurityGroupRow>('UPDATE security_groups SET ip_count = ip_count + ? WHERE id = ? RETURNING *', [delta, id]);
           if (r) out.push(toSecurityGroup(r));
         }
         return out;

@@ -1,0 +1,99 @@
+// The SqlDriver over one pooled pg connection inside a transaction: numbers
+// the shared SQL's `?` placeholders, and turns PostgreSQL's "a concurrent
+// transaction got in the way" errors into TransientConflict.
+import pg from 'pg';
+import type { SqlDriver } from '../sql/driver.ts';
+import { TransientConflict } from '../store.ts';
+
+/** SQLSTATEs after which re-running the whole transaction is the right answer. */
+const TRANSIENT: Readonly<Record<string, string>> = {
+  '40001': 'serialization failure',
+  '40P01': 'deadlock detected',
+  // A racing twin committed the same key first (MAC, ClientToken row, account name ...):
+  // the re-run sees its row and decides with that knowledge.
+  '23505': 'unique violation',
+  // A racing transaction removed (or has not yet committed) a referenced row: the re-run
+  // sees the current state and answers NotFound / DependencyViolation as it should.
+  '23503': 'foreign key violation',
+};
+
+export function isDatabaseError(e: unknown): e is pg.DatabaseError {
+  return e instanceof pg.DatabaseError;
+}
+
+/** Maps a pg error to TransientConflict when a re-run can succeed; anything else is returned as is. */
+export function mapPgError(e: unknown): unknown {
+  if (isDatabaseError(e) && e.code !== undefined && TRANSIENT[e.code] !== undefined) {
+    const where = e.constraint ? ` (${e.constraint})` : e.table ? ` (${e.table})` : '';
+    return new TransientConflict(`${TRANSIENT[e.code]}${where}`, e.code, { cause: e });
+  }
+  return e;
+}
+
+const numberedCache = new Map<string, string>();
+const NUMBERED_CACHE_MAX = 2000;
+
+/** `?` → `$1, $2 ...`, leaving quoted strings and identifiers alone. */
+export function numberPlaceholders(sql: string): string {
+  const hit = numberedCache.get(sql);
+  if (hit !== undefined) return hit;
+  let out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') {
+      out += `$${++n}`;
+    } else {
+      out += ch;
+    }
+  }
+  if (numberedCache.size >= NUMBERED_CACHE_MAX) numberedCache.clear();
+  numberedCache.set(sql, out);
+  return out;
+}
+
+export class PgDriver implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  /** the first error of this transaction: PostgreSQL refuses every later statement, so we repeat it instead */
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  async all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.query(sql, params)).rows as R[];
+  }
+
+  async get<R>(sql: string, params: unknown[] = []): Promise<R | undefined> {
+    return (await this.query(sql, params)).rows[0] as R | undefined;
+  }
+
+  async run(sql: string, params: unknown[] = []): Promise<{ changes: number }> {
+    return { changes: (await this.query(sql, params)).rowCount ?? 0 };
+  }
+
+  /** Throws the transaction's first failure, if a caller caught it and went on. */
+  assertHealthy(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.query(sql, []);
+  }
+
+  private async query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    this.assertHealthy();
+    try {
+      return await this.client.query({ text: numberPlaceholders(sql), values: params });
+    } catch (e) {
+      const mapped = mapPgError(e);
+      this.failure = { error: mapped };
+      throw mapped;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// The scale-out store: several `eniplane serve` processes on one PostgreSQL.
+// Correctness lives in the database, not in this process: every use case is
+// one READ COMMITTED transaction on a pooled connection; uniqueness is
+// enforced by keys (one address per vSwitch), limits by row locks
+// (FOR UPDATE on the ENI / instance / security-group row), async transitions
+// are claimed with FOR UPDATE SKIP LOCKED. When PostgreSQL aborts a
+// transaction because of a concurrent one (deadlock, serialization failure,
+// a twin's unique key) the whole callback runs again, a few times, then
+// TransientConflict reaches the caller.
+import pg from 'pg';
+import type { Store, Tx } from '../store.ts';
+import { TransientConflict } from '../store.ts';
+import { createSqlTx } from '../sql/sql-tx.ts';
+import { isDatabaseError, mapPgError, PgDriver } from './pg-driver.ts';
+import { parsePgUrl, redactPgUrl } from './pg-config.ts';
+import { migratePostgres, type MigrationResult } from './pg-migrate.ts';
+
+/** Runs of one transaction callback when PostgreSQL keeps aborting it for concurrent ones. */
+const MAX_ATTEMPTS = 4;
+const BEGIN_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED';
+// Read-only use cases (Describe*, paging) see one snapshot: the count and the page agree.
+// A read-only REPEATABLE READ transaction never fails with a serialization error.
+const BEGIN_READ = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
+export interface PostgresStoreOptions {
+  /** apply pending migrations on open (default true; `eniplane migrate` does it explicitly) */
+  migrate?: boolean;
+  /** overrides ?pool_max= */
+  poolMax?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  /** how many transaction attempts were re-run after a TransientConflict (for tests and benchmarks) */
+  retries = 0;
+
+  private constructor(private readonly pool: pg.Pool, readonly schema: string | undefined) {}
+
+  /** Connects (checking the database answers), applies pending migrations, returns the store. */
+  static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const settings = parsePgUrl(url);
+    const pool = new pg.Pool({ ...settings.pool, ...(opts.poolMax !== undefined ? { max: opts.poolMax } : {}) });
+    // An idle pooled connection that the server drops emits 'error' on the pool;
+    // unhandled it would crash the process. The pool discards that connection.
+    pool.on('error', () => undefined);
+    const store = new PostgresStore(pool, settings.schema);
+    try {
+      if (opts.migrate !== false) await store.migrate();
+      else await pool.query('SELECT 1');
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw new Error(`PostgreSQL at ${redactPgUrl(url)}: ${(e as Error).message}`, { cause: e });
+    }
+    return store;
+  }
+
+  /** Applies pending migrations (idempotent; concurrent callers serialize on an advisory lock). */
+  async migrate(): Promise<MigrationResult> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      return await migratePostgres(client, this.schema);
+    } catch (e) {
+      broken = !isDatabaseError(e);
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T> {
+    const readOnly = opts?.readOnly === true;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(fn, readOnly);
+      } catch (e) {
+        if (!(e instanceof TransientConflict) || attempt >= MAX_ATTEMPTS) throw e;
+        this.retries++;
+        // Jittered backoff so the transactions that collided do not collide again in step.
+        await sleep(Math.random() * 5 * attempt);
+      }
+    }
+  }
+
+  private async attempt<T>(fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
+    const client = await this.pool.connect();
+    // A connection that failed below the SQL level (socket closed, protocol error) is not reused.
+    let broken: Error | undefined;
+    try {
+      const driver = new PgDriver(client);
+      const hooks: (() => void)[] = [];
+      const undo: (() => void)[] = [];
+      let result: T;
+      try {
+        await driver.exec(readOnly ? BEGIN_READ : BEGIN_WRITE);
+        result = await fn(createSqlTx(driver, hooks, undo));
+        // The callback may have caught a failed statement and gone on: the transaction is aborted regardless.
+        driver.assertHealthy();
+        await client.query('COMMIT').catch((e: unknown) => { throw mapPgError(e); });
+      } catch (e) {
+        // SQL-level errors leave the connection usable after ROLLBACK; if ROLLBACK itself fails, it is not.
+        await client.query('ROLLBACK').catch((re: Error) => { broken = re; });
+        for (const h of undo) h();
+        throw e;
+      }
+      for (const h of hooks) h();
+      return result;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
