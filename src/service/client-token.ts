@@ -18,7 +18,6 @@ function stableJson(v: unknown): string {
 }
 
 export function assertClientToken(token: string): void {
-  // eslint-disable-next-line no-control-regex
   if (token.length === 0 || token.length > CLIENT_TOKEN_MAX_LENGTH || !/^[\x20-\x7e]+$/.test(token)) {
     throw new DomainError('InvalidParameter', { name: 'ClientToken', reason: 'at most 64 ASCII characters' });
   }
