@@ -1,0 +1,73 @@
+// What every renderer derives from the facts the same way: the address lists
+// in order, and for a secondary ENI the source-based policy routing that makes
+// replies leave through the interface they came in on.
+
+import type { EniFacts } from './facts.ts';
+import { ipv4Netmask } from './ip.ts';
+import { POLICY_TABLE_BASE } from './limits.ts';
+
+export interface FamilyPolicy {
+  /** the vSwitch CIDR, routed on-link in the ENI's table */
+  subnet: string;
+  /** default route of the ENI's table */
+  gateway: string;
+  /** one "from <address>/<32|128> lookup <table>" rule each */
+  sources: string[];
+  hostPrefix: 32 | 128;
+}
+
+export interface PolicyRouting {
+  /** route table id: 1000 + device index */
+  table: number;
+  /** rule priority; the same number as the table, well before main (32766) */
+  priority: number;
+  v4: FamilyPolicy;
+  v6?: FamilyPolicy;
+}
+
+export interface EniPlan {
+  facts: EniFacts;
+  ifname: string;
+  /** primary first, then the secondaries in the order given */
+  v4: string[];
+  v4Prefix: number;
+  v4Netmask: string;
+  v6: string[];
+  /** "eni-xxx (primary ENI eth0, MAC 00:16:3e:...)" for comments */
+  label: string;
+  /** set for a secondary ENI only */
+  policy?: PolicyRouting;
+}
+
+export function planEni(facts: EniFacts): EniPlan {
+  const table = POLICY_TABLE_BASE + facts.deviceIndex;
+  const v4 = [facts.ipv4.primary, ...facts.ipv4.secondaries];
+  const v6 = facts.ipv6?.addresses ?? [];
+  const role = facts.isPrimaryEni ? 'primary ENI' : `secondary ENI, device index ${facts.deviceIndex}`;
+  const policy: PolicyRouting | undefined = facts.isPrimaryEni ? undefined : {
+    table,
+    priority: table,
+    v4: { subnet: facts.ipv4.cidrBlock, gateway: facts.ipv4.gateway, sources: v4, hostPrefix: 32 },
+    ...(facts.ipv6 ? {
+      v6: { subnet: facts.ipv6.cidrBlock, gateway: facts.ipv6.gateway, sources: v6, hostPrefix: 128 },
+    } : {}),
+  };
+  return {
+    facts,
+    ifname: facts.interfaceName,
+    v4,
+    v4Prefix: facts.ipv4.prefixLength,
+    v4Netmask: ipv4Netmask(facts.ipv4.prefixLength),
+    v6,
+    label: `${facts.eniId ?? 'ENI'} (${role}, ${facts.interfaceName}, MAC ${facts.macAddress})`,
+    ...(policy ? { policy } : {}),
+  };
+}
+
+/** IPv4 DNS servers first, as most formats keep the families apart */
+export function dnsByFamily(facts: EniFacts): { v4: string[]; v6: string[] } {
+  return {
+    v4: facts.dnsServers.filter((s) => !s.includes(':')),
+    v6: facts.dnsServers.filter((s) => s.includes(':')),
+  };
+}

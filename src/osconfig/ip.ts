@@ -1,0 +1,150 @@
+// Small, strict IP address math for the renderers and the facts validator.
+// Both families are held as bigint (32 or 128 bits) so one set of helpers
+// serves both. Strict on purpose: an address a guest tool might read
+// differently (leading zeros, which some read as octal; zone ids; prefixes)
+// is rejected rather than guessed at.
+
+export type IpFamily = 4 | 6;
+
+export interface ParsedIp {
+  family: IpFamily;
+  value: bigint;
+}
+
+export interface ParsedCidr extends ParsedIp {
+  prefixLength: number;
+}
+
+const V4_OCTET = /^(0|[1-9][0-9]{0,2})$/;
+const V6_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+export function bitsOf(family: IpFamily): number {
+  return family === 4 ? 32 : 128;
+}
+
+export function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!V4_OCTET.test(part)) return undefined;
+    const octet = Number(part);
+    if (octet > 255) return undefined;
+    value = (value << 8n) | BigInt(octet);
+  }
+  return value;
+}
+
+export function parseIpv6(text: string): bigint | undefined {
+  if (text.length === 0 || text.length > 45) return undefined;
+  let head = text;
+  let v4Tail: bigint | undefined;
+  // an embedded IPv4 tail (::ffff:192.0.2.1) counts as two groups
+  const lastColon = text.lastIndexOf(':');
+  if (lastColon >= 0 && text.includes('.', lastColon)) {
+    v4Tail = parseIpv4(text.slice(lastColon + 1));
+    if (v4Tail === undefined) return undefined;
+    head = text.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const toGroups = (s: string): string[] | undefined => (s === '' ? [] : s.split(':'));
+  const left = toGroups(halves[0]);
+  const right = halves.length === 2 ? toGroups(halves[1]) : [];
+  if (!left || !right) return undefined;
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const groups = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...right];
+  let value = 0n;
+  for (const g of groups) {
+    if (!V6_GROUP.test(g)) return undefined;
+    value = (value << 16n) | BigInt(parseInt(g, 16));
+  }
+  if (v4Tail !== undefined) value = (value & ~0xffffffffn) | v4Tail;
+  return value;
+}
+
+export function parseIp(text: string): ParsedIp | undefined {
+  const v4 = parseIpv4(text);
+  if (v4 !== undefined) return { family: 4, value: v4 };
+  const v6 = parseIpv6(text);
+  if (v6 !== undefined) return { family: 6, value: v6 };
+  return undefined;
+}
+
+export function formatIpv4(value: bigint): string {
+  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+}
+
+/** RFC 5952 text: lower case, no leading zeros, the longest zero run (2+ groups) as "::" */
+export function formatIpv6(value: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) { bestStart = i; bestLength = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+export function formatIp(ip: ParsedIp): string {
+  return ip.family === 4 ? formatIpv4(ip.value) : formatIpv6(ip.value);
+}
+
+/** the canonical text of an address, or undefined when it is not one */
+export function canonicalIp(text: string): string | undefined {
+  const ip = parseIp(text);
+  return ip && formatIp(ip);
+}
+
+export function parseCidr(text: string): ParsedCidr | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIp(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (!ip || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return undefined;
+  const prefixLength = Number(prefixText);
+  if (prefixLength > bitsOf(ip.family)) return undefined;
+  return { ...ip, prefixLength };
+}
+
+function hostMask(family: IpFamily, prefixLength: number): bigint {
+  return (1n << BigInt(bitsOf(family) - prefixLength)) - 1n;
+}
+
+export function networkOf(ip: ParsedIp, prefixLength: number): bigint {
+  return ip.value & ~hostMask(ip.family, prefixLength);
+}
+
+/** true when the CIDR has no host bits set (192.168.1.0/24, not 192.168.1.5/24) */
+export function isNetworkAligned(cidr: ParsedCidr): boolean {
+  return (cidr.value & hostMask(cidr.family, cidr.prefixLength)) === 0n;
+}
+
+export function cidrContains(cidr: ParsedCidr, ip: ParsedIp): boolean {
+  return cidr.family === ip.family && networkOf(ip, cidr.prefixLength) === networkOf(cidr, cidr.prefixLength);
+}
+
+export function broadcastOf(cidr: ParsedCidr): bigint {
+  return networkOf(cidr, cidr.prefixLength) | hostMask(cidr.family, cidr.prefixLength);
+}
+
+/** 24 -> "255.255.255.0" */
+export function ipv4Netmask(prefixLength: number): string {
+  return formatIpv4(~hostMask(4, prefixLength) & 0xffffffffn);
+}
+
+export function canonicalCidr(cidr: ParsedCidr): string {
+  return `${formatIp(cidr)}/${cidr.prefixLength}`;
+}
+
+/** fe80::/10: a gateway there is reachable only with an interface (scope) */
+export function isIpv6LinkLocal(value: bigint): boolean {
+  return value >> 118n === 0x3fan;
+}
