@@ -1,0 +1,733 @@
+// One contract for every Store implementation (hono's habit): the same cases
+// run against SqliteStore (test/store/sqlite.test.ts) and PostgresStore
+// (test/store/postgres.test.ts), each case on a fresh, empty store.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Eni, Instance, SecurityGroup, Vpc, VSwitch } from '../../src/domain/model.ts';
+import type { Store, Tx } from '../../src/store/store.ts';
+
+export interface StoreUnderTest {
+  store: Store;
+  /** closes the store and removes what it created (temp dir, schema) */
+  dispose(): Promise<void>;
+}
+export type StoreFactory = () => Promise<StoreUnderTest>;
+
+const ACC = 'acc-1';
+const OTHER = 'acc-2';
+const REGION = 'cn-hangzhou';
+const T0 = '2024-01-01T00:00:00.000Z';
+
+// ---------------------------------------------------------------- fixtures
+
+function vpc(id: string, over: Partial<Vpc> = {}): Vpc {
+  return { id, accountId: ACC, regionId: REGION, resourceGroupId: 'rg-1', name: '', description: '', cidrBlock: '192.168.0.0/16', ipv6CidrBlock: null, status: 'Available', createdAt: T0, ...over };
+}
+function vsw(id: string, over: Partial<VSwitch> = {}): VSwitch {
+  return { id, accountId: ACC, regionId: REGION, vpcId: 'vpc-1', zoneId: 'cn-hangzhou-i', resourceGroupId: 'rg-1', name: '', description: '', cidrBlock: '192.168.1.0/24', ipv6CidrBlock: null, status: 'Available', createdAt: T0, ...over };
+}
+function sg(id: string, over: Partial<SecurityGroup> = {}): SecurityGroup {
+  return { id, accountId: ACC, regionId: REGION, vpcId: 'vpc-1', resourceGroupId: 'rg-1', name: '', description: '', type: 'normal', ipCount: 0, createdAt: T0, ...over };
+}
+function inst(id: string, over: Partial<Instance> = {}): Instance {
+  return {
+    id, accountId: ACC, regionId: REGION, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg-1', name: '',
+    instanceType: 'ecs.g7.large', imageId: 'img', status: 'Running', transitionDueMs: null, createdAt: T0, ...over,
+  };
+}
+let macSeq = 0;
+function eni(id: string, over: Partial<Eni> = {}): Eni {
+  macSeq++;
+  return {
+    id, accountId: ACC, regionId: REGION, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg-1', name: '', description: '',
+    type: 'Secondary', status: 'Available', macAddress: `00:16:3e:00:${(macSeq >> 8).toString(16).padStart(2, '0')}:${(macSeq & 255).toString(16).padStart(2, '0')}`,
+    instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, deleteOnRelease: false, securityGroupIds: [], addresses: [], tags: [],
+    createdAt: T0, ...over,
+  };
+}
+const v4 = (vSwitchId: string, eniId: string, address: string, primary = false) => {
+  const [a, b, c, d] = address.split('.').map(Number);
+  return { vSwitchId, eniId, family: 4 as const, address, primary, ipv4Num: ((a * 256 + b) * 256 + c) * 256 + d };
+};
+const v6 = (vSwitchId: string, eniId: string, address: string) => ({ vSwitchId, eniId, family: 6 as const, address, primary: false, ipv4Num: null });
+
+/** accounts, a VPC, two vSwitches and two security groups: what most cases stand on */
+async function base(tx: Tx): Promise<void> {
+  await tx.accounts.insert({ id: ACC, name: 'root', createdAt: T0 });
+  await tx.accounts.insert({ id: OTHER, name: 'other', createdAt: '2024-01-02T00:00:00.000Z' });
+  await tx.vpcs.insert(vpc('vpc-1'));
+  await tx.vSwitches.insert(vsw('vsw-1'));
+  await tx.vSwitches.insert(vsw('vsw-2', { cidrBlock: '192.168.2.0/24', zoneId: 'cn-hangzhou-j' }));
+  await tx.securityGroups.insert(sg('sg-1'));
+  await tx.securityGroups.insert(sg('sg-2', { type: 'enterprise' }));
+}
+
+async function expectRejects(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  assert.fail('expected a rejection');
+}
+
+/** Starts n transactions at once; each holds its first statement's locks until its body finishes. */
+function concurrently<T>(n: number, body: (i: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => body(i)));
+}
+
+// ---------------------------------------------------------------- the contract
+
+export function storeContract(name: string, factory: StoreFactory): void {
+  /** a case on a fresh store with the base fixtures, disposed afterwards whatever happens */
+  const withStore = (fn: (s: Store) => Promise<void>, opts: { seed?: boolean } = {}) => async () => {
+    const sut = await factory();
+    try {
+      if (opts.seed !== false) await sut.store.transaction(base);
+      await fn(sut.store);
+    } finally {
+      await sut.dispose();
+    }
+  };
+  const tx = <T>(s: Store, fn: (t: Tx) => Promise<T>) => s.transaction(fn);
+  const ro = <T>(s: Store, fn: (t: Tx) => Promise<T>) => s.transaction(fn, { readOnly: true });
+
+  describe(`store contract: ${name}`, () => {
+    describe('accounts, access keys, resource groups', () => {
+      it('inserts, gets and lists accounts in creation order', withStore(async (s) => {
+        await tx(s, async (t) => t.accounts.insert({ id: 'acc-0', name: 'zeta', createdAt: '2023-12-31T00:00:00.000Z' }));
+        await ro(s, async (t) => {
+          assert.deepEqual(await t.accounts.get(ACC), { id: ACC, name: 'root', createdAt: T0 });
+          assert.equal(await t.accounts.get('nope'), undefined);
+          assert.deepEqual((await t.accounts.list()).map((a) => a.id), ['acc-0', ACC, OTHER]);
+        });
+      }));
+
+      it('stores access keys per account and changes their status', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.accessKeys.insert({ id: 'LTAIb', secret: 'sb', accountId: ACC, status: 'Active', createdAt: '2024-02-01T00:00:00.000Z' });
+          await t.accessKeys.insert({ id: 'LTAIa', secret: 'sa', accountId: ACC, status: 'Active', createdAt: '2024-03-01T00:00:00.000Z' });
+          await t.accessKeys.insert({ id: 'LTAIo', secret: 'so', accountId: OTHER, status: 'Active', createdAt: T0 });
+        });
+        await tx(s, async (t) => {
+          assert.deepEqual(await t.accessKeys.get('LTAIa'), { id: 'LTAIa', secret: 'sa', accountId: ACC, status: 'Active', createdAt: '2024-03-01T00:00:00.000Z' });
+          assert.equal(await t.accessKeys.get('missing'), undefined);
+          assert.deepEqual((await t.accessKeys.listByAccount(ACC)).map((k) => k.id), ['LTAIb', 'LTAIa']);
+          assert.equal(await t.accessKeys.setStatus('LTAIa', 'Inactive'), true);
+          assert.equal(await t.accessKeys.setStatus('missing', 'Inactive'), false);
+        });
+        assert.equal((await ro(s, (t) => t.accessKeys.get('LTAIa')))?.status, 'Inactive');
+      }));
+
+      it('keeps resource groups per account with one default listed first', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.resourceGroups.insert({ id: 'rg-b', accountId: ACC, name: 'b', displayName: 'B', isDefault: false, createdAt: T0 });
+          await t.resourceGroups.insert({ id: 'rg-def', accountId: ACC, name: 'default', displayName: 'Default', isDefault: true, createdAt: '2024-05-01T00:00:00.000Z' });
+          await t.resourceGroups.insert({ id: 'rg-o', accountId: OTHER, name: 'default', displayName: 'Default', isDefault: true, createdAt: T0 });
+        });
+        await ro(s, async (t) => {
+          assert.deepEqual(await t.resourceGroups.getDefault(ACC), { id: 'rg-def', accountId: ACC, name: 'default', displayName: 'Default', isDefault: true, createdAt: '2024-05-01T00:00:00.000Z' });
+          assert.equal((await t.resourceGroups.get(ACC, 'rg-b'))?.isDefault, false);
+          assert.equal(await t.resourceGroups.get(ACC, 'rg-o'), undefined, 'scoped by account');
+          assert.deepEqual((await t.resourceGroups.list(ACC)).map((g) => g.id), ['rg-def', 'rg-b']);
+          assert.equal(await t.resourceGroups.getDefault('acc-none'), undefined);
+        });
+      }));
+    });
+
+    describe('VPCs, vSwitches, security groups', () => {
+      it('round-trips a VPC, scoped by account, and counts its dependents', withStore(async (s) => {
+        const v = vpc('vpc-2', { name: 'n', description: 'd', ipv6CidrBlock: '2001:db8:1::/56' });
+        await tx(s, (t) => t.vpcs.insert(v));
+        await ro(s, async (t) => {
+          assert.deepEqual(await t.vpcs.get(ACC, 'vpc-2'), v);
+          assert.equal(await t.vpcs.get(OTHER, 'vpc-2'), undefined);
+          assert.deepEqual(await t.vpcs.dependents(ACC, 'vpc-1'), { vSwitches: 2, securityGroups: 2 });
+          assert.deepEqual(await t.vpcs.dependents(ACC, 'vpc-2'), { vSwitches: 0, securityGroups: 0 });
+          assert.deepEqual(await t.vpcs.dependents(OTHER, 'vpc-1'), { vSwitches: 0, securityGroups: 0 });
+        });
+        await tx(s, (t) => t.vpcs.delete(OTHER, 'vpc-2'));
+        assert.ok(await ro(s, (t) => t.vpcs.get(ACC, 'vpc-2')), 'another account cannot delete it');
+        await tx(s, (t) => t.vpcs.delete(ACC, 'vpc-2'));
+        assert.equal(await ro(s, (t) => t.vpcs.get(ACC, 'vpc-2')), undefined);
+      }));
+
+      it('filters VPC lists by region, ids, name and resource group', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.vpcs.insert(vpc('vpc-2', { name: 'web', resourceGroupId: 'rg-2' }));
+          await t.vpcs.insert(vpc('vpc-3', { regionId: 'cn-beijing' }));
+          await t.vpcs.insert(vpc('vpc-4', { accountId: OTHER }));
+        });
+        await ro(s, async (t) => {
+          const ids = async (f: Parameters<Tx['vpcs']['list']>[1]) => (await t.vpcs.list(ACC, f, { limit: 50 })).items.map((v) => v.id);
+          assert.deepEqual(await ids({ regionId: REGION }), ['vpc-1', 'vpc-2']);
+          assert.deepEqual(await ids({ regionId: 'cn-beijing' }), ['vpc-3']);
+          assert.deepEqual(await ids({ regionId: REGION, ids: ['vpc-2', 'vpc-4'] }), ['vpc-2']);
+          assert.deepEqual(await ids({ regionId: REGION, ids: [] }), []);
+          assert.deepEqual(await ids({ regionId: REGION, name: 'web' }), ['vpc-2']);
+          assert.deepEqual(await ids({ regionId: REGION, resourceGroupId: 'rg-2' }), ['vpc-2']);
+        });
+      }));
+
+      it('round-trips vSwitches: get, list with filters, listByVpc, counts, delete', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.vSwitches.insert(vsw('vsw-3', { vpcId: 'vpc-1', name: 'db', ipv6CidrBlock: '2001:db8:1:3::/64', cidrBlock: '192.168.3.0/24' }));
+          await t.enis.insert(eni('eni-1', { vSwitchId: 'vsw-3' }));
+          await t.addresses.insert([v4('vsw-3', 'eni-1', '192.168.3.10', true), v4('vsw-3', 'eni-1', '192.168.3.11'), v6('vsw-3', 'eni-1', '2001:db8:1:3::a')]);
+        });
+        await ro(s, async (t) => {
+          assert.deepEqual(await t.vSwitches.get(ACC, 'vsw-3'), vsw('vsw-3', { vpcId: 'vpc-1', name: 'db', ipv6CidrBlock: '2001:db8:1:3::/64', cidrBlock: '192.168.3.0/24' }));
+          assert.equal(await t.vSwitches.get(OTHER, 'vsw-3'), undefined);
+          const ids = async (f: Parameters<Tx['vSwitches']['list']>[1]) => (await t.vSwitches.list(ACC, f, { limit: 50 })).items.map((v) => v.id);
+          assert.deepEqual(await ids({ regionId: REGION }), ['vsw-1', 'vsw-2', 'vsw-3']);
+          assert.deepEqual(await ids({ regionId: REGION, zoneId: 'cn-hangzhou-j' }), ['vsw-2']);
+          assert.deepEqual(await ids({ regionId: REGION, vpcId: 'vpc-1', name: 'db' }), ['vsw-3']);
+          assert.deepEqual(await ids({ regionId: REGION, vpcId: 'vpc-x' }), []);
+          assert.deepEqual((await t.vSwitches.listByVpc('vpc-1')).map((v) => v.id), ['vsw-1', 'vsw-2', 'vsw-3']);
+          assert.equal(await t.vSwitches.addressCount('vsw-3', 4), 2);
+          assert.equal(await t.vSwitches.addressCount('vsw-3', 6), 1);
+          assert.equal(await t.vSwitches.addressCount('vsw-1', 4), 0);
+          assert.equal(await t.vSwitches.enis('vsw-3'), 1);
+          assert.equal(await t.vSwitches.enis('vsw-2'), 0);
+        });
+        await tx(s, (t) => t.vSwitches.delete(ACC, 'vsw-2'));
+        assert.deepEqual((await ro(s, (t) => t.vSwitches.listByVpc('vpc-1'))).map((v) => v.id), ['vsw-1', 'vsw-3']);
+      }));
+
+      it('round-trips security groups, counts member ENIs, deletes', withStore(async (s) => {
+        await tx(s, (t) => t.enis.insert(eni('eni-1', { securityGroupIds: ['sg-2', 'sg-1'] })));
+        await ro(s, async (t) => {
+          assert.deepEqual(await t.securityGroups.get(ACC, 'sg-2'), sg('sg-2', { type: 'enterprise' }));
+          assert.equal(await t.securityGroups.get(OTHER, 'sg-2'), undefined);
+          assert.deepEqual((await t.securityGroups.list(ACC, { regionId: REGION }, { limit: 10 })).items.map((g) => g.id), ['sg-1', 'sg-2']);
+          assert.deepEqual((await t.securityGroups.list(ACC, { regionId: REGION, ids: ['sg-2'] }, { limit: 10 })).items.map((g) => g.id), ['sg-2']);
+          assert.equal(await t.securityGroups.enis('sg-1'), 1);
+        });
+        await tx(s, async (t) => {
+          await t.securityGroups.insert(sg('sg-3'));
+          await t.securityGroups.delete(ACC, 'sg-3');
+        });
+        assert.equal(await ro(s, (t) => t.securityGroups.get(ACC, 'sg-3')), undefined);
+      }));
+
+      it('adjusts IP counters and returns the groups as they are now', withStore(async (s) => {
+        const after = await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-2', 'sg-1', 'sg-2'], 5));
+        assert.deepEqual(after.map((g) => [g.id, g.ipCount]), [['sg-1', 5], ['sg-2', 5]]);
+        const down = await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-1'], -2));
+        assert.deepEqual(down.map((g) => [g.id, g.ipCount, g.type]), [['sg-1', 3, 'normal']]);
+        assert.deepEqual(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-missing'], 1)), []);
+      }));
+    });
+
+    describe('instances', () => {
+      it('round-trips, updates, lists with filters and deletes instances', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.instances.insert(inst('i-1', { name: 'web' }));
+          await t.instances.insert(inst('i-2', { status: 'Stopped', zoneId: 'cn-hangzhou-j', vSwitchId: 'vsw-2', resourceGroupId: 'rg-2' }));
+          await t.instances.insert(inst('i-3', { accountId: OTHER }));
+          await t.enis.insert(eni('eni-p1', { type: 'Primary', status: 'InUse', instanceId: 'i-1', deviceIndex: 0 }));
+          await t.addresses.insert([v4('vsw-1', 'eni-p1', '192.168.1.5', true)]);
+        });
+        await tx(s, async (t) => {
+          assert.deepEqual(await t.instances.get(ACC, 'i-1'), inst('i-1', { name: 'web' }));
+          assert.deepEqual(await t.instances.get(ACC, 'i-1', { forUpdate: true }), inst('i-1', { name: 'web' }));
+          assert.equal(await t.instances.get(ACC, 'i-3'), undefined);
+          await t.instances.update({ ...inst('i-1'), name: 'renamed', status: 'Stopping', transitionDueMs: 1_700_000_000_123, resourceGroupId: 'rg-9', instanceType: 'ignored' });
+        });
+        await ro(s, async (t) => {
+          const i1 = await t.instances.get(ACC, 'i-1');
+          assert.deepEqual(i1, inst('i-1', { name: 'renamed', status: 'Stopping', transitionDueMs: 1_700_000_000_123, resourceGroupId: 'rg-9' }));
+          assert.equal(typeof i1?.transitionDueMs, 'number');
+          const ids = async (f: Omit<Parameters<Tx['instances']['list']>[1], 'regionId'>) => (await t.instances.list(ACC, { regionId: REGION, ...f }, { limit: 10 })).items.map((i) => i.id);
+          assert.deepEqual(await ids({}), ['i-1', 'i-2']);
+          assert.deepEqual(await ids({ status: 'Stopped' }), ['i-2']);
+          assert.deepEqual(await ids({ zoneId: 'cn-hangzhou-j' }), ['i-2']);
+          assert.deepEqual(await ids({ vSwitchId: 'vsw-2' }), ['i-2']);
+          assert.deepEqual(await ids({ vpcId: 'vpc-1', name: 'renamed' }), ['i-1']);
+          assert.deepEqual(await ids({ resourceGroupId: 'rg-2' }), ['i-2']);
+          assert.deepEqual(await ids({ ids: ['i-2', 'i-3'] }), ['i-2']);
+          assert.deepEqual(await ids({ privateIpAddresses: ['192.168.1.5', '10.0.0.1'] }), ['i-1']);
+          assert.deepEqual(await ids({ privateIpAddresses: [] }), []);
+        });
+        await tx(s, (t) => t.instances.delete('i-2'));
+        assert.equal(await ro(s, (t) => t.instances.get(ACC, 'i-2')), undefined);
+      }));
+
+      it('finds due transitions and the next due time', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.instances.insert(inst('i-1', { status: 'Pending', transitionDueMs: 3000 }));
+          await t.instances.insert(inst('i-2', { status: 'Stopping', transitionDueMs: 1000 }));
+          await t.instances.insert(inst('i-3', { status: 'Starting', transitionDueMs: 9000 }));
+          await t.instances.insert(inst('i-4'));
+        });
+        await tx(s, async (t) => {
+          assert.equal(await t.instances.nextDueMs(), 1000);
+          assert.deepEqual((await t.instances.due(3000, 10)).map((i) => i.id), ['i-2', 'i-1']);
+          assert.deepEqual((await t.instances.due(3000, 1)).map((i) => i.id), ['i-2']);
+          assert.deepEqual(await t.instances.due(999, 10), []);
+        });
+        await tx(s, async (t) => {
+          for (const i of await t.instances.due(10_000, 10)) await t.instances.update({ ...i, transitionDueMs: null });
+        });
+        assert.equal(await ro(s, (t) => t.instances.nextDueMs()), null);
+      }));
+    });
+
+    describe('ENIs', () => {
+      it('round-trips an ENI with its addresses (IPv4 primary first, in assignment order), groups and tags', withStore(async (s) => {
+        const e = eni('eni-1', { name: 'n', description: 'd', securityGroupIds: ['sg-2', 'sg-1'], tags: [{ key: 'b', value: '2' }, { key: 'a', value: '1' }], deleteOnRelease: true });
+        await tx(s, async (t) => {
+          await t.enis.insert(e);
+          assert.deepEqual(await t.addresses.insert([v6('vsw-1', 'eni-1', '2001:db8::2')]), ['2001:db8::2']);
+          assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.200')]), ['192.168.1.200']);
+          assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.100')]), ['192.168.1.100']);
+          assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.7', true)]), ['192.168.1.7']);
+        });
+        const got = await ro(s, (t) => t.enis.get(ACC, 'eni-1'));
+        assert.deepEqual(got, {
+          ...e,
+          addresses: [
+            { family: 4, address: '192.168.1.7', primary: true },
+            { family: 4, address: '192.168.1.200', primary: false },
+            { family: 4, address: '192.168.1.100', primary: false },
+            { family: 6, address: '2001:db8::2', primary: false },
+          ],
+          tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }],
+        });
+        assert.equal(await ro(s, (t) => t.enis.get(OTHER, 'eni-1')), undefined);
+        assert.deepEqual((await tx(s, (t) => t.enis.get(ACC, 'eni-1', { forUpdate: true })))?.id, 'eni-1');
+      }));
+
+      it('updates its own columns and security groups, not addresses or tags', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-1', { securityGroupIds: ['sg-1'], tags: [{ key: 'k', value: 'v' }] }));
+          await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.7', true)]);
+          await t.instances.insert(inst('i-1'));
+        });
+        await tx(s, async (t) => {
+          const cur = (await t.enis.get(ACC, 'eni-1', { forUpdate: true }))!;
+          await t.enis.update({
+            ...cur, name: 'x', description: 'y', status: 'Attaching', instanceId: null, pendingInstanceId: 'i-1', transitionDueMs: 1_700_000_000_005,
+            deviceIndex: 2, deleteOnRelease: true, resourceGroupId: 'rg-2', securityGroupIds: ['sg-2', 'sg-1'], addresses: [], tags: [],
+          });
+        });
+        const got = (await ro(s, (t) => t.enis.get(ACC, 'eni-1')))!;
+        assert.equal(got.status, 'Attaching');
+        assert.equal(got.pendingInstanceId, 'i-1');
+        assert.equal(got.transitionDueMs, 1_700_000_000_005);
+        assert.equal(got.deviceIndex, 2);
+        assert.equal(got.deleteOnRelease, true);
+        assert.equal(got.resourceGroupId, 'rg-2');
+        assert.deepEqual([got.name, got.description], ['x', 'y']);
+        assert.deepEqual(got.securityGroupIds, ['sg-2', 'sg-1']);
+        assert.deepEqual(got.addresses.map((a) => a.address), ['192.168.1.7']);
+        assert.deepEqual(got.tags, [{ key: 'k', value: 'v' }]);
+      }));
+
+      it('lists ENIs by every filter', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.instances.insert(inst('i-1'));
+          await t.enis.insert(eni('eni-a', { type: 'Primary', status: 'InUse', instanceId: 'i-1', deviceIndex: 0, securityGroupIds: ['sg-1'], name: 'prim' }));
+          await t.enis.insert(eni('eni-b', { status: 'Attaching', pendingInstanceId: 'i-1', securityGroupIds: ['sg-2'], tags: [{ key: 'env', value: 'prod' }] }));
+          await t.enis.insert(eni('eni-c', { vSwitchId: 'vsw-2', zoneId: 'cn-hangzhou-j', resourceGroupId: 'rg-2', tags: [{ key: 'env', value: 'dev' }, { key: 'team', value: 'x' }] }));
+          await t.enis.insert(eni('eni-d', { regionId: 'cn-beijing' }));
+          await t.enis.insert(eni('eni-e', { accountId: OTHER }));
+          await t.addresses.insert([v4('vsw-1', 'eni-a', '192.168.1.10', true), v4('vsw-1', 'eni-a', '192.168.1.11'), v4('vsw-1', 'eni-b', '192.168.1.20', true),
+            v6('vsw-1', 'eni-b', '2001:db8::20'), v4('vsw-2', 'eni-c', '192.168.2.30', true)]);
+        });
+        await ro(s, async (t) => {
+          const ids = async (f: Omit<Parameters<Tx['enis']['list']>[1], 'regionId'>) => (await t.enis.list(ACC, { regionId: REGION, ...f }, { limit: 50 })).items.map((e) => e.id);
+          assert.deepEqual(await ids({}), ['eni-a', 'eni-b', 'eni-c']);
+          assert.deepEqual(await ids({ ids: ['eni-c', 'eni-d', 'eni-e'] }), ['eni-c']);
+          assert.deepEqual(await ids({ instanceId: 'i-1' }), ['eni-a', 'eni-b'], 'bound or pending');
+          assert.deepEqual(await ids({ vpcId: 'vpc-1' }), ['eni-a', 'eni-b', 'eni-c']);
+          assert.deepEqual(await ids({ vSwitchId: 'vsw-2' }), ['eni-c']);
+          assert.deepEqual(await ids({ securityGroupId: 'sg-2' }), ['eni-b']);
+          assert.deepEqual(await ids({ primaryIpAddress: '192.168.1.20' }), ['eni-b']);
+          assert.deepEqual(await ids({ primaryIpAddress: '192.168.1.11' }), [], 'a secondary is not the primary');
+          assert.deepEqual(await ids({ privateIpAddresses: ['192.168.1.11', '192.168.2.30'] }), ['eni-a', 'eni-c']);
+          assert.deepEqual(await ids({ ipv6Addresses: ['2001:db8::20'] }), ['eni-b']);
+          assert.deepEqual(await ids({ name: 'prim' }), ['eni-a']);
+          assert.deepEqual(await ids({ type: 'Primary' }), ['eni-a']);
+          assert.deepEqual(await ids({ status: 'Available' }), ['eni-c']);
+          assert.deepEqual(await ids({ resourceGroupId: 'rg-2' }), ['eni-c']);
+          assert.deepEqual(await ids({ tags: [{ key: 'env' }] }), ['eni-b', 'eni-c']);
+          assert.deepEqual(await ids({ tags: [{ key: 'env', value: 'dev' }] }), ['eni-c']);
+          assert.deepEqual(await ids({ tags: [{ key: 'env' }, { key: 'team', value: 'x' }] }), ['eni-c']);
+          const page = await t.enis.list(ACC, { regionId: REGION, instanceId: 'i-1' }, { limit: 50 });
+          assert.equal(page.totalCount, 2);
+          assert.deepEqual(page.items[0].addresses.map((a) => a.address), ['192.168.1.10', '192.168.1.11']);
+          assert.deepEqual(page.items[1].addresses.map((a) => a.address), ['192.168.1.20', '2001:db8::20']);
+        });
+      }));
+
+      it('counts and lists ENIs on an instance, per region, and checks MACs', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-a', { type: 'Primary', status: 'InUse', instanceId: 'i-1', deviceIndex: 0, macAddress: '00:16:3e:aa:aa:aa' }));
+          await t.enis.insert(eni('eni-b', { status: 'InUse', instanceId: 'i-1', deviceIndex: 2 }));
+          await t.enis.insert(eni('eni-c', { status: 'Attaching', pendingInstanceId: 'i-1', deviceIndex: 1 }));
+          await t.enis.insert(eni('eni-d'));
+          await t.enis.insert(eni('eni-e', { regionId: 'cn-beijing' }));
+        });
+        await ro(s, async (t) => {
+          assert.deepEqual((await t.enis.listByInstance('i-1')).map((e) => e.id), ['eni-a', 'eni-c', 'eni-b'], 'by device index');
+          assert.equal(await t.enis.countOnInstance('i-1'), 3);
+          assert.equal(await t.enis.countOnInstance('i-none'), 0);
+          assert.equal(await t.enis.countInRegion(ACC, REGION), 4);
+          assert.equal(await t.enis.countInRegion(OTHER, REGION), 0);
+          assert.equal(await t.enis.macTaken('00:16:3e:aa:aa:aa'), true);
+          assert.equal(await t.enis.macTaken('00:16:3e:bb:bb:bb'), false);
+        });
+      }));
+
+      it('deletes an ENI with its addresses, groups and tags', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-1', { securityGroupIds: ['sg-1'], tags: [{ key: 'k', value: 'v' }] }));
+          await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.7', true), v6('vsw-1', 'eni-1', '2001:db8::7')]);
+        });
+        await tx(s, (t) => t.enis.delete('eni-1'));
+        await ro(s, async (t) => {
+          assert.equal(await t.enis.get(ACC, 'eni-1'), undefined);
+          assert.equal(await t.securityGroups.enis('sg-1'), 0);
+          assert.equal(await t.vSwitches.addressCount('vsw-1', 4), 0);
+          assert.equal(await t.vSwitches.addressCount('vsw-1', 6), 0);
+        });
+        // the address is free again
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-2'));
+          assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-2', '192.168.1.7', true)]), ['192.168.1.7']);
+        });
+      }));
+
+      it('finds due ENI transitions (hydrated) and the next due time', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-1', { status: 'Deleting', transitionDueMs: 2000, securityGroupIds: ['sg-1'] }));
+          await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.9', true)]);
+          await t.enis.insert(eni('eni-2', { status: 'Detaching', transitionDueMs: 1000 }));
+          await t.enis.insert(eni('eni-3', { status: 'Attaching', transitionDueMs: 5000 }));
+          await t.enis.insert(eni('eni-4'));
+        });
+        await tx(s, async (t) => {
+          assert.equal(await t.enis.nextDueMs(), 1000);
+          const due = await t.enis.due(2000, 10);
+          assert.deepEqual(due.map((e) => e.id), ['eni-2', 'eni-1']);
+          assert.deepEqual(due[1].addresses.map((a) => a.address), ['192.168.1.9']);
+          assert.deepEqual(due[1].securityGroupIds, ['sg-1']);
+          assert.deepEqual((await t.enis.due(2000, 1)).map((e) => e.id), ['eni-2']);
+        });
+        await tx(s, async (t) => {
+          for (const e of await t.enis.due(9999, 10)) await t.enis.update({ ...e, transitionDueMs: null });
+        });
+        assert.equal(await ro(s, (t) => t.enis.nextDueMs()), null);
+      }));
+    });
+
+    describe('addresses', () => {
+      it('one address per vSwitch: ON CONFLICT DO NOTHING returns only what was inserted', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-1'));
+          await t.enis.insert(eni('eni-2'));
+          await t.enis.insert(eni('eni-3', { vSwitchId: 'vsw-2' }));
+          assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.10', true), v4('vsw-1', 'eni-1', '192.168.1.11')]), ['192.168.1.10', '192.168.1.11']);
+        });
+        await tx(s, async (t) => {
+          // taken by eni-1: skipped, not raised, and the transaction goes on
+          assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-2', '192.168.1.11'), v4('vsw-1', 'eni-2', '192.168.1.12')]), ['192.168.1.12']);
+          assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-2', '192.168.1.10')]), []);
+          // the same address in another vSwitch is another address
+          assert.deepEqual(await t.addresses.insert([{ ...v4('vsw-2', 'eni-3', '192.168.1.10') }]), ['192.168.1.10']);
+          assert.deepEqual(await t.addresses.insert([v6('vsw-1', 'eni-2', '2001:db8::1'), v6('vsw-1', 'eni-1', '2001:db8::1')]), ['2001:db8::1']);
+        });
+        const e2 = (await ro(s, (t) => t.enis.get(ACC, 'eni-2')))!;
+        assert.deepEqual(e2.addresses.map((a) => a.address), ['192.168.1.12', '2001:db8::1']);
+        const e1 = (await ro(s, (t) => t.enis.get(ACC, 'eni-1')))!;
+        assert.deepEqual(e1.addresses.map((a) => a.address), ['192.168.1.10', '192.168.1.11']);
+      }));
+
+      it('deletes named addresses of one ENI only, or all of them; lists IPv4 numbers per vSwitch', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-1'));
+          await t.enis.insert(eni('eni-2'));
+          await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.10', true), v4('vsw-1', 'eni-1', '192.168.1.11'), v4('vsw-1', 'eni-1', '192.168.1.12'),
+            v6('vsw-1', 'eni-1', '2001:db8::1'), v4('vsw-1', 'eni-2', '192.168.1.20', true)]);
+        });
+        await tx(s, async (t) => {
+          assert.deepEqual((await t.addresses.ipv4NumsInVSwitch('vsw-1')).sort((a, b) => a - b), [3232235786, 3232235787, 3232235788, 3232235796]);
+          assert.equal(await t.addresses.delete('eni-1', ['192.168.1.11', '192.168.1.20', '192.168.1.99']), 1, "eni-2's address is not eni-1's");
+          assert.equal(await t.addresses.delete('eni-1', []), 0);
+          assert.equal(await t.addresses.deleteAllOf('eni-1'), 3);
+          assert.equal(await t.addresses.deleteAllOf('eni-1'), 0);
+          assert.deepEqual(await t.addresses.ipv4NumsInVSwitch('vsw-1'), [3232235796]);
+          assert.deepEqual(await t.addresses.ipv4NumsInVSwitch('vsw-2'), []);
+        });
+      }));
+    });
+
+    describe('ClientToken results, nonces, kv', () => {
+      it('stores a ClientToken result once per account and action; purges old ones', withStore(async (s) => {
+        await tx(s, async (t) => {
+          assert.equal(await t.idempotency.get(ACC, 'A', 'tok'), undefined);
+          assert.equal(await t.idempotency.put(ACC, 'A', 'tok', { paramsHash: 'h1', result: '{"x":1}' }, 1000), true);
+          assert.equal(await t.idempotency.put(ACC, 'A', 'tok', { paramsHash: 'h2', result: '{}' }, 2000), false);
+          assert.equal(await t.idempotency.put(ACC, 'B', 'tok', { paramsHash: 'h3', result: '{}' }, 5000), true);
+          assert.equal(await t.idempotency.put(OTHER, 'A', 'tok', { paramsHash: 'h4', result: '{}' }, 5000), true);
+        });
+        await tx(s, async (t) => {
+          assert.deepEqual(await t.idempotency.get(ACC, 'A', 'tok'), { paramsHash: 'h1', result: '{"x":1}' });
+          assert.equal(await t.idempotency.purge(1001), 1);
+          assert.equal(await t.idempotency.get(ACC, 'A', 'tok'), undefined);
+          assert.deepEqual(await t.idempotency.get(ACC, 'B', 'tok'), { paramsHash: 'h3', result: '{}' });
+        });
+      }));
+
+      it('refuses a nonce seen before for the same key; purges expired ones', withStore(async (s) => {
+        await tx(s, async (t) => {
+          assert.equal(await t.nonces.add('k1', 'n1', 1000), true);
+          assert.equal(await t.nonces.add('k1', 'n1', 9000), false);
+          assert.equal(await t.nonces.add('k2', 'n1', 9000), true);
+        });
+        await tx(s, async (t) => {
+          assert.equal(await t.nonces.purge(5000), 1);
+          assert.equal(await t.nonces.add('k1', 'n1', 9000), true, 'forgotten after expiry');
+        });
+      }));
+
+      it('keeps small values with an optional expiry', withStore(async (s) => {
+        const now = Date.now();
+        await tx(s, async (t) => {
+          await t.kv.put('a', '1', null);
+          await t.kv.put('b', '2', now + 60_000);
+          await t.kv.put('c', '3', now - 1);
+          await t.kv.put('a', '1b', null);
+        });
+        await tx(s, async (t) => {
+          assert.equal(await t.kv.get('a'), '1b');
+          assert.equal(await t.kv.get('b'), '2');
+          assert.equal(await t.kv.get('c'), undefined, 'expired reads as missing');
+          assert.equal(await t.kv.get('zz'), undefined);
+          await t.kv.delete('b');
+          assert.equal(await t.kv.get('b'), undefined);
+          assert.equal(await t.kv.purge(now), 1);
+        });
+      }));
+    });
+
+    describe('paging', () => {
+      async function seedVpcs(s: Store, n: number): Promise<string[]> {
+        const ids = Array.from({ length: n }, (_, i) => `vpc-p${String(i).padStart(2, '0')}`);
+        // inserted out of order; pages come in id order
+        await tx(s, async (t) => { for (const id of [...ids].reverse()) await t.vpcs.insert(vpc(id, { regionId: 'cn-shanghai' })); });
+        return ids;
+      }
+
+      it('keyset: nextToken continues after the last id until it is empty', withStore(async (s) => {
+        const ids = await seedVpcs(s, 7);
+        const seen: string[] = [];
+        let after = '';
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await ro(s, (t) => t.vpcs.list(ACC, { regionId: 'cn-shanghai' }, { after, limit: 3 }));
+          assert.equal(page.totalCount, 7);
+          seen.push(...page.items.map((v) => v.id));
+          if (!page.nextToken) break;
+          assert.equal(page.nextToken, page.items[page.items.length - 1].id);
+          after = page.nextToken;
+        }
+        assert.deepEqual(seen, ids);
+      }));
+
+      it('offset: PageNumber/PageSize style, with the total count', withStore(async (s) => {
+        const ids = await seedVpcs(s, 7);
+        const page = (offset: number, limit: number) => ro(s, (t) => t.vpcs.list(ACC, { regionId: 'cn-shanghai' }, { offset, limit }));
+        assert.deepEqual((await page(0, 3)).items.map((v) => v.id), ids.slice(0, 3));
+        const p3 = await page(6, 3);
+        assert.deepEqual(p3.items.map((v) => v.id), ids.slice(6));
+        assert.equal(p3.nextToken, '');
+        assert.equal(p3.totalCount, 7);
+        assert.deepEqual((await page(9, 3)).items, []);
+        const exact = await page(0, 7);
+        assert.equal(exact.items.length, 7);
+        assert.equal(exact.nextToken, '', 'no further page');
+      }));
+
+      it('pages ENIs and instances with filters applied before paging', withStore(async (s) => {
+        await tx(s, async (t) => {
+          for (let i = 0; i < 5; i++) {
+            await t.enis.insert(eni(`eni-${i}`, { status: i % 2 === 0 ? 'Available' : 'InUse' }));
+            await t.instances.insert(inst(`i-${i}`, { status: i % 2 === 0 ? 'Running' : 'Stopped' }));
+          }
+        });
+        await ro(s, async (t) => {
+          const p1 = await t.enis.list(ACC, { regionId: REGION, status: 'Available' }, { limit: 2 });
+          assert.deepEqual(p1.items.map((e) => e.id), ['eni-0', 'eni-2']);
+          assert.equal(p1.totalCount, 3);
+          const p2 = await t.enis.list(ACC, { regionId: REGION, status: 'Available' }, { after: p1.nextToken, limit: 2 });
+          assert.deepEqual(p2.items.map((e) => e.id), ['eni-4']);
+          assert.equal(p2.nextToken, '');
+          const i2 = await t.instances.list(ACC, { regionId: REGION, status: 'Stopped' }, { offset: 1, limit: 5 });
+          assert.deepEqual(i2.items.map((i) => i.id), ['i-3']);
+          assert.equal(i2.totalCount, 2);
+        });
+      }));
+    });
+
+    describe('transactions', () => {
+      it('a throw rolls back everything the transaction wrote', withStore(async (s) => {
+        const boom = new Error('boom');
+        const err = await expectRejects(tx(s, async (t) => {
+          await t.vpcs.insert(vpc('vpc-9'));
+          await t.enis.insert(eni('eni-9', { securityGroupIds: ['sg-1'], tags: [{ key: 'k', value: 'v' }] }));
+          await t.addresses.insert([v4('vsw-1', 'eni-9', '192.168.1.9', true)]);
+          await t.securityGroups.adjustIpCount(['sg-1'], 1);
+          await t.idempotency.put(ACC, 'A', 'tok', { paramsHash: 'h', result: 'r' }, 1);
+          await t.nonces.add('k', 'n', 1);
+          await t.kv.put('kk', 'v', null);
+          await t.accessKeys.setStatus('none', 'Inactive');
+          throw boom;
+        }));
+        assert.equal(err, boom, 'the callback error comes out as is');
+        await ro(s, async (t) => {
+          assert.equal(await t.vpcs.get(ACC, 'vpc-9'), undefined);
+          assert.equal(await t.enis.get(ACC, 'eni-9'), undefined);
+          assert.equal(await t.vSwitches.addressCount('vsw-1', 4), 0);
+          assert.equal((await t.securityGroups.get(ACC, 'sg-1'))?.ipCount, 0);
+          assert.equal(await t.idempotency.get(ACC, 'A', 'tok'), undefined);
+          assert.equal(await t.kv.get('kk'), undefined);
+          assert.equal(await t.securityGroups.enis('sg-1'), 0);
+        });
+        assert.equal(await tx(s, (t) => t.nonces.add('k', 'n', 1)), true, 'the nonce was rolled back too');
+      }));
+
+      it('returns the callback value and runs commit hooks after commit, in order', withStore(async (s) => {
+        const events: string[] = [];
+        const v = await tx(s, async (t) => {
+          t.onCommit(() => events.push('commit-1'));
+          t.onRollback(() => events.push('rollback'));
+          t.onCommit(() => events.push('commit-2'));
+          await t.kv.put('x', '1', null);
+          events.push('body');
+          return 42;
+        });
+        assert.equal(v, 42);
+        assert.deepEqual(events, ['body', 'commit-1', 'commit-2']);
+      }));
+
+      it('runs rollback hooks (not commit hooks) when the callback throws', withStore(async (s) => {
+        const events: string[] = [];
+        await expectRejects(tx(s, async (t) => {
+          t.onCommit(() => events.push('commit'));
+          t.onRollback(() => events.push('rollback-1'));
+          t.onRollback(() => events.push('rollback-2'));
+          throw new Error('no');
+        }));
+        assert.deepEqual(events, ['rollback-1', 'rollback-2']);
+      }));
+
+      it('a database error thrown out of the callback rolls the transaction back', withStore(async (s) => {
+        const events: string[] = [];
+        await expectRejects(tx(s, async (t) => {
+          t.onRollback(() => events.push('rollback'));
+          await t.kv.put('y', '1', null);
+          await t.accounts.insert({ id: ACC, name: 'dup', createdAt: T0 }); // duplicate primary key
+        }));
+        assert.equal(await ro(s, (t) => t.kv.get('y')), undefined);
+        // PostgreSQL reports a unique violation as a possible race and re-runs the callback a few times first
+        assert.ok(events.length >= 1 && events.every((e) => e === 'rollback'), events.join());
+      }));
+
+      it('read-only transactions read committed data', withStore(async (s) => {
+        await tx(s, (t) => t.kv.put('r', 'v', null));
+        assert.equal(await ro(s, (t) => t.kv.get('r')), 'v');
+      }));
+
+      it('stays usable after many failed transactions (no leaked connection or lock)', withStore(async (s) => {
+        for (let i = 0; i < 25; i++) await expectRejects(tx(s, async (t) => { await t.kv.put('z', String(i), null); throw new Error('x'); }));
+        await Promise.all(Array.from({ length: 15 }, () => expectRejects(tx(s, async () => { throw new Error('y'); }))));
+        await tx(s, (t) => t.kv.put('z', 'ok', null));
+        assert.equal(await ro(s, (t) => t.kv.get('z')), 'ok');
+      }));
+    });
+
+    describe('concurrent transactions (several processes share one database)', () => {
+      it('get(forUpdate) + update loses no update (ENI and instance rows)', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-1'));
+          await t.instances.insert(inst('i-1'));
+        });
+        await concurrently(8, () => tx(s, async (t) => {
+          const e = (await t.enis.get(ACC, 'eni-1', { forUpdate: true }))!;
+          await new Promise((r) => setTimeout(r, 2));
+          await t.enis.update({ ...e, name: e.name + 'x' });
+          const i = (await t.instances.get(ACC, 'i-1', { forUpdate: true }))!;
+          await t.instances.update({ ...i, name: i.name + 'y' });
+        }));
+        assert.equal((await ro(s, (t) => t.enis.get(ACC, 'eni-1')))?.name, 'xxxxxxxx');
+        assert.equal((await ro(s, (t) => t.instances.get(ACC, 'i-1')))?.name, 'yyyyyyyy');
+      }));
+
+      it('security-group counters add up under racing adjustments', withStore(async (s) => {
+        await concurrently(12, (i) => tx(s, (t) => t.securityGroups.adjustIpCount(i % 2 ? ['sg-1', 'sg-2'] : ['sg-2', 'sg-1'], 1)));
+        const groups = await ro(s, async (t) => [await t.securityGroups.get(ACC, 'sg-1'), await t.securityGroups.get(ACC, 'sg-2')]);
+        assert.deepEqual(groups.map((g) => g?.ipCount), [12, 12]);
+      }));
+
+      it('racing inserts of one address: exactly one ENI gets it', withStore(async (s) => {
+        await tx(s, async (t) => { for (let i = 0; i < 6; i++) await t.enis.insert(eni(`eni-${i}`)); });
+        const got = await concurrently(6, (i) => tx(s, async (t) => {
+          const r = await t.addresses.insert([v4('vsw-1', `eni-${i}`, '192.168.1.77')]);
+          await new Promise((res) => setTimeout(res, 5)); // hold the uncommitted row a moment
+          return r;
+        }));
+        assert.equal(got.filter((r) => r.length === 1).length, 1);
+        assert.equal(await ro(s, (t) => t.vSwitches.addressCount('vsw-1', 4)), 1);
+      }));
+
+      it('racing nonces and ClientTokens: exactly one winner each', withStore(async (s) => {
+        const nonces = await concurrently(6, () => tx(s, (t) => t.nonces.add('key', 'same-nonce', Date.now() + 60_000)));
+        assert.equal(nonces.filter(Boolean).length, 1);
+        const tokens = await concurrently(6, (i) => tx(s, (t) => t.idempotency.put(ACC, 'Act', 'tok', { paramsHash: 'h', result: String(i) }, 1)));
+        assert.equal(tokens.filter(Boolean).length, 1);
+      }));
+
+      it('due transitions: concurrent settlers complete each exactly once', withStore(async (s) => {
+        await tx(s, async (t) => {
+          for (let i = 0; i < 24; i++) {
+            await t.enis.insert(eni(`eni-${String(i).padStart(2, '0')}`, { status: 'Deleting', transitionDueMs: 1000 + i, securityGroupIds: ['sg-1'] }));
+            await t.addresses.insert([v4('vsw-1', `eni-${String(i).padStart(2, '0')}`, `192.168.1.${10 + i}`, true)]);
+            await t.instances.insert(inst(`i-${i}`, { status: 'Stopping', transitionDueMs: 1000 + i }));
+          }
+          await t.securityGroups.adjustIpCount(['sg-1'], 24);
+        });
+        const finished: string[] = [];
+        // Each settler: take a small batch, finish it slowly (while holding it), repeat until nothing is due.
+        await concurrently(4, () => (async () => {
+          for (let rounds = 0; rounds < 50; rounds++) {
+            const n = await tx(s, async (t) => {
+              const enis = await t.enis.due(5000, 3);
+              const insts = await t.instances.due(5000, 3);
+              for (const e of enis) {
+                await new Promise((r) => setTimeout(r, 2));
+                await t.addresses.deleteAllOf(e.id);
+                await t.securityGroups.adjustIpCount(e.securityGroupIds, -e.addresses.length);
+                await t.enis.delete(e.id);
+                finished.push(e.id);
+              }
+              for (const i of insts) {
+                await t.instances.update({ ...i, status: 'Stopped', transitionDueMs: null });
+                finished.push(i.id);
+              }
+              return enis.length + insts.length;
+            });
+            if (n === 0) return;
+          }
+        })());
+        assert.equal(finished.length, 48);
+        assert.equal(new Set(finished).size, 48, 'no transition finished twice');
+        await ro(s, async (t) => {
+          assert.equal((await t.securityGroups.get(ACC, 'sg-1'))?.ipCount, 0, 'counters decremented exactly once per ENI');
+          assert.equal(await t.enis.nextDueMs(), null);
+          assert.equal(await t.instances.nextDueMs(), null);
+        });
+      }));
+    });
+  });
+}
