@@ -1,27 +1,42 @@
-// Authenticating an RPC request: signature (either scheme), the key's account,
-// and the nonce (kept in the database for the freshness window, so a replay is
-// refused by every server process sharing the store).
+// Authenticating an RPC request: signature (either scheme) and the key's
+// account. The nonce is returned, not stored: the request's first write
+// transaction records it (or the pipeline does, in its own transaction), so a
+// replay is refused by every server process sharing the store.
 import { SIGNATURE_SKEW_MS } from '../domain/limits.ts';
-import type { ServiceDeps, Caller } from '../service/deps.ts';
+import type { ServiceDeps, Caller, RequestNonce } from '../service/deps.ts';
 import { findAccessKey } from '../service/accounts.ts';
+import type { AccessKey } from '../store/store.ts';
 import { parseCredentials, verifySignature, type SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
 
-export interface AuthOptions {
-  /** replays of the SDK fixtures pin the clock; nothing else turns these off */
-  checkNonce: boolean;
+/**
+ * AccessKeys are read on every request; a short cache spares a database read.
+ * A disabled key stops working within this time (on every server process).
+ */
+const KEY_CACHE_MS = 2000;
+const keyCaches = new WeakMap<ServiceDeps, Map<string, { key: AccessKey | undefined; until: number }>>();
+
+async function cachedKey(deps: ServiceDeps, id: string): Promise<AccessKey | undefined> {
+  let cache = keyCaches.get(deps);
+  if (!cache) keyCaches.set(deps, (cache = new Map()));
+  const now = deps.clock.nowMs();
+  const hit = cache.get(id);
+  if (hit && hit.until > now) return hit.key;
+  const key = await findAccessKey(deps, id);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(id, { key, until: now + KEY_CACHE_MS });
+  return key;
 }
 
-export async function authenticate(deps: ServiceDeps, input: SignedRequestInput, opts: AuthOptions): Promise<Caller & { accessKeyId: string }> {
+export async function authenticate(deps: ServiceDeps, input: SignedRequestInput): Promise<{ caller: Caller; nonce: RequestNonce }> {
   const creds = parseCredentials(input);
   const keyId = creds.scheme === 'ACS3-HMAC-SHA256' || creds.scheme === 'RPC-HMAC-SHA1' ? creds.accessKeyId : undefined;
-  const key = keyId !== undefined ? await findAccessKey(deps, keyId) : undefined;
+  const key = keyId !== undefined ? await cachedKey(deps, keyId) : undefined;
   const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs: deps.clock.nowMs(), maxSkewMs: SIGNATURE_SKEW_MS });
   if (!result.ok) throw new WireError(result.httpStatus, result.code, result.message);
   // COMPAT: STS tokens are not issued here, so a SecurityToken is accepted only with a long-term key that exists.
-  if (opts.checkNonce) {
-    const fresh = await deps.store.transaction((tx) => tx.nonces.add(result.accessKeyId, result.nonce, result.timestampMs + SIGNATURE_SKEW_MS));
-    if (!fresh) throw new WireError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
-  }
-  return { accountId: key!.accountId, accessKeyId: result.accessKeyId };
+  return {
+    caller: { accountId: key!.accountId },
+    nonce: { accessKeyId: result.accessKeyId, nonce: result.nonce, expiresMs: result.timestampMs + SIGNATURE_SKEW_MS, recorded: false },
+  };
 }

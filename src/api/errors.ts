@@ -53,6 +53,7 @@ export const ERROR_TABLE = {
   MissingParameter: { status: 400, code: 'MissingParameter', message: (d) => `The input parameter "${q(d.name)}" that is mandatory for processing this request is not supplied.` },
   IdempotentParameterMismatch: { status: 400, code: 'IdempotentParameterMismatch', message: () => 'The request uses the same client token as a previous, but non-identical request.' },
   OperationConflict: { status: 403, code: 'Operation.Conflict', message: () => 'The operation may conflicts with others, please retry later.' },
+  RequestReplayed: { status: 400, code: 'SignatureNonceUsed', message: () => 'Specified signature nonce was used already.' },
 } satisfies Record<DomainErrorCode, WireErrorSpec>;
 
 /** Per-action differences, e.g. Attach/Detach name a missing instance InvalidEcsId.NotFound. */

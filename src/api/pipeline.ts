@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isDomainError } from '../domain/errors.ts';
 import { newRequestId } from '../domain/ids.ts';
-import type { Caller, ServiceDeps } from '../service/deps.ts';
+import { recordNonce, writeTx, type Caller, type ServiceDeps } from '../service/deps.ts';
 import { authenticate } from './auth.ts';
 import { toWireError } from './errors.ts';
 import { ParamReader, unknownParams } from './params.ts';
@@ -37,6 +37,7 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
     // request id
     const requestId = newRequestId(deps.rng);
     let action: ActionDef | undefined;
+    let reqDeps: ServiceDeps = deps;
     let hostId = 'ecs.aliyuncs.com';
     try {
       // parse: query ∪ form body, decoded (signatures are checked on decoded values re-encoded)
@@ -54,7 +55,14 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
 
       // authenticate: a signed request, or a console session (same actions, same rules)
       const session = opts.sessionCaller ? await opts.sessionCaller(req) : undefined;
-      const caller = session ?? (await authenticate(deps, input, { checkNonce: opts.checkNonce }));
+      let caller: Caller;
+      if (session) caller = session;
+      else {
+        const auth = await authenticate(deps, input);
+        caller = auth.caller;
+        // The nonce rides along in this request's deps: its first write transaction records it.
+        if (opts.checkNonce) reqDeps = { ...deps, requestNonce: auth.nonce };
+      }
 
       // dispatch: Action/Version params (RPC) or x-acs-* headers (ACS3)
       // On RPC-signed requests the x-acs-* headers are not signed, so only the params count there.
@@ -80,7 +88,13 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       }
 
       // handle
-      const body = await action.handle({ deps, caller, requestId }, new ParamReader(params, action.params));
+      let body: Record<string, unknown>;
+      try {
+        body = await action.handle({ deps: reqDeps, caller, requestId }, new ParamReader(params, action.params));
+      } finally {
+        // Reads (and refused writes, rolled back) record the nonce on their own, so no signed request runs twice.
+        if (reqDeps.requestNonce && !reqDeps.requestNonce.recorded) await writeTx(deps, (tx) => recordNonce(tx, reqDeps.requestNonce!));
+      }
 
       // serialize
       reply.header('content-type', 'application/json;charset=utf-8');

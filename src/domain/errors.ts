@@ -49,7 +49,9 @@ export type DomainErrorCode =
   | 'ParameterConflict'
   | 'MissingParameter'
   | 'IdempotentParameterMismatch'
-  | 'OperationConflict';
+  | 'OperationConflict'
+  // a signed request seen before (its nonce), recorded in the request's own transaction
+  | 'RequestReplayed';
 
 export type DomainErrorDetails = Readonly<Record<string, string | number | boolean | undefined>>;
 

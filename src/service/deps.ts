@@ -16,6 +16,21 @@ export interface ServiceDeps {
   hints: AddressHints;
   /** lab mode: VPC CIDRs must lie inside 198.18.0.0/15, since the lab is a real network on this host */
   labMode: boolean;
+  /**
+   * The signed request's nonce, set per request by the api layer: the first write
+   * transaction records it (one commit instead of two); see api/pipeline.ts.
+   */
+  requestNonce?: RequestNonce;
+}
+
+export interface RequestNonce { accessKeyId: string; nonce: string; expiresMs: number; recorded: boolean }
+
+/** Records the request's nonce in this transaction; a nonce seen before is a replay. */
+export async function recordNonce(tx: Tx, n: RequestNonce): Promise<void> {
+  if (n.recorded) return;
+  if (!(await tx.nonces.add(n.accessKeyId, n.nonce, n.expiresMs))) throw new DomainError('RequestReplayed', { accessKeyId: n.accessKeyId });
+  n.recorded = true;
+  tx.onRollback(() => { n.recorded = false; });
 }
 
 /** Who is calling: every query is scoped by the account. */
@@ -37,7 +52,10 @@ const MAX_TRANSACTION_ATTEMPTS = 5;
 export async function writeTx<T>(deps: ServiceDeps, fn: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.store.transaction(fn);
+      return await deps.store.transaction(async (tx) => {
+        if (deps.requestNonce) await recordNonce(tx, deps.requestNonce);
+        return fn(tx);
+      });
     } catch (e) {
       if (e instanceof RetryTransaction && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
       if (e instanceof RetryTransaction) throw new DomainError('OperationConflict', { reason: e.message });

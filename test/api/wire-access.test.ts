@@ -23,7 +23,7 @@ function signedUrl(params: [string, string][], secret: string, method = 'GET'): 
   const sig = rpcSignature(rpcStringToSign(method, params), secret);
   return '/?' + [...params, ['Signature', sig]].map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
 }
-function common(keyId: string, nonce = randomUUID(), ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')): [string, string][] {
+function common(keyId: string, nonce: string = randomUUID(), ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')): [string, string][] {
   return [['Action', 'DescribeRegions'], ['Version', '2014-05-26'], ['Format', 'JSON'], ['AccessKeyId', keyId], ['SignatureMethod', 'HMAC-SHA1'],
     ['SignatureVersion', '1.0'], ['SignatureNonce', nonce], ['Timestamp', ts]];
 }

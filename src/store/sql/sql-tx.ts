@@ -1,4 +1,6 @@
-// Assembles the repositories over one driver into a transaction object.
+// Assembles the repositories over one driver into a transaction object. The
+// repositories are built once per driver (they hold no per-transaction state);
+// only the commit/rollback hooks are per transaction.
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
 import { accountRepos } from './account-repos.ts';
@@ -6,14 +8,24 @@ import { networkRepos } from './network-repos.ts';
 import { instanceRepo } from './instance-repo.ts';
 import { eniRepo } from './eni-repo.ts';
 import { miscRepos } from './misc-repos.ts';
+import { metadataRepo } from './metadata-repo.ts';
+
+type Repos = Omit<Tx, 'onCommit' | 'onRollback'>;
+const built = new WeakMap<SqlDriver, Repos>();
+
+function build(d: SqlDriver): Repos {
+  const r: Repos = { ...accountRepos(d), ...networkRepos(d), ...instanceRepo(d), ...eniRepo(d), ...miscRepos(d), ...metadataRepo(d) };
+  built.set(d, r);
+  return r;
+}
+
+function reposOf(d: SqlDriver): Repos {
+  return built.get(d) ?? build(d);
+}
 
 export function createSqlTx(d: SqlDriver, commitHooks: (() => void)[], rollbackHooks: (() => void)[]): Tx {
   return {
-    ...accountRepos(d),
-    ...networkRepos(d),
-    ...instanceRepo(d),
-    ...eniRepo(d),
-    ...miscRepos(d),
+    ...reposOf(d),
     onCommit(fn) { commitHooks.push(fn); },
     onRollback(fn) { rollbackHooks.push(fn); },
   };
