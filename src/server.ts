@@ -12,6 +12,7 @@ import { startSettler } from './service/transitions.ts';
 import type { ServiceDeps } from './service/deps.ts';
 import { CLIENT_TOKEN_TTL_MS } from './domain/limits.ts';
 import type { Region } from './domain/model.ts';
+import { createMetadataServer, type MetadataServer } from './metadata/server.ts';
 
 export interface RunningServer {
   endpoint: string;
@@ -21,6 +22,8 @@ export interface RunningServer {
   credentialsFile: string;
   deps: ServiceDeps;
   app: App;
+  /** where the instance metadata service listens ("host:port" or a socket path), when asked to */
+  metadataEndpoints: string[];
   close(): Promise<void>;
 }
 
@@ -64,12 +67,38 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   purge.unref();
 
   const bound = await app.listen(config.host, config.port);
+  const metadata: MetadataServer[] = [];
+  const metadataEndpoints: string[] = [];
+  const metadataOpts = { logger: log, trustInstanceHeader: config.metadataTrustInstanceHeader, tokens: config.metadataTokens };
+  try {
+    if (config.metadataListen) {
+      const m = createMetadataServer(deps, metadataOpts);
+      metadata.push(m);
+      const at = config.metadataListen.lastIndexOf(':');
+      const b = await m.listen(config.metadataListen.slice(0, at).replace(/^\[(.*)\]$/, '$1'), Number(config.metadataListen.slice(at + 1)));
+      metadataEndpoints.push(`${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`);
+    }
+    if (config.metadataSocket) {
+      const m = createMetadataServer(deps, metadataOpts);
+      metadata.push(m);
+      metadataEndpoints.push(await m.listenSocket(resolve(config.metadataSocket)));
+    }
+  } catch (e) {
+    // the metadata port is taken (or the socket path unusable): do not leave the API half up
+    stopSettler();
+    clearInterval(purge);
+    for (const m of metadata) await m.close().catch(() => {});
+    await app.close();
+    await store.close();
+    throw e;
+  }
   const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
   return {
-    endpoint: `${hostForUrl}:${bound.port}`, host: bound.host, port: bound.port, credentials, credentialsFile, deps, app,
+    endpoint: `${hostForUrl}:${bound.port}`, host: bound.host, port: bound.port, credentials, credentialsFile, deps, app, metadataEndpoints,
     async close() {
       stopSettler();
       clearInterval(purge);
+      for (const m of metadata) await m.close();
       await app.close();
       await store.close();
     },

@@ -20,8 +20,14 @@ export const serveConfigSchema = z.object({
   regions: z.string().optional(),
   labMode: z.coerce.boolean().default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** the metadata service also listens here, when set (host:port) */
-  metadataListen: z.string().optional(),
+  /** the metadata service also listens here, when set (host:port, e.g. 100.100.100.200:80) */
+  metadataListen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port').optional(),
+  /** ... and/or on this Unix socket (mode 0600) */
+  metadataSocket: z.string().min(1).optional(),
+  /** honour X-Eniplane-Instance-Id naming the calling instance: local development only */
+  metadataTrustInstanceHeader: z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()),
+  /** optional: tokens accepted; required: hardened-only, token-less GETs answer 403 */
+  metadataTokens: z.enum(['optional', 'required']).default('optional'),
 }).strict();
 
 export type ServeConfig = z.infer<typeof serveConfigSchema>;
@@ -30,7 +36,8 @@ const ENV: Record<keyof ServeConfig, string> = {
   host: 'ENIPLANE_HOST', port: 'ENIPLANE_PORT', data: 'ENIPLANE_DATA', database: 'ENIPLANE_DATABASE_URL', loose: 'ENIPLANE_LOOSE',
   transitionMs: 'ENIPLANE_TRANSITION_MS', availableEniMaxIpv4: 'ENIPLANE_AVAILABLE_ENI_MAX_IPV4', availableEniMaxIpv6: 'ENIPLANE_AVAILABLE_ENI_MAX_IPV6',
   enisPerRegion: 'ENIPLANE_ENIS_PER_REGION', regions: 'ENIPLANE_REGIONS', labMode: 'ENIPLANE_LAB_MODE', logLevel: 'ENIPLANE_LOG_LEVEL',
-  metadataListen: 'ENIPLANE_METADATA_LISTEN',
+  metadataListen: 'ENIPLANE_METADATA_LISTEN', metadataSocket: 'ENIPLANE_METADATA_SOCKET',
+  metadataTrustInstanceHeader: 'ENIPLANE_METADATA_TRUST_INSTANCE_HEADER', metadataTokens: 'ENIPLANE_METADATA_TOKENS',
 };
 
 /** Merges flags over the environment and validates; throws a readable list of every problem. */

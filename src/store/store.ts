@@ -3,7 +3,7 @@
 // unique-violation codes into domain errors. Every use case runs inside
 // store.transaction(...): all of it commits, or none of it.
 import type {
-  AccountId, Eni, EniStatus, EniType, Instance, InstanceStatus, IpFamily, ResourceGroup, SecurityGroup, Vpc, VSwitch,
+  AccountId, Eni, EniStatus, EniType, Instance, InstanceStatus, IpFamily, PrivateAddress, ResourceGroup, SecurityGroup, Vpc, VSwitch,
 } from '../domain/model.ts';
 
 export interface Account { id: AccountId; name: string; createdAt: string }
@@ -59,6 +59,21 @@ export interface NetworkFilter {
 export interface AddressRow { vSwitchId: string; eniId: string; family: IpFamily; address: string; primary: boolean; ipv4Num: number | null }
 
 export interface StoredResult { paramsHash: string; result: string }
+
+/** Where an ENI is, for the metadata service and the lab (any account). */
+export interface EniPlacement {
+  id: string;
+  accountId: AccountId;
+  vSwitchId: string;
+  type: EniType;
+  status: EniStatus;
+  macAddress: string;
+  instanceId: string | null;
+  pendingInstanceId: string | null;
+  deviceIndex: number | null;
+  /** IPv4 first (primary first), then IPv6, each in assignment order */
+  addresses: PrivateAddress[];
+}
 
 export interface Tx {
   readonly accounts: {
@@ -161,6 +176,20 @@ export interface Tx {
     put(key: string, value: string, expiresMs: number | null): Promise<void>;
     delete(key: string): Promise<void>;
     purge(nowMs: number): Promise<number>;
+  };
+  /**
+   * Cross-account reads for the instance metadata service and the lab: they
+   * answer a guest (known by its address) or the host, not an API caller.
+   */
+  readonly metadata: {
+    /** instances holding this private IPv4 on a bound (InUse) ENI, the ones where it is on the primary ENI first */
+    instanceIdsByAddress(address: string): Promise<string[]>;
+    instance(id: string): Promise<Instance | undefined>;
+    vpc(id: string): Promise<Vpc | undefined>;
+    vSwitch(id: string): Promise<VSwitch | undefined>;
+    allInstances(): Promise<Instance[]>;
+    allVSwitches(): Promise<VSwitch[]>;
+    allEnis(): Promise<EniPlacement[]>;
   };
   /** runs after a successful commit (used to keep in-memory hints in step) */
   onCommit(fn: () => void): void;

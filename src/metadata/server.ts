@@ -1,0 +1,230 @@
+// The instance metadata service: the IMDS paths of the real one
+// (/latest/meta-data/..., hardened-mode tokens) plus eniplane's extensions
+// for the agent (/eniplane/v1/interfaces with long-poll, /eniplane/v1/status).
+//
+// Request stages: identify the instance (source address, or the opt-in
+// development header) → check the token → read the snapshot → answer.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { ServiceDeps } from '../service/deps.ts';
+import {
+  instanceById, instanceBySourceAddress, issueMetadataToken, loadAgentStatus, loadInstanceFacts, metadataTokenOwner, saveAgentStatus,
+  METADATA_TOKEN_MAX_TTL_S, METADATA_TOKEN_MIN_TTL_S, type InstanceFacts,
+} from '../service/instance-metadata.ts';
+import { lookup, metadataTree } from './tree.ts';
+import {
+  agentStatusSchema, DEFAULT_WAIT_MS, INSTANCE_ID_HEADER, MAX_WAIT_MS, SNAPSHOT_PATH, STATUS_PATH, TOKEN_HEADER, TOKEN_TTL_HEADER,
+} from './wire.ts';
+
+export interface MetadataServerOptions {
+  logger?: Logger;
+  /**
+   * Honour X-Eniplane-Instance-Id naming the instance (local development: an
+   * agent on the host, or over the Unix socket). Off unless asked for: anyone
+   * who can reach the port could then read any instance's metadata.
+   */
+  trustInstanceHeader?: boolean;
+  /** 'required' = hardened-only (HttpTokens=required): GETs without a token answer 403 */
+  tokens?: 'optional' | 'required';
+  /** how often a long-poll re-reads the database, ms */
+  pollIntervalMs?: number;
+}
+
+export interface MetadataServer {
+  server: FastifyInstance;
+  listen(host: string, port: number): Promise<{ host: string; port: number }>;
+  /** listens on a Unix socket (mode 0600: only root, or the owner, may ask) */
+  listenSocket(path: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+class Refusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  if (signal.aborted) return resolve();
+  const t = setTimeout(done, ms);
+  function done() {
+    clearTimeout(t);
+    signal.removeEventListener('abort', done);
+    resolve();
+  }
+  signal.addEventListener('abort', done, { once: true });
+});
+
+function sourceAddress(req: FastifyRequest): string | undefined {
+  const a = req.socket.remoteAddress;
+  if (!a) return undefined;
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOptions = {}): MetadataServer {
+  const log = opts.logger;
+  const pollMs = Math.max(10, opts.pollIntervalMs ?? 100);
+  const server = Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: { ignoreTrailingSlash: false } });
+  const closing = new AbortController();
+  let socketPath: string | undefined;
+
+  // Readers of one instance share a database read, but only one that started
+  // after they arrived: an answer never predates the request (freshness).
+  const reads = new Map<string, { startedMs: number; facts: Promise<InstanceFacts | undefined> }>();
+  function factsOf(instanceId: string, notBeforeMs: number): Promise<InstanceFacts | undefined> {
+    const hit = reads.get(instanceId);
+    if (hit && hit.startedMs >= notBeforeMs) return hit.facts;
+    const entry = { startedMs: Date.now(), facts: loadInstanceFacts(deps, instanceId) };
+    reads.set(instanceId, entry);
+    const forget = () => { if (reads.get(instanceId) === entry) reads.delete(instanceId); };
+    entry.facts.then(() => setTimeout(forget, pollMs).unref(), forget);
+    return entry.facts;
+  }
+
+  async function identify(req: FastifyRequest): Promise<string> {
+    const named = header(req, INSTANCE_ID_HEADER);
+    const r = named !== undefined && opts.trustInstanceHeader
+      ? await instanceById(deps, named)
+      : await instanceBySourceAddress(deps, sourceAddress(req) ?? '');
+    if (r.ok) return r.instanceId;
+    if (r.reason === 'ambiguous-source') throw new Refusal(403, 'the source address belongs to more than one instance');
+    throw new Refusal(403, named !== undefined && !opts.trustInstanceHeader
+      ? `${INSTANCE_ID_HEADER} is only honoured when the server is started with --metadata-trust-instance-header`
+      : 'the request does not come from a known instance');
+  }
+
+  /** Identifies the caller and checks its token (hardened mode). */
+  async function authorize(req: FastifyRequest): Promise<string> {
+    const instanceId = await identify(req);
+    const token = header(req, TOKEN_HEADER);
+    if (token !== undefined) {
+      const owner = await metadataTokenOwner(deps, token);
+      if (owner !== instanceId) throw new Refusal(401, 'Unauthorized: the token is invalid or expired');
+    } else if (opts.tokens === 'required') {
+      throw new Refusal(403, 'Forbidden: this instance only accepts requests with a metadata token');
+    }
+    return instanceId;
+  }
+
+  function refuse(reply: FastifyReply, e: unknown): FastifyReply {
+    if (e instanceof Refusal) return reply.code(e.status).type('text/plain; charset=utf-8').send(e.message);
+    log?.error({ err: e }, 'metadata request failed');
+    return reply.code(500).type('text/plain; charset=utf-8').send('Internal Server Error');
+  }
+
+  server.put('/latest/api/token', async (req, reply) => {
+    try {
+      // A token must not be obtainable through a proxy (IMDSv2 rule).
+      if (req.headers['x-forwarded-for'] !== undefined) throw new Refusal(403, 'Forbidden: X-Forwarded-For is not accepted');
+      const ttlText = header(req, TOKEN_TTL_HEADER) ?? '';
+      const ttl = /^\d{1,6}$/.test(ttlText) ? Number(ttlText) : NaN;
+      if (!(ttl >= METADATA_TOKEN_MIN_TTL_S && ttl <= METADATA_TOKEN_MAX_TTL_S)) throw new Refusal(400, 'Missing or Invalid Parameters');
+      const instanceId = await identify(req);
+      const token = await issueMetadataToken(deps, instanceId, ttl);
+      return reply.type('text/plain; charset=utf-8').header(TOKEN_TTL_HEADER, String(ttl)).send(token);
+    } catch (e) {
+      return refuse(reply, e);
+    }
+  });
+
+  async function imds(req: FastifyRequest, reply: FastifyReply) {
+    try {
+      const arrivedMs = Date.now();
+      const instanceId = await authorize(req);
+      const facts = await factsOf(instanceId, arrivedMs);
+      if (!facts) throw new Refusal(403, 'the request does not come from a known instance');
+      const path = req.url.split('?')[0]!;
+      const found = lookup(metadataTree(facts), path);
+      if (found.kind === 'missing') return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
+      const type = path.endsWith('/document') ? 'application/json' : 'text/plain; charset=utf-8';
+      return reply.type(type).send(found.body);
+    } catch (e) {
+      return refuse(reply, e);
+    }
+  }
+  server.get('/', imds);
+  server.get('/latest', imds);
+  server.get('/latest/*', imds);
+
+  server.get(SNAPSHOT_PATH, async (req, reply) => {
+    try {
+      let notBeforeMs = Date.now();
+      const instanceId = await authorize(req);
+      const q = req.query as Record<string, string | undefined>;
+      const wait = q.wait;
+      const timeoutMs = Math.min(MAX_WAIT_MS, Math.max(0, Number.parseInt(q.timeoutMs ?? '', 10) || DEFAULT_WAIT_MS));
+      // The caller going away, or the server closing, ends the wait.
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      const stop = AbortSignal.any([gone.signal, closing.signal]);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const facts = await factsOf(instanceId, notBeforeMs);
+        if (!facts) throw new Refusal(403, 'the request does not come from a known instance');
+        const left = deadline - Date.now();
+        if (wait === undefined || facts.metadata.version !== wait || left <= 0 || stop.aborted) {
+          return reply.type('application/json').header('cache-control', 'no-store').send(facts.metadata);
+        }
+        await sleep(Math.min(pollMs, left), stop);
+        // while waiting, a read another waiter started half an interval ago is fresh enough
+        notBeforeMs = Date.now() - pollMs / 2;
+      }
+    } catch (e) {
+      return refuse(reply, e);
+    }
+  });
+
+  server.put(STATUS_PATH, async (req, reply) => {
+    try {
+      const instanceId = await authorize(req);
+      const parsed = agentStatusSchema.safeParse(req.body);
+      if (!parsed.success) throw new Refusal(400, `invalid status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      await saveAgentStatus(deps, instanceId, parsed.data);
+      return reply.code(204).send();
+    } catch (e) {
+      return refuse(reply, e);
+    }
+  });
+
+  server.get(STATUS_PATH, async (req, reply) => {
+    try {
+      const instanceId = await authorize(req);
+      const status = await loadAgentStatus(deps, instanceId);
+      if (!status) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
+      return reply.type('application/json').send(status);
+    } catch (e) {
+      return refuse(reply, e);
+    }
+  });
+
+  server.addHook('preClose', (done) => {
+    closing.abort();
+    done();
+  });
+
+  return {
+    server,
+    async listen(host, port) {
+      await server.listen({ host, port });
+      const a = server.server.address();
+      return typeof a === 'object' && a ? { host: a.address, port: a.port } : { host, port };
+    },
+    async listenSocket(path) {
+      if (existsSync(path)) rmSync(path); // a stale socket from a previous run
+      await server.listen({ path });
+      chmodSync(path, 0o600);
+      socketPath = path;
+      return path;
+    },
+    async close() {
+      await server.close();
+      if (socketPath && existsSync(socketPath)) rmSync(socketPath, { force: true });
+    },
+  };
+}
