@@ -160,7 +160,7 @@ describe('hardened mode (tokens)', () => {
   const TOKEN = 'x-aliyun-ecs-metadata-token';
 
   test('TTL missing, 0, 21601 or not a number → 400', async () => {
-    for (const headers of [{}, { [TTL]: '0' }, { [TTL]: '21601' }, { [TTL]: 'abc' }, { [TTL]: '-5' }, { [TTL]: '1.5' }]) {
+    for (const headers of [{}, { [TTL]: '0' }, { [TTL]: '21601' }, { [TTL]: 'abc' }, { [TTL]: '-5' }, { [TTL]: '1.5' }] as Record<string, string>[]) {
       const r = await put(headers);
       assert.equal(r.status, 400, JSON.stringify(headers));
       assert.equal(r.body, 'Missing or Invalid Parameters');
