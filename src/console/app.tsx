@@ -1,0 +1,24 @@
+// The app: theme, the session gate (sign-in page or the console shell).
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import { SessionProvider, useSession } from './state/session.tsx';
+import { SignInPage } from './pages/sign-in-page.tsx';
+import { Shell } from './layout/shell.tsx';
+
+function Gate() {
+  const { session } = useSession();
+  if (session === undefined) return <Spin fullscreen tip="Loading" />;
+  if (session === null) return <SignInPage />;
+  return <Shell key={session.accountId} />;
+}
+
+export function App() {
+  return (
+    <ConfigProvider theme={{ token: { colorPrimary: '#ff6a00', borderRadius: 4, fontSize: 13 } }}>
+      <AntApp>
+        <SessionProvider>
+          <Gate />
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,95 @@
+// Create instance (RunInstances, the network subset): type, vSwitch, security
+// groups, name, optional primary private IP. It comes with its primary ENI.
+import { useState } from 'react';
+import { Alert, App, Form, Input, Modal, Select } from 'antd';
+import { listInstanceTypes, listSecurityGroups, listVSwitches, runInstance } from '../api/ecs.ts';
+import { useAsync } from '../hooks/use-async.ts';
+import { useScope } from '../state/scope.tsx';
+import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { canonicalAddress, vSwitchProblem } from '../logic/ip-rows.ts';
+import { Link } from '../router.tsx';
+
+interface Values { instanceType: string; vSwitchId: string; securityGroupIds: string[]; name?: string; privateIp?: string }
+
+export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
+  const scope = useScope();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const data = useAsync(async () => {
+    const [types, vsws, sgs] = await Promise.all([listInstanceTypes(), listVSwitches(scope), listSecurityGroups(scope)]);
+    return { types, vsws, sgs };
+  }, [scope.regionId, scope.resourceGroupId]);
+  const vSwitchId = Form.useWatch('vSwitchId', form);
+  const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
+
+  const submit = async (v: Values) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await runInstance(scope, { ...v, privateIp: v.privateIp?.trim() || undefined });
+      const id = r.InstanceIdSets.InstanceIdSet[0];
+      message.success(`Created ${id}`);
+      onCreated(id);
+      onClose();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  const none = data.data && data.data.vsws.length === 0;
+  return (
+    <Modal open title="Create instance" okText="Create" onOk={() => form.submit()} okButtonProps={{ loading: busy, disabled: none }} onCancel={onClose} destroyOnHidden width={620}>
+      <ApiErrorAlert error={error} title="Creating the instance was refused" />
+      <ApiErrorAlert error={data.error} title="Loading failed" />
+      {none && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={<span>No vSwitch in this region yet: create a <Link to="/vpcs">VPC</Link> and a <Link to="/vswitches">vSwitch</Link> first.</span>} />}
+      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} initialValues={{ instanceType: 'ecs.g7.large' }}>
+        <Form.Item label="Instance type" name="instanceType" rules={[{ required: true }]} extra="The type decides how many ENIs the instance takes and how many addresses each ENI may hold while bound.">
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            loading={data.loading}
+            options={(data.data?.types ?? []).map((t) => ({
+              value: t.InstanceTypeId,
+              label: `${t.InstanceTypeId} · ${t.CpuCoreCount} vCPU ${t.MemorySize} GiB · ${t.EniQuantity} ENIs · ${t.EniPrivateIpAddressQuantity} IPv4 / ${t.EniIpv6AddressQuantity} IPv6 per ENI`,
+            }))}
+          />
+        </Form.Item>
+        <Form.Item label="vSwitch" name="vSwitchId" rules={[{ required: true, message: 'Choose a vSwitch' }]}>
+          <Select
+            placeholder="Choose a vSwitch"
+            onChange={() => form.setFieldsValue({ securityGroupIds: [] })}
+            options={(data.data?.vsws ?? []).map((v) => ({ value: v.VSwitchId, label: `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free` }))}
+          />
+        </Form.Item>
+        <Form.Item label="Security groups" name="securityGroupIds" rules={[{ required: true, type: 'array', min: 1, message: 'Choose at least one security group' }]}>
+          <Select
+            mode="multiple"
+            disabled={!vsw}
+            placeholder={vsw ? 'Choose security groups' : 'Choose the vSwitch first'}
+            options={(data.data?.sgs ?? []).filter((g) => !vsw || g.VpcId === vsw.VpcId).map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))}
+          />
+        </Form.Item>
+        <Form.Item label="Name" name="name">
+          <Input placeholder="optional, e.g. web-standby" />
+        </Form.Item>
+        <Form.Item
+          label="Primary private IP"
+          name="privateIp"
+          rules={[{
+            validator: async (_r, value?: string) => {
+              const t = value?.trim();
+              if (!t) return;
+              const c = canonicalAddress(4, t);
+              if (!c) throw new Error(`"${t}" is not an IPv4 address.`);
+              const why = vsw ? vSwitchProblem(4, vsw.CidrBlock, c) : undefined;
+              if (why) throw new Error(`InvalidVSwitchId.IpInvalid: ${why}`);
+            },
+          }]}
+        >
+          <Input placeholder="optional: a free address of the vSwitch is picked" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,54 @@
+// Loading data: keeps the last good value while reloading (no flicker), and
+// polls while `pollMs(data)` says so (transitions such as Attaching/Detaching).
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface AsyncState<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => Promise<void>;
+}
+
+export function useAsync<T>(fn: () => Promise<T>, deps: readonly unknown[], opts: { pollMs?: (data: T) => number | undefined; enabled?: boolean } = {}): AsyncState<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(true);
+  const seq = useRef(0);
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  const pollRef = useRef(opts.pollMs);
+  pollRef.current = opts.pollMs;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const enabled = opts.enabled !== false;
+
+  const run = useCallback(async () => {
+    const mine = ++seq.current;
+    clearTimeout(timer.current);
+    setLoading(true);
+    try {
+      const value = await fnRef.current();
+      if (mine !== seq.current) return;
+      setData(value);
+      setError(undefined);
+      const next = pollRef.current?.(value);
+      if (next !== undefined) timer.current = setTimeout(() => { void run(); }, next);
+    } catch (e) {
+      if (mine !== seq.current) return;
+      setError(e);
+    } finally {
+      if (mine === seq.current) setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (!enabled) return undefined;
+    void run();
+    return () => {
+      seq.current++;
+      clearTimeout(timer.current);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, enabled]);
+
+  return { data, error, loading, reload: run };
+}

@@ -1,0 +1,86 @@
+// The ENI table's columns and row actions.
+import { Button, Flex, Popconfirm, Tag, Tooltip, Typography } from 'antd';
+import type { TableColumnsType as ColumnsType } from 'antd';
+import type { EniWire, VSwitchWire } from '../../api/wire.ts';
+import { ResourceId } from '../../components/resource-id.tsx';
+import { StatusTag } from '../../components/status-tag.tsx';
+
+export interface EniRowActions {
+  manage(e: EniWire): void;
+  bind(e: EniWire): void;
+  unbind(e: EniWire): Promise<void>;
+  move(e: EniWire): void;
+  remove(e: EniWire): void;
+}
+
+const mono = { fontFamily: 'ui-monospace, monospace', fontSize: 12.5 };
+
+export function secondaryCounts(e: EniWire): { v4: number; v6: number } {
+  return { v4: e.PrivateIpSets.PrivateIpSet.filter((a) => !a.Primary).length, v6: e.Ipv6Sets.Ipv6Set.length };
+}
+
+export function eniColumns(vSwitches: Map<string, VSwitchWire>, actions: EniRowActions): ColumnsType<EniWire> {
+  return [
+    {
+      title: 'ENI ID / Name', key: 'id', fixed: 'left', width: 230,
+      render: (_, e) => <ResourceId id={e.NetworkInterfaceId} name={e.NetworkInterfaceName} to={`/enis/${e.NetworkInterfaceId}`} />,
+    },
+    { title: 'Status', dataIndex: 'Status', width: 120, render: (s: string) => <StatusTag status={s} /> },
+    { title: 'Type', dataIndex: 'Type', width: 100, render: (t: string) => <Tag bordered={false}>{t}</Tag> },
+    { title: 'VPC', dataIndex: 'VpcId', width: 200, render: (v: string) => <span style={mono}>{v}</span> },
+    {
+      title: 'vSwitch', dataIndex: 'VSwitchId', width: 220,
+      render: (id: string) => {
+        const v = vSwitches.get(id);
+        return <div><span style={mono}>{id}</span>{v && <div style={{ fontSize: 12, color: 'rgba(0,0,0,.55)' }}>{v.VSwitchName ? `${v.VSwitchName} · ` : ''}{v.CidrBlock}</div>}</div>;
+      },
+    },
+    { title: 'Zone', dataIndex: 'ZoneId', width: 130 },
+    { title: 'Primary Private IP', dataIndex: 'PrivateIpAddress', width: 140, render: (ip: string) => <span style={mono}>{ip}</span> },
+    {
+      title: 'Secondary IPs', key: 'secondary', width: 120,
+      render: (_, e) => {
+        const { v4, v6 } = secondaryCounts(e);
+        return <Tooltip title={`${v4} secondary private IPv4, ${v6} IPv6`}><span data-testid="secondary-count">IPv4 {v4} · IPv6 {v6}</span></Tooltip>;
+      },
+    },
+    {
+      title: 'Bound Instance', dataIndex: 'InstanceId', width: 200,
+      render: (id: string) => (id ? <span style={mono}>{id}</span> : <Typography.Text type="secondary">-</Typography.Text>),
+    },
+    {
+      title: 'Actions', key: 'actions', fixed: 'right', width: 290,
+      render: (_, e) => <RowActions eni={e} actions={actions} />,
+    },
+  ];
+}
+
+function RowActions({ eni: e, actions }: { eni: EniWire; actions: EniRowActions }) {
+  const secondary = e.Type === 'Secondary';
+  const why = !secondary ? 'A primary ENI stays with its instance.' : undefined;
+  return (
+    <Flex wrap gap={0} style={{ marginLeft: -7 }}>
+      <Button type="link" size="small" onClick={() => actions.manage(e)}>Manage ENI IP Addresses</Button>
+      {e.Status === 'InUse' && secondary ? (
+        <>
+          <Popconfirm
+            title={`Unbind ${e.NetworkInterfaceId}?`}
+            description={`Traffic to its addresses stops reaching ${e.InstanceId}.`}
+            okText="Unbind"
+            onConfirm={() => actions.unbind(e)}
+          >
+            <Button type="link" size="small">Unbind</Button>
+          </Popconfirm>
+          <Button type="link" size="small" onClick={() => actions.move(e)}>Move</Button>
+        </>
+      ) : (
+        <Tooltip title={why ?? (e.Status !== 'Available' ? `The ENI is ${e.Status}.` : undefined)}>
+          <Button type="link" size="small" disabled={!secondary || e.Status !== 'Available'} onClick={() => actions.bind(e)}>Bind to Instance</Button>
+        </Tooltip>
+      )}
+      <Tooltip title={why ?? (e.Status !== 'Available' ? 'Only an Available ENI can be deleted: unbind it first.' : undefined)}>
+        <Button type="link" size="small" danger disabled={!secondary || e.Status !== 'Available'} onClick={() => actions.remove(e)}>Delete</Button>
+      </Tooltip>
+    </Flex>
+  );
+}
