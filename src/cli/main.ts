@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.ts';
 import { registerServe } from './serve.ts';
 import { registerAccounts } from './accounts.ts';
+import { registerRender } from './render.ts';
+import { UserError } from './rpc-client.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('eniplane')
@@ -11,11 +13,12 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride();
   registerServe(program);
   registerAccounts(program);
+  registerRender(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1);
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof UserError) {
       console.error(e.message);
       process.exit(1);
     }

@@ -1,6 +1,6 @@
 // The facts a renderer needs about one ENI as the guest sees it. Pure data; the
-// CLI, the console endpoint and the agent all build this from the service layer
-// or the metadata service, and every renderer takes only this.
+// CLI, the console endpoint and the agent build it (service/eni-facts.ts, or
+// from the metadata service) and every renderer in src/osconfig takes only this.
 
 export interface EniFacts {
   /** OS interface name, e.g. "eth0" (primary ENI) or "eth1" */

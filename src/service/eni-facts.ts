@@ -1,0 +1,48 @@
+// The facts the OS renderers need about one ENI, built from the domain objects
+// (for the console and the CLI alike): addresses, prefix length and gateway of
+// its vSwitch, interface name by device index, primary or secondary.
+import type { EniFacts } from '../domain/eni-facts.ts';
+import type { Eni, VSwitch } from '../domain/model.ts';
+import { formatIpv4, ipv4Gateway, ipv6Gateway, parseIpv4Cidr, parseIpv6Cidr } from '../ipam/index.ts';
+import { findRegion, readTx, type Caller, type ServiceDeps } from './deps.ts';
+import { loadEni, loadVSwitch } from './load.ts';
+
+/** Alibaba Cloud's resolvers inside a VPC. */
+export const DEFAULT_DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
+
+export type EniForFacts = Pick<Eni, 'id' | 'macAddress' | 'type' | 'deviceIndex' | 'addresses'>;
+
+export function toEniFacts(eni: EniForFacts, vsw: Pick<VSwitch, 'cidrBlock' | 'ipv6CidrBlock'>, dnsServers = DEFAULT_DNS_SERVERS): EniFacts {
+  const cidr = parseIpv4Cidr(vsw.cidrBlock);
+  const primary = eni.addresses.find((a) => a.family === 4 && a.primary);
+  if (!primary) throw new Error(`ENI ${eni.id} has no primary address`);
+  // A secondary ENI that is not bound has no device index yet: it would come up as the next one.
+  const deviceIndex = eni.type === 'Primary' ? 0 : (eni.deviceIndex ?? 1);
+  const v6 = eni.addresses.filter((a) => a.family === 6).map((a) => a.address);
+  return {
+    interfaceName: `eth${deviceIndex}`,
+    macAddress: eni.macAddress.toLowerCase(),
+    eniId: eni.id,
+    isPrimaryEni: eni.type === 'Primary',
+    deviceIndex,
+    ipv4: {
+      primary: primary.address,
+      secondaries: eni.addresses.filter((a) => a.family === 4 && !a.primary).map((a) => a.address),
+      prefixLength: cidr.prefixLength,
+      gateway: formatIpv4(ipv4Gateway(cidr)),
+      cidrBlock: vsw.cidrBlock,
+    },
+    ...(v6.length > 0 && vsw.ipv6CidrBlock
+      ? { ipv6: { addresses: v6, prefixLength: 64, gateway: ipv6Gateway(parseIpv6Cidr(vsw.ipv6CidrBlock, 64)), cidrBlock: vsw.ipv6CidrBlock } }
+      : {}),
+    dnsServers: [...dnsServers],
+  };
+}
+
+export function eniFacts(deps: ServiceDeps, caller: Caller, q: { regionId?: string; eniId: string }): Promise<EniFacts> {
+  const region = findRegion(deps, q.regionId);
+  return readTx(deps, async (tx) => {
+    const eni = await loadEni(tx, caller, region, q.eniId);
+    return toEniFacts(eni, await loadVSwitch(tx, caller, region, eni.vSwitchId));
+  });
+}
