@@ -97,7 +97,7 @@ describe('netplan generate accepts the renderings', () => {
       const rules = sections.filter((s) => s.startsWith('[RoutingPolicyRule]'));
       assert.equal(rules.length, facts.isPrimaryEni ? 0 : expectedAddressSet(facts).length);
       rmSync(root, { recursive: true, force: true });
-    }), { numRuns: 16 });
+    }), { numRuns: 10 });
   });
 });
 

@@ -18,7 +18,7 @@ import { eniFactsArb, LAB_SECONDARY, SEED_FACTS } from './support/facts-arb.ts';
 import { fileContent, netmaskToPrefix } from './support/parsers.ts';
 
 const parser = new Parser();
-parser.setLanguage(PowerShell as unknown as Parser.Language);
+parser.setLanguage(PowerShell as Parser.Language);
 
 const COMMON = ['ErrorAction', 'Confirm', 'WhatIf', 'Verbose'];
 /** cmdlet -> documented parameters we may use (learn.microsoft.com, module NetTCPIP etc.) */
