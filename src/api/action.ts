@@ -10,12 +10,14 @@ import { WireError } from './wire-error.ts';
 
 export const ECS_VERSION = '2014-05-26';
 export const VPC_VERSION = '2016-04-28';
+/** ResourceManager, for resource groups */
+export const RM_VERSION = '2020-03-31';
 
 export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: string }
 
 export interface ActionDef {
   action: string;
-  version: typeof ECS_VERSION | typeof VPC_VERSION;
+  version: typeof ECS_VERSION | typeof VPC_VERSION | typeof RM_VERSION;
   params: ParamSpec;
   errors?: ErrorOverrides;
   handle(ctx: ActionContext, p: ParamReader): Promise<Record<string, unknown>>;

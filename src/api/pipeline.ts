@@ -75,6 +75,7 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       action = findAction(version, actionName);
       if (!action) throw new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
       if (action.version === '2016-04-28') hostId = 'vpc.aliyuncs.com';
+      if (action.version === '2020-03-31') hostId = 'resourcemanager.aliyuncs.com';
 
       // validate: strict parameter names, then required ones
       if (!opts.loose) {

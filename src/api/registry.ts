@@ -28,6 +28,8 @@ import deleteVpc from './actions/delete-vpc.ts';
 import createVSwitch from './actions/create-vswitch.ts';
 import describeVSwitches from './actions/describe-vswitches.ts';
 import deleteVSwitch from './actions/delete-vswitch.ts';
+import createResourceGroup from './actions/create-resource-group.ts';
+import listResourceGroups from './actions/list-resource-groups.ts';
 
 export const ACTIONS: readonly ActionDef[] = [
   assignPrivateIpAddresses, unassignPrivateIpAddresses, assignIpv6Addresses, unassignIpv6Addresses,
@@ -36,6 +38,7 @@ export const ACTIONS: readonly ActionDef[] = [
   runInstances, describeInstances, startInstance, stopInstance, deleteInstance, describeInstanceTypes,
   createSecurityGroup, describeSecurityGroups, deleteSecurityGroup, describeRegions, describeZones,
   createVpc, describeVpcs, deleteVpc, createVSwitch, describeVSwitches, deleteVSwitch,
+  createResourceGroup, listResourceGroups,
 ];
 
 const BY_KEY = new Map(ACTIONS.map((a) => [`${a.version}/${a.action}`, a]));

@@ -1,6 +1,6 @@
 // Domain objects in Alibaba's wire shapes: wrapped lists (always arrays, even
 // for one element), OwnerId as a string, booleans as JSON booleans.
-import type { Eni, SecurityGroup, Vpc } from '../domain/model.ts';
+import type { Eni, ResourceGroup, SecurityGroup, Vpc } from '../domain/model.ts';
 import type { VSwitchView } from '../service/networks.ts';
 import type { InstanceView } from '../service/instances.ts';
 import type { InstanceTypeSpec } from '../domain/instance-types.ts';
@@ -98,4 +98,8 @@ export function instanceTypeShape(t: InstanceTypeSpec) {
     EniTrunkSupported: t.eniTotalQuantity > t.eniQuantity, EriQuantity: 0, PrimaryEniQueueNumber: 1, SecondaryEniQueueNumber: 1, MaximumQueueNumberPerEni: 1,
     TotalEniQueueQuantity: t.eniQuantity, NetworkCardQuantity: 1, NetworkCards: { NetworkCardInfo: [{ NetworkCardIndex: 0 }] },
   };
+}
+
+export function resourceGroupShape(g: ResourceGroup) {
+  return { Id: g.id, Name: g.name, DisplayName: g.displayName, AccountId: g.accountId, Status: 'OK', CreateDate: g.createdAt };
 }

@@ -159,3 +159,23 @@ describe('security group capacity', () => {
     assert.equal((await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: sg })).status, 200);
   });
 });
+
+describe('resource groups', () => {
+  it('CreateResourceGroup/ListResourceGroups, and ResourceGroupId filters the lists', async () => {
+    const g = await h.call('CreateResourceGroup', { Name: 'prod-net', DisplayName: 'Production network' }, { version: '2020-03-31' });
+    assert.equal(g.status, 200, JSON.stringify(g.body));
+    const id = g.body.ResourceGroup.Id;
+    const list = await h.call('ListResourceGroups', {}, { version: '2020-03-31' });
+    assert.deepEqual(list.body.ResourceGroups.ResourceGroup.map((x: any) => x.Name), ['default', 'prod-net']);
+    const vpc = await h.call('CreateVpc', { CidrBlock: '172.20.0.0/16', ResourceGroupId: id });
+    assert.equal(vpc.body.ResourceGroupId, id);
+    const vsw = await h.call('CreateVSwitch', { VpcId: vpc.body.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.20.1.0/24' });
+    const sg = await h.call('CreateSecurityGroup', { VpcId: vpc.body.VpcId, ResourceGroupId: id });
+    const e = await h.call('CreateNetworkInterface', { VSwitchId: vsw.body.VSwitchId, SecurityGroupId: sg.body.SecurityGroupId, ResourceGroupId: id });
+    const inGroup = await h.call('DescribeNetworkInterfaces', { ResourceGroupId: id });
+    assert.deepEqual(inGroup.body.NetworkInterfaceSets.NetworkInterfaceSet.map((x: any) => x.NetworkInterfaceId), [e.body.NetworkInterfaceId]);
+    assert.equal((await h.call('DescribeVpcs', { ResourceGroupId: id })).body.Vpcs.Vpc.length, 1);
+    assert.equal((await h.call('DescribeVSwitches', { ResourceGroupId: id })).body.VSwitches.VSwitch.length, 1, 'a vSwitch joins its VPC group by default');
+    assertError(await h.call('DescribeNetworkInterfaces', { ResourceGroupId: 'rg-acfmnothere000000' }), 404, 'InvalidResourceGroup.NotFound');
+  });
+});
