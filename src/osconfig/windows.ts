@@ -60,7 +60,7 @@ export function powershellScript(plan: EniPlan): string {
     '    }',
     '}',
     '',
-    '# 1. IPv4 to static: DHCP off, then at once the primary address and the gateway.',
+    '# IPv4 to static: DHCP off, then at once the primary address and the gateway.',
     'Set-NetIPInterface -InterfaceIndex $index -AddressFamily IPv4 -Dhcp Disabled',
     `Add-EniAddress -IPAddress '${plan.v4[0]}' -PrefixLength ${plan.v4Prefix} -SkipAsSource $false`,
     `Add-EniDefaultRoute -DestinationPrefix '0.0.0.0/0' -NextHop '${facts.ipv4.gateway}'`,
@@ -71,21 +71,21 @@ export function powershellScript(plan: EniPlan): string {
       `Set-NetIPInterface -InterfaceIndex $index -InterfaceMetric ${SECONDARY_ENI_METRIC_BASE + facts.deviceIndex}`,
     );
   }
-  L.push('', '# 2. Secondary addresses; SkipAsSource stops Windows from using them as the source of new connections.');
+  L.push('', '# Secondary addresses; SkipAsSource stops Windows from using them as the source of new connections.');
   for (const a of plan.v4.slice(1)) L.push(`Add-EniAddress -IPAddress '${a}' -PrefixLength ${plan.v4Prefix} -SkipAsSource $true`);
   const dns = dnsByFamily(facts);
   if (!policy && facts.dnsServers.length > 0) {
-    L.push('', '# 3. DNS: with DHCP off the DHCP-supplied servers are gone.',
+    L.push('', '# DNS: with DHCP off the DHCP-supplied servers are gone.',
       `Set-DnsClientServerAddress -InterfaceIndex $index -ServerAddresses ${psList([...dns.v4, ...dns.v6])}`);
   }
   if (facts.ipv6) {
-    L.push('', '# 4. IPv6 addresses (the first is the source address) and the IPv6 default route.');
+    L.push('', '# IPv6 addresses (the first is the source address) and the IPv6 default route.');
     plan.v6.forEach((a, i) => L.push(`Add-EniAddress -IPAddress '${a}' -PrefixLength ${v6Prefix} -SkipAsSource $${i === 0 ? 'false' : 'true'}`));
     L.push(`Add-EniDefaultRoute -DestinationPrefix '::/0' -NextHop '${facts.ipv6.gateway}'`);
   }
   L.push(
     '',
-    '# 5. Check that every address is there.',
+    '# Check that every address is there.',
     `$want = ${psList([...plan.v4, ...plan.v6])}`,
     '$have = @(Get-NetIPAddress -InterfaceIndex $index | ForEach-Object { $_.IPAddress })',
     '$missing = @($want | Where-Object { $have -notcontains $_ })',

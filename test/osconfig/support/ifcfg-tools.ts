@@ -43,18 +43,20 @@ export function addrSets(dir: string, dev: string): string[] {
 /**
  * The addresses bash sees in ifcfg-DEV and every ifcfg-DEV:N, each file
  * sourced with `set -ae` in its own subshell of one `env -i bash` (the same
- * reading as addr-sets.sh without a python start per file, which made the
- * property tests slow). Reads RHEL IPADDR/NETMASK/PREFIX,
+ * reading as addr-sets.sh without starting python, or anything, per file:
+ * that made the property tests slow). Reads RHEL IPADDR/NETMASK/PREFIX,
  * IPV6ADDR(_SECONDARIES) and SUSE IPADDR_n/NETMASK_n/PREFIXLEN_n.
  */
 export function bashAddresses(dir: string, dev: string): string[] {
+  // one fork per file and no exec: `declare -px` is a builtin (prints declare -x NAME="value")
   const script = 'for f in "$1/ifcfg-$2" "$1/ifcfg-$2":*; do [ -f "$f" ] || continue; '
-    + '( set -ae; . "$f"; for v in $(compgen -e); do printf "%s=%s\\0" "$v" "${!v}"; done ) || exit 1; printf "\\001"; done';
+    + '( set -ae; . "$f"; declare -px ) || exit 1; echo "--"; done';
   const r = run('env', ['-i', 'bash', '-c', script, '_', dir, dev]);
   assert.equal(r.status, 0, r.stderr);
   const out: string[] = [];
-  for (const chunk of r.stdout.split('\x01').filter((c) => c.includes('='))) {
-    const env = Object.fromEntries(chunk.split('\0').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  for (const chunk of r.stdout.split('\n--\n')) {
+    const env: Record<string, string> = {};
+    for (const m of chunk.matchAll(/^declare -x (\w+)="(.*)"$/gm)) env[m[1]] = m[2].replace(/\\(.)/g, '$1');
     for (const [k, v] of Object.entries(env)) {
       const m = /^IPADDR(_?\w*)$/.exec(k);
       if (!m || !v) continue;
