@@ -125,7 +125,7 @@ describe('nmcli --offline accepts the commands', () => {
     const profile = imageProfile();
     fc.assert(fc.property(eniFactsArb, (facts) => {
       expectKeyfile(facts, readKeyfile(offlineModify(render('nmcli', facts), profile)));
-    }), { numRuns: 25 });
+    }), { numRuns: 15 });
   });
 });
 

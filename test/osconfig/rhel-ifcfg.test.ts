@@ -63,7 +63,7 @@ describe('RHEL ifcfg', () => {
       writeDir(render('centos-7', facts), RHEL_DIR, dir);
       runOk('bash', ['-n', join(dir, `ifcfg-${facts.interfaceName}`)]);
       assert.deepEqual(bashAddresses(dir, facts.interfaceName), expectedAddressSet(facts));
-    }), { numRuns: 10 });
+    }), { numRuns: 8 });
   });
 
   it('sourcing with -e catches an unquoted value with a space (the check can fail)', () => {

@@ -119,10 +119,11 @@ describe('the seed example, per target', () => {
   });
 
   it('Ubuntu 22/24 and Debian 12 netplan: the same document as the seed\'s', () => {
-    for (const osId of ['ubuntu-22.04', 'ubuntu-24.04', 'debian-12']) {
-      const ours = fileContent(render(osId, SEED_FACTS), '/etc/netplan/50-cloud-init.yaml');
-      assert.deepEqual(yamlToJson(ours), yamlToJson(SEED_NETPLAN_22.replace('00:16:3e:16:43:xx', SEED_FACTS.macAddress)));
-    }
+    const seed = yamlToJson(SEED_NETPLAN_22.replace('00:16:3e:16:43:xx', SEED_FACTS.macAddress));
+    const ours = ['ubuntu-22.04', 'ubuntu-24.04', 'debian-12'].map((osId) => fileContent(render(osId, SEED_FACTS), '/etc/netplan/50-cloud-init.yaml'));
+    // the three renderings are one text, so PyYAML reads it once
+    assert.equal(new Set(ours).size, 1);
+    assert.deepEqual(yamlToJson(ours[0]), seed);
   });
 
   it('Ubuntu 14/16, Debian 8-11: the seed\'s alias stanzas (indentation aside)', () => {

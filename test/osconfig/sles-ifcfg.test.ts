@@ -52,6 +52,6 @@ describe('SUSE ifcfg', () => {
       writeDir(render('opensuse-15', facts), SLES_DIR, dir);
       runOk('bash', ['-n', join(dir, `ifcfg-${facts.interfaceName}`)]);
       assert.deepEqual(bashAddresses(dir, facts.interfaceName), expectedAddressSet(facts));
-    }), { numRuns: 20 });
+    }), { numRuns: 12 });
   });
 });
