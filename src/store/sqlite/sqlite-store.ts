@@ -10,6 +10,7 @@ import type { SqlDriver } from '../sql/driver.ts';
 import { createSqlTx } from '../sql/sql-tx.ts';
 import { Mutex } from '../mutex.ts';
 
+const PAGE_SIZE = 1024;
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 class SqliteDriver implements SqlDriver {
@@ -33,6 +34,10 @@ class SqliteDriver implements SqlDriver {
 
 function open(file: string): Database.Database {
   const db = new Database(file);
+  // Small pages: a commit appends every page it touched to the WAL, and an
+  // address change touches a handful of B-tree pages; 1 KiB pages make that
+  // about 40% cheaper than 4 KiB (bench/assign). Only takes effect on a new file.
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL'); // durable across process crashes in WAL; an OS crash may lose the last commits
   db.pragma('busy_timeout = 10000');
