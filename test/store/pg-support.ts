@@ -20,8 +20,8 @@ export function urlWithSchema(schema: string, base = PG_BASE_URL): string {
   return u.toString();
 }
 
-async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_BASE_URL, connectionTimeoutMillis: 3000 });
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>, base = PG_BASE_URL): Promise<T> {
+  const c = new pg.Client({ connectionString: base, connectionTimeoutMillis: 3000 });
   await c.connect();
   try {
     return await fn(c);
@@ -31,18 +31,18 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Why PostgreSQL tests cannot run here, or undefined when the server answers. */
-export async function pgUnavailable(): Promise<string | undefined> {
+export async function pgUnavailable(base = PG_BASE_URL): Promise<string | undefined> {
   try {
-    await withAdmin((c) => c.query('SELECT 1'));
+    await withAdmin((c) => c.query('SELECT 1'), base);
     return undefined;
   } catch (e) {
-    return `PostgreSQL not reachable at ${PG_BASE_URL} (${(e as Error).message}); start it or set ENIPLANE_TEST_DATABASE_URL`;
+    return `PostgreSQL not reachable at ${base} (${(e as Error).message}); start it or set ENIPLANE_TEST_DATABASE_URL`;
   }
 }
 
-export async function dropSchema(schema: string): Promise<void> {
+export async function dropSchema(schema: string, base = PG_BASE_URL): Promise<void> {
   if (!schema.startsWith(PREFIX)) throw new Error(`refusing to drop ${schema}`);
-  await withAdmin((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+  await withAdmin((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`), base);
 }
 
 /** Drops test schemas older than STALE_MS (a run that was killed before its `after`). */

@@ -213,7 +213,7 @@ describe('PostgresStore', { skip }, () => {
 
     it('racing assigns from both processes fill a /28 exactly, never twice the same address', async () => {
       // /28: 16 addresses, 4 reserved, 12 usable; 3 ENIs (3 primaries) leave 9 secondaries.
-      const enis = [];
+      const enis: string[] = [];
       for (let i = 0; i < 3; i++) enis.push((await createEni(i % 2 ? a : b, caller, { vSwitchId, securityGroupIds: [securityGroupId] })).id);
       const results = await Promise.all(Array.from({ length: 24 }, (_, i) => assignPrivateIps(i % 2 ? a : b, caller, { eniId: enis[i % 3], request: { count: 1 } })
         .then((r) => r.addresses[0], (e: unknown) => (isDomainError(e) ? e.code : Promise.reject(e)))));
