@@ -39,20 +39,32 @@ export function renderText(r: Rendering): string {
   return out.join('\n');
 }
 
-/** Writes each file at its target path under dir, and the commands in order to commands.sh / commands.ps1. */
+/**
+ * Writes each file at its target path under dir, and one script that runs the
+ * whole procedure in order: the prepare commands (backups of the originals),
+ * then installing the files from dir into place, then the apply commands.
+ */
 export function writeRendering(r: Rendering, dir: string): string[] {
   const written: string[] = [];
+  const installs: string[] = [];
+  const ps = r.shell === 'powershell';
   for (const f of r.files) {
     const rel = f.path.replace(/^[A-Za-z]:\\/, '').replace(/\\/g, '/').replace(/^\/+/, '');
     const target = join(dir, rel);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, f.content, { mode: f.mode ?? 0o644 });
     written.push(target);
+    installs.push(ps
+      ? `New-Item -ItemType Directory -Force -Path (Split-Path '${f.path}') | Out-Null; Copy-Item -Force (Join-Path $PSScriptRoot '${rel.replace(/\//g, '\\')}') '${f.path}'`
+      : `install -D -m ${(f.mode ?? 0o644).toString(8)} "$HERE/${rel}" '${f.path}'`);
   }
-  const ps = r.shell === 'powershell';
   const script = join(dir, ps ? 'commands.ps1' : 'commands.sh');
-  const lines = ps ? ['# eniplane: run in an elevated PowerShell', '$ErrorActionPreference = "Stop"'] : ['#!/bin/sh', '# eniplane: run as root, after copying the files into place', 'set -e'];
-  for (const c of r.commands) lines.push(`# ${c.why}`, c.run);
+  const lines = ps
+    ? ['# eniplane: run in an elevated PowerShell, from this folder', '$ErrorActionPreference = "Stop"']
+    : ['#!/bin/sh', '# eniplane: run as root; installs the files next to this script', 'set -e', 'HERE=$(cd "$(dirname "$0")" && pwd)'];
+  for (const c of r.commands.filter((x) => x.stage === 'prepare')) lines.push(`# ${c.why}`, c.run);
+  if (installs.length) lines.push('# install the rendered files', ...installs);
+  for (const c of r.commands.filter((x) => x.stage === 'apply')) lines.push(`# ${c.why}`, c.run);
   writeFileSync(script, lines.join('\n') + '\n', { mode: 0o755 });
   written.push(script);
   return written;

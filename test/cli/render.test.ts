@@ -74,3 +74,22 @@ it('renders from a facts file, and refuses unknown OS ids and bad facts with exi
   const list = await eniplane(['render', '--list-os']);
   assert.match(list.stdout, /ubuntu-22\.04/);
 });
+
+it('--out writes one script in order: backups, installing the files, then applying', async () => {
+  const facts = join(out, 'facts2.json');
+  writeFileSync(facts, JSON.stringify({
+    interfaceName: 'eth0', macAddress: '00:16:3e:00:00:02', isPrimaryEni: true, deviceIndex: 0,
+    ipv4: { primary: '198.18.1.10', secondaries: ['198.18.1.11'], prefixLength: 24, gateway: '198.18.1.253', cidrBlock: '198.18.1.0/24' },
+    dnsServers: ['100.100.2.136'],
+  }));
+  const dir = join(out, 'u22');
+  const r = await eniplane(['render', '--os', 'ubuntu-22.04', '--facts', facts, '--out', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const script = readFileSync(join(dir, 'commands.sh'), 'utf8');
+  const install = script.indexOf('install -D -m 600 "$HERE/etc/netplan/');
+  const apply = script.indexOf('netplan apply');
+  assert.ok(install > 0 && apply > install, script);
+  const backup = script.search(/cp |backup/);
+  assert.ok(backup >= 0 && backup < install, 'backups come before the files are installed');
+  await run('sh', ['-n', join(dir, 'commands.sh')]);
+});
