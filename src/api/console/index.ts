@@ -11,7 +11,7 @@
 //   GET  /console/api/regions, /console/api/resource-groups, /console/api/os
 //   GET  /console/api/eni/<id>/os-config?os=<osId>
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Caller, ServiceDeps } from '../../service/deps.ts';
 import { WireError } from '../wire-error.ts';
@@ -67,19 +67,23 @@ export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptio
           await reply.redirect('/console/', 302);
         }
       });
-      server.get('/console', async (_req, reply) => reply.redirect('/console/', 302));
       registerConsoleApi(server, deps, log);
-      server.get('/console/*', async (req, reply) => {
+      const app = async (req: FastifyRequest, reply: FastifyReply) => {
         const raw = req.raw.url ?? '/console/';
         const q = raw.indexOf('?');
-        const path = (q >= 0 ? raw.slice(0, q) : raw).replace(/^\/console\//, '');
+        const pathname = q >= 0 ? raw.slice(0, q) : raw;
+        // The server ignores trailing slashes, so "/console" and "/console/" meet here: relative asset URLs need the slash.
+        if (pathname === '/console') return reply.redirect('/console/' + (q >= 0 ? raw.slice(q) : ''), 302);
+        const path = pathname.replace(/^\/console\//, '');
         if (path.startsWith('api/')) {
           return sendError(deps, log, reply, new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'));
         }
         const f = await consoleFile(assetsDir, path);
         reply.code(f.status).headers(f.headers);
         return reply.send(f.body);
-      });
+      };
+      server.get('/console', app);
+      server.get('/console/*', app);
     },
   };
 }

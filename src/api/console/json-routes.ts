@@ -2,7 +2,7 @@
 // few things the RPC actions do not offer (resource groups, the regions with
 // their zones in one call, the OS configuration of an ENI). Everything about
 // resources themselves goes through the RPC endpoint with the session.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { findAccessKey } from '../../service/accounts.ts';
 import type { ServiceDeps } from '../../service/deps.ts';
@@ -48,7 +48,7 @@ async function sessionView(deps: ServiceDeps, s: Session) {
 export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, log: Logger): void {
   /** A handler that needs a signed-in session (and the CSRF token when it changes something). */
   const authed = <T>(fn: (req: FastifyRequest, s: { id: string; session: Session }) => Promise<T>, opts: { changes?: boolean } = {}) =>
-    async (req: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    async (req: FastifyRequest, reply: FastifyReply) => {
       try {
         const s = await sessionOf(deps, req);
         if (!s) throw SESSION_EXPIRED();

@@ -19,7 +19,7 @@ export function GettingStarted({ onCreateEni }: { onCreateEni(): void }) {
     content: <div><Typography.Text type="secondary">{description}</Typography.Text><div style={{ marginTop: 6 }}>{action}</div></div>,
   });
   return (
-    <Card title={`No ENIs in ${scope.region.localName} (${scope.regionId}) yet`} data-testid="getting-started" style={{ maxWidth: 900 }}>
+    <Card title={`No ENIs in ${scope.regionLabel} (${scope.regionId}) yet`} data-testid="getting-started" style={{ maxWidth: 900 }}>
       <Typography.Paragraph>
         An ENI lives in a vSwitch of a VPC and joins at least one security group. Create them in this order; each step opens the page that does it.
       </Typography.Paragraph>

@@ -7,6 +7,7 @@ import type { InstanceWire } from '../api/wire.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { markTransition } from '../state/pending-transitions.ts';
 
 export function AttachToInstanceDialog({ instance, onClose, onDone }: { instance: InstanceWire; onClose(): void; onDone(): void }) {
   const scope = useScope();
@@ -26,6 +27,8 @@ export function AttachToInstanceDialog({ instance, onClose, onDone }: { instance
     setError(undefined);
     try {
       await attachEni(scope.regionId, eniId, instance.InstanceId);
+      const eni = enis.data?.find((e) => e.NetworkInterfaceId === eniId);
+      if (eni) markTransition(eni, 'Attaching', instance.InstanceId);
       message.info(`Binding ${eniId} to ${instance.InstanceId}`);
       onDone();
       onClose();

@@ -7,6 +7,7 @@ import type { EniWire } from '../api/wire.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { InstancePicker } from './instance-picker.tsx';
+import { markTransition } from '../state/pending-transitions.ts';
 
 export function BindEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClose(): void; onDone(): void }) {
   const scope = useScope();
@@ -20,6 +21,7 @@ export function BindEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClose(
     setError(undefined);
     try {
       await attachEni(scope.regionId, eni.NetworkInterfaceId, instanceId);
+      markTransition(eni, 'Attaching', instanceId);
       message.info(`Binding ${eni.NetworkInterfaceId} to ${instanceId}`);
       onDone();
       onClose();

@@ -8,6 +8,7 @@ import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { suggestIpv6Index, suggestVSwitchCidr, vSwitchCidrProblem } from '../logic/cidr-suggest.ts';
 import { Link } from '../router.tsx';
+import { zoneName } from '../logic/region-names.ts';
 import { descriptionRule } from './form-rules.ts';
 
 interface Values { vpcId: string; zoneId: string; cidrBlock: string; enableIpv6: boolean; ipv6Index?: number; name?: string; description?: string }
@@ -65,7 +66,7 @@ export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; o
           />
         </Form.Item>
         <Form.Item label="Zone" name="zoneId" rules={[{ required: true }]} extra="ENIs can only be bound to instances in the same zone.">
-          <Select options={scope.region.zones.map((z) => ({ value: z.zoneId, label: `${z.localName} (${z.zoneId})` }))} />
+          <Select options={scope.region.zones.map((z) => ({ value: z.zoneId, label: `${zoneName(scope.regionId, z.zoneId, z.localName)} (${z.zoneId})` }))} />
         </Form.Item>
         <Form.Item
           label="IPv4 CIDR block"

@@ -10,6 +10,7 @@ import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { InstancePicker } from './instance-picker.tsx';
+import { markTransition } from '../state/pending-transitions.ts';
 
 const POLL_MS = 200;
 const WAIT_LIMIT_MS = 120_000;
@@ -53,10 +54,16 @@ export function MoveEniDialog({ eni, onClose, onProgress }: { eni: EniWire; onCl
       const now = await describeEni(scope.regionId, eni.NetworkInterfaceId);
       observe(now.Status);
       setPhase('detaching');
-      if (now.Status === 'InUse' && now.InstanceId === from) await detachEni(scope.regionId, eni.NetworkInterfaceId, from);
+      if (now.Status === 'InUse' && now.InstanceId === from) {
+        await detachEni(scope.regionId, eni.NetworkInterfaceId, from);
+        markTransition(now, 'Detaching', from);
+        observe('Detaching');
+      }
       if (now.Status !== 'Available') await waitFor('Available');
       setPhase('attaching');
       await attachEni(scope.regionId, eni.NetworkInterfaceId, target);
+      markTransition(eni, 'Attaching', target);
+      observe('Attaching');
       await waitFor('InUse');
       setPhase('done');
     } catch (e) {

@@ -6,6 +6,8 @@ export interface AsyncState<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
+  /** when the fetch that produced `data` started (performance.now() ms; 0 before any) */
+  dataAt: number;
   reload: () => Promise<void>;
 }
 
@@ -13,6 +15,7 @@ export function useAsync<T>(fn: () => Promise<T>, deps: readonly unknown[], opts
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
+  const [dataAt, setDataAt] = useState(0);
   const seq = useRef(0);
   const fnRef = useRef(fn);
   fnRef.current = fn;
@@ -25,10 +28,12 @@ export function useAsync<T>(fn: () => Promise<T>, deps: readonly unknown[], opts
     const mine = ++seq.current;
     clearTimeout(timer.current);
     setLoading(true);
+    const startedAt = performance.now();
     try {
       const value = await fnRef.current();
       if (mine !== seq.current) return;
       setData(value);
+      setDataAt(startedAt);
       setError(undefined);
       const next = pollRef.current?.(value);
       if (next !== undefined) timer.current = setTimeout(() => { void run(); }, next);
@@ -50,5 +55,5 @@ export function useAsync<T>(fn: () => Promise<T>, deps: readonly unknown[], opts
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, enabled]);
 
-  return { data, error, loading, reload: run };
+  return { data, error, loading, dataAt, reload: run };
 }

@@ -3,6 +3,7 @@
 import { Button, Dropdown, Flex, Layout, Select, Space, Typography } from 'antd';
 import { EnvironmentOutlined, FolderOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useScope } from '../state/scope.tsx';
+import { regionName } from '../logic/region-names.ts';
 import { useSession, useSignedIn } from '../state/session.tsx';
 
 export function TopBar() {
@@ -23,8 +24,8 @@ export function TopBar() {
               data-testid="region-select"
               value={scope.regionId}
               onChange={scope.setRegion}
-              style={{ width: 210 }}
-              options={scope.regions.map((r) => ({ value: r.regionId, label: `${r.localName} ${r.regionId}` }))}
+              style={{ width: 240 }}
+              options={scope.regions.map((r) => ({ value: r.regionId, label: `${regionName(r.regionId, r.localName)} · ${r.regionId}` }))}
             />
           </Space>
           <Space size={6}>

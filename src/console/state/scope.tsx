@@ -3,11 +3,14 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { RegionInfo, ResourceGroupInfo } from '../api/wire.ts';
 import type { Scope } from '../api/ecs.ts';
+import { regionName } from '../logic/region-names.ts';
 
 interface ScopeState extends Scope {
   regions: RegionInfo[];
   resourceGroups: ResourceGroupInfo[];
   region: RegionInfo;
+  /** "China (Hangzhou)" */
+  regionLabel: string;
   setRegion(id: string): void;
   /** '' = all resource groups */
   setResourceGroup(id: string): void;
@@ -38,6 +41,7 @@ export function ScopeProvider(props: { accountId: string; regions: RegionInfo[];
   const value = useMemo<ScopeState>(() => ({
     regionId, resourceGroupId: resourceGroupId || undefined, regions, resourceGroups,
     region: regions.find((r) => r.regionId === regionId) ?? regions[0],
+    regionLabel: regionName(regionId, regions.find((r) => r.regionId === regionId)?.localName ?? regionId),
     setRegion: (id) => { setRegionId(id); save({ regionId: id, resourceGroupId }); },
     setResourceGroup: (id) => { setRg(id); save({ regionId, resourceGroupId: id }); },
   }), [regionId, resourceGroupId, regions, resourceGroups, save]);

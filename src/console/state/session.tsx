@@ -1,6 +1,6 @@
 // Who is signed in. The session itself is an HttpOnly cookie the page never
 // sees; the page holds only the CSRF token and the account it belongs to.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, consoleApi, setCsrfToken, setSessionLostHandler } from '../api/rpc.ts';
 import type { SessionInfo } from '../api/wire.ts';
 
@@ -19,13 +19,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [endedReason, setEndedReason] = useState<string>();
 
+  const signedIn = useRef(false);
   const accept = useCallback((s: SessionInfo | null) => {
+    signedIn.current = s !== null;
     setCsrfToken(s?.csrfToken ?? '');
     setSession(s);
   }, []);
 
   useEffect(() => {
     setSessionLostHandler(() => {
+      if (!signedIn.current) return;
       setEndedReason('Your session has ended (it expired, you signed out in another tab, or the AccessKey was disabled). Sign in again.');
       accept(null);
     });

@@ -95,8 +95,8 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
     setRows6((r) => r.filter((x) => !applied(6, x.mode)));
     const rollback = outcome.rollbackError ? ` Releasing the manual addresses again failed too (${outcome.rollbackError.code}: ${outcome.rollbackError.message}); they stay assigned.` : '';
     setError({ e: outcome.error, note: outcomeSummary(outcome) + rollback });
-    await ctx.reload();
     setBusy(false);
+    void ctx.reload();
   };
 
   const footer = (
@@ -114,12 +114,6 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
     <Modal open title="Manage ENI IP Addresses" width={780} onCancel={busy ? undefined : onClose} footer={footer} maskClosable={false} destroyOnHidden>
       {!ctx.data && !ctx.error && <Skeleton active />}
       <ApiErrorAlert error={ctx.error} title="Loading the ENI failed" />
-      {error && (
-        <div data-testid="manage-ips-error">
-          <ApiErrorAlert error={error.e} title="Refused" onClose={() => setError(undefined)} />
-          <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>{error.note}</Typography.Paragraph>
-        </div>
-      )}
       {ctx.data && states && checks && (
         <>
           <Descriptions
@@ -164,6 +158,12 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
             The operating system does not pick up new addresses by itself: see “Configure the OS” on the ENI&apos;s details page.
           </Typography.Paragraph>
         </>
+      )}
+      {error && (
+        <div data-testid="manage-ips-error" ref={(el) => el?.scrollIntoView({ block: 'nearest' })} style={{ marginTop: 16 }}>
+          <ApiErrorAlert error={error.e} title="Refused" onClose={() => setError(undefined)} />
+          <Typography.Paragraph type="secondary" style={{ marginTop: -8, marginBottom: 0 }}>{error.note}</Typography.Paragraph>
+        </div>
       )}
     </Modal>
   );

@@ -17,12 +17,15 @@ import { EniOverview } from './eni-overview.tsx';
 import { EniAddresses } from './eni-addresses.tsx';
 import { EniLimits } from './eni-limits.tsx';
 import { OsConfigTab } from './os-config-tab.tsx';
+import { withPending } from '../../logic/optimistic.ts';
+import { markTransition, usePendingTransitions } from '../../state/pending-transitions.ts';
 
 export function EniDetailsPage({ eniId }: { eniId: string }) {
   const scope = useScope();
   const { query } = useLocation();
   const { modal, message } = App.useApp();
   const ctx = useEniContext(scope.regionId, eniId);
+  const pending = usePendingTransitions();
   const [dialog, setDialog] = useState<'manage' | 'bind' | 'move'>();
   const [actionError, setActionError] = useState<unknown>();
   const tab = query.get('tab') ?? 'details';
@@ -34,7 +37,7 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
         extra={<Button type="primary" onClick={() => navigate('/enis')}>Back to Elastic Network Interfaces</Button>} />
     );
   }
-  const c = ctx.data;
+  const c = ctx.data ? { ...ctx.data, eni: withPending([ctx.data.eni], ctx.dataAt, pending)[0] } : undefined;
   const eni = c?.eni;
   const secondary = eni?.Type === 'Secondary';
 
@@ -45,7 +48,12 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
       content: 'Traffic to its addresses stops reaching the instance.',
       okText: 'Unbind',
       onOk: async () => {
-        try { await detachEni(scope.regionId, eni.NetworkInterfaceId, eni.InstanceId); } catch (e) { setActionError(e); }
+        try {
+          await detachEni(scope.regionId, eni.NetworkInterfaceId, eni.InstanceId);
+          markTransition(eni, 'Detaching', eni.InstanceId);
+        } catch (e) {
+          setActionError(e);
+        }
         await ctx.reload();
       },
     });

@@ -22,8 +22,8 @@ export function EniLimits({ ctx }: { ctx: EniContext }) {
         dataSource={rows}
         columns={[
           { title: 'ENI state', dataIndex: 'state', render: (s: string, r) => <span>{s} {r.appliesNow && <Tag color="orange">applies now</Tag>}</span> },
-          { title: 'Private IPv4 per ENI (incl. primary)', dataIndex: 'ipv4', render: (n?: number) => n ?? '-' },
-          { title: 'IPv6 per ENI', dataIndex: 'ipv6', render: (n?: number) => n ?? '-' },
+          { title: 'Private IPv4 per ENI (incl. primary)', dataIndex: 'ipv4', render: (n?: number) => n ?? <Typography.Text type="secondary">by instance type</Typography.Text> },
+          { title: 'IPv6 per ENI', dataIndex: 'ipv6', render: (n?: number) => n ?? <Typography.Text type="secondary">by instance type</Typography.Text> },
           { title: 'Source', dataIndex: 'source' },
         ]}
       />

@@ -2,7 +2,9 @@
 // configuration for this ENI (src/osconfig) for the chosen OS: the files to
 // write, the commands to run, and how to verify.
 import { useState } from 'react';
-import { Alert, Card, Flex, Select, Skeleton, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Select, Skeleton, Typography } from 'antd';
+import { CopyOutlined } from '@ant-design/icons';
+import { shellScript } from '../../logic/os-script.ts';
 import { consoleApi } from '../../api/rpc.ts';
 import type { OsConfigAnswer, OsEntryInfo } from '../../api/wire.ts';
 import { useAsync } from '../../hooks/use-async.ts';
@@ -14,13 +16,13 @@ const FAMILY_LABEL: Record<string, string> = {
   networkmanager: 'NetworkManager (any distribution)', rhel: 'RHEL series', ubuntu: 'Ubuntu', debian: 'Debian', sles: 'SLES series', windows: 'Windows',
 };
 
-const pre = { background: '#1f1f1f', color: '#f0f0f0', padding: 12, borderRadius: 4, overflowX: 'auto' as const, fontSize: 12.5, margin: 0 };
+const pre = { background: '#1f1f1f', color: '#f0f0f0', padding: 12, borderRadius: 4, overflowX: 'auto' as const, fontSize: 12.5, margin: 0, whiteSpace: 'pre-wrap' as const, wordBreak: 'break-all' as const, paddingRight: 36 };
 
 function Code({ text }: { text: string }) {
   return (
     <div style={{ position: 'relative' }}>
       <pre style={pre}>{text}</pre>
-      <Typography.Text copyable={{ text }} style={{ position: 'absolute', top: 6, right: 8, color: '#fff' }} />
+      <Typography.Text copyable={{ text, tooltips: ['Copy', 'Copied'] }} style={{ position: 'absolute', top: 6, right: 8 }} />
     </div>
   );
 }
@@ -39,6 +41,8 @@ export function OsConfigTab({ ctx }: { ctx: EniContext }) {
   const r = answer.data?.rendering;
   const prepare = r?.commands.filter((c) => c.stage === 'prepare') ?? [];
   const apply = r?.commands.filter((c) => c.stage === 'apply') ?? [];
+  const script = r ? shellScript(r, `eniplane: configure ${ctx.eni.NetworkInterfaceId} (${answer.data?.facts.interfaceName}) for ${r.osId}`) : undefined;
+  const [copied, setCopied] = useState(false);
   return (
     <div data-testid="os-config">
       <Typography.Paragraph>
@@ -51,11 +55,17 @@ export function OsConfigTab({ ctx }: { ctx: EniContext }) {
           id="os-select"
           style={{ width: 380 }}
           value={osId}
-          onChange={setOsId}
+          onChange={(v: string) => { setOsId(v); setCopied(false); }}
           loading={catalog.loading}
           showSearch={{ optionFilterProp: 'label' }}
+          aria-label="Operating system"
           options={[...groups.entries()].map(([family, list]) => ({ label: FAMILY_LABEL[family] ?? family, options: list.map((o) => ({ value: o.id, label: o.name })) }))}
         />
+        {script && (
+          <Button icon={<CopyOutlined />} onClick={() => { void navigator.clipboard?.writeText(script).then(() => setCopied(true)); }}>
+            {copied ? 'Copied' : 'Copy all as one script'}
+          </Button>
+        )}
       </Flex>
       <ApiErrorAlert error={catalog.error ?? answer.error} title="Rendering failed" />
       {!answer.data && !answer.error && <Skeleton active />}

@@ -20,6 +20,8 @@ import { EniFilters, type EniFilterValues } from './eni-filters.tsx';
 import { eniColumns } from './eni-columns.tsx';
 import { TokenPager } from './token-pager.tsx';
 import { useEniList } from './use-eni-list.ts';
+import { withPending } from '../../logic/optimistic.ts';
+import { markTransition, usePendingTransitions } from '../../state/pending-transitions.ts';
 
 type Dialog = { kind: 'manage' | 'bind' | 'move'; eni: EniWire } | { kind: 'create' } | undefined;
 
@@ -44,7 +46,8 @@ export function EnisPage() {
   const instances = useAsync(() => listAllInstances(scope), [scope.regionId, scope.resourceGroupId]);
   const vSwitchById = useMemo(() => new Map((vsws.data ?? []).map((v) => [v.VSwitchId, v])), [vsws.data]);
   const filtered = filters.search.trim() !== '' || !!filters.status || !!filters.type || !!filters.vSwitchId || !!filters.instanceId;
-  const rows = list.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [];
+  const pending = usePendingTransitions();
+  const rows = useMemo(() => withPending(list.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [], list.dataAt, pending), [list.data, list.dataAt, pending]);
 
   const columns = eniColumns(vSwitchById, {
     manage: (eni) => setDialog({ kind: 'manage', eni }),
@@ -54,6 +57,7 @@ export function EnisPage() {
       setActionError(undefined);
       try {
         await detachEni(scope.regionId, eni.NetworkInterfaceId, eni.InstanceId);
+        markTransition(eni, 'Detaching', eni.InstanceId);
         message.info(`Unbinding ${eni.NetworkInterfaceId} from ${eni.InstanceId}`);
       } catch (e) {
         setActionError(e);
@@ -85,7 +89,7 @@ export function EnisPage() {
     <div>
       <PageHeader
         title="Elastic Network Interfaces"
-        subtitle={`ENIs in ${scope.region.localName} (${scope.regionId})${scope.resourceGroupId ? ', this resource group' : ''}. Secondary private IPv4 and IPv6 addresses are managed per ENI.`}
+        subtitle={`ENIs in ${scope.regionLabel} (${scope.regionId})${scope.resourceGroupId ? ', this resource group' : ''}. Secondary private IPv4 and IPv6 addresses are managed per ENI.`}
         extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>Create ENI</Button>}
       />
       <ApiErrorAlert error={actionError} title="The action was refused" onClose={() => setActionError(undefined)} />

@@ -8,6 +8,8 @@ import { useScope } from '../../state/scope.tsx';
 import { ResourceId } from '../../components/resource-id.tsx';
 import { StatusTag, TRANSITIONAL } from '../../components/status-tag.tsx';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
+import { withPending } from '../../logic/optimistic.ts';
+import { markTransition, usePendingTransitions } from '../../state/pending-transitions.ts';
 
 export function InstanceEnis({ instance, refreshKey, onBind, onMove, onChanged }: {
   instance: InstanceWire; refreshKey: number; onBind(): void; onMove(e: EniWire): void; onChanged(): void;
@@ -22,6 +24,7 @@ export function InstanceEnis({ instance, refreshKey, onBind, onMove, onChanged }
   const unbind = async (e: EniWire) => {
     try {
       await detachEni(scope.regionId, e.NetworkInterfaceId, instance.InstanceId);
+      markTransition(e, 'Detaching', instance.InstanceId);
       message.info(`Unbinding ${e.NetworkInterfaceId} from ${instance.InstanceId}`);
     } catch (err) {
       message.error(`${(err as { code?: string }).code ?? 'Error'}: ${(err as Error).message}`);
@@ -29,7 +32,8 @@ export function InstanceEnis({ instance, refreshKey, onBind, onMove, onChanged }
     await enis.reload();
     onChanged();
   };
-  const rows = enis.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [];
+  const pending = usePendingTransitions();
+  const rows = withPending(enis.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [], enis.dataAt, pending, instance.InstanceId);
   return (
     <div data-testid={`instance-enis-${instance.InstanceId}`} style={{ padding: '4px 0 8px' }}>
       <ApiErrorAlert error={enis.error} title="Listing the instance's ENIs failed" />

@@ -63,7 +63,7 @@ export function InstancesPage() {
     <div>
       <PageHeader
         title="Instances"
-        subtitle={`Instances in ${scope.region.localName} (${scope.regionId}). Expand a row to see its ENIs live, unbind one, or move it to a standby.`}
+        subtitle={`Instances in ${scope.regionLabel} (${scope.regionId}). Expand a row to see its ENIs live, unbind one, or move it to a standby.`}
         extra={
           <>
             <Button icon={<ReloadOutlined />} onClick={refresh} aria-label="Refresh" />
