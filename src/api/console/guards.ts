@@ -24,9 +24,15 @@ export function header(req: FastifyRequest, name: string): string | undefined {
 export function assertSameOrigin(req: FastifyRequest): void {
   const origin = header(req, 'origin');
   if (origin === undefined) return;
-  let host: string;
-  try { host = new URL(origin).host; } catch { throw CROSS_ORIGIN(); }
-  if (host !== header(req, 'host')) throw CROSS_ORIGIN();
+  let o: URL;
+  try { o = new URL(origin); } catch { throw CROSS_ORIGIN(); }
+  // Behind a reverse proxy the browser's host is in X-Forwarded-Host. The Host header has no scheme:
+  // read it with the Origin's, so default ports (":80", ":443") compare equal.
+  const hosts = [header(req, 'host'), header(req, 'x-forwarded-host')?.split(',')[0]?.trim()].filter((x): x is string => !!x);
+  const same = hosts.some((h) => {
+    try { return new URL(`${o.protocol}//${h}`).host === o.host; } catch { return false; }
+  });
+  if (!same) throw CROSS_ORIGIN();
 }
 
 export async function sessionOf(deps: ServiceDeps, req: FastifyRequest): Promise<{ id: string; session: Session } | undefined> {

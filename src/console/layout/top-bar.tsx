@@ -24,7 +24,7 @@ export function TopBar() {
               data-testid="region-select"
               value={scope.regionId}
               onChange={scope.setRegion}
-              style={{ width: 240 }}
+              style={{ width: 270 }}
               options={scope.regions.map((r) => ({ value: r.regionId, label: `${regionName(r.regionId, r.localName)} · ${r.regionId}` }))}
             />
           </Space>

@@ -22,34 +22,39 @@ export function secondaryCounts(e: EniWire): { v4: number; v6: number } {
 export function eniColumns(vSwitches: Map<string, VSwitchWire>, actions: EniRowActions): ColumnsType<EniWire> {
   return [
     {
-      title: 'ENI ID / Name', key: 'id', fixed: 'left', width: 230,
+      title: 'ENI ID / Name', key: 'id', fixed: 'left', width: 220,
       render: (_, e) => <ResourceId id={e.NetworkInterfaceId} name={e.NetworkInterfaceName} to={`/enis/${e.NetworkInterfaceId}`} />,
     },
-    { title: 'Status', dataIndex: 'Status', width: 120, render: (s: string) => <StatusTag status={s} /> },
-    { title: 'Type', dataIndex: 'Type', width: 100, render: (t: string) => <Tag bordered={false}>{t}</Tag> },
-    { title: 'VPC', dataIndex: 'VpcId', width: 200, render: (v: string) => <span style={mono}>{v}</span> },
+    { title: 'Status', dataIndex: 'Status', width: 110, render: (s: string) => <StatusTag status={s} /> },
+    { title: 'Type', dataIndex: 'Type', width: 95, render: (t: string) => <Tag bordered={false}>{t}</Tag> },
+    { title: 'Primary Private IP', dataIndex: 'PrivateIpAddress', width: 130, render: (ip: string) => <span style={mono}>{ip}</span> },
     {
-      title: 'vSwitch', dataIndex: 'VSwitchId', width: 220,
-      render: (id: string) => {
-        const v = vSwitches.get(id);
-        return <div><span style={mono}>{id}</span>{v && <div style={{ fontSize: 12, color: 'rgba(0,0,0,.55)' }}>{v.VSwitchName ? `${v.VSwitchName} · ` : ''}{v.CidrBlock}</div>}</div>;
-      },
-    },
-    { title: 'Zone', dataIndex: 'ZoneId', width: 130 },
-    { title: 'Primary Private IP', dataIndex: 'PrivateIpAddress', width: 140, render: (ip: string) => <span style={mono}>{ip}</span> },
-    {
-      title: 'Secondary IPs', key: 'secondary', width: 120,
+      title: 'Secondary IPs', key: 'secondary', width: 115,
       render: (_, e) => {
         const { v4, v6 } = secondaryCounts(e);
         return <Tooltip title={`${v4} secondary private IPv4, ${v6} IPv6`}><span data-testid="secondary-count">IPv4 {v4} · IPv6 {v6}</span></Tooltip>;
       },
     },
     {
-      title: 'Bound Instance', dataIndex: 'InstanceId', width: 200,
+      title: 'Bound Instance', dataIndex: 'InstanceId', width: 190,
       render: (id: string) => (id ? <span style={mono}>{id}</span> : <Typography.Text type="secondary">-</Typography.Text>),
     },
     {
-      title: 'Actions', key: 'actions', fixed: 'right', width: 290,
+      title: 'VPC / vSwitch', key: 'net', width: 215,
+      render: (_, e) => {
+        const v = vSwitches.get(e.VSwitchId);
+        return (
+          <div style={{ fontSize: 12 }}>
+            <div style={mono}>{e.VpcId}</div>
+            <div style={mono}>{e.VSwitchId}</div>
+            {v && <div style={{ color: 'rgba(0,0,0,.55)' }}>{v.VSwitchName ? `${v.VSwitchName} · ` : ''}{v.CidrBlock}</div>}
+          </div>
+        );
+      },
+    },
+    { title: 'Zone', dataIndex: 'ZoneId', width: 120 },
+    {
+      title: 'Actions', key: 'actions', fixed: 'right', width: 200,
       render: (_, e) => <RowActions eni={e} actions={actions} />,
     },
   ];

@@ -106,7 +106,7 @@ export function EnisPage() {
             dataSource={rows}
             loading={list.loading && !list.data}
             pagination={false}
-            scroll={{ x: 1750 }}
+            scroll={{ x: 1395 }}
             data-testid="eni-table"
             locale={{
               emptyText: (

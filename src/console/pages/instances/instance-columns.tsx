@@ -16,27 +16,29 @@ const mono = { fontFamily: 'ui-monospace, monospace', fontSize: 12.5 };
 
 export function instanceColumns(a: InstanceActions): ColumnsType<InstanceWire> {
   return [
-    { title: 'Instance ID / Name', key: 'id', width: 230, render: (_, i) => <ResourceId id={i.InstanceId} name={i.InstanceName} /> },
-    { title: 'Status', dataIndex: 'Status', width: 120, render: (s: string) => <StatusTag status={s} /> },
-    { title: 'Instance type', dataIndex: 'InstanceType', width: 140 },
-    { title: 'Zone', dataIndex: 'ZoneId', width: 130 },
+    { title: 'Instance ID / Name', key: 'id', width: 220, render: (_, i) => <ResourceId id={i.InstanceId} name={i.InstanceName} /> },
+    { title: 'Status', dataIndex: 'Status', width: 110, render: (s: string) => <StatusTag status={s} /> },
+    { title: 'Instance Type', dataIndex: 'InstanceType', width: 130 },
+    { title: 'Zone', dataIndex: 'ZoneId', width: 120 },
     {
-      title: 'VPC / vSwitch', key: 'net', width: 230,
+      title: 'VPC / vSwitch', key: 'net', width: 215,
       render: (_, i) => <div style={mono}>{i.VpcAttributes.VpcId}<br />{i.VpcAttributes.VSwitchId}</div>,
     },
-    { title: 'Primary private IP', key: 'ip', width: 140, render: (_, i) => <span style={mono}>{i.VpcAttributes.PrivateIpAddress.IpAddress[0] ?? '-'}</span> },
+    { title: 'Primary Private IP', key: 'ip', width: 130, render: (_, i) => <span style={mono}>{i.VpcAttributes.PrivateIpAddress.IpAddress[0] ?? '-'}</span> },
     {
-      title: 'ENIs', key: 'enis', width: 240,
-      render: (_, i) => (
-        <div>
-          {i.NetworkInterfaces.NetworkInterface.map((e) => (
-            <div key={e.NetworkInterfaceId} style={mono}>{e.NetworkInterfaceId} <Typography.Text type="secondary">{e.Type === 'Primary' ? 'primary' : 'secondary'}</Typography.Text></div>
-          ))}
-        </div>
-      ),
+      title: 'ENIs', key: 'enis', width: 130,
+      render: (_, i) => {
+        const all = i.NetworkInterfaces.NetworkInterface;
+        const secondary = all.filter((e) => e.Type === 'Secondary').length;
+        return (
+          <Tooltip title={all.map((e) => `${e.NetworkInterfaceId} (${e.Type})`).join(', ')}>
+            <span>{all.length} <Typography.Text type="secondary">({secondary} secondary)</Typography.Text></span>
+          </Tooltip>
+        );
+      },
     },
     {
-      title: 'Actions', key: 'actions', width: 240, fixed: 'right',
+      title: 'Actions', key: 'actions', width: 180, fixed: 'right',
       render: (_, i) => (
         <Flex wrap style={{ marginLeft: -7 }}>
           {i.Status === 'Stopped' ? (

@@ -81,7 +81,7 @@ export function InstancesPage() {
           columns={columns}
           dataSource={rows}
           loading={list.loading && !list.data}
-          scroll={{ x: 1400 }}
+          scroll={{ x: 1300 }}
           expandable={{
             expandedRowKeys: expanded,
             onExpandedRowsChange: (keys) => setExpanded(keys as string[]),
