@@ -176,6 +176,27 @@ describe('PostgresStore', { skip }, () => {
       await assert.rejects(t.store.transaction((tx) => tx.kv.put('ro', '1', null), { readOnly: true }), /read-only transaction/);
     });
 
+    it('prepared statements outdated by a schema change: the connections are retired, the transaction re-run', async () => {
+      const u = await openFresh({ poolMax: 3 });
+      try {
+        await u.store.transaction((tx) => tx.accounts.insert({ id: 'a1', name: 'n', createdAt: 'T' }));
+        // prepare SELECT * FROM accounts on every pooled connection
+        await Promise.all(Array.from({ length: 3 }, () => u.store.transaction(async (tx) => {
+          await tx.accounts.get('a1');
+          await new Promise((r) => setTimeout(r, 20));
+        })));
+        // what a newer build's migration could do while this process runs
+        await querySchema(u.schema, 'ALTER TABLE accounts ADD COLUMN note TEXT');
+        const before = u.store.retries;
+        const got = await Promise.all(Array.from({ length: 3 }, () => u.store.transaction((tx) => tx.accounts.get('a1'))));
+        assert.deepEqual(got.map((a) => a?.id), ['a1', 'a1', 'a1']);
+        assert.ok(u.store.retries - before >= 1);
+        assert.equal((await u.store.transaction((tx) => tx.accounts.get('a1')))?.name, 'n');
+      } finally {
+        await u.dispose();
+      }
+    });
+
     it('BIGINT columns come back as numbers', async () => {
       await t.store.transaction((tx) => tx.idempotency.put('acc-1', 'A', 'big', { paramsHash: 'h', result: 'r' }, 1_800_000_000_000));
       const rows = await querySchema<{ created_ms: unknown }>(t.schema, "SELECT created_ms FROM idempotency WHERE token = 'big'");

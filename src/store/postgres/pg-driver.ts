@@ -21,8 +21,18 @@ export function isDatabaseError(e: unknown): e is pg.DatabaseError {
   return e instanceof pg.DatabaseError;
 }
 
+/**
+ * A prepared statement that no longer fits the table (a newer build's migration
+ * ran while this process kept its connections): the connection must go, then a
+ * re-run on a fresh one prepares the statement again.
+ */
+export function isStalePlan(e: unknown): boolean {
+  return isDatabaseError(e) && e.code === '0A000' && /cached plan/.test(e.message);
+}
+
 /** Maps a pg error to TransientConflict when a re-run can succeed; anything else is returned as is. */
 export function mapPgError(e: unknown): unknown {
+  if (isStalePlan(e)) return new TransientConflict('prepared statement outdated by a schema change', '0A000', { cause: e });
   if (isDatabaseError(e) && e.code !== undefined && TRANSIENT[e.code] !== undefined) {
     const where = e.constraint ? ` (${e.constraint})` : e.table ? ` (${e.table})` : '';
     return new TransientConflict(`${TRANSIENT[e.code]}${where}`, e.code, { cause: e });
@@ -32,6 +42,23 @@ export function mapPgError(e: unknown): unknown {
 
 const numberedCache = new Map<string, string>();
 const NUMBERED_CACHE_MAX = 2000;
+
+/**
+ * Named (server-side prepared) statements: PostgreSQL parses and plans each
+ * statement text once per connection instead of on every call. The shared SQL
+ * is a bounded set of texts (IN lists vary only in length), so is the set of
+ * names; past the bound, statements simply run unnamed.
+ */
+const statementNames = new Map<string, string>();
+const STATEMENT_NAMES_MAX = 1000;
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < STATEMENT_NAMES_MAX) {
+    name = `eniplane_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 /** `?` → `$1, $2 ...`, leaving quoted strings and identifiers alone. */
 export function numberPlaceholders(sql: string): string {
@@ -62,8 +89,15 @@ export class PgDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
   /** the first error of this transaction: PostgreSQL refuses every later statement, so we repeat it instead */
   private failure: { error: unknown } | undefined;
+  /** the connection holds outdated prepared statements and must not go back to the pool */
+  stalePlans = false;
 
   constructor(private readonly client: pg.PoolClient) {}
+
+  /** a new transaction on this connection */
+  reset(): void {
+    this.failure = undefined;
+  }
 
   async all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
     return (await this.query(sql, params)).rows as R[];
@@ -89,8 +123,10 @@ export class PgDriver implements SqlDriver {
   private async query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
     this.assertHealthy();
     try {
-      return await this.client.query({ text: numberPlaceholders(sql), values: params });
+      const text = numberPlaceholders(sql);
+      return await this.client.query({ name: params.length > 0 ? statementName(text) : undefined, text, values: params });
     } catch (e) {
+      if (isStalePlan(e)) this.stalePlans = true;
       const mapped = mapPgError(e);
       this.failure = { error: mapped };
       throw mapped;

@@ -36,6 +36,11 @@ export class PostgresStore implements Store {
   /** how many transaction attempts were re-run after a TransientConflict (for tests and benchmarks) */
   retries = 0;
 
+  /** bumped when a connection meets a prepared statement outdated by a schema change: older connections are retired */
+  private generation = 0;
+  /** one driver per pooled connection (the shared repositories are built once per driver) and its generation */
+  private readonly drivers = new WeakMap<pg.PoolClient, { driver: PgDriver; generation: number }>();
+
   private constructor(private readonly pool: pg.Pool, readonly schema: string | undefined) {}
 
   /** Connects (checking the database answers), applies pending migrations, returns the store. */
@@ -84,12 +89,28 @@ export class PostgresStore implements Store {
     }
   }
 
+  private async acquire(): Promise<{ client: pg.PoolClient; driver: PgDriver }> {
+    for (;;) {
+      const client = await this.pool.connect();
+      const known = this.drivers.get(client);
+      if (known === undefined) {
+        const driver = new PgDriver(client);
+        this.drivers.set(client, { driver, generation: this.generation });
+        return { client, driver };
+      }
+      if (known.generation === this.generation) {
+        known.driver.reset();
+        return { client, driver: known.driver };
+      }
+      client.release(true); // prepared before a schema change: close it, take (or open) another
+    }
+  }
+
   private async attempt<T>(fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, driver } = await this.acquire();
     // A connection that failed below the SQL level (socket closed, protocol error) is not reused.
-    let broken: Error | undefined;
+    let broken: Error | boolean | undefined;
     try {
-      const driver = new PgDriver(client);
       const hooks: (() => void)[] = [];
       const undo: (() => void)[] = [];
       let result: T;
@@ -108,7 +129,8 @@ export class PostgresStore implements Store {
       for (const h of hooks) h();
       return result;
     } finally {
-      client.release(broken);
+      if (driver.stalePlans) this.generation++;
+      client.release(broken ?? driver.stalePlans);
     }
   }
 
