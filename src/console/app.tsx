@@ -11,9 +11,12 @@ function Gate() {
   return <Shell key={session.accountId} />;
 }
 
+/** Honour the operating system's "reduce motion" setting: no antd animations. */
+const reducedMotion = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+
 export function App() {
   return (
-    <ConfigProvider theme={{ token: { colorPrimary: '#ff6a00', borderRadius: 4, fontSize: 13 } }}>
+    <ConfigProvider theme={{ token: { colorPrimary: '#ff6a00', borderRadius: 4, fontSize: 13, motion: !reducedMotion } }}>
       <AntApp>
         <SessionProvider>
           <Gate />

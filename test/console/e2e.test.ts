@@ -33,7 +33,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     ensureConsoleBuilt();
     server = await startServe();
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, reducedMotion: 'reduce' });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (e) => pageErrors.push(String(e)));

@@ -55,7 +55,7 @@ export function Shell() {
       <Layout style={{ minHeight: '100vh' }}>
         <TopBar />
         <Layout>
-          <Layout.Sider width={240} theme="light" breakpoint="lg" collapsedWidth={0} style={{ borderRight: '1px solid #eee' }}>
+          <Layout.Sider width={256} theme="light" breakpoint="lg" collapsedWidth={0} style={{ borderRight: '1px solid #eee' }}>
             <SideNav selected={section} />
           </Layout.Sider>
           <Layout.Content style={{ padding: 24, background: '#f5f6f7', minWidth: 0 }}>

@@ -62,7 +62,7 @@ export function eniColumns(vSwitches: Map<string, VSwitchWire>, actions: EniRowA
 
 function RowActions({ eni: e, actions }: { eni: EniWire; actions: EniRowActions }) {
   const secondary = e.Type === 'Secondary';
-  const why = !secondary ? 'A primary ENI stays with its instance.' : undefined;
+  const why = 'Primary ENI: stays with its instance.';
   return (
     <Flex wrap gap={0} style={{ marginLeft: -7 }}>
       <Button type="link" size="small" onClick={() => actions.manage(e)}>Manage ENI IP Addresses</Button>
@@ -78,14 +78,18 @@ function RowActions({ eni: e, actions }: { eni: EniWire; actions: EniRowActions 
           </Popconfirm>
           <Button type="link" size="small" onClick={() => actions.move(e)}>Move</Button>
         </>
+      ) : secondary ? (
+        <Tooltip title={e.Status !== 'Available' ? `The ENI is ${e.Status}.` : undefined}>
+          <Button type="link" size="small" disabled={e.Status !== 'Available'} onClick={() => actions.bind(e)}>Bind to Instance</Button>
+        </Tooltip>
       ) : (
-        <Tooltip title={why ?? (e.Status !== 'Available' ? `The ENI is ${e.Status}.` : undefined)}>
-          <Button type="link" size="small" disabled={!secondary || e.Status !== 'Available'} onClick={() => actions.bind(e)}>Bind to Instance</Button>
+        <Typography.Text type="secondary" style={{ fontSize: 12, padding: '0 7px' }}>{why}</Typography.Text>
+      )}
+      {secondary && (
+        <Tooltip title={e.Status !== 'Available' ? 'Only an Available ENI can be deleted: unbind it first.' : undefined}>
+          <Button type="link" size="small" danger disabled={e.Status !== 'Available'} onClick={() => actions.remove(e)}>Delete</Button>
         </Tooltip>
       )}
-      <Tooltip title={why ?? (e.Status !== 'Available' ? 'Only an Available ENI can be deleted: unbind it first.' : undefined)}>
-        <Button type="link" size="small" danger disabled={!secondary || e.Status !== 'Available'} onClick={() => actions.remove(e)}>Delete</Button>
-      </Tooltip>
     </Flex>
   );
 }
