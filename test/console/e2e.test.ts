@@ -22,7 +22,10 @@ describe('console end to end', { timeout: 120_000 }, () => {
   const ids = { eni: '', a: '', b: '' };
 
   // Full pages, except with a dialog open (the mask covers the viewport only).
-  const shot = (name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  const shot = async (name: string, fullPage = true) => {
+    await page.mouse.move(0, 0); // no hover tooltips in the picture
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  };
   const go = async (label: string) => {
     await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: label, exact: true }).click();
   };
@@ -63,7 +66,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     assert.ok(session, 'session cookie set');
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'Strict');
-    await shot('02-enis-empty');
+    await shot('02-enis-getting-started');
   });
 
   test('create a VPC and a vSwitch with IPv6, and a security group', async () => {
@@ -88,7 +91,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     const row = page.getByTestId('vswitch-table').locator('tr', { hasText: 'app-vsw' });
     await row.waitFor();
     assert.equal(await row.getByTestId('free-count').textContent(), '252');
-    await shot('03b-vswitches');
+    await shot('04-vswitches');
 
     await go('Security Groups');
     await page.getByRole('button', { name: 'Create Security Group' }).first().click();
@@ -98,6 +101,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await sgDialog.getByRole('button', { name: 'Create' }).click();
     await sgDialog.waitFor({ state: 'hidden' });
     await page.getByTestId('sg-table').getByText('app-sg').waitFor();
+    await shot('05-security-groups');
   });
 
   test('create two instances (the active one and a standby)', async () => {
@@ -117,7 +121,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     ids.a = (await table.locator('tr', { hasText: 'active-a' }).getAttribute('data-row-key'))!;
     ids.b = (await table.locator('tr', { hasText: 'standby-b' }).getAttribute('data-row-key'))!;
     assert.match(ids.a, /^i-/);
-    await shot('04-instances');
+    await shot('06-instances');
   });
 
   test('create a secondary ENI', async () => {
@@ -146,7 +150,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await d.getByLabel('New IPv4 address 2', { exact: true }).fill('192.168.0.50');
     await d.getByTestId('increase-6').click();
     assert.equal(await d.getByTestId('issue-4-1').count(), 0, 'a valid manual address has no issue');
-    await shot('05-manage-ips', false);
+    await shot('07-manage-ips', false);
     await d.getByTestId('confirm-ips').click();
     await d.waitFor({ state: 'hidden' });
     await row.getByTestId('secondary-count').filter({ hasText: 'IPv4 2 · IPv6 1' }).waitFor();
@@ -159,7 +163,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     assert.equal(await page.getByTestId('eni-ipv6-list').locator('.ant-list-item').count(), 1);
     const limits = page.getByTestId('eni-limits');
     await limits.getByText('applies now').waitFor();
-    await shot('06-eni-details');
+    await shot('08-eni-details');
   });
 
   test('a reserved address and an 11th address are refused with the API\'s Code and Message', async () => {
@@ -173,7 +177,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     const err = d.getByTestId('manage-ips-error');
     await err.getByText('InvalidVSwitchId.IpInvalid').waitFor();
     assert.equal(await err.getByTestId('api-error-message').textContent(), 'The specified IpAddress is not valid in VSwitch CIDR block.');
-    await shot('07-refused-reserved', false);
+    await shot('09-refused-reserved', false);
 
     // 3 IPv4 now (primary + 2); 8 more rows make 11 on an Available ENI whose cap is 10.
     await d.getByRole('button', { name: 'Remove new IPv4 row 1' }).click();
@@ -184,7 +188,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     assert.equal(await err.getByTestId('api-error-message').textContent(),
       'The maximum number of private IP addresses of the ENI is exceeded. An ENI in the Available state can have at most 10 private IPv4 addresses, including the primary one.');
     assert.equal(await d.isVisible(), true, 'the dialog stays open');
-    await shot('08-refused-quota', false);
+    await shot('10-refused-quota', false);
 
     // Unassign 192.168.0.50 with its delete icon.
     for (let i = 8; i >= 1; i--) await d.getByRole('button', { name: `Remove new IPv4 row ${i}` }).click();
@@ -201,7 +205,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     const os = page.getByTestId('os-config');
     await os.locator('pre').first().waitFor();
     assert.match(await os.innerText(), /nmcli/);
-    await shot('09-configure-os');
+    await shot('11-configure-os');
     await page.getByRole('tab', { name: 'Details' }).click();
   });
 
@@ -216,7 +220,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await row.locator('[data-status="InUse"]').waitFor();
     assert.equal(await row.locator('td').filter({ hasText: ids.a }).count(), 1);
     assert.deepEqual(await statusesSeen(page, ids.eni), ['Available', 'Attaching', 'InUse']);
-    await shot('10a-enis-bound');
+    await shot('12-enis-bound');
 
     // From the Instances page: unbind from A (the failed one), bind to B (the standby).
     await go('Instances');
@@ -239,7 +243,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     const seen = await statusesSeen(page, ids.eni);
     assert.equal(seen[seen.length - 1], 'InUse');
     assert.ok(seen.includes('Attaching'), `statuses seen: ${seen.join(' → ')}`);
-    await shot('10-instances-failover');
+    await shot('13-instances-failover');
   });
 
   test('a second account sees none of it', async () => {
@@ -259,7 +263,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await page.getByText('No instances in this region').waitFor();
     await page.goto(`${server.url}/console/enis/${ids.eni}`);
     await page.getByText(`${ids.eni} does not exist in cn-hangzhou`).waitFor();
-    await shot('11-second-account');
+    await shot('14-second-account');
   });
 
   test('no errors in the browser console', () => {

@@ -35,7 +35,6 @@ export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; o
       enableIpv6: !!vpc.Ipv6CidrBlock,
       ipv6Index: vpc.Ipv6CidrBlock ? suggestIpv6Index(vpc.Ipv6CidrBlock, siblings.map((s) => s.Ipv6CidrBlock)) : undefined,
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [vpcId, data.data]);
 
   const submit = async (v: Values) => {

@@ -52,7 +52,6 @@ export function useAsync<T>(fn: () => Promise<T>, deps: readonly unknown[], opts
       seq.current++;
       clearTimeout(timer.current);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, enabled]);
 
   return { data, error, loading, dataAt, reload: run };

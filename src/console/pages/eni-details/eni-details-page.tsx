@@ -13,6 +13,7 @@ import { useEniContext } from '../../dialogs/manage-ips/use-eni-context.ts';
 import { ManageIpsDialog } from '../../dialogs/manage-ips/manage-ips-dialog.tsx';
 import { BindEniDialog } from '../../dialogs/bind-eni-dialog.tsx';
 import { MoveEniDialog } from '../../dialogs/move-eni-dialog.tsx';
+import { ModifyEniDialog } from '../../dialogs/modify-eni-dialog.tsx';
 import { EniOverview } from './eni-overview.tsx';
 import { EniAddresses } from './eni-addresses.tsx';
 import { EniLimits } from './eni-limits.tsx';
@@ -26,7 +27,7 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
   const { modal, message } = App.useApp();
   const ctx = useEniContext(scope.regionId, eniId);
   const pending = usePendingTransitions();
-  const [dialog, setDialog] = useState<'manage' | 'bind' | 'move'>();
+  const [dialog, setDialog] = useState<'manage' | 'bind' | 'move' | 'modify'>();
   const [actionError, setActionError] = useState<unknown>();
   const tab = query.get('tab') ?? 'details';
 
@@ -84,6 +85,7 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
         extra={eni && (
           <>
             <Button type="primary" onClick={() => setDialog('manage')}>Manage ENI IP Addresses</Button>
+            <Button onClick={() => setDialog('modify')} disabled={eni.Status === 'Deleting'}>Modify</Button>
             {secondary && eni.Status === 'Available' && <Button onClick={() => setDialog('bind')}>Bind to Instance</Button>}
             {secondary && eni.Status === 'InUse' && <Button onClick={unbind}>Unbind</Button>}
             {secondary && eni.Status === 'InUse' && <Button onClick={() => setDialog('move')}>Move to another instance</Button>}
@@ -114,6 +116,7 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
         />
       )}
       {dialog === 'manage' && <ManageIpsDialog eniId={eniId} onClose={() => setDialog(undefined)} onChanged={() => void ctx.reload()} />}
+      {dialog === 'modify' && eni && <ModifyEniDialog eni={eni} onClose={() => setDialog(undefined)} onDone={() => void ctx.reload()} />}
       {dialog === 'bind' && eni && <BindEniDialog eni={eni} onClose={() => setDialog(undefined)} onDone={() => void ctx.reload()} />}
       {dialog === 'move' && eni && <MoveEniDialog eni={eni} onClose={() => { setDialog(undefined); void ctx.reload(); }} onProgress={() => void ctx.reload()} />}
     </div>

@@ -1,0 +1,65 @@
+// Modify an ENI (ModifyNetworkInterfaceAttribute): name, description, and the
+// security groups (the set is replaced; the ENI's addresses move to the new groups' counts).
+import { useState } from 'react';
+import { App, Form, Input, Modal, Select } from 'antd';
+import { listSecurityGroups, modifyEni } from '../api/ecs.ts';
+import type { EniWire } from '../api/wire.ts';
+import { useAsync } from '../hooks/use-async.ts';
+import { useScope } from '../state/scope.tsx';
+import { useSignedIn } from '../state/session.tsx';
+import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { descriptionRule, nameRule } from './form-rules.ts';
+
+interface Values { name?: string; description?: string; securityGroupIds: string[] }
+
+export function ModifyEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClose(): void; onDone(): void }) {
+  const scope = useScope();
+  const { limits } = useSignedIn();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const groups = useAsync(() => listSecurityGroups({ regionId: scope.regionId }, eni.VpcId), [scope.regionId, eni.VpcId]);
+  const submit = async (v: Values) => {
+    setBusy(true);
+    setError(undefined);
+    const sameGroups = v.securityGroupIds.join() === eni.SecurityGroupIds.SecurityGroupId.join();
+    try {
+      await modifyEni(scope.regionId, eni.NetworkInterfaceId, {
+        name: v.name && v.name !== eni.NetworkInterfaceName ? v.name : undefined,
+        description: v.description && v.description !== eni.Description ? v.description : undefined,
+        securityGroupIds: sameGroups ? undefined : v.securityGroupIds,
+      });
+      message.success(`Modified ${eni.NetworkInterfaceId}`);
+      onDone();
+      onClose();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={`Modify ${eni.NetworkInterfaceId}`} okText="Save" onOk={() => form.submit()} okButtonProps={{ loading: busy }} onCancel={onClose} destroyOnHidden>
+      <ApiErrorAlert error={error} title="The change was refused" />
+      <Form
+        form={form}
+        layout="vertical"
+        disabled={busy}
+        onFinish={(v) => void submit(v)}
+        initialValues={{ name: eni.NetworkInterfaceName, description: eni.Description, securityGroupIds: eni.SecurityGroupIds.SecurityGroupId }}
+      >
+        <Form.Item label="Name" name="name" rules={[nameRule]}><Input /></Form.Item>
+        <Form.Item label="Description" name="description" rules={[descriptionRule]}><Input.TextArea rows={2} /></Form.Item>
+        <Form.Item label="Security groups" name="securityGroupIds" extra={`Groups of ${eni.VpcId}, 1 to ${limits.securityGroupsPerEni}.`}
+          rules={[{ required: true, type: 'array', min: 1, message: 'Keep at least one security group' }]}>
+          <Select
+            mode="multiple"
+            maxCount={limits.securityGroupsPerEni}
+            loading={groups.loading}
+            options={(groups.data ?? []).map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))}
+          />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
