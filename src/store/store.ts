@@ -80,6 +80,12 @@ export interface Tx {
     insert(a: Account): Promise<void>;
     get(id: AccountId): Promise<Account | undefined>;
     list(): Promise<Account[]>;
+    /**
+     * Locks the account's row until the transaction ends (false when there is no
+     * such account): what a per-account quota check (ENIs per region) holds so
+     * racing creations on several server processes cannot both pass it.
+     */
+    lock(id: AccountId): Promise<boolean>;
   };
   readonly accessKeys: {
     insert(k: AccessKey): Promise<void>;
@@ -95,7 +101,8 @@ export interface Tx {
   };
   readonly vpcs: {
     insert(v: Vpc): Promise<void>;
-    get(accountId: AccountId, id: string): Promise<Vpc | undefined>;
+    /** forUpdate: locks the VPC row (racing CreateVSwitch calls check CIDR overlap one at a time) */
+    get(accountId: AccountId, id: string, opts?: { forUpdate?: boolean }): Promise<Vpc | undefined>;
     list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<Vpc>>;
     delete(accountId: AccountId, id: string): Promise<void>;
     dependents(accountId: AccountId, id: string): Promise<{ vSwitches: number; securityGroups: number }>;

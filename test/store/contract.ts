@@ -101,6 +101,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
           assert.equal(await t.accounts.get('nope'), undefined);
           assert.deepEqual((await t.accounts.list()).map((a) => a.id), ['acc-0', ACC, OTHER]);
         });
+        assert.equal(await tx(s, (t) => t.accounts.lock(ACC)), true);
+        assert.equal(await tx(s, (t) => t.accounts.lock('nope')), false);
       }));
 
       it('stores access keys per account and changes their status', withStore(async (s) => {
@@ -139,6 +141,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it('round-trips a VPC, scoped by account, and counts its dependents', withStore(async (s) => {
         const v = vpc('vpc-2', { name: 'n', description: 'd', ipv6CidrBlock: '2001:db8:1::/56' });
         await tx(s, (t) => t.vpcs.insert(v));
+        assert.deepEqual(await tx(s, (t) => t.vpcs.get(ACC, 'vpc-2', { forUpdate: true })), v);
         await ro(s, async (t) => {
           assert.deepEqual(await t.vpcs.get(ACC, 'vpc-2'), v);
           assert.equal(await t.vpcs.get(OTHER, 'vpc-2'), undefined);
@@ -662,6 +665,26 @@ export function storeContract(name: string, factory: StoreFactory): void {
         }));
         assert.equal((await ro(s, (t) => t.enis.get(ACC, 'eni-1')))?.name, 'xxxxxxxx');
         assert.equal((await ro(s, (t) => t.instances.get(ACC, 'i-1')))?.name, 'yyyyyyyy');
+      }));
+
+      it('an account lock serializes count-then-insert quota checks; a VPC lock, CIDR checks', withStore(async (s) => {
+        const QUOTA = 3;
+        const created = await concurrently(8, (i) => tx(s, async (t) => {
+          await t.accounts.lock(ACC);
+          if ((await t.enis.countInRegion(ACC, REGION)) >= QUOTA) return false;
+          await new Promise((r) => setTimeout(r, 2));
+          await t.enis.insert(eni(`eni-q${i}`));
+          return true;
+        }));
+        assert.equal(created.filter(Boolean).length, QUOTA);
+        assert.equal(await ro(s, (t) => t.enis.countInRegion(ACC, REGION)), QUOTA);
+        const vsws = await concurrently(4, (i) => tx(s, async (t) => {
+          await t.vpcs.get(ACC, 'vpc-1', { forUpdate: true });
+          if ((await t.vSwitches.listByVpc('vpc-1')).some((v) => v.cidrBlock === '192.168.9.0/24')) return false;
+          await t.vSwitches.insert(vsw(`vsw-c${i}`, { cidrBlock: '192.168.9.0/24' }));
+          return true;
+        }));
+        assert.equal(vsws.filter(Boolean).length, 1);
       }));
 
       it('security-group counters add up under racing adjustments', withStore(async (s) => {

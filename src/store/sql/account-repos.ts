@@ -2,6 +2,7 @@
 import type { ResourceGroup } from '../../domain/model.ts';
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
+import { forUpdate } from './driver.ts';
 import { toResourceGroup, type ResourceGroupRow } from './rows.ts';
 
 interface AccountRow { id: string; name: string; created_at: string }
@@ -19,6 +20,9 @@ export function accountRepos(d: SqlDriver): Pick<Tx, 'accounts' | 'accessKeys' |
       },
       async list() {
         return (await d.all<AccountRow>('SELECT * FROM accounts ORDER BY created_at, id')).map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+      },
+      async lock(id) {
+        return (await d.get(`SELECT id FROM accounts WHERE id = ?${forUpdate(d)}`, [id])) !== undefined;
       },
     },
     accessKeys: {

@@ -1,6 +1,7 @@
 // VPCs, vSwitches and security groups.
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
+import { forUpdate } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toSecurityGroup, toVpc, toVSwitch, type SecurityGroupRow, type VpcRow, type VSwitchRow } from './rows.ts';
 import type { NetworkFilter } from '../store.ts';
@@ -23,8 +24,8 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         await d.run('INSERT INTO vpcs (id, account_id, region_id, resource_group_id, name, description, cidr_block, ipv6_cidr_block, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [v.id, v.accountId, v.regionId, v.resourceGroupId, v.name, v.description, v.cidrBlock, v.ipv6CidrBlock, v.status, v.createdAt]);
       },
-      async get(accountId, id) {
-        const r = await d.get<VpcRow>('SELECT * FROM vpcs WHERE account_id = ? AND id = ?', [accountId, id]);
+      async get(accountId, id, opts) {
+        const r = await d.get<VpcRow>(`SELECT * FROM vpcs WHERE account_id = ? AND id = ?${opts?.forUpdate ? forUpdate(d) : ''}`, [accountId, id]);
         return r && toVpc(r);
       },
       list(accountId, f, p) {
