@@ -53,7 +53,7 @@ export function OsConfigTab({ ctx }: { ctx: EniContext }) {
         <label htmlFor="os-select">Operating system</label>
         <Select
           id="os-select"
-          style={{ width: 380 }}
+          style={{ width: 440 }}
           value={osId}
           onChange={(v: string) => { setOsId(v); setCopied(false); }}
           loading={catalog.loading}

@@ -62,7 +62,6 @@ export function eniColumns(vSwitches: Map<string, VSwitchWire>, actions: EniRowA
 
 function RowActions({ eni: e, actions }: { eni: EniWire; actions: EniRowActions }) {
   const secondary = e.Type === 'Secondary';
-  const why = 'Primary ENI: stays with its instance.';
   return (
     <Flex wrap gap={0} style={{ marginLeft: -7 }}>
       <Button type="link" size="small" onClick={() => actions.manage(e)}>Manage ENI IP Addresses</Button>
@@ -82,9 +81,7 @@ function RowActions({ eni: e, actions }: { eni: EniWire; actions: EniRowActions 
         <Tooltip title={e.Status !== 'Available' ? `The ENI is ${e.Status}.` : undefined}>
           <Button type="link" size="small" disabled={e.Status !== 'Available'} onClick={() => actions.bind(e)}>Bind to Instance</Button>
         </Tooltip>
-      ) : (
-        <Typography.Text type="secondary" style={{ fontSize: 12, padding: '0 7px' }}>{why}</Typography.Text>
-      )}
+      ) : null}
       {secondary && (
         <Tooltip title={e.Status !== 'Available' ? 'Only an Available ENI can be deleted: unbind it first.' : undefined}>
           <Button type="link" size="small" danger disabled={e.Status !== 'Available'} onClick={() => actions.remove(e)}>Delete</Button>

@@ -26,13 +26,13 @@ export function instanceColumns(a: InstanceActions): ColumnsType<InstanceWire> {
     },
     { title: 'Primary Private IP', key: 'ip', width: 130, render: (_, i) => <span style={mono}>{i.VpcAttributes.PrivateIpAddress.IpAddress[0] ?? '-'}</span> },
     {
-      title: 'ENIs', key: 'enis', width: 130,
+      title: 'ENIs', key: 'enis', width: 110,
       render: (_, i) => {
         const all = i.NetworkInterfaces.NetworkInterface;
         const secondary = all.filter((e) => e.Type === 'Secondary').length;
         return (
           <Tooltip title={all.map((e) => `${e.NetworkInterfaceId} (${e.Type})`).join(', ')}>
-            <span>{all.length} <Typography.Text type="secondary">({secondary} secondary)</Typography.Text></span>
+            <span>{all.length} <Typography.Text type="secondary">{secondary ? `(${secondary} sec.)` : ''}</Typography.Text></span>
           </Tooltip>
         );
       },

@@ -33,7 +33,8 @@ export function InstanceEnis({ instance, refreshKey, onBind, onMove, onChanged }
     onChanged();
   };
   const pending = usePendingTransitions();
-  const rows = withPending(enis.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [], enis.dataAt, pending, instance.InstanceId);
+  const rows = withPending(enis.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [], enis.dataAt, pending, instance.InstanceId)
+    .sort((x, y) => (x.Attachment?.DeviceIndex ?? 99) - (y.Attachment?.DeviceIndex ?? 99));
   return (
     <div data-testid={`instance-enis-${instance.InstanceId}`} style={{ padding: '4px 0 8px' }}>
       <ApiErrorAlert error={enis.error} title="Listing the instance's ENIs failed" />
