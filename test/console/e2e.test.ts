@@ -246,6 +246,20 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await shot('13-instances-failover');
   });
 
+  test('lists follow the region selector; dialogs close with Escape', async () => {
+    await go('Elastic Network Interfaces');
+    await page.getByTestId('eni-table').locator(`tr[data-row-key="${ids.eni}"]`).waitFor();
+    await pick(page, page.getByLabel('Region'), 'cn-shanghai');
+    await page.getByTestId('getting-started').getByText('No ENIs in China (Shanghai) (cn-shanghai) yet').waitFor();
+    await pick(page, page.getByLabel('Region'), 'cn-hangzhou');
+    const row = page.getByTestId('eni-table').locator(`tr[data-row-key="${ids.eni}"]`);
+    await row.getByRole('button', { name: 'Manage ENI IP Addresses' }).click();
+    const d = dialog('Manage ENI IP Addresses');
+    await d.getByTestId('increase-4').waitFor();
+    await page.keyboard.press('Escape');
+    await d.waitFor({ state: 'hidden' });
+  });
+
   test('a second account sees none of it', async () => {
     const second = server.createAccount('second');
     await page.getByTestId('account-menu').click();
