@@ -26,5 +26,6 @@ export default [
   restrict(['src/store/**/*.ts'], upward('ipam', 'service', 'api', 'metadata', 'osconfig', 'agent', 'lab', 'console', 'cli'), 'src/store imports only domain'),
   restrict(['src/service/**/*.ts'], upward('api', 'metadata', 'osconfig', 'agent', 'lab', 'console', 'cli'), 'src/service imports domain, ipam and store only'),
   restrict(['src/api/**/*.ts'], upward('metadata', 'agent', 'lab', 'cli'), 'src/api sits below metadata, agent, lab and cli'),
+  restrict(['src/console/**/*.tsx', 'src/console/{api,components,dialogs,hooks,layout,logic,pages,state}/**/*.ts'], [...io, ...upward('store', 'service', 'metadata', 'osconfig', 'agent', 'lab', 'cli'), '**/api/*/**'], 'src/console talks HTTP only; it may share pure code: domain, ipam and api/errors.ts'),
   restrict(['src/osconfig/**/*.ts'], [...io, ...upward('ipam', 'store', 'service', 'api', 'metadata', 'agent', 'lab', 'console', 'cli')], 'src/osconfig renderers are pure'),
 ];

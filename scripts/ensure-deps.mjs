@@ -2,7 +2,7 @@
 // Installs what is missing on a fresh machine before `npm start` / `npm test`:
 // npm packages from the lockfile, the console build, and (with --test, as root)
 // the Debian packages the real-tool tests use. Idempotent and quiet when all is there.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { execSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,10 @@ if (!npmInstalled()) {
 
 const consoleIndex = join(root, 'dist', 'console', 'index.html');
 const consoleSrc = join(root, 'src', 'console', 'index.html');
-if (existsSync(consoleSrc) && !existsSync(consoleIndex)) {
+// Rebuilt when any source it bundles is newer than the build, so `npm start` never serves a stale console.
+const newest = (p) => { const st = statSync(p); return st.isDirectory() ? Math.max(st.mtimeMs, ...readdirSync(p).map((n) => newest(join(p, n)))) : st.mtimeMs; };
+const stale = existsSync(consoleIndex) && Math.max(...['src/console', 'src/ipam', 'src/domain', 'src/api/errors.ts'].map((p) => join(root, p)).filter(existsSync).map(newest)) > statSync(consoleIndex).mtimeMs;
+if (existsSync(consoleSrc) && (!existsSync(consoleIndex) || stale)) {
   console.error('[eniplane] building the web console ...');
   run('npx vite build --config src/console/vite.config.ts --logLevel warn');
 }

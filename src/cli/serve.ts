@@ -25,6 +25,7 @@ export function registerServe(program: Command): void {
       const lines = [
         `eniplane listening`,
         `  endpoint:    http://${server.endpoint}/  (ECS 2014-05-26 and VPC 2016-04-28, RPC style)`,
+        `  console:     http://${server.endpoint}/console/  (sign in with the AccessKey pair below)`,
         `  database:    ${config.database ?? `sqlite (${config.data}/eniplane.db)`}`,
         `  credentials: ${server.credentialsFile}`,
       ];
