@@ -80,29 +80,86 @@ export class SqliteStore implements Store {
     this.readerDriver = new SqliteDriver(this.reader);
   }
 
+  /**
+   * Group commit. Each write transaction runs in a SAVEPOINT inside one
+   * shared BEGIN IMMEDIATE; the group COMMITs once no transaction is waiting
+   * for the writer any more, and only then are its members answered. Under
+   * concurrency many requests share one commit (the expensive part: the WAL
+   * append and, at checkpoints, the fsync); alone, a transaction commits at
+   * once. A member that throws is rolled back to its savepoint and changes
+   * nothing; a failed COMMIT fails every member (none was acknowledged).
+   */
+  private group: { members: { commit: () => void; fail: (e: unknown) => void }[] } | null = null;
+
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T> {
-    const readOnly = opts?.readOnly === true;
-    const db = readOnly ? this.reader : this.writer;
-    const driver = readOnly ? this.readerDriver : this.writerDriver;
-    return (readOnly ? this.readLock : this.writeLock).run(async () => {
+    if (opts?.readOnly === true) return this.readTransaction(fn);
+    return this.groupedWrite(fn);
+  }
+
+  private readTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.readLock.run(async () => {
+      this.reader.exec('BEGIN DEFERRED');
+      try {
+        return await fn(createSqlTx(this.readerDriver, [], []));
+      } finally {
+        if (this.reader.inTransaction) this.reader.exec('COMMIT');
+      }
+    });
+  }
+
+  private async groupedWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const db = this.writer;
+    const member = await this.writeLock.run(async () => {
+      if (!this.group) {
+        db.exec('BEGIN IMMEDIATE');
+        this.group = { members: [] };
+        setImmediate(() => void this.commitGroup());
+      }
       const hooks: (() => void)[] = [];
       const undo: (() => void)[] = [];
-      db.exec(readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
+      db.exec('SAVEPOINT eniplane_tx');
       let result: T;
       try {
-        result = await fn(createSqlTx(driver, hooks, undo));
-        db.exec('COMMIT');
+        result = await fn(createSqlTx(this.writerDriver, hooks, undo));
+        db.exec('RELEASE eniplane_tx');
       } catch (e) {
-        if (db.inTransaction) db.exec('ROLLBACK');
+        db.exec('ROLLBACK TO eniplane_tx');
+        db.exec('RELEASE eniplane_tx');
         for (const h of undo) h();
         throw e;
       }
-      for (const h of hooks) h();
-      return result;
+      let settle!: { commit: () => void; fail: (e: unknown) => void };
+      const committed = new Promise<T>((resolve, reject) => {
+        settle = {
+          commit: () => { for (const h of hooks) h(); resolve(result); },
+          fail: (e) => { for (const h of undo) h(); reject(e); },
+        };
+      });
+      this.group!.members.push(settle);
+      return { committed };
+    });
+    return member.committed;
+  }
+
+  /** Queued behind every transaction waiting now, so they all join this commit. */
+  private commitGroup(): Promise<void> {
+    return this.writeLock.run(async () => {
+      const g = this.group;
+      if (!g) return;
+      this.group = null;
+      try {
+        this.writer.exec('COMMIT');
+      } catch (e) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        for (const m of g.members) m.fail(e);
+        return;
+      }
+      for (const m of g.members) m.commit();
     });
   }
 
   async close(): Promise<void> {
+    await this.commitGroup();
     await this.writeLock.run(async () => this.writer.close());
     await this.readLock.run(async () => this.reader.close());
   }
