@@ -5,6 +5,8 @@ import { ConfigError } from './config.ts';
 import { registerServe } from './serve.ts';
 import { registerAccounts } from './accounts.ts';
 import { registerRender } from './render.ts';
+import { registerAgent } from './agent.ts';
+import { registerLab } from './lab.ts';
 import { UserError } from './rpc-client.ts';
 
 export async function main(argv: string[]): Promise<void> {
@@ -14,6 +16,8 @@ export async function main(argv: string[]): Promise<void> {
   registerServe(program);
   registerAccounts(program);
   registerRender(program);
+  registerAgent(program);
+  registerLab(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,0 +1,263 @@
+// Persistent mode: the distro's network files for what runtime mode applied,
+// rendered by src/osconfig, so the addresses survive a reboot.
+//
+//   render → unchanged? stop → back up every file it replaces (in --state-dir)
+//   → run the rendering's prepare commands (its own backups, moving
+//     cloud-init's stanzas away) → write the files (including the cloud-init
+//     "network: {config: disabled}" switch) → run the apply command
+//   → verify: every desired address present, the gateway answers, the
+//     metadata service answers — retried until a deadline
+//   → on failure restore the backups and run the apply command again.
+// Every step has a time limit, so a broken rendering costs a bounded time.
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { render, type EniFacts, type Rendering } from '../osconfig/index.ts';
+import type { PersistentApplier, PersistentOutcome, Log } from './agent.ts';
+import { readActual, systemIp, type IpRunner } from './iproute2.ts';
+import type { MetadataClient } from './metadata-client.ts';
+import type { Actual, Desired, DesiredInterface } from './model.ts';
+
+/** Ways to break a rendering on purpose (tests of the rollback). */
+export const FAULTS = ['bad-gateway', 'bad-syntax'] as const;
+export type Fault = (typeof FAULTS)[number];
+
+/** Alibaba Cloud's resolvers in a VPC. */
+const DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
+const KEEP_BACKUPS = 5;
+
+export interface FilesApplierOptions {
+  osId: string;
+  /** "/" on a real guest; anything else writes below it and skips the rendering's own shell commands */
+  root: string;
+  stateDir: string;
+  client: MetadataClient;
+  log: Log;
+  /** replaces the rendering's apply commands (systemctl ... where there is no systemd) */
+  applyCommand?: string;
+  fault?: Fault;
+  dryRun?: boolean;
+  print?: (line: string) => void;
+  /** one apply command may run this long, ms */
+  applyTimeoutMs?: number;
+  /** verification is retried until this deadline, ms */
+  verifyTimeoutMs?: number;
+  ip?: IpRunner;
+}
+
+interface FileBackup { path: string; existed: boolean; mode?: number; saved?: string }
+
+function run(command: string, timeoutMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    const timer = setTimeout(() => {
+      output += `\n(killed after ${timeoutMs} ms)`;
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    }, timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, output: e.message }); });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, output: output.trim() }); });
+  });
+}
+
+/** What the renderers need to know about one ENI, from the metadata and the local interface name. */
+export function factsOf(d: DesiredInterface, ifname: string): EniFacts {
+  return {
+    interfaceName: ifname, macAddress: d.mac, eniId: d.networkInterfaceId, isPrimaryEni: d.primary, deviceIndex: d.deviceIndex,
+    ipv4: { primary: d.ipv4.primary, secondaries: d.ipv4.secondaries, prefixLength: d.ipv4.prefixLength, gateway: d.ipv4.gateway, cidrBlock: d.ipv4.cidr },
+    ...(d.ipv6.addresses.length > 0 && d.ipv6.cidr && d.ipv6.gateway
+      ? { ipv6: { addresses: d.ipv6.addresses, prefixLength: d.ipv6.prefixLength, gateway: d.ipv6.gateway, cidrBlock: d.ipv6.cidr } }
+      : {}),
+    dnsServers: DNS_SERVERS,
+  };
+}
+
+function breakRendering(r: Rendering, fault: Fault, d: DesiredInterface): Rendering {
+  const files = r.files.map((f) => {
+    if (fault === 'bad-gateway' && d.primary) {
+      // an address of the subnet nobody answers on: the default route goes nowhere
+      const parts = d.ipv4.gateway.split('.').map(Number);
+      parts[3] = parts[3]! - 1;
+      return { ...f, content: f.content.split(d.ipv4.gateway).join(parts.join('.')) };
+    }
+    if (fault === 'bad-syntax' && f.path.includes('/network/')) return { ...f, content: `${f.content}\niface ${f.content.includes('eth') ? 'eth0' : 'x'} inet statik\n` };
+    return f;
+  });
+  return { ...r, files };
+}
+
+export class FilesApplier implements PersistentApplier {
+  private readonly ip: IpRunner;
+  constructor(private readonly opts: FilesApplierOptions) {
+    this.ip = opts.ip ?? systemIp;
+  }
+
+  private at(path: string): string {
+    return this.opts.root === '/' ? path : join(this.opts.root, path);
+  }
+
+  /** The renderings for every desired interface that has a local link. */
+  private renderAll(desired: Extract<Desired, { kind: 'complete' }>, actual: Actual): { renderings: Rendering[]; skipped: string[] } {
+    const renderings: Rendering[] = [];
+    const skipped: string[] = [];
+    for (const d of desired.interfaces) {
+      const link = actual.links.find((l) => l.mac === d.mac);
+      if (!link) {
+        skipped.push(d.mac);
+        continue;
+      }
+      let r = render(this.opts.osId, factsOf(d, link.ifname));
+      if (this.opts.fault) r = breakRendering(r, this.opts.fault, d);
+      renderings.push(r);
+    }
+    return { renderings, skipped };
+  }
+
+  private commands(renderings: Rendering[], stage: 'prepare' | 'apply'): string[] {
+    const out: string[] = [];
+    for (const r of renderings) for (const c of r.commands) if (c.stage === stage && !out.includes(c.run)) out.push(c.run);
+    return out;
+  }
+
+  private applyCommands(renderings: Rendering[]): string[] {
+    return this.opts.applyCommand ? [this.opts.applyCommand] : this.commands(renderings, 'apply');
+  }
+
+  async apply(desired: Extract<Desired, { kind: 'complete' }>, actual: Actual): Promise<PersistentOutcome> {
+    const { log } = this.opts;
+    let renderings: Rendering[];
+    let skipped: string[];
+    try {
+      ({ renderings, skipped } = this.renderAll(desired, actual));
+    } catch (e) {
+      return { state: 'failed', message: `rendering for ${this.opts.osId} failed: ${(e as Error).message}` };
+    }
+    const files = new Map<string, { content: string; mode?: number }>();
+    for (const r of renderings) {
+      for (const f of r.files) {
+        const seen = files.get(f.path);
+        if (seen && seen.content !== f.content) return { state: 'failed', message: `two interfaces render different content for ${f.path}` };
+        files.set(f.path, { content: f.content, mode: f.mode });
+      }
+    }
+    const note = skipped.length ? ` (not yet local: ${skipped.join(', ')})` : '';
+
+    if (this.opts.dryRun) {
+      const print = this.opts.print ?? ((l: string) => log('info', l));
+      for (const c of this.commands(renderings, 'prepare')) print(`would run: ${c}`);
+      for (const [path, f] of files) print(`would write ${this.at(path)}:\n${f.content}`);
+      for (const c of this.applyCommands(renderings)) print(`would run: ${c}`);
+      return { state: 'unchanged', message: 'dry run' };
+    }
+
+    // Nothing to do when every file already holds exactly this.
+    let same = true;
+    for (const [path, f] of files) {
+      const now = await readFile(this.at(path), 'utf8').catch(() => undefined);
+      if (now !== f.content) same = false;
+    }
+    if (same) return { state: 'unchanged', message: `files for ${this.opts.osId} are up to date${note}` };
+
+    const backups = await this.backUp([...files.keys()]);
+    const applyTimeoutMs = this.opts.applyTimeoutMs ?? 30_000;
+    if (this.opts.root === '/') {
+      for (const c of this.commands(renderings, 'prepare')) {
+        const r = await run(c, applyTimeoutMs);
+        if (r.code !== 0) log('warn', `prepare command failed (${r.code}): ${c}: ${r.output}`);
+      }
+    }
+    for (const [path, f] of files) {
+      await mkdir(dirname(this.at(path)), { recursive: true });
+      await writeFile(this.at(path), f.content, { mode: f.mode ?? 0o644 });
+      if (f.mode !== undefined) await chmod(this.at(path), f.mode);
+    }
+    log('info', `wrote ${[...files.keys()].join(', ')} for ${this.opts.osId}`);
+
+    const problem = await this.runApply(renderings, applyTimeoutMs) ?? await this.verify(desired);
+    if (!problem) return { state: 'applied', message: `${[...files.keys()].join(', ')} written and applied${note}` };
+
+    log('warn', `persistent configuration did not work (${problem}); restoring the previous files`);
+    await this.restore(backups);
+    const again = await this.runApply(renderings, applyTimeoutMs);
+    if (again) return { state: 'failed', message: `${problem}; after restoring the previous files the apply command failed too: ${again}` };
+    return { state: 'rolled-back', message: `${problem}; the previous files are back and applied` };
+  }
+
+  private async runApply(renderings: Rendering[], timeoutMs: number): Promise<string | undefined> {
+    for (const c of this.applyCommands(renderings)) {
+      const r = await run(c, timeoutMs);
+      if (r.code !== 0) return `"${c}" exited with ${r.code}: ${r.output.slice(-500)}`;
+    }
+    return undefined;
+  }
+
+  /** Every desired address on its link, the gateway answering, the metadata service answering. */
+  private async verify(desired: Extract<Desired, { kind: 'complete' }>): Promise<string | undefined> {
+    const deadline = Date.now() + (this.opts.verifyTimeoutMs ?? 10_000);
+    let problem: string | undefined;
+    do {
+      problem = await this.check(desired);
+      if (!problem) return undefined;
+      await new Promise((r) => setTimeout(r, 300));
+    } while (Date.now() < deadline);
+    return problem;
+  }
+
+  private async check(desired: Extract<Desired, { kind: 'complete' }>): Promise<string | undefined> {
+    const actual = await readActual(this.ip);
+    for (const d of desired.interfaces) {
+      const link = actual.links.find((l) => l.mac === d.mac);
+      if (!link) continue;
+      for (const a of [d.ipv4.primary, ...d.ipv4.secondaries]) {
+        if (!link.addresses.some((x) => x.address === a)) return `${a} is not on ${link.ifname}`;
+      }
+    }
+    const primary = desired.interfaces.find((d) => d.primary);
+    if (primary) {
+      const ping = await run(`ping -c1 -W1 ${primary.ipv4.gateway}`, 3000);
+      if (ping.code !== 0 && ping.code !== 127) return `the gateway ${primary.ipv4.gateway} does not answer`;
+    }
+    if (!(await this.opts.client.reachable())) return 'the metadata service does not answer';
+    return undefined;
+  }
+
+  /** Copies each file about to be replaced into <state-dir>/backups/<time>/, noting the ones that did not exist. */
+  private async backUp(paths: string[]): Promise<FileBackup[]> {
+    const dir = join(this.opts.stateDir, 'backups', new Date().toISOString().replace(/[:.]/g, '-'));
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const out: FileBackup[] = [];
+    for (const path of paths) {
+      const st = await stat(this.at(path)).catch(() => undefined);
+      if (!st) {
+        out.push({ path, existed: false });
+        continue;
+      }
+      const saved = join(dir, path);
+      await mkdir(dirname(saved), { recursive: true });
+      await copyFile(this.at(path), saved);
+      out.push({ path, existed: true, mode: st.mode & 0o7777, saved });
+    }
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(out, null, 2) + '\n');
+    await this.prune();
+    return out;
+  }
+
+  private async restore(backups: FileBackup[]): Promise<void> {
+    for (const b of backups) {
+      if (b.existed && b.saved) {
+        await copyFile(b.saved, this.at(b.path));
+        if (b.mode !== undefined) await chmod(this.at(b.path), b.mode);
+      } else {
+        await rm(this.at(b.path), { force: true });
+      }
+    }
+  }
+
+  private async prune(): Promise<void> {
+    const base = join(this.opts.stateDir, 'backups');
+    const all = (await readdir(base).catch(() => [] as string[])).sort();
+    for (const old of all.slice(0, Math.max(0, all.length - KEEP_BACKUPS))) await rm(join(base, old), { recursive: true, force: true });
+  }
+}

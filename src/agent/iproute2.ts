@@ -1,0 +1,119 @@
+// The agent's I/O with the kernel: read the actual state with `ip -json`,
+// apply a plan's steps with `ip -batch` (one process per family, -force so
+// one failing line does not stop the others; failed lines are reported back
+// so the ownership record only claims what really happened).
+import { execFile, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { parseAddrJson, parseRouteJson, parseRuleJson } from './ip-json.ts';
+import type { Actual, Family, Step } from './model.ts';
+
+const IP_TIMEOUT_MS = 10_000;
+
+export interface IpRunner {
+  /** runs `ip args...` (stdin optional); resolves even on a non-zero exit */
+  run(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+export const systemIp: IpRunner = {
+  run(args, input) {
+    return new Promise((resolve, reject) => {
+      if (input === undefined) {
+        execFile('ip', args, { timeout: IP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+          if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err); // ENOENT: no ip binary
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        });
+        return;
+      }
+      const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: IP_TIMEOUT_MS });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => { stdout += d; });
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.end(input);
+    });
+  },
+};
+
+async function json(ip: IpRunner, args: string[]): Promise<string> {
+  const r = await ip.run(['-json', ...args]);
+  if (r.code !== 0) throw new Error(`ip -json ${args.join(' ')} failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** Links with addresses, policy rules and routes of both families, read concurrently. */
+export async function readActual(ip: IpRunner = systemIp): Promise<Actual> {
+  const [addr, rules4, rules6, routes4, routes6] = await Promise.all([
+    json(ip, ['addr', 'show']),
+    json(ip, ['-4', 'rule', 'show']),
+    json(ip, ['-6', 'rule', 'show']),
+    json(ip, ['-4', 'route', 'show', 'table', 'all']),
+    json(ip, ['-6', 'route', 'show', 'table', 'all']),
+  ]);
+  return {
+    links: parseAddrJson(addr),
+    rules: [...parseRuleJson(rules4, 4), ...parseRuleJson(rules6, 6)],
+    routes: [...parseRouteJson(routes4, 4), ...parseRouteJson(routes6, 6)],
+  };
+}
+
+/** One `ip -batch` line per step (the family comes from the batch's -4/-6). */
+export function batchLine(s: Exclude<Step, { op: 'promote-secondaries' }>): string {
+  switch (s.op) {
+    case 'link-up': return `link set dev ${s.ifname} up`;
+    case 'addr-add': return `address add ${s.address}/${s.prefixLength} dev ${s.ifname}`;
+    case 'addr-del': return `address del ${s.address}/${s.prefixLength} dev ${s.ifname}`;
+    case 'route-replace': case 'route-del':
+      return `route ${s.op === 'route-del' ? 'del' : 'replace'} ${s.dst}${s.gateway ? ` via ${s.gateway}` : ''} dev ${s.ifname} table ${s.table}`;
+    case 'rule-add': case 'rule-del':
+      return `rule ${s.op === 'rule-add' ? 'add' : 'del'} from ${s.src}/${s.family === 4 ? 32 : 128} lookup ${s.table} priority ${s.priority}`;
+  }
+}
+
+function familyOf(s: Step): Family {
+  return 'family' in s ? s.family : 4;
+}
+
+export interface ApplyOutcome {
+  failed: Set<Step>;
+  errors: string[];
+}
+
+/**
+ * Runs the steps in order: promote_secondaries first (a sysctl), then the
+ * IPv4 batch (links, addresses, routes, rules, removals), then the IPv6 one.
+ */
+export async function applySteps(steps: Step[], ip: IpRunner = systemIp, procSys = '/proc/sys'): Promise<ApplyOutcome> {
+  const failed = new Set<Step>();
+  const errors: string[] = [];
+  for (const s of steps) {
+    if (s.op !== 'promote-secondaries') continue;
+    try {
+      await writeFile(`${procSys}/net/ipv4/conf/${s.ifname}/promote_secondaries`, '1\n');
+    } catch (e) {
+      failed.add(s);
+      errors.push(`promote_secondaries on ${s.ifname}: ${(e as Error).message}`);
+    }
+  }
+  for (const family of [4, 6] as const) {
+    const batch = steps.filter((s): s is Exclude<Step, { op: 'promote-secondaries' }> => s.op !== 'promote-secondaries' && familyOf(s) === family);
+    if (batch.length === 0) continue;
+    const r = await ip.run([`-${family}`, '-force', '-batch', '-'], batch.map(batchLine).join('\n') + '\n');
+    if (r.code === 0) continue;
+    const lines = [...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1]));
+    if (lines.length === 0) {
+      // ip failed before running any line: count them all as failed
+      batch.forEach((s) => failed.add(s));
+      errors.push(`ip -${family} -batch: ${r.stderr.trim()}`);
+      continue;
+    }
+    const messages = r.stderr.split('\n').filter((l) => l.trim() && !/^Command failed/.test(l));
+    for (const n of lines) {
+      const s = batch[n - 1];
+      if (s) failed.add(s);
+    }
+    errors.push(`ip -${family}: ${lines.map((n) => batchLine(batch[n - 1]!)).join('; ')} failed: ${messages.join(' | ')}`);
+  }
+  return { failed, errors };
+}

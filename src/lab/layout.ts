@@ -1,0 +1,145 @@
+// The lab as it should be, computed from the store (pure): a router namespace
+// with one bridge per vSwitch (the vSwitch gateway on it), a parking
+// namespace for ENIs bound to nothing, one namespace per instance, and one
+// veth per ENI carrying the ENI's MAC — its guest end where the ENI is bound,
+// its other end on the vSwitch's bridge.
+import { createHash } from 'node:crypto';
+import {
+  cidrContains, cidrsOverlap, formatIpv4, ipv4Gateway, ipv6Gateway, ipv6InCidr, parseIpv4Cidr, parseIpv6Cidr, parseIpv6Pool,
+} from '../ipam/index.ts';
+import type { LabInventory } from '../service/lab-inventory.ts';
+
+/** The only IPv4 range the lab ever puts on an interface (RFC 2544 benchmarking). */
+export const LAB_IPV4_RANGE = '198.18.0.0/15';
+/** ... and IPv6 (RFC 3849 documentation). */
+export const LAB_IPV6_RANGE = '2001:db8::/32';
+export const METADATA_ADDRESS = '100.100.100.200';
+
+export interface LabVSwitch {
+  id: string;
+  bridge: string;
+  cidr: string;
+  gateway: string;
+  prefixLength: number;
+  ipv6?: { cidr: string; gateway: string; prefixLength: number };
+}
+
+export interface LabInstance {
+  id: string;
+  ns: string;
+  /** Running: links up, agent running; anything else: powered off */
+  on: boolean;
+  status: string;
+  primaryMac: string;
+  primaryIp: string;
+  prefixLength: number;
+  gateway: string;
+}
+
+export interface LabEni {
+  id: string;
+  mac: string;
+  primary: boolean;
+  /** the bridge its router-side end hangs on */
+  bridge: string;
+  /** router-side veth name */
+  peer: string;
+  /** temporary guest-side name while moving */
+  transit: string;
+  /** where the guest end belongs: an instance namespace, or the parking one */
+  ns: string;
+  /** the name it gets there: eth<device index> in an instance, the transit name when parked */
+  ifname: string;
+  /** the instance it is bound (or being attached/detached) to, if any */
+  instanceId: string | null;
+}
+
+export interface LabLayout {
+  prefix: string;
+  router: string;
+  park: string;
+  vSwitches: LabVSwitch[];
+  instances: LabInstance[];
+  enis: LabEni[];
+  /** things in the store the lab leaves out, and why */
+  skipped: string[];
+}
+
+export const PREFIX_PATTERN = /^[a-z][a-z0-9]{0,11}$/;
+
+const short = (kind: string, id: string) => kind + createHash('sha1').update(id).digest('hex').slice(0, 10);
+
+export function labNames(prefix: string) {
+  if (!PREFIX_PATTERN.test(prefix)) throw new Error(`lab prefix "${prefix}" must be 1-12 characters of a-z 0-9, starting with a letter`);
+  return {
+    router: `${prefix}-rt`,
+    park: `${prefix}-park`,
+    instance: (id: string) => `${prefix}-${id}`,
+    /** does this namespace name belong to this lab? */
+    owns: (ns: string) => ns === `${prefix}-rt` || ns === `${prefix}-park` || new RegExp(`^${prefix}-i-[A-Za-z0-9]+$`).test(ns),
+    bridge: (vSwitchId: string) => short('b', vSwitchId),
+    peer: (eniId: string) => short('v', eniId),
+    transit: (eniId: string) => short('t', eniId),
+  };
+}
+
+export function labLayout(inv: LabInventory, prefix: string): LabLayout {
+  const n = labNames(prefix);
+  const skipped: string[] = [];
+  const labV4 = parseIpv4Cidr(LAB_IPV4_RANGE, { minPrefix: 1, maxPrefix: 32 });
+  const labV6 = parseIpv6Pool(LAB_IPV6_RANGE, 64);
+
+  const vSwitches: LabVSwitch[] = [];
+  for (const v of inv.vSwitches) {
+    const cidr = parseIpv4Cidr(v.cidrBlock, { minPrefix: 1, maxPrefix: 32 });
+    if (!cidrContains(labV4, cidr)) {
+      skipped.push(`vSwitch ${v.id} (${v.cidrBlock}): outside ${LAB_IPV4_RANGE}`);
+      continue;
+    }
+    const clash = vSwitches.find((x) => cidrsOverlap(parseIpv4Cidr(x.cidr, { minPrefix: 1, maxPrefix: 32 }), cidr));
+    if (clash) {
+      skipped.push(`vSwitch ${v.id} (${v.cidrBlock}): overlaps ${clash.id} (${clash.cidr}) — one router cannot hold both`);
+      continue;
+    }
+    let ipv6: LabVSwitch['ipv6'];
+    if (v.ipv6CidrBlock) {
+      const c6 = parseIpv6Cidr(v.ipv6CidrBlock);
+      const gw6 = ipv6Gateway(c6);
+      if (ipv6InCidr(labV6, gw6)) ipv6 = { cidr: v.ipv6CidrBlock, gateway: gw6, prefixLength: c6.prefixLength };
+      else skipped.push(`IPv6 of vSwitch ${v.id} (${v.ipv6CidrBlock}): outside ${LAB_IPV6_RANGE}`);
+    }
+    vSwitches.push({ id: v.id, bridge: n.bridge(v.id), cidr: v.cidrBlock, gateway: formatIpv4(ipv4Gateway(cidr)), prefixLength: cidr.prefixLength, ...(ipv6 ? { ipv6 } : {}) });
+  }
+  const vswById = new Map(vSwitches.map((v) => [v.id, v]));
+
+  const instances: LabInstance[] = [];
+  for (const i of inv.instances) {
+    const primary = inv.enis.find((e) => e.type === 'Primary' && e.instanceId === i.id);
+    const vsw = primary && vswById.get(primary.vSwitchId);
+    const ip = primary?.addresses.find((a) => a.family === 4 && a.primary)?.address;
+    if (!primary || !vsw || !ip) {
+      if (primary && !vsw) skipped.push(`instance ${i.id}: its vSwitch is not in the lab`);
+      continue;
+    }
+    instances.push({
+      id: i.id, ns: n.instance(i.id), on: i.status === 'Running', status: i.status, primaryMac: primary.macAddress.toLowerCase(), primaryIp: ip,
+      prefixLength: vsw.prefixLength, gateway: vsw.gateway,
+    });
+  }
+  const instById = new Map(instances.map((i) => [i.id, i]));
+
+  const enis: LabEni[] = [];
+  for (const e of inv.enis) {
+    const vsw = vswById.get(e.vSwitchId);
+    if (!vsw) continue;
+    // The NIC is plugged in while Attaching and until Detaching completes.
+    const boundTo = e.instanceId ?? (e.status === 'Attaching' || e.status === 'Detaching' ? e.pendingInstanceId : null);
+    const inst = boundTo ? instById.get(boundTo) : undefined;
+    if (e.type === 'Primary' && !inst) continue;
+    const base = { id: e.id, mac: e.macAddress.toLowerCase(), primary: e.type === 'Primary', bridge: vsw.bridge, peer: n.peer(e.id), transit: n.transit(e.id) };
+    enis.push(inst
+      ? { ...base, ns: inst.ns, ifname: `eth${e.deviceIndex ?? 0}`, instanceId: inst.id }
+      : { ...base, ns: n.park, ifname: base.transit, instanceId: null });
+  }
+  return { prefix, router: n.router, park: n.park, vSwitches, instances, enis, skipped };
+}

@@ -1,0 +1,79 @@
+// iproute2 for the lab: every call bounded in time, batches per namespace,
+// and a scan of what the lab's namespaces hold now.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+const IP_TIMEOUT_MS = 15_000;
+
+export class LabError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabError';
+  }
+}
+
+export interface IpResult { code: number; stdout: string; stderr: string }
+
+export function ip(args: string[], input?: string): Promise<IpResult> {
+  return new Promise((resolve, reject) => {
+    if (input === undefined) {
+      execFile('ip', args, { timeout: IP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(new LabError(`cannot run ip: ${err.message}`));
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+      return;
+    }
+    const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: IP_TIMEOUT_MS });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', (e) => reject(new LabError(`cannot run ip: ${e.message}`)));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+export async function mustIp(args: string[]): Promise<string> {
+  const r = await ip(args);
+  if (r.code !== 0) throw new LabError(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/**
+ * Runs lines with `ip [-n ns] -batch -`; with `force` every line runs and
+ * the failures come back as messages, without it the first failure throws.
+ */
+export async function batch(ns: string | undefined, lines: string[], opts: { force?: boolean } = {}): Promise<string[]> {
+  if (lines.length === 0) return [];
+  const args = [...(ns ? ['-n', ns] : []), ...(opts.force ? ['-force'] : []), '-batch', '-'];
+  const r = await ip(args, lines.join('\n') + '\n');
+  if (r.code === 0) return [];
+  if (!opts.force) throw new LabError(`ip ${ns ? `-n ${ns} ` : ''}-batch:\n  ${lines.join('\n  ')}\n${r.stderr.trim()}`);
+  return r.stderr.split('\n').filter((l) => l.trim());
+}
+
+/** Names in /run/netns (where `ip netns add` puts them). */
+export function listNetns(): string[] {
+  if (!existsSync('/run/netns')) return [];
+  return readdirSync('/run/netns');
+}
+
+export interface ScannedLink { ifname: string; mac: string; up: boolean; kind?: string }
+
+/** The ethernet links of a namespace (veths, bridges); loopback left out. */
+export async function linksIn(ns: string): Promise<ScannedLink[]> {
+  const r = await ip(['-n', ns, '-json', '-details', 'link', 'show']);
+  if (r.code !== 0) throw new LabError(`ip -n ${ns} link show: ${r.stderr.trim()}`);
+  const links = JSON.parse(r.stdout || '[]') as { ifname: string; address?: string; link_type?: string; flags?: string[]; linkinfo?: { info_kind?: string } }[];
+  return links.filter((l) => l.link_type === 'ether' && l.address).map((l) => ({
+    ifname: l.ifname, mac: l.address!.toLowerCase(), up: (l.flags ?? []).includes('UP'), ...(l.linkinfo?.info_kind ? { kind: l.linkinfo.info_kind } : {}),
+  }));
+}
+
+/** `ip netns exec ns sysctl -qw k=v ...` */
+export async function sysctl(ns: string, settings: Record<string, string | number>): Promise<void> {
+  const args = ['netns', 'exec', ns, 'sysctl', '-qw', ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)];
+  const r = await ip(args);
+  if (r.code !== 0) throw new LabError(`sysctl in ${ns}: ${r.stderr.trim()}`);
+}

@@ -1,0 +1,182 @@
+// A real server (lab mode) + a real `eniplane lab up` with a prefix unique to
+// this run, driven through the official SDK. Everything it makes is removed
+// in stop() — also when a test fails, and (synchronously) if the process
+// exits early. Addresses: 198.18.0.0/15 and 2001:db8::/32 only.
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { sdkClient, type SdkClient } from '../support/sdk-clients.ts';
+
+const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
+const REGION = { RegionId: 'cn-hangzhou' };
+
+export interface RunResult { code: number; stdout: string; stderr: string }
+
+export function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Bounded wait for a condition. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export function uniquePrefix(): string {
+  return `t${(process.pid % 46656).toString(36)}${randomBytes(2).toString('hex')}`;
+}
+
+function labNamespaces(prefix: string): string[] {
+  if (!existsSync('/run/netns')) return [];
+  return readdirSync('/run/netns').filter((n) => n.startsWith(`${prefix}-`));
+}
+
+export class LabHarness {
+  srv!: ServerProcess;
+  sdk!: SdkClient;
+  lab: ChildProcess | undefined;
+  private out = '';
+  vpcId = '';
+  vSwitchId = '';
+  securityGroupId = '';
+  private emergency = () => this.emergencyCleanup();
+
+  constructor(readonly prefix = uniquePrefix(), readonly opts: { agents?: 'all' | 'none'; agentArgs?: string[] } = {}) {}
+
+  get output(): string { return this.out; }
+  ns(instanceId: string): string { return `${this.prefix}-${instanceId}`; }
+  get routerNs(): string { return `${this.prefix}-rt`; }
+
+  async start(): Promise<void> {
+    process.once('exit', this.emergency);
+    this.srv = await startServerProcess({ args: ['--transition-ms', '100', '--lab-mode'] });
+    this.sdk = sdkClient('ecs-acs3', this.srv.endpoint, this.srv.key);
+    this.vpcId = (await this.sdk.call('CreateVpc', { ...REGION, CidrBlock: '198.18.0.0/16', EnableIpv6: true })).VpcId;
+    this.vSwitchId = (await this.sdk.call('CreateVSwitch', { ...REGION, VpcId: this.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '198.18.1.0/24', Ipv6CidrBlock: 1 })).VSwitchId;
+    this.securityGroupId = (await this.sdk.call('CreateSecurityGroup', { ...REGION, VpcId: this.vpcId })).SecurityGroupId;
+    const args = [BIN, 'lab', 'up', '--data', this.srv.dataDir, '--prefix', this.prefix, '--interval-ms', '100', '--agents', this.opts.agents ?? 'all'];
+    for (const a of this.opts.agentArgs ?? []) args.push(`--agent-arg=${a}`);
+    this.lab = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.lab.stdout!.on('data', (d) => { this.out += d; });
+    this.lab.stderr!.on('data', (d) => { this.out += d; });
+    await this.waitForOutput(/lab: ready/, 30_000);
+  }
+
+  async waitForOutput(re: RegExp, timeoutMs: number): Promise<void> {
+    await until(`lab output ${re}`, async () => {
+      if (this.lab?.exitCode !== null && this.lab?.exitCode !== undefined) throw new Error(`lab exited ${this.lab.exitCode}:\n${this.out}`);
+      return re.test(this.out);
+    }, timeoutMs);
+  }
+
+  /** A Running instance (ecs.g7.large: 3 ENIs, 6 IPv4 and 6 IPv6 each) whose namespace has its primary address up. */
+  async runInstance(opts: { ipv6?: number } = {}): Promise<{ id: string; primaryEniId: string; primaryIp: string; mac: string }> {
+    const id = (await this.sdk.call('RunInstances', {
+      ...REGION, InstanceType: 'ecs.g7.large', VSwitchId: this.vSwitchId, SecurityGroupId: this.securityGroupId, ...(opts.ipv6 ? { Ipv6AddressCount: opts.ipv6 } : {}),
+    })).InstanceIdSets.InstanceIdSet[0] as string;
+    await this.waitInstance(id, 'Running');
+    const eni = (await this.sdk.call('DescribeNetworkInterfaces', { ...REGION, InstanceId: id })).NetworkInterfaceSets.NetworkInterfaceSet[0];
+    await until(`${id}'s namespace up`, async () => (await run('ip', ['-n', this.ns(id), '-br', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(eni.PrivateIpAddress), 15_000);
+    return { id, primaryEniId: eni.NetworkInterfaceId, primaryIp: eni.PrivateIpAddress, mac: eni.MacAddress };
+  }
+
+  /** GET a metadata path from inside the instance's namespace (as the instance) */
+  async metadata(instanceId: string, path: string): Promise<{ status: number; body: string }> {
+    const r = await run('ip', ['netns', 'exec', this.ns(instanceId), 'curl', '-sS', '-m', '3', '-w', '\n%{http_code}', `http://100.100.100.200${path}`], 5000);
+    const at = r.stdout.lastIndexOf('\n');
+    return { status: Number(r.stdout.slice(at + 1)), body: r.stdout.slice(0, at) };
+  }
+
+  /** The instance's agent has reported every address configured for the current metadata version. */
+  async agentConverged(instanceId: string, timeoutMs = 20_000): Promise<void> {
+    await until(`the agent of ${instanceId} to report ok`, async () => {
+      const snap = await this.metadata(instanceId, '/eniplane/v1/interfaces');
+      const st = await this.metadata(instanceId, '/eniplane/v1/status');
+      if (snap.status !== 200 || st.status !== 200) return false;
+      const s = JSON.parse(st.body) as { ok: boolean; version: string };
+      return s.ok && s.version === (JSON.parse(snap.body) as { version: string }).version;
+    }, timeoutMs, 100);
+  }
+
+  /** the last lines of every agent log of this lab */
+  agentLogs(): string {
+    try {
+      return execFileSync('sh', ['-c', `tail -n 40 ${this.srv.dataDir}/lab-${this.prefix}/agents/*.log ${this.srv.dataDir}/lab-${this.prefix}/metadata.log 2>/dev/null`]).toString();
+    } catch {
+      return '';
+    }
+  }
+
+  async waitInstance(id: string, status: string): Promise<void> {
+    await until(`${id} ${status}`, async () => {
+      const i = (await this.sdk.call('DescribeInstances', { ...REGION, InstanceIds: JSON.stringify([id]) })).Instances.Instance[0];
+      return i?.Status === status;
+    }, 10_000, 50);
+  }
+
+  async waitEni(id: string, status: string): Promise<void> {
+    await until(`${id} ${status}`, async () => {
+      const e = (await this.sdk.call('DescribeNetworkInterfaces', { ...REGION, NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
+      return e?.Status === status;
+    }, 10_000, 20);
+  }
+
+  call(action: string, params: Record<string, unknown>): Promise<Record<string, any>> {
+    return this.sdk.call(action, { ...REGION, ...params });
+  }
+
+  /** one ping, 1 s deadline */
+  async ping(fromNs: string, address: string): Promise<boolean> {
+    const r = await run('ip', ['netns', 'exec', fromNs, 'ping', '-c1', '-W1', '-q', ...(address.includes(':') ? ['-6'] : []), address], 5000);
+    return r.code === 0;
+  }
+
+  /** ms until the first reply (pings back to back), or throws after timeoutMs */
+  async firstReply(fromNs: string, address: string, timeoutMs: number): Promise<number> {
+    const t0 = Date.now();
+    for (;;) {
+      const r = await run('ip', ['netns', 'exec', fromNs, 'ping', '-c1', '-W', '0.2', '-q', address], 5000);
+      if (r.code === 0) return Date.now() - t0;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`${address} did not answer from ${fromNs} within ${timeoutMs} ms\n${this.out.slice(-3000)}`);
+    }
+  }
+
+  exec(ns: string, args: string[]): Promise<RunResult> {
+    return run('ip', ['netns', 'exec', ns, ...args]);
+  }
+
+  async stop(): Promise<void> {
+    process.removeListener('exit', this.emergency);
+    if (this.lab && this.lab.exitCode === null) {
+      const lab = this.lab;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => { lab.kill('SIGKILL'); }, 20_000);
+        lab.once('exit', () => { clearTimeout(t); resolve(); });
+        lab.kill('SIGTERM');
+      });
+    }
+    if (this.srv) {
+      await run(process.execPath, [BIN, 'lab', 'down', '--data', this.srv.dataDir, '--prefix', this.prefix], 30_000);
+    }
+    for (const n of labNamespaces(this.prefix)) await run('ip', ['netns', 'del', n]);
+    await this.srv?.stop();
+  }
+
+  private emergencyCleanup(): void {
+    try { this.lab?.kill('SIGKILL'); } catch { /* gone */ }
+    for (const n of labNamespaces(this.prefix)) {
+      try { execFileSync('ip', ['netns', 'del', n]); } catch { /* gone */ }
+    }
+    try { this.srv?.child.kill('SIGKILL'); } catch { /* gone */ }
+  }
+}
