@@ -132,7 +132,9 @@ export class LabHarness {
   }
 
   call(action: string, params: Record<string, unknown>): Promise<Record<string, any>> {
-    return this.sdk.call(action, { ...REGION, ...params });
+    // the instance power calls have no RegionId in the SDK's request models
+    const noRegion = ['StartInstance', 'StopInstance', 'DeleteInstance'].includes(action);
+    return this.sdk.call(action, noRegion ? params : { ...REGION, ...params });
   }
 
   /** one ping, 1 s deadline */
