@@ -199,6 +199,16 @@ describe('three server processes on one PostgreSQL', { skip, timeout: 170_000 },
   });
 
   it('fills to exactly 252 under racing assigns, then every server answers InvalidVSwitchId.IpNotEnough', async (t) => {
+    // make room first (the load may have left the vSwitch full), so the fill itself races
+    for (let i = 0; i < 8; i++) {
+      await Promise.all(Array.from({ length: 5 }, async (_, j) => {
+        const rel = ledger.releasable(1);
+        if (!rel) return;
+        ledger.beginUnassign(rel.eni, rel.addresses);
+        await clients[(i + j) % 3].call('UnassignPrivateIpAddresses', { NetworkInterfaceId: rel.eni, PrivateIpAddress: rel.addresses });
+        ledger.endUnassign(rel.eni, rel.addresses, 'acked');
+      }));
+    }
     let full = 0;
     const tally = newTally();
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -222,6 +232,7 @@ describe('three server processes on one PostgreSQL', { skip, timeout: 170_000 },
       }
     }));
     t.diagnostic(report('fill', tally));
+    assert.ok(tally.acked >= 40, 'the 40 freed addresses were taken again by racing assigns');
     const n = (await db<{ n: number }>('SELECT COUNT(*)::int AS n FROM private_ips WHERE vswitch_id = $1 AND family = 4', [vSwitchId]))[0].n;
     assert.equal(n, USABLE_IN_24);
     for (const c of clients) {
