@@ -55,12 +55,19 @@ export function parseRuleJson(text: string, family: Family): ActualRule[] {
   return out;
 }
 
-/** `ip -4|-6 -json route show table all`: unicast routes (local, broadcast, multicast left out). */
-export function parseRouteJson(text: string, family: Family): ActualRoute[] {
+/**
+ * `ip [-4|-6] -json route show table all`: unicast routes (local, broadcast,
+ * multicast left out). With family 'any' (both families listed together) an
+ * IPv6 route is told by its addresses or by the "pref" only IPv6 routes carry.
+ */
+export function parseRouteJson(text: string, familyArg: Family | 'any'): ActualRoute[] {
   const out: ActualRoute[] = [];
-  for (const r of parseArray(text, 'ip -json route')) {
-    if (r.type !== undefined && r.type !== 'unicast') continue;
-    if (typeof r.dst !== 'string' || typeof r.dev !== 'string') continue;
+  for (const r0 of parseArray(text, 'ip -json route')) {
+    if (r0.type !== undefined && r0.type !== 'unicast') continue;
+    if (typeof r0.dst !== 'string' || typeof r0.dev !== 'string') continue;
+    const r = r0 as Json & { dst: string; dev: string };
+    const family: Family = familyArg !== 'any' ? familyArg
+      : r.dst.includes(':') || (typeof r.gateway === 'string' && r.gateway.includes(':')) || r.pref !== undefined ? 6 : 4;
     let dst = r.dst;
     if (dst !== 'default') {
       const c = parseCidr(dst.includes('/') ? dst : `${dst}/${family === 4 ? 32 : 128}`);

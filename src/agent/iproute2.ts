@@ -42,19 +42,23 @@ async function json(ip: IpRunner, args: string[]): Promise<string> {
   return r.stdout;
 }
 
-/** Links with addresses, policy rules and routes of both families, read concurrently. */
+/**
+ * Links with addresses, policy rules and routes of both families: two `ip`
+ * processes (addresses, all routes and IPv4 rules in one batch; IPv6 rules
+ * need their own -6), run concurrently.
+ */
 export async function readActual(ip: IpRunner = systemIp): Promise<Actual> {
-  const [addr, rules4, rules6, routes4, routes6] = await Promise.all([
-    json(ip, ['addr', 'show']),
-    json(ip, ['-4', 'rule', 'show']),
+  const [all, rules6] = await Promise.all([
+    ip.run(['-json', '-batch', '-'], 'address show\nroute show table all\nrule show\n'),
     json(ip, ['-6', 'rule', 'show']),
-    json(ip, ['-4', 'route', 'show', 'table', 'all']),
-    json(ip, ['-6', 'route', 'show', 'table', 'all']),
   ]);
+  if (all.code !== 0) throw new Error(`ip -json -batch failed: ${all.stderr.trim()}`);
+  const parts = all.stdout.split('\n').filter((l) => l.trim() !== '');
+  if (parts.length !== 3) throw new Error(`ip -json -batch: expected 3 answers, got ${parts.length}`);
   return {
-    links: parseAddrJson(addr),
-    rules: [...parseRuleJson(rules4, 4), ...parseRuleJson(rules6, 6)],
-    routes: [...parseRouteJson(routes4, 4), ...parseRouteJson(routes6, 6)],
+    links: parseAddrJson(parts[0]!),
+    rules: [...parseRuleJson(parts[2]!, 4), ...parseRuleJson(rules6, 6)],
+    routes: parseRouteJson(parts[1]!, 'any'),
   };
 }
 

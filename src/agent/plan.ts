@@ -166,6 +166,10 @@ export function plan(desired: Desired, actual: Actual, owned: Ownership): Plan {
       routeDels.push({ op: 'route-del', family: o.family, table: o.table, dst: o.dst, ...(o.gateway ? { gateway: o.gateway } : {}), ifname: byMac.get(o.mac)!.ifname, mac: o.mac });
     }
   }
+  // Secondaries before their subnet's primary: deleting the primary first would
+  // take them along (promote_secondaries=0) and their own deletes would fail.
+  const isSecondary = (s: Step) => s.op === 'addr-del' && byMac.get(s.mac)!.addresses.some((a) => a.address === s.address && a.secondary);
+  addrDels.sort((x, y) => Number(isSecondary(y)) - Number(isSecondary(x)));
   const removedAddr = new Set(addrDels.map((s) => (s.op === 'addr-del' ? addrKey(s.mac, s) : '')));
   const removedRule = new Set(ruleDels.map((s) => (s.op === 'rule-del' ? ruleKey(s) : '')));
   const removedRoute = new Set(routeDels.map((s) => (s.op === 'route-del' ? routeKey(s.mac, s) : '')));
