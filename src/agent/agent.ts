@@ -71,7 +71,8 @@ function statusOf(desired: Desired, actual: Actual, mode: AgentStatus['mode'], e
       addresses: wanted.map((w) => ({ ...w, configured: link?.addresses.some((a) => a.family === w.family && a.address === w.address) ?? false })),
     };
   });
-  const ok = desired.kind === 'complete' && interfaces.every((i) => i.ifname !== null && i.addresses.every((a) => a.configured));
+  const ok = desired.kind === 'complete' && interfaces.every((i) => i.ifname !== null && i.addresses.every((a) => a.configured))
+    && (persistent === undefined || persistent.state === 'applied' || persistent.state === 'unchanged');
   return {
     version: desired.kind === 'unavailable' ? '' : desired.version, mode, ok, reportedAtMs: Date.now(), interfaces,
     ...(persistent ? { persistent } : {}), errors: errors.slice(0, 20).map((e) => e.slice(0, 2000)),

@@ -32,6 +32,8 @@ export const agentConfigSchema = z.object({
   waitMs: z.coerce.number().int().min(100).max(60_000).default(25_000),
   /** persistent: run this instead of the distro's restart command (e.g. where there is no systemd) */
   applyCommand: z.string().min(1).optional(),
+  /** persistent: how long verification may retry before the files are rolled back, ms */
+  verifyMs: z.coerce.number().int().min(500).max(120_000).default(10_000),
   /** persistent: root for the files, "/" on a real guest */
   root: z.string().min(1).default('/'),
   /** tests only: break the rendering on purpose to exercise the rollback */
@@ -101,6 +103,7 @@ export function registerAgent(program: Command): void {
     .option('--reconcile-ms <ms>', 'watch: full pass at least this often', undefined)
     .option('--wait-ms <ms>', 'watch: longest single long-poll', undefined)
     .option('--apply-command <cmd>', 'persistent: run this instead of the distro restart command', undefined)
+    .option('--verify-ms <ms>', 'persistent: how long verification may retry before rolling back (default 10000)', undefined)
     .option('--root <dir>', 'persistent: file system root for the distro files (default /)', undefined)
     .option('--fault <kind>', 'tests only: break the rendering on purpose', undefined)
     .option('--log-level <level>', 'debug|info|warn|error', undefined)
@@ -110,7 +113,7 @@ export function registerAgent(program: Command): void {
       const log = textLog(config.logLevel);
       const client = new MetadataClient({ url: config.metadataUrl, socketPath: config.metadataSocket, instanceId: config.instanceId, tokens: config.tokens });
       const persistent = config.mode === 'persistent'
-        ? new FilesApplier({ osId: resolveOs(config.os, config.root), root: config.root, stateDir: config.stateDir, client, log, applyCommand: config.applyCommand, fault: config.fault, dryRun: config.dryRun, print: (l) => console.log(l) })
+        ? new FilesApplier({ osId: resolveOs(config.os, config.root), root: config.root, stateDir: config.stateDir, client, log, applyCommand: config.applyCommand, fault: config.fault, verifyTimeoutMs: config.verifyMs, dryRun: config.dryRun, print: (l) => console.log(l) })
         : undefined;
       const abort = new AbortController();
       const agent = new Agent({

@@ -117,7 +117,7 @@ export class Lab {
     }
     // leftovers of a lab that died without cleaning up
     for (const pid of [previous?.metadataPid, ...Object.values(previous?.agents ?? {})]) if (pid) await killPid(pid);
-    await this.scan();
+    await this.scan(true);
     const { router, park } = this.names;
     if (!this.namespaces.has(router)) {
       this.say(`+ router namespace ${router} (metadata address ${METADATA_ADDRESS})`);
@@ -150,12 +150,17 @@ export class Lab {
     this.say(`metadata service listening on ${METADATA_ADDRESS}:${port} in ${this.names.router} (pid ${handle.pid()})`);
   }
 
-  /** Re-reads every lab namespace: the model then matches the kernel. */
-  private async scan(): Promise<void> {
+  /**
+   * Re-reads every lab namespace: the model then matches the kernel. Power
+   * state is read only when adopting a lab (`initial`): later, a guest taking
+   * its own eth0 down (ifdown) must not look like a power-off to the lab.
+   */
+  private async scan(initial = false): Promise<void> {
     this.namespaces = new Set(listNetns().filter((n) => this.names.owns(n)));
     this.bridges.clear();
     this.links.clear();
-    this.powered.clear();
+    if (initial) this.powered.clear();
+    for (const ns of this.powered) if (!this.namespaces.has(ns)) this.powered.delete(ns);
     for (const ns of this.namespaces) {
       let links;
       try {
@@ -169,7 +174,7 @@ export class Lab {
       }
       for (const l of links) this.links.set(l.mac, { ns, ifname: l.ifname, up: l.up });
       const eth0 = links.find((l) => l.ifname === 'eth0');
-      if (ns !== this.names.park && eth0?.up) this.powered.add(ns);
+      if (initial && ns !== this.names.park && eth0?.up) this.powered.add(ns);
     }
     this.lastScanMs = Date.now();
   }

@@ -1,0 +1,120 @@
+// End to end, persistent mode: the agent writes the Debian 11 / ifupdown
+// files (rendered by src/osconfig) inside an instance namespace whose /etc
+// and /var/backups are private overlays (a mount namespace: the host's files
+// are never touched), runs the apply command (ifdown/ifup, since there is no
+// systemd here), and verifies; a deliberately broken rendering is rolled back
+// and the previous files are applied again.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { LabHarness, run, until } from './harness.ts';
+
+const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
+const h = new LabHarness(undefined, { agents: 'none' });
+let inst: Awaited<ReturnType<LabHarness['runInstance']>>;
+let client: Awaited<ReturnType<LabHarness['runInstance']>>;
+let dir: string;
+let failed = false;
+const hostInterfaces = readFileSync('/etc/network/interfaces', 'utf8');
+const hostSwitch = '/etc/cloud/cloud.cfg.d/99-disable-network-config.cfg';
+const hostSwitchExisted = existsSync(hostSwitch);
+
+/** `eniplane agent --once --mode persistent` in the instance namespace, with /etc and /var/backups as private overlays. */
+function persistentAgent(extra: string[] = []): Promise<{ code: number; output: string }> {
+  const d = (n: string) => join(dir, n);
+  const script = [
+    `mount -t overlay overlay -o lowerdir=/etc,upperdir=${d('etc-upper')},workdir=${d('etc-work')} /etc`,
+    `mount -t overlay overlay -o lowerdir=/var/backups,upperdir=${d('bak-upper')},workdir=${d('bak-work')} /var/backups`,
+    // the "image": nothing else configured through ifupdown
+    'rm -f /etc/network/interfaces.d/*',
+    `exec "${process.execPath}" "${BIN}" agent --once --mode persistent --os debian-11 --state-dir ${d('state')} --verify-ms 4000 --log-level debug ${extra.join(' ')}`,
+  ].join(' && ');
+  // `systemctl restart networking` without systemd: take the configured interfaces down, bring them up from the files
+  const ifstate = `--state-dir=${d('ifstate')} --no-scripts`;
+  const apply = `for i in $(ifquery ${ifstate} --list --exclude=lo); do ifdown --force ${ifstate} $i >/dev/null 2>&1; done; ifup -a --exclude=lo ${ifstate}`;
+  return new Promise((resolve) => {
+    execFile('ip', ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script], {
+      timeout: 90_000, env: { ...process.env, ENIPLANE_AGENT_APPLY_COMMAND: apply },
+    }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, output: stdout + stderr });
+    });
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'eniplane-persist-'));
+  for (const n of ['etc-upper', 'etc-work', 'bak-upper', 'bak-work', 'ifstate', 'state']) mkdirSync(join(dir, n));
+  await h.start();
+  inst = await h.runInstance();
+  client = await h.runInstance();
+});
+
+after(async () => {
+  if (failed) console.log(`--- lab output\n${h.output.slice(-3000)}`);
+  await h.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  // the host's own files were never touched
+  assert.equal(readFileSync('/etc/network/interfaces', 'utf8'), hostInterfaces);
+  assert.equal(existsSync(hostSwitch), hostSwitchExisted);
+});
+
+const upper = (p: string) => join(dir, 'etc-upper', p);
+
+test('the ifupdown files are written, applied and verified; cloud-init network config is switched off', async () => {
+  try {
+    const ips = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 }))
+      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
+    const r = await persistentAgent();
+    assert.equal(r.code, 0, r.output);
+    const file = readFileSync(upper('network/interfaces'), 'utf8');
+    assert.match(file, /iface eth0 inet static/);
+    assert.match(file, new RegExp(`address ${inst.primaryIp.replace(/\./g, '\\.')}`));
+    for (const [n, ip] of ips.entries()) assert.match(file, new RegExp(`iface eth0:${n} inet static\\n\\s+address ${ip.replace(/\./g, '\\.')}`));
+    assert.equal(readFileSync(upper('cloud/cloud.cfg.d/99-disable-network-config.cfg'), 'utf8'), 'network: {config: disabled}\n');
+    // ifupdown applied it: the addresses carry the alias labels of the stanzas
+    const addr = (await run('ip', ['-n', h.ns(inst.id), 'addr', 'show', 'dev', 'eth0'])).stdout;
+    assert.match(addr, /eth0:0/);
+    assert.match(addr, /eth0:1/);
+    for (const ip of [inst.primaryIp, ...ips]) assert.ok(await h.ping(h.ns(client.id), ip), `${ip} answers`);
+    const status = JSON.parse((await h.metadata(inst.id, '/eniplane/v1/status')).body);
+    assert.equal(status.mode, 'persistent');
+    assert.equal(status.persistent.state, 'applied');
+    assert.equal(status.ok, true);
+    // run again: nothing changed, nothing is rewritten
+    const again = await persistentAgent();
+    assert.equal(again.code, 0, again.output);
+    assert.equal(JSON.parse((await h.metadata(inst.id, '/eniplane/v1/status')).body).persistent.state, 'unchanged');
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+});
+
+test('a broken rendering (default route to a dead gateway) is rolled back within a bounded time', async (t) => {
+  try {
+    const good = readFileSync(upper('network/interfaces'), 'utf8');
+    const extra = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 1 }))
+      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress[0] as string;
+    const t0 = Date.now();
+    const r = await persistentAgent(['--fault', 'bad-gateway']);
+    const took = Date.now() - t0;
+    t.diagnostic(`broken rendering detected and rolled back in ${took} ms`);
+    assert.equal(r.code, 3, r.output);
+    assert.match(r.output, /restoring the previous files/);
+    assert.equal(readFileSync(upper('network/interfaces'), 'utf8'), good, 'the previous file is back, byte for byte');
+    assert.ok(took < 60_000);
+    const status = JSON.parse((await h.metadata(inst.id, '/eniplane/v1/status')).body);
+    assert.equal(status.persistent.state, 'rolled-back');
+    assert.match((await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout, /via 198\.18\.1\.253/);
+    // the new address still works at runtime, the old ones too
+    const all = JSON.parse((await h.metadata(inst.id, '/eniplane/v1/interfaces')).body).interfaces[0].privateIpv4s as string[];
+    assert.ok(all.includes(extra));
+    for (const ip of all) await until(`${ip} answers`, () => h.ping(h.ns(client.id), ip), 3000, 100);
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+});
