@@ -34,7 +34,16 @@ export async function idempotent<T>(
     if (seen.paramsHash !== paramsHash) throw new DomainError('IdempotentParameterMismatch', { clientToken: token });
     return JSON.parse(seen.result) as T;
   }
-  const result = await work();
+  let result: T;
+  try {
+    result = await work();
+  } catch (e) {
+    // A twin with the same token may have committed while we waited for a lock
+    // (another process): then our refusal (vSwitch full, limit reached) is an
+    // artefact of its work. Run again from the start, which replays its result.
+    if (await tx.idempotency.get(caller.accountId, action, token)) throw new RetryTransaction(`ClientToken ${token} completed by a twin`);
+    throw e;
+  }
   const stored = await tx.idempotency.put(caller.accountId, action, token, { paramsHash, result: JSON.stringify(result) }, deps.clock.nowMs());
   // A twin request with the same token committed first (another process): undo ours, replay theirs.
   if (!stored) throw new RetryTransaction(`ClientToken ${token} raced`);

@@ -77,6 +77,8 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
       if (requestSize(cmd.ipv6) > deps.limits.availableEniMaxIpv6) {
         throw new DomainError('EniIpv6LimitExceeded', { current: 0, adding: requestSize(cmd.ipv6), max: deps.limits.availableEniMaxIpv6 });
       }
+      // The account's row lock serializes concurrent creators, so the count below stays true.
+      await tx.accounts.lock(caller.accountId);
       if ((await tx.enis.countInRegion(caller.accountId, region.id)) >= deps.limits.enisPerRegion) {
         throw new DomainError('EniPerRegionLimitExceeded', { max: deps.limits.enisPerRegion });
       }

@@ -104,8 +104,11 @@ export function stopInstance(deps: ServiceDeps, caller: Caller, cmd: { regionId?
   return changeState(deps, caller, cmd, 'Running', 'Stopping', 'Stopped');
 }
 
-async function releaseEnis(deps: ServiceDeps, tx: Tx, instanceId: string): Promise<void> {
-  for (const eni of await tx.enis.listByInstance(instanceId)) {
+async function releaseEnis(deps: ServiceDeps, tx: Tx, accountId: string, instanceId: string): Promise<void> {
+  for (const listed of await tx.enis.listByInstance(instanceId)) {
+    // Locked and re-read: an assign racing on this ENI finishes first, so its addresses are counted out too.
+    const eni = await tx.enis.get(accountId, listed.id, { forUpdate: true });
+    if (!eni) continue;
     if (eni.type === 'Primary' || eni.deleteOnRelease) {
       await removeAllAddresses(deps, tx, eni);
       await tx.enis.delete(eni.id);
@@ -123,7 +126,7 @@ export function deleteInstance(deps: ServiceDeps, caller: Caller, cmd: { regionI
     const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
     const ok = i.status === 'Stopped' || (cmd.force === true && (i.status === 'Running' || i.status === 'Stopping'));
     if (!ok) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: 'Stopped', current: i.status });
-    await releaseEnis(deps, tx, i.id);
+    await releaseEnis(deps, tx, caller.accountId, i.id);
     await tx.instances.delete(i.id);
   });
 }

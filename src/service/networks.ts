@@ -58,7 +58,8 @@ export function createVSwitch(deps: ServiceDeps, caller: Caller, cmd: CreateVSwi
   assertZone(region, cmd.zoneId);
   const cidr = parseIpv4Cidr(cmd.cidrBlock, { minPrefix: 16, maxPrefix: 29 });
   return writeTx(deps, async (tx) => {
-    const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId);
+    // Locking the VPC makes racing CreateVSwitch calls check overlaps one at a time.
+    const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId, { forUpdate: true });
     if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: cmd.vpcId });
     if (!cidrContains(parseIpv4Cidr(vpc.cidrBlock), cidr)) throw new DomainError('CidrInvalid', { cidr: cmd.cidrBlock, reason: 'not inside the VPC CIDR block' });
     const siblings = await tx.vSwitches.listByVpc(vpc.id);

@@ -242,12 +242,9 @@ describe('three server processes on one PostgreSQL', { skip, timeout: 170_000 },
     await verify(t, { exact: true });
   });
 
-  // TODO(service): fails until src/service/client-token.ts re-checks the token when work() fails: the
-  // twin that waited for the other's ENI lock finds the vSwitch (or the ENI) full and answers
-  // IpNotEnough / Ipv4CountExceeded instead of the stored result. The fix is in the store report.
-  it('a ClientToken retried on two servers at once does the work once, and answers the same later', {
-    todo: 'needs the client-token.ts re-check after a failed work() (see the PostgreSQL store report)',
-  }, async () => {
+  // The twin that waited for the other's ENI lock would find the vSwitch (or the ENI) full; the
+  // ClientToken re-check in service/client-token.ts makes it answer the stored result instead.
+  it('a ClientToken retried on two servers at once does the work once, and answers the same later', async () => {
     const { eni, addresses } = ledger.releasable(1)!;
     ledger.beginUnassign(eni, addresses);
     await clients[0].call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: addresses });

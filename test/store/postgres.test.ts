@@ -285,8 +285,7 @@ describe('PostgresStore', { skip }, () => {
       return r[0].ip_count;
     }
   });
-  // Races in the services that only several processes expose. Each is marked todo until the
-  // service fix named in the PostgreSQL store report is applied; then the todo goes.
+  // Races in the services that only several processes expose.
   describe('service races across processes', () => {
     interface Pair { a: ServiceDeps; b: ServiceDeps; caller: { accountId: string }; vpcId: string; vSwitchId: string; sgId: string; schema: string; dispose(): Promise<void> }
     async function pair(limits: Partial<ServiceDeps['limits']> = {}): Promise<Pair> {
@@ -302,9 +301,7 @@ describe('PostgresStore', { skip }, () => {
     }
     const codeOf = (e: unknown) => (isDomainError(e) ? e.code : Promise.reject(e));
 
-    it('a ClientToken sent to two processes at once: one piece of work, one answer', {
-      todo: 'service/client-token.ts: re-check the token when work() fails (report, item 1)',
-    }, async () => {
+    it('a ClientToken sent to two processes at once: one piece of work, one answer', async () => {
       const p = await pair();
       try {
         const eniId = (await createEni(p.a, p.caller, { vSwitchId: p.vSwitchId, securityGroupIds: [p.sgId], secondaryIpv4: { count: 8 } })).id;
@@ -317,9 +314,7 @@ describe('PostgresStore', { skip }, () => {
       }
     });
 
-    it('racing CreateNetworkInterface on two processes keep the per-region ENI quota', {
-      todo: 'service/create-eni.ts: tx.accounts.lock(caller.accountId) before countInRegion (report, item 3)',
-    }, async () => {
+    it('racing CreateNetworkInterface on two processes keep the per-region ENI quota', async () => {
       const p = await pair({ enisPerRegion: 4 });
       try {
         const r = await Promise.all(Array.from({ length: 10 }, (_, i) => createEni(i % 2 ? p.a : p.b, p.caller, { vSwitchId: p.vSwitchId, securityGroupIds: [p.sgId] }).then(() => 'ok', codeOf)));
@@ -329,9 +324,7 @@ describe('PostgresStore', { skip }, () => {
       }
     });
 
-    it('racing CreateVSwitch with one CIDR on two processes: one wins, the other is CidrOverlap', {
-      todo: 'service/networks.ts createVSwitch: vpcs.get(..., { forUpdate: true }) (report, item 4)',
-    }, async () => {
+    it('racing CreateVSwitch with one CIDR on two processes: one wins, the other is CidrOverlap', async () => {
       const p = await pair();
       try {
         const r = await Promise.all(Array.from({ length: 6 }, (_, i) => createVSwitch(i % 2 ? p.a : p.b, p.caller, { vpcId: p.vpcId, zoneId: 'cn-hangzhou-i', cidrBlock: '10.0.9.0/24' })
@@ -342,9 +335,7 @@ describe('PostgresStore', { skip }, () => {
       }
     });
 
-    it('DeleteInstance racing assigns on its ENIs leaves every security-group counter true', {
-      todo: 'service/instances.ts releaseEnis: lock each ENI (enis.get forUpdate) before releasing it (report, item 2)',
-    }, async () => {
+    it('DeleteInstance racing assigns on its ENIs leaves every security-group counter true', async () => {
       const p = await pair();
       try {
         for (let round = 0; round < 3; round++) {
