@@ -16,6 +16,19 @@ import { labLayout, labNames, METADATA_ADDRESS, type LabEni, type LabInstance, t
 import { batch, ip, LabError, linksIn, listNetns, mustIp, sysctl } from './netns.ts';
 import { isEniplaneProcess, killPid, supervise, type Supervised } from './processes.ts';
 
+/**
+ * COMPAT: in a real VPC the virtual switch answers ARP/ND for every address
+ * the control plane knows, so a client never waits on an unresolved
+ * neighbour. Here the instance itself answers, and the kernel's default
+ * retry (1 s) would add up to a second to "the address answers" that the
+ * real cloud does not have: the lab's links retry every 100 ms. (Set per
+ * link: a namespace has no neigh/default, and a link that changes namespace
+ * starts again from the kernel's defaults.)
+ */
+function neighbourRetry(ifname: string): string[] {
+  return [`ntable change name arp_cache dev ${ifname} retrans 100`, `ntable change name ndisc_cache dev ${ifname} retrans 100`];
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -225,6 +238,7 @@ export class Lab {
       `address add ${v.gateway}/${v.prefixLength} dev ${v.bridge}`,
       ...(v.ipv6 ? [`address add ${v.ipv6.gateway}/${v.ipv6.prefixLength} dev ${v.bridge} nodad`] : []),
       `link set dev ${v.bridge} up`,
+      ...neighbourRetry(v.bridge),
     ]);
     this.bridges.add(v.bridge);
   }
@@ -248,7 +262,7 @@ export class Lab {
   private async placeEni(e: LabEni): Promise<boolean> {
     const at = this.links.get(e.mac);
     if (!at) {
-      await batch(e.ns, [`link add ${e.ifname} address ${e.mac} type veth peer name ${e.peer} netns ${this.names.router}`]);
+      await batch(e.ns, [`link add ${e.ifname} address ${e.mac} type veth peer name ${e.peer} netns ${this.names.router}`, ...neighbourRetry(e.ifname)]);
       await batch(this.names.router, [`link set dev ${e.peer} master ${e.bridge}`, `link set dev ${e.peer} up`]);
       this.links.set(e.mac, { ns: e.ns, ifname: e.ifname, up: false });
       this.say(`+ ENI ${e.id} (${e.mac}) → ${e.ifname} in ${e.ns}`);
@@ -266,10 +280,12 @@ export class Lab {
       const msgs = await batch(e.ns, [`link set dev ${e.transit} name ${e.ifname}`], { force: true });
       if (msgs.length > 0) {
         this.say(`ENI ${e.id}: the name ${e.ifname} is taken in ${e.ns}; it stays ${e.transit}`);
+        await batch(e.ns, neighbourRetry(e.transit), { force: true });
         this.links.set(e.mac, { ns: e.ns, ifname: e.transit, up: false });
         return true;
       }
     }
+    await batch(e.ns, neighbourRetry(e.ifname), { force: true });
     this.links.set(e.mac, { ns: e.ns, ifname: e.ifname, up: false });
     this.say(`~ ENI ${e.id} (${e.mac}) moved ${at.ns} → ${e.ns} as ${e.ifname} (${Date.now() - t0} ms)`);
     return true;
