@@ -515,6 +515,43 @@ export function storeContract(name: string, factory: StoreFactory): void {
       }));
     });
 
+    describe('metadata (cross-account reads for the metadata service and the lab)', () => {
+      it('finds instances by a bound address, primary ENI first, and reads any account', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.instances.insert(inst('i-1'));
+          await t.instances.insert(inst('i-2', { accountId: OTHER }));
+          await t.enis.insert(eni('eni-p1', { type: 'Primary', status: 'InUse', instanceId: 'i-1', deviceIndex: 0 }));
+          await t.enis.insert(eni('eni-s2', { accountId: OTHER, status: 'InUse', instanceId: 'i-2', deviceIndex: 1, vSwitchId: 'vsw-2' }));
+          await t.enis.insert(eni('eni-a', { status: 'Attaching', pendingInstanceId: 'i-1', deviceIndex: 2 }));
+          await t.enis.insert(eni('eni-free'));
+          await t.addresses.insert([v4('vsw-1', 'eni-p1', '192.168.1.5', true), v4('vsw-1', 'eni-p1', '192.168.1.6'), v6('vsw-1', 'eni-p1', '2001:db8::5'),
+            v4('vsw-2', 'eni-s2', '192.168.1.5', true), v4('vsw-1', 'eni-a', '192.168.1.7', true), v4('vsw-1', 'eni-free', '192.168.1.8', true)]);
+        });
+        await ro(s, async (t) => {
+          assert.deepEqual(await t.metadata.instanceIdsByAddress('192.168.1.5'), ['i-1', 'i-2'], 'on a primary ENI first');
+          assert.deepEqual(await t.metadata.instanceIdsByAddress('192.168.1.6'), ['i-1']);
+          assert.deepEqual(await t.metadata.instanceIdsByAddress('192.168.1.7'), [], 'Attaching is not bound yet');
+          assert.deepEqual(await t.metadata.instanceIdsByAddress('192.168.1.8'), []);
+          assert.deepEqual(await t.metadata.instanceIdsByAddress('2001:db8::5'), [], 'IPv4 only');
+          assert.equal((await t.metadata.instance('i-2'))?.accountId, OTHER);
+          assert.equal(await t.metadata.instance('i-none'), undefined);
+          assert.equal((await t.metadata.vpc('vpc-1'))?.id, 'vpc-1');
+          assert.equal((await t.metadata.vSwitch('vsw-2'))?.cidrBlock, '192.168.2.0/24');
+          assert.equal(await t.metadata.vSwitch('vsw-none'), undefined);
+          assert.deepEqual((await t.metadata.allInstances()).map((i) => i.id), ['i-1', 'i-2']);
+          assert.deepEqual((await t.metadata.allVSwitches()).map((v) => v.id), ['vsw-1', 'vsw-2']);
+          const all = await t.metadata.allEnis();
+          assert.deepEqual(all.map((e) => e.id), ['eni-a', 'eni-free', 'eni-p1', 'eni-s2']);
+          const p1 = all.find((e) => e.id === 'eni-p1')!;
+          assert.deepEqual({ ...p1, macAddress: undefined }, {
+            id: 'eni-p1', accountId: ACC, vSwitchId: 'vsw-1', type: 'Primary', status: 'InUse', macAddress: undefined, instanceId: 'i-1', pendingInstanceId: null, deviceIndex: 0,
+            addresses: [{ family: 4, address: '192.168.1.5', primary: true }, { family: 4, address: '192.168.1.6', primary: false }, { family: 6, address: '2001:db8::5', primary: false }],
+          });
+          assert.equal(all.find((e) => e.id === 'eni-a')!.pendingInstanceId, 'i-1');
+        });
+      }));
+    });
+
     describe('paging', () => {
       async function seedVpcs(s: Store, n: number): Promise<string[]> {
         const ids = Array.from({ length: n }, (_, i) => `vpc-p${String(i).padStart(2, '0')}`);

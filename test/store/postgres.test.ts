@@ -252,6 +252,13 @@ describe('PostgresStore', { skip }, () => {
       assert.equal(again.addresses.length, 1);
     });
 
+    it('console sessions and other kv entries written by one process are read by the other', async () => {
+      await a.store.transaction((tx) => tx.kv.put('session:abc', '{"accountId":"x"}', Date.now() + 60_000));
+      assert.equal(await b.store.transaction((tx) => tx.kv.get('session:abc'), { readOnly: true }), '{"accountId":"x"}');
+      await b.store.transaction((tx) => tx.kv.delete('session:abc'));
+      assert.equal(await a.store.transaction((tx) => tx.kv.get('session:abc')), undefined, 'a logout on one process ends the session on all');
+    });
+
     it('a transition started by a process that died is completed by another', async () => {
       const [instanceId] = await runInstances(a, caller, { instanceType: 'ecs.g7.large', vSwitchId: await bigVSwitch(), securityGroupIds: [securityGroupId], amount: 1 });
       clockMs += 2000;
