@@ -59,6 +59,19 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) 
   signal?.addEventListener('abort', done, { once: true });
 });
 
+/** The actual state once every step has succeeded (links and addresses: what the status report needs). */
+export function projected(actual: Actual, steps: Plan['steps']): Actual {
+  const links = actual.links.map((l) => ({ ...l, addresses: [...l.addresses] }));
+  for (const s of steps) {
+    const link = 'mac' in s ? links.find((l) => l.mac === s.mac) : undefined;
+    if (!link) continue;
+    if (s.op === 'link-up') link.up = true;
+    if (s.op === 'addr-add') link.addresses.push({ family: s.family, address: s.address, prefixLength: s.prefixLength, secondary: true });
+    if (s.op === 'addr-del') link.addresses = link.addresses.filter((a) => !(a.family === s.family && a.address === s.address));
+  }
+  return { ...actual, links };
+}
+
 function statusOf(desired: Desired, actual: Actual, mode: AgentStatus['mode'], errors: string[], persistent?: PersistentOutcome): AgentStatus {
   const interfaces = (desired.kind === 'unavailable' ? [] : desired.interfaces).map((d) => {
     const link = actual.links.find((l) => l.mac === d.mac);
@@ -125,7 +138,8 @@ export class Agent {
       await saveOwnership(this.opts.stateDir, this.owned);
       for (const s of p.steps) log(outcome.failed.has(s) ? 'warn' : 'info', `${outcome.failed.has(s) ? 'FAILED ' : ''}${describeStep(s)}`);
       log('debug', `applied in ${Date.now() - t0} ms`);
-      after = await readActual(this.ip);
+      // every step succeeded: the kernel now holds what the plan says (no need to ask it again)
+      after = outcome.failed.size === 0 ? projected(actual, p.steps) : await readActual(this.ip);
     } else if (JSON.stringify(owned) !== JSON.stringify(p.owned)) {
       this.owned = p.owned; // forgot things that vanished
       await saveOwnership(this.opts.stateDir, this.owned);

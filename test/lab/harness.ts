@@ -4,7 +4,12 @@
 // exits early. Addresses: 198.18.0.0/15 and 2001:db8::/32 only.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { createDeps } from '../../src/service/create-deps.ts';
+import type { ServiceDeps } from '../../src/service/deps.ts';
+import { loadAgentStatus, loadInstanceFacts, type InstanceMetadata } from '../../src/service/instance-metadata.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { sdkClient, type SdkClient } from '../support/sdk-clients.ts';
 
@@ -41,6 +46,35 @@ function labNamespaces(prefix: string): string[] {
   return readdirSync('/run/netns').filter((n) => n.startsWith(`${prefix}-`));
 }
 
+/**
+ * One lab at a time from this machine's test files: two labs starting
+ * (several node processes each) while the other measures would turn CPU
+ * contention into flaky timings. A directory is the lock (mkdir is atomic);
+ * a lock whose owner died is taken over. Waiting is bounded.
+ */
+const LOCK = '/tmp/eniplane-lab-tests.lock';
+async function acquireLock(timeoutMs = 15 * 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return;
+    } catch {
+      let owner = NaN;
+      try { owner = Number(readFileSync(join(LOCK, 'pid'), 'utf8')); } catch { /* being written */ }
+      if (Number.isInteger(owner) && owner > 0 && !existsSync(`/proc/${owner}`)) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > end) throw new Error(`${LOCK} held by pid ${owner} for too long`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+function releaseLock(): void {
+  try {
+    if (readFileSync(join(LOCK, 'pid'), 'utf8') === String(process.pid)) rmSync(LOCK, { recursive: true, force: true });
+  } catch { /* not ours */ }
+}
+
 export class LabHarness {
   srv!: ServerProcess;
   sdk!: SdkClient;
@@ -50,6 +84,7 @@ export class LabHarness {
   vSwitchId = '';
   securityGroupId = '';
   private emergency = () => this.emergencyCleanup();
+  private storeDeps: ServiceDeps | undefined;
 
   constructor(readonly prefix = uniquePrefix(), readonly opts: { agents?: 'all' | 'none'; agentArgs?: string[] } = {}) {}
 
@@ -58,6 +93,7 @@ export class LabHarness {
   get routerNs(): string { return `${this.prefix}-rt`; }
 
   async start(): Promise<void> {
+    await acquireLock();
     process.once('exit', this.emergency);
     this.srv = await startServerProcess({ args: ['--transition-ms', '100', '--lab-mode'] });
     this.sdk = sdkClient('ecs-acs3', this.srv.endpoint, this.srv.key);
@@ -90,21 +126,28 @@ export class LabHarness {
     return { id, primaryEniId: eni.NetworkInterfaceId, primaryIp: eni.PrivateIpAddress, mac: eni.MacAddress };
   }
 
-  /** GET a metadata path from inside the instance's namespace (as the instance) */
-  async metadata(instanceId: string, path: string): Promise<{ status: number; body: string }> {
-    const r = await run('ip', ['netns', 'exec', this.ns(instanceId), 'curl', '-sS', '-m', '3', '-w', '\n%{http_code}', `http://100.100.100.200${path}`], 5000);
-    const at = r.stdout.lastIndexOf('\n');
-    return { status: Number(r.stdout.slice(at + 1)), body: r.stdout.slice(0, at) };
+  private deps(): ServiceDeps {
+    if (!this.storeDeps) this.storeDeps = createDeps(new SqliteStore(join(this.srv.dataDir, 'eniplane.db')));
+    return this.storeDeps;
+  }
+
+  /** what the metadata service tells the instance now (read from the server's store) */
+  async snapshot(instanceId: string): Promise<InstanceMetadata> {
+    const f = await loadInstanceFacts(this.deps(), instanceId);
+    if (!f) throw new Error(`no instance ${instanceId}`);
+    return f.metadata;
+  }
+
+  /** the agent's last report (AgentStatus + instanceId, receivedAtMs), as stored by the metadata service */
+  async agentStatus(instanceId: string): Promise<Record<string, any> | undefined> {
+    return loadAgentStatus(this.deps(), instanceId);
   }
 
   /** The instance's agent has reported every address configured for the current metadata version. */
   async agentConverged(instanceId: string, timeoutMs = 20_000): Promise<void> {
     await until(`the agent of ${instanceId} to report ok`, async () => {
-      const snap = await this.metadata(instanceId, '/eniplane/v1/interfaces');
-      const st = await this.metadata(instanceId, '/eniplane/v1/status');
-      if (snap.status !== 200 || st.status !== 200) return false;
-      const s = JSON.parse(st.body) as { ok: boolean; version: string };
-      return s.ok && s.version === (JSON.parse(snap.body) as { version: string }).version;
+      const st = await this.agentStatus(instanceId);
+      return st?.ok === true && st.version === (await this.snapshot(instanceId)).version;
     }, timeoutMs, 100);
   }
 
@@ -201,7 +244,9 @@ export class LabHarness {
       await run(process.execPath, [BIN, 'lab', 'down', '--data', this.srv.dataDir, '--prefix', this.prefix], 30_000);
     }
     for (const n of labNamespaces(this.prefix)) await run('ip', ['netns', 'del', n]);
+    await this.storeDeps?.store.close();
     await this.srv?.stop();
+    releaseLock();
   }
 
   private emergencyCleanup(): void {
@@ -210,5 +255,6 @@ export class LabHarness {
       try { execFileSync('ip', ['netns', 'del', n]); } catch { /* gone */ }
     }
     try { this.srv?.child.kill('SIGKILL'); } catch { /* gone */ }
+    releaseLock();
   }
 }

@@ -79,14 +79,14 @@ test('the ifupdown files are written, applied and verified; cloud-init network c
     assert.match(addr, /eth0:0/);
     assert.match(addr, /eth0:1/);
     for (const ip of [inst.primaryIp, ...ips]) assert.ok(await h.ping(h.ns(client.id), ip), `${ip} answers`);
-    const status = JSON.parse((await h.metadata(inst.id, '/eniplane/v1/status')).body);
+    const status = (await h.agentStatus(inst.id))!;
     assert.equal(status.mode, 'persistent');
     assert.equal(status.persistent.state, 'applied');
     assert.equal(status.ok, true);
     // run again: nothing changed, nothing is rewritten
     const again = await persistentAgent();
     assert.equal(again.code, 0, again.output);
-    assert.equal(JSON.parse((await h.metadata(inst.id, '/eniplane/v1/status')).body).persistent.state, 'unchanged');
+    assert.equal((await h.agentStatus(inst.id))!.persistent.state, 'unchanged');
   } catch (e) {
     failed = true;
     throw e;
@@ -106,11 +106,11 @@ test('a broken rendering (default route to a dead gateway) is rolled back within
     assert.match(r.output, /restoring the previous files/);
     assert.equal(readFileSync(upper('network/interfaces'), 'utf8'), good, 'the previous file is back, byte for byte');
     assert.ok(took < 60_000);
-    const status = JSON.parse((await h.metadata(inst.id, '/eniplane/v1/status')).body);
+    const status = (await h.agentStatus(inst.id))!;
     assert.equal(status.persistent.state, 'rolled-back');
     assert.match((await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout, /via 198\.18\.1\.253/);
     // the new address still works at runtime, the old ones too
-    const all = JSON.parse((await h.metadata(inst.id, '/eniplane/v1/interfaces')).body).interfaces[0].privateIpv4s as string[];
+    const all = (await h.snapshot(inst.id)).interfaces[0]!.privateIpv4s;
     assert.ok(all.includes(extra));
     for (const ip of all) await until(`${ip} answers`, () => h.ping(h.ns(client.id), ip), 3000, 100);
   } catch (e) {

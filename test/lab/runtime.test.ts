@@ -54,7 +54,7 @@ test('two secondary IPv4 assigned through the SDK each answer ping from the clie
 });
 
 test('the IPv6 address of the instance answers ping6 from the client', async (t) => {
-  const v6 = JSON.parse((await h.metadata(inst.id, '/eniplane/v1/interfaces')).body).interfaces[0].ipv6s[0] as string;
+  const v6 = (await h.snapshot(inst.id)).interfaces[0]!.ipv6s[0]!;
   assert.match(v6, /^2001:db8:/);
   await until(`${v6} answers`, () => h.ping(h.ns(client.id), v6), 5000, 100);
 });
