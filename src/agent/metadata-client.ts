@@ -125,6 +125,7 @@ export class MetadataClient {
         problems.push(`${mac}: ${(e as Error).message}`);
       }
     }
+    interfaces.sort((x, y) => (x as { deviceIndex: number }).deviceIndex - (y as { deviceIndex: number }).deviceIndex);
     const version = createHash('sha256').update(JSON.stringify(interfaces)).digest('hex').slice(0, 16);
     const d = desiredFromSnapshot({ version, instanceId, interfaces });
     if (problems.length === 0 || d.kind === 'unavailable') return d;
