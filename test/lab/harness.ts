@@ -251,6 +251,8 @@ export class LabHarness {
 
   private emergencyCleanup(): void {
     try { this.lab?.kill('SIGKILL'); } catch { /* gone */ }
+    // the lab's children (metadata service, agents) by their recorded pids
+    try { if (this.srv) execFileSync(process.execPath, [BIN, 'lab', 'down', '--data', this.srv.dataDir, '--prefix', this.prefix], { timeout: 30_000, stdio: 'ignore' }); } catch { /* best effort */ }
     for (const n of labNamespaces(this.prefix)) {
       try { execFileSync('ip', ['netns', 'del', n]); } catch { /* gone */ }
     }
