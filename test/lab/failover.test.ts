@@ -63,6 +63,11 @@ test('the ENI and its addresses follow a failover from A to standby B', async (t
     const addrB = (await run('ip', ['-n', h.ns(b.id), '-br', 'addr'])).stdout;
     for (const x of addresses) assert.ok(addrB.includes(`${x}/24`), `${x} on B:\n${addrB}`);
     for (const x of addresses) assert.ok(await h.ping(h.ns(client.id), x), `${x} answers from B`);
+
+    // the failed instance is deleted: its namespace goes too, B keeps the ENI
+    await h.call('DeleteInstance', { InstanceId: a.id });
+    await until(`${h.ns(a.id)} to be deleted`, async () => !(await run('ip', ['netns', 'list'])).stdout.includes(h.ns(a.id)), 5000, 100);
+    assert.ok(await h.ping(h.ns(client.id), target), `${target} still answers from B`);
   } catch (e) {
     failed = true;
     throw e;
