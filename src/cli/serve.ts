@@ -18,6 +18,10 @@ export function registerServe(program: Command): void {
     .option('--regions <file>', 'JSON file of regions and zones (ENIPLANE_REGIONS)', undefined)
     .option('--lab-mode', 'only allow VPCs inside 198.18.0.0/15 (ENIPLANE_LAB_MODE)', undefined)
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (ENIPLANE_LOG_LEVEL)', undefined)
+    .option('--metadata-listen <host:port>', 'also serve the instance metadata service here, e.g. 100.100.100.200:80 (ENIPLANE_METADATA_LISTEN)', undefined)
+    .option('--metadata-socket <path>', 'also serve it on this Unix socket, mode 0600 (ENIPLANE_METADATA_SOCKET)', undefined)
+    .option('--metadata-trust-instance-header', 'development only: honour X-Eniplane-Instance-Id (ENIPLANE_METADATA_TRUST_INSTANCE_HEADER)', undefined)
+    .option('--metadata-tokens <mode>', 'optional | required (hardened-only) (ENIPLANE_METADATA_TOKENS)', undefined)
     .action(async (flags: Record<string, unknown>) => {
       const config = resolveServeConfig(flags, process.env);
       const server = await startServer(config);
@@ -29,6 +33,7 @@ export function registerServe(program: Command): void {
         `  database:    ${config.database ?? `sqlite (${config.data}/eniplane.db)`}`,
         `  credentials: ${server.credentialsFile}`,
       ];
+      for (const m of server.metadataEndpoints) lines.push(`  metadata:    ${m.startsWith('/') ? `unix:${m}` : `http://${m}/latest/meta-data/`}`);
       if (c.created) lines.push(`  AccessKey ID:     ${c.accessKeyId}`, `  AccessKey Secret: ${c.accessKeySecret}   (printed once; kept in credentials.json, mode 0600)`);
       else lines.push(`  AccessKey ID:     ${c.accessKeyId}  (secret in credentials.json)`);
       lines.push(
