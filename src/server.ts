@@ -55,7 +55,9 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   }
 
   const app = createApp(deps, { logger: log, loose: config.loose, checkNonce: true, console: {} });
-  const stopSettler = startSettler(deps, Math.max(10, Math.min(100, Math.floor(config.transitionMs / 4) || 25)), (e) => log.error({ err: e }, 'settling transitions failed'));
+  // With immediate transitions nothing is ever due: a slow poll only catches what a dead process left.
+  const settleEveryMs = config.transitionMs === 0 ? 1000 : Math.max(10, Math.min(100, Math.floor(config.transitionMs / 4)));
+  const stopSettler = startSettler(deps, settleEveryMs, (e) => log.error({ err: e }, 'settling transitions failed'));
   const purge = setInterval(() => {
     const now = deps.clock.nowMs();
     deps.store.transaction(async (tx) => {

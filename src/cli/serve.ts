@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { resolveServeConfig } from './config.ts';
 import { startServer } from '../server.ts';
+import { redactPgUrl } from '../store/postgres/pg-config.ts';
 
 export function registerServe(program: Command): void {
   program.command('serve')
@@ -30,7 +31,7 @@ export function registerServe(program: Command): void {
         `eniplane listening`,
         `  endpoint:    http://${server.endpoint}/  (ECS 2014-05-26 and VPC 2016-04-28, RPC style)`,
         `  console:     http://${server.endpoint}/console/  (sign in with the AccessKey pair below)`,
-        `  database:    ${config.database ?? `sqlite (${config.data}/eniplane.db)`}`,
+        `  database:    ${config.database ? redactPgUrl(config.database) : `sqlite (${config.data}/eniplane.db)`}`,
         `  credentials: ${server.credentialsFile}`,
       ];
       for (const m of server.metadataEndpoints) lines.push(`  metadata:    ${m.startsWith('/') ? `unix:${m}` : `http://${m}/latest/meta-data/`}`);

@@ -33,6 +33,7 @@ export async function countInSecurityGroups(deps: ServiceDeps, tx: Tx, securityG
 async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitch, request: Ipv4Request, primary: boolean): Promise<string[]> {
   let space = await deps.hints.space(tx, vsw);
   let refreshed = false;
+  let conflicts = 0;
   const result: string[] = [];
   let pending: Ipv4Request = request;
   for (let attempt = 0; attempt < MAX_PICK_ATTEMPTS; attempt++) {
@@ -61,8 +62,11 @@ async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: 
     // Someone else holds what we picked: a named address is simply in use; a counted one is re-picked.
     const lost = picks.filter((a) => !insertedSet.has(a));
     if ('addresses' in request) throw new DomainError('AddressInUse', { address: lost[0] });
-    space = await deps.hints.refresh(tx, vsw);
-    refreshed = true;
+    // The lost picks are already marked taken in the hint; re-read the whole vSwitch only if it happens again.
+    if (++conflicts >= 2 && !refreshed) {
+      space = await deps.hints.refresh(tx, vsw);
+      refreshed = true;
+    }
     pending = { count: lost.length };
   }
   throw new DomainError('OperationConflict', { vSwitchId: vsw.id, reason: 'address contention' });

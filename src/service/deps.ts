@@ -2,7 +2,7 @@
 import type { Clock, Rng } from '../domain/ports.ts';
 import type { Limits } from '../domain/limits.ts';
 import type { Region } from '../domain/model.ts';
-import type { Store, Tx } from '../store/store.ts';
+import { TransientConflict, type Store, type Tx } from '../store/store.ts';
 import type { AddressHints } from './address-hints.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -57,8 +57,10 @@ export async function writeTx<T>(deps: ServiceDeps, fn: (tx: Tx) => Promise<T>):
         return fn(tx);
       });
     } catch (e) {
-      if (e instanceof RetryTransaction && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
-      if (e instanceof RetryTransaction) throw new DomainError('OperationConflict', { reason: e.message });
+      // A racing twin won, or the database says a concurrent transaction got in the way: run again, bounded.
+      const retryable = e instanceof RetryTransaction || e instanceof TransientConflict;
+      if (retryable && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
+      if (retryable) throw new DomainError('OperationConflict', { reason: (e as Error).message });
       throw e;
     }
   }

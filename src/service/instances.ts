@@ -105,10 +105,15 @@ export function stopInstance(deps: ServiceDeps, caller: Caller, cmd: { regionId?
 }
 
 async function releaseEnis(deps: ServiceDeps, tx: Tx, accountId: string, instanceId: string): Promise<void> {
-  for (const listed of await tx.enis.listByInstance(instanceId)) {
-    // Locked and re-read: an assign racing on this ENI finishes first, so its addresses are counted out too.
-    const eni = await tx.enis.get(accountId, listed.id, { forUpdate: true });
-    if (!eni) continue;
+  // All ENIs locked (in id order) before any is released: an assign racing on one of them finishes
+  // first, so its addresses are counted out too, and no lock is taken between releases (no deadlock).
+  const ids = (await tx.enis.listByInstance(instanceId)).map((e) => e.id).sort();
+  const locked: Eni[] = [];
+  for (const id of ids) {
+    const eni = await tx.enis.get(accountId, id, { forUpdate: true });
+    if (eni) locked.push(eni);
+  }
+  for (const eni of locked) {
     if (eni.type === 'Primary' || eni.deleteOnRelease) {
       await removeAllAddresses(deps, tx, eni);
       await tx.enis.delete(eni.id);

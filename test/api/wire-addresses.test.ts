@@ -60,8 +60,9 @@ describe('AssignPrivateIpAddresses', () => {
   });
 
   it('refuses a taken address, a repeated one and a malformed one', async () => {
-    const a = await newEni();
-    const b = await newEni();
+    // Fixed primaries, so neither can be the address under test by chance.
+    const a = await newEni({ PrimaryIpAddress: '192.168.1.70' });
+    const b = await newEni({ PrimaryIpAddress: '192.168.1.71' });
     assert.equal((await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: a, PrivateIpAddress: ['192.168.1.77'] })).status, 200);
     assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.1.77'] }), 403, 'InvalidIp.IpAssigned');
     assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.1.78', '192.168.1.78'] }), 403, 'InvalidIp.IpRepeated');

@@ -46,7 +46,7 @@ export async function startServerProcess(opts: { args?: string[]; env?: Record<s
           if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
           resolve(code);
         };
-        if (child.exitCode !== null) return done(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
         const t = setTimeout(() => child.kill('SIGKILL'), 5000);
         child.once('exit', (code) => { clearTimeout(t); done(code); });
         child.kill(signal);
