@@ -1,6 +1,6 @@
 // CreateNetworkInterface: synchronous; the new secondary ENI is Available at once.
 import { DomainError } from '../domain/errors.ts';
-import { assertSecurityGroupsFit } from '../domain/eni-rules.ts';
+import { addressCap, assertSecurityGroupsFit } from '../domain/eni-rules.ts';
 import { newMacAddress, newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
 import type { Eni } from '../domain/model.ts';
@@ -71,11 +71,10 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
       const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
       const groups = await loadSecurityGroups(tx, caller, region, cmd.securityGroupIds);
       assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
-      if (cmd.secondaryIpv4 && 1 + requestSize(cmd.secondaryIpv4) > deps.limits.availableEniMaxIpv4) {
-        throw new DomainError('EniIpv4LimitExceeded', { current: 1, adding: requestSize(cmd.secondaryIpv4), max: deps.limits.availableEniMaxIpv4 });
-      }
-      if (requestSize(cmd.ipv6) > deps.limits.availableEniMaxIpv6) {
-        throw new DomainError('EniIpv6LimitExceeded', { current: 0, adding: requestSize(cmd.ipv6), max: deps.limits.availableEniMaxIpv6 });
+      // The new ENI is Available: its own caps apply (the primary address counts as one IPv4).
+      for (const [family, current, adding] of [[4, 1, requestSize(cmd.secondaryIpv4)], [6, 0, requestSize(cmd.ipv6)]] as const) {
+        const cap = addressCap({ status: 'Available' }, family, deps.limits, undefined);
+        if (current + adding > cap.max) throw new DomainError(cap.error, { current, adding, max: cap.max });
       }
       // The account's row lock serializes concurrent creators, so the count below stays true.
       await tx.accounts.lock(caller.accountId);
