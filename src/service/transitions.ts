@@ -9,9 +9,27 @@ import type { Tx } from '../store/store.ts';
 import { removeAllAddresses } from './address-book.ts';
 import { writeTx, type ServiceDeps } from './deps.ts';
 
+/**
+ * When the next transition falls due, as far as this process knows: every
+ * transition it starts lowers it, and every look at the database (the settler's
+ * tick, Describe*, the metadata service) resets it. Write transactions skip
+ * their two due-queries while nothing is due. A transition another process
+ * started is seen at the next settler tick at the latest.
+ */
+const nextDue = new WeakMap<object, { ms: number }>();
+function dueHint(deps: ServiceDeps): { ms: number } {
+  let h = nextDue.get(deps.store);
+  if (!h) nextDue.set(deps.store, (h = { ms: 0 }));
+  return h;
+}
+
 /** The due time of a transition starting now, or null when transitions are immediate. */
 export function dueTime(deps: ServiceDeps): number | null {
-  return deps.limits.transitionMs > 0 ? deps.clock.nowMs() + deps.limits.transitionMs : null;
+  if (deps.limits.transitionMs <= 0) return null;
+  const due = deps.clock.nowMs() + deps.limits.transitionMs;
+  const h = dueHint(deps);
+  h.ms = Math.min(h.ms, due);
+  return due;
 }
 
 /** Applies the end state of an ENI transition. */
@@ -42,6 +60,8 @@ const BATCH = 200;
 /** Completes every transition due by now, inside the caller's transaction. */
 export async function settleDueIn(deps: ServiceDeps, tx: Tx): Promise<number> {
   const now = deps.clock.nowMs();
+  const hint = dueHint(deps);
+  if (now < hint.ms) return 0;
   let n = 0;
   for (const eni of await tx.enis.due(now, BATCH)) {
     await finishEniTransition(deps, tx, eni);
@@ -51,6 +71,10 @@ export async function settleDueIn(deps: ServiceDeps, tx: Tx): Promise<number> {
     await finishInstanceTransition(tx, i);
     n++;
   }
+  const a = await tx.enis.nextDueMs();
+  const b = await tx.instances.nextDueMs();
+  // Not lowered by anything started meanwhile in this process: those set it themselves.
+  hint.ms = Math.max(now, Math.min(a ?? Infinity, b ?? Infinity));
   return n;
 }
 
@@ -62,7 +86,10 @@ export async function settleDue(deps: ServiceDeps): Promise<number> {
     const b = await tx.instances.nextDueMs();
     return Math.min(a ?? Infinity, b ?? Infinity);
   }, { readOnly: true });
+  const hint = dueHint(deps);
+  hint.ms = Math.min(hint.ms === 0 ? Infinity : hint.ms, next);
   if (next > now) return 0;
+  hint.ms = now;
   return writeTx(deps, (tx) => settleDueIn(deps, tx));
 }
 
