@@ -227,6 +227,8 @@ describe('console end to end', { timeout: 120_000 }, () => {
     const table = page.getByTestId('instance-table');
     await table.locator(`tr[data-row-key="${ids.a}"]`).getByRole('button', { name: /expand/i }).click();
     const enisOfA = page.getByTestId(`instance-enis-${ids.a}`);
+    // This page may still show the bind it was told about until its own next poll; start from what it fetched.
+    await enisOfA.locator(`tr[data-row-key="${ids.eni}"] [data-status="InUse"]`).waitFor();
     await recordStatuses(page, ids.eni);
     await enisOfA.locator(`tr[data-row-key="${ids.eni}"]`).getByRole('button', { name: 'Unbind' }).click();
     await page.getByRole('tooltip').getByRole('button', { name: 'Unbind' }).click();
