@@ -14,26 +14,29 @@ export interface IpRunner {
   run(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
+/** Runs `ip` (stdin when given), bounded in time; rejects only when it cannot start. Shared with the lab. */
+export function runIp(args: string[], input?: string, timeoutMs = IP_TIMEOUT_MS): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    if (input === undefined) {
+      execFile('ip', args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err); // ENOENT: no ip binary
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+      return;
+    }
+    const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
 export const systemIp: IpRunner = {
-  run(args, input) {
-    return new Promise((resolve, reject) => {
-      if (input === undefined) {
-        execFile('ip', args, { timeout: IP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-          if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err); // ENOENT: no ip binary
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
-        return;
-      }
-      const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: IP_TIMEOUT_MS });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin.end(input);
-    });
-  },
+  run: (args, input) => runIp(args, input),
 };
 
 async function json(ip: IpRunner, args: string[]): Promise<string> {

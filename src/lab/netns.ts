@@ -1,6 +1,6 @@
 // iproute2 for the lab: every call bounded in time, batches per namespace,
 // and a scan of what the lab's namespaces hold now.
-import { execFile, spawn } from 'node:child_process';
+import { runIp } from '../agent/iproute2.ts';
 import { existsSync, readdirSync } from 'node:fs';
 
 const IP_TIMEOUT_MS = 15_000;
@@ -14,24 +14,12 @@ export class LabError extends Error {
 
 export interface IpResult { code: number; stdout: string; stderr: string }
 
-export function ip(args: string[], input?: string): Promise<IpResult> {
-  return new Promise((resolve, reject) => {
-    if (input === undefined) {
-      execFile('ip', args, { timeout: IP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(new LabError(`cannot run ip: ${err.message}`));
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-      return;
-    }
-    const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: IP_TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', (e) => reject(new LabError(`cannot run ip: ${e.message}`)));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
+export async function ip(args: string[], input?: string): Promise<IpResult> {
+  try {
+    return await runIp(args, input, IP_TIMEOUT_MS);
+  } catch (e) {
+    throw new LabError(`cannot run ip: ${(e as Error).message}`);
+  }
 }
 
 export async function mustIp(args: string[]): Promise<string> {
