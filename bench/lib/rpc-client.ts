@@ -36,7 +36,7 @@ export async function rpc(port: number, key: { id: string; secret: string }, act
   return body;
 }
 
-export interface LoadResult { requests: number; seconds: number; rps: number; p50: number; p99: number; meanMs: number }
+export interface LoadResult { requests: number; seconds: number; rps: number; p50: number; p90: number; p99: number; p999: number; max: number; meanMs: number }
 
 /** Runs `op` from `concurrency` workers until `count` ops or `maxMs` elapse; latencies in ms. */
 export async function load(concurrency: number, count: number, maxMs: number, op: (worker: number, i: number) => Promise<void>): Promise<LoadResult> {
@@ -55,5 +55,5 @@ export async function load(concurrency: number, count: number, maxMs: number, op
   const seconds = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
-  return { requests: lat.length, seconds, rps: lat.length / seconds, p50: q(0.5), p99: q(0.99), meanMs: lat.reduce((a, b) => a + b, 0) / lat.length };
+  return { requests: lat.length, seconds, rps: lat.length / seconds, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: lat[lat.length - 1] ?? NaN, meanMs: lat.reduce((a, b) => a + b, 0) / lat.length };
 }

@@ -1,6 +1,7 @@
 // Assembles the HTTP server: the RPC endpoint at "/", and whatever other faces
 // (console, metadata) are registered by the caller. Nothing happens at import
 // time; createApp returns { listen, close }.
+import { parse as parseQuery } from 'node:querystring';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServiceDeps } from '../service/deps.ts';
@@ -26,7 +27,12 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): App {
     bodyLimit: 1024 * 1024,
     keepAliveTimeout: 65_000,
     // The SDKs send repeated-looking keys like "Tag.1.Key"; nothing in the query is treated specially.
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      // RPC queries (the long signed ones) are read once, by the pipeline, from the raw URL; only
+      // the console's few GET routes use request.query.
+      querystringParser: (qs: string) => (qs.length === 0 || qs.includes('Signature=') || qs.includes('Action=') ? {} : parseQuery(qs)),
+    },
   });
   // Keep bodies as text: RPC form bodies are decoded by the pipeline, and ACS3 hashes the raw body.
   server.removeAllContentTypeParsers();

@@ -17,7 +17,7 @@ export interface PipelineOptions {
   /** accept undeclared parameters (debugging aid; off by default, like the real API) */
   loose: boolean;
   checkNonce: boolean;
-  /** resolves a console session to a caller, when the request carries one */
+  /** resolves a console session to a caller, when the request carries one (never for a signed request) */
   sessionCaller?: (req: FastifyRequest) => Promise<Caller | undefined>;
 }
 
@@ -54,7 +54,9 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       };
 
       // authenticate: a signed request, or a console session (same actions, same rules)
-      const session = opts.sessionCaller ? await opts.sessionCaller(req) : undefined;
+      // A request that carries a signature (either scheme) is the SDK's, whatever cookies ride along.
+      const signed = Boolean(header(req, 'authorization')) || params.has('Signature');
+      const session = opts.sessionCaller && !signed ? await opts.sessionCaller(req) : undefined;
       let caller: Caller;
       if (session) caller = session;
       else {

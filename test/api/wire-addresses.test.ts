@@ -60,13 +60,15 @@ describe('AssignPrivateIpAddresses', () => {
   });
 
   it('refuses a taken address, a repeated one and a malformed one', async () => {
-    // Fixed primaries, so neither can be the address under test by chance.
-    const a = await newEni({ PrimaryIpAddress: '192.168.1.70' });
-    const b = await newEni({ PrimaryIpAddress: '192.168.1.71' });
-    assert.equal((await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: a, PrivateIpAddress: ['192.168.1.77'] })).status, 200);
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.1.77'] }), 403, 'InvalidIp.IpAssigned');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.1.78', '192.168.1.78'] }), 403, 'InvalidIp.IpRepeated');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.1.300'] }), 403, 'InvalidIp.Address');
+    // A vSwitch of its own with fixed primaries: no earlier test's random pick can hold an address used here.
+    const vsw = await h.call('CreateVSwitch', { VpcId: net.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.77.0/24' });
+    assert.equal(vsw.status, 200, JSON.stringify(vsw.body));
+    const a = await newEni({ VSwitchId: vsw.body.VSwitchId, PrimaryIpAddress: '192.168.77.70' });
+    const b = await newEni({ VSwitchId: vsw.body.VSwitchId, PrimaryIpAddress: '192.168.77.71' });
+    assert.equal((await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: a, PrivateIpAddress: ['192.168.77.77'] })).status, 200);
+    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.77'] }), 403, 'InvalidIp.IpAssigned');
+    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.78', '192.168.77.78'] }), 403, 'InvalidIp.IpRepeated');
+    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.300'] }), 403, 'InvalidIp.Address');
   });
 
   it('holds at most 10 private IPv4 on an Available ENI (primary included), all or nothing', async () => {

@@ -17,9 +17,9 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServerProcess(opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; keepData?: boolean } = {}): Promise<ServerProcess> {
+export async function startServerProcess(opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; keepData?: boolean; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'eniplane-srv-'));
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
     env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -27,27 +27,17 @@ export interface ConsoleOptions {
 }
 
 export interface ConsoleFace {
-  /** for PipelineOptions.sessionCaller: a console session's caller, or undefined for a signed request */
+  /** for PipelineOptions.sessionCaller (which asks only for unsigned requests): a console session's caller, if any */
   sessionCaller(req: FastifyRequest): Promise<Caller | undefined>;
   register(server: FastifyInstance): void;
 }
 
 export const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
 
-/** A request that carries a signature (either scheme) is the SDK's, whatever cookies ride along. */
-function isSigned(req: FastifyRequest): boolean {
-  if (header(req, 'authorization')) return true;
-  const url = req.raw.url ?? '/';
-  const q = url.indexOf('?');
-  if (q >= 0 && new URLSearchParams(url.slice(q + 1)).has('Signature')) return true;
-  return typeof req.body === 'string' && new URLSearchParams(req.body).has('Signature');
-}
-
 export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptions = {}): ConsoleFace {
   const assetsDir = opts.assetsDir ?? DEFAULT_ASSETS_DIR;
   return {
     async sessionCaller(req) {
-      if (isSigned(req)) return undefined;
       const id = parseCookies(header(req, 'cookie')).get(SESSION_COOKIE);
       if (!id) return undefined;
       const session = await findSession(deps, id);

@@ -3,21 +3,36 @@
 // stay literal, everything else becomes %XY with UPPER-case hex. So space is
 // %20 (never +), '*' is %2A, '~' stays '~'.
 //
-// Why not encodeURIComponent: it leaves ! ' ( ) * literal, and the SDK's own
-// encoder patches exactly those five afterwards. Encoding byte by byte gives
-// the same result without that patch list, and never throws on a lone
-// surrogate (Buffer turns it into U+FFFD, as the HTTP decoder would have).
+// encodeURIComponent does almost this, natively and fast (every request runs
+// this over its whole canonical query, twice on the RPC scheme): it only
+// leaves ! ' ( ) * literal, which we patch, exactly as the SDK's own encoder
+// does. It throws on a lone surrogate; those strings go byte by byte through
+// Buffer instead (which turns the surrogate into U+FFFD, as the HTTP decoder
+// would have).
 
-const UNRESERVED = /^[A-Za-z0-9\-_.~]$/;
 const ALL_UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
-const HEX = '0123456789ABCDEF';
+const SUB_DELIMS = /[!'()*]/g;
+const SUB_DELIM_CODES: Record<string, string> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A' };
+
+/** %XY for every byte, except the unreserved ones which stay themselves. */
+const BYTE_TABLE: string[] = Array.from({ length: 256 }, (_, b) => {
+  const ch = String.fromCharCode(b);
+  return b < 0x80 && ALL_UNRESERVED.test(ch) ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+});
 
 export function pct(value: string): string {
   if (ALL_UNRESERVED.test(value)) return value; // the common case: ids, dates, numbers
-  let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const ch = String.fromCharCode(byte);
-    out += byte < 0x80 && UNRESERVED.test(ch) ? ch : `%${HEX[byte >> 4]}${HEX[byte & 0x0f]}`;
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    return pctBytes(value);
   }
+  return encoded.replace(SUB_DELIMS, (c) => SUB_DELIM_CODES[c]);
+}
+
+function pctBytes(value: string): string {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8')) out += BYTE_TABLE[byte];
   return out;
 }

@@ -22,6 +22,10 @@ export function forUpdateSkipLocked(d: SqlDriver): string {
   return d.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
 }
 
+const PLACEHOLDERS: string[] = [];
+
+/** "?,?,?" for n values; the common small lists are built once. */
 export function placeholders(n: number): string {
+  if (n < 64) return (PLACEHOLDERS[n] ??= Array.from({ length: n }, () => '?').join(','));
   return Array.from({ length: n }, () => '?').join(',');
 }

@@ -24,9 +24,11 @@ function reposOf(d: SqlDriver): Repos {
 }
 
 export function createSqlTx(d: SqlDriver, commitHooks: (() => void)[], rollbackHooks: (() => void)[]): Tx {
-  return {
-    ...reposOf(d),
-    onCommit(fn) { commitHooks.push(fn); },
-    onRollback(fn) { rollbackHooks.push(fn); },
-  };
+  // The repositories are the prototype, not copied: a transaction is two
+  // closures, not a fresh object of every repository (that copy showed up in
+  // the assign profile).
+  const tx = Object.create(reposOf(d)) as Tx;
+  tx.onCommit = (fn) => { commitHooks.push(fn); };
+  tx.onRollback = (fn) => { rollbackHooks.push(fn); };
+  return tx;
 }

@@ -33,3 +33,22 @@ test('the wrong encoders differ where the captures put awkward values', () => {
 test('equals the SDK encoder for any well-formed string (property)', () => {
   fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => pct(s) === sdkEncode(s)), { numRuns: 2000 });
 });
+
+// An independent byte-by-byte reference: the definition itself, slow and obvious.
+function byBytes(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const ch = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-_.~]/.test(ch) && b < 0x80 ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+test('a lone surrogate is encoded as U+FFFD, as the HTTP decoder turns it, instead of throwing', () => {
+  assert.equal(pct('\uD800'), '%EF%BF%BD');
+  assert.equal(pct('a\uDC00*'), 'a%EF%BF%BD%2A');
+});
+
+test('equals the byte-by-byte definition for any UTF-16 string, lone surrogates included (property)', () => {
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => pct(s) === byBytes(s)), { numRuns: 3000 });
+});
