@@ -32,7 +32,7 @@ export async function authenticate(deps: ServiceDeps, input: SignedRequestInput)
   const creds = parseCredentials(input);
   const keyId = creds.scheme === 'ACS3-HMAC-SHA256' || creds.scheme === 'RPC-HMAC-SHA1' ? creds.accessKeyId : undefined;
   const key = keyId !== undefined ? await cachedKey(deps, keyId) : undefined;
-  const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs: deps.clock.nowMs(), maxSkewMs: SIGNATURE_SKEW_MS });
+  const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs: deps.clock.nowMs(), maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
   if (!result.ok) throw new WireError(result.httpStatus, result.code, result.message);
   // COMPAT: STS tokens are not issued here, so a SecurityToken is accepted only with a long-term key that exists.
   return {

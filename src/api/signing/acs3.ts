@@ -6,7 +6,7 @@
 //   Signature        = hex(HMAC-SHA256(secret, StringToSign))     (no "&" on the key, unlike RPC)
 import { createHash, createHmac } from 'node:crypto';
 import { constantTimeEqual } from './constant-time.ts';
-import { ACS3_ALGORITHM, parseCredentials } from './detect.ts';
+import { ACS3_ALGORITHM, parseCredentials, type DetectedCredentials } from './detect.ts';
 import type { SchemeVerification } from './failures.ts';
 import { pct } from './percent-encode.ts';
 import { headerValue, sortPairs, type SignedRequestInput } from './request.ts';
@@ -41,8 +41,8 @@ export function acs3Signature(stringToSign: string, secret: string): string {
   return createHmac('sha256', secret).update(stringToSign, 'utf8').digest('hex');
 }
 
-export function verifyAcs3(input: SignedRequestInput, secret: string): SchemeVerification {
-  const creds = parseCredentials(input);
+/** creds: the request's parsed credentials, when the caller has them already */
+export function verifyAcs3(input: SignedRequestInput, secret: string, creds: DetectedCredentials = parseCredentials(input)): SchemeVerification {
   if (creds.scheme === 'invalid') return { ok: false, failure: creds.failure };
   if (creds.scheme !== ACS3_ALGORITHM) {
     return { ok: false, failure: { kind: 'IncompleteSignature', reason: 'no ACS3-HMAC-SHA256 Authorization header' } };

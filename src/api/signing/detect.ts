@@ -118,18 +118,18 @@ function mustBeSigned(input: SignedRequestInput): string[] {
 
 // RPC v1 common params (ecs-api.md §2). Empty counts as missing: an empty
 // AccessKeyId or Timestamp can never be valid, and saying "missing" is clearer.
+const RPC_CREDENTIAL_PARAMS = new Set(['Signature', 'AccessKeyId', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion', 'SecurityToken']);
+
 function parseRpc(params: [string, string][]): DetectedCredentials {
-  const single = (name: string): string | undefined | null => {
-    const values = params.filter(([k]) => k === name).map(([, v]) => v);
-    if (values.length > 1) return null; // ambiguous: which one did the client mean?
-    return values[0] || undefined;
-  };
-  const names = ['Signature', 'AccessKeyId', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion', 'SecurityToken'] as const;
-  const v = {} as Record<(typeof names)[number], string | undefined>;
-  for (const name of names) {
-    const value = single(name);
-    if (value === null) return incomplete(`parameter "${name}" appears more than once`);
-    v[name] = value;
+  // One pass over the params: each credential field's value, and whether it came twice.
+  const v: Record<string, string | undefined> = {};
+  const seen = new Set<string>();
+  for (const [k, value] of params) {
+    if (!RPC_CREDENTIAL_PARAMS.has(k)) continue;
+    // Ambiguous: which one did the client mean?
+    if (seen.has(k)) return incomplete(`parameter "${k}" appears more than once`);
+    seen.add(k);
+    v[k] = value || undefined;
   }
   const accessKeyId = v.AccessKeyId;
   if (!v.Signature) return incomplete('the Signature parameter is empty', accessKeyId);

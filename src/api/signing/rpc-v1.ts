@@ -6,7 +6,7 @@
 //   Signature     = base64(HMAC-SHA1(secret + "&", StringToSign))
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from './constant-time.ts';
-import { parseCredentials } from './detect.ts';
+import { parseCredentials, type DetectedCredentials } from './detect.ts';
 import type { SchemeVerification } from './failures.ts';
 import { pct } from './percent-encode.ts';
 import { sortPairs, type SignedRequestInput } from './request.ts';
@@ -32,8 +32,8 @@ export function rpcSignature(stringToSign: string, secret: string): string {
   return createHmac('sha1', `${secret}&`).update(stringToSign, 'utf8').digest('base64');
 }
 
-export function verifyRpcV1(input: SignedRequestInput, secret: string): SchemeVerification {
-  const creds = parseCredentials(input);
+/** creds: the request's parsed credentials, when the caller has them already */
+export function verifyRpcV1(input: SignedRequestInput, secret: string, creds: DetectedCredentials = parseCredentials(input)): SchemeVerification {
   if (creds.scheme === 'invalid') return { ok: false, failure: creds.failure };
   if (creds.scheme !== 'RPC-HMAC-SHA1') {
     return { ok: false, failure: { kind: 'IncompleteSignature', reason: 'no Signature parameter' } };

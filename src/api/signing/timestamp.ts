@@ -6,8 +6,18 @@
 
 const FORMAT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 
+// Requests arriving in the same second carry the same value: remember the last one parsed.
+let last: { value: string; ms: number | undefined } = { value: '', ms: undefined };
+
 /** Milliseconds since the epoch, or undefined when the value is not a real UTC instant in that format. */
 export function parseAcsTimestamp(value: string): number | undefined {
+  if (value === last.value) return last.ms;
+  const ms = parse(value);
+  last = { value, ms };
+  return ms;
+}
+
+function parse(value: string): number | undefined {
   const m = FORMAT.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number);

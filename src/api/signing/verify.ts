@@ -7,7 +7,7 @@
 // only ever told to a caller who holds the key, and a tampered date reads as
 // the tampering it is (SignatureDoesNotMatch).
 import { verifyAcs3 } from './acs3.ts';
-import { ACS3_ALGORITHM, parseCredentials } from './detect.ts';
+import { ACS3_ALGORITHM, parseCredentials, type DetectedCredentials } from './detect.ts';
 import type { SigningFailure, SigningFailureKind } from './failures.ts';
 import type { SignedRequestInput } from './request.ts';
 import { verifyRpcV1 } from './rpc-v1.ts';
@@ -59,6 +59,8 @@ export type VerifyResult = VerifyOk | VerifyFailure;
 export interface VerifyOptions {
   nowMs: number;
   maxSkewMs?: number;
+  /** parseCredentials(input), when the caller has parsed them already (to find the key) */
+  credentials?: DetectedCredentials;
 }
 
 export function verifySignature(
@@ -66,7 +68,7 @@ export function verifySignature(
   lookupSecret: (accessKeyId: string) => string | undefined,
   opts: VerifyOptions,
 ): VerifyResult {
-  const creds = parseCredentials(input);
+  const creds = opts.credentials ?? parseCredentials(input);
   // An unsigned request: real ECS names the first missing common param; Signature says the most.
   if (creds.scheme === 'none') return fail({ kind: 'MissingParameter', parameter: 'Signature' });
   if (creds.scheme === 'invalid') return fail(creds.failure, creds.accessKeyId);
@@ -81,7 +83,7 @@ export function verifySignature(
   // An empty secret would make the HMAC key public knowledge; treat it as no key at all.
   if (secret === undefined || secret === '') return fail({ kind: 'UnknownAccessKey' }, accessKeyId);
 
-  const checked = creds.scheme === ACS3_ALGORITHM ? verifyAcs3(input, secret) : verifyRpcV1(input, secret);
+  const checked = creds.scheme === ACS3_ALGORITHM ? verifyAcs3(input, secret, creds) : verifyRpcV1(input, secret, creds);
   if (!checked.ok) return fail(checked.failure, accessKeyId);
 
   if (Math.abs(opts.nowMs - timestampMs) > (opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS)) {
