@@ -7,6 +7,7 @@ import type { Eni, IpFamily, VSwitch } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
 import { allocateIpv4, allocateIpv6, parseIpv4, parseIpv6Cidr, type Ipv4Request } from '../ipam/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import type { VSwitchCidrs } from './address-hints.ts';
 
 /** Bounded re-picks when another writer takes an address between our pick and our insert. */
 const MAX_PICK_ATTEMPTS = 8;
@@ -30,7 +31,7 @@ export async function countInSecurityGroups(deps: ServiceDeps, tx: Tx, securityG
   }
 }
 
-async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitch, request: Ipv4Request, primary: boolean): Promise<string[]> {
+async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitchCidrs, request: Ipv4Request, primary: boolean): Promise<string[]> {
   let space = await deps.hints.space(tx, vsw);
   let refreshed = false;
   let conflicts = 0;
@@ -72,7 +73,7 @@ async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: 
   throw new DomainError('OperationConflict', { vSwitchId: vsw.id, reason: 'address contention' });
 }
 
-async function allocateV6(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitch, request: AddressRequest): Promise<string[]> {
+async function allocateV6(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitchCidrs, request: AddressRequest): Promise<string[]> {
   if (!vsw.ipv6CidrBlock) throw new DomainError('VSwitchIpv6NotEnabled', { vSwitchId: vsw.id });
   const subnet = parseIpv6Cidr(vsw.ipv6CidrBlock, 64);
   const result: string[] = [];
@@ -96,7 +97,7 @@ async function allocateV6(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: 
  * in the ENI's security groups. The caller has already checked the ENI's limits.
  */
 export async function addAddresses(
-  deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id' | 'securityGroupIds'>, vsw: VSwitch, family: IpFamily, request: AddressRequest, opts: { primary?: boolean } = {},
+  deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id' | 'securityGroupIds'>, vsw: VSwitchCidrs, family: IpFamily, request: AddressRequest, opts: { primary?: boolean } = {},
 ): Promise<string[]> {
   const n = 'count' in request ? request.count : request.addresses.length;
   if (n === 0) return [];

@@ -6,8 +6,29 @@ import type { Tx } from '../store/store.ts';
 import type { VSwitch } from '../domain/model.ts';
 import { Ipv4FreeSpace, parseIpv4Cidr } from '../ipam/index.ts';
 
+/** What allocation needs to know of a vSwitch: fixed for its whole life. */
+export type VSwitchCidrs = Pick<VSwitch, 'id' | 'cidrBlock' | 'ipv6CidrBlock'>;
+
 export class AddressHints {
   private readonly spaces = new Map<string, Ipv4FreeSpace>();
+  private readonly cidrs = new Map<string, VSwitchCidrs>();
+
+  /**
+   * The CIDRs of the vSwitch an existing ENI is on, read once per process: they
+   * never change, vSwitch ids are never reused, and the ENI's row (a foreign key)
+   * proves the vSwitch still exists and is the ENI owner's. Spares every
+   * assignment a read.
+   */
+  async cidrsOf(tx: Tx, accountId: string, vSwitchId: string): Promise<VSwitchCidrs | undefined> {
+    const known = this.cidrs.get(vSwitchId);
+    if (known) return known;
+    const v = await tx.vSwitches.get(accountId, vSwitchId);
+    if (!v) return undefined;
+    if (this.cidrs.size > 100_000) this.cidrs.clear();
+    const c = { id: v.id, cidrBlock: v.cidrBlock, ipv6CidrBlock: v.ipv6CidrBlock };
+    this.cidrs.set(vSwitchId, c);
+    return c;
+  }
 
   async space(tx: Tx, vsw: Pick<VSwitch, 'id' | 'cidrBlock'>): Promise<Ipv4FreeSpace> {
     const known = this.spaces.get(vsw.id);
@@ -24,6 +45,7 @@ export class AddressHints {
 
   forget(vSwitchId: string): void {
     this.spaces.delete(vSwitchId);
+    this.cidrs.delete(vSwitchId);
   }
 
   /** Marks addresses free once the transaction that released them commits. */

@@ -8,7 +8,7 @@ import { canonicalIpv6, formatIpv4, parseIpv4 } from '../ipam/index.ts';
 import { addAddresses, removeAddresses, type AddressRequest } from './address-book.ts';
 import { idempotent } from './client-token.ts';
 import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
-import { boundInstance, instanceTypeOf, loadEni, loadVSwitch } from './load.ts';
+import { boundInstance, eniVSwitchCidrs, instanceTypeOf, loadEni } from './load.ts';
 import { requestSize } from './create-eni.ts';
 import { settleDueIn } from './transitions.ts';
 
@@ -30,7 +30,7 @@ function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: str
       const instance = await boundInstance(tx, caller, eni);
       assertAddressesChangeable(eni, instance);
       assertAddressCapacity(eni, family, n, deps.limits, instance ? instanceTypeOf(instance) : undefined);
-      const vsw = await loadVSwitch(tx, caller, region, eni.vSwitchId);
+      const vsw = await eniVSwitchCidrs(deps, tx, caller, eni);
       const addresses = await addAddresses(deps, tx, eni, vsw, family, cmd.request);
       return { eniId: eni.id, addresses };
     });

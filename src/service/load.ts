@@ -4,12 +4,20 @@ import { DomainError } from '../domain/errors.ts';
 import { findInstanceType, type InstanceTypeSpec } from '../domain/instance-types.ts';
 import type { Eni, Instance, Region, SecurityGroup, VSwitch } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
-import type { Caller } from './deps.ts';
+import type { Caller, ServiceDeps } from './deps.ts';
+import type { VSwitchCidrs } from './address-hints.ts';
 
 export async function loadEni(tx: Tx, caller: Caller, region: Region, id: string, opts?: { forUpdate?: boolean }): Promise<Eni> {
   const eni = await tx.enis.get(caller.accountId, id, opts);
   if (!eni || eni.regionId !== region.id) throw new DomainError('EniNotFound', { eniId: id });
   return eni;
+}
+
+/** The CIDRs of a loaded ENI's vSwitch (cached: see AddressHints.cidrsOf). */
+export async function eniVSwitchCidrs(deps: ServiceDeps, tx: Tx, caller: Caller, eni: Eni): Promise<VSwitchCidrs> {
+  const v = await deps.hints.cidrsOf(tx, caller.accountId, eni.vSwitchId);
+  if (!v) throw new DomainError('VSwitchNotFound', { vSwitchId: eni.vSwitchId });
+  return v;
 }
 
 export async function loadInstance(tx: Tx, caller: Caller, region: Region, id: string, opts?: { forUpdate?: boolean }): Promise<Instance> {

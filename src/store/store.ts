@@ -125,7 +125,8 @@ export interface Tx {
     enis(id: string): Promise<number>;
     /**
      * Adds delta to each group's ip_count (locking the rows, in id order, so
-     * racing requests serialize) and returns the groups as they are now.
+     * racing requests serialize) and returns the groups as they are now; for a
+     * decrease (which can never pass a capacity) it returns nothing.
      */
     adjustIpCount(ids: string[], delta: number): Promise<SecurityGroup[]>;
   };

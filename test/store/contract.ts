@@ -213,11 +213,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.equal(await ro(s, (t) => t.securityGroups.get(ACC, 'sg-3')), undefined);
       }));
 
-      it('adjusts IP counters and returns the groups as they are now', withStore(async (s) => {
+      it('adjusts IP counters and returns the groups as they are now (after an increase)', withStore(async (s) => {
         const after = await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-2', 'sg-1', 'sg-2'], 5));
         assert.deepEqual(after.map((g) => [g.id, g.ipCount]), [['sg-1', 5], ['sg-2', 5]]);
-        const down = await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-1'], -2));
-        assert.deepEqual(down.map((g) => [g.id, g.ipCount, g.type]), [['sg-1', 3, 'normal']]);
+        assert.deepEqual(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-1'], -2)), [], 'a decrease returns nothing');
+        assert.equal((await tx(s, (t) => t.securityGroups.get(ACC, 'sg-1')))?.ipCount, 3, 'but it is applied');
+        const up = await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-1'], 1));
+        assert.deepEqual(up.map((g) => [g.id, g.ipCount, g.type]), [['sg-1', 4, 'normal']]);
         assert.deepEqual(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-missing'], 1)), []);
       }));
     });

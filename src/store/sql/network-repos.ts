@@ -89,6 +89,10 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
           // UPDATE ... RETURNING, not UPDATE then SELECT FOR UPDATE: on PostgreSQL the UPDATE's row lock
           // does not conflict with the KEY SHARE locks that inserting eni_security_groups rows takes on
           // the group, whereas FOR UPDATE does, and waiting on those while holding the UPDATE deadlocks.
+          if (delta <= 0) {
+            await d.run('UPDATE security_groups SET ip_count = ip_count + ? WHERE id = ?', [delta, id]);
+            continue;
+          }
           const r = await d.get<SecurityGroupRow>('UPDATE security_groups SET ip_count = ip_count + ? WHERE id = ? RETURNING *', [delta, id]);
           if (r) out.push(toSecurityGroup(r));
         }
