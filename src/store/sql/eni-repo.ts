@@ -49,6 +49,37 @@ async function hydrate(d: SqlDriver, rows: EniRow[]): Promise<Eni[]> {
   });
 }
 
+/**
+ * Loading one ENI (every assign and unassign does) in one statement: its
+ * children come along as JSON arrays, one per table — a statement fewer than
+ * hydrate(), which lists use.
+ */
+interface AggregatedChildren { child_addresses: string | unknown[]; child_sgs: string | unknown[]; child_tags: string | unknown[] }
+
+function getWithChildrenSql(d: SqlDriver): string {
+  const agg = d.dialect === 'postgres'
+    ? (cols: string) => `COALESCE(json_agg(json_build_array(${cols})), '[]'::json)`
+    : (cols: string) => `json_group_array(json_array(${cols}))`;
+  return `SELECT e.*,
+    (SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = e.id) AS child_addresses,
+    (SELECT ${agg('security_group_id, position')} FROM eni_security_groups WHERE eni_id = e.id) AS child_sgs,
+    (SELECT ${agg('key, value')} FROM eni_tags WHERE eni_id = e.id) AS child_tags
+    FROM enis e WHERE e.account_id = ? AND e.id = ?`;
+}
+
+// SQLite hands JSON back as text, PostgreSQL (pg) already parsed.
+const jsonArray = <T>(v: string | unknown[]): T[] => (typeof v === 'string' ? JSON.parse(v) : v) as T[];
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function fromAggregated(r: EniRow & AggregatedChildren): Eni {
+  const addresses = jsonArray<[string, number, number | boolean, number | string]>(r.child_addresses)
+    .sort((a, b) => Number(a[1]) - Number(b[1]) || Number(b[2]) - Number(a[2]) || Number(a[3]) - Number(b[3]) || byText(a[0], b[0]))
+    .map(([address, family, primary]): PrivateAddress => ({ family: Number(family) === 6 ? 6 : 4, address, primary: Boolean(Number(primary)) }));
+  const sgs = jsonArray<[string, number]>(r.child_sgs).sort((a, b) => Number(a[1]) - Number(b[1])).map(([sg]) => sg);
+  const tags = jsonArray<[string, string]>(r.child_tags).sort((a, b) => byText(a[0], b[0])).map(([key, value]) => ({ key, value }));
+  return toEni(r, addresses, sgs, tags);
+}
+
 function eniWhere(accountId: string, f: EniFilter): Where {
   const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).in('id', f.ids).eq('vpc_id', f.vpcId)
     .eq('vswitch_id', f.vSwitchId).eq('name', f.name).eq('type', f.type).eq('status', f.status).eq('resource_group_id', f.resourceGroupId);
@@ -72,6 +103,7 @@ async function saveSecurityGroups(d: SqlDriver, e: Eni): Promise<void> {
 }
 
 export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
+  const getWithChildren = getWithChildrenSql(d);
   return {
     enis: {
       async insert(e) {
@@ -83,8 +115,14 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         for (const t of e.tags) await d.run('INSERT INTO eni_tags (eni_id, key, value) VALUES (?, ?, ?)', [e.id, t.key, t.value]);
       },
       async get(accountId, id, opts) {
-        const r = await d.get<EniRow>(`SELECT * FROM enis WHERE account_id = ? AND id = ?${opts?.forUpdate ? forUpdate(d) : ''}`, [accountId, id]);
-        return r ? (await hydrate(d, [r]))[0] : undefined;
+        if (opts?.forUpdate && d.dialect === 'postgres') {
+          // Lock first, then read the children in statements of their own: under READ COMMITTED a
+          // statement that had to wait for the row lock still sees the children as of its start.
+          const r = await d.get<EniRow>(`SELECT * FROM enis WHERE account_id = ? AND id = ?${forUpdate(d)}`, [accountId, id]);
+          return r ? (await hydrate(d, [r]))[0] : undefined;
+        }
+        const r = await d.get<EniRow & AggregatedChildren>(getWithChildren, [accountId, id]);
+        return r ? fromAggregated(r) : undefined;
       },
       list(accountId, f, p) {
         return pagedSelect<EniRow, Eni>(d, 'enis', eniWhere(accountId, f), p, (rows) => hydrate(d, rows));
