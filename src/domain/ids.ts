@@ -45,10 +45,7 @@ export function newAccessKeyPair(rng: Rng): { id: string; secret: string } {
 
 /** Upper-case UUID-like request id. */
 export function newRequestId(rng: Rng): string {
-  const hex = (n: number) => {
-    let s = '';
-    for (let i = 0; i < n; i++) s += '0123456789ABCDEF'[rng(16)];
-    return s;
-  };
-  return `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
+  // 32 hex digits from four 32-bit draws.
+  const hex = Array.from({ length: 4 }, () => rng(2 ** 32).toString(16).toUpperCase().padStart(8, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -676,6 +676,26 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.ok(events.length >= 1 && events.every((e) => e === 'rollback'), events.join());
       }));
 
+      it('concurrent transactions that fail, first, in the middle or last, take only their own writes with them', withStore(async (s) => {
+        // Started in the same tick, so on SQLite they share one commit group in this order.
+        for (const failing of [[0], [1], [2], [0, 2], [0, 1, 2]]) {
+          const tag = failing.join('');
+          const r = await Promise.all([0, 1, 2].map((i) => tx(s, async (t) => {
+            await t.kv.put(`g${tag}-${i}`, 'v', null);
+            await t.nonces.add('k', `g${tag}-${i}`, 1);
+            if (failing.includes(i)) throw new Error(`fail ${i}`);
+            return i;
+          }).then((v) => `ok${v}`, (e: Error) => e.message)));
+          assert.deepEqual(r, [0, 1, 2].map((i) => (failing.includes(i) ? `fail ${i}` : `ok${i}`)));
+          for (const i of [0, 1, 2]) {
+            assert.equal(await ro(s, (t) => t.kv.get(`g${tag}-${i}`)), failing.includes(i) ? undefined : 'v', `failing ${tag}: transaction ${i}`);
+          }
+          // And the store goes on working for the next group.
+          await tx(s, (t) => t.kv.put(`after-${tag}`, 'v', null));
+          assert.equal(await ro(s, (t) => t.kv.get(`after-${tag}`)), 'v');
+        }
+      }));
+
       it('read-only transactions read committed data', withStore(async (s) => {
         await tx(s, (t) => t.kv.put('r', 'v', null));
         assert.equal(await ro(s, (t) => t.kv.get('r')), 'v');

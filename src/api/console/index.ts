@@ -50,12 +50,14 @@ export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptio
 
     register(server) {
       // "/" is the RPC endpoint; only a bare browser visit (no query, no Authorization) goes to the console.
-      server.addHook('onRequest', async (req, reply) => {
-        if (req.method !== 'GET') return;
+      // Callback style, not async: this runs before every request, and a promise per request adds up.
+      server.addHook('onRequest', (req, reply, done) => {
         const url = req.raw.url ?? '';
-        if ((url === '/' || url === '/?') && !header(req, 'authorization')) {
-          await reply.redirect('/console/', 302);
+        if (req.method === 'GET' && (url === '/' || url === '/?') && !header(req, 'authorization')) {
+          reply.redirect('/console/', 302);
+          return;
         }
+        done();
       });
       registerConsoleApi(server, deps, log);
       const app = async (req: FastifyRequest, reply: FastifyReply) => {

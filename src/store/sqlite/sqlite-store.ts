@@ -74,6 +74,11 @@ export class SqliteStore implements Store {
   private readonly writeLock = new Mutex();
   private readonly readLock = new Mutex();
   private readonly checkpointer: Checkpointer | undefined;
+  // The transaction-control statements every write runs, prepared once.
+  private readonly begin: Database.Statement;
+  private readonly savepoint: Database.Statement;
+  private readonly release: Database.Statement;
+  private readonly rollbackTo: Database.Statement;
 
   /**
    * file: a path, or ':memory:'-like paths are refused (WAL needs a file; use a temp dir in tests).
@@ -86,6 +91,10 @@ export class SqliteStore implements Store {
     this.reader = open(file);
     this.writerDriver = new SqliteDriver(this.writer);
     this.readerDriver = new SqliteDriver(this.reader);
+    this.begin = this.writer.prepare('BEGIN IMMEDIATE');
+    this.savepoint = this.writer.prepare('SAVEPOINT eniplane_tx');
+    this.release = this.writer.prepare('RELEASE eniplane_tx');
+    this.rollbackTo = this.writer.prepare('ROLLBACK TO eniplane_tx');
     if (opts.backgroundCheckpoints !== false) {
       this.writer.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
       // Harmless when it happens (the writer's inline checkpoint takes over), but worth seeing.
@@ -123,21 +132,30 @@ export class SqliteStore implements Store {
   private async groupedWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const db = this.writer;
     const member = await this.writeLock.run(async () => {
-      if (!this.group) {
-        db.exec('BEGIN IMMEDIATE');
+      // The group's first member needs no savepoint: nothing else is in the transaction yet,
+      // so undoing it is undoing the transaction (and alone, the common case, it is spared two statements).
+      const first = !this.group;
+      if (first) {
+        this.begin.run();
         this.group = { members: [] };
         setImmediate(() => void this.commitGroup());
+      } else {
+        this.savepoint.run();
       }
       const hooks: (() => void)[] = [];
       const undo: (() => void)[] = [];
-      db.exec('SAVEPOINT eniplane_tx');
       let result: T;
       try {
         result = await fn(createSqlTx(this.writerDriver, hooks, undo));
-        db.exec('RELEASE eniplane_tx');
+        if (!first) this.release.run();
       } catch (e) {
-        db.exec('ROLLBACK TO eniplane_tx');
-        db.exec('RELEASE eniplane_tx');
+        if (first) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          this.group = null; // whoever comes next opens a new one (the scheduled commit finds it, or none)
+        } else {
+          this.rollbackTo.run();
+          this.release.run();
+        }
         for (const h of undo) h();
         throw e;
       }
