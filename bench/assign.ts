@@ -6,7 +6,8 @@
 // This machine's speed drifts by tens of percent from minute to minute (other
 // work shares it), so the measurements are interleaved in rounds — baseline,
 // eniplane, baseline, eniplane, ... — against servers that all stay up, and
-// the medians of the per-round ratios are reported.
+// the medians of the per-round ratios are reported. Each measurement lasts the
+// same time, whatever its speed.
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,9 +17,10 @@ import Database from 'better-sqlite3';
 import { get, load, rpc, type LoadResult } from './lib/rpc-client.ts';
 import { startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 
-const OPS = Number(process.env.BENCH_OPS ?? 4000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const MAX_MS = 15_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** each measurement runs this long (or to MAX_OPS), so both sides of a ratio see the same stretch of time */
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 2000);
+const MAX_OPS = 200_000;
 const SERVER_ARGS = ['--transition-ms', '0', '--log-level', 'error'];
 
 type Key = { id: string; secret: string };
@@ -117,11 +119,11 @@ export async function benchAssign(): Promise<void> {
     const p99s: number[] = [];
     const fullCost: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const b1 = await load(1, OPS, MAX_MS, baseOp);
-      const e1 = await load(1, OPS, MAX_MS, emptyOp);
-      const f1 = await load(1, OPS, MAX_MS, fullOp);
-      const b16 = await load(16, OPS * 2, MAX_MS, baseOp);
-      const e16 = await load(16, OPS * 2, MAX_MS, emptyOp);
+      const b1 = await load(1, MAX_OPS, SLICE_MS, baseOp);
+      const e1 = await load(1, MAX_OPS, SLICE_MS, emptyOp);
+      const f1 = await load(1, MAX_OPS, SLICE_MS, fullOp);
+      const b16 = await load(16, MAX_OPS, SLICE_MS, baseOp);
+      const e16 = await load(16, MAX_OPS, SLICE_MS, emptyOp);
       console.log(`round ${round}`);
       console.log(`  baseline fastify JSON        c=1  ${fmt(b1)}`);
       console.log(`  eniplane assign/unassign     c=1  ${fmt(e1)}`);

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isDomainError } from '../domain/errors.ts';
-import { newRequestId } from '../domain/ids.ts';
+import { newRequestId } from './request-id.ts';
 import { recordNonce, writeTx, type Caller, type ServiceDeps } from '../service/deps.ts';
 import { authenticate } from './auth.ts';
 import { toWireError } from './errors.ts';
@@ -35,7 +35,7 @@ function errorBody(requestId: string, host: string, e: WireError) {
 export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: Logger, opts: PipelineOptions): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     // request id
-    const requestId = newRequestId(deps.rng);
+    const requestId = newRequestId();
     let action: ActionDef | undefined;
     let reqDeps: ServiceDeps = deps;
     let hostId = 'ecs.aliyuncs.com';

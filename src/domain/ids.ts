@@ -42,10 +42,3 @@ export function newAccessKeyPair(rng: Rng): { id: string; secret: string } {
   const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return { id: `LTAI${pick(20, alnum)}`, secret: pick(30, alnum) };
 }
-
-/** Upper-case UUID-like request id. */
-export function newRequestId(rng: Rng): string {
-  // 32 hex digits from four 32-bit draws.
-  const hex = Array.from({ length: 4 }, () => rng(2 ** 32).toString(16).toUpperCase().padStart(8, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}

@@ -1,8 +1,8 @@
-// The pooled CSPRNG behind ids, MACs, keys and allocation start points, and the request ids made from it.
+// The pooled CSPRNG behind ids, MACs, keys and allocation start points; and request ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cryptoRng } from '../../src/service/create-deps.ts';
-import { newRequestId } from '../../src/domain/ids.ts';
+import { newRequestId } from '../../src/api/request-id.ts';
 
 test('draws stay in range at the edges: 0, 1, 2**32 and a non-power of two', () => {
   assert.equal(cryptoRng(0), 0);
@@ -33,7 +33,7 @@ test('a large range has no modulo bias: the top of [0, 3·2**30) is as likely as
 });
 
 test('request ids are upper-case UUID-shaped and distinct', () => {
-  const ids = new Set(Array.from({ length: 2000 }, () => newRequestId(cryptoRng)));
+  const ids = new Set(Array.from({ length: 2000 }, () => newRequestId()));
   assert.equal(ids.size, 2000);
   for (const id of ids) assert.match(id, /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
 });

@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isDomainError } from '../../domain/errors.ts';
-import { newRequestId } from '../../domain/ids.ts';
+import { newRequestId } from '../request-id.ts';
 import type { ServiceDeps } from '../../service/deps.ts';
 import { toWireError } from '../errors.ts';
 import { WireError } from '../wire-error.ts';
@@ -49,7 +49,7 @@ export function assertCsrf(req: FastifyRequest, session: Session): void {
 
 /** Errors of the JSON endpoints, in the RPC error shape so the console shows them the same way. */
 export function sendError(deps: ServiceDeps, log: Logger, reply: FastifyReply, e: unknown) {
-  const requestId = newRequestId(deps.rng);
+  const requestId = newRequestId();
   let wire: WireError;
   if (e instanceof WireError) wire = e;
   else if (isDomainError(e)) wire = toWireError(e);
