@@ -1,6 +1,7 @@
 // The embedded default store: one SQLite file in WAL mode. One connection
 // writes (BEGIN IMMEDIATE, so a second process on the same file waits for the
-// lock instead of failing mid-transaction), another reads concurrently.
+// lock instead of failing mid-transaction), another reads concurrently, and a
+// worker thread's own connection checkpoints the WAL (checkpointer.ts).
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
