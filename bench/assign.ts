@@ -10,7 +10,7 @@
 // same time, whatever its speed.
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -25,8 +25,32 @@ const SERVER_ARGS = ['--transition-ms', '0', '--log-level', 'error'];
 
 type Key = { id: string; secret: string };
 
-function fmt(r: LoadResult): string {
-  return `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.requests} requests)`;
+type Measured = LoadResult & { serverCpuMs: number };
+
+function fmt(r: Measured): string {
+  const cpu = Number.isNaN(r.serverCpuMs) ? '' : `  server CPU ${r.serverCpuMs.toFixed(3)} ms/req`;
+  return `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${cpu}  (${r.requests} requests)`;
+}
+
+/** CPU time (user + system, all threads) a process has used, in ms; NaN where /proc is not there. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/**
+ * A load slice with the server's CPU per request beside it: a cost that moves
+ * less than throughput when the machine's speed drifts.
+ */
+async function measure(pid: number | undefined, concurrency: number, op: (w: number) => Promise<void>): Promise<Measured> {
+  const before = cpuMs(pid);
+  const r = await load(concurrency, MAX_OPS, SLICE_MS, op);
+  return { ...r, serverCpuMs: (cpuMs(pid) - before) / r.requests };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -118,12 +142,13 @@ export async function benchAssign(): Promise<void> {
     const ratio16: number[] = [];
     const p99s: number[] = [];
     const fullCost: number[] = [];
+    const cpuRatio16: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const b1 = await load(1, MAX_OPS, SLICE_MS, baseOp);
-      const e1 = await load(1, MAX_OPS, SLICE_MS, emptyOp);
-      const f1 = await load(1, MAX_OPS, SLICE_MS, fullOp);
-      const b16 = await load(16, MAX_OPS, SLICE_MS, baseOp);
-      const e16 = await load(16, MAX_OPS, SLICE_MS, emptyOp);
+      const b1 = await measure(base.child.pid, 1, baseOp);
+      const e1 = await measure(empty.server.child.pid, 1, emptyOp);
+      const f1 = await measure(full.server.child.pid, 1, fullOp);
+      const b16 = await measure(base.child.pid, 16, baseOp);
+      const e16 = await measure(empty.server.child.pid, 16, emptyOp);
       console.log(`round ${round}`);
       console.log(`  baseline fastify JSON        c=1  ${fmt(b1)}`);
       console.log(`  eniplane assign/unassign     c=1  ${fmt(e1)}`);
@@ -134,10 +159,12 @@ export async function benchAssign(): Promise<void> {
       ratio16.push(e16.rps / b16.rps);
       p99s.push(e16.p99);
       fullCost.push(f1.meanMs / e1.meanMs);
+      cpuRatio16.push(b16.serverCpuMs / e16.serverCpuMs);
     }
     const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
     console.log(`ratio to baseline (median of ${ROUNDS} rounds): c=1 ${median(ratio1).toFixed(2)} [${list(ratio1)}]  c=16 ${median(ratio16).toFixed(2)} [${list(ratio16)}]   (target ≥ 0.30)`);
     console.log(`p99 at c=16 (median): ${median(p99s).toFixed(2)} ms [${list(p99s)}]   (target < 10 ms)`);
+    console.log(`server CPU per request, baseline / eniplane at c=16 (median): ${median(cpuRatio16).toFixed(2)} [${list(cpuRatio16)}]   (for reading the ratios: steadier than req/s)`);
     console.log(`cost per operation, 99% full vs empty (median): ${median(fullCost).toFixed(2)}x [${list(fullCost)}]   (target ≤ 2x)`);
   } finally {
     base.child.kill('SIGTERM');
