@@ -9,75 +9,42 @@ import { toEni, type EniRow } from './rows.ts';
 const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at';
 
 /**
- * One row of the three child tables, read in a single UNION ALL (one statement
- * instead of three on every ENI load): k says which table, the columns line up
- * with one type each so PostgreSQL can union them.
- *   k=0 address:        s1 address,           n1 family,   n2 is_primary, n3 seq
- *   k=1 security group: s1 security_group_id, n1 position
- *   k=2 tag:            s1 key, s2 value
- */
-interface ChildRow { k: number | string; eni_id: string; s1: string; s2: string | null; n1: number | string | null; n2: number | string | boolean | null; n3: number | string | null }
-
-// Sorted here rather than by the UNION's ORDER BY (a temporary B-tree per load): addresses by
-// family, primary first, then assignment order; security groups by position; tags by key.
-const childOrder = (a: ChildRow, b: ChildRow): number =>
-  Number(a.n1) - Number(b.n1) || Number(b.n2) - Number(a.n2) || Number(a.n3) - Number(b.n3) || (a.s1 < b.s1 ? -1 : a.s1 > b.s1 ? 1 : 0);
-
-function childrenSql(n: number): string {
-  const ph = placeholders(n);
-  return `SELECT 0 AS k, eni_id, address AS s1, CAST(NULL AS TEXT) AS s2, family AS n1, is_primary AS n2, seq AS n3 FROM private_ips WHERE eni_id IN (${ph})
-    UNION ALL SELECT 1, eni_id, security_group_id, NULL, position, NULL, NULL FROM eni_security_groups WHERE eni_id IN (${ph})
-    UNION ALL SELECT 2, eni_id, key, value, NULL, NULL, NULL FROM eni_tags WHERE eni_id IN (${ph})`;
-}
-
-async function hydrate(d: SqlDriver, rows: EniRow[]): Promise<Eni[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const children = (await d.all<ChildRow>(childrenSql(ids.length), [...ids, ...ids, ...ids])).sort((a, b) => Number(a.k) - Number(b.k) || childOrder(a, b));
-  const byEni = new Map<string, { addresses: PrivateAddress[]; sgs: string[]; tags: { key: string; value: string }[] }>();
-  for (const r of rows) byEni.set(r.id, { addresses: [], sgs: [], tags: [] });
-  for (const c of children) {
-    const e = byEni.get(c.eni_id)!;
-    const k = Number(c.k);
-    if (k === 0) e.addresses.push({ family: Number(c.n1) === 6 ? 6 : 4, address: c.s1, primary: Boolean(Number(c.n2)) });
-    else if (k === 1) e.sgs.push(c.s1);
-    else e.tags.push({ key: c.s1, value: c.s2 ?? '' });
-  }
-  return rows.map((r) => {
-    const c = byEni.get(r.id)!;
-    return toEni(r, c.addresses, c.sgs, c.tags);
-  });
-}
-
-/**
- * Loading one ENI (every assign and unassign does) in one statement: its
- * children come along as JSON arrays, one per table — a statement fewer than
- * hydrate(), which lists use.
+ * An ENI's children — addresses, security groups, tags — come with it as one
+ * JSON array per table, from correlated subqueries: loading one ENI (every
+ * assign and unassign does) is one statement, and a page of them is two.
  */
 interface AggregatedChildren { child_addresses: string | unknown[]; child_sgs: string | unknown[]; child_tags: string | unknown[] }
 
-function getWithChildrenSql(d: SqlDriver): string {
+function childrenColumns(d: SqlDriver): string {
   const agg = d.dialect === 'postgres'
     ? (cols: string) => `COALESCE(json_agg(json_build_array(${cols})), '[]'::json)`
     : (cols: string) => `json_group_array(json_array(${cols}))`;
-  return `SELECT e.*,
-    (SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = e.id) AS child_addresses,
+  return `(SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = e.id) AS child_addresses,
     (SELECT ${agg('security_group_id, position')} FROM eni_security_groups WHERE eni_id = e.id) AS child_sgs,
-    (SELECT ${agg('key, value')} FROM eni_tags WHERE eni_id = e.id) AS child_tags
-    FROM enis e WHERE e.account_id = ? AND e.id = ?`;
+    (SELECT ${agg('key, value')} FROM eni_tags WHERE eni_id = e.id) AS child_tags`;
 }
 
 // SQLite hands JSON back as text, PostgreSQL (pg) already parsed.
 const jsonArray = <T>(v: string | unknown[]): T[] => (typeof v === 'string' ? JSON.parse(v) : v) as T[];
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function fromAggregated(r: EniRow & AggregatedChildren): Eni {
-  const addresses = jsonArray<[string, number, number | boolean, number | string]>(r.child_addresses)
+/** Sorted here, not in SQL: addresses by family, primary first, then assignment order; groups by position; tags by key. */
+function withChildren(r: EniRow, c: AggregatedChildren): Eni {
+  const addresses = jsonArray<[string, number, number | boolean, number | string]>(c.child_addresses)
     .sort((a, b) => Number(a[1]) - Number(b[1]) || Number(b[2]) - Number(a[2]) || Number(a[3]) - Number(b[3]) || byText(a[0], b[0]))
     .map(([address, family, primary]): PrivateAddress => ({ family: Number(family) === 6 ? 6 : 4, address, primary: Boolean(Number(primary)) }));
-  const sgs = jsonArray<[string, number]>(r.child_sgs).sort((a, b) => Number(a[1]) - Number(b[1])).map(([sg]) => sg);
-  const tags = jsonArray<[string, string]>(r.child_tags).sort((a, b) => byText(a[0], b[0])).map(([key, value]) => ({ key, value }));
+  const sgs = jsonArray<[string, number]>(c.child_sgs).sort((a, b) => Number(a[1]) - Number(b[1])).map(([sg]) => sg);
+  const tags = jsonArray<[string, string]>(c.child_tags).sort((a, b) => byText(a[0], b[0])).map(([key, value]) => ({ key, value }));
   return toEni(r, addresses, sgs, tags);
+}
+
+/** Rows already read (a page, a locked row): their children in one more statement. */
+async function hydrate(d: SqlDriver, rows: EniRow[]): Promise<Eni[]> {
+  if (rows.length === 0) return [];
+  const children = await d.all<AggregatedChildren & { id: string }>(
+    `SELECT e.id, ${childrenColumns(d)} FROM enis e WHERE e.id IN (${placeholders(rows.length)})`, rows.map((r) => r.id));
+  const byId = new Map(children.map((c) => [c.id, c]));
+  return rows.map((r) => withChildren(r, byId.get(r.id) ?? { child_addresses: [], child_sgs: [], child_tags: [] }));
 }
 
 function eniWhere(accountId: string, f: EniFilter): Where {
@@ -103,7 +70,7 @@ async function saveSecurityGroups(d: SqlDriver, e: Eni): Promise<void> {
 }
 
 export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
-  const getWithChildren = getWithChildrenSql(d);
+  const getWithChildren = `SELECT e.*, ${childrenColumns(d)} FROM enis e WHERE e.account_id = ? AND e.id = ?`;
   return {
     enis: {
       async insert(e) {
@@ -122,7 +89,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
           return r ? (await hydrate(d, [r]))[0] : undefined;
         }
         const r = await d.get<EniRow & AggregatedChildren>(getWithChildren, [accountId, id]);
-        return r ? fromAggregated(r) : undefined;
+        return r ? withChildren(r, r) : undefined;
       },
       list(accountId, f, p) {
         return pagedSelect<EniRow, Eni>(d, 'enis', eniWhere(accountId, f), p, (rows) => hydrate(d, rows));
