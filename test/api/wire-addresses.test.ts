@@ -17,6 +17,12 @@ async function newEni(extra: Record<string, string | number | string[]> = {}) {
   return r.body.NetworkInterfaceId as string;
 }
 
+async function ownVSwitch(cidr: string): Promise<string> {
+  const r = await h.call('CreateVSwitch', { VpcId: net.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: cidr });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.VSwitchId as string;
+}
+
 function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
   assert.equal(r.status, status, JSON.stringify(r.body));
   assert.equal(r.body.Code, code);
@@ -46,10 +52,11 @@ describe('AssignPrivateIpAddresses', () => {
   });
 
   it('assigns named addresses, one-element lists stay arrays', async () => {
-    const eni = await newEni();
-    const r = await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: ['192.168.1.202'] });
-    assert.equal(r.status, 200);
-    assert.deepEqual(r.body.AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress, ['192.168.1.202']);
+    // A vSwitch of its own: an earlier test's random pick could hold any address of the shared one.
+    const eni = await newEni({ VSwitchId: await ownVSwitch('192.168.78.0/24') });
+    const r = await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: ['192.168.78.202'] });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress, ['192.168.78.202']);
   });
 
   it('refuses reserved and out-of-CIDR addresses with InvalidVSwitchId.IpInvalid', async () => {
@@ -61,10 +68,9 @@ describe('AssignPrivateIpAddresses', () => {
 
   it('refuses a taken address, a repeated one and a malformed one', async () => {
     // A vSwitch of its own with fixed primaries: no earlier test's random pick can hold an address used here.
-    const vsw = await h.call('CreateVSwitch', { VpcId: net.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.77.0/24' });
-    assert.equal(vsw.status, 200, JSON.stringify(vsw.body));
-    const a = await newEni({ VSwitchId: vsw.body.VSwitchId, PrimaryIpAddress: '192.168.77.70' });
-    const b = await newEni({ VSwitchId: vsw.body.VSwitchId, PrimaryIpAddress: '192.168.77.71' });
+    const vsw = await ownVSwitch('192.168.77.0/24');
+    const a = await newEni({ VSwitchId: vsw, PrimaryIpAddress: '192.168.77.70' });
+    const b = await newEni({ VSwitchId: vsw, PrimaryIpAddress: '192.168.77.71' });
     assert.equal((await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: a, PrivateIpAddress: ['192.168.77.77'] })).status, 200);
     assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.77'] }), 403, 'InvalidIp.IpAssigned');
     assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.78', '192.168.77.78'] }), 403, 'InvalidIp.IpRepeated');
@@ -121,7 +127,9 @@ describe('UnassignPrivateIpAddresses', () => {
     const primary = d.body.PrivateIpAddress;
     const secondary = d.body.PrivateIpSets.PrivateIpSet.filter((x: any) => !x.Primary).map((x: any) => x.PrivateIpAddress);
     assertError(await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [primary] }), 403, 'InvalidIp.IpUnassigned');
-    assertError(await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: ['192.168.1.250'] }), 403, 'InvalidIp.IpUnassigned');
+    // An address of the vSwitch this ENI does not hold (its own three were picked at random).
+    const notHeld = ['192.168.1.250', '192.168.1.249', '192.168.1.248', '192.168.1.247'].find((a) => a !== primary && !secondary.includes(a))!;
+    assertError(await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [notHeld] }), 403, 'InvalidIp.IpUnassigned');
     const r = await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [secondary[0]] });
     assert.equal(r.status, 200);
     assert.deepEqual(Object.keys(r.body), ['RequestId']);

@@ -57,7 +57,11 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         assert.equal(eniAgain.NetworkInterfaceId, eni.NetworkInterfaceId, 'ClientToken replays CreateNetworkInterface');
         assert.equal(eni.Status, 'Available');
         const id = eni.NetworkInterfaceId as string;
-        await c.call('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: ['192.168.1.210'] });
+        // The seed's manual address, or the next one if a primary picked at random above already holds it.
+        const held = new Set(((await c.call('DescribeNetworkInterfaces', { ...R, VSwitchId: vsw.VSwitchId, MaxResults: 100 })).NetworkInterfaceSets.NetworkInterfaceSet as any[])
+          .flatMap((e) => e.PrivateIpSets.PrivateIpSet.map((x: any) => x.PrivateIpAddress as string)));
+        const manualAddr = ['192.168.1.210', '192.168.1.211', '192.168.1.212', '192.168.1.213'].find((x) => !held.has(x))!;
+        await c.call('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: [manualAddr] });
         const auto = await c.call('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 2 });
         assert.equal(auto.AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress.length, 2);
         const v6 = await c.call('AssignIpv6Addresses', { ...R, NetworkInterfaceId: id, Ipv6AddressCount: 1 });
@@ -84,7 +88,7 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         // Unassign down to the instance type's figure (ecs.g7.large: 6 IPv4 per ENI), then bind to A.
         const secondaries = attr.PrivateIpSets.PrivateIpSet.filter((x: any) => !(x.Primary === true || x.Primary === 'true')).map((x: any) => x.PrivateIpAddress);
         expectError(c, await c.fail('AttachNetworkInterface', { ...R, NetworkInterfaceId: id, InstanceId: a }), 'InvalidOperation.Ipv4CountExceeded', 403);
-        await c.call('UnassignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: secondaries.filter((x: string) => x !== '192.168.1.210').slice(0, 4) });
+        await c.call('UnassignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: secondaries.filter((x: string) => x !== manualAddr).slice(0, 4) });
         await c.call('AttachNetworkInterface', { ...R, NetworkInterfaceId: id, InstanceId: a });
         const eniStatus = async () => (await c.call('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: id })).Status;
         await waitFor('attached to A', eniStatus, (s) => s === 'InUse');
@@ -99,7 +103,7 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         await waitFor('attached to B', eniStatus, (s) => s === 'InUse');
         attr = await c.call('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: id });
         assert.equal(attr.InstanceId, b);
-        assert.ok(attr.PrivateIpSets.PrivateIpSet.some((x: any) => x.PrivateIpAddress === '192.168.1.210'), 'the secondary addresses follow the ENI');
+        assert.ok(attr.PrivateIpSets.PrivateIpSet.some((x: any) => x.PrivateIpAddress === manualAddr), 'the secondary addresses follow the ENI');
         const onB = await c.call('DescribeNetworkInterfaces', { ...R, InstanceId: b, MaxResults: 50 });
         assert.ok(onB.NetworkInterfaceSets.NetworkInterfaceSet.some((x: any) => x.NetworkInterfaceId === id));
 

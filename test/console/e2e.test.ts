@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureConsoleBuilt, ROOT } from './console-build.ts';
 import { startServe, type ServeProcess } from './serve-process.ts';
 import { launchChromium, pick, recordStatuses, statusesSeen } from './browser.ts';
+import { sdkClient } from '../support/sdk-clients.ts';
 
 const SHOTS = join(ROOT, 'test-results', 'console');
 
@@ -20,6 +21,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
   let page: Page;
   const pageErrors: string[] = [];
   const ids = { eni: '', a: '', b: '' };
+  let manualAddr = '';
 
   // Full pages, except with a dialog open (the mask covers the viewport only).
   const shot = async (name: string, fullPage = true) => {
@@ -147,7 +149,13 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await d.getByTestId('increase-4').click();
     await d.getByTestId('increase-4').click();
     await d.getByTestId('new-4-1').getByText('Enter manually').click();
-    await d.getByLabel('New IPv4 address 2', { exact: true }).fill('192.168.0.50');
+    // A manual address no primary picked at random above holds (the console applies manual rows before auto ones).
+    const key = { id: server.root.accessKeyId, secret: server.root.accessKeySecret };
+    const api = sdkClient('popcore-get', new URL(server.url).host, key);
+    const enis = await api.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', MaxResults: 100 });
+    const held = new Set((enis.NetworkInterfaceSets.NetworkInterfaceSet as { PrivateIpAddress: string }[]).map((e) => e.PrivateIpAddress));
+    manualAddr = ['192.168.0.50', '192.168.0.51', '192.168.0.52', '192.168.0.53'].find((x) => !held.has(x))!;
+    await d.getByLabel('New IPv4 address 2', { exact: true }).fill(manualAddr);
     await d.getByTestId('increase-6').click();
     assert.equal(await d.getByTestId('issue-4-1').count(), 0, 'a valid manual address has no issue');
     await shot('07-manage-ips', false);
@@ -158,7 +166,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await row.getByRole('link', { name: ids.eni }).click();
     await page.getByTestId('eni-overview').waitFor();
     const v4 = page.getByTestId('eni-ipv4-list');
-    await v4.getByText('192.168.0.50').waitFor();
+    await v4.getByText(manualAddr).waitFor();
     assert.equal(await v4.locator('.ant-list-item').count(), 3);
     assert.equal(await page.getByTestId('eni-ipv6-list').locator('.ant-list-item').count(), 1);
     const limits = page.getByTestId('eni-limits');
@@ -190,13 +198,13 @@ describe('console end to end', { timeout: 120_000 }, () => {
     assert.equal(await d.isVisible(), true, 'the dialog stays open');
     await shot('10-refused-quota', false);
 
-    // Unassign 192.168.0.50 with its delete icon.
+    // Unassign the manual address with its delete icon.
     for (let i = 8; i >= 1; i--) await d.getByRole('button', { name: `Remove new IPv4 row ${i}` }).click();
-    await d.getByRole('button', { name: 'Unassign 192.168.0.50' }).click();
+    await d.getByRole('button', { name: `Unassign ${manualAddr}` }).click();
     await d.getByTestId('confirm-ips').click();
     await d.waitFor({ state: 'hidden' });
     const v4 = page.getByTestId('eni-ipv4-list');
-    await v4.getByText('192.168.0.50').waitFor({ state: 'detached' });
+    await v4.getByText(manualAddr).waitFor({ state: 'detached' });
     assert.equal(await v4.locator('.ant-list-item').count(), 2);
   });
 
