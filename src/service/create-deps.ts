@@ -9,7 +9,7 @@ import { AddressHints } from './address-hints.ts';
 import type { ServiceDeps } from './deps.ts';
 
 // Random words drawn from the system CSPRNG a pool at a time: one call per 1,024
-// draws instead of one each (every request id takes four, every id and MAC more).
+// draws instead of one each (every resource id, MAC and allocation start point takes several).
 const pool = new Uint32Array(1024);
 let next = pool.length;
 

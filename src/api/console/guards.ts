@@ -48,7 +48,7 @@ export function assertCsrf(req: FastifyRequest, session: Session): void {
 }
 
 /** Errors of the JSON endpoints, in the RPC error shape so the console shows them the same way. */
-export function sendError(deps: ServiceDeps, log: Logger, reply: FastifyReply, e: unknown) {
+export function sendError(log: Logger, reply: FastifyReply, e: unknown) {
   const requestId = newRequestId();
   let wire: WireError;
   if (e instanceof WireError) wire = e;

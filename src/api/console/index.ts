@@ -68,7 +68,7 @@ export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptio
         if (pathname === '/console') return reply.redirect('/console/' + (q >= 0 ? raw.slice(q) : ''), 302);
         const path = pathname.replace(/^\/console\//, '');
         if (path.startsWith('api/')) {
-          return sendError(deps, log, reply, new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'));
+          return sendError(log, reply, new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'));
         }
         const f = await consoleFile(assetsDir, path);
         reply.code(f.status).headers(f.headers);

@@ -60,7 +60,7 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
         reply.headers(json);
         return body;
       } catch (e) {
-        return sendError(deps, log, reply, e);
+        return sendError(log, reply, e);
       }
     };
 
@@ -81,7 +81,7 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
       reply.code(201).headers(json).header('set-cookie', sessionCookie(sessionId, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000), secure: overHttps(req) }));
       return await sessionView(deps, session);
     } catch (e) {
-      return sendError(deps, log, reply, e);
+      return sendError(log, reply, e);
     }
   });
 
@@ -99,7 +99,7 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
       reply.headers(json).header('set-cookie', sessionCookie('', { maxAgeSeconds: 0, secure: overHttps(req) }));
       return { signedOut: true };
     } catch (e) {
-      return sendError(deps, log, reply, e);
+      return sendError(log, reply, e);
     }
   });
 
