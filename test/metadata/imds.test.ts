@@ -136,7 +136,7 @@ describe('IMDS paths', () => {
 
   test('the caller is the instance owning the source address; others are refused', async () => {
     assert.equal((await get('/latest/meta-data/instance-id', { from: secondary.ip })).body, instanceId);
-    const stranger = await get('/latest/meta-data/instance-id', { from: '198.18.1.200' });
+    const stranger = await get('/latest/meta-data/instance-id', { from: '198.18.2.200' });
     assert.equal(stranger.status, 403);
     assert.equal((await get('/latest/meta-data/instance-id', { from: '127.0.0.1' })).status, 403);
   });
@@ -291,6 +291,6 @@ describe('eniplane extensions', () => {
     assert.equal(back.interfaces[0].ifname, 'eth0');
     assert.equal(typeof back.receivedAtMs, 'number');
     assert.equal((await get('/eniplane/v1/status', { method: 'PUT', body: { version: 1 } })).status, 400);
-    assert.equal((await get('/eniplane/v1/status', { method: 'PUT', body: report, from: '198.18.1.222' })).status, 403);
+    assert.equal((await get('/eniplane/v1/status', { method: 'PUT', body: report, from: '198.18.2.222' })).status, 403);
   });
 });
