@@ -32,11 +32,16 @@ export async function authenticate(deps: ServiceDeps, input: SignedRequestInput)
   const creds = parseCredentials(input);
   const keyId = creds.scheme === 'ACS3-HMAC-SHA256' || creds.scheme === 'RPC-HMAC-SHA1' ? creds.accessKeyId : undefined;
   const key = keyId !== undefined ? await cachedKey(deps, keyId) : undefined;
-  const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs: deps.clock.nowMs(), maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
+  const nowMs = deps.clock.nowMs();
+  const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs, maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
   if (!result.ok) throw new WireError(result.httpStatus, result.code, result.message);
+  // Remembered until the signed Timestamp leaves the window (then a replay is refused for its age), and at
+  // least 15 minutes from now: in milliseconds, so the expiry index grows at its end (Timestamps have whole
+  // seconds, and thousands of equal ones a second would land at random places among themselves).
+  const expiresMs = Math.max(result.timestampMs, nowMs) + SIGNATURE_SKEW_MS;
   // COMPAT: STS tokens are not issued here, so a SecurityToken is accepted only with a long-term key that exists.
   return {
     caller: { accountId: key!.accountId },
-    nonce: { accessKeyId: result.accessKeyId, nonce: result.nonce, expiresMs: result.timestampMs + SIGNATURE_SKEW_MS, recorded: false },
+    nonce: { accessKeyId: result.accessKeyId, nonce: result.nonce, expiresMs, recorded: false },
   };
 }

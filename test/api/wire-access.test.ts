@@ -49,6 +49,19 @@ describe('authentication', () => {
     assert.equal(JSON.parse(unsigned.body).Code, 'MissingParameter');
   });
 
+  it('a nonce stays used for the whole window: with another Timestamp, and after a purge of what a Timestamp 14 minutes old would have let go', async () => {
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const nonce = `window-${randomUUID()}`;
+    const first = await h.app.server.inject({ method: 'GET', url: signedUrl(common(h.key.id, nonce, iso(Date.now() - 14 * 60_000)), h.key.secret) });
+    assert.equal(first.statusCode, 200, first.body);
+    const again = await h.app.server.inject({ method: 'GET', url: signedUrl(common(h.key.id, nonce, iso(Date.now())), h.key.secret) });
+    assert.equal(JSON.parse(again.body).Code, 'SignatureNonceUsed', 'same nonce, another Timestamp');
+    // Expiry is counted from now as well as from the Timestamp: still remembered 14 minutes on.
+    await h.deps.store.transaction((tx) => tx.nonces.purge(Date.now() + 14 * 60_000));
+    const later = await h.app.server.inject({ method: 'GET', url: signedUrl(common(h.key.id, nonce, iso(Date.now())), h.key.secret) });
+    assert.equal(JSON.parse(later.body).Code, 'SignatureNonceUsed');
+  });
+
   it('takes parameters from a form body (POST), merged with the query', async () => {
     const params = common(h.key.id);
     const sig = rpcSignature(rpcStringToSign('POST', params), h.key.secret);

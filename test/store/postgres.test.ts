@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { readFileSync } from 'node:fs';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { parsePgUrl } from '../../src/store/postgres/pg-config.ts';
 import { migrationFiles } from '../../src/store/postgres/pg-migrate.ts';
@@ -22,7 +23,8 @@ import { isDomainError } from '../../src/domain/errors.ts';
 import type { Clock } from '../../src/domain/ports.ts';
 import type { ServiceDeps } from '../../src/service/deps.ts';
 import { storeContract } from './contract.ts';
-import { dropSchema, freshSchemaName, pgUnavailable, querySchema, sweepStaleSchemas, urlWithSchema } from './pg-support.ts';
+import { nonceKey } from '../../src/store/sql/nonce-key.ts';
+import { PG_BASE_URL, dropSchema, freshSchemaName, pgUnavailable, querySchema, sweepStaleSchemas, urlWithSchema } from './pg-support.ts';
 
 const unavailable = await pgUnavailable();
 // A skipped case needs a written reason: this one is printed by the runner. CI always has the server.
@@ -99,6 +101,29 @@ describe('PostgresStore', { skip }, () => {
         assert.equal(tables[0].n, 15, 'the 14 tables and schema_migrations, all in the named schema');
       } finally {
         await Promise.all(stores.map((s) => s.close()));
+        await dropSchema(schema);
+      }
+    });
+
+    it('002 carries every live nonce over under the key the store computes (a replay across the upgrade is still one)', async () => {
+      const schema = freshSchemaName();
+      const c = new pg.Client({ connectionString: PG_BASE_URL });
+      await c.connect();
+      let store: PostgresStore | undefined;
+      try {
+        // A schema as the first release left it: only 001 applied, nonces stored as text (one non-ASCII).
+        await c.query(`CREATE SCHEMA "${schema}"; SET search_path TO "${schema}"`);
+        await c.query(readFileSync(new URL('../../src/store/postgres/migrations/001-initial.sql', import.meta.url), 'utf8'));
+        await c.query("CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES ('001-initial.sql', 'then')");
+        await c.query("INSERT INTO nonces VALUES ('key', 'n-1', 123), ('key', 'nonce-é-2', 456), ('other', 'n-1', 789)");
+        store = await PostgresStore.open(urlWithSchema(schema));
+        const rows = await querySchema<{ key: string; expires_ms: string }>(schema, 'SELECT key::text, expires_ms::text FROM nonces ORDER BY expires_ms');
+        assert.deepEqual(rows.map((r) => [BigInt(r.key), Number(r.expires_ms)]), [[nonceKey('key', 'n-1'), 123], [nonceKey('key', 'nonce-é-2'), 456], [nonceKey('other', 'n-1'), 789]]);
+        assert.equal(await store.transaction((tx) => tx.nonces.add('key', 'nonce-é-2', 999)), false, 'recorded before the upgrade: still a replay');
+        assert.equal(await store.transaction((tx) => tx.nonces.add('key', 'n-3', 999)), true);
+      } finally {
+        await store?.close();
+        await c.end();
         await dropSchema(schema);
       }
     });

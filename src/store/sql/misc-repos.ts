@@ -2,6 +2,7 @@
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
 import { placeholders } from './driver.ts';
+import { nonceKey } from './nonce-key.ts';
 
 let seqCounter = 0;
 /** Assignment order for addresses: time-based and increasing within this process. */
@@ -52,7 +53,7 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
     },
     nonces: {
       async add(accessKeyId, nonce, expiresMs) {
-        const res = await d.run('INSERT INTO nonces (access_key_id, nonce, expires_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [accessKeyId, nonce, expiresMs]);
+        const res = await d.run('INSERT INTO nonces (key, expires_ms) VALUES (?, ?) ON CONFLICT DO NOTHING', [nonceKey(accessKeyId, nonce), expiresMs]);
         return res.changes > 0;
       },
       async purge(nowMs) {

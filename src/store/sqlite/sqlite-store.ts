@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Store, Tx } from '../store.ts';
 import type { SqlDriver } from '../sql/driver.ts';
 import { createSqlTx } from '../sql/sql-tx.ts';
+import { nonceKey } from '../sql/nonce-key.ts';
 import { Mutex } from '../mutex.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.ts';
 
@@ -51,6 +52,8 @@ function open(file: string): Database.Database {
 }
 
 export function migrateSqlite(db: Database.Database): string[] {
+  // For 003-nonce-key.sql: the stored text's new key, computed by the same code the store uses.
+  db.function('eniplane_nonce_key', { deterministic: true }, (accessKeyId, nonce) => nonceKey(String(accessKeyId), String(nonce)));
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: string }[]).map((r) => r.version));
   const applied: string[] = [];
