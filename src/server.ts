@@ -10,7 +10,7 @@ import { createDeps } from './service/create-deps.ts';
 import { ensureRootAccount, type RootCredentials } from './service/accounts.ts';
 import { startSettler } from './service/transitions.ts';
 import type { ServiceDeps } from './service/deps.ts';
-import { CLIENT_TOKEN_TTL_MS } from './domain/limits.ts';
+import { startPurger } from './service/purge.ts';
 import type { Region } from './domain/model.ts';
 import { createMetadataServer, type MetadataServer } from './metadata/server.ts';
 
@@ -58,15 +58,8 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   // With immediate transitions nothing is ever due: a slow poll only catches what a dead process left.
   const settleEveryMs = config.transitionMs === 0 ? 1000 : Math.max(10, Math.min(100, Math.floor(config.transitionMs / 4)));
   const stopSettler = startSettler(deps, settleEveryMs, (e) => log.error({ err: e }, 'settling transitions failed'));
-  const purge = setInterval(() => {
-    const now = deps.clock.nowMs();
-    deps.store.transaction(async (tx) => {
-      await tx.nonces.purge(now);
-      await tx.idempotency.purge(now - CLIENT_TOKEN_TTL_MS);
-      await tx.kv.purge(now);
-    }).catch((e) => log.error({ err: e }, 'purge failed'));
-  }, 60_000);
-  purge.unref();
+  // Every second, in bounded batches (service/purge.ts): what expires under load never piles up into one long transaction.
+  const stopPurger = startPurger(deps, 1000, (e) => log.error({ err: e }, 'purge failed'));
 
   const bound = await app.listen(config.host, config.port);
   const metadata: MetadataServer[] = [];
@@ -88,7 +81,7 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   } catch (e) {
     // the metadata port is taken (or the socket path unusable): do not leave the API half up
     stopSettler();
-    clearInterval(purge);
+    stopPurger();
     for (const m of metadata) await m.close().catch(() => {});
     await app.close();
     await store.close();
@@ -99,7 +92,7 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
     endpoint: `${hostForUrl}:${bound.port}`, host: bound.host, port: bound.port, credentials, credentialsFile, deps, app, metadataEndpoints,
     async close() {
       stopSettler();
-      clearInterval(purge);
+      stopPurger();
       for (const m of metadata) await m.close();
       await app.close();
       await store.close();

@@ -172,12 +172,14 @@ export interface Tx {
     get(accountId: AccountId, action: string, token: string): Promise<StoredResult | undefined>;
     /** false when the token is already stored (a racing twin won) */
     put(accountId: AccountId, action: string, token: string, value: StoredResult, createdMs: number): Promise<boolean>;
-    purge(beforeMs: number): Promise<number>;
+    /** deletes results created before `beforeMs`: all, or at most `limit` of them (bounded work per transaction) */
+    purge(beforeMs: number, limit?: number): Promise<number>;
   };
   readonly nonces: {
     /** false when this nonce was already seen for the key */
     add(accessKeyId: string, nonce: string, expiresMs: number): Promise<boolean>;
-    purge(nowMs: number): Promise<number>;
+    /** deletes nonces expired at `nowMs`: all, or at most `limit` of them (bounded work per transaction) */
+    purge(nowMs: number, limit?: number): Promise<number>;
   };
   readonly kv: {
     get(key: string): Promise<string | undefined>;

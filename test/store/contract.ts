@@ -497,6 +497,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
         });
       }));
 
+      it('purges in bounded batches: at most the limit, only expired rows', withStore(async (s) => {
+        await tx(s, async (t) => {
+          for (let i = 0; i < 5; i++) await t.nonces.add('k', `old-${i}`, 1000 + i);
+          await t.nonces.add('k', 'live', 9000);
+          for (let i = 0; i < 3; i++) await t.idempotency.put(ACC, 'A', `old-${i}`, { paramsHash: 'h', result: '{}' }, 1000 + i);
+          await t.idempotency.put(ACC, 'A', 'live', { paramsHash: 'h', result: '{}' }, 9000);
+        });
+        await tx(s, async (t) => {
+          assert.equal(await t.nonces.purge(5000, 2), 2);
+          assert.equal(await t.nonces.purge(5000, 2), 2);
+          assert.equal(await t.nonces.purge(5000, 2), 1, 'only the expired ones, never the live one');
+          assert.equal(await t.nonces.add('k', 'live', 9000), false, 'the live nonce is still there');
+          assert.equal(await t.idempotency.purge(5000, 2), 2);
+          assert.equal(await t.idempotency.purge(5000, 2), 1);
+          assert.deepEqual(await t.idempotency.get(ACC, 'A', 'live'), { paramsHash: 'h', result: '{}' });
+        });
+      }));
+
       it('keeps small values with an optional expiry', withStore(async (s) => {
         const now = Date.now();
         await tx(s, async (t) => {

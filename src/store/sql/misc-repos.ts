@@ -47,8 +47,12 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
         const res = await d.run('INSERT INTO idempotency (account_id, action, token, params_hash, result, created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [accountId, action, token, v.paramsHash, v.result, createdMs]);
         return res.changes > 0;
       },
-      async purge(beforeMs) {
-        return (await d.run('DELETE FROM idempotency WHERE created_ms < ?', [beforeMs])).changes;
+      async purge(beforeMs, limit) {
+        if (limit === undefined) return (await d.run('DELETE FROM idempotency WHERE created_ms < ?', [beforeMs])).changes;
+        return (await d.run(
+          'DELETE FROM idempotency WHERE (account_id, action, token) IN (SELECT account_id, action, token FROM idempotency WHERE created_ms < ? LIMIT ?)',
+          [beforeMs, limit],
+        )).changes;
       },
     },
     nonces: {
@@ -56,8 +60,9 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
         const res = await d.run('INSERT INTO nonces (key, expires_ms) VALUES (?, ?) ON CONFLICT DO NOTHING', [nonceKey(accessKeyId, nonce), expiresMs]);
         return res.changes > 0;
       },
-      async purge(nowMs) {
-        return (await d.run('DELETE FROM nonces WHERE expires_ms < ?', [nowMs])).changes;
+      async purge(nowMs, limit) {
+        if (limit === undefined) return (await d.run('DELETE FROM nonces WHERE expires_ms < ?', [nowMs])).changes;
+        return (await d.run('DELETE FROM nonces WHERE key IN (SELECT key FROM nonces WHERE expires_ms < ? LIMIT ?)', [nowMs, limit])).changes;
       },
     },
     kv: {
