@@ -7,6 +7,7 @@
 // store's write lock is FIFO).
 import { CLIENT_TOKEN_TTL_MS } from '../domain/limits.ts';
 import { writeTx, type ServiceDeps } from './deps.ts';
+import { runEvery } from './periodic.ts';
 
 export const PURGE_BATCH = 2000;
 
@@ -38,12 +39,5 @@ export async function purgeExpired(deps: ServiceDeps, opts: { batch?: number; ma
 
 /** Runs purgeExpired every `intervalMs` (never two at once); returns the stop function. */
 export function startPurger(deps: ServiceDeps, intervalMs: number, onError: (e: unknown) => void): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    purgeExpired(deps).catch(onError).finally(() => { running = false; });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(intervalMs, () => purgeExpired(deps), onError);
 }

@@ -8,6 +8,7 @@ import type { Eni, Instance } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
 import { removeAllAddresses } from './address-book.ts';
 import { writeTx, type ServiceDeps } from './deps.ts';
+import { runEvery } from './periodic.ts';
 
 /**
  * When the next transition falls due, as far as this process knows: every
@@ -95,12 +96,5 @@ export async function settleDue(deps: ServiceDeps): Promise<number> {
 
 /** A background ticker that settles transitions; returns a stop function. */
 export function startSettler(deps: ServiceDeps, intervalMs: number, onError: (e: unknown) => void): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    settleDue(deps).catch(onError).finally(() => { running = false; });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(intervalMs, () => settleDue(deps), onError);
 }
