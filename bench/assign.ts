@@ -11,7 +11,7 @@
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { get, load, rpc, type LoadResult } from './lib/rpc-client.ts';
@@ -25,10 +25,10 @@ const SERVER_ARGS = ['--transition-ms', '0', '--log-level', 'error'];
 
 type Key = { id: string; secret: string };
 
-type Measured = LoadResult & { serverCpuMs: number };
+type Measured = LoadResult & { serverCpuMs: number; clientCpuMs: number };
 
 function fmt(r: Measured): string {
-  const cpu = Number.isNaN(r.serverCpuMs) ? '' : `  server CPU ${r.serverCpuMs.toFixed(3)} ms/req`;
+  const cpu = Number.isNaN(r.serverCpuMs) ? '' : `  CPU/req server ${r.serverCpuMs.toFixed(3)} ms, client ${r.clientCpuMs.toFixed(3)} ms`;
   return `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${cpu}  (${r.requests} requests)`;
 }
 
@@ -44,13 +44,16 @@ function cpuMs(pid: number | undefined): number {
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /**
- * A load slice with the server's CPU per request beside it: a cost that moves
- * less than throughput when the machine's speed drifts.
+ * A load slice with the CPU per request of the server and of this process (the
+ * load generator) beside it: costs that move less than throughput when the
+ * machine's speed drifts, and that say how the two share the machine's CPUs.
  */
 async function measure(pid: number | undefined, concurrency: number, op: (w: number) => Promise<void>): Promise<Measured> {
   const before = cpuMs(pid);
+  const client = process.cpuUsage();
   const r = await load(concurrency, MAX_OPS, SLICE_MS, op);
-  return { ...r, serverCpuMs: (cpuMs(pid) - before) / r.requests };
+  const used = process.cpuUsage(client);
+  return { ...r, serverCpuMs: (cpuMs(pid) - before) / r.requests, clientCpuMs: (used.user + used.system) / 1000 / r.requests };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -143,6 +146,7 @@ export async function benchAssign(): Promise<void> {
     const p99s: number[] = [];
     const fullCost: number[] = [];
     const cpuRatio16: number[] = [];
+    const total16: { base: number[]; eni: number[] } = { base: [], eni: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       const b1 = await measure(base.child.pid, 1, baseOp);
       const e1 = await measure(empty.server.child.pid, 1, emptyOp);
@@ -160,11 +164,17 @@ export async function benchAssign(): Promise<void> {
       p99s.push(e16.p99);
       fullCost.push(f1.meanMs / e1.meanMs);
       cpuRatio16.push(b16.serverCpuMs / e16.serverCpuMs);
+      total16.base.push(b16.serverCpuMs + b16.clientCpuMs);
+      total16.eni.push(e16.serverCpuMs + e16.clientCpuMs);
     }
     const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
     console.log(`ratio to baseline (median of ${ROUNDS} rounds): c=1 ${median(ratio1).toFixed(2)} [${list(ratio1)}]  c=16 ${median(ratio16).toFixed(2)} [${list(ratio16)}]   (target ≥ 0.30)`);
     console.log(`p99 at c=16 (median): ${median(p99s).toFixed(2)} ms [${list(p99s)}]   (target < 10 ms)`);
     console.log(`server CPU per request, baseline / eniplane at c=16 (median): ${median(cpuRatio16).toFixed(2)} [${list(cpuRatio16)}]   (for reading the ratios: steadier than req/s)`);
+    const cpus = availableParallelism();
+    const eniTotal = median(total16.eni);
+    console.log(`CPU per request at c=16, server + load generator (median): baseline ${median(total16.base).toFixed(3)} ms, eniplane ${eniTotal.toFixed(3)} ms: `
+      + `${cpus} CPUs serve eniplane at most ${((cpus * 1000) / eniTotal).toFixed(0)} req/s here   (both share this machine)`);
     console.log(`cost per operation, 99% full vs empty (median): ${median(fullCost).toFixed(2)}x [${list(fullCost)}]   (target ≤ 2x)`);
   } finally {
     base.child.kill('SIGTERM');
