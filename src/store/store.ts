@@ -178,8 +178,12 @@ export interface Tx {
   readonly nonces: {
     /** false when this nonce was already seen for the key */
     add(accessKeyId: string, nonce: string, expiresMs: number): Promise<boolean>;
-    /** deletes nonces expired at `nowMs`: all, or at most `limit` of them (bounded work per transaction) */
-    purge(nowMs: number, limit?: number): Promise<number>;
+    /**
+     * Deletes nonces expired at `nowMs`: all of them, or those in one slice of
+     * the key space (`index` of `of` equal parts) — bounded work per transaction
+     * without an index on the expiry.
+     */
+    purge(nowMs: number, slice?: { index: number; of: number }): Promise<number>;
   };
   readonly kv: {
     get(key: string): Promise<string | undefined>;

@@ -1,5 +1,6 @@
-// Purging what expired (service/purge.ts): in transactions of bounded size, to
-// the end, never a live row; and the bound on batches per run holds.
+// Purging what expired (service/purge.ts): in transactions of bounded size
+// (ClientTokens by count, nonces by slices of the key space), to the end,
+// never a live row; and the bounds per run hold.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,14 +45,14 @@ async function seed(tag: string, expired: number, live: number): Promise<void> {
 }
 
 describe('purgeExpired', () => {
-  test('drains every expired nonce and ClientToken in transactions of at most one batch, and keeps the live ones', async () => {
+  test('drains every expired nonce (slice by slice) and ClientToken (batch by batch), and keeps the live ones', async () => {
     await seed('a', 1050, 20);
     const c = counting(store);
     const deps = createDeps(c.store, { clock: { nowMs: () => NOW } });
-    const purged = await purgeExpired(deps, { batch: 100 });
+    const purged = await purgeExpired(deps, { batch: 100, nonceSlices: 8, slicesPerRun: 8 });
     assert.deepEqual(purged, { nonces: 1050, clientTokens: 250, kv: 0 });
-    // 11 nonce batches (10 full, 1 short), 3 ClientToken batches, 1 kv pass: never one big transaction.
-    assert.equal(c.writes(), 11 + 3 + 1);
+    // 8 nonce slices, 3 ClientToken batches (2 full, 1 short), 1 kv pass: never one big transaction.
+    assert.equal(c.writes(), 8 + 3 + 1);
     await store.transaction(async (tx) => {
       for (let i = 0; i < 20; i++) assert.equal(await tx.nonces.add('key', `a-live-${i}`, NOW + 60_000), false, 'a live nonce is kept');
       assert.equal(await tx.nonces.add('key', 'a-old-7', NOW + 60_000), true, 'an expired one is gone');
@@ -60,11 +61,14 @@ describe('purgeExpired', () => {
     });
   });
 
-  test('stops after maxBatches per kind; the next run goes on', async () => {
+  test('stops after its bounds per run; the next run goes on where it stopped', async () => {
     await seed('b', 500, 0);
     const deps = createDeps(store, { clock: { nowMs: () => NOW } });
-    assert.equal((await purgeExpired(deps, { batch: 100, maxBatches: 3 })).nonces, 300);
-    assert.equal((await purgeExpired(deps, { batch: 100, maxBatches: 3 })).nonces, 200);
-    assert.equal((await purgeExpired(deps, { batch: 100, maxBatches: 3 })).nonces, 0);
+    const opts = { batch: 100, maxBatches: 1, nonceSlices: 8, slicesPerRun: 3 };
+    const runs = [await purgeExpired(deps, opts), await purgeExpired(deps, opts), await purgeExpired(deps, opts)];
+    // 3 + 3 + 2 of the 8 slices were new (the third run's last slice is the first run's first again).
+    assert.ok(runs[0].nonces > 0 && runs[0].nonces < 500, `a run sweeps only its 3 of 8 slices (${runs[0].nonces})`);
+    assert.equal(runs.reduce((n, r) => n + r.nonces, 0), 500, 'three runs sweep every slice');
+    assert.deepEqual(runs.map((r) => r.clientTokens), [100, 100, 50], 'one ClientToken batch a run');
   });
 });

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Eni, Instance, SecurityGroup, Vpc, VSwitch } from '../../src/domain/model.ts';
 import type { Store, Tx } from '../../src/store/store.ts';
+import { nonceKey, nonceKeySlice } from '../../src/store/sql/nonce-key.ts';
 
 export interface StoreUnderTest {
   store: Store;
@@ -497,7 +498,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         });
       }));
 
-      it('purges in bounded batches: at most the limit, only expired rows', withStore(async (s) => {
+      it('purges in bounded parts: ClientTokens at most the limit, nonces a slice of the key space; only expired rows', withStore(async (s) => {
         await tx(s, async (t) => {
           for (let i = 0; i < 5; i++) await t.nonces.add('k', `old-${i}`, 1000 + i);
           await t.nonces.add('k', 'live', 9000);
@@ -505,10 +506,15 @@ export function storeContract(name: string, factory: StoreFactory): void {
           await t.idempotency.put(ACC, 'A', 'live', { paramsHash: 'h', result: '{}' }, 9000);
         });
         await tx(s, async (t) => {
-          assert.equal(await t.nonces.purge(5000, 2), 2);
-          assert.equal(await t.nonces.purge(5000, 2), 2);
-          assert.equal(await t.nonces.purge(5000, 2), 1, 'only the expired ones, never the live one');
+          // Each slice of the key space takes exactly its own expired nonces; together they take all five.
+          for (let index = 0; index < 4; index++) {
+            const [lo, hi] = nonceKeySlice(index, 4);
+            const inSlice = [0, 1, 2, 3, 4].filter((i) => { const k = nonceKey('k', `old-${i}`); return k >= lo && (hi === undefined || k < hi); }).length;
+            assert.equal(await t.nonces.purge(5000, { index, of: 4 }), inSlice, `slice ${index}`);
+          }
+          assert.equal(await t.nonces.purge(5000), 0, 'nothing expired is left');
           assert.equal(await t.nonces.add('k', 'live', 9000), false, 'the live nonce is still there');
+          assert.equal(await t.nonces.add('k', 'old-3', 9000), true, 'an expired one is gone');
           assert.equal(await t.idempotency.purge(5000, 2), 2);
           assert.equal(await t.idempotency.purge(5000, 2), 1);
           assert.deepEqual(await t.idempotency.get(ACC, 'A', 'live'), { paramsHash: 'h', result: '{}' });

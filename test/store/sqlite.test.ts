@@ -23,7 +23,7 @@ storeContract('sqlite', async () => {
 });
 
 describe('SQLite migrations and checkpoints', () => {
-  it('a database from the first release migrates (002 WITHOUT ROWID, 003 nonce keys) and keeps every row and nonce', async () => {
+  it('a database from the first release migrates (002 WITHOUT ROWID, 003 nonce keys, 004 no expiry index) and keeps every row and nonce', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eniplane-mig-'));
     try {
       const file = join(dir, 'eniplane.db');
@@ -52,6 +52,7 @@ describe('SQLite migrations and checkpoints', () => {
       // Each nonce under the key the store computes, its expiry kept: n-2 was carried over too, not only the one probed above.
       const rows = db.prepare('SELECT key, expires_ms FROM nonces ORDER BY expires_ms').safeIntegers(true).all() as { key: bigint; expires_ms: bigint }[];
       assert.deepEqual(rows.map((r) => [r.key, Number(r.expires_ms)]), [[nonceKey('key', 'n-1'), 123], [nonceKey('key', 'n-2'), 456], [nonceKey('key', 'n-3'), 999]]);
+      assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'nonces'").all(), [], 'no expiry index (004): the purge sweeps key ranges');
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

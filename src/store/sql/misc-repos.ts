@@ -2,7 +2,7 @@
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
 import { placeholders } from './driver.ts';
-import { nonceKey } from './nonce-key.ts';
+import { nonceKey, nonceKeySlice } from './nonce-key.ts';
 
 let seqCounter = 0;
 /** Assignment order for addresses: time-based and increasing within this process. */
@@ -60,9 +60,12 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
         const res = await d.run('INSERT INTO nonces (key, expires_ms) VALUES (?, ?) ON CONFLICT DO NOTHING', [nonceKey(accessKeyId, nonce), expiresMs]);
         return res.changes > 0;
       },
-      async purge(nowMs, limit) {
-        if (limit === undefined) return (await d.run('DELETE FROM nonces WHERE expires_ms < ?', [nowMs])).changes;
-        return (await d.run('DELETE FROM nonces WHERE key IN (SELECT key FROM nonces WHERE expires_ms < ? LIMIT ?)', [nowMs, limit])).changes;
+      async purge(nowMs, slice) {
+        if (!slice) return (await d.run('DELETE FROM nonces WHERE expires_ms < ?', [nowMs])).changes;
+        // A range of the primary key: the rows of one slice lie together, and the statement reads only them.
+        const [lo, hi] = nonceKeySlice(slice.index, slice.of);
+        if (hi === undefined) return (await d.run('DELETE FROM nonces WHERE key >= ? AND expires_ms < ?', [lo, nowMs])).changes;
+        return (await d.run('DELETE FROM nonces WHERE key >= ? AND key < ? AND expires_ms < ?', [lo, hi, nowMs])).changes;
       },
     },
     kv: {
