@@ -35,9 +35,8 @@ export async function authenticate(deps: ServiceDeps, input: SignedRequestInput)
   const nowMs = deps.clock.nowMs();
   const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs, maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
   if (!result.ok) throw new WireError(result.httpStatus, result.code, result.message);
-  // Remembered until the signed Timestamp leaves the window (then a replay is refused for its age), and at
-  // least 15 minutes from now: in milliseconds, so the expiry index grows at its end (Timestamps have whole
-  // seconds, and thousands of equal ones a second would land at random places among themselves).
+  // Remembered until the signed Timestamp leaves the window (after that a replay is refused for its age),
+  // and at least 15 minutes from its arrival, whatever clock the client has.
   const expiresMs = Math.max(result.timestampMs, nowMs) + SIGNATURE_SKEW_MS;
   // COMPAT: STS tokens are not issued here, so a SecurityToken is accepted only with a long-term key that exists.
   return {

@@ -5,8 +5,8 @@
 // place in this table, and with the 60-byte text key (access key id + nonce)
 // a 1 KiB page held about a dozen, so leaves split every few inserts and each
 // request appended 2.8 pages to the WAL for its nonce alone (4 of 8 at
-// concurrency 1; bench/assign). An integer key makes the table a plain rowid
-// B-tree with ~45 entries a leaf and the expiry index a third the size.
+// concurrency 1; bench/wal-pages). An integer key makes the table a plain
+// rowid B-tree with ~45 entries a leaf.
 //
 // Expired nonces are found by sweeping the key space a slice at a time
 // (nonceKeySlice, service/purge.ts), not through an index on the expiry: such
