@@ -23,7 +23,7 @@ storeContract('sqlite', async () => {
 });
 
 describe('SQLite migrations and checkpoints', () => {
-  it('a database from the first release migrates (002 WITHOUT ROWID, 003 nonce keys, 004 no expiry index) and keeps every row and nonce', async () => {
+  it('a database from the first release migrates (002 WITHOUT ROWID, 003 nonce keys, 004 no expiry index, 005 addresses keyed by ENI) and keeps every row and nonce', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eniplane-mig-'));
     try {
       const file = join(dir, 'eniplane.db');
@@ -49,6 +49,12 @@ describe('SQLite migrations and checkpoints', () => {
 
       const db = new Database(file, { readonly: true });
       assert.throws(() => db.prepare('SELECT rowid FROM private_ips').all(), /no such column: rowid/, 'private_ips has no rowid');
+      // 005: keyed by ENI, one unique index for the per-vSwitch uniqueness and lookups by address, nothing else.
+      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'private_ips'").all() as { name: string }[]).map((r) => r.name);
+      assert.deepEqual(indexes.filter((n) => !n.startsWith('sqlite_autoindex')), ['private_ips_address_vswitch']);
+      const unique = (db.prepare('PRAGMA index_list(private_ips)').all() as { name: string; unique: number }[]).find((i) => i.name === 'private_ips_address_vswitch');
+      assert.equal(unique?.unique, 1, 'an address is unique in its vSwitch');
+      assert.deepEqual((db.prepare('PRAGMA index_info(private_ips_address_vswitch)').all() as { name: string }[]).map((c) => c.name), ['address', 'vswitch_id']);
       // Each nonce under the key the store computes, its expiry kept: n-2 was carried over too, not only the one probed above.
       const rows = db.prepare('SELECT key, expires_ms FROM nonces ORDER BY expires_ms').safeIntegers(true).all() as { key: bigint; expires_ms: bigint }[];
       assert.deepEqual(rows.map((r) => [r.key, Number(r.expires_ms)]), [[nonceKey('key', 'n-1'), 123], [nonceKey('key', 'n-2'), 456], [nonceKey('key', 'n-3'), 999]]);

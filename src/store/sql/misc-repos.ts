@@ -35,7 +35,11 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
         return (await d.run('DELETE FROM private_ips WHERE eni_id = ?', [eniId])).changes;
       },
       async ipv4NumsInVSwitch(vSwitchId) {
-        return (await d.all<{ n: number | string }>('SELECT ipv4_num AS n FROM private_ips WHERE vswitch_id = ? AND family = 4', [vSwitchId])).map((r) => Number(r.n));
+        // Through the vSwitch's ENIs: addresses are keyed by ENI, and an ENI's addresses are all in its vSwitch.
+        return (await d.all<{ n: number | string }>(
+          'SELECT p.ipv4_num AS n FROM enis e JOIN private_ips p ON p.eni_id = e.id AND p.vswitch_id = e.vswitch_id WHERE e.vswitch_id = ? AND p.family = 4',
+          [vSwitchId],
+        )).map((r) => Number(r.n));
       },
     },
     idempotency: {

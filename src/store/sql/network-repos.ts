@@ -56,7 +56,11 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
       },
       async delete(accountId, id) { await d.run('DELETE FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]); },
       async addressCount(id, family) {
-        const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM private_ips WHERE vswitch_id = ? AND family = ?', [id, family]);
+        // Through the vSwitch's ENIs (addresses are keyed by ENI; an ENI's are all in its vSwitch).
+        const r = await d.get<{ n: number | string }>(
+          'SELECT COUNT(*) AS n FROM enis e JOIN private_ips p ON p.eni_id = e.id AND p.vswitch_id = e.vswitch_id WHERE e.vswitch_id = ? AND p.family = ?',
+          [id, family],
+        );
         return Number(r?.n ?? 0);
       },
       async enis(id) {
