@@ -15,7 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { get, load, rpc, type LoadResult } from './lib/rpc-client.ts';
-import { startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
+import { BIN_NODE_FLAGS, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** each measurement runs this long (or to MAX_OPS), so both sides of a ratio see the same stretch of time */
@@ -59,7 +59,8 @@ async function measure(pid: number | undefined, concurrency: number, op: (w: num
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startBaseline(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./lib/baseline-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // With eniplane's own V8 flags (its shebang's), so the two differ only in what they do.
+  const child = spawn(process.execPath, [...BIN_NODE_FLAGS, '--import', 'tsx', new URL('./lib/baseline-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => {
     let out = '';
     child.stdout!.on('data', (d) => {

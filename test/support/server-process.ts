@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
+/** The Node flags `eniplane` runs with (its shebang's), so a test or bench server runs as the command does. */
+export const BIN_NODE_FLAGS = (/^#!\/usr\/bin\/env -S node((?: --?[\w-]+(?:=\S+)?)*)\s*$/m.exec(readFileSync(BIN, 'utf8').split('\n')[0])?.[1] ?? '').split(' ').filter(Boolean);
 
 export interface ServerProcess {
   endpoint: string; // host:port
@@ -19,7 +21,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; keepData?: boolean; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'eniplane-srv-'));
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...BIN_NODE_FLAGS, ...(opts.nodeArgs ?? []), BIN, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
     env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
