@@ -125,10 +125,11 @@ export interface Tx {
     enis(id: string): Promise<number>;
     /**
      * Adds delta to each group's ip_count (locking the rows, in id order, so
-     * racing requests serialize) and returns the groups as they are now; for a
-     * decrease (which can never pass a capacity) it returns nothing.
+     * racing requests serialize) and returns what the capacity rule needs of
+     * each group as it is now; for a decrease (which can never pass a
+     * capacity) it returns nothing.
      */
-    adjustIpCount(ids: string[], delta: number): Promise<SecurityGroup[]>;
+    adjustIpCount(ids: string[], delta: number): Promise<Pick<SecurityGroup, 'id' | 'type' | 'ipCount'>[]>;
   };
   readonly instances: {
     insert(i: Instance): Promise<void>;
