@@ -11,6 +11,7 @@ import { ParamReader, unknownParams } from './params.ts';
 import { findAction, knownVersion } from './registry.ts';
 import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
+import { queryPairs } from './query-pairs.ts';
 import type { ActionDef } from './action.ts';
 
 export interface PipelineOptions {
@@ -19,10 +20,6 @@ export interface PipelineOptions {
   checkNonce: boolean;
   /** resolves a console session to a caller, when the request carries one (never for a signed request) */
   sessionCaller?: (req: FastifyRequest) => Promise<Caller | undefined>;
-}
-
-function pairs(search: string): [string, string][] {
-  return [...new URLSearchParams(search)];
 }
 
 function errorBody(requestId: string, host: string, e: WireError) {
@@ -43,10 +40,10 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // parse: query ∪ form body, decoded (signatures are checked on decoded values re-encoded)
       const url = req.raw.url ?? '/';
       const qIndex = url.indexOf('?');
-      const query = qIndex >= 0 ? pairs(url.slice(qIndex + 1)) : [];
+      const query = qIndex >= 0 ? queryPairs(url.slice(qIndex + 1)) : [];
       const contentType = String(req.headers['content-type'] ?? '');
       const rawBody = typeof req.body === 'string' ? req.body : '';
-      const form = contentType.startsWith('application/x-www-form-urlencoded') ? pairs(rawBody) : [];
+      const form = contentType.startsWith('application/x-www-form-urlencoded') ? queryPairs(rawBody) : [];
       const params = new Map<string, string>([...query, ...form]);
       const input: SignedRequestInput = {
         method: req.method, path: qIndex >= 0 ? url.slice(0, qIndex) : url, query, form,
