@@ -28,25 +28,41 @@ export function invalidParam(name: string, why?: string): WireError {
   return new WireError(400, 'InvalidParameter', `The specified parameter "${name}" is not valid.${why ? ` ${why}` : ''}`);
 }
 
+/**
+ * Names already found valid, per spec: the same dozen names arrive with every
+ * request of an action, and the patterns below cost a regular expression or
+ * two each. Bounded, since names like "PrivateIpAddress.123456" are valid too.
+ */
+const knownValid = new WeakMap<ParamSpec, Set<string>>();
+const KNOWN_VALID_MAX = 4096;
+
 /** Checks every parameter name against the spec; returns the problems (unknown names). */
 export function unknownParams(params: Map<string, string>, spec: ParamSpec): string[] {
+  let known = knownValid.get(spec);
+  if (!known) knownValid.set(spec, (known = new Set()));
   const unknown: string[] = [];
   for (const key of params.keys()) {
-    if (spec[key] || COMMON_PARAMS[key]) {
-      if (spec[key] && spec[key].kind !== 'string' && spec[key].kind !== 'int' && spec[key].kind !== 'bool') unknown.push(key);
-      continue;
-    }
-    const m = /^([A-Za-z0-9]+)\.(\d+)(?:\.([A-Za-z0-9]+))?$/.exec(key);
-    if (m) {
-      const f = spec[m[1]];
-      if (f?.kind === 'list' && m[3] === undefined) continue;
-      if (f?.kind === 'objectList' && m[3] !== undefined && f.fields?.includes(m[3])) continue;
-    }
-    const o = /^([A-Za-z0-9]+)\.([A-Za-z0-9]+)$/.exec(key);
-    if (o && spec[o[1]]?.kind === 'object' && spec[o[1]].fields?.includes(o[2])) continue;
-    unknown.push(key);
+    if (known.has(key)) continue;
+    if (validName(key, spec)) {
+      if (known.size < KNOWN_VALID_MAX) known.add(key);
+    } else unknown.push(key);
   }
   return unknown;
+}
+
+/** A plain name of a scalar, "List.N" of a list, "Objects.N.Field" of an object list, "Object.Field". */
+function validName(key: string, spec: ParamSpec): boolean {
+  if (spec[key] || COMMON_PARAMS[key]) {
+    return !(spec[key] && spec[key].kind !== 'string' && spec[key].kind !== 'int' && spec[key].kind !== 'bool');
+  }
+  const m = /^([A-Za-z0-9]+)\.(\d+)(?:\.([A-Za-z0-9]+))?$/.exec(key);
+  if (m) {
+    const f = spec[m[1]];
+    if (f?.kind === 'list' && m[3] === undefined) return true;
+    if (f?.kind === 'objectList' && m[3] !== undefined && f.fields?.includes(m[3])) return true;
+  }
+  const o = /^([A-Za-z0-9]+)\.([A-Za-z0-9]+)$/.exec(key);
+  return Boolean(o && spec[o[1]]?.kind === 'object' && spec[o[1]].fields?.includes(o[2]));
 }
 
 const INT_RE = /^-?\d{1,15}$/;

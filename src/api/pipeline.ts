@@ -44,7 +44,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       const contentType = String(req.headers['content-type'] ?? '');
       const rawBody = typeof req.body === 'string' ? req.body : '';
       const form = contentType.startsWith('application/x-www-form-urlencoded') ? queryPairs(rawBody) : [];
-      const params = new Map<string, string>([...query, ...form]);
+      const params = new Map<string, string>(query);
+      for (const [k, v] of form) params.set(k, v);
       const input: SignedRequestInput = {
         method: req.method, path: qIndex >= 0 ? url.slice(0, qIndex) : url, query, form,
         headers: req.headers as Record<string, string | string[] | undefined>, rawBody,
@@ -81,8 +82,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         const unknown = unknownParams(params, action.params);
         if (unknown.length > 0) throw new WireError(400, 'InvalidParameter', `The specified parameter "${unknown[0]}" is not valid. It is not a parameter of ${action.action}.`);
       }
-      for (const [name, spec] of Object.entries(action.params)) {
-        if (spec.required && !params.get(name)) {
+      for (const name of requiredParams(action)) {
+        if (!params.get(name)) {
           throw new WireError(400, 'MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
         }
       }
@@ -113,6 +114,17 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
     }
   };
   app.route({ method: ['GET', 'POST'], url: '/', handler });
+}
+
+/** An action's required parameter names, in declaration order (read once per action, not per request). */
+const requiredNames = new WeakMap<ActionDef, string[]>();
+function requiredParams(action: ActionDef): string[] {
+  let names = requiredNames.get(action);
+  if (!names) {
+    names = Object.entries(action.params).filter(([, spec]) => spec.required).map(([name]) => name);
+    requiredNames.set(action, names);
+  }
+  return names;
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {
