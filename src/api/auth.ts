@@ -16,12 +16,17 @@ import { WireError } from './wire-error.ts';
 const KEY_CACHE_MS = 2000;
 const keyCaches = new WeakMap<ServiceDeps, Map<string, { key: AccessKey | undefined; until: number }>>();
 
-async function cachedKey(deps: ServiceDeps, id: string): Promise<AccessKey | undefined> {
+/** The key, from the cache when fresh (no await: every signed request asks), else a promise of it from the store. */
+function cachedKey(deps: ServiceDeps, id: string): AccessKey | undefined | Promise<AccessKey | undefined> {
   let cache = keyCaches.get(deps);
   if (!cache) keyCaches.set(deps, (cache = new Map()));
-  const now = deps.clock.nowMs();
   const hit = cache.get(id);
-  if (hit && hit.until > now) return hit.key;
+  if (hit && hit.until > deps.clock.nowMs()) return hit.key;
+  return loadKey(deps, cache, id);
+}
+
+async function loadKey(deps: ServiceDeps, cache: Map<string, { key: AccessKey | undefined; until: number }>, id: string): Promise<AccessKey | undefined> {
+  const now = deps.clock.nowMs();
   const key = await findAccessKey(deps, id);
   if (cache.size > 10_000) cache.clear();
   cache.set(id, { key, until: now + KEY_CACHE_MS });
@@ -31,7 +36,8 @@ async function cachedKey(deps: ServiceDeps, id: string): Promise<AccessKey | und
 export async function authenticate(deps: ServiceDeps, input: SignedRequestInput): Promise<{ caller: Caller; nonce: RequestNonce }> {
   const creds = parseCredentials(input);
   const keyId = creds.scheme === 'ACS3-HMAC-SHA256' || creds.scheme === 'RPC-HMAC-SHA1' ? creds.accessKeyId : undefined;
-  const key = keyId !== undefined ? await cachedKey(deps, keyId) : undefined;
+  const found = keyId !== undefined ? cachedKey(deps, keyId) : undefined;
+  const key = found instanceof Promise ? await found : found;
   const nowMs = deps.clock.nowMs();
   const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs, maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
   if (!result.ok) throw new WireError(result.httpStatus, result.code, result.message);
