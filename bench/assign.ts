@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { fillSlash16, SLASH16_USABLE } from './lib/fill-vswitch.ts';
 import { get, load, rpc, type LoadResult } from './lib/rpc-client.ts';
 import { BIN_NODE_FLAGS, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 
@@ -104,28 +104,10 @@ async function startEniplane(fill: boolean): Promise<Eniplane> {
   let filled = 17;
   if (fill) {
     await server.stop();
-    const db = new Database(join(dataDir, 'eniplane.db'));
-    const used = new Set((db.prepare('SELECT ipv4_num AS n FROM private_ips WHERE vswitch_id = ?').all(vsw.VSwitchId) as { n: number }[]).map((r) => r.n));
-    const base16 = (10 << 24 | 1 << 16) >>> 0;
-    const target = Math.floor((65536 - 4) * 0.99);
-    const insert = db.prepare('INSERT INTO private_ips (vswitch_id, address, family, ipv4_num, eni_id, is_primary, seq) VALUES (?, ?, 4, ?, ?, 0, ?)');
-    db.transaction(() => {
-      let n = used.size;
-      // Take addresses in a scattered order so the free ones are spread, not one block.
-      for (let i = 1; i < 65533 && n < target; i++) {
-        const off = (i * 65521) % 65532 + 1; // 65521 is prime: a permutation of 1..65532
-        const num = base16 + off;
-        if (used.has(num)) continue;
-        insert.run(vsw.VSwitchId, `10.1.${off >> 8}.${off & 255}`, num, filler, i);
-        used.add(num);
-        n++;
-      }
-    })();
-    filled = (db.prepare('SELECT COUNT(*) AS n FROM private_ips WHERE vswitch_id = ?').get(vsw.VSwitchId) as { n: number }).n;
-    db.close();
+    filled = fillSlash16(join(dataDir, 'eniplane.db'), vsw.VSwitchId, filler);
     server = await startServerProcess({ dataDir, args: SERVER_ARGS });
   }
-  return { server, enis, dataDir, filledPercent: (100 * filled) / 65532 };
+  return { server, enis, dataDir, filledPercent: (100 * filled) / SLASH16_USABLE };
 }
 
 export async function benchAssign(): Promise<void> {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { fillSlash16 } from './lib/fill-vswitch.ts';
 import { createDeps } from '../src/service/create-deps.ts';
 import { ensureRootAccount } from '../src/service/accounts.ts';
 import { createSecurityGroup, createVpc, createVSwitch } from '../src/service/networks.ts';
@@ -88,26 +89,6 @@ async function measure(s: Setup, concurrency: number): Promise<{ perOp: number; 
   return { perOp: frames / OPS, commitsPerOp: commits / OPS, byTree: [...byTree].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / OPS]) };
 }
 
-/** Takes 99% of the /16 for an ENI of its own, straight into the table (and the hints re-read it). */
-function fill(s: Setup, filler: string): void {
-  const db = new Database(s.file);
-  const used = new Set((db.prepare('SELECT ipv4_num AS n FROM private_ips WHERE vswitch_id = ?').all(s.vSwitchId) as { n: number }[]).map((r) => r.n));
-  const base = (10 << 24 | 1 << 16) >>> 0;
-  const target = Math.floor((65536 - 4) * 0.99);
-  const insert = db.prepare('INSERT INTO private_ips (vswitch_id, address, family, ipv4_num, eni_id, is_primary, seq) VALUES (?, ?, 4, ?, ?, 0, ?)');
-  db.transaction(() => {
-    let n = used.size;
-    for (let i = 1; i < 65533 && n < target; i++) {
-      const off = (i * 65521) % 65532 + 1; // scattered: a permutation of 1..65532
-      if (used.has(base + off)) continue;
-      insert.run(s.vSwitchId, `10.1.${off >> 8}.${off & 255}`, base + off, filler, i);
-      n++;
-    }
-  })();
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-}
-
 export async function benchWalPages(): Promise<void> {
   console.log('## bench/wal-pages (WAL pages appended per request: counts, not times)');
   const s = await setup();
@@ -116,7 +97,7 @@ export async function benchWalPages(): Promise<void> {
     await drive(s, 16, 1000); // warm: the nonce table and the hints exist
     for (const full of [false, true]) {
       if (full) {
-        fill(s, filler);
+        fillSlash16(s.file, s.vSwitchId, filler);
         s.deps.hints.forget(s.vSwitchId);
       }
       for (const c of [1, 16]) {
