@@ -4,6 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Eni, Instance, SecurityGroup, Vpc, VSwitch } from '../../src/domain/model.ts';
+import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES } from '../../src/domain/model.ts';
 import type { Store, Tx } from '../../src/store/store.ts';
 import { nonceKey, nonceKeySlice } from '../../src/store/sql/nonce-key.ts';
 
@@ -33,7 +34,7 @@ function sg(id: string, over: Partial<SecurityGroup> = {}): SecurityGroup {
 function inst(id: string, over: Partial<Instance> = {}): Instance {
   return {
     id, accountId: ACC, regionId: REGION, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg-1', name: '',
-    instanceType: 'ecs.g7.large', imageId: 'img', status: 'Running', transitionDueMs: null, createdAt: T0, ...over,
+    instanceType: 'ecs.g7.large', imageId: 'img', ...DEFAULT_INSTANCE_ATTRIBUTES, hostName: `iZ${id}Z`, status: 'Running', transitionDueMs: null, createdAt: T0, ...over,
   };
 }
 let macSeq = 0;
@@ -43,7 +44,7 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
     id, accountId: ACC, regionId: REGION, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg-1', name: '', description: '',
     type: 'Secondary', status: 'Available', macAddress: `00:16:3e:00:${(macSeq >> 8).toString(16).padStart(2, '0')}:${(macSeq & 255).toString(16).padStart(2, '0')}`,
     instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, deleteOnRelease: false, securityGroupIds: [], addresses: [], tags: [],
-    createdAt: T0, ...over,
+    traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null, createdAt: T0, ...over,
   };
 }
 const v4 = (vSwitchId: string, eniId: string, address: string, primary = false) => {

@@ -4,6 +4,7 @@ import { bool, int, list, object, objectList, str } from '../params.ts';
 import { WireError } from '../wire-error.ts';
 import { createEni } from '../../service/create-eni.ts';
 import { createdEniShape } from '../shapes.ts';
+import { readEniTraffic } from '../eni-traffic.ts';
 
 export default defineAction({
   action: 'CreateNetworkInterface',
@@ -36,6 +37,7 @@ export default defineAction({
       secondaryIpv4: readAddressRequest(p, 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount'),
       name: readName(p, 'NetworkInterfaceName'), description: readDescription(p, 'Description'), resourceGroupId: p.str('ResourceGroupId'),
       tags: readTags(p), deleteOnRelease: p.bool('DeleteOnRelease'), clientToken: p.str('ClientToken'),
+      sourceDestCheck: p.bool('SourceDestCheck'), traffic: readEniTraffic(p),
     });
     return createdEniShape(eni);
   },

@@ -6,9 +6,9 @@ import { deleteVpc } from '../../service/networks.ts';
 export default defineAction({
   action: 'DeleteVpc',
   version: VPC_VERSION,
-  params: { VpcId: str(true), DryRun: bool(), ForceDelete: bool() },
+  params: { VpcId: str(true), DryRun: bool(), ForceDelete: bool(), ClientToken: str() },
   async handle({ deps, caller }, p) {
-    await deleteVpc(deps, caller, { regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId') });
+    await deleteVpc(deps, caller, { regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId'), clientToken: p.str('ClientToken') });
     return {};
   },
 });

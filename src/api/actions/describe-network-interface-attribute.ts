@@ -2,7 +2,7 @@
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { objectList, str } from '../params.ts';
 import { describeEni } from '../../service/describe-enis.ts';
-import { eniShape } from '../shapes.ts';
+import { eniShape, eniTrafficConfigShape } from '../shapes.ts';
 
 export default defineAction({
   action: 'DescribeNetworkInterfaceAttribute',
@@ -14,7 +14,7 @@ export default defineAction({
     const body: Record<string, unknown> = {
       ...eniShape(eni),
       TcpOptionAddressEnabled: 'false',
-      NetworkInterfaceTrafficConfig: { NetworkInterfaceTrafficMode: 'Standard', QueueNumber: 1, QueuePairNumber: 0 },
+      NetworkInterfaceTrafficConfig: eniTrafficConfigShape(eni),
     };
     if (p.str('Attribute') === 'connectionTrackingConfiguration') {
       body.ConnectionTrackingConfiguration = { TcpClosedAndTimeWaitTimeout: 3, TcpEstablishedTimeout: 910, UdpTimeout: 30 };

@@ -1,7 +1,10 @@
-// ECS ModifyNetworkInterfaceAttribute: name, description, security groups (replacing the set), DeleteOnRelease.
+// ECS ModifyNetworkInterfaceAttribute: name, description, security groups (replacing the set), DeleteOnRelease,
+// SourceDestCheck, the traffic mode and queues (flat or in NetworkInterfaceTrafficConfig), all stored and returned.
+// ConnectionTrackingConfiguration, EnhancedNetwork and EnablePrimaryIPv6 are accepted and ignored: no answer carries them back.
 import { defineAction, ECS_VERSION, readDescription, readName } from '../action.ts';
 import { bool, int, list, object, str } from '../params.ts';
 import { modifyEni } from '../../service/eni-lifecycle.ts';
+import { readEniTraffic } from '../eni-traffic.ts';
 
 export default defineAction({
   action: 'ModifyNetworkInterfaceAttribute',
@@ -17,6 +20,7 @@ export default defineAction({
     await modifyEni(deps, caller, {
       regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId'), name: readName(p, 'NetworkInterfaceName'),
       description: readDescription(p, 'Description'), securityGroupIds: p.list('SecurityGroupId', 10), deleteOnRelease: p.bool('DeleteOnRelease'),
+      sourceDestCheck: p.bool('SourceDestCheck'), traffic: readEniTraffic(p),
     });
     return {};
   },

@@ -1,17 +1,19 @@
-// ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI.
+// ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI; the
+// attributes a client reads back (description, host name, system disk, billing, user data) are stored.
 import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
 import { bool, int, list, objectList, str } from '../params.ts';
 import { WireError } from '../wire-error.ts';
 import { runInstances } from '../../service/instances.ts';
+import { INSTANCE_ATTRIBUTE_PARAMS, readInstanceAttributes } from '../instance-params.ts';
 
 export default defineAction({
   action: 'RunInstances',
   version: ECS_VERSION,
   params: {
+    ...INSTANCE_ATTRIBUTE_PARAMS,
     InstanceType: str(true), VSwitchId: str(true), ZoneId: str(), SecurityGroupId: str(), SecurityGroupIds: list(), PrivateIpAddress: str(),
     Ipv6AddressCount: int(), Ipv6Address: list(), Amount: int(), MinAmount: int(), InstanceName: str(), ImageId: str(), ClientToken: str(),
-    ResourceGroupId: str(), DryRun: bool(), HostName: str(), Description: str(), InternetMaxBandwidthOut: int(), InstanceChargeType: str(),
-    SystemDisk: objectList('Category', 'Size'), Tag: objectList('Key', 'Value'), Password: str(), KeyPairName: str(),
+    ResourceGroupId: str(), DryRun: bool(), Tag: objectList('Key', 'Value'), Password: str(),
   },
   async handle({ deps, caller }, p) {
     const single = p.str('SecurityGroupId');
@@ -23,7 +25,7 @@ export default defineAction({
       regionId: p.str('RegionId'), instanceType: p.reqStr('InstanceType'), vSwitchId: p.reqStr('VSwitchId'), zoneId: p.str('ZoneId'),
       securityGroupIds, privateIpAddress: p.str('PrivateIpAddress'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount', 10),
       amount: p.int('Amount', { min: 1, max: 100 }) ?? 1, name: p.str('InstanceName'), imageId: p.str('ImageId'),
-      resourceGroupId: p.str('ResourceGroupId'), clientToken: p.str('ClientToken'),
+      resourceGroupId: p.str('ResourceGroupId'), clientToken: p.str('ClientToken'), attributes: readInstanceAttributes(p),
     });
     return { InstanceIdSets: { InstanceIdSet: ids }, OrderId: '', TradePrice: 0 };
   },

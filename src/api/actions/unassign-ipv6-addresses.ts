@@ -7,11 +7,12 @@ import { unassignIpv6 } from '../../service/eni-addresses.ts';
 export default defineAction({
   action: 'UnassignIpv6Addresses',
   version: ECS_VERSION,
-  params: { NetworkInterfaceId: str(true), Ipv6Address: list(), Ipv6Prefix: list() },
+  // ClientToken is not in the model, but the gateway takes it and Terraform sends it.
+  params: { NetworkInterfaceId: str(true), Ipv6Address: list(), Ipv6Prefix: list(), ClientToken: str() },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv6Prefix')) throw new WireError(400, 'UnsupportedParameter', 'IPv6 prefixes are not supported by eniplane.');
-    await unassignIpv6(deps, caller, { regionId: p.str('RegionId'), eniId, addresses: p.list('Ipv6Address', 50) ?? [] });
+    await unassignIpv6(deps, caller, { regionId: p.str('RegionId'), eniId, addresses: p.list('Ipv6Address', 50) ?? [], clientToken: p.str('ClientToken') });
     return {};
   },
 });

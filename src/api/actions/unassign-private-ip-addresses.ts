@@ -7,11 +7,12 @@ import { unassignPrivateIps } from '../../service/eni-addresses.ts';
 export default defineAction({
   action: 'UnassignPrivateIpAddresses',
   version: ECS_VERSION,
-  params: { NetworkInterfaceId: str(true), PrivateIpAddress: list(), Ipv4Prefix: list() },
+  // ClientToken is not in the model, but the gateway takes it and Terraform sends it.
+  params: { NetworkInterfaceId: str(true), PrivateIpAddress: list(), Ipv4Prefix: list(), ClientToken: str() },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv4Prefix')) throw new WireError(400, 'UnsupportedParameter', 'IPv4 prefixes are not supported by eniplane.');
-    await unassignPrivateIps(deps, caller, { regionId: p.str('RegionId'), eniId, addresses: p.list('PrivateIpAddress', 50) ?? [] });
+    await unassignPrivateIps(deps, caller, { regionId: p.str('RegionId'), eniId, addresses: p.list('PrivateIpAddress', 50) ?? [], clientToken: p.str('ClientToken') });
     return {};
   },
 });

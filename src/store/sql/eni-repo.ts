@@ -6,7 +6,7 @@ import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type EniRow } from './rows.ts';
 
-const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at';
+const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at, traffic_mode, queue_number, queue_pair_number, rx_queue_size, tx_queue_size, source_dest_check, network_card_index';
 
 /**
  * An ENI's children — addresses, security groups, tags — come with it as one
@@ -74,9 +74,10 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
   return {
     enis: {
       async insert(e) {
-        await d.run(`INSERT INTO enis (${COLUMNS}) VALUES (${placeholders(18)})`, [
+        await d.run(`INSERT INTO enis (${COLUMNS}) VALUES (${placeholders(25)})`, [
           e.id, e.accountId, e.regionId, e.zoneId, e.vpcId, e.vSwitchId, e.resourceGroupId, e.name, e.description, e.type, e.status,
           e.macAddress, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.createdAt,
+          e.traffic.mode, e.traffic.queueNumber, e.traffic.queuePairNumber, e.traffic.rxQueueSize, e.traffic.txQueueSize, e.sourceDestCheck ? 1 : 0, e.networkCardIndex,
         ]);
         await saveSecurityGroups(d, e);
         for (const t of e.tags) await d.run('INSERT INTO eni_tags (eni_id, key, value) VALUES (?, ?, ?)', [e.id, t.key, t.value]);
@@ -110,8 +111,10 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         return (await d.get('SELECT 1 AS x FROM enis WHERE mac_address = ?', [mac])) !== undefined;
       },
       async update(e) {
-        await d.run('UPDATE enis SET name = ?, description = ?, status = ?, instance_id = ?, pending_instance_id = ?, transition_due_ms = ?, device_index = ?, delete_on_release = ?, resource_group_id = ? WHERE id = ?', [
-          e.name, e.description, e.status, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.resourceGroupId, e.id,
+        await d.run(`UPDATE enis SET name = ?, description = ?, status = ?, instance_id = ?, pending_instance_id = ?, transition_due_ms = ?, device_index = ?, delete_on_release = ?, resource_group_id = ?,
+          traffic_mode = ?, queue_number = ?, queue_pair_number = ?, rx_queue_size = ?, tx_queue_size = ?, source_dest_check = ?, network_card_index = ? WHERE id = ?`, [
+          e.name, e.description, e.status, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.resourceGroupId,
+          e.traffic.mode, e.traffic.queueNumber, e.traffic.queuePairNumber, e.traffic.rxQueueSize, e.traffic.txQueueSize, e.sourceDestCheck ? 1 : 0, e.networkCardIndex, e.id,
         ]);
         await saveSecurityGroups(d, e);
       },

@@ -1,0 +1,32 @@
+// ECS ModifyInstanceAttribute: name, description, host name, user data, deletion protection, credit
+// specification, and the primary ENI's security groups (SecurityGroupIds.N replaces the set).
+import { defineAction, ECS_VERSION, readDescription } from '../action.ts';
+import { bool, int, list, object, str } from '../params.ts';
+import { invalidParam } from '../params.ts';
+import { modifyInstance } from '../../service/instances.ts';
+
+export default defineAction({
+  action: 'ModifyInstanceAttribute',
+  version: ECS_VERSION,
+  params: {
+    InstanceId: str(true), InstanceName: str(), Description: str(), HostName: str(), Password: str(), UserData: str(), DeletionProtection: bool(),
+    CreditSpecification: str(), Recyclable: bool(), EnableJumboFrame: bool(), EnableNetworkEncryption: bool(), NetworkInterfaceQueueNumber: int(),
+    SecurityGroupIds: list(), CpuOptions: object('Core', 'ThreadsPerCore', 'TopologyType'), PrivateDnsNameOptions: object('HostnameType', 'EnableInstanceIdDnsARecord', 'EnableInstanceIdDnsAAAARecord', 'EnableIpDnsARecord', 'EnableIpDnsPtrRecord'),
+    RemoteConnectionOptions: object('Password', 'Type'),
+  },
+  async handle({ deps, caller }, p) {
+    const name = p.str('InstanceName');
+    if (name !== undefined && (name.length < 2 || name.length > 128 || /^https?:\/\//.test(name))) throw invalidParam('InstanceName');
+    const hostName = p.str('HostName');
+    if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName))) throw invalidParam('HostName');
+    const userData = p.str('UserData');
+    if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData))) throw invalidParam('UserData');
+    const credit = p.str('CreditSpecification');
+    if (credit !== undefined && credit !== 'Standard' && credit !== 'Unlimited') throw invalidParam('CreditSpecification');
+    await modifyInstance(deps, caller, {
+      regionId: p.str('RegionId'), instanceId: p.reqStr('InstanceId'), name, description: readDescription(p, 'Description'), hostName, userData,
+      deletionProtection: p.bool('DeletionProtection'), creditSpecification: credit, securityGroupIds: p.list('SecurityGroupIds', 5),
+    });
+    return {};
+  },
+});

@@ -1,0 +1,52 @@
+// The instance attributes RunInstances and CreateInstance store and the Describe
+// calls return (a client that sets them reads them back: Terraform shows a diff otherwise).
+import type { ParamReader, ParamSpec } from './params.ts';
+import { bool, int, object, str } from './params.ts';
+import { invalidParam } from './params.ts';
+import type { InstanceAttributeInput } from '../service/instances.ts';
+
+/** The parameters behind InstanceAttributeInput, shared by both actions' specs. */
+export const INSTANCE_ATTRIBUTE_PARAMS: ParamSpec = {
+  Description: str(), HostName: str(), UserData: str(), KeyPairName: str(), RamRoleName: str(), DeletionProtection: bool(), CreditSpecification: str(),
+  InstanceChargeType: str(), InternetChargeType: str(), InternetMaxBandwidthOut: int(), InternetMaxBandwidthIn: int(), SpotStrategy: str(),
+  SpotPriceLimit: str(), Period: int(), PeriodUnit: str(), AutoRenew: bool(), AutoRenewPeriod: int(),
+  SystemDisk: object(
+    'Category', 'Size', 'DiskName', 'Description', 'PerformanceLevel', 'AutoSnapshotPolicyId', 'BurstingEnabled', 'EncryptAlgorithm', 'Encrypted', 'KMSKeyId',
+    'ProvisionedIops', 'StorageClusterId',
+  ),
+};
+
+const oneOf = (p: ParamReader, name: string, values: string[]): string | undefined => {
+  const v = p.str(name);
+  if (v !== undefined && !values.includes(v)) throw invalidParam(name);
+  return v;
+};
+
+const DISK_CATEGORIES = ['cloud', 'cloud_efficiency', 'cloud_ssd', 'cloud_essd', 'cloud_auto', 'cloud_essd_entry', 'ephemeral_ssd'];
+
+export function readInstanceAttributes(p: ParamReader): InstanceAttributeInput {
+  const hostName = p.str('HostName');
+  if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName))) throw invalidParam('HostName');
+  const userData = p.str('UserData');
+  // The real limit: 32 KB before encoding, sent as base64.
+  if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData))) throw invalidParam('UserData');
+  const spotPrice = p.str('SpotPriceLimit');
+  if (spotPrice !== undefined && !/^\d+(\.\d+)?$/.test(spotPrice)) throw invalidParam('SpotPriceLimit');
+  const size = p.int('SystemDisk.Size', { min: 20, max: 2048 });
+  return {
+    description: p.str('Description'), hostName, userData, keyPairName: p.str('KeyPairName'), ramRoleName: p.str('RamRoleName'),
+    deletionProtection: p.bool('DeletionProtection'), creditSpecification: oneOf(p, 'CreditSpecification', ['Standard', 'Unlimited']),
+    systemDisk: {
+      category: oneOf(p, 'SystemDisk.Category', DISK_CATEGORIES), sizeGiB: size, name: p.str('SystemDisk.DiskName'),
+      description: p.str('SystemDisk.Description'), performanceLevel: oneOf(p, 'SystemDisk.PerformanceLevel', ['PL0', 'PL1', 'PL2', 'PL3']),
+    },
+    billing: {
+      instanceChargeType: oneOf(p, 'InstanceChargeType', ['PrePaid', 'PostPaid']) as 'PrePaid' | 'PostPaid' | undefined,
+      internetChargeType: oneOf(p, 'InternetChargeType', ['PayByBandwidth', 'PayByTraffic']),
+      internetMaxBandwidthOut: p.int('InternetMaxBandwidthOut', { min: 0, max: 100 }), internetMaxBandwidthIn: p.int('InternetMaxBandwidthIn', { min: 1, max: 200 }),
+      spotStrategy: oneOf(p, 'SpotStrategy', ['NoSpot', 'SpotWithPriceLimit', 'SpotAsPriceGo']), spotPriceLimit: spotPrice === undefined ? undefined : Number(spotPrice),
+      period: p.int('Period', { min: 1, max: 60 }), periodUnit: oneOf(p, 'PeriodUnit', ['Week', 'Month']), autoRenew: p.bool('AutoRenew'),
+      autoRenewPeriod: p.int('AutoRenewPeriod', { min: 1, max: 12 }),
+    },
+  };
+}
