@@ -48,6 +48,9 @@ import ecsDeleteVpc from './actions/ecs-delete-vpc.ts';
 import ecsCreateVSwitch from './actions/ecs-create-vswitch.ts';
 import ecsDescribeVSwitches from './actions/ecs-describe-vswitches.ts';
 import ecsDeleteVSwitch from './actions/ecs-delete-vswitch.ts';
+import modifyVpcAttribute from './actions/modify-vpc-attribute.ts';
+import modifyVSwitchAttribute from './actions/modify-vswitch-attribute.ts';
+import modifySecurityGroupAttribute from './actions/modify-security-group-attribute.ts';
 
 export const ACTIONS: readonly ActionDef[] = [
   assignPrivateIpAddresses, unassignPrivateIpAddresses, assignIpv6Addresses, unassignIpv6Addresses,
@@ -61,6 +64,7 @@ export const ACTIONS: readonly ActionDef[] = [
   describeVpcAttribute, describeVSwitchAttributes, describeRouteTableList, describeSecurityGroupAttribute, describeInstanceAttribute, describeDisks,
   describeUserData, describeInstanceRamRole, describeInstanceMaintenanceAttributes, describeInstanceAttachmentAttributes, createInstance,
   modifyInstanceAttribute, ecsCreateVpc, ecsDescribeVpcs, ecsDeleteVpc, ecsCreateVSwitch, ecsDescribeVSwitches, ecsDeleteVSwitch,
+  modifyVpcAttribute, modifyVSwitchAttribute, modifySecurityGroupAttribute,
 ];
 
 const BY_KEY = new Map(ACTIONS.map((a) => [`${a.version}/${a.action}`, a]));
