@@ -110,7 +110,7 @@ export const WIRE_CATALOGUE = {
 } as const satisfies Record<string, WireTemplate>;
 
 type Catalogue = typeof WIRE_CATALOGUE;
-export type WireErrorName = keyof Catalogue;
+type WireErrorName = keyof Catalogue;
 type Args<K extends WireErrorName> = Parameters<Catalogue[K]['message']>;
 
 /** One constructor per catalogue entry, typed by its template's arguments. */
