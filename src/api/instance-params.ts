@@ -2,8 +2,8 @@
 // calls return (a client that sets them reads them back: Terraform shows a diff otherwise).
 import type { ParamReader, ParamSpec } from './params.ts';
 import { bool, int, object, str } from './params.ts';
-import { invalidParam } from './params.ts';
 import type { InstanceAttributeInput } from '../service/instances.ts';
+import { wireErrors } from './errors.ts';
 
 /** The parameters behind InstanceAttributeInput, shared by both actions' specs. */
 export const INSTANCE_ATTRIBUTE_PARAMS: ParamSpec = {
@@ -18,7 +18,7 @@ export const INSTANCE_ATTRIBUTE_PARAMS: ParamSpec = {
 
 const oneOf = (p: ParamReader, name: string, values: string[]): string | undefined => {
   const v = p.str(name);
-  if (v !== undefined && !values.includes(v)) throw invalidParam(name);
+  if (v !== undefined && !values.includes(v)) throw wireErrors.invalidParameter(name);
   return v;
 };
 
@@ -26,12 +26,12 @@ const DISK_CATEGORIES = ['cloud', 'cloud_efficiency', 'cloud_ssd', 'cloud_essd',
 
 export function readInstanceAttributes(p: ParamReader): InstanceAttributeInput {
   const hostName = p.str('HostName');
-  if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName))) throw invalidParam('HostName');
+  if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName))) throw wireErrors.invalidParameter('HostName');
   const userData = p.str('UserData');
   // The real limit: 32 KB before encoding, sent as base64.
-  if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData))) throw invalidParam('UserData');
+  if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData))) throw wireErrors.invalidParameter('UserData');
   const spotPrice = p.str('SpotPriceLimit');
-  if (spotPrice !== undefined && !/^\d+(\.\d+)?$/.test(spotPrice)) throw invalidParam('SpotPriceLimit');
+  if (spotPrice !== undefined && !/^\d+(\.\d+)?$/.test(spotPrice)) throw wireErrors.invalidParameter('SpotPriceLimit');
   const size = p.int('SystemDisk.Size', { min: 20, max: 2048 });
   return {
     description: p.str('Description'), hostName, userData, keyPairName: p.str('KeyPairName'), ramRoleName: p.str('RamRoleName'),

@@ -74,8 +74,10 @@ describe('ENI attributes: stored and returned', () => {
 describe('DescribeNetworkInterfaces: every filter value of the model', () => {
   it('Type=Trunk/Member and Status=Creating/CreateFailed match nothing here; unknown values are refused', async () => {
     await eni();
-    for (const f of [{ Type: 'Trunk' }, { Type: 'Member' }, { Status: 'Creating' }, { Status: 'CreateFailed' }, { ServiceManaged: true }]) {
-      for (const paging of [{ MaxResults: 10 }, { PageSize: 10 }]) {
+    const filters: Record<string, string | boolean>[] = [{ Type: 'Trunk' }, { Type: 'Member' }, { Status: 'Creating' }, { Status: 'CreateFailed' }, { ServiceManaged: true }];
+    const pagings: Record<string, number>[] = [{ MaxResults: 10 }, { PageSize: 10 }];
+    for (const f of filters) {
+      for (const paging of pagings) {
         const r = await h.call('DescribeNetworkInterfaces', { ...f, ...paging });
         assert.equal(r.status, 200, JSON.stringify(r.body));
         assert.deepEqual(r.body.NetworkInterfaceSets.NetworkInterfaceSet, [], JSON.stringify(f));

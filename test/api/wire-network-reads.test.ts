@@ -61,7 +61,8 @@ describe('DescribeVSwitchAttributes', () => {
 describe('DescribeRouteTableList', () => {
   it("finds each VPC's system table by VPC, table id or router id", async () => {
     const table = net.vpcId.replace('vpc-', 'vtb-');
-    for (const filter of [{ VpcId: net.vpcId }, { RouteTableId: table }, { RouterId: net.vpcId.replace('vpc-', 'vrt-') }, { VpcId: net.vpcId, RouteTableType: 'System' }]) {
+    const filters: Record<string, string>[] = [{ VpcId: net.vpcId }, { RouteTableId: table }, { RouterId: net.vpcId.replace('vpc-', 'vrt-') }, { VpcId: net.vpcId, RouteTableType: 'System' }];
+    for (const filter of filters) {
       const r = await h.call('DescribeRouteTableList', filter, VPC);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       const t = r.body.RouterTableList.RouterTableListType;
@@ -74,7 +75,8 @@ describe('DescribeRouteTableList', () => {
   it('lists every VPC without a filter; filters no table here can match give an empty list', async () => {
     const all = await h.call('DescribeRouteTableList', {}, VPC);
     assert.ok(all.body.RouterTableList.RouterTableListType.some((t: any) => t.VpcId === net.vpcId));
-    for (const filter of [{ RouteTableType: 'Custom' }, { RouteTableId: 'vtb-bpnotthere000000000' }, { VpcId: net.vpcId, RouteTableId: 'vtb-other' }, { RouterType: 'VBR' }, { RouteTableId: 'rtb-x' }]) {
+    const none: Record<string, string>[] = [{ RouteTableType: 'Custom' }, { RouteTableId: 'vtb-bpnotthere000000000' }, { VpcId: net.vpcId, RouteTableId: 'vtb-other' }, { RouterType: 'VBR' }, { RouteTableId: 'rtb-x' }];
+    for (const filter of none) {
       const r = await h.call('DescribeRouteTableList', filter, VPC);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.deepEqual(r.body.RouterTableList.RouterTableListType, [], JSON.stringify(filter));

@@ -197,7 +197,7 @@ export function terraformSuite(label: string, server: () => ServerProcess): void
         return o;
       };
       // resourceAliCloudInstanceRead: every call it makes for a PostPaid instance in a vSwitch, and what it sets.
-      const readInstance = async (id: string) => {
+      const readInstance = async (id: string): Promise<Body> => {
         const i = await describeInstance(id);
         // EcsService.DescribeEcsSystemDisk: DescribeDisks InstanceId + DiskType=system; the first disk must be the instance's.
         const disks = await rpcPost('Ecs', 'DescribeDisks', { RegionId: REGION, InstanceId: id, DiskType: 'system' });

@@ -3,8 +3,8 @@
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { bool, int, object, objectList, str } from '../params.ts';
 import { INSTANCE_ATTRIBUTE_PARAMS, readInstanceAttributes } from '../instance-params.ts';
-import { WireError } from '../wire-error.ts';
 import { runInstances } from '../../service/instances.ts';
+import { wireErrors } from '../errors.ts';
 
 export default defineAction({
   action: 'CreateInstance',
@@ -24,11 +24,11 @@ export default defineAction({
   async handle({ deps, caller }, p) {
     // COMPAT: classic network does not exist here, so the vSwitch is required.
     const vSwitchId = p.str('VSwitchId');
-    if (vSwitchId === undefined) throw new WireError(400, 'MissingParameter', 'The input parameter "VSwitchId" that is mandatory for processing this request is not supplied.');
+    if (vSwitchId === undefined) throw wireErrors.missingParameter('VSwitchId');
     const securityGroupId = p.str('SecurityGroupId');
-    if (securityGroupId === undefined) throw new WireError(400, 'MissingParameter', 'The input parameter "SecurityGroupId" that is mandatory for processing this request is not supplied.');
+    if (securityGroupId === undefined) throw wireErrors.missingParameter('SecurityGroupId');
     // COMPAT: data disks are not emulated.
-    if (p.has('DataDisk')) throw new WireError(400, 'UnsupportedParameter', 'Data disks are not supported by eniplane.');
+    if (p.has('DataDisk')) throw wireErrors.unsupportedParameter('Data disks');
     const attributes = readInstanceAttributes(p);
     const [id] = await runInstances(deps, caller, {
       regionId: p.str('RegionId'), instanceType: p.reqStr('InstanceType'), vSwitchId, zoneId: p.str('ZoneId'), securityGroupIds: [securityGroupId],

@@ -2,9 +2,9 @@
 // is emulated: there are no data disks, and a disk's id is d- + its instance id's tail).
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
 import { bool, int, list, objectList, str } from '../params.ts';
-import { invalidParam } from '../params.ts';
 import { describeInstances } from '../../service/instances.ts';
 import { instanceIdOfDisk, systemDiskShape } from '../shapes.ts';
+import { wireErrors } from '../errors.ts';
 
 const DISK_TYPES = ['all', 'system', 'data'];
 
@@ -20,7 +20,7 @@ export default defineAction({
   },
   async handle({ deps, caller }, p) {
     const diskType = p.str('DiskType') ?? 'all';
-    if (!DISK_TYPES.includes(diskType)) throw invalidParam('DiskType');
+    if (!DISK_TYPES.includes(diskType)) throw wireErrors.invalidParameter('DiskType');
     const paging = readPaging(p, { maxPageSize: 100 });
     const diskIds = p.jsonList('DiskIds');
     const instanceId = p.str('InstanceId');

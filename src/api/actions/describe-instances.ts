@@ -2,7 +2,7 @@
 // the objects the real API leaves out unless asked (Terraform's DescribeInstance asks for META_OPTIONS and more).
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
 import { bool, int, list, objectList, str } from '../params.ts';
-import { invalidParam } from '../params.ts';
+import { wireErrors } from '../errors.ts';
 import { describeInstances } from '../../service/instances.ts';
 import { INSTANCE_ADDITIONAL_ATTRIBUTES, instanceShape } from '../shapes.ts';
 import type { InstanceStatus } from '../../domain/model.ts';
@@ -23,10 +23,10 @@ export default defineAction({
   },
   async handle({ deps, caller }, p) {
     const status = p.str('Status');
-    if (status !== undefined && !STATUSES.includes(status)) throw invalidParam('Status');
+    if (status !== undefined && !STATUSES.includes(status)) throw wireErrors.invalidParameter('Status');
     const additional = p.list('AdditionalAttributes', 20) ?? [];
     const unknown = additional.find((a) => !(INSTANCE_ADDITIONAL_ATTRIBUTES as readonly string[]).includes(a));
-    if (unknown !== undefined) throw invalidParam('AdditionalAttributes');
+    if (unknown !== undefined) throw wireErrors.invalidParameter('AdditionalAttributes');
     const paging = readPaging(p, { maxPageSize: 100 });
     const page = await describeInstances(deps, caller, {
       regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds'), vpcId: p.str('VpcId'), vSwitchId: p.str('VSwitchId'), zoneId: p.str('ZoneId'),

@@ -2,7 +2,7 @@
 // paging (NextToken answered in both); unknown ids, and values no ENI here can have, give an empty list.
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
 import { bool, int, list, objectList, str } from '../params.ts';
-import { invalidParam } from '../params.ts';
+import { wireErrors } from '../errors.ts';
 import { describeEnis } from '../../service/describe-enis.ts';
 import { eniShape } from '../shapes.ts';
 import type { EniStatus, EniType } from '../../domain/model.ts';
@@ -22,9 +22,9 @@ export default defineAction({
   },
   async handle({ deps, caller }, p) {
     const status = p.str('Status');
-    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw invalidParam('Status');
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw wireErrors.invalidParameter('Status');
     const type = p.str('Type');
-    if (type !== undefined && !(TYPES as readonly string[]).includes(type)) throw invalidParam('Type');
+    if (type !== undefined && !(TYPES as readonly string[]).includes(type)) throw wireErrors.invalidParameter('Type');
     const paging = readPaging(p);
     // Every ENI eniplane has is customer-managed: asking for service-managed ones finds none.
     const none = p.bool('ServiceManaged') === true || NEVER.has(status ?? '') || NEVER.has(type ?? '');

@@ -1,9 +1,9 @@
 // ECS DescribeSecurityGroupAttribute: the group and its (empty) rule list; Terraform reads InnerAccessPolicy.
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { int, str } from '../params.ts';
-import { invalidParam } from '../params.ts';
 import { describeSecurityGroup } from '../../service/networks.ts';
 import { securityGroupAttributeShape } from '../shapes.ts';
+import { wireErrors } from '../errors.ts';
 
 const DIRECTIONS = ['egress', 'ingress', 'all'];
 
@@ -13,7 +13,7 @@ export default defineAction({
   params: { SecurityGroupId: str(true), Direction: str(), NicType: str(), Attribute: str(), MaxResults: int(), NextToken: str() },
   async handle({ deps, caller }, p) {
     const direction = p.str('Direction');
-    if (direction !== undefined && !DIRECTIONS.includes(direction)) throw invalidParam('Direction');
+    if (direction !== undefined && !DIRECTIONS.includes(direction)) throw wireErrors.invalidParameter('Direction');
     p.int('MaxResults', { min: 10, max: 1000 });
     const g = await describeSecurityGroup(deps, caller, { regionId: p.str('RegionId'), securityGroupId: p.reqStr('SecurityGroupId') });
     return securityGroupAttributeShape(g);

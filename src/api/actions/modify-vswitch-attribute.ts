@@ -1,8 +1,8 @@
 // VPC ModifyVSwitchAttribute: name and description. COMPAT: the IPv6 block cannot change here.
 import { defineAction, VPC_VERSION, readDescription } from '../action.ts';
 import { bool, int, str } from '../params.ts';
-import { WireError } from '../wire-error.ts';
 import { renameNetworkResource } from '../../service/networks.ts';
+import { wireErrors } from '../errors.ts';
 
 export default defineAction({
   action: 'ModifyVSwitchAttribute',
@@ -10,7 +10,7 @@ export default defineAction({
   params: { VSwitchId: str(true), VSwitchName: str(), Description: str(), EnableIPv6: bool(), Ipv6CidrBlock: int(), Ipv6CidrMask: int(), VpcIpv6CidrBlock: str() },
   async handle({ deps, caller }, p) {
     for (const name of ['EnableIPv6', 'Ipv6CidrBlock', 'Ipv6CidrMask', 'VpcIpv6CidrBlock']) {
-      if (p.has(name)) throw new WireError(400, 'UnsupportedParameter', `Changing ${name} is not supported by eniplane.`);
+      if (p.has(name)) throw wireErrors.unsupportedParameter(`Changes of ${name}`);
     }
     await renameNetworkResource(deps, caller, {
       regionId: p.str('RegionId'), kind: 'vswitch', id: p.reqStr('VSwitchId'), name: p.str('VSwitchName'), description: readDescription(p, 'Description'),
