@@ -27,6 +27,20 @@ export function eniTrafficConfigShape(eni: Eni) {
   return trafficFields(eni);
 }
 
+/** The real defaults (seconds) for an ENI whose timeouts were never set. */
+export function eniConnectionTrackingShape(eni: Eni) {
+  const t = eni.traffic;
+  return { TcpClosedAndTimeWaitTimeout: t.tcpClosedAndTimeWaitTimeout ?? 3, TcpEstablishedTimeout: t.tcpEstablishedTimeout ?? 910, UdpTimeout: t.udpTimeout ?? 30 };
+}
+
+export function eniEnhancedNetworkShape(eni: Eni) {
+  const t = eni.traffic;
+  return {
+    EnableSriov: t.enableSriov ?? false, EnableRss: t.enableRss ?? false, EnableExpress: t.enableExpress ?? false,
+    VirtualFunctionQuantity: t.virtualFunctionQuantity ?? 0, VirtualFunctionTotalQueueNumber: t.virtualFunctionTotalQueueNumber ?? 0,
+  };
+}
+
 /** The body of CreateNetworkInterface. */
 export function createdEniShape(eni: Eni) {
   return {

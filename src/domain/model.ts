@@ -173,10 +173,21 @@ export interface Eni {
 
 export type EniTrafficMode = 'Standard' | 'HighPerformance';
 
-/** null: not set by the client (the instance type's default applies). */
-export interface EniTraffic { mode: EniTrafficMode; queueNumber: number | null; queuePairNumber: number | null; rxQueueSize: number | null; txQueueSize: number | null }
+/**
+ * What a client sets about an ENI's traffic and reads back: mode and queues, connection-tracking
+ * timeouts (seconds), enhanced-network switches. null: not set by the client (the real default is reported).
+ */
+export interface EniTraffic {
+  mode: EniTrafficMode; queueNumber: number | null; queuePairNumber: number | null; rxQueueSize: number | null; txQueueSize: number | null;
+  tcpClosedAndTimeWaitTimeout: number | null; tcpEstablishedTimeout: number | null; udpTimeout: number | null;
+  enableSriov: boolean | null; enableRss: boolean | null; enableExpress: boolean | null; virtualFunctionQuantity: number | null; virtualFunctionTotalQueueNumber: number | null;
+}
 
-export const DEFAULT_ENI_TRAFFIC: EniTraffic = { mode: 'Standard', queueNumber: null, queuePairNumber: null, rxQueueSize: null, txQueueSize: null };
+export const DEFAULT_ENI_TRAFFIC: EniTraffic = {
+  mode: 'Standard', queueNumber: null, queuePairNumber: null, rxQueueSize: null, txQueueSize: null,
+  tcpClosedAndTimeWaitTimeout: null, tcpEstablishedTimeout: null, udpTimeout: null,
+  enableSriov: null, enableRss: null, enableExpress: null, virtualFunctionQuantity: null, virtualFunctionTotalQueueNumber: null,
+};
 
 export function primaryIpv4(eni: Eni): string {
   const p = eni.addresses.find((a) => a.family === 4 && a.primary);

@@ -49,6 +49,19 @@ describe('ENI attributes: stored and returned', () => {
     l = await listed(id);
     assert.deepEqual([l.NetworkInterfaceTrafficMode, l.QueuePairNumber, l.QueueNumber, l.SourceDestCheck], ['HighPerformance', 3, 8, true]);
   });
+  it('connection tracking and enhanced network: set, read back with Attribute, defaults otherwise', async () => {
+    const id = (await eni({ 'ConnectionTrackingConfiguration.UdpTimeout': 60 })).NetworkInterfaceId;
+    const ct = async () => (await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: id, Attribute: 'connectionTrackingConfiguration' })).body.ConnectionTrackingConfiguration;
+    assert.deepEqual(await ct(), { TcpClosedAndTimeWaitTimeout: 3, TcpEstablishedTimeout: 910, UdpTimeout: 60 });
+    assert.equal('EnhancedNetwork' in (await attr(id)), false, 'none set, none reported');
+    const r = await h.call('ModifyNetworkInterfaceAttribute', {
+      NetworkInterfaceId: id, 'ConnectionTrackingConfiguration.TcpEstablishedTimeout': 600, 'EnhancedNetwork.EnableRss': true, 'EnhancedNetwork.VirtualFunctionQuantity': 2,
+    } as any);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(await ct(), { TcpClosedAndTimeWaitTimeout: 3, TcpEstablishedTimeout: 600, UdpTimeout: 60 });
+    assert.deepEqual((await attr(id)).EnhancedNetwork, { EnableSriov: false, EnableRss: true, EnableExpress: false, VirtualFunctionQuantity: 2, VirtualFunctionTotalQueueNumber: 0 });
+    assertError(await h.call('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: id, 'ConnectionTrackingConfiguration.UdpTimeout': 1000 } as any), 400, 'InvalidParameter');
+  });
   it('refuses values out of the model\'s range', async () => {
     const id = (await eni()).NetworkInterfaceId;
     assertError(await h.call('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: id, 'NetworkInterfaceTrafficConfig.NetworkInterfaceTrafficMode': 'Turbo' } as any), 400, 'InvalidParameter');

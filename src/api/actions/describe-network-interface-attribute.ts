@@ -2,7 +2,7 @@
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { objectList, str } from '../params.ts';
 import { describeEni } from '../../service/describe-enis.ts';
-import { eniShape, eniTrafficConfigShape } from '../shapes.ts';
+import { eniConnectionTrackingShape, eniEnhancedNetworkShape, eniShape, eniTrafficConfigShape } from '../shapes.ts';
 
 export default defineAction({
   action: 'DescribeNetworkInterfaceAttribute',
@@ -16,9 +16,12 @@ export default defineAction({
       TcpOptionAddressEnabled: 'false',
       NetworkInterfaceTrafficConfig: eniTrafficConfigShape(eni),
     };
-    if (p.str('Attribute') === 'connectionTrackingConfiguration') {
-      body.ConnectionTrackingConfiguration = { TcpClosedAndTimeWaitTimeout: 3, TcpEstablishedTimeout: 910, UdpTimeout: 30 };
-    }
+    const attribute = p.str('Attribute');
+    if (attribute === 'connectionTrackingConfiguration') body.ConnectionTrackingConfiguration = eniConnectionTrackingShape(eni);
+    // What ModifyNetworkInterfaceAttribute/CreateNetworkInterface set is read back; an ENI never given any reports none unless asked.
+    const t = eni.traffic;
+    const enhanced = [t.enableSriov, t.enableRss, t.enableExpress, t.virtualFunctionQuantity, t.virtualFunctionTotalQueueNumber].some((v) => v !== null);
+    if (attribute === 'enhancedNetwork' || enhanced) body.EnhancedNetwork = eniEnhancedNetworkShape(eni);
     return body;
   },
 });

@@ -1,6 +1,6 @@
 // ECS ModifyNetworkInterfaceAttribute: name, description, security groups (replacing the set), DeleteOnRelease,
-// SourceDestCheck, the traffic mode and queues (flat or in NetworkInterfaceTrafficConfig), all stored and returned.
-// ConnectionTrackingConfiguration, EnhancedNetwork and EnablePrimaryIPv6 are accepted and ignored: no answer carries them back.
+// SourceDestCheck, the traffic mode and queues (flat or in NetworkInterfaceTrafficConfig), connection tracking and
+// enhanced network, all stored and returned. EnablePrimaryIPv6 is accepted and ignored: no answer carries it back.
 import { defineAction, ECS_VERSION, readDescription, readName } from '../action.ts';
 import { bool, int, list, object, str } from '../params.ts';
 import { modifyEni } from '../../service/eni-lifecycle.ts';
