@@ -51,6 +51,7 @@ import ecsDeleteVSwitch from './actions/ecs-delete-vswitch.ts';
 import modifyVpcAttribute from './actions/modify-vpc-attribute.ts';
 import modifyVSwitchAttribute from './actions/modify-vswitch-attribute.ts';
 import modifySecurityGroupAttribute from './actions/modify-security-group-attribute.ts';
+import describeInstanceAutoRenewAttribute from './actions/describe-instance-auto-renew-attribute.ts';
 
 export const ACTIONS: readonly ActionDef[] = [
   assignPrivateIpAddresses, unassignPrivateIpAddresses, assignIpv6Addresses, unassignIpv6Addresses,
@@ -64,7 +65,7 @@ export const ACTIONS: readonly ActionDef[] = [
   describeVpcAttribute, describeVSwitchAttributes, describeRouteTableList, describeSecurityGroupAttribute, describeInstanceAttribute, describeDisks,
   describeUserData, describeInstanceRamRole, describeInstanceMaintenanceAttributes, describeInstanceAttachmentAttributes, createInstance,
   modifyInstanceAttribute, ecsCreateVpc, ecsDescribeVpcs, ecsDeleteVpc, ecsCreateVSwitch, ecsDescribeVSwitches, ecsDeleteVSwitch,
-  modifyVpcAttribute, modifyVSwitchAttribute, modifySecurityGroupAttribute,
+  modifyVpcAttribute, modifyVSwitchAttribute, modifySecurityGroupAttribute, describeInstanceAutoRenewAttribute,
 ];
 
 const BY_KEY = new Map(ACTIONS.map((a) => [`${a.version}/${a.action}`, a]));

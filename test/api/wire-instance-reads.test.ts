@@ -125,6 +125,20 @@ describe('DescribeUserData, DescribeInstanceRamRole, DescribeInstanceMaintenance
   });
 });
 
+describe('DescribeInstanceAutoRenewAttribute', () => {
+  it('answers the stored renewal of subscription instances and leaves pay-as-you-go ones out', async () => {
+    const sub = await run({ InstanceChargeType: 'PrePaid', Period: 3, PeriodUnit: 'Month', AutoRenew: true, AutoRenewPeriod: 2 });
+    const r = await h.call('DescribeInstanceAutoRenewAttribute', { InstanceId: `${sub},${plain}` });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.InstanceRenewAttributes.InstanceRenewAttribute, [
+      { InstanceId: sub, AutoRenewEnabled: true, RenewalStatus: 'AutoRenewal', Duration: 2, PeriodUnit: 'Month', EnableExpectedRenewDay: false },
+    ]);
+    assert.equal((await describeOne(sub)).InstanceChargeType, 'PrePaid');
+    assert.deepEqual((await h.call('DescribeInstanceAutoRenewAttribute', { InstanceId: sub, RenewalStatus: 'Normal' })).body.InstanceRenewAttributes.InstanceRenewAttribute, []);
+    assertError(await h.call('DescribeInstanceAutoRenewAttribute', { InstanceId: sub, RenewalStatus: 'Sometimes' }), 400, 'InvalidParameter');
+  });
+});
+
 describe('CreateInstance', () => {
   it('makes one Stopped instance with its primary ENI and stored attributes; StartInstance runs it', async () => {
     const r = await h.call('CreateInstance', {
