@@ -5,7 +5,8 @@ import type { ErrorOverrides } from './errors.ts';
 import type { ParamReader, ParamSpec } from './params.ts';
 import type { Paging } from '../store/store.ts';
 import type { AddressRequest } from '../service/address-book.ts';
-import { invalidParam } from './params.ts';
+import { COMMON_PARAMS, invalidParam, specFromModel } from './params.ts';
+import { modelOf } from './models/index.ts';
 import { WireError } from './wire-error.ts';
 
 export const ECS_VERSION = '2014-05-26';
@@ -15,16 +16,35 @@ export const RM_VERSION = '2020-03-31';
 
 export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: string }
 
+/**
+ * What an action does with the parameters of its SDK model (top-level names: "Tag", "SystemDisk").
+ * honoured: read and acted on; stored: kept and returned, nothing more; refused: answered with an
+ * error when present. Every other model parameter is accepted and ignored (docs/api-coverage.md).
+ */
+export interface ParamUse { required?: string[]; honoured?: string[]; stored?: string[]; refused?: string[] }
+
 export interface ActionDef {
   action: string;
   version: typeof ECS_VERSION | typeof VPC_VERSION | typeof RM_VERSION;
+  /** Accepted parameters: the SDK model's (generated, src/api/models/) unless written by hand (ResourceManager). */
   params: ParamSpec;
+  use?: ParamUse;
   errors?: ErrorOverrides;
   handle(ctx: ActionContext, p: ParamReader): Promise<Record<string, unknown>>;
 }
 
-export function defineAction(a: ActionDef): ActionDef {
-  return a;
+/** Either `params` by hand, or `use` and the parameters come from the action's SDK model. */
+export type ActionInput = Omit<ActionDef, 'params'> & { params?: ParamSpec };
+
+export function defineAction(a: ActionInput): ActionDef {
+  if (a.params) return { ...a, params: a.params };
+  const model = modelOf(a.version, a.action);
+  if (model === undefined) throw new Error(`${a.version}/${a.action}: no SDK model; declare params by hand`);
+  const params = specFromModel(model, a.use?.required);
+  for (const name of [...(a.use?.honoured ?? []), ...(a.use?.stored ?? []), ...(a.use?.refused ?? [])]) {
+    if (!params[name] && !COMMON_PARAMS[name]) throw new Error(`${a.action}: ${name} is not a parameter of its model`);
+  }
+  return { ...a, params };
 }
 
 const encodeToken = (id: string) => Buffer.from(id, 'utf8').toString('base64url');

@@ -7,7 +7,7 @@ import { newRequestId } from './request-id.ts';
 import { recordNonce, writeTx, type Caller, type ServiceDeps } from '../service/deps.ts';
 import { authenticate } from './auth.ts';
 import { toWireError } from './errors.ts';
-import { ParamReader, unknownParams } from './params.ts';
+import { invalidParam, mistypedParam, ParamReader, unknownParams } from './params.ts';
 import { findAction, knownVersion } from './registry.ts';
 import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
@@ -82,6 +82,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         const unknown = unknownParams(params, action.params);
         if (unknown.length > 0) throw new WireError(400, 'InvalidParameter', `The specified parameter "${unknown[0]}" is not valid. It is not a parameter of ${action.action}.`);
       }
+      const mistyped = mistypedParam(params, action.params);
+      if (mistyped !== undefined) throw invalidParam(mistyped);
       for (const name of requiredParams(action)) {
         if (!params.get(name)) {
           throw new WireError(400, 'MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
