@@ -89,19 +89,31 @@ export function readAddressRequest(p: ParamReader, listName: string, countName: 
   return undefined;
 }
 
-export function readTags(p: ParamReader): { key: string; value: string }[] | undefined {
+/**
+ * Tag rules as each action documents them (the SDK models' remarks): keys are 1..128 characters, never
+ * starting with `aliyun` or `acs:` nor containing `http://`/`https://`; values up to 128 characters
+ * without `http://`/`https://`. The ECS actions allow `aliyun`/`acs:` at the start of a value,
+ * the VPC ones (CreateVpc, CreateVSwitch) do not: `VPC_TAG_RULES`.
+ */
+export interface TagRules { reservedValuePrefix: boolean }
+export const ECS_TAG_RULES: TagRules = { reservedValuePrefix: false };
+export const VPC_TAG_RULES: TagRules = { reservedValuePrefix: true };
+
+export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): { key: string; value: string }[] | undefined {
   const tags = p.objectList('Tag', 20);
   if (!tags) return undefined;
   const keys = new Set<string>();
   return tags.map((t, i) => {
     const key = t.Key ?? '';
-    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /^https?:\/\//i.test(key)) {
+    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /https?:\/\//i.test(key)) {
       throw new WireError(400, 'InvalidTagKey.Malformed', `The specified Tag.${i + 1}.Key is not valid.`);
     }
     if (keys.has(key)) throw new WireError(400, 'Duplicate.TagKey', 'The Tag.N.Key contain duplicate key.');
     keys.add(key);
     const value = t.Value ?? '';
-    if (value.length > 128 || /^(aliyun|acs:)/i.test(value)) throw new WireError(400, 'InvalidTagValue.Malformed', `The specified Tag.${i + 1}.Value is not valid.`);
+    if (value.length > 128 || /https?:\/\//i.test(value) || (rules.reservedValuePrefix && /^(aliyun|acs:)/i.test(value))) {
+      throw new WireError(400, 'InvalidTagValue.Malformed', `The specified Tag.${i + 1}.Value is not valid.`);
+    }
     return { key, value };
   });
 }
