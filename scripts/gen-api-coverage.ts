@@ -43,13 +43,14 @@ export function renderCoverage(): string {
     out.push(`## ${p.product} ${p.version} (${p.sdk}): ${mine.length} of ${actions.length} actions served`, '');
     for (const a of mine) {
       const def = served.get(`${p.version}/${a}`)!;
-      const names = topNames(p.models[a]);
       const use = def.use ?? {};
+      const extra = Object.keys(use.extra ?? {});
+      const names = [...topNames(p.models[a]), ...extra];
       const honoured = names.filter((n) => use.honoured?.includes(n));
       const stored = names.filter((n) => use.stored?.includes(n));
       const refused = names.filter((n) => use.refused?.includes(n));
       const ignored = names.filter((n) => !honoured.includes(n) && !stored.includes(n) && !refused.includes(n));
-      out.push(`### ${a}`, '', `- honoured: ${list(honoured)}`, `- stored: ${list(stored)}`, `- refused: ${list(refused)}`, `- ignored: ${list(ignored)}`, '');
+      out.push(`### ${a}`, '', ...(extra.length ? [`- not in the SDK model, taken all the same: ${list(extra)}`] : []), `- honoured: ${list(honoured)}`, `- stored: ${list(stored)}`, `- refused: ${list(refused)}`, `- ignored: ${list(ignored)}`, '');
     }
     out.push('### Not served', '', actions.filter((a) => !served.has(`${p.version}/${a}`)).join(', '), '');
   }

@@ -21,7 +21,11 @@ export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: s
  * honoured: read and acted on; stored: kept and returned, nothing more; refused: answered with an
  * error when present. Every other model parameter is accepted and ignored (docs/api-coverage.md).
  */
-export interface ParamUse { required?: string[]; honoured?: string[]; stored?: string[]; refused?: string[] }
+export interface ParamUse {
+  required?: string[]; honoured?: string[]; stored?: string[]; refused?: string[];
+  /** Parameters the SDK model lacks but the action takes (the console sends ResourceGroupId to CreateVSwitch). */
+  extra?: ParamSpec;
+}
 
 export interface ActionDef {
   action: string;
@@ -40,7 +44,7 @@ export function defineAction(a: ActionInput): ActionDef {
   if (a.params) return { ...a, params: a.params };
   const model = modelOf(a.version, a.action);
   if (model === undefined) throw new Error(`${a.version}/${a.action}: no SDK model; declare params by hand`);
-  const params = specFromModel(model, a.use?.required);
+  const params = { ...specFromModel(model, a.use?.required), ...a.use?.extra };
   for (const name of [...(a.use?.honoured ?? []), ...(a.use?.stored ?? []), ...(a.use?.refused ?? [])]) {
     if (!params[name] && !COMMON_PARAMS[name]) throw new Error(`${a.action}: ${name} is not a parameter of its model`);
   }

@@ -11,6 +11,7 @@ import { ACTIONS } from '../../src/api/registry.ts';
 import { modelOf } from '../../src/api/models/index.ts';
 import { mistypedParam, ParamReader, resolveParam, specFromModel, unknownParams } from '../../src/api/params.ts';
 import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { capturedRequests } from './signing/captured.ts';
 
 const SAMPLE: Record<string, string> = { s: 's', i: '7', f: '0.5', b: 'true', j: '{}' };
 
@@ -42,6 +43,22 @@ describe('generated models', () => {
       assert.ok(modelOf(a.version, a.action) !== undefined, `${a.action} has no SDK model`);
       assert.deepEqual(unknownParams(new Map(Object.entries(fullRequest(modelOf(a.version, a.action)!))), a.params), [], a.action);
     }
+  });
+
+  it('accept, by name and type, every parameter of the requests captured from real SDKs (test/fixtures/sdk)', () => {
+    let checked = 0;
+    for (const c of capturedRequests()) {
+      const params = new Map([...c.input.query, ...c.input.form]);
+      const action = params.get('Action') ?? String(c.input.headers['x-acs-action']);
+      const version = params.get('Version') ?? String(c.input.headers['x-acs-version']);
+      const model = action && version ? modelOf(version, action) : undefined;
+      if (!model) continue; // STS AssumeRole and the like: no ECS/VPC model
+      const spec = specFromModel(model);
+      assert.deepEqual(unknownParams(params, spec), [], c.name);
+      assert.equal(mistypedParam(params, spec), undefined, c.name);
+      checked++;
+    }
+    assert.ok(checked >= 60, `only ${checked} captured requests checked`);
   });
 
   it('read nested shapes by name and type', () => {
@@ -104,7 +121,7 @@ describe('served actions over the wire', () => {
     assert.match(shape.body.Message, /"SystemDisk\.1\.Category" is not valid\. It is not a parameter of RunInstances/);
   });
 
-  it('every parameter an action declares honoured is read by its handler', async () => {
+  it('an action declares honoured exactly the model parameters its handler reads (or stored/refused)', async () => {
     // An instrumented ParamReader: every name a handler asks for, by its top-level name.
     const read = new Set<string>();
     const proto = ParamReader.prototype as unknown as Record<string, (this: ParamReader, name: string, ...rest: unknown[]) => unknown>;
@@ -126,11 +143,15 @@ describe('served actions over the wire', () => {
         NetworkInterfaceId: eni.body.NetworkInterfaceId, InstanceId: ins.body.InstanceIdSets.InstanceIdSet[0],
       };
     };
+    const problems: string[] = [];
     try {
       for (const a of served) {
         const model = modelOf(a.version, a.action)!;
         const required = Object.entries(a.params).filter(([, f]) => f.required).map(([n]) => n);
-        for (const name of a.use?.honoured ?? []) {
+        const everRead = new Set<string>();
+        // One run per honoured name, and one per other model name: what each reads is recorded.
+        const names = [...new Set([...(a.use?.honoured ?? []), ...Object.keys(a.params)])];
+        for (const name of names) {
           const real = await realIds();
           const request: Record<string, string> = {};
           for (const n of [...required, name]) Object.assign(request, fullRequest(model, n));
@@ -144,12 +165,18 @@ describe('served actions over the wire', () => {
             Object.assign(request, fullRequest(model, missing), real[missing] ? { [missing]: real[missing] } : {});
           }
           if (a.action.startsWith('Delete')) cached = undefined;
-          assert.ok(read.has(name), `${a.action} declares ${name} honoured but its handler never reads it`);
+          for (const n of read) everRead.add(n);
+          if (a.use?.honoured?.includes(name) && !read.has(name)) problems.push(`${a.action} declares ${name} honoured but its handler never reads it`);
+        }
+        const declared = new Set([...(a.use?.honoured ?? []), ...(a.use?.stored ?? []), ...(a.use?.refused ?? [])]);
+        for (const n of everRead) {
+          if (Object.hasOwn(a.params, n) && !declared.has(n)) problems.push(`${a.action} reads ${n} but does not declare it honoured, stored or refused`);
         }
       }
     } finally {
       for (const [m, f] of originals) proto[m] = f;
     }
+    assert.deepEqual(problems, []);
   });
 });
 

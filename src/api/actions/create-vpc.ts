@@ -5,7 +5,7 @@ import { createVpc } from '../../service/networks.ts';
 export default defineAction({
   action: 'CreateVpc',
   version: VPC_VERSION,
-  use: { honoured: ['RegionId', 'CidrBlock', 'VpcName', 'Description', 'ResourceGroupId'] },
+  use: { honoured: ['RegionId', 'CidrBlock', 'VpcName', 'Description', 'ResourceGroupId', 'EnableIpv6'] },
   async handle({ deps, caller }, p) {
     const vpc = await createVpc(deps, caller, {
       regionId: p.str('RegionId'), cidrBlock: p.str('CidrBlock'), name: p.str('VpcName'), description: readDescription(p, 'Description'),

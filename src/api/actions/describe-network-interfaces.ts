@@ -12,7 +12,7 @@ export default defineAction({
   version: ECS_VERSION,
   use: {
     honoured: [
-      'RegionId', 'NetworkInterfaceId', 'InstanceId', 'VpcId', 'VSwitchId', 'SecurityGroupId', 'PrimaryIpAddress', 'PrivateIpAddress',
+      'RegionId', 'NetworkInterfaceId', 'InstanceId', 'VpcId', 'VSwitchId', 'SecurityGroupId', 'PrimaryIpAddress', 'PrivateIpAddress', 'Ipv6Address',
       'NetworkInterfaceName', 'Type', 'Status', 'ResourceGroupId', 'ServiceManaged', 'Tag', 'MaxResults', 'NextToken', 'PageNumber', 'PageSize',
     ],
   },

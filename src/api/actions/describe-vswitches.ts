@@ -6,7 +6,7 @@ import { vSwitchShape } from '../shapes.ts';
 export default defineAction({
   action: 'DescribeVSwitches',
   version: VPC_VERSION,
-  use: { honoured: ['RegionId', 'VpcId', 'VSwitchId', 'ZoneId', 'VSwitchName', 'ResourceGroupId', 'PageNumber', 'PageSize'] },
+  use: { honoured: ['RegionId', 'VpcId', 'VSwitchId', 'ZoneId', 'VSwitchName', 'ResourceGroupId', 'EnableIpv6', 'PageNumber', 'PageSize'] },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
     const ids = p.str('VSwitchId')?.split(',').map((s) => s.trim()).filter(Boolean);
