@@ -5,9 +5,9 @@ import type { ErrorOverrides } from './errors.ts';
 import type { ParamReader, ParamSpec } from './params.ts';
 import type { Paging } from '../store/store.ts';
 import type { AddressRequest } from '../service/address-book.ts';
-import { COMMON_PARAMS, invalidParam, specFromModel } from './params.ts';
+import { COMMON_PARAMS, specFromModel } from './params.ts';
 import { modelOf } from './models/index.ts';
-import { WireError } from './wire-error.ts';
+import { wireErrors } from './errors.ts';
 
 export const ECS_VERSION = '2014-05-26';
 export const VPC_VERSION = '2016-04-28';
@@ -54,7 +54,7 @@ export function defineAction(a: ActionInput): ActionDef {
 const encodeToken = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 function decodeToken(t: string): string {
   const id = Buffer.from(t, 'base64url').toString('utf8');
-  if (!/^[a-z]+-[a-z0-9]+$/.test(id)) throw invalidParam('NextToken');
+  if (!/^[a-z]+-[a-z0-9]+$/.test(id)) throw wireErrors.invalidParameter('NextToken');
   return id;
 }
 
@@ -84,10 +84,10 @@ export function pageFields(r: PagingRequest, page: { totalCount: number; nextTok
 export function readAddressRequest(p: ParamReader, listName: string, countName: string, maxItems = 50): AddressRequest | undefined {
   const named = p.list(listName, maxItems);
   const count = p.int(countName);
-  if (named && count !== undefined) throw new WireError(400, 'InvalidParameter.Conflict', `The specified parameters ${listName}.N and ${countName} conflict with each other.`);
+  if (named && count !== undefined) throw wireErrors.parameterConflict(`${listName}.N and ${countName}`);
   if (named) return { addresses: named };
   if (count !== undefined) {
-    if (count < 1) throw invalidParam(countName);
+    if (count < 1) throw wireErrors.invalidParameter(countName);
     return { count };
   }
   return undefined;
@@ -110,13 +110,13 @@ export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): { key
   return tags.map((t, i) => {
     const key = t.Key ?? '';
     if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /https?:\/\//i.test(key)) {
-      throw new WireError(400, 'InvalidTagKey.Malformed', `The specified Tag.${i + 1}.Key is not valid.`);
+      throw wireErrors.invalidTagKey(i + 1);
     }
-    if (keys.has(key)) throw new WireError(400, 'Duplicate.TagKey', 'The Tag.N.Key contain duplicate key.');
+    if (keys.has(key)) throw wireErrors.duplicateTagKey();
     keys.add(key);
     const value = t.Value ?? '';
     if (value.length > 128 || /https?:\/\//i.test(value) || (rules.reservedValuePrefix && /^(aliyun|acs:)/i.test(value))) {
-      throw new WireError(400, 'InvalidTagValue.Malformed', `The specified Tag.${i + 1}.Value is not valid.`);
+      throw wireErrors.invalidTagValue(i + 1);
     }
     return { key, value };
   });
@@ -126,13 +126,13 @@ export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): { key
 export function readName(p: ParamReader, wire: string): string | undefined {
   const v = p.str(wire);
   if (v === undefined) return undefined;
-  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v)) throw invalidParam(wire, 'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.');
+  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v)) throw wireErrors.invalidParameter(wire, 'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.');
   return v;
 }
 
 export function readDescription(p: ParamReader, wire: string): string | undefined {
   const v = p.str(wire);
   if (v === undefined) return undefined;
-  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw invalidParam(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
+  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw wireErrors.invalidParameter(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
   return v;
 }
