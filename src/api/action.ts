@@ -100,7 +100,7 @@ export function readAddressRequest(p: ParamReader, listName: string, countName: 
  * the VPC ones (CreateVpc, CreateVSwitch) do not: `VPC_TAG_RULES`.
  */
 export interface TagRules { reservedValuePrefix: boolean }
-export const ECS_TAG_RULES: TagRules = { reservedValuePrefix: false };
+const ECS_TAG_RULES: TagRules = { reservedValuePrefix: false };
 export const VPC_TAG_RULES: TagRules = { reservedValuePrefix: true };
 
 export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): { key: string; value: string }[] | undefined {
