@@ -72,9 +72,13 @@ function field(node: FieldSpec, name: string): FieldSpec | undefined {
   return node.fields?.includes(name) ? STRING : undefined;
 }
 
-function resolveCached(key: string, spec: ParamSpec): ScalarKind | undefined {
+function knownFor(spec: ParamSpec): Map<string, ScalarKind> {
   let known = knownValid.get(spec);
   if (!known) knownValid.set(spec, (known = new Map()));
+  return known;
+}
+
+function resolveCached(key: string, spec: ParamSpec, known: Map<string, ScalarKind>): ScalarKind | undefined {
   let kind = known.get(key);
   if (kind === undefined) {
     kind = resolveParam(key, spec);
@@ -85,8 +89,9 @@ function resolveCached(key: string, spec: ParamSpec): ScalarKind | undefined {
 
 /** Checks every parameter name against the spec; returns the problems (unknown names). */
 export function unknownParams(params: Map<string, string>, spec: ParamSpec): string[] {
+  const known = knownFor(spec);
   const unknown: string[] = [];
-  for (const key of params.keys()) if (resolveCached(key, spec) === undefined) unknown.push(key);
+  for (const key of params.keys()) if (resolveCached(key, spec, known) === undefined) unknown.push(key);
   return unknown;
 }
 
@@ -96,13 +101,35 @@ export function unknownParams(params: Map<string, string>, spec: ParamSpec): str
  * unknownParams. Empty values pass (they read as absent).
  */
 export function mistypedParam(params: Map<string, string>, spec: ParamSpec): string | undefined {
+  const known = knownFor(spec);
   for (const [key, value] of params) {
     if (value === '') continue;
-    const kind = resolveCached(key, spec);
+    const kind = resolveCached(key, spec, known);
     const re = kind && VALUE_RE[kind];
     if (re && !re.test(value)) return key;
   }
   return undefined;
+}
+
+/**
+ * Both checks in one pass, for the request path: the first name no spec knows (when strict),
+ * else the first value not of its type.
+ */
+export function checkParams(params: Map<string, string>, spec: ParamSpec, strict: boolean): { name: string; unknown: boolean } | undefined {
+  const known = knownFor(spec);
+  let mistyped: string | undefined;
+  for (const [key, value] of params) {
+    const kind = resolveCached(key, spec, known);
+    if (kind === undefined) {
+      if (strict) return { name: key, unknown: true };
+      continue;
+    }
+    if (kind !== 'string' && mistyped === undefined && value !== '') {
+      const re = VALUE_RE[kind];
+      if (re && !re.test(value)) mistyped = key;
+    }
+  }
+  return mistyped === undefined ? undefined : { name: mistyped, unknown: false };
 }
 
 /** The spec of a generated model ("DataDisk.N.Size:i SystemDisk.Category:s ...", see src/api/models/). */
