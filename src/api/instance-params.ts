@@ -1,20 +1,15 @@
 // The instance attributes RunInstances and CreateInstance store and the Describe
 // calls return (a client that sets them reads them back: Terraform shows a diff otherwise).
-import type { ParamReader, ParamSpec } from './params.ts';
-import { bool, int, object, str } from './params.ts';
+import type { ParamReader } from './params.ts';
 import type { InstanceAttributeInput } from '../service/instances.ts';
 import { wireErrors } from './errors.ts';
 
-/** The parameters behind InstanceAttributeInput, shared by both actions' specs. */
-export const INSTANCE_ATTRIBUTE_PARAMS: ParamSpec = {
-  Description: str(), HostName: str(), UserData: str(), KeyPairName: str(), RamRoleName: str(), DeletionProtection: bool(), CreditSpecification: str(),
-  InstanceChargeType: str(), InternetChargeType: str(), InternetMaxBandwidthOut: int(), InternetMaxBandwidthIn: int(), SpotStrategy: str(),
-  SpotPriceLimit: str(), Period: int(), PeriodUnit: str(), AutoRenew: bool(), AutoRenewPeriod: int(),
-  SystemDisk: object(
-    'Category', 'Size', 'DiskName', 'Description', 'PerformanceLevel', 'AutoSnapshotPolicyId', 'BurstingEnabled', 'EncryptAlgorithm', 'Encrypted', 'KMSKeyId',
-    'ProvisionedIops', 'StorageClusterId',
-  ),
-};
+/** The top-level model parameters behind InstanceAttributeInput: stored and returned by both actions. */
+export const INSTANCE_ATTRIBUTE_NAMES = [
+  'Description', 'HostName', 'UserData', 'KeyPairName', 'RamRoleName', 'DeletionProtection', 'CreditSpecification', 'InstanceChargeType',
+  'InternetChargeType', 'InternetMaxBandwidthOut', 'InternetMaxBandwidthIn', 'SpotStrategy', 'SpotPriceLimit', 'Period', 'PeriodUnit', 'AutoRenew',
+  'AutoRenewPeriod', 'SystemDisk',
+];
 
 const oneOf = (p: ParamReader, name: string, values: string[]): string | undefined => {
   const v = p.str(name);

@@ -1,25 +1,18 @@
 // ECS CreateInstance (older clients): one instance, created Stopped as the real API does (StartInstance runs it),
 // with its primary ENI in the vSwitch; the same attributes as RunInstances are stored and returned.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { bool, int, object, objectList, str } from '../params.ts';
-import { INSTANCE_ATTRIBUTE_PARAMS, readInstanceAttributes } from '../instance-params.ts';
+import { INSTANCE_ATTRIBUTE_NAMES, readInstanceAttributes } from '../instance-params.ts';
 import { runInstances } from '../../service/instances.ts';
 import { wireErrors } from '../errors.ts';
 
 export default defineAction({
   action: 'CreateInstance',
   version: ECS_VERSION,
-  params: {
-    ...INSTANCE_ATTRIBUTE_PARAMS,
-    InstanceType: str(true), VSwitchId: str(), ZoneId: str(), SecurityGroupId: str(), PrivateIpAddress: str(), InstanceName: str(), ImageId: str(),
-    ImageFamily: str(), ClientToken: str(), ResourceGroupId: str(), DryRun: bool(), Password: str(), PasswordInherit: bool(), IoOptimized: str(),
-    SecurityEnhancementStrategy: str(), UseAdditionalService: bool(), HpcClusterId: str(), DeploymentSetId: str(), DeploymentSetGroupNo: int(),
-    DedicatedHostId: str(), Tenancy: str(), Affinity: str(), ClusterId: str(), VlanId: str(), InnerIpAddress: str(), NodeControllerId: str(),
-    ManagedHostId: str(), StorageSetId: str(), StorageSetPartitionNumber: int(), SpotDuration: int(), SpotInterruptionBehavior: str(),
-    HttpEndpoint: str(), HttpTokens: str(), HttpPutResponseHopLimit: int(),
-    Tag: objectList('Key', 'Value'), DataDisk: objectList('Size', 'SnapshotId', 'Category', 'DiskName', 'Description', 'Device', 'DeleteWithInstance', 'Encrypted', 'KMSKeyId', 'PerformanceLevel', 'EncryptAlgorithm', 'StorageClusterId', 'ProvisionedIops', 'BurstingEnabled'),
-    Arn: objectList('RoleType', 'Rolearn', 'AssumeRoleFor'),
-    HibernationOptions: object('Configured'), PrivatePoolOptions: object('MatchCriteria', 'Id'),
+  use: {
+    required: ['InstanceType'],
+    honoured: ['RegionId', 'InstanceType', 'VSwitchId', 'ZoneId', 'SecurityGroupId', 'PrivateIpAddress', 'InstanceName', 'ImageId', 'ResourceGroupId', 'ClientToken'],
+    stored: INSTANCE_ATTRIBUTE_NAMES,
+    refused: ['DataDisk'],
   },
   async handle({ deps, caller }, p) {
     // COMPAT: classic network does not exist here, so the vSwitch is required.

@@ -1,7 +1,6 @@
 // ECS DescribeDisks: the system disk each instance has, derived from the instance (no block storage
 // is emulated: there are no data disks, and a disk's id is d- + its instance id's tail).
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
-import { bool, int, list, objectList, str } from '../params.ts';
 import { describeInstances } from '../../service/instances.ts';
 import { instanceIdOfDisk, systemDiskShape } from '../shapes.ts';
 import { wireErrors } from '../errors.ts';
@@ -11,12 +10,11 @@ const DISK_TYPES = ['all', 'system', 'data'];
 export default defineAction({
   action: 'DescribeDisks',
   version: ECS_VERSION,
-  params: {
-    InstanceId: str(), DiskIds: str(), DiskType: str(), Category: str(), Status: str(), ZoneId: str(), DiskName: str(), ResourceGroupId: str(),
-    DiskChargeType: str(), SnapshotId: str(), AutoSnapshotPolicyId: str(), Portable: bool(), DeleteWithInstance: bool(), DeleteAutoSnapshot: bool(),
-    EnableAutoSnapshot: bool(), EnableAutomatedSnapshotPolicy: bool(), EnableShared: bool(), Encrypted: bool(), KMSKeyId: str(), LockReason: str(),
-    MultiAttach: str(), DryRun: bool(), AdditionalAttributes: list(), Filter: objectList('Key', 'Value'), Tag: objectList('Key', 'Value'),
-    PageNumber: int(), PageSize: int(), MaxResults: int(), NextToken: str(),
+  use: {
+    honoured: [
+      'RegionId', 'InstanceId', 'DiskIds', 'DiskType', 'Category', 'Status', 'ZoneId', 'DiskName', 'ResourceGroupId', 'Portable', 'DeleteWithInstance',
+      'Encrypted', 'SnapshotId', 'LockReason', 'PageNumber', 'PageSize', 'MaxResults', 'NextToken',
+    ],
   },
   async handle({ deps, caller }, p) {
     const diskType = p.str('DiskType') ?? 'all';

@@ -1,12 +1,11 @@
 // ECS DescribeInstanceAttachmentAttributes: the private pool each instance was launched from (none here).
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
-import { int, str } from '../params.ts';
 import { describeInstances } from '../../service/instances.ts';
 
 export default defineAction({
   action: 'DescribeInstanceAttachmentAttributes',
   version: ECS_VERSION,
-  params: { InstanceIds: str(true), PageNumber: int(), PageSize: int() },
+  use: { required: ['InstanceIds'], honoured: ['RegionId', 'InstanceIds', 'PageNumber', 'PageSize'] },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 100, tokens: false });
     const page = await describeInstances(deps, caller, { regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds') }, paging.paging);

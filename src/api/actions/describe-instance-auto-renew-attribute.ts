@@ -2,7 +2,6 @@
 // subscription (PrePaid) instances; pay-as-you-go ones have none and are left out. Terraform's
 // alicloud_instance refresh calls it for PrePaid instances. Nothing is ever renewed or charged.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { describeInstances } from '../../service/instances.ts';
 
@@ -11,7 +10,7 @@ const STATUSES = ['AutoRenewal', 'Normal', 'NotRenewal'];
 export default defineAction({
   action: 'DescribeInstanceAutoRenewAttribute',
   version: ECS_VERSION,
-  params: { InstanceId: str(), RenewalStatus: str(), PageNumber: str(), PageSize: str() },
+  use: { honoured: ['RegionId', 'InstanceId', 'RenewalStatus', 'PageNumber', 'PageSize'] },
   async handle({ deps, caller }, p) {
     const status = p.str('RenewalStatus');
     if (status !== undefined && !STATUSES.includes(status)) throw wireErrors.invalidParameter('RenewalStatus');

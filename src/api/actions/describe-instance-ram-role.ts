@@ -1,12 +1,11 @@
 // ECS DescribeInstanceRamRole: the RAM role each instance was created with (RamRoleName); instances without one are left out.
 import { defineAction, ECS_VERSION, readPaging } from '../action.ts';
-import { int, str } from '../params.ts';
 import { describeInstances } from '../../service/instances.ts';
 
 export default defineAction({
   action: 'DescribeInstanceRamRole',
   version: ECS_VERSION,
-  params: { InstanceIds: str(), RamRoleName: str(), PageNumber: int(), PageSize: int() },
+  use: { honoured: ['RegionId', 'InstanceIds', 'RamRoleName', 'PageNumber', 'PageSize'] },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
     const role = p.str('RamRoleName');

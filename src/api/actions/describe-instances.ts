@@ -1,7 +1,6 @@
 // ECS DescribeInstances, with each instance's ENIs and their addresses; AdditionalAttributes.N adds
 // the objects the real API leaves out unless asked (Terraform's DescribeInstance asks for META_OPTIONS and more).
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
-import { bool, int, list, objectList, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { describeInstances } from '../../service/instances.ts';
 import { INSTANCE_ADDITIONAL_ATTRIBUTES, instanceShape } from '../shapes.ts';
@@ -12,14 +11,12 @@ const STATUSES = ['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'];
 export default defineAction({
   action: 'DescribeInstances',
   version: ECS_VERSION,
-  params: {
-    InstanceIds: str(), VpcId: str(), VSwitchId: str(), ZoneId: str(), Status: str(), InstanceName: str(), PrivateIpAddresses: str(),
-    ResourceGroupId: str(), InstanceNetworkType: str(), Ipv6Address: list(), Tag: objectList('Key', 'Value'), PageNumber: int(),
-    PageSize: int(), MaxResults: int(), NextToken: str(), InstanceType: str(), InstanceTypeFamily: str(), AdditionalAttributes: list(),
-    ImageId: str(), InstanceChargeType: str(), InternetChargeType: str(), KeyPairName: str(), SecurityGroupId: str(), HpcClusterId: str(),
-    InnerIpAddresses: str(), PublicIpAddresses: str(), EipAddresses: str(), RdmaIpAddresses: str(), LockReason: str(), DeviceAvailable: bool(),
-    IoOptimized: bool(), NeedSaleCycle: bool(), DryRun: bool(), HttpEndpoint: str(), HttpTokens: str(), HttpPutResponseHopLimit: int(),
-    Filter: objectList('Key', 'Value'),
+  use: {
+    honoured: [
+      'RegionId', 'InstanceIds', 'VpcId', 'VSwitchId', 'ZoneId', 'Status', 'InstanceName', 'PrivateIpAddresses', 'ResourceGroupId',
+      'PageNumber', 'PageSize', 'MaxResults', 'NextToken', 'AdditionalAttributes', 'ImageId', 'InstanceType', 'InstanceChargeType', 'KeyPairName',
+      'LockReason', 'PublicIpAddresses', 'EipAddresses', 'RdmaIpAddresses', 'HpcClusterId',
+    ],
   },
   async handle({ deps, caller }, p) {
     const status = p.str('Status');

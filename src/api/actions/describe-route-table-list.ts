@@ -1,16 +1,14 @@
 // VPC DescribeRouteTableList: each VPC's system route table (eniplane keeps no custom ones).
 // Its ids are derived from the VPC's (vtb-/vrt- + the VPC id's tail), so any filter maps back to one VPC.
 import { defineAction, VPC_VERSION, pageFields, readPaging } from '../action.ts';
-import { int, objectList, str } from '../params.ts';
 import { describeVpcs, describeVSwitches } from '../../service/networks.ts';
 import { routeTableShape } from '../shapes.ts';
 
 export default defineAction({
   action: 'DescribeRouteTableList',
   version: VPC_VERSION,
-  params: {
-    VpcId: str(), RouteTableId: str(), RouteTableName: str(), RouteTableType: str(), RouterId: str(), RouterType: str(), ResourceGroupId: str(),
-    PageNumber: int(), PageSize: int(), Tag: objectList('Key', 'Value'),
+  use: {
+    honoured: ['RegionId', 'VpcId', 'RouteTableId', 'RouteTableName', 'RouteTableType', 'RouterId', 'RouterType', 'ResourceGroupId', 'PageNumber', 'PageSize'],
   },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });

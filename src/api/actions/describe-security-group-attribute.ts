@@ -1,6 +1,5 @@
 // ECS DescribeSecurityGroupAttribute: the group and its (empty) rule list; Terraform reads InnerAccessPolicy.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { int, str } from '../params.ts';
 import { describeSecurityGroup } from '../../service/networks.ts';
 import { securityGroupAttributeShape } from '../shapes.ts';
 import { wireErrors } from '../errors.ts';
@@ -10,7 +9,7 @@ const DIRECTIONS = ['egress', 'ingress', 'all'];
 export default defineAction({
   action: 'DescribeSecurityGroupAttribute',
   version: ECS_VERSION,
-  params: { SecurityGroupId: str(true), Direction: str(), NicType: str(), Attribute: str(), MaxResults: int(), NextToken: str() },
+  use: { required: ['SecurityGroupId'], honoured: ['RegionId', 'SecurityGroupId', 'Direction', 'MaxResults'] },
   async handle({ deps, caller }, p) {
     const direction = p.str('Direction');
     if (direction !== undefined && !DIRECTIONS.includes(direction)) throw wireErrors.invalidParameter('Direction');

@@ -1,13 +1,12 @@
 // ECS DescribeVSwitches (2014-05-26): the VPC twin's answer, with the ECS model's fields.
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
-import { bool, int, str } from '../params.ts';
 import { describeVSwitches } from '../../service/networks.ts';
 import { vSwitchShape } from '../shapes.ts';
 
 export default defineAction({
   action: 'DescribeVSwitches',
   version: ECS_VERSION,
-  params: { VpcId: str(), VSwitchId: str(), ZoneId: str(), IsDefault: bool(), PageNumber: int(), PageSize: int() },
+  use: { honoured: ['RegionId', 'VpcId', 'VSwitchId', 'ZoneId', 'IsDefault', 'PageNumber', 'PageSize'] },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
     const ids = p.str('VSwitchId')?.split(',').map((s) => s.trim()).filter(Boolean);

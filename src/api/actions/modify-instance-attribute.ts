@@ -1,18 +1,16 @@
 // ECS ModifyInstanceAttribute: name, description, host name, user data, deletion protection, credit
 // specification, and the primary ENI's security groups (SecurityGroupIds.N replaces the set).
 import { defineAction, ECS_VERSION, readDescription } from '../action.ts';
-import { bool, int, list, object, str } from '../params.ts';
 import { modifyInstance } from '../../service/instances.ts';
 import { wireErrors } from '../errors.ts';
 
 export default defineAction({
   action: 'ModifyInstanceAttribute',
   version: ECS_VERSION,
-  params: {
-    InstanceId: str(true), InstanceName: str(), Description: str(), HostName: str(), Password: str(), UserData: str(), DeletionProtection: bool(),
-    CreditSpecification: str(), Recyclable: bool(), EnableJumboFrame: bool(), EnableNetworkEncryption: bool(), NetworkInterfaceQueueNumber: int(),
-    SecurityGroupIds: list(), CpuOptions: object('Core', 'ThreadsPerCore', 'TopologyType'), PrivateDnsNameOptions: object('HostnameType', 'EnableInstanceIdDnsARecord', 'EnableInstanceIdDnsAAAARecord', 'EnableIpDnsARecord', 'EnableIpDnsPtrRecord'),
-    RemoteConnectionOptions: object('Password', 'Type'),
+  use: {
+    required: ['InstanceId'],
+    honoured: ['RegionId', 'InstanceId', 'InstanceName', 'SecurityGroupIds'],
+    stored: ['Description', 'HostName', 'UserData', 'DeletionProtection', 'CreditSpecification'],
   },
   async handle({ deps, caller }, p) {
     const name = p.str('InstanceName');

@@ -2,19 +2,16 @@
 // SourceDestCheck, the traffic mode and queues (flat or in NetworkInterfaceTrafficConfig), connection tracking and
 // enhanced network, all stored and returned. EnablePrimaryIPv6 is accepted and ignored: no answer carries it back.
 import { defineAction, ECS_VERSION, readDescription, readName } from '../action.ts';
-import { bool, int, list, object, str } from '../params.ts';
 import { modifyEni } from '../../service/eni-lifecycle.ts';
 import { readEniTraffic } from '../eni-traffic.ts';
 
 export default defineAction({
   action: 'ModifyNetworkInterfaceAttribute',
   version: ECS_VERSION,
-  params: {
-    NetworkInterfaceId: str(true), NetworkInterfaceName: str(), Description: str(), SecurityGroupId: list(), DeleteOnRelease: bool(),
-    QueueNumber: int(), RxQueueSize: int(), TxQueueSize: int(), SourceDestCheck: bool(), EnablePrimaryIPv6: bool(),
-    NetworkInterfaceTrafficConfig: object('NetworkInterfaceTrafficMode', 'QueueNumber', 'QueuePairNumber', 'RxQueueSize', 'TxQueueSize'),
-    ConnectionTrackingConfiguration: object('TcpClosedAndTimeWaitTimeout', 'TcpEstablishedTimeout', 'UdpTimeout'),
-    EnhancedNetwork: object('EnableExpress', 'EnableRss', 'EnableSriov', 'VirtualFunctionQuantity', 'VirtualFunctionTotalQueueNumber'),
+  use: {
+    required: ['NetworkInterfaceId'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'NetworkInterfaceName', 'Description', 'SecurityGroupId', 'DeleteOnRelease'],
+    stored: ['SourceDestCheck', 'QueueNumber', 'RxQueueSize', 'TxQueueSize', 'NetworkInterfaceTrafficConfig', 'ConnectionTrackingConfiguration', 'EnhancedNetwork'],
   },
   async handle({ deps, caller }, p) {
     await modifyEni(deps, caller, {

@@ -1,12 +1,11 @@
 // ECS ModifySecurityGroupAttribute: name and description.
 import { defineAction, ECS_VERSION, readDescription } from '../action.ts';
-import { str } from '../params.ts';
 import { renameNetworkResource } from '../../service/networks.ts';
 
 export default defineAction({
   action: 'ModifySecurityGroupAttribute',
   version: ECS_VERSION,
-  params: { SecurityGroupId: str(true), SecurityGroupName: str(), Description: str() },
+  use: { required: ['SecurityGroupId'], honoured: ['RegionId', 'SecurityGroupId', 'SecurityGroupName', 'Description'] },
   async handle({ deps, caller }, p) {
     await renameNetworkResource(deps, caller, {
       regionId: p.str('RegionId'), kind: 'securitygroup', id: p.reqStr('SecurityGroupId'), name: p.str('SecurityGroupName'), description: readDescription(p, 'Description'),

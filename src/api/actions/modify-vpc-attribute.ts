@@ -1,13 +1,14 @@
 // VPC ModifyVpcAttribute: name and description. COMPAT: the CIDR block, IPv6 and DNS settings cannot change here.
 import { defineAction, VPC_VERSION, readDescription } from '../action.ts';
-import { bool, str } from '../params.ts';
 import { renameNetworkResource } from '../../service/networks.ts';
 import { wireErrors } from '../errors.ts';
 
 export default defineAction({
   action: 'ModifyVpcAttribute',
   version: VPC_VERSION,
-  params: { VpcId: str(true), VpcName: str(), Description: str(), CidrBlock: str(), EnableIPv6: bool(), Ipv6CidrBlock: str(), Ipv6Isp: str(), EnableDnsHostname: bool() },
+  use: {
+    required: ['VpcId'], honoured: ['RegionId', 'VpcId', 'VpcName', 'Description'], refused: ['CidrBlock', 'EnableIPv6', 'Ipv6CidrBlock', 'Ipv6Isp', 'EnableDnsHostname'],
+  },
   async handle({ deps, caller }, p) {
     for (const name of ['CidrBlock', 'EnableIPv6', 'Ipv6CidrBlock', 'Ipv6Isp', 'EnableDnsHostname']) {
       if (p.has(name)) throw wireErrors.unsupportedParameter(`Changes of ${name}`);

@@ -1,19 +1,20 @@
 // ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI; the
 // attributes a client reads back (description, host name, system disk, billing, user data) are stored.
 import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
-import { bool, int, list, objectList, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { runInstances } from '../../service/instances.ts';
-import { INSTANCE_ATTRIBUTE_PARAMS, readInstanceAttributes } from '../instance-params.ts';
+import { INSTANCE_ATTRIBUTE_NAMES, readInstanceAttributes } from '../instance-params.ts';
 
 export default defineAction({
   action: 'RunInstances',
   version: ECS_VERSION,
-  params: {
-    ...INSTANCE_ATTRIBUTE_PARAMS,
-    InstanceType: str(true), VSwitchId: str(true), ZoneId: str(), SecurityGroupId: str(), SecurityGroupIds: list(), PrivateIpAddress: str(),
-    Ipv6AddressCount: int(), Ipv6Address: list(), Amount: int(), MinAmount: int(), InstanceName: str(), ImageId: str(), ClientToken: str(),
-    ResourceGroupId: str(), DryRun: bool(), Tag: objectList('Key', 'Value'), Password: str(),
+  use: {
+    required: ['InstanceType', 'VSwitchId'],
+    honoured: [
+      'RegionId', 'InstanceType', 'VSwitchId', 'ZoneId', 'SecurityGroupId', 'SecurityGroupIds', 'PrivateIpAddress', 'Ipv6Address', 'Ipv6AddressCount',
+      'Amount', 'InstanceName', 'ImageId', 'ResourceGroupId', 'ClientToken',
+    ],
+    stored: INSTANCE_ATTRIBUTE_NAMES,
   },
   async handle({ deps, caller }, p) {
     const single = p.str('SecurityGroupId');

@@ -1,6 +1,6 @@
 // ECS UnassignIpv6Addresses: removes named IPv6 addresses from an ENI.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { list, str } from '../params.ts';
+import { str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { unassignIpv6 } from '../../service/eni-addresses.ts';
 
@@ -8,7 +8,9 @@ export default defineAction({
   action: 'UnassignIpv6Addresses',
   version: ECS_VERSION,
   // ClientToken is not in the model, but the gateway takes it and Terraform sends it.
-  params: { NetworkInterfaceId: str(true), Ipv6Address: list(), Ipv6Prefix: list(), ClientToken: str() },
+  use: {
+    required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address', 'ClientToken'], refused: ['Ipv6Prefix'], extra: { ClientToken: str() },
+  },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv6Prefix')) throw wireErrors.unsupportedParameter('IPv6 prefixes');

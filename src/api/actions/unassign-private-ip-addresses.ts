@@ -1,6 +1,6 @@
 // ECS UnassignPrivateIpAddresses: removes named secondary IPv4 addresses from an ENI.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { list, str } from '../params.ts';
+import { str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { unassignPrivateIps } from '../../service/eni-addresses.ts';
 
@@ -8,7 +8,9 @@ export default defineAction({
   action: 'UnassignPrivateIpAddresses',
   version: ECS_VERSION,
   // ClientToken is not in the model, but the gateway takes it and Terraform sends it.
-  params: { NetworkInterfaceId: str(true), PrivateIpAddress: list(), Ipv4Prefix: list(), ClientToken: str() },
+  use: {
+    required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'ClientToken'], refused: ['Ipv4Prefix'], extra: { ClientToken: str() },
+  },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv4Prefix')) throw wireErrors.unsupportedParameter('IPv4 prefixes');
