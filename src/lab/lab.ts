@@ -305,7 +305,7 @@ export class Lab {
       if (!eth0) return false; // its veth appears on the next pass
       await batch(i.ns, [
         `link set dev ${eth0[1].ifname} up`,
-        `address replace ${i.primaryIp}/${i.prefixLength} dev ${eth0[1].ifname}`,
+        `address replace ${i.primaryIp}/${i.prefixLength} brd + dev ${eth0[1].ifname}`,
         `route replace default via ${i.gateway} dev ${eth0[1].ifname}`,
       ]);
       eth0[1].up = true;
