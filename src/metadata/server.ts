@@ -67,7 +67,7 @@ function sourceAddress(req: FastifyRequest): string | undefined {
  * XHTML page EC2-style metadata services answer (status 404, text/html).
  * Clients look at the status only (cloud-init, Terway).
  */
-export const NOT_FOUND_PAGE = `<?xml version="1.0" encoding="iso-8859-1"?>
+const NOT_FOUND_PAGE = `<?xml version="1.0" encoding="iso-8859-1"?>
 <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
          "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
