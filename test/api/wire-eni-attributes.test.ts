@@ -122,7 +122,7 @@ describe('DescribeNetworkInterfaces: every filter value of the model', () => {
     assert.deepEqual(await ids({ PrivateIpAddress: ['192.168.1.77'] }), [c.NetworkInterfaceId]);
     assert.deepEqual(await ids({ Ipv6Address: [v6.toUpperCase()] }), [c.NetworkInterfaceId]);
     assert.deepEqual(await ids({ PrivateIpAddress: ['10.9.9.9'] }), []);
-    assert.ok((await ids({ SecurityGroupId: net.securityGroupId, VSwitchId: net.vSwitchId })).includes(c.NetworkInterfaceId));
+    assert.ok((await ids({ SecurityGroupId: net.securityGroupId, VSwitchId: net.vSwitchId, PageSize: 100 })).includes(c.NetworkInterfaceId));
     assert.deepEqual(await ids({ SecurityGroupId: 'sg-bpnotthere0000000000' }), []);
   });
 });
