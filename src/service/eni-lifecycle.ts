@@ -19,7 +19,7 @@ export function attachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand)
     const instance = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
     const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
     const bound = await tx.enis.listByInstance(instance.id);
-    assertAttachable(eni, instance, instanceTypeOf(instance), bound.length);
+    assertAttachable(eni, instance, instanceTypeOf(instance), bound.length, deps.limits);
     const used = new Set(bound.map((e) => e.deviceIndex));
     let deviceIndex = 1;
     while (used.has(deviceIndex)) deviceIndex++;

@@ -2,7 +2,7 @@
 // StopInstance, DeleteInstance. An instance is born with its primary ENI,
 // which lives and dies with it.
 import { DomainError } from '../domain/errors.ts';
-import { assertSecurityGroupsFit } from '../domain/eni-rules.ts';
+import { assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-rules.ts';
 import { findInstanceType } from '../domain/instance-types.ts';
 import { newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
@@ -40,9 +40,8 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
   if (cmd.amount < 1 || cmd.amount > 100) throw new DomainError('InvalidParameter', { name: 'Amount', reason: '1..100' });
   if (cmd.privateIpAddress !== undefined && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'PrivateIpAddress,Amount' });
   if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'Ipv6Address,Amount' });
-  if (requestSize(cmd.ipv6) > type.eniIpv6AddressQuantity) {
-    throw new DomainError('InstanceTypeIpv6LimitExceeded', { current: 0, adding: requestSize(cmd.ipv6), max: type.eniIpv6AddressQuantity });
-  }
+  // The primary ENI is born InUse: the instance type's cap applies to its IPv6 addresses.
+  assertWithinAddressCap({ status: 'InUse' }, 6, 0, requestSize(cmd.ipv6), deps.limits, type);
   const { clientToken, ...params } = cmd;
   return writeTx(deps, async (tx) => {
     await settleDueIn(deps, tx);
