@@ -9,6 +9,7 @@ import {
 } from '../ipam/index.ts';
 import { assertZone, findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { resolveResourceGroup, resourceGroupFilter } from './resource-groups.ts';
+import { loadSecurityGroup, loadVpc, loadVSwitch } from './load.ts';
 
 /** Ranges a VPC may not use (the VPC API's list). */
 const FORBIDDEN_VPC_RANGES = ['100.64.0.0/10', '224.0.0.0/4', '127.0.0.0/8', '169.254.0.0/16'].map((c) => parseIpv4Cidr(c, { minPrefix: 1, maxPrefix: 32 }));
@@ -42,8 +43,7 @@ export function describeVpcs(deps: ServiceDeps, caller: Caller, f: Omit<NetworkF
 export function deleteVpc(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; vpcId: string }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
-    const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId);
-    if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: cmd.vpcId });
+    const vpc = await loadVpc(tx, caller, region, cmd.vpcId);
     const deps_ = await tx.vpcs.dependents(caller.accountId, vpc.id);
     if (deps_.vSwitches > 0) throw new DomainError('DependencyViolation', { resource: 'vpc', dependent: 'vswitch', vpcId: vpc.id });
     if (deps_.securityGroups > 0) throw new DomainError('DependencyViolation', { resource: 'vpc', dependent: 'securitygroup', vpcId: vpc.id });
@@ -59,8 +59,7 @@ export function createVSwitch(deps: ServiceDeps, caller: Caller, cmd: CreateVSwi
   const cidr = parseIpv4Cidr(cmd.cidrBlock, { minPrefix: 16, maxPrefix: 29 });
   return writeTx(deps, async (tx) => {
     // Locking the VPC makes racing CreateVSwitch calls check overlaps one at a time.
-    const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId, { forUpdate: true });
-    if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: cmd.vpcId });
+    const vpc = await loadVpc(tx, caller, region, cmd.vpcId, { forUpdate: true });
     if (!cidrContains(parseIpv4Cidr(vpc.cidrBlock), cidr)) throw new DomainError('CidrInvalid', { cidr: cmd.cidrBlock, reason: 'not inside the VPC CIDR block' });
     const siblings = await tx.vSwitches.listByVpc(vpc.id);
     const clash = siblings.find((s) => cidrsOverlap(parseIpv4Cidr(s.cidrBlock), cidr));
@@ -100,8 +99,7 @@ export function describeVSwitches(deps: ServiceDeps, caller: Caller, f: Omit<Net
 export function deleteVSwitch(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; vSwitchId: string }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
-    const vsw = await tx.vSwitches.get(caller.accountId, cmd.vSwitchId);
-    if (!vsw || vsw.regionId !== region.id) throw new DomainError('VSwitchNotFound', { vSwitchId: cmd.vSwitchId });
+    const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
     if ((await tx.vSwitches.enis(vsw.id)) > 0) throw new DomainError('DependencyViolation', { resource: 'vswitch', dependent: 'eni', vSwitchId: vsw.id });
     await tx.vSwitches.delete(caller.accountId, vsw.id);
     tx.onCommit(() => deps.hints.forget(vsw.id));
@@ -113,8 +111,7 @@ export interface CreateSecurityGroupCommand { regionId?: string; vpcId: string; 
 export function createSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: CreateSecurityGroupCommand): Promise<SecurityGroup> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
-    const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId);
-    if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: cmd.vpcId });
+    const vpc = await loadVpc(tx, caller, region, cmd.vpcId);
     const g: SecurityGroup = {
       id: newResourceId('sg', region.idPrefix, deps.rng), accountId: caller.accountId, regionId: region.id, vpcId: vpc.id,
       resourceGroupId: await resolveResourceGroup(tx, caller, cmd.resourceGroupId), name: cmd.name ?? '', description: cmd.description ?? '',
@@ -133,8 +130,7 @@ export function describeSecurityGroups(deps: ServiceDeps, caller: Caller, f: Omi
 export function deleteSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; securityGroupId: string }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
-    const g = await tx.securityGroups.get(caller.accountId, cmd.securityGroupId);
-    if (!g || g.regionId !== region.id) throw new DomainError('SecurityGroupNotFound', { securityGroupId: cmd.securityGroupId });
+    const g = await loadSecurityGroup(tx, caller, region, cmd.securityGroupId);
     if ((await tx.securityGroups.enis(g.id)) > 0) throw new DomainError('DependencyViolation', { resource: 'securitygroup', dependent: 'eni', securityGroupId: g.id });
     await tx.securityGroups.delete(caller.accountId, g.id);
   });
