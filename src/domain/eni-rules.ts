@@ -130,7 +130,7 @@ export function securityGroupCapacity(sg: Pick<SecurityGroup, 'type'>, limits: L
 
 /** Security groups an ENI joins: 1..securityGroupsPerEni, all in the ENI's VPC, no repeats. */
 export function assertSecurityGroupsFit(vpcId: string, groups: SecurityGroup[], limits: Limits): void {
-  if (groups.length === 0) throw new DomainError('MissingParameter', { name: 'SecurityGroupIds' });
+  if (groups.length === 0) throw new DomainError('MissingParameter', { name: 'securityGroupIds' });
   if (groups.length > limits.securityGroupsPerEni) {
     throw new DomainError('SecurityGroupsPerEniExceeded', { max: limits.securityGroupsPerEni });
   }

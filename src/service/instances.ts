@@ -37,9 +37,9 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
   const region = findRegion(deps, cmd.regionId);
   const type = findInstanceType(cmd.instanceType);
   if (!type) throw new DomainError('InstanceTypeNotFound', { instanceType: cmd.instanceType });
-  if (cmd.amount < 1 || cmd.amount > 100) throw new DomainError('InvalidParameter', { name: 'Amount', reason: '1..100' });
-  if (cmd.privateIpAddress !== undefined && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'PrivateIpAddress,Amount' });
-  if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'Ipv6Address,Amount' });
+  if (cmd.amount < 1 || cmd.amount > 100) throw new DomainError('InvalidParameter', { name: 'amount', reason: '1..100' });
+  if (cmd.privateIpAddress !== undefined && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'privateIpAddress,amount' });
+  if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'ipv6Address,amount' });
   // The primary ENI is born InUse: the instance type's cap applies to its IPv6 addresses.
   assertWithinAddressCap({ status: 'InUse' }, 6, 0, requestSize(cmd.ipv6), deps.limits, type);
   const { clientToken, ...params } = cmd;
