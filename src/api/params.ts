@@ -3,6 +3,7 @@
 // declares what it accepts and reads typed values through ParamReader.
 // Strict by default, like the real API: an undeclared parameter is an error.
 import { wireErrors } from './errors.ts';
+import { KNOWN_PARAMS_MAX } from '../service/caches.ts';
 
 export type FieldKind = 'string' | 'int' | 'bool' | 'list' | 'objectList' | 'object';
 export interface FieldSpec { kind: FieldKind; required?: boolean; fields?: string[] }
@@ -28,19 +29,18 @@ export const object = (...fields: string[]): FieldSpec => ({ kind: 'object', fie
  * Names already found valid, per spec: the same dozen names arrive with every
  * request of an action, and the patterns below cost a regular expression or
  * two each. Bounded, since names like "PrivateIpAddress.123456" are valid too.
+ * The memo is the process's (deps.caches.knownParams); without one nothing is remembered.
+ *
+ * Checks every parameter name against the spec; returns the problems (unknown names).
  */
-const knownValid = new WeakMap<ParamSpec, Set<string>>();
-const KNOWN_VALID_MAX = 4096;
-
-/** Checks every parameter name against the spec; returns the problems (unknown names). */
-export function unknownParams(params: Map<string, string>, spec: ParamSpec): string[] {
-  let known = knownValid.get(spec);
-  if (!known) knownValid.set(spec, (known = new Set()));
+export function unknownParams(params: Map<string, string>, spec: ParamSpec, memo: WeakMap<object, Set<string>> = new WeakMap()): string[] {
+  let known = memo.get(spec);
+  if (!known) memo.set(spec, (known = new Set()));
   const unknown: string[] = [];
   for (const key of params.keys()) {
     if (known.has(key)) continue;
     if (validName(key, spec)) {
-      if (known.size < KNOWN_VALID_MAX) known.add(key);
+      if (known.size < KNOWN_PARAMS_MAX) known.add(key);
     } else unknown.push(key);
   }
   return unknown;

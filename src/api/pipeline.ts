@@ -79,7 +79,7 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
 
       // validate: strict parameter names, then required ones
       if (!opts.loose) {
-        const unknown = unknownParams(params, action.params);
+        const unknown = unknownParams(params, action.params, deps.caches.knownParams);
         if (unknown.length > 0) throw wireErrors.invalidParameter(unknown[0], `It is not a parameter of ${action.action}.`);
       }
       for (const name of requiredParams(action)) {

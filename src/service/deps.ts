@@ -4,6 +4,7 @@ import type { Limits } from '../domain/limits.ts';
 import type { Region } from '../domain/model.ts';
 import { TransientConflict, type Store, type Tx } from '../store/store.ts';
 import type { AddressHints } from './address-hints.ts';
+import type { ProcessCaches } from './caches.ts';
 import { DomainError } from '../domain/errors.ts';
 
 export interface ServiceDeps {
@@ -14,6 +15,8 @@ export interface ServiceDeps {
   regions: Region[];
   defaultRegionId: string;
   hints: AddressHints;
+  /** the request path's per-process caches and cursors, in one place (service/caches.ts) */
+  caches: ProcessCaches;
   /** lab mode: VPC CIDRs must lie inside 198.18.0.0/15, since the lab is a real network on this host */
   labMode: boolean;
   /**

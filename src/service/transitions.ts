@@ -17,11 +17,8 @@ import { runEvery } from './periodic.ts';
  * their two due-queries while nothing is due. A transition another process
  * started is seen at the next settler tick at the latest.
  */
-const nextDue = new WeakMap<object, { ms: number }>();
 function dueHint(deps: ServiceDeps): { ms: number } {
-  let h = nextDue.get(deps.store);
-  if (!h) nextDue.set(deps.store, (h = { ms: 0 }));
-  return h;
+  return deps.caches.nextDue;
 }
 
 /** The due time of a transition starting now, or null when transitions are immediate. */
