@@ -88,5 +88,5 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
         primaryIpAddress: cmd.primaryIpAddress, secondaryIpv4: cmd.secondaryIpv4, ipv6: cmd.ipv6,
       });
     });
-  });
+  }, caller);
 }

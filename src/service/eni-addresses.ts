@@ -34,7 +34,7 @@ function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: str
       const addresses = await addAddresses(deps, tx, eni, vsw, family, cmd.request);
       return { eniId: eni.id, addresses };
     });
-  });
+  }, caller);
 }
 
 export function assignPrivateIps(deps: ServiceDeps, caller: Caller, cmd: AssignCommand): Promise<AssignResult> {
@@ -63,7 +63,7 @@ function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd: Unas
       if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
     }
     await removeAddresses(deps, tx, eni, family, wanted);
-  });
+  }, caller);
 }
 
 export function unassignPrivateIps(deps: ServiceDeps, caller: Caller, cmd: UnassignCommand): Promise<void> {

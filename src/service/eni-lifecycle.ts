@@ -26,7 +26,7 @@ export function attachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand)
     const next: Eni = { ...eni, status: 'Attaching', pendingInstanceId: instance.id, deviceIndex, transitionDueMs: dueTime(deps) };
     await tx.enis.update(next);
     if (next.transitionDueMs === null) await finishEniTransition(deps, tx, next);
-  });
+  }, caller);
 }
 
 export function detachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand): Promise<void> {
@@ -40,7 +40,7 @@ export function detachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand)
     const next: Eni = { ...eni, status: 'Detaching', pendingInstanceId: instance.id, instanceId: null, transitionDueMs: dueTime(deps) };
     await tx.enis.update(next);
     if (next.transitionDueMs === null) await finishEniTransition(deps, tx, next);
-  });
+  }, caller);
 }
 
 export function deleteEni(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; eniId: string }): Promise<void> {
@@ -52,7 +52,7 @@ export function deleteEni(deps: ServiceDeps, caller: Caller, cmd: { regionId?: s
     const next: Eni = { ...eni, status: 'Deleting', transitionDueMs: dueTime(deps) };
     await tx.enis.update(next);
     if (next.transitionDueMs === null) await finishEniTransition(deps, tx, next);
-  });
+  }, caller);
 }
 
 export interface ModifyEniCommand {
@@ -89,5 +89,5 @@ export function modifyEni(deps: ServiceDeps, caller: Caller, cmd: ModifyEniComma
       next.securityGroupIds = groups.map((g) => g.id);
     }
     await tx.enis.update(next);
-  });
+  }, caller);
 }

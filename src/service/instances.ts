@@ -70,12 +70,12 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
       }
       return ids;
     });
-  });
+  }, caller);
 }
 
 export async function describeInstances(deps: ServiceDeps, caller: Caller, f: Omit<InstanceFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<InstanceView>> {
   const region = findRegion(deps, f.regionId);
-  await settleDue(deps);
+  await settleDue(deps, caller);
   return readTx(deps, async (tx) => {
     const page = await tx.instances.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
     const items: InstanceView[] = [];
@@ -92,7 +92,7 @@ function changeState(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string
     if (i.status !== from) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: from, current: i.status });
     const due = dueTime(deps);
     await tx.instances.update({ ...i, status: due === null ? to : via, transitionDueMs: due });
-  });
+  }, caller);
 }
 
 export function startInstance(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; instanceId: string }): Promise<void> {
@@ -132,5 +132,5 @@ export function deleteInstance(deps: ServiceDeps, caller: Caller, cmd: { regionI
     if (!ok) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: 'Stopped', current: i.status });
     await releaseEnis(deps, tx, caller.accountId, i.id);
     await tx.instances.delete(i.id);
-  });
+  }, caller);
 }

@@ -32,7 +32,7 @@ export function createVpc(deps: ServiceDeps, caller: Caller, cmd: CreateVpcComma
     };
     await tx.vpcs.insert(vpc);
     return vpc;
-  });
+  }, caller);
 }
 
 export function describeVpcs(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<Vpc>> {
@@ -48,7 +48,7 @@ export function deleteVpc(deps: ServiceDeps, caller: Caller, cmd: { regionId?: s
     if (deps_.vSwitches > 0) throw new DomainError('DependencyViolation', { resource: 'vpc', dependent: 'vswitch', vpcId: vpc.id });
     if (deps_.securityGroups > 0) throw new DomainError('DependencyViolation', { resource: 'vpc', dependent: 'securitygroup', vpcId: vpc.id });
     await tx.vpcs.delete(caller.accountId, vpc.id);
-  });
+  }, caller);
 }
 
 export interface CreateVSwitchCommand { regionId?: string; vpcId: string; zoneId: string; cidrBlock: string; ipv6CidrBlock?: number; name?: string; description?: string; resourceGroupId?: string }
@@ -78,7 +78,7 @@ export function createVSwitch(deps: ServiceDeps, caller: Caller, cmd: CreateVSwi
     };
     await tx.vSwitches.insert(vsw);
     return vsw;
-  });
+  }, caller);
 }
 
 export interface VSwitchView extends VSwitch { availableIpAddressCount: number }
@@ -103,7 +103,7 @@ export function deleteVSwitch(deps: ServiceDeps, caller: Caller, cmd: { regionId
     if ((await tx.vSwitches.enis(vsw.id)) > 0) throw new DomainError('DependencyViolation', { resource: 'vswitch', dependent: 'eni', vSwitchId: vsw.id });
     await tx.vSwitches.delete(caller.accountId, vsw.id);
     tx.onCommit(() => deps.hints.forget(vsw.id));
-  });
+  }, caller);
 }
 
 export interface CreateSecurityGroupCommand { regionId?: string; vpcId: string; name?: string; description?: string; type?: SecurityGroupType; resourceGroupId?: string }
@@ -119,7 +119,7 @@ export function createSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: Crea
     };
     await tx.securityGroups.insert(g);
     return g;
-  });
+  }, caller);
 }
 
 export function describeSecurityGroups(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<SecurityGroup>> {
@@ -133,5 +133,5 @@ export function deleteSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: { re
     const g = await loadSecurityGroup(tx, caller, region, cmd.securityGroupId);
     if ((await tx.securityGroups.enis(g.id)) > 0) throw new DomainError('DependencyViolation', { resource: 'securitygroup', dependent: 'eni', securityGroupId: g.id });
     await tx.securityGroups.delete(caller.accountId, g.id);
-  });
+  }, caller);
 }

@@ -36,5 +36,5 @@ export function createResourceGroup(deps: ServiceDeps, caller: Caller, cmd: { na
     };
     await tx.resourceGroups.insert(g);
     return g;
-  });
+  }, caller);
 }
