@@ -10,8 +10,6 @@ export interface CachedAccessKey { key: AccessKey | undefined; until: number }
 export class ProcessCaches {
   /** AccessKeys by id (api/auth.ts), each fresh for ACCESS_KEY_CACHE_MS; emptied past ACCESS_KEY_CACHE_MAX entries. */
   readonly accessKeys = new Map<string, CachedAccessKey>();
-  /** Parameter names found valid, per action spec (api/params.ts); at most KNOWN_PARAMS_MAX per spec. */
-  knownParams = new WeakMap<object, Set<string>>();
   /**
    * When the next transition falls due, as far as this process knows (service/transitions.ts):
    * lowered by every transition started here, reset by every look at the database.
@@ -22,8 +20,6 @@ export class ProcessCaches {
 
   reset(): void {
     this.accessKeys.clear();
-    // A WeakMap cannot be cleared; a fresh one drops every entry.
-    this.knownParams = new WeakMap();
     this.nextDue.ms = 0;
     this.nonceSweepCursor = undefined;
   }
@@ -31,4 +27,3 @@ export class ProcessCaches {
 
 export const ACCESS_KEY_CACHE_MS = 2000;
 export const ACCESS_KEY_CACHE_MAX = 10_000;
-export const KNOWN_PARAMS_MAX = 4096;

@@ -3,22 +3,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProcessCaches } from '../../src/service/caches.ts';
-import { unknownParams, str } from '../../src/api/params.ts';
 
 describe('ProcessCaches', () => {
   it('reset() empties every cache and cursor', () => {
     const c = new ProcessCaches();
-    const spec = { NetworkInterfaceId: str() };
     c.accessKeys.set('AK', { key: undefined, until: 1 });
     c.nextDue.ms = 123;
     c.nonceSweepCursor = 7;
-    assert.deepEqual(unknownParams(new Map([['NetworkInterfaceId', 'x'], ['Bogus', 'y']]), spec, c.knownParams), ['Bogus']);
-    assert.equal(c.knownParams.get(spec)?.has('NetworkInterfaceId'), true, 'a valid name is remembered in the memo given');
     c.reset();
     assert.equal(c.accessKeys.size, 0);
     assert.equal(c.nextDue.ms, 0);
     assert.equal(c.nonceSweepCursor, undefined);
-    assert.equal(c.knownParams.get(spec), undefined);
   });
 
   it('two instances share nothing', () => {
