@@ -4,7 +4,9 @@
 export type AccountId = string;
 export type IpFamily = 4 | 6;
 
-export type EniStatus = 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting';
+/** Every ENI status, in lifecycle order (the console's filter lists them). */
+export const ENI_STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'] as const;
+export type EniStatus = (typeof ENI_STATUSES)[number];
 export type EniType = 'Primary' | 'Secondary';
 export type InstanceStatus = 'Pending' | 'Running' | 'Starting' | 'Stopping' | 'Stopped' | 'Deleting';
 export type SecurityGroupType = 'normal' | 'enterprise';

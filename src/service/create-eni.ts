@@ -1,6 +1,6 @@
 // CreateNetworkInterface: synchronous; the new secondary ENI is Available at once.
 import { DomainError } from '../domain/errors.ts';
-import { addressCap, assertSecurityGroupsFit } from '../domain/eni-rules.ts';
+import { assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-rules.ts';
 import { newMacAddress, newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
 import { DEFAULT_ENI_TRAFFIC } from '../domain/model.ts';
@@ -76,8 +76,7 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
       assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
       // The new ENI is Available: its own caps apply (the primary address counts as one IPv4).
       for (const [family, current, adding] of [[4, 1, requestSize(cmd.secondaryIpv4)], [6, 0, requestSize(cmd.ipv6)]] as const) {
-        const cap = addressCap({ status: 'Available' }, family, deps.limits, undefined);
-        if (current + adding > cap.max) throw new DomainError(cap.error, { current, adding, max: cap.max });
+        assertWithinAddressCap({ status: 'Available' }, family, current, adding, deps.limits, undefined);
       }
       // The account's row lock serializes concurrent creators, so the count below stays true.
       await tx.accounts.lock(caller.accountId);
@@ -94,5 +93,5 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
         primaryIpAddress: cmd.primaryIpAddress, secondaryIpv4: cmd.secondaryIpv4, ipv6: cmd.ipv6,
       });
     });
-  });
+  }, caller);
 }

@@ -20,14 +20,14 @@ export function attachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand)
     const instance = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
     const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
     const bound = await tx.enis.listByInstance(instance.id);
-    assertAttachable(eni, instance, instanceTypeOf(instance), bound.length);
+    assertAttachable(eni, instance, instanceTypeOf(instance), bound.length, deps.limits);
     const used = new Set(bound.map((e) => e.deviceIndex));
     let deviceIndex = 1;
     while (used.has(deviceIndex)) deviceIndex++;
     const next: Eni = { ...eni, status: 'Attaching', pendingInstanceId: instance.id, deviceIndex, networkCardIndex: cmd.networkCardIndex ?? 0, transitionDueMs: dueTime(deps) };
     await tx.enis.update(next);
     if (next.transitionDueMs === null) await finishEniTransition(deps, tx, next);
-  });
+  }, caller);
 }
 
 export function detachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand): Promise<void> {
@@ -41,7 +41,7 @@ export function detachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand)
     const next: Eni = { ...eni, status: 'Detaching', pendingInstanceId: instance.id, instanceId: null, transitionDueMs: dueTime(deps) };
     await tx.enis.update(next);
     if (next.transitionDueMs === null) await finishEniTransition(deps, tx, next);
-  });
+  }, caller);
 }
 
 export function deleteEni(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; eniId: string }): Promise<void> {
@@ -53,7 +53,7 @@ export function deleteEni(deps: ServiceDeps, caller: Caller, cmd: { regionId?: s
     const next: Eni = { ...eni, status: 'Deleting', transitionDueMs: dueTime(deps) };
     await tx.enis.update(next);
     if (next.transitionDueMs === null) await finishEniTransition(deps, tx, next);
-  });
+  }, caller);
 }
 
 export interface ModifyEniCommand {
@@ -105,5 +105,5 @@ export function modifyEni(deps: ServiceDeps, caller: Caller, cmd: ModifyEniComma
     }
     if (cmd.securityGroupIds !== undefined) next = await withSecurityGroups(deps, tx, caller, region, next, cmd.securityGroupIds);
     await tx.enis.update(next);
-  });
+  }, caller);
 }

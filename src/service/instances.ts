@@ -2,7 +2,7 @@
 // StopInstance, DeleteInstance. An instance is born with its primary ENI,
 // which lives and dies with it.
 import { DomainError } from '../domain/errors.ts';
-import { assertSecurityGroupsFit } from '../domain/eni-rules.ts';
+import { assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-rules.ts';
 import { findInstanceType } from '../domain/instance-types.ts';
 import { newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
@@ -58,12 +58,11 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
   const region = findRegion(deps, cmd.regionId);
   const type = findInstanceType(cmd.instanceType);
   if (!type) throw new DomainError('InstanceTypeNotFound', { instanceType: cmd.instanceType });
-  if (cmd.amount < 1 || cmd.amount > 100) throw new DomainError('InvalidParameter', { name: 'Amount', reason: '1..100' });
-  if (cmd.privateIpAddress !== undefined && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'PrivateIpAddress,Amount' });
-  if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'Ipv6Address,Amount' });
-  if (requestSize(cmd.ipv6) > type.eniIpv6AddressQuantity) {
-    throw new DomainError('InstanceTypeIpv6LimitExceeded', { current: 0, adding: requestSize(cmd.ipv6), max: type.eniIpv6AddressQuantity });
-  }
+  if (cmd.amount < 1 || cmd.amount > 100) throw new DomainError('InvalidParameter', { name: 'amount', reason: '1..100' });
+  if (cmd.privateIpAddress !== undefined && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'privateIpAddress,amount' });
+  if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'ipv6Address,amount' });
+  // The primary ENI is born InUse: the instance type's cap applies to its IPv6 addresses.
+  assertWithinAddressCap({ status: 'InUse' }, 6, 0, requestSize(cmd.ipv6), deps.limits, type);
   const { clientToken, ...params } = cmd;
   return writeTx(deps, async (tx) => {
     await settleDueIn(deps, tx);
@@ -96,12 +95,12 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
       }
       return ids;
     });
-  });
+  }, caller);
 }
 
 export async function describeInstances(deps: ServiceDeps, caller: Caller, f: Omit<InstanceFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<InstanceView>> {
   const region = findRegion(deps, f.regionId);
-  await settleDue(deps);
+  await settleDue(deps, caller);
   return readTx(deps, async (tx) => {
     const page = await tx.instances.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
     const items: InstanceView[] = [];
@@ -118,7 +117,7 @@ function changeState(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string
     if (i.status !== from) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: from, current: i.status });
     const due = dueTime(deps);
     await tx.instances.update({ ...i, status: due === null ? to : via, transitionDueMs: due });
-  });
+  }, caller);
 }
 
 export function startInstance(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; instanceId: string }): Promise<void> {
@@ -158,7 +157,7 @@ export function deleteInstance(deps: ServiceDeps, caller: Caller, cmd: { regionI
     if (!ok) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: 'Stopped', current: i.status });
     await releaseEnis(deps, tx, caller.accountId, i.id);
     await tx.instances.delete(i.id);
-  });
+  }, caller);
 }
 
 /** One instance with its ENIs (DescribeInstanceAttribute and the other per-instance reads). */

@@ -191,7 +191,8 @@ export interface Tx {
     purge(nowMs: number, slice?: { index: number; of: number }): Promise<number>;
   };
   readonly kv: {
-    get(key: string): Promise<string | undefined>;
+    /** The value unless it expired before `nowMs` (the caller's clock: deps.clock in the services). */
+    get(key: string, nowMs: number): Promise<string | undefined>;
     put(key: string, value: string, expiresMs: number | null): Promise<void>;
     delete(key: string): Promise<void>;
     purge(nowMs: number): Promise<number>;

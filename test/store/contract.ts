@@ -561,12 +561,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
           await t.kv.put('a', '1b', null);
         });
         await tx(s, async (t) => {
-          assert.equal(await t.kv.get('a'), '1b');
-          assert.equal(await t.kv.get('b'), '2');
-          assert.equal(await t.kv.get('c'), undefined, 'expired reads as missing');
-          assert.equal(await t.kv.get('zz'), undefined);
+          assert.equal(await t.kv.get('a', now), '1b');
+          assert.equal(await t.kv.get('b', now), '2');
+          assert.equal(await t.kv.get('c', now), undefined, 'expired reads as missing');
+          assert.equal(await t.kv.get('zz', now), undefined);
+          assert.equal(await t.kv.get('b', now + 120_000), undefined, 'expiry is judged by the caller\'s clock');
           await t.kv.delete('b');
-          assert.equal(await t.kv.get('b'), undefined);
+          assert.equal(await t.kv.get('b', now), undefined);
           assert.equal(await t.kv.purge(now), 1);
         });
       }));
@@ -688,7 +689,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
           assert.equal(await t.vSwitches.addressCount('vsw-1', 4), 0);
           assert.equal((await t.securityGroups.get(ACC, 'sg-1'))?.ipCount, 0);
           assert.equal(await t.idempotency.get(ACC, 'A', 'tok'), undefined);
-          assert.equal(await t.kv.get('kk'), undefined);
+          assert.equal(await t.kv.get('kk', Date.now()), undefined);
           assert.equal(await t.securityGroups.enis('sg-1'), 0);
         });
         assert.equal(await tx(s, (t) => t.nonces.add('k', 'n', 1)), true, 'the nonce was rolled back too');
@@ -726,7 +727,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
           await t.kv.put('y', '1', null);
           await t.accounts.insert({ id: ACC, name: 'dup', createdAt: T0 }); // duplicate primary key
         }));
-        assert.equal(await ro(s, (t) => t.kv.get('y')), undefined);
+        assert.equal(await ro(s, (t) => t.kv.get('y', Date.now())), undefined);
         // PostgreSQL reports a unique violation as a possible race and re-runs the callback a few times first
         assert.ok(events.length >= 1 && events.every((e) => e === 'rollback'), events.join());
       }));
@@ -743,24 +744,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
           }).then((v) => `ok${v}`, (e: Error) => e.message)));
           assert.deepEqual(r, [0, 1, 2].map((i) => (failing.includes(i) ? `fail ${i}` : `ok${i}`)));
           for (const i of [0, 1, 2]) {
-            assert.equal(await ro(s, (t) => t.kv.get(`g${tag}-${i}`)), failing.includes(i) ? undefined : 'v', `failing ${tag}: transaction ${i}`);
+            assert.equal(await ro(s, (t) => t.kv.get(`g${tag}-${i}`, Date.now())), failing.includes(i) ? undefined : 'v', `failing ${tag}: transaction ${i}`);
           }
           // And the store goes on working for the next group.
           await tx(s, (t) => t.kv.put(`after-${tag}`, 'v', null));
-          assert.equal(await ro(s, (t) => t.kv.get(`after-${tag}`)), 'v');
+          assert.equal(await ro(s, (t) => t.kv.get(`after-${tag}`, Date.now())), 'v');
         }
       }));
 
       it('read-only transactions read committed data', withStore(async (s) => {
         await tx(s, (t) => t.kv.put('r', 'v', null));
-        assert.equal(await ro(s, (t) => t.kv.get('r')), 'v');
+        assert.equal(await ro(s, (t) => t.kv.get('r', Date.now())), 'v');
       }));
 
       it('stays usable after many failed transactions (no leaked connection or lock)', withStore(async (s) => {
         for (let i = 0; i < 25; i++) await expectRejects(tx(s, async (t) => { await t.kv.put('z', String(i), null); throw new Error('x'); }));
         await Promise.all(Array.from({ length: 15 }, () => expectRejects(tx(s, async () => { throw new Error('y'); }))));
         await tx(s, (t) => t.kv.put('z', 'ok', null));
-        assert.equal(await ro(s, (t) => t.kv.get('z')), 'ok');
+        assert.equal(await ro(s, (t) => t.kv.get('z', Date.now())), 'ok');
       }));
     });
 
