@@ -1,5 +1,5 @@
 // The whole RPC request pipeline in one place, one stage per comment:
-// request id → parse → authenticate → dispatch → validate → handle → serialize → map errors.
+// request id → parse → authenticate → dispatch → rate-limit → faults → validate → handle → serialize → map errors.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isDomainError } from '../domain/errors.ts';
@@ -13,6 +13,7 @@ import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
 import { queryPairs } from './query-pairs.ts';
 import type { ActionDef } from './action.ts';
+import { injectFault, rateLimit, recordRequest, ThrottledError, type Chaos, type FaultPlan } from './chaos.ts';
 
 export interface PipelineOptions {
   /** accept undeclared parameters (debugging aid; off by default, like the real API) */
@@ -20,6 +21,8 @@ export interface PipelineOptions {
   checkNonce: boolean;
   /** resolves a console session to a caller, when the request carries one (never for a signed request) */
   sessionCaller?: (req: FastifyRequest) => Promise<Caller | undefined>;
+  /** request quotas, fault rules and metrics (each optional; see api/chaos.ts) */
+  chaos?: Chaos;
 }
 
 function errorBody(requestId: string, host: string, e: WireError) {
@@ -33,6 +36,9 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     // request id
     const requestId = newRequestId();
+    const startMs = performance.now();
+    const chaos = opts.chaos ?? {};
+    let caller: Caller | undefined;
     let action: ActionDef | undefined;
     let reqDeps: ServiceDeps = deps;
     let hostId = 'ecs.aliyuncs.com';
@@ -55,7 +61,6 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // A request that carries a signature (either scheme) is the SDK's, whatever cookies ride along.
       const signed = Boolean(header(req, 'authorization')) || params.has('Signature');
       const session = opts.sessionCaller && !signed ? await opts.sessionCaller(req) : undefined;
-      let caller: Caller;
       if (session) caller = session;
       else {
         const auth = await authenticate(deps, input);
@@ -77,6 +82,17 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       if (action.version === '2016-04-28') hostId = 'vpc.aliyuncs.com';
       if (action.version === '2020-03-31') hostId = 'resourcemanager.aliyuncs.com';
 
+      // rate-limit: the account's quota for this action in this region (--throttle; off by default)
+      if (chaos.throttle) await rateLimit(chaos, caller.accountId, params.get('RegionId') ?? deps.defaultRegionId, action.action);
+
+      // faults: the first matching injected-fault rule, if any (an error, latency, a cut connection, a slow transition)
+      let fault: FaultPlan | undefined;
+      if (chaos.faults?.active) {
+        const f = await injectFault(chaos, log, req, reply, reqDeps, { requestId, action: action.action, regionId: params.get('RegionId') ?? deps.defaultRegionId, accountId: caller.accountId, params });
+        if (f === 'dropped') return reply;
+        if (f) reqDeps = (fault = f).deps;
+      }
+
       // validate: strict parameter names, then required ones
       if (!opts.loose) {
         const unknown = unknownParams(params, action.params);
@@ -97,7 +113,9 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         if (reqDeps.requestNonce && !reqDeps.requestNonce.recorded) await writeTx(deps, (tx) => recordNonce(tx, reqDeps.requestNonce!));
       }
 
-      // serialize
+      // serialize (unless a fault loses the answer)
+      if (fault && (await fault.after(req, reply))) return reply;
+      recordRequest(chaos, log, { requestId, accountId: caller.accountId, action: action.action, code: 'Success', status: 200, startMs });
       reply.header('content-type', 'application/json;charset=utf-8');
       return { RequestId: requestId, ...body };
     } catch (e) {
@@ -109,6 +127,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         log.error({ err: e, requestId, action: action?.action }, 'internal error');
         wire = new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
       }
+      recordRequest(chaos, log, { requestId, accountId: caller?.accountId, action: action?.action, code: wire.code, status: wire.status, startMs });
+      if (wire instanceof ThrottledError) reply.header('x-acs-retry-after', String(wire.retryAfterMs));
       reply.code(wire.status).header('content-type', 'application/json;charset=utf-8');
       return errorBody(requestId, hostId, wire);
     }

@@ -28,6 +28,10 @@ export const serveConfigSchema = z.object({
   metadataTrustInstanceHeader: z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()),
   /** optional: tokens accepted; required: hardened-only, token-less GETs answer 403 */
   metadataTokens: z.enum(['optional', 'required']).default('optional'),
+  /** request quotas: a JSON profile file, or "ecs" for the bundled profile (profiles/throttle-ecs.json); off when unset */
+  throttle: z.string().min(1).optional(),
+  /** fault rules loaded at start (replacing the stored set): a JSON file { seed, rules } */
+  faults: z.string().min(1).optional(),
 }).strict();
 
 export type ServeConfig = z.infer<typeof serveConfigSchema>;
@@ -38,6 +42,7 @@ const ENV: Record<keyof ServeConfig, string> = {
   enisPerRegion: 'ENIPLANE_ENIS_PER_REGION', regions: 'ENIPLANE_REGIONS', labMode: 'ENIPLANE_LAB_MODE', logLevel: 'ENIPLANE_LOG_LEVEL',
   metadataListen: 'ENIPLANE_METADATA_LISTEN', metadataSocket: 'ENIPLANE_METADATA_SOCKET',
   metadataTrustInstanceHeader: 'ENIPLANE_METADATA_TRUST_INSTANCE_HEADER', metadataTokens: 'ENIPLANE_METADATA_TOKENS',
+  throttle: 'ENIPLANE_THROTTLE', faults: 'ENIPLANE_FAULTS',
 };
 
 /** Merges flags over the environment and validates; throws a readable list of every problem. */

@@ -23,6 +23,8 @@ export function registerServe(program: Command): void {
     .option('--metadata-socket <path>', 'also serve it on this Unix socket, mode 0600 (ENIPLANE_METADATA_SOCKET)', undefined)
     .option('--metadata-trust-instance-header', 'development only: honour X-Eniplane-Instance-Id (ENIPLANE_METADATA_TRUST_INSTANCE_HEADER)', undefined)
     .option('--metadata-tokens <mode>', 'optional | required (hardened-only) (ENIPLANE_METADATA_TOKENS)', undefined)
+    .option('--throttle <file>', 'request quotas: a JSON profile, or "ecs" for the bundled one (ENIPLANE_THROTTLE)', undefined)
+    .option('--faults <file>', 'fault rules to start with, JSON { seed, rules } (ENIPLANE_FAULTS)', undefined)
     .action(async (flags: Record<string, unknown>) => {
       const config = resolveServeConfig(flags, process.env);
       const server = await startServer(config);
@@ -34,6 +36,9 @@ export function registerServe(program: Command): void {
         `  database:    ${config.database ? redactPgUrl(config.database) : `sqlite (${config.data}/eniplane.db)`}`,
         `  credentials: ${server.credentialsFile}`,
       ];
+      lines.push(`  metrics:     http://${server.endpoint}/metrics  (health: /healthz, /readyz; admin API: /_eniplane/admin/)`);
+      if (config.throttle) lines.push(`  throttle:    ${config.throttle}`);
+      if (server.faults.active) lines.push(`  FAULTS ACTIVE: ${server.faults.rules().length} rule(s) injecting failures (eniplane faults list)`);
       for (const m of server.metadataEndpoints) lines.push(`  metadata:    ${m.startsWith('/') ? `unix:${m}` : `http://${m}/latest/meta-data/`}`);
       if (c.created) lines.push(`  AccessKey ID:     ${c.accessKeyId}`, `  AccessKey Secret: ${c.accessKeySecret}   (printed once; kept in credentials.json, mode 0600)`);
       else lines.push(`  AccessKey ID:     ${c.accessKeyId}  (secret in credentials.json)`);

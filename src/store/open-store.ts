@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import type { Store } from './store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 
-export async function openStore(database: string | undefined, dataDir: string): Promise<Store> {
-  if (database === undefined || database === '') return new SqliteStore(join(resolve(dataDir), 'eniplane.db'));
-  if (database.startsWith('sqlite:')) return new SqliteStore(resolve(database.slice('sqlite:'.length)));
+export async function openStore(database: string | undefined, dataDir: string, sqlite: { backgroundCheckpoints?: boolean } = {}): Promise<Store> {
+  if (database === undefined || database === '') return new SqliteStore(join(resolve(dataDir), 'eniplane.db'), sqlite);
+  if (database.startsWith('sqlite:')) return new SqliteStore(resolve(database.slice('sqlite:'.length)), sqlite);
   if (database.startsWith('postgres://') || database.startsWith('postgresql://')) {
     const { PostgresStore } = await import('./postgres/postgres-store.ts');
     return PostgresStore.open(database);

@@ -186,6 +186,14 @@ export interface Tx {
      */
     purge(nowMs: number, slice?: { index: number; of: number }): Promise<number>;
   };
+  /** request quotas (service/throttle.ts): what the servers have leased of each fixed window */
+  readonly throttle: {
+    /**
+     * Adds n to the key's count for the window starting at windowStartMs (a newer
+     * window starts again from n) and returns the count after it.
+     */
+    lease(key: string, windowStartMs: number, n: number): Promise<number>;
+  };
   readonly kv: {
     get(key: string): Promise<string | undefined>;
     put(key: string, value: string, expiresMs: number | null): Promise<void>;
