@@ -43,7 +43,7 @@ export class Throttle {
   async check(accountId: string, regionId: string, action: string): Promise<ThrottleVerdict | undefined> {
     const p = this.profile;
     const now = this.deps.clock.nowMs();
-    const windowStart = now - (now % p.windowMs);
+    const windowStart = this.windowOf(now);
     const retryAfterMs = windowStart + p.windowMs - now;
     const api = p.perApi[action];
     if (api !== undefined && !(await this.take(`api|${action}`, api, windowStart))) return { code: 'Throttling.Api', retryAfterMs };
@@ -57,16 +57,26 @@ export class Throttle {
     if (quota === 0) return false;
     for (;;) {
       let a = this.allowances.get(key);
-      if (!a || a.windowStart !== windowStart) this.allowances.set(key, (a = { windowStart, left: 0, exhausted: false }));
+      // Windows only move forward: a request that waited across a window's end counts in the new one
+      // (replacing a newer allowance with an older one would have two requests undo each other forever).
+      const current = Math.max(windowStart, this.windowOf(this.deps.clock.nowMs()));
+      if (!a || a.windowStart < current) this.allowances.set(key, (a = { windowStart: current, left: 0, exhausted: false }));
       if (a.left > 0) {
         a.left--;
         return true;
       }
       if (a.exhausted) return false;
       // One lease at a time per key: requests arriving meanwhile wait for it.
-      if (!a.pending) a.pending = this.lease(key, quota, a).finally(() => { a.pending = undefined; });
+      if (!a.pending) {
+        const leasing = a;
+        leasing.pending = this.lease(key, quota, leasing).finally(() => { leasing.pending = undefined; });
+      }
       await a.pending;
     }
+  }
+
+  private windowOf(ms: number): number {
+    return ms - (ms % this.profile.windowMs);
   }
 
   private async lease(key: string, quota: number, a: Allowance): Promise<void> {
