@@ -149,7 +149,8 @@ it('SDK retries and a back-off loop converge through throttling, errors, cut con
   assert.equal(addresses.length, ENIS * (1 + ROUNDS));
   assert.equal(new Set(addresses).size, addresses.length, 'no duplicate address');
   const metrics = await (await fetch(`http://${e.endpoint}/metrics`)).text();
-  assert.match(metrics, /eniplane_faults_injected_total\{rule="fault-\d+",effect="lose-answer",target="api"\} [1-9]/);  assert.match(metrics, /eniplane_throttled_requests_total\{action="AssignPrivateIpAddresses",code="Throttling"\} [1-9]/);
+  assert.match(metrics, /eniplane_faults_injected_total\{rule="fault-\d+",effect="lose-answer",target="api"\} [1-9]/);
+  assert.match(metrics, /eniplane_throttled_requests_total\{action="AssignPrivateIpAddresses",code="Throttling"\} [1-9]/);
 });
 
 /** One signed RPC GET by hand, to see the raw status, headers and body. */
