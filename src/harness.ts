@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveConfigSchema } from './cli/config.ts';
+import { resolveServeConfig } from './cli/config.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { settleAllNow } from './service/transitions.ts';
 import type { FaultRule, FaultRuleInput } from './service/faults.ts';
@@ -57,10 +57,11 @@ export async function startEniplane(opts: EniplaneOptions = {}): Promise<Eniplan
     dir = mkdtempSync(join(tmpdir(), 'eniplane-'));
     const throttle = opts.throttle === 'ecs' ? 'ecs' : opts.throttle ? write('throttle.json', opts.throttle) : undefined;
     const faults = initialFaults ? write('faults.json', initialFaults) : undefined;
-    const config = serveConfigSchema.parse({
+    // Settings as flags (no environment: a test's ENIPLANE_* must not leak in).
+    const config = resolveServeConfig({
       host: '127.0.0.1', port: ports.api, data: dir, transitionMs: opts.transitionMs ?? 0, logLevel: opts.logLevel ?? 'silent',
       metadataListen: `127.0.0.1:${ports.metadata}`, metadataTrustInstanceHeader: true, throttle, faults,
-    });
+    }, {});
     const env = rootKey ? { ENIPLANE_ROOT_ACCESS_KEY_ID: rootKey.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: rootKey.secret } : {};
     server = await startServer(config, env, undefined, { backgroundCheckpoints: false });
     rootKey = { id: server.credentials.accessKeyId, secret: server.credentials.accessKeySecret };

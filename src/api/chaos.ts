@@ -10,6 +10,7 @@ import type { Throttle } from '../service/throttle.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import type { Metrics } from './metrics.ts';
 import { WireError } from './wire-error.ts';
+import { WIRE_CATALOGUE } from './errors.ts';
 
 export interface Chaos {
   faults?: FaultBook;
@@ -20,15 +21,13 @@ export interface Chaos {
 /** A throttled request's answer; the Tea SDKs read x-acs-retry-after (ms) as their back-off. */
 export class ThrottledError extends WireError {
   constructor(code: 'Throttling' | 'Throttling.User' | 'Throttling.Api', readonly retryAfterMs: number) {
-    super(400, code, THROTTLE_MESSAGES[code]);
+    const t = WIRE_CATALOGUE[code === 'Throttling' ? 'throttling' : code === 'Throttling.User' ? 'throttlingUser' : 'throttlingApi'];
+    super(t.status, t.code, t.message());
   }
 }
 
-const THROTTLE_MESSAGES = {
-  Throttling: 'Request was denied due to request throttling.',
-  'Throttling.User': 'Request was denied due to user flow control.',
-  'Throttling.Api': 'Request was denied due to api flow control.',
-} as const;
+/** An injected fault's error answer: its Code, status and Message are the rule's, deliberately outside the catalogue. */
+class InjectedError extends WireError {}
 
 /** rate-limit stage: throws ThrottledError when the caller's quota for the action is spent. */
 export async function rateLimit(chaos: Chaos, accountId: string, regionId: string, action: string): Promise<void> {
@@ -72,7 +71,7 @@ export async function injectFault(
   const plan: FaultPlan = { rule, deps, after: async () => false };
   switch (effect.kind) {
     case 'error':
-      throw new WireError(effect.status, effect.code, effect.message ?? `The request processing has failed due to an injected fault (${rule.id}).`);
+      throw new InjectedError(effect.status, effect.code, effect.message ?? `The request processing has failed due to an injected fault (${rule.id}).`);
     case 'latency':
       await sleep(effect.ms);
       return plan;

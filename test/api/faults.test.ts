@@ -90,7 +90,7 @@ it('a transition fault keeps an ENI Attaching, and a Detaching one can end back 
   await e.settle();
   assert.equal(await status(), 'InUse');
 
-  await e.faults.add({ actions: ['DetachNetworkInterface'], effect: { kind: 'transition', ms: 50, end: 'InUse' } });
+  await e.faults.add({ actions: ['DetachNetworkInterface'], effect: { kind: 'transition', ms: 60_000, end: 'InUse' } });
   await c.call('DetachNetworkInterface', { ...R, NetworkInterfaceId: eni, InstanceId: instanceId });
   assert.equal(await status(), 'Detaching');
   await e.settle();
