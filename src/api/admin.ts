@@ -12,7 +12,7 @@ import { settleAllNow } from '../service/transitions.ts';
 import { constantTimeEqual } from './signing/constant-time.ts';
 import type { Metrics } from './metrics.ts';
 
-export const ADMIN_PREFIX = '/_eniplane/admin';
+const ADMIN_PREFIX = '/_eniplane/admin';
 
 export interface AdminOptions {
   faults: FaultBook;

@@ -24,7 +24,7 @@ const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('transition'), ms: z.number().int().min(0).max(3_600_000), end: z.enum(['Available', 'InUse']).optional() }).strict(),
 ]);
 
-export const faultRuleSchema = z.object({
+const faultRuleSchema = z.object({
   /** assigned when the rule is added */
   id: z.string().optional(),
   /** api: the RPC endpoint; metadata: the instance metadata service */
@@ -51,7 +51,7 @@ export const faultSetSchema = z.object({
 }).strict();
 
 export type FaultRule = z.infer<typeof faultRuleSchema>;
-export type FaultEffect = z.infer<typeof effectSchema>;
+
 export type FaultRuleInput = z.input<typeof faultRuleSchema>;
 
 interface StoredSet { version: number; seed: number; nextId: number; rules: FaultRule[] }
