@@ -138,6 +138,7 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
       else if (effect.kind === 'drop') {
         reply.hijack();
         req.raw.socket.destroy();
+        return reply;
       }
     });
   }

@@ -115,6 +115,13 @@ it('metadata faults: a 500 on a path, then latency', async () => {
   assert.ok(performance.now() - t >= 140);
 });
 
+it('a metadata drop cuts the connection: the client sees an error, not an answer', async () => {
+  await e.faults.add({ target: 'metadata', effect: { kind: 'drop' } });
+  await assert.rejects(fetch(`${e.metadataUrl}/latest/meta-data/instance-id`));
+  await e.faults.clear();
+  assert.equal((await fetch(`${e.metadataUrl}/latest/meta-data/instance-id`)).status, 403, 'no instance named: refused, but answered');
+});
+
 it('the admin API needs a root AccessKey, and manages the rules', async () => {
   const url = `http://${e.endpoint}/_eniplane/admin/faults`;
   assert.equal((await fetch(url)).status, 401);
