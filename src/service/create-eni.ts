@@ -3,7 +3,8 @@ import { DomainError } from '../domain/errors.ts';
 import { addressCap, assertSecurityGroupsFit } from '../domain/eni-rules.ts';
 import { newMacAddress, newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
-import type { Eni } from '../domain/model.ts';
+import { DEFAULT_ENI_TRAFFIC } from '../domain/model.ts';
+import type { Eni, EniTraffic } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
 import { addAddresses, type AddressRequest } from './address-book.ts';
 import { idempotent } from './client-token.ts';
@@ -24,6 +25,8 @@ export interface CreateEniCommand {
   resourceGroupId?: string;
   tags?: { key: string; value: string }[];
   deleteOnRelease?: boolean;
+  sourceDestCheck?: boolean;
+  traffic?: Partial<EniTraffic>;
   clientToken?: string;
 }
 
@@ -85,7 +88,9 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
         regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id,
         resourceGroupId: await resolveResourceGroup(tx, caller, cmd.resourceGroupId), name: cmd.name ?? '', description: cmd.description ?? '',
         type: 'Secondary', status: 'Available', instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null,
-        deleteOnRelease: cmd.deleteOnRelease ?? false, securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [],
+        deleteOnRelease: cmd.deleteOnRelease ?? false, sourceDestCheck: cmd.sourceDestCheck ?? false, networkCardIndex: null,
+        traffic: { ...DEFAULT_ENI_TRAFFIC, ...Object.fromEntries(Object.entries(cmd.traffic ?? {}).filter(([, v]) => v !== undefined)) },
+        securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [],
         primaryIpAddress: cmd.primaryIpAddress, secondaryIpv4: cmd.secondaryIpv4, ipv6: cmd.ipv6,
       });
     });

@@ -45,7 +45,8 @@ export function assignIpv6(deps: ServiceDeps, caller: Caller, cmd: AssignCommand
   return assign(deps, caller, 6, 'AssignIpv6Addresses', cmd);
 }
 
-export interface UnassignCommand { regionId?: string; eniId: string; addresses: string[] }
+/** clientToken: Terraform sends one on every unassign; a retry with it answers as the first call did. */
+export interface UnassignCommand { regionId?: string; eniId: string; addresses: string[]; clientToken?: string }
 
 function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd: UnassignCommand): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
@@ -53,16 +54,20 @@ function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd: Unas
   // Canonical forms first, so "2001:DB8::1" names the same address as "2001:db8::1".
   const wanted = cmd.addresses.map((a) => (family === 4 ? formatIpv4(parseIpv4(a)) : canonicalIpv6(a)));
   if (new Set(wanted).size !== wanted.length) throw new DomainError('AddressRepeated', { address: wanted.find((a, i) => wanted.indexOf(a) !== i) });
+  const { clientToken, ...params } = cmd;
   return writeTx(deps, async (tx) => {
     await settleDueIn(deps, tx);
-    const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
-    assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
-    for (const a of wanted) {
-      const held = eni.addresses.find((x) => x.family === family && x.address === a);
-      // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
-      if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
-    }
-    await removeAddresses(deps, tx, eni, family, wanted);
+    await idempotent(deps, tx, caller, family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses', clientToken, params, async () => {
+      const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
+      assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
+      for (const a of wanted) {
+        const held = eni.addresses.find((x) => x.family === family && x.address === a);
+        // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
+        if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
+      }
+      await removeAddresses(deps, tx, eni, family, wanted);
+      return true;
+    });
   });
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../ipam/index.ts';
 import { assertZone, findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { resolveResourceGroup, resourceGroupFilter } from './resource-groups.ts';
+import { idempotent } from './client-token.ts';
 
 /** Ranges a VPC may not use (the VPC API's list). */
 const FORBIDDEN_VPC_RANGES = ['100.64.0.0/10', '224.0.0.0/4', '127.0.0.0/8', '169.254.0.0/16'].map((c) => parseIpv4Cidr(c, { minPrefix: 1, maxPrefix: 32 }));
@@ -39,16 +40,18 @@ export function describeVpcs(deps: ServiceDeps, caller: Caller, f: Omit<NetworkF
   return readTx(deps, async (tx) => tx.vpcs.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p));
 }
 
-export function deleteVpc(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; vpcId: string }): Promise<void> {
+export async function deleteVpc(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; vpcId: string; clientToken?: string }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  return writeTx(deps, async (tx) => {
+  const { clientToken, ...params } = cmd;
+  await writeTx(deps, (tx) => idempotent(deps, tx, caller, 'DeleteVpc', clientToken, params, async () => {
     const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId);
     if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: cmd.vpcId });
     const deps_ = await tx.vpcs.dependents(caller.accountId, vpc.id);
     if (deps_.vSwitches > 0) throw new DomainError('DependencyViolation', { resource: 'vpc', dependent: 'vswitch', vpcId: vpc.id });
     if (deps_.securityGroups > 0) throw new DomainError('DependencyViolation', { resource: 'vpc', dependent: 'securitygroup', vpcId: vpc.id });
     await tx.vpcs.delete(caller.accountId, vpc.id);
-  });
+    return true;
+  }));
 }
 
 export interface CreateVSwitchCommand { regionId?: string; vpcId: string; zoneId: string; cidrBlock: string; ipv6CidrBlock?: number; name?: string; description?: string; resourceGroupId?: string }
@@ -137,5 +140,55 @@ export function deleteSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: { re
     if (!g || g.regionId !== region.id) throw new DomainError('SecurityGroupNotFound', { securityGroupId: cmd.securityGroupId });
     if ((await tx.securityGroups.enis(g.id)) > 0) throw new DomainError('DependencyViolation', { resource: 'securitygroup', dependent: 'eni', securityGroupId: g.id });
     await tx.securityGroups.delete(caller.accountId, g.id);
+  });
+}
+
+/** One VPC with its vSwitch ids (DescribeVpcAttribute, DescribeRouteTableList). */
+export function describeVpc(deps: ServiceDeps, caller: Caller, q: { regionId?: string; vpcId: string }): Promise<{ vpc: Vpc; vSwitchIds: string[] }> {
+  const region = findRegion(deps, q.regionId);
+  return readTx(deps, async (tx) => {
+    const vpc = await tx.vpcs.get(caller.accountId, q.vpcId);
+    if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: q.vpcId });
+    return { vpc, vSwitchIds: (await tx.vSwitches.listByVpc(vpc.id)).map((s) => s.id).sort() };
+  });
+}
+
+/** One vSwitch with its free address count (DescribeVSwitchAttributes). */
+export function describeVSwitch(deps: ServiceDeps, caller: Caller, q: { regionId?: string; vSwitchId: string }): Promise<VSwitchView> {
+  const region = findRegion(deps, q.regionId);
+  return readTx(deps, async (tx) => {
+    const v = await tx.vSwitches.get(caller.accountId, q.vSwitchId);
+    if (!v || v.regionId !== region.id) throw new DomainError('VSwitchNotFound', { vSwitchId: q.vSwitchId });
+    const used = await tx.vSwitches.addressCount(v.id, 4);
+    return { ...v, availableIpAddressCount: usableIpv4Count(parseIpv4Cidr(v.cidrBlock)) - used };
+  });
+}
+
+/** One security group (DescribeSecurityGroupAttribute). */
+export function describeSecurityGroup(deps: ServiceDeps, caller: Caller, q: { regionId?: string; securityGroupId: string }): Promise<SecurityGroup> {
+  const region = findRegion(deps, q.regionId);
+  return readTx(deps, async (tx) => {
+    const g = await tx.securityGroups.get(caller.accountId, q.securityGroupId);
+    if (!g || g.regionId !== region.id) throw new DomainError('SecurityGroupNotFound', { securityGroupId: q.securityGroupId });
+    return g;
+  });
+}
+
+export type NetworkResource = 'vpc' | 'vswitch' | 'securitygroup';
+
+/** ModifyVpcAttribute, ModifyVSwitchAttribute, ModifySecurityGroupAttribute: name and description (undefined: unchanged). */
+export function renameNetworkResource(
+  deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; kind: NetworkResource; id: string; name?: string; description?: string },
+): Promise<void> {
+  const region = findRegion(deps, cmd.regionId);
+  return writeTx(deps, async (tx) => {
+    const repo = cmd.kind === 'vpc' ? tx.vpcs : cmd.kind === 'vswitch' ? tx.vSwitches : tx.securityGroups;
+    const r = await repo.get(caller.accountId, cmd.id);
+    if (!r || r.regionId !== region.id) {
+      if (cmd.kind === 'vpc') throw new DomainError('VpcNotFound', { vpcId: cmd.id });
+      if (cmd.kind === 'vswitch') throw new DomainError('VSwitchNotFound', { vSwitchId: cmd.id });
+      throw new DomainError('SecurityGroupNotFound', { securityGroupId: cmd.id });
+    }
+    await repo.rename(caller.accountId, r.id, cmd.name ?? r.name, cmd.description ?? r.description);
   });
 }

@@ -56,7 +56,7 @@ export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): 
       await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
       return;
     case 'Detaching':
-      await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
+      await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
       return;
     case 'Deleting':
       await removeAllAddresses(deps, tx, eni);
