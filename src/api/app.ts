@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ServiceDeps } from '../service/deps.ts';
 import { registerRpcRoutes, type PipelineOptions } from './pipeline.ts';
 import { createConsole, type ConsoleOptions } from './console/index.ts';
+import { registerAdminRoutes } from './admin.ts';
 
 export interface AppOptions extends PipelineOptions {
   logger: Logger;
@@ -40,6 +41,8 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): App {
   const consoleFace = opts.console ? createConsole(deps, opts.logger, opts.console) : undefined;
   registerRpcRoutes(server, deps, opts.logger, consoleFace && !opts.sessionCaller ? { ...opts, sessionCaller: consoleFace.sessionCaller } : opts);
   consoleFace?.register(server);
+  // /metrics, /healthz, /readyz and the admin API (faults, settle) when the server runs with them.
+  if (opts.chaos?.faults && opts.chaos.metrics) registerAdminRoutes(server, deps, { faults: opts.chaos.faults, metrics: opts.chaos.metrics, logger: opts.logger });
   return {
     server,
     async listen(host, port) {

@@ -82,6 +82,10 @@ export const WIRE_CATALOGUE = {
   invalidVersion: { status: 400, code: 'InvalidVersion', message: (version: string) => `Specified parameter Version "${version}" is not valid.` },
   actionNotFound: { status: 404, code: 'InvalidAction.NotFound', message: () => 'Specified api is not found, please check your url and method.' },
   internalError: { status: 500, code: 'InternalError', message: () => 'The request processing has failed due to some unknown error, exception or failure.' },
+  // Request quotas (--throttle, api/chaos.ts): the cloud's codes and messages; sent with x-acs-retry-after.
+  throttling: { status: 400, code: 'Throttling', message: () => 'Request was denied due to request throttling.' },
+  throttlingUser: { status: 400, code: 'Throttling.User', message: () => 'Request was denied due to user flow control.' },
+  throttlingApi: { status: 400, code: 'Throttling.Api', message: () => 'Request was denied due to api flow control.' },
 
   // --- signing (api/signing/verify.ts maps each SigningFailure kind to one of these; all 400, ecs-api.md §7.2) ---
   signatureMissing: { status: 400, code: 'MissingParameter', message: MISSING },

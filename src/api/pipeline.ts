@@ -1,5 +1,5 @@
 // The whole RPC request pipeline in one place, one stage per comment:
-// request id → parse → authenticate → dispatch → validate → handle → serialize → map errors.
+// request id → parse → authenticate → dispatch → rate-limit → faults → validate → handle → serialize → map errors.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isDomainError } from '../domain/errors.ts';
@@ -14,6 +14,7 @@ import { WireError } from './wire-error.ts';
 import { queryPairs } from './query-pairs.ts';
 import type { ActionDef } from './action.ts';
 import { hostOf } from './products.ts';
+import { injectFault, rateLimit, recordRequest, ThrottledError, type Chaos, type FaultPlan } from './chaos.ts';
 
 export interface PipelineOptions {
   /** accept undeclared parameters (debugging aid; off by default, like the real API) */
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   checkNonce: boolean;
   /** resolves a console session to a caller, when the request carries one (never for a signed request) */
   sessionCaller?: (req: FastifyRequest) => Promise<Caller | undefined>;
+  /** request quotas, fault rules and metrics (each optional; see api/chaos.ts) */
+  chaos?: Chaos;
 }
 
 function errorBody(requestId: string, host: string, e: WireError) {
@@ -34,6 +37,9 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     // request id
     const requestId = newRequestId();
+    const startMs = performance.now();
+    const chaos = opts.chaos ?? {};
+    let caller: Caller | undefined;
     let action: ActionDef | undefined;
     let hostId = 'ecs.aliyuncs.com';
     try {
@@ -55,7 +61,6 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // A request that carries a signature (either scheme) is the SDK's, whatever cookies ride along.
       const signed = Boolean(header(req, 'authorization')) || params.has('Signature');
       const session = opts.sessionCaller && !signed ? await opts.sessionCaller(req) : undefined;
-      let caller: Caller;
       if (session) caller = session;
       else {
         const auth = await authenticate(deps, input);
@@ -75,6 +80,18 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       if (!action) throw wireErrors.actionNotFound();
       hostId = hostOf(action.version);
 
+      // rate-limit: the account's quota for this action in this region (--throttle; off by default)
+      if (chaos.throttle) await rateLimit(chaos, caller.accountId, params.get('RegionId') ?? deps.defaultRegionId, action.action);
+
+      // faults: the first matching injected-fault rule, if any (an error, latency, a cut connection, a slow transition)
+      let fault: FaultPlan | undefined;
+      let actionDeps = deps;
+      if (chaos.faults?.active) {
+        const f = await injectFault(chaos, log, req, reply, deps, { requestId, action: action.action, regionId: params.get('RegionId') ?? deps.defaultRegionId, accountId: caller.accountId, params });
+        if (f === 'dropped') return reply;
+        if (f) actionDeps = (fault = f).deps;
+      }
+
       // validate: parameter names (strict mode) and value types, then required ones
       const bad = checkParams(params, action.params, !opts.loose);
       if (bad) throw wireErrors.invalidParameter(bad.name, bad.unknown ? `It is not a parameter of ${action.action}.` : undefined);
@@ -87,14 +104,16 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // handle
       let body: Record<string, unknown>;
       try {
-        body = await action.handle({ deps, caller, requestId }, new ParamReader(params, action.params));
+        body = await action.handle({ deps: actionDeps, caller, requestId }, new ParamReader(params, action.params));
       } finally {
         // Reads (and refused writes, rolled back) record the nonce on their own, so no signed request runs twice.
         const nonce = caller.nonce;
         if (nonce && !nonce.recorded) await writeTx(deps, (tx) => recordNonce(tx, nonce));
       }
 
-      // serialize
+      // serialize (unless a fault loses the answer)
+      if (fault && (await fault.after(req, reply))) return reply;
+      recordRequest(chaos, log, { requestId, accountId: caller.accountId, action: action.action, code: 'Success', status: 200, startMs });
       reply.header('content-type', 'application/json;charset=utf-8');
       return { RequestId: requestId, ...body };
     } catch (e) {
@@ -106,6 +125,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         log.error({ err: e, requestId, action: action?.action }, 'internal error');
         wire = wireErrors.internalError();
       }
+      recordRequest(chaos, log, { requestId, accountId: caller?.accountId, action: action?.action, code: wire.code, status: wire.status, startMs });
+      if (wire instanceof ThrottledError) reply.header('x-acs-retry-after', String(wire.retryAfterMs));
       reply.code(wire.status).header('content-type', 'application/json;charset=utf-8');
       return errorBody(requestId, hostId, wire);
     }

@@ -190,6 +190,14 @@ export interface Tx {
      */
     purge(nowMs: number, slice?: { index: number; of: number }): Promise<number>;
   };
+  /** request quotas (service/throttle.ts): what the servers have leased of each fixed window */
+  readonly throttle: {
+    /**
+     * Adds n to the key's count for the window starting at windowStartMs (a newer
+     * window starts again from n) and returns the count after it.
+     */
+    lease(key: string, windowStartMs: number, n: number): Promise<number>;
+  };
   readonly kv: {
     /** The value unless it expired before `nowMs` (the caller's clock: deps.clock in the services). */
     get(key: string, nowMs: number): Promise<string | undefined>;
