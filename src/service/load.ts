@@ -34,7 +34,8 @@ export async function loadVSwitch(tx: Tx, caller: Caller, region: Region, id: st
 
 export async function loadSecurityGroups(tx: Tx, caller: Caller, region: Region, ids: string[]): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
-  for (const id of ids) {
+  // COMPAT: a group named twice joins once (Alibaba documents no code for the repeat; the ENI holds a set).
+  for (const id of new Set(ids)) {
     const g = await tx.securityGroups.get(caller.accountId, id);
     if (!g || g.regionId !== region.id) throw new DomainError('SecurityGroupNotFound', { securityGroupId: id });
     out.push(g);
