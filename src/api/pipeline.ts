@@ -12,6 +12,7 @@ import { findAction, knownVersion } from './registry.ts';
 import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
 import { queryPairs } from './query-pairs.ts';
+import { rpcErrorBody } from './http-errors.ts';
 import type { ActionDef } from './action.ts';
 
 export interface PipelineOptions {
@@ -20,13 +21,6 @@ export interface PipelineOptions {
   checkNonce: boolean;
   /** resolves a console session to a caller, when the request carries one (never for a signed request) */
   sessionCaller?: (req: FastifyRequest) => Promise<Caller | undefined>;
-}
-
-function errorBody(requestId: string, host: string, e: WireError) {
-  return {
-    RequestId: requestId, HostId: host, Code: e.code, Message: e.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=Ecs&requestId=${requestId}`,
-  };
 }
 
 export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: Logger, opts: PipelineOptions): void {
@@ -98,7 +92,7 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       }
 
       // serialize
-      reply.header('content-type', 'application/json;charset=utf-8');
+      reply.header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
       return { RequestId: requestId, ...body };
     } catch (e) {
       // map errors: domain → Alibaba code; api errors as they are; anything else is InternalError, detail in the log only
@@ -109,8 +103,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         log.error({ err: e, requestId, action: action?.action }, 'internal error');
         wire = new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
       }
-      reply.code(wire.status).header('content-type', 'application/json;charset=utf-8');
-      return errorBody(requestId, hostId, wire);
+      reply.code(wire.status).header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
+      return rpcErrorBody(requestId, hostId, wire);
     }
   };
   app.route({ method: ['GET', 'POST'], url: '/', handler });

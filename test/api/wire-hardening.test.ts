@@ -3,7 +3,9 @@
 // API does not take, and answers outside Alibaba's shape.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { pct, rpcSignature, rpcStringToSign } from '../../src/api/signing/index.ts';
 
 let h: Harness;
 let net: Awaited<ReturnType<typeof seedNetwork>>;
@@ -41,11 +43,91 @@ describe('DescribeNetworkInterfaces ServiceManaged=true', () => {
   it('answers an empty page when the account has ENIs', async () => {
     const c = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId });
     assert.equal(c.status, 200);
-    for (const paging of [{}, { MaxResults: 10 }, { PageSize: 10, PageNumber: 1 }]) {
+    for (const paging of [{}, { MaxResults: 10 }, { PageSize: 10, PageNumber: 1 }] as Record<string, number>[]) {
       const r = await h.call('DescribeNetworkInterfaces', { ServiceManaged: true, ...paging });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.deepEqual(r.body.NetworkInterfaceSets.NetworkInterfaceSet, []);
       assert.equal(r.body.TotalCount, 0);
     }
+  });
+});
+
+/** Signs `params` for `method` with the harness key; the URL to send. */
+function signed(method: string, params: [string, string][]): string {
+  const all: [string, string][] = [
+    ['Version', '2014-05-26'], ['Format', 'JSON'], ['AccessKeyId', h.key.id], ['SignatureMethod', 'HMAC-SHA1'], ['SignatureVersion', '1.0'],
+    ['SignatureNonce', randomUUID()], ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')], ['RegionId', 'cn-hangzhou'], ...params,
+  ];
+  const sig = rpcSignature(rpcStringToSign(method, all), h.key.secret);
+  return '/?' + [...all, ['Signature', sig]].map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
+}
+
+describe('methods', () => {
+  it('a signed HEAD runs nothing: 404 InvalidAction.NotFound, no address assigned', async () => {
+    const eniId = (await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId })).body.NetworkInterfaceId as string;
+    const url = signed('HEAD', [['Action', 'AssignPrivateIpAddresses'], ['NetworkInterfaceId', eniId], ['SecondaryPrivateIpAddressCount', '2']]);
+    const r = await h.app.server.inject({ method: 'HEAD', url });
+    assert.equal(r.statusCode, 404);
+    const a = await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: eniId });
+    assert.equal(a.body.PrivateIpSets.PrivateIpSet.length, 1, 'only the primary address');
+  });
+
+  it('PUT, DELETE, PATCH and OPTIONS on "/" answer 404 InvalidAction.NotFound in the RPC shape', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const) {
+      const r = await h.app.server.inject({ method, url: signed(method, [['Action', 'DescribeRegions']]) });
+      assert.equal(r.statusCode, 404, method);
+      assertRpcShape(r, 'InvalidAction.NotFound');
+    }
+  });
+});
+
+function assertRpcShape(r: { headers: Record<string, unknown>; body: string }, code: string) {
+  assert.match(String(r.headers['content-type']), /^application\/json/);
+  const b = JSON.parse(r.body);
+  assert.equal(b.Code, code, r.body);
+  assert.match(b.RequestId, /^[0-9A-F-]{36}$/);
+  assert.equal(typeof b.Message, 'string');
+  assert.equal(typeof b.HostId, 'string');
+}
+function assertConsoleShape(r: { headers: Record<string, unknown>; body: string }, code: string) {
+  assert.match(String(r.headers['content-type']), /^application\/json/);
+  const b = JSON.parse(r.body);
+  assert.deepEqual(Object.keys(b).sort(), ['Code', 'Message', 'RequestId'], r.body);
+  assert.equal(b.Code, code);
+}
+
+describe("answers of the HTTP layer, in Alibaba's shape", () => {
+  it('unknown routes: RPC shape outside /console, the console shape under it (its API and its files)', async () => {
+    const rpc = await h.app.server.inject({ method: 'GET', url: '/nope' });
+    assert.equal(rpc.statusCode, 404);
+    assertRpcShape(rpc, 'InvalidAction.NotFound');
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE'] as const) {
+      const r = await h.app.server.inject({ method, url: '/console/api/nope', headers: { 'content-type': 'application/json' }, payload: method === 'GET' || method === 'DELETE' ? undefined : '{}' });
+      assert.equal(r.statusCode, 404, method);
+      assertConsoleShape(r, 'InvalidAction.NotFound');
+    }
+    const file = await h.app.server.inject({ method: 'GET', url: '/console/assets/missing-0123.js' });
+    assert.equal(file.statusCode, 404);
+    assertConsoleShape(file, 'Console.FileNotFound');
+  });
+
+  it('bad URL escapes are 400 InvalidParameter.Url', async () => {
+    const a = await h.app.server.inject({ method: 'GET', url: '/a/%zz' });
+    assert.equal(a.statusCode, 400);
+    assertRpcShape(a, 'InvalidParameter.Url');
+    const c = await h.app.server.inject({ method: 'GET', url: '/console/%zz' });
+    assert.equal(c.statusCode, 400);
+    assertConsoleShape(c, 'InvalidParameter.Url');
+  });
+
+  it('413 body too large and 415 odd Content-Type, with Connection: close', async () => {
+    const big = await h.app.server.inject({ method: 'POST', url: '/', payload: 'a='.padEnd(2 * 1024 * 1024, 'x'), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(big.statusCode, 413);
+    assertRpcShape(big, 'RequestBodyTooLarge');
+    assert.equal(big.headers.connection, 'close');
+    const odd = await h.app.server.inject({ method: 'POST', url: '/', payload: 'a=b', headers: { 'content-type': ';;;' } });
+    assert.equal(odd.statusCode, 415);
+    assertRpcShape(odd, 'InvalidParameter.ContentType');
+    assert.equal(odd.headers.connection, 'close');
   });
 });

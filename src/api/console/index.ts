@@ -20,6 +20,7 @@ import { callerOf, findSession } from './sessions.ts';
 import { assertCsrf, assertSameOrigin, header, sendError, SESSION_EXPIRED } from './guards.ts';
 import { consoleFile } from './static-files.ts';
 import { registerConsoleApi } from './json-routes.ts';
+import { BAD_URL, CONSOLE_FILE_NOT_FOUND, sendInShape } from '../http-errors.ts';
 
 export interface ConsoleOptions {
   /** the Vite build output; default <repo>/dist/console */
@@ -71,6 +72,9 @@ export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptio
           return sendError(log, reply, new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'));
         }
         const f = await consoleFile(assetsDir, path);
+        // Refusals in the console's JSON shape, like every other answer of the server.
+        if (f.status === 404) return sendInShape(reply, CONSOLE_FILE_NOT_FOUND());
+        if (f.status === 400) return sendInShape(reply, BAD_URL());
         reply.code(f.status).headers(f.headers);
         return reply.send(f.body);
       };

@@ -13,7 +13,7 @@ import { assertCsrf, assertSameOrigin, header, sendError, sessionOf, SESSION_EXP
 import { osCatalog, osConfigFor } from './os-config.ts';
 import { callerOf, createSession, deleteSession, sameSecret, SESSION_TTL_MS, type Session } from './sessions.ts';
 
-const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /** HTTPS as seen by the browser (directly or through a proxy that says so): only then is the cookie marked Secure. */
 function overHttps(req: FastifyRequest): boolean {

@@ -1,0 +1,101 @@
+// What the HTTP layer answers on its own, before (or instead of) a face's
+// handler: unknown routes and methods, bodies too large or of an odd type,
+// URLs that do not decode, requests node's parser refuses, and requests that
+// arrive while the server shuts down. Each answer is in the shape of the face
+// it was meant for: the RPC error body, or the console's under /console/.
+// Whatever ends the connection says `Connection: close`, so a keep-alive
+// client opens a new one instead of writing into a closed socket.
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { newRequestId } from './request-id.ts';
+import { WireError } from './wire-error.ts';
+
+export const API_NOT_FOUND = () => new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+export const CONSOLE_FILE_NOT_FOUND = () => new WireError(404, 'Console.FileNotFound', 'The specified console file does not exist.');
+export const BAD_URL = () => new WireError(400, 'InvalidParameter.Url', 'The request URL is not valid: it has a malformed percent escape.');
+export const BODY_TOO_LARGE = (limitBytes: number) => new WireError(413, 'RequestBodyTooLarge', `The request body exceeds ${limitBytes} bytes.`);
+export const BAD_CONTENT_TYPE = () => new WireError(415, 'InvalidParameter.ContentType', 'The Content-Type of the request is not valid.');
+export const BAD_REQUEST = () => new WireError(400, 'InvalidParameter.Request', 'The request is not valid HTTP/1.1.');
+export const HEADERS_TOO_LARGE = () => new WireError(431, 'RequestHeaderTooLarge', 'The request line and headers exceed the server limit.');
+export const REQUEST_TIMEOUT = () => new WireError(408, 'RequestTimeout', 'The request was not received in time.');
+export const SERVICE_UNAVAILABLE = () => new WireError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
+const INTERNAL = () => new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
+
+const JSON_TYPE = 'application/json;charset=utf-8';
+
+/** The RPC error body (the console's JSON is this without HostId and Recommend). */
+export function rpcErrorBody(requestId: string, hostId: string, e: WireError) {
+  return {
+    RequestId: requestId, HostId: hostId, Code: e.code, Message: e.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=Ecs&requestId=${requestId}`,
+  };
+}
+
+function isConsolePath(url: string): boolean {
+  return url === '/console' || url.startsWith('/console/') || url.startsWith('/console?');
+}
+
+/** Sends `e` in the shape of the face `req` was meant for. */
+export function sendInShape(reply: FastifyReply, e: WireError, opts: { close?: boolean } = {}) {
+  const requestId = newRequestId();
+  const url = reply.request.raw.url ?? '/';
+  reply.code(e.status).header('content-type', JSON_TYPE).header('x-content-type-options', 'nosniff');
+  if (opts.close) reply.header('connection', 'close');
+  if (isConsolePath(url)) {
+    reply.header('cache-control', 'no-store');
+    return reply.send({ RequestId: requestId, Code: e.code, Message: e.message });
+  }
+  return reply.send(rpcErrorBody(requestId, 'ecs.aliyuncs.com', e));
+}
+
+/** Fastify options that must be given at construction (the parser's errors and bad URLs). */
+export function httpErrorOptions(log: Logger) {
+  return {
+    // HEAD would run the GET handler: an action. The real API takes GET and POST only.
+    exposeHeadRoutes: false,
+    // Shut-down answers come from graceful-close.ts, in Alibaba's shape.
+    return503OnClosing: false,
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(log, err, socket),
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      sendInShape(reply, err.code === 'FST_ERR_BAD_URL' ? BAD_URL() : BAD_REQUEST(), { close: false });
+    },
+  };
+}
+
+/** node's HTTP parser refused the request: no route, no reply object; answer on the socket and close it. */
+function answerClientError(log: Logger, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const e = err.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE() : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT() : BAD_REQUEST();
+  log.debug({ err: err.code }, 'client error');
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  // The URL is unknown here (the parser failed), so the RPC shape: it is what most clients speak.
+  const body = JSON.stringify(rpcErrorBody(newRequestId(), 'ecs.aliyuncs.com', e));
+  const head = [
+    `HTTP/1.1 ${e.status} ${STATUS_TEXT[e.status] ?? 'Error'}`, `Content-Type: ${JSON_TYPE}`, `Content-Length: ${Buffer.byteLength(body)}`,
+    'X-Content-Type-Options: nosniff', 'Connection: close',
+  ].join('\r\n');
+  // end() flushes before closing (destroy() may drop what is still queued); then the socket goes.
+  socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+/** Not-found and error answers; call before the faces register their routes and hooks. */
+export function registerHttpErrors(server: FastifyInstance, log: Logger, opts: { bodyLimit: number }): void {
+  server.setNotFoundHandler((_req, reply) => {
+    const url = reply.request.raw.url ?? '/';
+    sendInShape(reply, isConsolePath(url) && !url.startsWith('/console/api') ? CONSOLE_FILE_NOT_FOUND() : API_NOT_FOUND());
+  });
+  server.setErrorHandler((err: FastifyError, _req, reply) => {
+    // Errors of the body parser: the rest of the body may be unread, so the connection is not reused.
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendInShape(reply, BODY_TOO_LARGE(opts.bodyLimit), { close: true });
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendInShape(reply, BAD_CONTENT_TYPE(), { close: true });
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return sendInShape(reply, BAD_REQUEST(), { close: true });
+    log.error({ err }, 'internal error outside a handler');
+    return sendInShape(reply, INTERNAL());
+  });
+}
