@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
 import { pct, rpcSignature, rpcStringToSign } from '../../src/api/signing/index.ts';
+import { setAccessKeyStatus } from '../../src/service/accounts.ts';
 
 let h: Harness;
 let net: Awaited<ReturnType<typeof seedNetwork>>;
@@ -129,5 +130,28 @@ describe("answers of the HTTP layer, in Alibaba's shape", () => {
     assert.equal(odd.statusCode, 415);
     assertRpcShape(odd, 'InvalidParameter.ContentType');
     assert.equal(odd.headers.connection, 'close');
+  });
+});
+
+describe('codes of the real gateway', () => {
+  it('a disabled AccessKey answers InvalidAccessKeyId.Inactive with its message; an unknown one NotFound', async () => {
+    const other = await h.newAccount('disabled-key-owner');
+    assert.equal((await h.call('DescribeRegions', {}, { key: other })).status, 200);
+    await setAccessKeyStatus(h.deps, other.id, 'Inactive');
+    // The key cache lives 2 s: wait it out rather than reach into it.
+    await new Promise((r) => setTimeout(r, 2100));
+    const r = await h.call('DescribeRegions', {}, { key: other });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.Code, 'InvalidAccessKeyId.Inactive');
+    assert.equal(r.body.Message, 'Specified access key is disabled.');
+    const unknown = await h.call('DescribeRegions', {}, { key: { id: 'LTAInobody', secret: 'x' } });
+    assert.equal(unknown.body.Code, 'InvalidAccessKeyId.NotFound');
+  });
+
+  it('a malformed RPC Timestamp answers IllegalTimestamp with the gateway message', async () => {
+    const r = await h.call('DescribeRegions', { Timestamp: '2026-11-25T18:00:28.123Z' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.Code, 'IllegalTimestamp');
+    assert.equal(r.body.Message, 'The input parameter "Timestamp" that is mandatory for processing this request is not supplied.');
   });
 });

@@ -23,6 +23,7 @@ export type SignatureErrorCode =
   | 'InvalidAccessKeyId.NotFound'
   | 'InvalidTimeStamp.Expired'
   | 'IllegalTimestamp'
+  | 'InvalidTimeStamp.Format'
   | 'MissingParameter'
   | 'IncompleteSignature'
   | 'InvalidParamater'; // sic: Alibaba's spelling for a bad SignatureMethod/SignatureVersion
@@ -121,11 +122,12 @@ const WIRE: { [K in SigningFailureKind]: (f: Extract<SigningFailure, { kind: K }
     code: 'MissingParameter',
     message: `The input parameter "${f.parameter}" that is mandatory for processing this request is not supplied.`,
   }),
-  // The common table's IllegalTimestamp, not InvalidTimeStamp.Format (seen in other products only).
-  IllegalTimestamp: (f) => ({
-    code: 'IllegalTimestamp',
-    message: `Specified time stamp or date value is not well formatted: "${f.parameter}" must be a UTC time like 2024-01-01T00:00:00Z.`,
-  }),
+  // What Alibaba's gateway (PopGw) answers: for an RPC Timestamp it cannot read, IllegalTimestamp with the
+  // "not supplied" wording (a captured response, and the common error table); for ACS3's x-acs-date (e.g. with
+  // fractional seconds), InvalidTimeStamp.Format, as clients of the ACS3 scheme report it.
+  IllegalTimestamp: (f) => (f.parameter === 'x-acs-date'
+    ? { code: 'InvalidTimeStamp.Format', message: 'Specified time stamp or date value is not well formatted.' }
+    : { code: 'IllegalTimestamp', message: `The input parameter "${f.parameter}" that is mandatory for processing this request is not supplied.` }),
   // The Go SDK strips this exact prefix and diffs the rest against its own StringToSign to print a hint.
   SignatureMismatch: (f) => ({ code: 'SignatureDoesNotMatch', message: `${MISMATCH_PREFIX}${f.stringToSign}` }),
   // The body does not hash to what the client signed: to the client that is a signature mismatch.
