@@ -1,7 +1,6 @@
 // What the HTTP layer answers on its own, before (or instead of) a face's
 // handler: unknown routes and methods, bodies too large or of an odd type,
-// URLs that do not decode, requests node's parser refuses, and requests that
-// arrive while the server shuts down. Each answer is in the shape of the face
+// URLs that do not decode, and requests node's parser refuses. Each answer is in the shape of the face
 // it was meant for: the RPC error body, or the console's under /console/.
 // Whatever ends the connection says `Connection: close`, so a keep-alive
 // client opens a new one instead of writing into a closed socket.
@@ -19,7 +18,6 @@ export const BAD_CONTENT_TYPE = () => new WireError(415, 'InvalidParameter.Conte
 export const BAD_REQUEST = () => new WireError(400, 'InvalidParameter.Request', 'The request is not valid HTTP/1.1.');
 export const HEADERS_TOO_LARGE = () => new WireError(431, 'RequestHeaderTooLarge', 'The request line and headers exceed the server limit.');
 export const REQUEST_TIMEOUT = () => new WireError(408, 'RequestTimeout', 'The request was not received in time.');
-export const SERVICE_UNAVAILABLE = () => new WireError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
 const INTERNAL = () => new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
 
 const JSON_TYPE = 'application/json;charset=utf-8';
@@ -54,7 +52,7 @@ export function httpErrorOptions(log: Logger) {
   return {
     // HEAD would run the GET handler: an action. The real API takes GET and POST only.
     exposeHeadRoutes: false,
-    // Shut-down answers come from graceful-close.ts, in Alibaba's shape.
+    // While closing, requests on open connections are served (graceful-close.ts), not refused.
     return503OnClosing: false,
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(log, err, socket),
     frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
