@@ -36,7 +36,7 @@ function rootKeyFromEnv(env: NodeJS.ProcessEnv): { id: string; secret: string } 
 export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { svc: 'eniplane' } });
   const dataDir = resolve(config.data);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const regions = config.regions ? (JSON.parse(readFileSync(config.regions, 'utf8')) as Region[]) : undefined;
   const store = await openStore(config.database, dataDir);
   const deps = createDeps(store, {

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   agent: async () => (await import('./agent.ts')).registerAgent,
   lab: async () => (await import('./lab.ts')).registerLab,
   migrate: async () => (await import('./migrate.ts')).registerMigrate,
+  keys: async () => (await import('./keys.ts')).registerKeys,
 };
 
 export async function main(argv: string[]): Promise<void> {

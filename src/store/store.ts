@@ -92,6 +92,8 @@ export interface Tx {
     get(id: string): Promise<AccessKey | undefined>;
     listByAccount(accountId: AccountId): Promise<AccessKey[]>;
     setStatus(id: string, status: AccessKey['status']): Promise<boolean>;
+    /** re-seals every secret not under the current key (plain rows included), in the caller's transaction; how many */
+    reseal(): Promise<number>;
   };
   readonly resourceGroups: {
     insert(g: ResourceGroup): Promise<void>;
