@@ -13,6 +13,7 @@ import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
 import { queryPairs } from './query-pairs.ts';
 import { rpcErrorBody } from './http-errors.ts';
+import { checkStringLimits } from './string-limits.ts';
 import type { ActionDef } from './action.ts';
 
 export interface PipelineOptions {
@@ -76,6 +77,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         const unknown = unknownParams(params, action.params);
         if (unknown.length > 0) throw new WireError(400, 'InvalidParameter', `The specified parameter "${unknown[0]}" is not valid. It is not a parameter of ${action.action}.`);
       }
+      // lengths: each parameter's real bounds and code (string-limits.ts), every other value capped
+      checkStringLimits(action.action, params);
       for (const name of requiredParams(action)) {
         if (!params.get(name)) {
           throw new WireError(400, 'MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);

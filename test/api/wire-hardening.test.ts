@@ -155,3 +155,38 @@ describe('codes of the real gateway', () => {
     assert.equal(r.body.Message, 'The input parameter "Timestamp" that is mandatory for processing this request is not supplied.');
   });
 });
+
+describe('string lengths', () => {
+  it('names and descriptions out of bounds answer the action\'s own code; at the bounds they pass', async () => {
+    const long = (n: number) => 'a'.repeat(n);
+    const cases: [string, Record<string, string>, string, string][] = [
+      ['CreateVpc', { CidrBlock: '10.9.0.0/16' }, 'VpcName', 'InvalidVpcName.Malformed'],
+      ['CreateVpc', { CidrBlock: '10.9.0.0/16' }, 'Description', 'InvalidVpcDiscription.Malformed'],
+      ['CreateSecurityGroup', { VpcId: net.vpcId }, 'SecurityGroupName', 'InvalidSecurityGroupName.Malformed'],
+      ['CreateSecurityGroup', { VpcId: net.vpcId }, 'Description', 'InvalidSecurityGroupDiscription.Malformed'],
+      ['RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'any' }, 'InstanceName', 'InvalidInstanceName.Malformed'],
+    ];
+    for (const [action, base, param, code] of cases) {
+      const max = param === 'Description' ? 256 : 128;
+      for (const v of [long(max + 1), long(200_000)]) {
+        const r = await h.call(action, { ...base, [param]: v });
+        assert.equal(r.status, 400, `${action} ${param} ${v.length}`);
+        assert.equal(r.body.Code, code);
+      }
+      const ok = await h.call(action, { ...base, [param]: long(max) });
+      assert.equal(ok.status, 200, `${action} ${param} at ${max}: ${JSON.stringify(ok.body)}`);
+    }
+    const vsw = await h.call('CreateVSwitch', { VpcId: net.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.77.0/24', VSwitchName: long(129) });
+    assert.equal(vsw.body.Code, 'InvalidVSwitchName.Malformed');
+    // Characters, not UTF-16 units: 128 CJK characters are a valid name.
+    assert.equal((await h.call('CreateSecurityGroup', { VpcId: net.vpcId, SecurityGroupName: '名'.repeat(128) })).status, 200);
+  });
+
+  it('any other string over 16,384 characters is InvalidParameter, before the handler', async () => {
+    const r = await h.call('DescribeNetworkInterfaces', { NetworkInterfaceName: 'x'.repeat(200_000) });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.Code, 'InvalidParameter');
+    const t = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ClientToken: 'c'.repeat(65) });
+    assert.equal(t.body.Code, 'InvalidParameter');
+  });
+});
