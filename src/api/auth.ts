@@ -7,7 +7,7 @@ import type { ServiceDeps, Caller, RequestNonce } from '../service/deps.ts';
 import { findAccessKeyAnyStatus } from '../service/accounts.ts';
 import type { AccessKey } from '../store/store.ts';
 import { parseCredentials, verifySignature, type SignedRequestInput } from './signing/index.ts';
-import { WireError } from './wire-error.ts';
+import { wireErrors } from './errors.ts';
 
 /**
  * AccessKeys are read on every request; a short cache spares a database read.
@@ -39,10 +39,10 @@ export async function authenticate(deps: ServiceDeps, input: SignedRequestInput)
   const found = keyId !== undefined ? cachedKey(deps, keyId) : undefined;
   const key = found instanceof Promise ? await found : found;
   // A disabled key is told apart from an unknown one (Alibaba's gateway does), before its signature is looked at.
-  if (key && key.status !== 'Active') throw new WireError(400, 'InvalidAccessKeyId.Inactive', 'Specified access key is disabled.');
+  if (key && key.status !== 'Active') throw wireErrors.accessKeyInactive();
   const nowMs = deps.clock.nowMs();
   const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs, maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
-  if (!result.ok) throw new WireError(result.httpStatus, result.code, result.message);
+  if (!result.ok) throw result.error;
   // Remembered until the signed Timestamp leaves the window (after that a replay is refused for its age),
   // and at least 15 minutes from its arrival, whatever clock the client has.
   const expiresMs = Math.max(result.timestampMs, nowMs) + SIGNATURE_SKEW_MS;

@@ -8,17 +8,8 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { newRequestId } from './request-id.ts';
-import { WireError } from './wire-error.ts';
-
-export const API_NOT_FOUND = () => new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
-export const CONSOLE_FILE_NOT_FOUND = () => new WireError(404, 'Console.FileNotFound', 'The specified console file does not exist.');
-export const BAD_URL = () => new WireError(400, 'InvalidParameter.Url', 'The request URL is not valid: it has a malformed percent escape.');
-export const BODY_TOO_LARGE = (limitBytes: number) => new WireError(413, 'RequestBodyTooLarge', `The request body exceeds ${limitBytes} bytes.`);
-export const BAD_CONTENT_TYPE = () => new WireError(415, 'InvalidParameter.ContentType', 'The Content-Type of the request is not valid.');
-export const BAD_REQUEST = () => new WireError(400, 'InvalidParameter.Request', 'The request is not valid HTTP/1.1.');
-export const HEADERS_TOO_LARGE = () => new WireError(431, 'RequestHeaderTooLarge', 'The request line and headers exceed the server limit.');
-export const REQUEST_TIMEOUT = () => new WireError(408, 'RequestTimeout', 'The request was not received in time.');
-const INTERNAL = () => new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
+import type { WireError } from './wire-error.ts';
+import { wireErrors } from './errors.ts';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
@@ -56,7 +47,7 @@ export function httpErrorOptions(log: Logger) {
     return503OnClosing: false,
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(log, err, socket),
     frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
-      sendInShape(reply, err.code === 'FST_ERR_BAD_URL' ? BAD_URL() : BAD_REQUEST(), { close: false });
+      sendInShape(reply, err.code === 'FST_ERR_BAD_URL' ? wireErrors.badUrl() : wireErrors.badRequest(), { close: false });
     },
   };
 }
@@ -64,7 +55,7 @@ export function httpErrorOptions(log: Logger) {
 /** node's HTTP parser refused the request: no route, no reply object; answer on the socket and close it. */
 function answerClientError(log: Logger, err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const e = err.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE() : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT() : BAD_REQUEST();
+  const e = err.code === 'HPE_HEADER_OVERFLOW' ? wireErrors.headersTooLarge() : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? wireErrors.requestTimeout() : wireErrors.badRequest();
   log.debug({ err: err.code }, 'client error');
   if (!socket.writable) {
     socket.destroy();
@@ -86,14 +77,14 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
 export function registerHttpErrors(server: FastifyInstance, log: Logger, opts: { bodyLimit: number }): void {
   server.setNotFoundHandler((_req, reply) => {
     const url = reply.request.raw.url ?? '/';
-    sendInShape(reply, isConsolePath(url) && !url.startsWith('/console/api') ? CONSOLE_FILE_NOT_FOUND() : API_NOT_FOUND());
+    sendInShape(reply, isConsolePath(url) && !url.startsWith('/console/api') ? wireErrors.consoleFileNotFound() : wireErrors.actionNotFound());
   });
   server.setErrorHandler((err: FastifyError, _req, reply) => {
     // Errors of the body parser: the rest of the body may be unread, so the connection is not reused.
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendInShape(reply, BODY_TOO_LARGE(opts.bodyLimit), { close: true });
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendInShape(reply, BAD_CONTENT_TYPE(), { close: true });
-    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return sendInShape(reply, BAD_REQUEST(), { close: true });
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendInShape(reply, wireErrors.bodyTooLarge(opts.bodyLimit), { close: true });
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendInShape(reply, wireErrors.badContentType(), { close: true });
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return sendInShape(reply, wireErrors.badRequest(), { close: true });
     log.error({ err }, 'internal error outside a handler');
-    return sendInShape(reply, INTERNAL());
+    return sendInShape(reply, wireErrors.internalError());
   });
 }

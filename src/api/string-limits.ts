@@ -4,27 +4,22 @@
 // any handler runs; an empty value counts as not given. Every other string
 // parameter is capped at MAX_ANY_CHARS, so no value of 200,000 characters
 // reaches a handler or the database. Lengths are in characters (code points).
-import { WireError } from './wire-error.ts';
+import type { WireError } from './wire-error.ts';
+import { wireErrors } from './errors.ts';
 
-interface Limit { min: number; max: number; code: string; message: string }
+interface Limit { min: number; max: number; error: () => WireError }
 
-const vpcName: Limit = { min: 1, max: 128, code: 'InvalidVpcName.Malformed', message: 'Specified VPC name is not valid.' };
-const vpcDescription: Limit = { min: 1, max: 256, code: 'InvalidVpcDiscription.Malformed', message: 'Specified VPC description is not valid.' };
-const vswName: Limit = { min: 1, max: 128, code: 'InvalidVSwitchName.Malformed', message: 'Specified virtual switch name is not valid.' };
-const vswDescription: Limit = { min: 1, max: 256, code: 'InvalidVSwitchDiscription.Malformed', message: 'Specified virtual switch description is not valid.' };
-const sgName: Limit = { min: 2, max: 128, code: 'InvalidSecurityGroupName.Malformed', message: 'Specified security group name is not valid.' };
-const sgDescription: Limit = { min: 2, max: 256, code: 'InvalidSecurityGroupDiscription.Malformed', message: 'Specified security group description is not valid.' };
-const instanceName: Limit = { min: 2, max: 128, code: 'InvalidInstanceName.Malformed', message: 'The specified parameter "InstanceName" is not valid.' };
-const hostName: Limit = { min: 2, max: 64, code: 'InvalidHostName.Malformed', message: 'The specified parameter "HostName" is not valid.' };
-const clientToken: Limit = { min: 1, max: 64, code: 'InvalidParameter', message: 'The specified parameter "ClientToken" is not valid. It must be at most 64 ASCII characters.' };
+const clientToken: Limit = { min: 1, max: 64, error: () => wireErrors.invalidParameter('ClientToken', 'It must be at most 64 ASCII characters.') };
 
 /** action → parameter → limit; '*' applies to every action that declares the parameter. */
 export const STRING_LIMITS: Record<string, Record<string, Limit>> = {
   '*': { ClientToken: clientToken },
-  CreateVpc: { VpcName: vpcName, Description: vpcDescription },
-  CreateVSwitch: { VSwitchName: vswName, Description: vswDescription },
-  CreateSecurityGroup: { SecurityGroupName: sgName, Description: sgDescription },
-  RunInstances: { InstanceName: instanceName, HostName: hostName },
+  CreateVpc: { VpcName: { min: 1, max: 128, error: wireErrors.vpcNameMalformed }, Description: { min: 1, max: 256, error: wireErrors.vpcDescriptionMalformed } },
+  CreateVSwitch: { VSwitchName: { min: 1, max: 128, error: wireErrors.vSwitchNameMalformed }, Description: { min: 1, max: 256, error: wireErrors.vSwitchDescriptionMalformed } },
+  CreateSecurityGroup: {
+    SecurityGroupName: { min: 2, max: 128, error: wireErrors.securityGroupNameMalformed }, Description: { min: 2, max: 256, error: wireErrors.securityGroupDescriptionMalformed },
+  },
+  RunInstances: { InstanceName: { min: 2, max: 128, error: wireErrors.instanceNameMalformed }, HostName: { min: 2, max: 64, error: wireErrors.hostNameMalformed } },
 };
 
 /** Any other string parameter: far above every real value (a JSON list of 100 ids is ~3,000). */
@@ -46,9 +41,9 @@ export function checkStringLimits(action: string, params: Map<string, string>): 
     const limit = own?.[name] ?? STRING_LIMITS['*'][name];
     if (limit) {
       const n = chars(value, limit.max);
-      if (n < limit.min || n > limit.max) throw new WireError(400, limit.code, limit.message);
+      if (n < limit.min || n > limit.max) throw limit.error();
     } else if (value.length > MAX_ANY_CHARS && chars(value, MAX_ANY_CHARS) > MAX_ANY_CHARS) {
-      throw new WireError(400, 'InvalidParameter', `The specified parameter "${name}" is not valid. It is longer than ${MAX_ANY_CHARS} characters.`);
+      throw wireErrors.invalidParameter(name, `It is longer than ${MAX_ANY_CHARS} characters.`);
     }
   }
 }

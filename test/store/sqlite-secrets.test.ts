@@ -40,7 +40,7 @@ const mode = (p: string) => statSync(p).mode & 0o777;
 describe('SQLite: what the server writes is the owner\'s alone', () => {
   it('a new data dir is 0700; the database, its -wal and -shm, and secret.key are 0600; the secret is not in any of them', async () => {
     const dir = join(tmp(), 'data');
-    const store = await openStore(undefined, dir, {});
+    const store = await openStore(undefined, dir, { env: {} });
     try {
       const { key } = await createAccount(createDeps(store), 'someone');
       assert.equal(mode(dir), 0o700);
@@ -61,7 +61,7 @@ describe('SQLite: what the server writes is the owner\'s alone', () => {
     chmodSync(dir, 0o755);
     chmodSync(join(dir, 'eniplane.db'), 0o644);
     writeFileSync(join(dir, 'unrelated.txt'), 'x');
-    const store = await openStore(undefined, dir, {});
+    const store = await openStore(undefined, dir, { env: {} });
     try {
       assert.equal(mode(dir), 0o700);
       assert.equal(mode(join(dir, 'eniplane.db')), 0o600);
@@ -77,10 +77,10 @@ describe('SQLite: what the server writes is the owner\'s alone', () => {
   it('ENIPLANE_SECRET_KEY is used instead of a key file (none is written)', async () => {
     const dir = join(tmp(), 'data');
     const env = { ENIPLANE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') };
-    const store = await openStore(undefined, dir, env);
+    const store = await openStore(undefined, dir, { env });
     await createAccount(createDeps(store), 'env-keyed');
     await store.close();
     assert.throws(() => statSync(join(dir, SECRET_KEY_FILE)));
-    await assert.rejects(openStore(undefined, dir, { ENIPLANE_SECRET_KEY: 'c2hvcnQ=' }), /32 bytes/, 'a key of the wrong size is refused');
+    await assert.rejects(openStore(undefined, dir, { env: { ENIPLANE_SECRET_KEY: 'c2hvcnQ=' } }), /32 bytes/, 'a key of the wrong size is refused');
   });
 });
