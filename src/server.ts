@@ -11,6 +11,7 @@ import { ensureRootAccount, type RootCredentials } from './service/accounts.ts';
 import { startSettler } from './service/transitions.ts';
 import type { ServiceDeps } from './service/deps.ts';
 import { startPurger } from './service/purge.ts';
+import { startAuditWriter } from './service/audit.ts';
 import type { Region } from './domain/model.ts';
 import { createMetadataServer, type MetadataServer } from './metadata/server.ts';
 
@@ -57,6 +58,8 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   const stopSettler = startSettler(deps, settleEveryMs, (e) => log.error({ err: e }, 'settling transitions failed'));
   // Every second, in bounded batches (service/purge.ts): what expires under load never piles up into one long transaction.
   const stopPurger = startPurger(deps, 1000, (e) => log.error({ err: e }, 'purge failed'));
+  // The audit trail is written in batches off the request path, and flushed on close (service/audit.ts).
+  const stopAudit = startAuditWriter(deps, (e) => log.error({ err: e }, 'writing the audit trail failed'));
 
   const bound = await app.listen(config.host, config.port);
   const metadata: MetadataServer[] = [];
@@ -81,6 +84,7 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
     stopPurger();
     for (const m of metadata) await m.close().catch(() => {});
     await app.close();
+    await stopAudit();
     await store.close();
     throw e;
   }
@@ -92,6 +96,7 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
       stopPurger();
       for (const m of metadata) await m.close();
       await app.close();
+      await stopAudit();
       await store.close();
     },
   };

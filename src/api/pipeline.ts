@@ -14,6 +14,7 @@ import { WireError } from './wire-error.ts';
 import { queryPairs } from './query-pairs.ts';
 import { rpcErrorBody } from './http-errors.ts';
 import { checkStringLimits } from './string-limits.ts';
+import { auditResources, isMutating, recordAudit } from '../service/audit.ts';
 import type { ActionDef } from './action.ts';
 import { hostOf } from './products.ts';
 
@@ -32,6 +33,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
     let action: ActionDef | undefined;
     let reqDeps: ServiceDeps = deps;
     let hostId = 'ecs.aliyuncs.com';
+    // audit: who asked (once authenticated), what was named, what came of it (recorded for mutating actions)
+    let audit: { accountId: string; accessKeyId: string; params: Map<string, string>; body?: Record<string, unknown>; result: string } | undefined;
     try {
       // parse: query ∪ form body, decoded (signatures are checked on decoded values re-encoded)
       const url = req.raw.url ?? '/';
@@ -52,10 +55,13 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       const signed = Boolean(header(req, 'authorization')) || params.has('Signature');
       const session = opts.sessionCaller && !signed ? await opts.sessionCaller(req) : undefined;
       let caller: Caller;
-      if (session) caller = session;
-      else {
+      if (session) {
+        caller = session;
+        audit = { accountId: caller.accountId, accessKeyId: 'console-session', params, result: 'Success' };
+      } else {
         const auth = await authenticate(deps, input);
         caller = auth.caller;
+        audit = { accountId: caller.accountId, accessKeyId: auth.nonce.accessKeyId, params, result: 'Success' };
         // The nonce rides along in this request's deps: its first write transaction records it.
         if (opts.checkNonce) reqDeps = { ...deps, requestNonce: auth.nonce };
       }
@@ -95,6 +101,7 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       }
 
       // serialize
+      if (audit) audit.body = body;
       reply.header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
       return { RequestId: requestId, ...body };
     } catch (e) {
@@ -106,8 +113,16 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         log.error({ err: e, requestId, action: action?.action }, 'internal error');
         wire = wireErrors.internalError();
       }
+      if (audit) audit.result = wire.code;
       reply.code(wire.status).header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
       return rpcErrorBody(requestId, hostId, wire);
+    } finally {
+      if (audit && action && isMutating(action.action)) {
+        recordAudit(deps, {
+          atMs: deps.clock.nowMs(), accountId: audit.accountId, accessKeyId: audit.accessKeyId, sourceIp: req.ip, action: action.action,
+          resources: auditResources(audit.params, audit.body), requestId, result: audit.result,
+        });
+      }
     }
   };
   app.route({ method: ['GET', 'POST'], url: '/', handler });

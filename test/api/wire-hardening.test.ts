@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
 import { pct, rpcSignature, rpcStringToSign } from '../../src/api/signing/index.ts';
 import { setAccessKeyStatus } from '../../src/service/accounts.ts';
+import { flushAudit, listAudit } from '../../src/service/audit.ts';
 
 let h: Harness;
 let net: Awaited<ReturnType<typeof seedNetwork>>;
@@ -188,5 +189,35 @@ describe('string lengths', () => {
     assert.equal(r.body.Code, 'InvalidParameter');
     const t = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ClientToken: 'c'.repeat(65) });
     assert.equal(t.body.Code, 'InvalidParameter');
+  });
+});
+
+describe('the audit trail', () => {
+  it('records mutating calls with their result and what they named or made; reads are not recorded; one account sees only its own', async () => {
+    const other = await h.newAccount('audited-other');
+    const eni = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId });
+    const eniId = eni.body.NetworkInterfaceId as string;
+    const assigned = await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: 1 });
+    const address = assigned.body.AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress[0] as string;
+    const refused = await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eniId, PrivateIpAddress: [address] });
+    assert.equal(refused.body.Code, 'InvalidIp.IpAssigned');
+    await h.call('DescribeNetworkInterfaces', {});
+    await h.call('CreateVpc', { CidrBlock: '10.20.0.0/16' }, { key: other });
+    await flushAudit(h.deps);
+    const rootId = (await h.deps.store.transaction((tx) => tx.accessKeys.get(h.key.id), { readOnly: true }))!.accountId;
+    const mine = await listAudit(h.deps, { accountId: rootId }, { limit: 1000 });
+    assert.ok(mine.every((e) => e.accountId === rootId), 'only its own account');
+    assert.ok(!mine.some((e) => e.action.startsWith('Describe')), 'reads are not recorded');
+    const ok = mine.find((e) => e.requestId === assigned.body.RequestId)!;
+    assert.equal(ok.action, 'AssignPrivateIpAddresses');
+    assert.equal(ok.result, 'Success');
+    assert.equal(ok.accessKeyId, h.key.id);
+    assert.ok(ok.resources.includes(eniId) && ok.resources.includes(address), JSON.stringify(ok));
+    const bad = mine.find((e) => e.requestId === refused.body.RequestId)!;
+    assert.equal(bad.result, 'InvalidIp.IpAssigned');
+    const created = mine.find((e) => e.requestId === eni.body.RequestId)!;
+    assert.ok(created.resources.includes(eniId), 'what the call made');
+    const theirs = await listAudit(h.deps, { accountId: (await h.deps.store.transaction((tx) => tx.accessKeys.get(other.id), { readOnly: true }))!.accountId }, { limit: 1000 });
+    assert.deepEqual(theirs.map((e) => e.action), ['CreateVpc']);
   });
 });

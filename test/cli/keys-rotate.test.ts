@@ -14,7 +14,7 @@ import { sdkClient } from '../support/sdk-clients.ts';
 const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
 const run = (...args: string[]) => execFileSync(process.execPath, [...BIN_NODE_FLAGS, BIN, ...args], { encoding: 'utf8', env: { ...process.env, ENIPLANE_SECRET_KEY: '' } });
 
-it('keys rotate re-seals every secret under a new key; the keys still sign', async () => {
+it('keys rotate re-seals every secret under a new key; the keys still sign; eniplane audit shows the trail', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eniplane-rotate-'));
   try {
     const acct = JSON.parse(run('accounts', 'create', 'tenant-a', '--data', dir, '--json'));
@@ -28,14 +28,21 @@ it('keys rotate re-seals every secret under a new key; the keys still sign', asy
     const rows = db.prepare('SELECT secret, secret_key_id FROM access_keys').all() as { secret: string; secret_key_id: string }[];
     db.close();
     assert.ok(rows.length === 1 && rows.every((r) => r.secret_key_id === rotated.keyId && r.secret !== acct.accessKeySecret));
+    let vpcId = '';
     const server = await startServerProcess({ dataDir: dir, env: { ENIPLANE_SECRET_KEY: '' } });
     try {
       const client = sdkClient('popcore-post', server.endpoint, { id: acct.accessKeyId, secret: acct.accessKeySecret });
       const r = await client.call('DescribeRegions', {});
       assert.ok(JSON.stringify(r).includes('cn-hangzhou'));
+      vpcId = (await client.call('CreateVpc', { CidrBlock: '10.3.0.0/16' })).VpcId as string;
     } finally {
       await server.stop();
     }
+    // The trail was flushed on SIGTERM: eniplane audit shows the create, not the read.
+    const trail = JSON.parse(run('audit', '--data', dir, '--json', '--account', acct.accountId));
+    assert.deepEqual(trail.map((e: { action: string }) => e.action), ['CreateVpc']);
+    assert.equal(trail[0].result, 'Success');
+    assert.ok(trail[0].resources.includes(vpcId));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-// AccessKey secrets at rest and file modes, on SQLite.
+// AccessKey secrets at rest, file modes and the audit trail's table, on SQLite.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { SECRET_KEY_FILE } from '../../src/store/secret-box.ts';
 import { createDeps } from '../../src/service/create-deps.ts';
 import { createAccount } from '../../src/service/accounts.ts';
 import { secretsContract } from './secrets-contract.ts';
+import { auditContract } from './audit-contract.ts';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -33,6 +34,10 @@ describe('SQLite: AccessKey secrets at rest', () => {
       exec: async (sql, params) => { raw((db) => db.prepare(sql).run(...params)); },
     };
   });
+});
+
+describe('SQLite: the audit trail', () => {
+  auditContract(async () => new SqliteStore(join(tmp(), 'eniplane.db'), { backgroundCheckpoints: false }));
 });
 
 const mode = (p: string) => statSync(p).mode & 0o777;
