@@ -6,6 +6,8 @@ import type { ErrorOverrides } from './errors.ts';
 import type { ParamReader, ParamSpec } from './params.ts';
 import type { Paging } from '../store/store.ts';
 import type { AddressRequest } from '../service/address-book.ts';
+import { COMMON_PARAMS, specFromModel } from './params.ts';
+import { modelOf } from './models/index.ts';
 import { wireErrors } from './errors.ts';
 
 export const ECS_VERSION = PRODUCTS.ecs.version;
@@ -15,16 +17,39 @@ export const RM_VERSION = PRODUCTS.resourceManager.version;
 
 export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: string }
 
+/**
+ * What an action does with the parameters of its SDK model (top-level names: "Tag", "SystemDisk").
+ * honoured: read and acted on; stored: kept and returned, nothing more; refused: answered with an
+ * error when present. Every other model parameter is accepted and ignored (docs/api-coverage.md).
+ */
+export interface ParamUse {
+  required?: string[]; honoured?: string[]; stored?: string[]; refused?: string[];
+  /** Parameters the SDK model lacks but the action takes (the console sends ResourceGroupId to CreateVSwitch). */
+  extra?: ParamSpec;
+}
+
 export interface ActionDef {
   action: string;
   version: typeof ECS_VERSION | typeof VPC_VERSION | typeof RM_VERSION;
+  /** Accepted parameters: the SDK model's (generated, src/api/models/) unless written by hand (ResourceManager). */
   params: ParamSpec;
+  use?: ParamUse;
   errors?: ErrorOverrides;
   handle(ctx: ActionContext, p: ParamReader): Promise<Record<string, unknown>>;
 }
 
-export function defineAction(a: ActionDef): ActionDef {
-  return a;
+/** Either `params` by hand, or `use` and the parameters come from the action's SDK model. */
+export type ActionInput = Omit<ActionDef, 'params'> & { params?: ParamSpec };
+
+export function defineAction(a: ActionInput): ActionDef {
+  if (a.params) return { ...a, params: a.params };
+  const model = modelOf(a.version, a.action);
+  if (model === undefined) throw new Error(`${a.version}/${a.action}: no SDK model; declare params by hand`);
+  const params = { ...specFromModel(model, a.use?.required), ...a.use?.extra };
+  for (const name of [...(a.use?.honoured ?? []), ...(a.use?.stored ?? []), ...(a.use?.refused ?? [])]) {
+    if (!params[name] && !COMMON_PARAMS[name]) throw new Error(`${a.action}: ${name} is not a parameter of its model`);
+  }
+  return { ...a, params };
 }
 
 const encodeToken = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
@@ -69,19 +94,31 @@ export function readAddressRequest(p: ParamReader, listName: string, countName: 
   return undefined;
 }
 
-export function readTags(p: ParamReader): { key: string; value: string }[] | undefined {
+/**
+ * Tag rules as each action documents them (the SDK models' remarks): keys are 1..128 characters, never
+ * starting with `aliyun` or `acs:` nor containing `http://`/`https://`; values up to 128 characters
+ * without `http://`/`https://`. The ECS actions allow `aliyun`/`acs:` at the start of a value,
+ * the VPC ones (CreateVpc, CreateVSwitch) do not: `VPC_TAG_RULES`.
+ */
+export interface TagRules { reservedValuePrefix: boolean }
+const ECS_TAG_RULES: TagRules = { reservedValuePrefix: false };
+export const VPC_TAG_RULES: TagRules = { reservedValuePrefix: true };
+
+export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): { key: string; value: string }[] | undefined {
   const tags = p.objectList('Tag', 20);
   if (!tags) return undefined;
   const keys = new Set<string>();
   return tags.map((t, i) => {
     const key = t.Key ?? '';
-    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /^https?:\/\//i.test(key)) {
+    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /https?:\/\//i.test(key)) {
       throw wireErrors.invalidTagKey(i + 1);
     }
     if (keys.has(key)) throw wireErrors.duplicateTagKey();
     keys.add(key);
     const value = t.Value ?? '';
-    if (value.length > 128 || /^(aliyun|acs:)/i.test(value)) throw wireErrors.invalidTagValue(i + 1);
+    if (value.length > 128 || /https?:\/\//i.test(value) || (rules.reservedValuePrefix && /^(aliyun|acs:)/i.test(value))) {
+      throw wireErrors.invalidTagValue(i + 1);
+    }
     return { key, value };
   });
 }

@@ -91,8 +91,8 @@ export const WIRE_CATALOGUE = {
   /** sic: Alibaba's spelling for a bad SignatureMethod/SignatureVersion */
   invalidSignatureParameter: { status: 400, code: 'InvalidParamater', message: (parameter: 'SignatureMethod' | 'SignatureVersion') => `The specified parameter "${parameter}" is not valid; only ${parameter === 'SignatureMethod' ? 'HMAC-SHA1' : '1.0'} is supported.` },
   // What Alibaba's gateway (PopGw) answers: for an RPC Timestamp it cannot read, IllegalTimestamp with the
-  // "not supplied" wording (a captured response, and the common error table); for ACS3's x-acs-date (e.g. with
-  // fractional seconds), InvalidTimeStamp.Format, as clients of the ACS3 scheme report it.
+  // "not supplied" wording (a captured response, and the common error table); for ACS3's x-acs-date,
+  // InvalidTimeStamp.Format, as clients of the ACS3 scheme report it.
   illegalTimestamp: { status: 400, code: 'IllegalTimestamp', message: MISSING },
   timestampFormat: { status: 400, code: 'InvalidTimeStamp.Format', message: () => 'Specified time stamp or date value is not well formatted.' },
   // The Go SDK strips this exact prefix and diffs the rest against its own StringToSign to print a hint.

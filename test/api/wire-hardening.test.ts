@@ -150,7 +150,7 @@ describe('codes of the real gateway', () => {
   });
 
   it('a malformed RPC Timestamp answers IllegalTimestamp with the gateway message', async () => {
-    const r = await h.call('DescribeRegions', { Timestamp: '2026-11-25T18:00:28.123Z' });
+    const r = await h.call('DescribeRegions', { Timestamp: '2026-11-25T18:00:28+08:00' });
     assert.equal(r.status, 400);
     assert.equal(r.body.Code, 'IllegalTimestamp');
     assert.equal(r.body.Message, 'The input parameter "Timestamp" that is mandatory for processing this request is not supplied.');
