@@ -11,6 +11,7 @@ import { ensureRootAccount, type RootCredentials } from './service/accounts.ts';
 import { startSettler } from './service/transitions.ts';
 import type { ServiceDeps } from './service/deps.ts';
 import { startPurger } from './service/purge.ts';
+import { startAuditWriter } from './service/audit.ts';
 import type { Region } from './domain/model.ts';
 import { createMetadataServer, type MetadataServer } from './metadata/server.ts';
 import { FaultBook, faultSetSchema } from './service/faults.ts';
@@ -44,7 +45,7 @@ function rootKeyFromEnv(env: NodeJS.ProcessEnv): { id: string; secret: string } 
 export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = process.env, logger?: Logger, store0: { backgroundCheckpoints?: boolean } = {}): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { svc: 'eniplane' } });
   const dataDir = resolve(config.data);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const regions = config.regions ? (JSON.parse(readFileSync(config.regions, 'utf8')) as Region[]) : undefined;
   const store = await openStore(config.database, dataDir, store0);
   const deps = createDeps(store, {
@@ -74,6 +75,8 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   const stopSettler = startSettler(deps, settleEveryMs, (e) => log.error({ err: e }, 'settling transitions failed'));
   // Every second, in bounded batches (service/purge.ts): what expires under load never piles up into one long transaction.
   const stopPurger = startPurger(deps, 1000, (e) => log.error({ err: e }, 'purge failed'));
+  // The audit trail is written in batches off the request path, and flushed on close (service/audit.ts).
+  const stopAudit = startAuditWriter(deps, (e) => log.error({ err: e }, 'writing the audit trail failed'));
 
   const bound = await app.listen(config.host, config.port);
   const metadata: MetadataServer[] = [];
@@ -99,6 +102,7 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
     stopFaultPoll();
     for (const m of metadata) await m.close().catch(() => {});
     await app.close();
+    await stopAudit();
     await store.close();
     throw e;
   }
@@ -111,6 +115,7 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
       stopFaultPoll();
       for (const m of metadata) await m.close();
       await app.close();
+      await stopAudit();
       await store.close();
     },
   };

@@ -12,6 +12,9 @@ import { findAction, knownVersion } from './registry.ts';
 import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
 import { queryPairs } from './query-pairs.ts';
+import { rpcErrorBody } from './http-errors.ts';
+import { checkStringLimits } from './string-limits.ts';
+import { auditResources, isMutating, recordAudit } from '../service/audit.ts';
 import type { ActionDef } from './action.ts';
 import { hostOf } from './products.ts';
 import { injectFault, rateLimit, recordRequest, ThrottledError, type Chaos, type FaultPlan } from './chaos.ts';
@@ -26,13 +29,6 @@ export interface PipelineOptions {
   chaos?: Chaos;
 }
 
-function errorBody(requestId: string, host: string, e: WireError) {
-  return {
-    RequestId: requestId, HostId: host, Code: e.code, Message: e.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=Ecs&requestId=${requestId}`,
-  };
-}
-
 export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: Logger, opts: PipelineOptions): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     // request id
@@ -42,6 +38,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
     let caller: Caller | undefined;
     let action: ActionDef | undefined;
     let hostId = 'ecs.aliyuncs.com';
+    // audit: who asked (once authenticated), what was named, what came of it (recorded for mutating actions)
+    let audit: { accountId: string; accessKeyId: string; params: Map<string, string>; body?: Record<string, unknown>; result: string } | undefined;
     try {
       // parse: query ∪ form body, decoded (signatures are checked on decoded values re-encoded)
       const url = req.raw.url ?? '/';
@@ -61,9 +59,12 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // A request that carries a signature (either scheme) is the SDK's, whatever cookies ride along.
       const signed = Boolean(header(req, 'authorization')) || params.has('Signature');
       const session = opts.sessionCaller && !signed ? await opts.sessionCaller(req) : undefined;
-      if (session) caller = session;
-      else {
+      if (session) {
+        caller = session;
+        audit = { accountId: caller.accountId, accessKeyId: 'console-session', params, result: 'Success' };
+      } else {
         const auth = await authenticate(deps, input);
+        audit = { accountId: auth.caller.accountId, accessKeyId: auth.nonce.accessKeyId, params, result: 'Success' };
         // The nonce rides on this request's caller, passed down explicitly: its first write transaction records it.
         caller = opts.checkNonce ? { ...auth.caller, nonce: auth.nonce } : auth.caller;
       }
@@ -95,6 +96,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // validate: parameter names (strict mode) and value types, then required ones
       const bad = checkParams(params, action.params, !opts.loose);
       if (bad) throw wireErrors.invalidParameter(bad.name, bad.unknown ? `It is not a parameter of ${action.action}.` : undefined);
+      // lengths: each parameter's real bounds and code (string-limits.ts), every other value capped
+      checkStringLimits(action.action, params);
       for (const name of requiredParams(action)) {
         if (!params.get(name)) {
           throw wireErrors.missingParameter(name);
@@ -112,9 +115,10 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       }
 
       // serialize (unless a fault loses the answer)
+      if (audit) audit.body = body;
       if (fault && (await fault.after(req, reply))) return reply;
       recordRequest(chaos, log, { requestId, accountId: caller.accountId, action: action.action, code: 'Success', status: 200, startMs });
-      reply.header('content-type', 'application/json;charset=utf-8');
+      reply.header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
       return { RequestId: requestId, ...body };
     } catch (e) {
       // map errors: domain → Alibaba code; api errors as they are; anything else is InternalError, detail in the log only
@@ -126,9 +130,17 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         wire = wireErrors.internalError();
       }
       recordRequest(chaos, log, { requestId, accountId: caller?.accountId, action: action?.action, code: wire.code, status: wire.status, startMs });
+      if (audit) audit.result = wire.code;
       if (wire instanceof ThrottledError) reply.header('x-acs-retry-after', String(wire.retryAfterMs));
-      reply.code(wire.status).header('content-type', 'application/json;charset=utf-8');
-      return errorBody(requestId, hostId, wire);
+      reply.code(wire.status).header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
+      return rpcErrorBody(requestId, hostId, wire);
+    } finally {
+      if (audit && action && isMutating(action.action)) {
+        recordAudit(deps, {
+          atMs: deps.clock.nowMs(), accountId: audit.accountId, accessKeyId: audit.accessKeyId, sourceIp: req.ip, action: action.action,
+          resources: auditResources(audit.params, audit.body), requestId, result: audit.result,
+        });
+      }
     }
   };
   app.route({ method: ['GET', 'POST'], url: '/', handler });

@@ -30,9 +30,18 @@ export function registerServe(program: Command): void {
         `  pop-core: new RPCClient({ accessKeyId, accessKeySecret, endpoint: 'http://${server.endpoint}', apiVersion: '${PRODUCTS.ecs.version}' })`,
       );
       console.log(lines.join('\n'));
+      // Stop accepting, finish what is in flight (bounded, see api/graceful-close.ts), then exit 0.
+      let stopping = false;
       const stop = async () => {
-        await server.close();
-        process.exit(0);
+        if (stopping) return;
+        stopping = true;
+        try {
+          await server.close();
+          process.exit(0);
+        } catch (e) {
+          console.error('eniplane: shutting down failed', e);
+          process.exit(70);
+        }
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
