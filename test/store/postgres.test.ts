@@ -98,7 +98,7 @@ describe('PostgresStore', { skip }, () => {
         const again = await stores[0].migrate();
         assert.deepEqual({ schema: again.schema, applied: again.applied, unknown: again.unknown }, { schema, applied: [], unknown: [] });
         const tables = await querySchema<{ n: number }>(schema, "SELECT COUNT(*)::int AS n FROM information_schema.tables WHERE table_schema = $1", [schema]);
-        assert.equal(tables[0].n, 15, 'the 14 tables and schema_migrations, all in the named schema');
+        assert.equal(tables[0].n, 16, 'the 15 tables and schema_migrations, all in the named schema');
       } finally {
         await Promise.all(stores.map((s) => s.close()));
         await dropSchema(schema);
@@ -190,7 +190,7 @@ describe('PostgresStore', { skip }, () => {
         await tx.kv.put('c', '1', null);
         await tx.vpcs.get('acc-1', 'x').then(() => tx.addresses.ipv4NumsInVSwitch('x'));
         // an error PostgreSQL raises: integer out of range
-        await tx.securityGroups.adjustIpCount(['none'], 2 ** 40).catch(() => events.push('caught'));
+        await tx.securityGroups.adjustIpCount(['none'], 2 ** 40, { normal: 1, enterprise: 1 }).catch(() => events.push('caught'));
       }).catch((e: unknown) => e);
       assert.ok(err instanceof pg.DatabaseError, String(err));
       assert.deepEqual(events, ['caught', 'rollback']);
@@ -313,7 +313,7 @@ describe('PostgresStore', { skip }, () => {
       return bigVsw;
     }
     async function sgCount(): Promise<number> {
-      const r = await querySchema<{ ip_count: number }>((b.store as PostgresStore).schema!, 'SELECT ip_count FROM security_groups WHERE id = $1', [securityGroupId]);
+      const r = await querySchema<{ ip_count: number }>((b.store as PostgresStore).schema!, 'SELECT g.ip_count + (SELECT COALESCE(SUM(n), 0)::int FROM sg_ip_shards s WHERE s.security_group_id = g.id) AS ip_count FROM security_groups g WHERE id = $1', [securityGroupId]);
       return r[0].ip_count;
     }
   });
@@ -379,7 +379,7 @@ describe('PostgresStore', { skip }, () => {
             deleteInstance(p.a, p.caller, { instanceId, force: true }),
           ]);
         }
-        const rows = await querySchema<{ ip_count: number; n: number }>(p.schema, `SELECT g.ip_count, (SELECT COUNT(*)::int FROM private_ips x
+        const rows = await querySchema<{ ip_count: number; n: number }>(p.schema, `SELECT g.ip_count + (SELECT COALESCE(SUM(n), 0)::int FROM sg_ip_shards s WHERE s.security_group_id = g.id) AS ip_count, (SELECT COUNT(*)::int FROM private_ips x
           JOIN eni_security_groups m ON m.eni_id = x.eni_id WHERE m.security_group_id = g.id) AS n FROM security_groups g`);
         assert.equal(rows[0].ip_count, rows[0].n);
       } finally {

@@ -15,6 +15,8 @@ const TRANSIENT: Readonly<Record<string, string>> = {
   // A racing transaction removed (or has not yet committed) a referenced row: the re-run
   // sees the current state and answers NotFound / DependencyViolation as it should.
   '23503': 'foreign key violation',
+  // An address lock another transaction held past 100 ms (migration 007): run again.
+  '55P03': 'lock not available',
 };
 
 export function isDatabaseError(e: unknown): e is pg.DatabaseError {
@@ -92,7 +94,8 @@ export class PgDriver implements SqlDriver {
   /** the connection holds outdated prepared statements and must not go back to the pool */
   stalePlans = false;
 
-  constructor(private readonly client: pg.PoolClient) {}
+  /** counts round trips to the server (for benchmarks: `PostgresStore.roundTrips`) */
+  constructor(private readonly client: pg.PoolClient, private readonly trips: { n: number } = { n: 0 }) {}
 
   /** a new transaction on this connection */
   reset(): void {
@@ -124,6 +127,7 @@ export class PgDriver implements SqlDriver {
     this.assertHealthy();
     try {
       const text = numberPlaceholders(sql);
+      this.trips.n++;
       return await this.client.query({ name: params.length > 0 ? statementName(text) : undefined, text, values: params });
     } catch (e) {
       if (isStalePlan(e)) this.stalePlans = true;

@@ -8,12 +8,13 @@
 // a twin's unique key) the whole callback runs again, a few times, then
 // TransientConflict reaches the caller.
 import pg from 'pg';
-import type { Store, Tx } from '../store.ts';
+import type { OneCallAddresses, Store, Tx } from '../store.ts';
 import { TransientConflict } from '../store.ts';
 import { createSqlTx } from '../sql/sql-tx.ts';
 import { isDatabaseError, mapPgError, PgDriver } from './pg-driver.ts';
 import { parsePgUrl, redactPgUrl } from './pg-config.ts';
 import { migratePostgres, type MigrationResult } from './pg-migrate.ts';
+import { oneCallAddresses } from './pg-one-call.ts';
 
 /** Runs of one transaction callback when PostgreSQL keeps aborting it for concurrent ones. */
 const MAX_ATTEMPTS = 4;
@@ -35,6 +36,22 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   /** how many transaction attempts were re-run after a TransientConflict (for tests and benchmarks) */
   retries = 0;
+  /** statements sent to PostgreSQL, BEGIN and COMMIT included: round trips (for benchmarks) */
+  private readonly trips = { n: 0 };
+  get roundTrips(): number { return this.trips.n; }
+
+  /** assign/unassign in one statement (migration 007) */
+  readonly oneCall: OneCallAddresses = oneCallAddresses(async () => {
+    const { client } = await this.acquire();
+    return {
+      client,
+      counted: () => { this.trips.n++; },
+      release: (broken, stale) => {
+        if (stale) this.generation++;
+        client.release(broken);
+      },
+    };
+  });
 
   /** bumped when a connection meets a prepared statement outdated by a schema change: older connections are retired */
   private generation = 0;
@@ -94,7 +111,7 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       const known = this.drivers.get(client);
       if (known === undefined) {
-        const driver = new PgDriver(client);
+        const driver = new PgDriver(client, this.trips);
         this.drivers.set(client, { driver, generation: this.generation });
         return { client, driver };
       }
@@ -119,9 +136,11 @@ export class PostgresStore implements Store {
         result = await fn(createSqlTx(driver, hooks, undo));
         // The callback may have caught a failed statement and gone on: the transaction is aborted regardless.
         driver.assertHealthy();
+        this.trips.n++;
         await client.query('COMMIT').catch((e: unknown) => { throw mapPgError(e); });
       } catch (e) {
         // SQL-level errors leave the connection usable after ROLLBACK; if ROLLBACK itself fails, it is not.
+        this.trips.n++;
         await client.query('ROLLBACK').catch((re: Error) => { broken = re; });
         for (const h of undo) h();
         throw e;

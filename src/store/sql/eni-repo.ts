@@ -5,6 +5,7 @@ import type { SqlDriver } from './driver.ts';
 import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type EniRow } from './rows.ts';
+import { lockAddresses } from './misc-repos.ts';
 
 const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at';
 
@@ -116,6 +117,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         await saveSecurityGroups(d, e);
       },
       async delete(id) {
+        await lockAddresses(d, 'eni_id = ?', [id]);
         await d.run('DELETE FROM private_ips WHERE eni_id = ?', [id]);
         await d.run('DELETE FROM eni_security_groups WHERE eni_id = ?', [id]);
         await d.run('DELETE FROM eni_tags WHERE eni_id = ?', [id]);
