@@ -54,6 +54,7 @@ export const ERROR_TABLE = {
   IdempotentParameterMismatch: { status: 400, code: 'IdempotentParameterMismatch', message: () => 'The request uses the same client token as a previous, but non-identical request.' },
   OperationConflict: { status: 403, code: 'Operation.Conflict', message: () => 'The operation may conflicts with others, please retry later.' },
   RequestReplayed: { status: 400, code: 'SignatureNonceUsed', message: () => 'Specified signature nonce was used already.' },
+  StoreUnavailable: { status: 503, code: 'ServiceUnavailable', message: () => 'The request has failed due to a temporary failure of the server.' },
 } satisfies Record<DomainErrorCode, WireErrorSpec>;
 
 /** Per-action differences, e.g. Attach/Detach name a missing instance InvalidEcsId.NotFound. */

@@ -32,6 +32,22 @@ export function isStalePlan(e: unknown): boolean {
   return isDatabaseError(e) && e.code === '0A000' && /cached plan/.test(e.message);
 }
 
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH']);
+
+/**
+ * The database is out of reach, not the request wrong: the server restarting or
+ * shutting down (SQLSTATE class 57P: admin/crash shutdown, "cannot connect
+ * now"), a connection exception (class 08), or a socket that closed under pg.
+ * Such a request answers ServiceUnavailable (503), which clients retry.
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  if (isDatabaseError(e)) return e.code !== undefined && (e.code.startsWith('57P') || e.code.startsWith('08'));
+  if (!(e instanceof Error)) return false;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== undefined && CONNECTION_CODES.has(code)) return true;
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|terminating connection/i.test(e.message);
+}
+
 /** Maps a pg error to TransientConflict when a re-run can succeed; anything else is returned as is. */
 export function mapPgError(e: unknown): unknown {
   if (isStalePlan(e)) return new TransientConflict('prepared statement outdated by a schema change', '0A000', { cause: e });

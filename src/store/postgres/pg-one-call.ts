@@ -8,7 +8,8 @@ import type { CallNonce, OneCallAddresses, OneCallLimits } from '../store.ts';
 import { TransientConflict } from '../store.ts';
 import { nonceKey } from '../sql/nonce-key.ts';
 import { nextSeq } from '../sql/misc-repos.ts';
-import { isDatabaseError, mapPgError } from './pg-driver.ts';
+import { isConnectionLoss, isDatabaseError, mapPgError } from './pg-driver.ts';
+import { DomainError } from '../../domain/errors.ts';
 
 const ASSIGN = 'SELECT eniplane_assign_addresses($1, $2, $3, $4, $5, $6, $7::text[], $8::bigint[], $9, $10, $11::jsonb, $12, $13, $14, $15) AS a';
 const UNASSIGN = 'SELECT eniplane_unassign_addresses($1, $2, $3, $4, $5::text[], $6, $7) AS v';
@@ -35,13 +36,19 @@ const nonceParams = (n: CallNonce | undefined) => (n ? [nonceKey(n.accessKeyId, 
 type Outcome = 'general' | 'candidates-taken';
 
 async function call<R>(conn: () => Promise<CallConnection>, name: string, text: string, values: unknown[]): Promise<R | Outcome> {
-  const c = await conn();
+  const c = await conn().catch((e: unknown) => {
+    throw isConnectionLoss(e) ? new DomainError('StoreUnavailable', { reason: (e as Error).message }) : e;
+  });
   let broken = false;
   let stale = false;
   try {
     c.counted();
     return (await c.client.query({ name, text, values })).rows[0] as R;
   } catch (e) {
+    if (isConnectionLoss(e)) {
+      broken = true;
+      throw new DomainError('StoreUnavailable', { reason: (e as Error).message });
+    }
     if (isDatabaseError(e)) {
       if (e.code === 'ENI01') return 'general';
       if (e.code === 'ENI02') return 'candidates-taken';

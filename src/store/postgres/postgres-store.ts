@@ -11,7 +11,8 @@ import pg from 'pg';
 import type { OneCallAddresses, Store, Tx } from '../store.ts';
 import { TransientConflict } from '../store.ts';
 import { createSqlTx } from '../sql/sql-tx.ts';
-import { isDatabaseError, mapPgError, PgDriver } from './pg-driver.ts';
+import { isConnectionLoss, isDatabaseError, mapPgError, PgDriver } from './pg-driver.ts';
+import { DomainError } from '../../domain/errors.ts';
 import { parsePgUrl, redactPgUrl } from './pg-config.ts';
 import { migratePostgres, type MigrationResult } from './pg-migrate.ts';
 import { oneCallAddresses } from './pg-one-call.ts';
@@ -98,6 +99,8 @@ export class PostgresStore implements Store {
       try {
         return await this.attempt(fn, readOnly);
       } catch (e) {
+        // Not re-run: a COMMIT that lost its connection may have committed. The client retries.
+        if (isConnectionLoss(e)) throw new DomainError('StoreUnavailable', { reason: (e as Error).message });
         if (!(e instanceof TransientConflict) || attempt >= MAX_ATTEMPTS) throw e;
         this.retries++;
         // Jittered backoff so the transactions that collided do not collide again in step.
