@@ -114,6 +114,10 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       const known = this.drivers.get(client);
       if (known === undefined) {
+        // A connection the server ends while we hold it (PostgreSQL restarting) emits 'error'
+        // outside any query; unhandled it would crash the process. The query in flight, or the
+        // next one, fails instead, and the connection is released as broken.
+        client.on('error', () => undefined);
         const driver = new PgDriver(client, this.trips);
         this.drivers.set(client, { driver, generation: this.generation });
         return { client, driver };
