@@ -31,7 +31,7 @@ const ENIS = 16;
 const CLK_TCK = 100; // /proc/<pid>/stat ticks per second on Linux
 
 interface Setup { label: string; processes: number; database?: string; groupPerEni?: boolean }
-interface Outcome { setup: Setup; r: LoadResult; cpu: { servers: number; postgres: number; client: number; wall: number }; waits?: string; lockShare?: number; deadlocks?: number }
+interface Outcome { setup: Setup; r: LoadResult; cpu: { servers: number; postgres: number; client: number; wall: number }; waits?: string; lockShare?: number; deadlocks?: number; xacts?: number }
 /* cpu.postgres: CPU seconds of this run's own backends (found by application_name); all postgres processes' for SQLite runs (≈ 0) */
 
 /**
@@ -75,15 +75,38 @@ function sampleWaits(url: string, applicationName: string): { stop(): Promise<{ 
   };
 }
 
-/** pg_stat_database.deadlocks of the database (every client of it counts: other work on the server shows too) */
-async function deadlocks(url: string): Promise<number> {
+const OWN_DATABASE = `eniplane_bench_${process.pid}`;
+
+async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return Number((await c.query<{ n: string }>('SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0].n);
+    return await fn(c);
   } finally {
     await c.end();
   }
+}
+
+async function ownDatabase(serverUrl: string): Promise<string> {
+  await admin(serverUrl, (c) => c.query(`CREATE DATABASE ${OWN_DATABASE}`));
+  const u = new URL(serverUrl);
+  u.pathname = `/${OWN_DATABASE}`;
+  return u.toString();
+}
+
+async function dropOwnDatabase(serverUrl: string, url: string): Promise<void> {
+  if (!url.includes(OWN_DATABASE)) return;
+  await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`));
+}
+
+/** pg_stat_database.deadlocks of the bench's own database */
+/** deadlocks and transactions (commits + rollbacks) so far in the bench's own database */
+async function dbStats(url: string): Promise<{ deadlocks: number; xacts: number }> {
+  return admin(url, async (c) => {
+    await c.query('SELECT pg_stat_clear_snapshot()');
+    const r = (await c.query<{ d: string; x: string }>('SELECT deadlocks AS d, xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()')).rows[0];
+    return { deadlocks: Number(r.d), xacts: Number(r.x) };
+  });
 }
 
 /**
@@ -198,7 +221,7 @@ async function run(setup: Setup): Promise<Outcome> {
     }
     const op = assignUnassign(servers, enis);
     await load(CONCURRENCY, 400, 5000, op); // warm-up: connections, JIT, address hints
-    const deadlocksBefore = setup.database ? await deadlocks(setup.database) : 0;
+    const statsBefore = setup.database ? await dbStats(setup.database) : undefined;
     const sampler = setup.database ? sampleWaits(setup.database, applicationName) : undefined;
     await new Promise((r) => setTimeout(r, 50)); // the sampler has seen the pool's backends
     const before = sample(servers);
@@ -207,7 +230,7 @@ async function run(setup: Setup): Promise<Outcome> {
     const pgSide = await sampler?.stop();
     return {
       setup, r, waits: pgSide?.waits, lockShare: pgSide?.lockShare,
-      deadlocks: setup.database ? (await deadlocks(setup.database)) - deadlocksBefore : undefined,
+      ...(setup.database && statsBefore ? await dbStats(setup.database).then((a) => ({ deadlocks: a.deadlocks - statsBefore.deadlocks, xacts: a.xacts - statsBefore.xacts })) : {}),
       cpu: {
         servers: after.servers - before.servers, postgres: pgSide ? pgSide.cpu : after.postgres - before.postgres,
         client: after.client - before.client, wall: (after.at - before.at) / 1000,
@@ -225,17 +248,21 @@ function line(o: Outcome): string {
   return `${o.setup.label.padEnd(34)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  ` +
     `(${r.requests} req)\n${' '.repeat(8)}CPU ms per request: servers ${perReq(cpu.servers)}, postgres ${perReq(cpu.postgres)}, client ${perReq(cpu.client)}` +
     ` -> ceiling on ${cpus().length} idle cores ${((cpus().length * r.requests) / (cpu.servers + cpu.postgres + cpu.client)).toFixed(0)} req/s` +
-    (o.waits ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}` : '');
+    (o.waits ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}; ` +
+      `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}` : '');
 }
 
 export async function benchReplicas(): Promise<void> {
   console.log(`## bench/replicas (${cpus().length} CPUs, ${CONCURRENCY} concurrent clients, ${ENIS} ENIs, assign/unassign count 1)`);
-  const pgUrl = process.env.ENIPLANE_BENCH_DATABASE_URL ?? process.env.ENIPLANE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const down = await pgUnavailable(pgUrl);
+  const serverUrl = process.env.ENIPLANE_BENCH_DATABASE_URL ?? process.env.ENIPLANE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const down = await pgUnavailable(serverUrl);
   const setups: Setup[] = [{ label: 'sqlite, 1 process', processes: 1 }];
+  // A database of its own (dropped at the end): pg_stat_database.deadlocks then counts this bench's alone,
+  // not those of other work on a shared server.
+  const pgUrl = down ? serverUrl : await ownDatabase(serverUrl);
   if (down) console.log(`PostgreSQL runs skipped: ${down}`);
   else {
-    const trips = await roundTripsPerRequest(pgUrl);
+    const trips = await roundTripsPerRequest(pgUrl).catch(async (e: unknown) => { await dropOwnDatabase(serverUrl, pgUrl); throw e; });
     console.log(`round trips to PostgreSQL per request (signed, nonce included): assign ${trips.assign.toFixed(2)}, unassign ${trips.unassign.toFixed(2)}`);
     setups.push(
       { label: 'postgres, 1 process', processes: 1, database: pgUrl },
@@ -245,12 +272,16 @@ export async function benchReplicas(): Promise<void> {
   }
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on this machine skews every figure)`);
   const runs = new Map<Setup, Outcome[]>(setups.map((s) => [s, []]));
-  for (let pass = 1; pass <= PASSES; pass++) {
-    for (const s of setups) {
-      const o = await run(s);
-      console.log(`pass ${pass}  ${line(o)}`);
-      runs.get(s)!.push(o);
+  try {
+    for (let pass = 1; pass <= PASSES; pass++) {
+      for (const s of setups) {
+        const o = await run(s);
+        console.log(`pass ${pass}  ${line(o)}`);
+        runs.get(s)!.push(o);
+      }
     }
+  } finally {
+    if (!down) await dropOwnDatabase(serverUrl, pgUrl);
   }
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const median = (s: Setup) => [...runs.get(s)!].sort((a, b) => a.r.rps - b.r.rps)[Math.floor(runs.get(s)!.length / 2)];

@@ -230,6 +230,47 @@ describe('PostgresStore', { skip }, () => {
     });
   });
 
+  describe('assign and unassign in one call', () => {
+    it('after the first on an ENI, each is one round trip (nonce included); every refusal is still the exact one', async () => {
+      const t = await openFresh();
+      try {
+        const deps = createDeps(t.store, { limits: { basicSecurityGroupIpCapacity: 6 } });
+        const caller = { accountId: (await ensureRootAccount(deps)).accountId };
+        const vpc = await createVpc(deps, caller, { cidrBlock: '10.0.0.0/16' });
+        const vsw = await createVSwitch(deps, caller, { vpcId: vpc.id, zoneId: 'cn-hangzhou-i', cidrBlock: '10.0.1.0/24' });
+        const sg = await createSecurityGroup(deps, caller, { vpcId: vpc.id });
+        const eni = (await createEni(deps, caller, { vSwitchId: vsw.id, securityGroupIds: [sg.id] })).id;
+        let n = 0;
+        const signed = () => ({ ...deps, requestNonce: { accessKeyId: 'LTAItest', nonce: `n-${n++}`, expiresMs: Date.now() + 60_000, recorded: false } });
+        const trips = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+          const at = t.store.roundTrips;
+          const r = await f();
+          return [r, t.store.roundTrips - at];
+        };
+        const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (isDomainError(e) ? e.code : Promise.reject(e)));
+        await assignPrivateIps(signed(), caller, { eniId: eni, request: { count: 1 } }); // learns the ENI's vSwitch
+        const [two, assignTrips] = await trips(() => assignPrivateIps(signed(), caller, { eniId: eni, request: { count: 2 } }));
+        assert.equal(assignTrips, 1);
+        assert.equal(two.addresses.length, 2);
+        const [, unassignTrips] = await trips(() => unassignPrivateIps(signed(), caller, { eniId: eni, addresses: [two.addresses[0]] }));
+        assert.equal(unassignTrips, 1);
+        // the nonce went in with the call: the same one again is a replay
+        const replay = signed();
+        await assignPrivateIps(replay, caller, { eniId: eni, request: { count: 1 } });
+        assert.equal(await code(assignPrivateIps({ ...replay, requestNonce: { ...replay.requestNonce, recorded: false } }, caller, { eniId: eni, request: { count: 1 } })), 'RequestReplayed');
+        // refusals come from the general path, unchanged: 1 primary + 3 held; the group holds 6 at most
+        assert.equal(await code(assignPrivateIps(signed(), caller, { eniId: eni, request: { count: 3 } })), 'SecurityGroupIpCapacityExceeded');
+        assert.equal(await code(unassignPrivateIps(signed(), caller, { eniId: eni, addresses: ['10.0.1.250'] })), 'AddressNotAssigned');
+        assert.equal(await code(assignPrivateIps(signed(), caller, { eniId: 'eni-missing', request: { count: 1 } })), 'EniNotFound');
+        const rows = await querySchema<{ n: number; counted: number }>(t.schema, `SELECT (SELECT COUNT(*)::int FROM private_ips) AS n,
+          (SELECT COALESCE(SUM(n), 0)::int FROM sg_ip_shards WHERE security_group_id = $1) AS counted`, [sg.id]);
+        assert.deepEqual(rows[0], { n: 4, counted: 4 }, 'nothing of a refused call stayed');
+      } finally {
+        await t.dispose();
+      }
+    });
+  });
+
   describe('services on two processes sharing one schema', () => {
     // Two ServiceDeps, each with its own store (pool) and its own in-memory address hints:
     // what two `eniplane serve` processes are, minus HTTP.
