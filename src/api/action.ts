@@ -1,36 +1,61 @@
 // The shape of one API action. Each action file exports one of these; the
 // registry lists them all explicitly.
+import { PRODUCTS } from './products.ts';
 import type { Caller, ServiceDeps } from '../service/deps.ts';
 import type { ErrorOverrides } from './errors.ts';
 import type { ParamReader, ParamSpec } from './params.ts';
 import type { Paging } from '../store/store.ts';
 import type { AddressRequest } from '../service/address-book.ts';
-import { invalidParam } from './params.ts';
-import { WireError } from './wire-error.ts';
+import { COMMON_PARAMS, specFromModel } from './params.ts';
+import { modelOf } from './models/index.ts';
+import { wireErrors } from './errors.ts';
 
-export const ECS_VERSION = '2014-05-26';
-export const VPC_VERSION = '2016-04-28';
+export const ECS_VERSION = PRODUCTS.ecs.version;
+export const VPC_VERSION = PRODUCTS.vpc.version;
 /** ResourceManager, for resource groups */
-export const RM_VERSION = '2020-03-31';
+export const RM_VERSION = PRODUCTS.resourceManager.version;
 
 export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: string }
+
+/**
+ * What an action does with the parameters of its SDK model (top-level names: "Tag", "SystemDisk").
+ * honoured: read and acted on; stored: kept and returned, nothing more; refused: answered with an
+ * error when present. Every other model parameter is accepted and ignored (docs/api-coverage.md).
+ */
+export interface ParamUse {
+  required?: string[]; honoured?: string[]; stored?: string[]; refused?: string[];
+  /** Parameters the SDK model lacks but the action takes (the console sends ResourceGroupId to CreateVSwitch). */
+  extra?: ParamSpec;
+}
 
 export interface ActionDef {
   action: string;
   version: typeof ECS_VERSION | typeof VPC_VERSION | typeof RM_VERSION;
+  /** Accepted parameters: the SDK model's (generated, src/api/models/) unless written by hand (ResourceManager). */
   params: ParamSpec;
+  use?: ParamUse;
   errors?: ErrorOverrides;
   handle(ctx: ActionContext, p: ParamReader): Promise<Record<string, unknown>>;
 }
 
-export function defineAction(a: ActionDef): ActionDef {
-  return a;
+/** Either `params` by hand, or `use` and the parameters come from the action's SDK model. */
+export type ActionInput = Omit<ActionDef, 'params'> & { params?: ParamSpec };
+
+export function defineAction(a: ActionInput): ActionDef {
+  if (a.params) return { ...a, params: a.params };
+  const model = modelOf(a.version, a.action);
+  if (model === undefined) throw new Error(`${a.version}/${a.action}: no SDK model; declare params by hand`);
+  const params = { ...specFromModel(model, a.use?.required), ...a.use?.extra };
+  for (const name of [...(a.use?.honoured ?? []), ...(a.use?.stored ?? []), ...(a.use?.refused ?? [])]) {
+    if (!params[name] && !COMMON_PARAMS[name]) throw new Error(`${a.action}: ${name} is not a parameter of its model`);
+  }
+  return { ...a, params };
 }
 
 const encodeToken = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 function decodeToken(t: string): string {
   const id = Buffer.from(t, 'base64url').toString('utf8');
-  if (!/^[a-z]+-[a-z0-9]+$/.test(id)) throw invalidParam('NextToken');
+  if (!/^[a-z]+-[a-z0-9]+$/.test(id)) throw wireErrors.invalidParameter('NextToken');
   return id;
 }
 
@@ -60,28 +85,40 @@ export function pageFields(r: PagingRequest, page: { totalCount: number; nextTok
 export function readAddressRequest(p: ParamReader, listName: string, countName: string, maxItems = 50): AddressRequest | undefined {
   const named = p.list(listName, maxItems);
   const count = p.int(countName);
-  if (named && count !== undefined) throw new WireError(400, 'InvalidParameter.Conflict', `The specified parameters ${listName}.N and ${countName} conflict with each other.`);
+  if (named && count !== undefined) throw wireErrors.parameterConflict(`${listName}.N and ${countName}`);
   if (named) return { addresses: named };
   if (count !== undefined) {
-    if (count < 1) throw invalidParam(countName);
+    if (count < 1) throw wireErrors.invalidParameter(countName);
     return { count };
   }
   return undefined;
 }
 
-export function readTags(p: ParamReader): { key: string; value: string }[] | undefined {
+/**
+ * Tag rules as each action documents them (the SDK models' remarks): keys are 1..128 characters, never
+ * starting with `aliyun` or `acs:` nor containing `http://`/`https://`; values up to 128 characters
+ * without `http://`/`https://`. The ECS actions allow `aliyun`/`acs:` at the start of a value,
+ * the VPC ones (CreateVpc, CreateVSwitch) do not: `VPC_TAG_RULES`.
+ */
+export interface TagRules { reservedValuePrefix: boolean }
+const ECS_TAG_RULES: TagRules = { reservedValuePrefix: false };
+export const VPC_TAG_RULES: TagRules = { reservedValuePrefix: true };
+
+export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): { key: string; value: string }[] | undefined {
   const tags = p.objectList('Tag', 20);
   if (!tags) return undefined;
   const keys = new Set<string>();
   return tags.map((t, i) => {
     const key = t.Key ?? '';
-    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /^https?:\/\//i.test(key)) {
-      throw new WireError(400, 'InvalidTagKey.Malformed', `The specified Tag.${i + 1}.Key is not valid.`);
+    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /https?:\/\//i.test(key)) {
+      throw wireErrors.invalidTagKey(i + 1);
     }
-    if (keys.has(key)) throw new WireError(400, 'Duplicate.TagKey', 'The Tag.N.Key contain duplicate key.');
+    if (keys.has(key)) throw wireErrors.duplicateTagKey();
     keys.add(key);
     const value = t.Value ?? '';
-    if (value.length > 128 || /^(aliyun|acs:)/i.test(value)) throw new WireError(400, 'InvalidTagValue.Malformed', `The specified Tag.${i + 1}.Value is not valid.`);
+    if (value.length > 128 || /https?:\/\//i.test(value) || (rules.reservedValuePrefix && /^(aliyun|acs:)/i.test(value))) {
+      throw wireErrors.invalidTagValue(i + 1);
+    }
     return { key, value };
   });
 }
@@ -90,13 +127,13 @@ export function readTags(p: ParamReader): { key: string; value: string }[] | und
 export function readName(p: ParamReader, wire: string): string | undefined {
   const v = p.str(wire);
   if (v === undefined) return undefined;
-  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v)) throw invalidParam(wire, 'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.');
+  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v)) throw wireErrors.invalidParameter(wire, 'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.');
   return v;
 }
 
 export function readDescription(p: ParamReader, wire: string): string | undefined {
   const v = p.str(wire);
   if (v === undefined) return undefined;
-  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw invalidParam(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
+  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw wireErrors.invalidParameter(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
   return v;
 }

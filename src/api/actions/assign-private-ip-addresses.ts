@@ -1,19 +1,18 @@
 // ECS AssignPrivateIpAddresses: secondary private IPv4 addresses on an ENI, auto-picked or named.
 import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
-import { int, list, str } from '../params.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 import { assignPrivateIps } from '../../service/eni-addresses.ts';
 
 export default defineAction({
   action: 'AssignPrivateIpAddresses',
   version: ECS_VERSION,
-  params: { NetworkInterfaceId: str(true), PrivateIpAddress: list(), SecondaryPrivateIpAddressCount: int(), Ipv4Prefix: list(), Ipv4PrefixCount: int(), ClientToken: str() },
+  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount', 'ClientToken'], refused: ['Ipv4Prefix', 'Ipv4PrefixCount'] },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     // COMPAT: IPv4 prefixes (Ipv4Prefix.N / Ipv4PrefixCount) are not emulated.
-    if (p.has('Ipv4Prefix') || p.has('Ipv4PrefixCount')) throw new WireError(400, 'UnsupportedParameter', 'IPv4 prefixes are not supported by eniplane.');
+    if (p.has('Ipv4Prefix') || p.has('Ipv4PrefixCount')) throw wireErrors.unsupportedParameter('IPv4 prefixes');
     const request = readAddressRequest(p, 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount');
-    if (!request) throw new WireError(400, 'MissingParameter', 'The input parameter "SecondaryPrivateIpAddressCount" that is mandatory for processing this request is not supplied.');
+    if (!request) throw wireErrors.missingParameter('SecondaryPrivateIpAddressCount');
     const r = await assignPrivateIps(deps, caller, { regionId: p.str('RegionId'), eniId, request, clientToken: p.str('ClientToken') });
     return { AssignedPrivateIpAddressesSet: { NetworkInterfaceId: r.eniId, PrivateIpSet: { PrivateIpAddress: r.addresses }, Ipv4PrefixSet: { Ipv4Prefixes: [] } } };
   },

@@ -1,16 +1,17 @@
 // ECS DescribeInstanceTypes, with the Eni* quota fields. Sent without RegionId by the SDK.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { int, list, str } from '../params.ts';
 import { INSTANCE_TYPES } from '../../domain/instance-types.ts';
 import { instanceTypeShape } from '../shapes.ts';
-import { invalidParam } from '../params.ts';
+import { wireErrors } from '../errors.ts';
 
 export default defineAction({
   action: 'DescribeInstanceTypes',
   version: ECS_VERSION,
-  params: {
-    InstanceTypes: list(), InstanceTypeFamily: str(), MaxResults: int(), NextToken: str(), MinimumEniQuantity: int(),
-    MinimumEniPrivateIpAddressQuantity: int(), MinimumEniIpv6AddressQuantity: int(), MinimumCpuCoreCount: int(), MaximumCpuCoreCount: int(),
+  use: {
+    honoured: [
+      'InstanceTypes', 'InstanceTypeFamily', 'MaxResults', 'NextToken', 'MinimumEniQuantity', 'MinimumEniPrivateIpAddressQuantity',
+      'MinimumEniIpv6AddressQuantity', 'MinimumCpuCoreCount', 'MaximumCpuCoreCount',
+    ],
   },
   async handle(_ctx, p) {
     const ids = p.list('InstanceTypes', 10);
@@ -28,7 +29,7 @@ export default defineAction({
     let start = 0;
     if (token) {
       start = Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10);
-      if (!Number.isInteger(start) || start < 0) throw invalidParam('NextToken');
+      if (!Number.isInteger(start) || start < 0) throw wireErrors.invalidParameter('NextToken');
     }
     const page = all.slice(start, start + max);
     const next = start + max < all.length ? Buffer.from(String(start + max)).toString('base64url') : '';

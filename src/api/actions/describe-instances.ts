@@ -1,7 +1,6 @@
 // ECS DescribeInstances, with each instance's ENIs and their addresses.
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
-import { int, list, objectList, str } from '../params.ts';
-import { invalidParam } from '../params.ts';
+import { wireErrors } from '../errors.ts';
 import { describeInstances } from '../../service/instances.ts';
 import { instanceShape } from '../shapes.ts';
 import type { InstanceStatus } from '../../domain/model.ts';
@@ -11,14 +10,15 @@ const STATUSES = ['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'];
 export default defineAction({
   action: 'DescribeInstances',
   version: ECS_VERSION,
-  params: {
-    InstanceIds: str(), VpcId: str(), VSwitchId: str(), ZoneId: str(), Status: str(), InstanceName: str(), PrivateIpAddresses: str(),
-    ResourceGroupId: str(), InstanceNetworkType: str(), Ipv6Address: list(), Tag: objectList('Key', 'Value'), PageNumber: int(),
-    PageSize: int(), MaxResults: int(), NextToken: str(), InstanceType: str(), InstanceTypeFamily: str(),
+  use: {
+    honoured: [
+      'RegionId', 'InstanceIds', 'VpcId', 'VSwitchId', 'ZoneId', 'Status', 'InstanceName', 'PrivateIpAddresses', 'ResourceGroupId',
+      'PageNumber', 'PageSize', 'MaxResults', 'NextToken',
+    ],
   },
   async handle({ deps, caller }, p) {
     const status = p.str('Status');
-    if (status !== undefined && !STATUSES.includes(status)) throw invalidParam('Status');
+    if (status !== undefined && !STATUSES.includes(status)) throw wireErrors.invalidParameter('Status');
     const paging = readPaging(p, { maxPageSize: 100 });
     const page = await describeInstances(deps, caller, {
       regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds'), vpcId: p.str('VpcId'), vSwitchId: p.str('VSwitchId'), zoneId: p.str('ZoneId'),
