@@ -15,7 +15,7 @@ const ASSIGN = 'SELECT eniplane_assign_addresses($1, $2, $3, $4, $5, $6, $7::tex
 const UNASSIGN = 'SELECT eniplane_unassign_addresses($1, $2, $3, $4, $5::text[], $6, $7) AS v';
 
 /** the connection a call runs on, and what to do with it afterwards */
-export interface CallConnection {
+interface CallConnection {
   client: pg.PoolClient;
   /** counts one round trip */
   counted(): void;
