@@ -7,6 +7,9 @@ import type { Paging } from '../store/store.ts';
 import type { AddressRequest } from '../service/address-book.ts';
 import { invalidParam } from './params.ts';
 import { WireError } from './wire-error.ts';
+import { DomainError } from '../domain/errors.ts';
+import { ECS_TAG_RULES, validateTags, type Tag, type TagRules } from '../domain/tags.ts';
+import type { TagFilter } from '../store/store.ts';
 
 export const ECS_VERSION = '2014-05-26';
 export const VPC_VERSION = '2016-04-28';
@@ -69,20 +72,25 @@ export function readAddressRequest(p: ParamReader, listName: string, countName: 
   return undefined;
 }
 
-export function readTags(p: ParamReader): { key: string; value: string }[] | undefined {
+/**
+ * Tag.N.Key/Tag.N.Value of a create call, checked by the action's product rules
+ * (domain/tags.ts) and sorted by key, so a ClientToken retry listing them in
+ * another order is the same request.
+ */
+export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): Tag[] | undefined {
+  // Indexes past 20 are counted (NumberExceed.Tags), not refused as a malformed name.
+  const tags = p.objectList('Tag', 1000);
+  return tags && validateTags(tags.map((t) => ({ key: t.Key, value: t.Value })), rules);
+}
+
+/** Tag.N filters of a Describe call: a key, and a value only when given. */
+export function readTagFilter(p: ParamReader): TagFilter[] | undefined {
   const tags = p.objectList('Tag', 20);
   if (!tags) return undefined;
-  const keys = new Set<string>();
   return tags.map((t, i) => {
     const key = t.Key ?? '';
-    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /^https?:\/\//i.test(key)) {
-      throw new WireError(400, 'InvalidTagKey.Malformed', `The specified Tag.${i + 1}.Key is not valid.`);
-    }
-    if (keys.has(key)) throw new WireError(400, 'Duplicate.TagKey', 'The Tag.N.Key contain duplicate key.');
-    keys.add(key);
-    const value = t.Value ?? '';
-    if (value.length > 128 || /^(aliyun|acs:)/i.test(value)) throw new WireError(400, 'InvalidTagValue.Malformed', `The specified Tag.${i + 1}.Value is not valid.`);
-    return { key, value };
+    if (key === '') throw new DomainError('TagKeyInvalid', { index: i + 1 });
+    return { key, value: t.Value };
   });
 }
 

@@ -48,6 +48,15 @@ export const ERROR_TABLE = {
   Ipv6CidrInvalid: { status: 400, code: 'InvalidIpv6CidrBlock.Malformed', message: () => 'Specified IPv6 CIDR block is not valid.' },
   VpcIpv6NotEnabled: { status: 400, code: 'OperationFailed.Ipv6NotEnabled', message: () => 'The VPC has no IPv6 CIDR block; create it with EnableIpv6.' },
   DependencyViolation: { status: 400, code: 'DependencyViolation', message: (d) => `Specified object has dependent resources (${q(d.dependent)}).` },
+  TagKeyInvalid: { status: 400, code: 'InvalidTagKey.Malformed', message: (d) => `The specified Tag.${q(d.index)}.Key is not valid.` },
+  TagValueInvalid: { status: 400, code: 'InvalidTagValue.Malformed', message: (d) => `The specified Tag.${q(d.index)}.Value is not valid.` },
+  TagKeyDuplicated: { status: 400, code: 'Duplicate.TagKey', message: () => 'The Tag.N.Key contain duplicate key.' },
+  TooManyTagsInRequest: { status: 400, code: 'NumberExceed.Tags', message: () => "The Tags parameter's number is exceed , Valid : 20" },
+  TooManyTagResourceIds: { status: 400, code: 'NumberExceed.ResourceIds', message: () => "The ResourceIds parameter's number is exceed , Valid : 50" },
+  TagQuotaExceeded: { status: 400, code: 'OperationDenied.QuotaExceed', message: () => 'The quota of tags on resource is beyond permitted range.' },
+  TagResourceNotFound: { status: 404, code: 'InvalidResourceId.NotFound', message: () => 'The specified ResourceIds are not found in our records.' },
+  TagResourceTypeInvalid: { status: 404, code: 'InvalidResourceType.NotFound', message: () => 'The ResourceType provided does not exist in our records.' },
+  TagQueryEmpty: { status: 400, code: 'BothEmpty.TagsAndResources', message: () => 'The specified Tags and ResourcesIds are not allow to both empty.' },
   InvalidParameter: { status: 400, code: 'InvalidParameter', message: (d) => `The specified parameter "${q(d.name)}" is not valid.${d.reason ? ` ${q(d.reason)}.` : ''}` },
   ParameterConflict: { status: 400, code: 'InvalidParameter.Conflict', message: (d) => `The specified parameters ${q(d.names)} conflict with each other.` },
   MissingParameter: { status: 400, code: 'MissingParameter', message: (d) => `The input parameter "${q(d.name)}" that is mandatory for processing this request is not supplied.` },
@@ -62,6 +71,21 @@ export type ErrorOverrides = Partial<Record<DomainErrorCode, WireErrorSpec>>;
 export const ECS_ID_NOT_FOUND: WireErrorSpec = { status: 404, code: 'InvalidEcsId.NotFound', message: () => 'The specified EcsId is not found.' };
 export const INCORRECT_INSTANCE_STATUS: WireErrorSpec = { status: 403, code: 'IncorrectInstanceStatus', message: () => 'The current status of the resource does not support this operation.' };
 export const VSWITCH_DEPENDENCY: WireErrorSpec = { status: 400, code: 'DependencyViolation', message: () => 'Specified object has dependent resources.' };
+
+/**
+ * The VPC product's tag actions (TagResources, UnTagResources, ListTagResources of
+ * 2016-04-28) answer with their own family of codes, as its API tables list them.
+ */
+export const VPC_TAG_ERRORS: ErrorOverrides = {
+  TagKeyInvalid: { status: 400, code: 'InvalidTagKey', message: () => 'The tag keys are not valid.' },
+  TagValueInvalid: { status: 400, code: 'InvalidTagValue', message: () => 'The tag values are not valid.' },
+  TagKeyDuplicated: { status: 400, code: 'Forbidden.TagKey.Duplicated', message: () => 'The specified tag key already exists.' },
+  TooManyTagsInRequest: { status: 400, code: 'SizeLimitExceeded.TagNum', message: () => 'The maximum number of tags is exceeded.' },
+  TooManyTagResourceIds: { status: 400, code: 'SizeLimitExceeded.ResourceId', message: () => 'The maximum number of resource IDs is exceeded.' },
+  TagQuotaExceeded: { status: 400, code: 'QuotaExceeded.TagNum', message: () => 'Custom Tags quota exceeded' },
+  TagResourceNotFound: { status: 400, code: 'InvalidInstanceIds.NotFound', message: () => 'The instanceIds are not found' },
+  TagResourceTypeInvalid: { status: 400, code: 'InvalidInstanceType.NotFound', message: () => 'The instance type is not found' },
+};
 
 export function toWireError(e: DomainError, overrides?: ErrorOverrides): WireError {
   const spec: WireErrorSpec = overrides?.[e.code] ?? ERROR_TABLE[e.code];

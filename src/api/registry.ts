@@ -30,6 +30,12 @@ import describeVSwitches from './actions/describe-vswitches.ts';
 import deleteVSwitch from './actions/delete-vswitch.ts';
 import createResourceGroup from './actions/create-resource-group.ts';
 import listResourceGroups from './actions/list-resource-groups.ts';
+import tagResources from './actions/tag-resources.ts';
+import untagResources from './actions/untag-resources.ts';
+import listTagResources from './actions/list-tag-resources.ts';
+import vpcTagResources from './actions/vpc-tag-resources.ts';
+import vpcUntagResources from './actions/vpc-untag-resources.ts';
+import vpcListTagResources from './actions/vpc-list-tag-resources.ts';
 
 export const ACTIONS: readonly ActionDef[] = [
   assignPrivateIpAddresses, unassignPrivateIpAddresses, assignIpv6Addresses, unassignIpv6Addresses,
@@ -39,6 +45,7 @@ export const ACTIONS: readonly ActionDef[] = [
   createSecurityGroup, describeSecurityGroups, deleteSecurityGroup, describeRegions, describeZones,
   createVpc, describeVpcs, deleteVpc, createVSwitch, describeVSwitches, deleteVSwitch,
   createResourceGroup, listResourceGroups,
+  tagResources, untagResources, listTagResources, vpcTagResources, vpcUntagResources, vpcListTagResources,
 ];
 
 const BY_KEY = new Map(ACTIONS.map((a) => [`${a.version}/${a.action}`, a]));

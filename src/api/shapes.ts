@@ -4,6 +4,7 @@ import type { Eni, ResourceGroup, SecurityGroup, Vpc } from '../domain/model.ts'
 import type { VSwitchView } from '../service/networks.ts';
 import type { InstanceView } from '../service/instances.ts';
 import type { InstanceTypeSpec } from '../domain/instance-types.ts';
+import type { Tag } from '../domain/tags.ts';
 
 function ipv4Sets(eni: Eni) {
   return { PrivateIpSet: eni.addresses.filter((a) => a.family === 4).map((a) => ({ PrivateIpAddress: a.address, Primary: a.primary })) };
@@ -14,7 +15,10 @@ function ipv6Sets(eni: Eni) {
 function primaryAddress(eni: Eni): string {
   return eni.addresses.find((a) => a.family === 4 && a.primary)?.address ?? '';
 }
-const tagsOf = (eni: Eni) => ({ Tag: eni.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) });
+/** ECS answers carry tags as TagKey/TagValue, the VPC product's as Key/Value. */
+const ecsTags = (tags: Tag[]) => ({ Tag: tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) });
+const vpcTags = (tags: Tag[]) => ({ Tag: tags.map((t) => ({ Key: t.key, Value: t.value })) });
+const tagsOf = (eni: Eni) => ecsTags(eni.tags);
 
 /** The body of CreateNetworkInterface. */
 export function createdEniShape(eni: Eni) {
@@ -43,12 +47,12 @@ export function eniShape(eni: Eni) {
   };
 }
 
-export function vpcShape(v: Vpc, vSwitchIds: string[]) {
+export function vpcShape(v: Vpc & { tags: Tag[] }, vSwitchIds: string[]) {
   return {
     VpcId: v.id, RegionId: v.regionId, Status: v.status, VpcName: v.name, Description: v.description, CidrBlock: v.cidrBlock,
     Ipv6CidrBlock: v.ipv6CidrBlock ?? '', Ipv6CidrBlocks: { Ipv6CidrBlock: v.ipv6CidrBlock ? [{ Ipv6CidrBlock: v.ipv6CidrBlock, Ipv6Isp: 'BGP' }] : [] },
     VRouterId: v.id.replace(/^vpc-/, 'vrt-'), IsDefault: false, CreationTime: v.createdAt, ResourceGroupId: v.resourceGroupId,
-    OwnerId: Number(v.accountId), VSwitchIds: { VSwitchId: vSwitchIds }, UserCidrs: { UserCidr: [] }, Tags: { Tag: [] },
+    OwnerId: Number(v.accountId), VSwitchIds: { VSwitchId: vSwitchIds }, UserCidrs: { UserCidr: [] }, Tags: vpcTags(v.tags),
   };
 }
 
@@ -57,15 +61,15 @@ export function vSwitchShape(v: VSwitchView) {
     VSwitchId: v.id, VpcId: v.vpcId, ZoneId: v.zoneId, Status: v.status, CidrBlock: v.cidrBlock, Ipv6CidrBlock: v.ipv6CidrBlock ?? '',
     EnabledIpv6: v.ipv6CidrBlock !== null, AvailableIpAddressCount: v.availableIpAddressCount, VSwitchName: v.name, Description: v.description,
     CreationTime: v.createdAt, IsDefault: false, ResourceGroupId: v.resourceGroupId, OwnerId: Number(v.accountId), ShareType: 'Private',
-    NetworkAclId: '', RouteTable: { RouteTableId: v.vpcId.replace(/^vpc-/, 'vtb-'), RouteTableType: 'System' }, Tags: { Tag: [] },
+    NetworkAclId: '', RouteTable: { RouteTableId: v.vpcId.replace(/^vpc-/, 'vtb-'), RouteTableType: 'System' }, Tags: vpcTags(v.tags),
   };
 }
 
-export function securityGroupShape(g: SecurityGroup, enis: number) {
+export function securityGroupShape(g: SecurityGroup & { tags: Tag[] }, enis: number) {
   return {
     SecurityGroupId: g.id, SecurityGroupName: g.name, Description: g.description, VpcId: g.vpcId, SecurityGroupType: g.type,
     CreationTime: g.createdAt, ResourceGroupId: g.resourceGroupId, ServiceManaged: false, EcsCount: enis, AvailableInstanceAmount: 0,
-    Tags: { Tag: [] },
+    Tags: ecsTags(g.tags),
   };
 }
 
@@ -87,7 +91,7 @@ export function instanceShape(v: InstanceView) {
         Ipv4PrefixSets: { Ipv4PrefixSet: [] }, Ipv6PrefixSets: { Ipv6PrefixSet: [] },
       })),
     },
-    Tags: { Tag: [] },
+    Tags: ecsTags(v.tags),
   };
 }
 

@@ -8,6 +8,7 @@ import { newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
 import type { Eni, Instance, InstanceStatus } from '../domain/model.ts';
 import type { InstanceFilter, Page, Paging, Tx } from '../store/store.ts';
+import type { Tag } from '../domain/tags.ts';
 import { removeAllAddresses, type AddressRequest } from './address-book.ts';
 import { idempotent } from './client-token.ts';
 import { findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
@@ -28,10 +29,12 @@ export interface RunInstancesCommand {
   name?: string;
   imageId?: string;
   resourceGroupId?: string;
+  /** on the instance and its primary ENI */
+  tags?: Tag[];
   clientToken?: string;
 }
 
-export interface InstanceView { instance: Instance; enis: Eni[] }
+export interface InstanceView { instance: Instance; enis: Eni[]; tags: Tag[] }
 
 export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstancesCommand): Promise<string[]> {
   const region = findRegion(deps, cmd.regionId);
@@ -62,10 +65,11 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
           status: due === null ? 'Running' : 'Pending', transitionDueMs: due, createdAt: isoTime(now),
         };
         await tx.instances.insert(instance);
+        await tx.tags.put({ resourceType: 'instance', resourceId: instance.id, accountId: instance.accountId, regionId: instance.regionId }, cmd.tags ?? []);
         await insertEni(deps, tx, caller, {
           regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id, resourceGroupId, name: '', description: '',
           type: 'Primary', status: 'InUse', instanceId: instance.id, pendingInstanceId: null, transitionDueMs: null, deviceIndex: 0,
-          deleteOnRelease: true, securityGroupIds: groups.map((g) => g.id), tags: [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
+          deleteOnRelease: true, securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
         });
         ids.push(instance.id);
       }
@@ -80,7 +84,8 @@ export async function describeInstances(deps: ServiceDeps, caller: Caller, f: Om
   return readTx(deps, async (tx) => {
     const page = await tx.instances.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
     const items: InstanceView[] = [];
-    for (const instance of page.items) items.push({ instance, enis: await tx.enis.listByInstance(instance.id) });
+    const tags = await tx.tags.of(page.items.map((i) => i.id));
+    for (const instance of page.items) items.push({ instance, enis: await tx.enis.listByInstance(instance.id), tags: tags.get(instance.id) ?? [] });
     return { ...page, items };
   });
 }

@@ -1,5 +1,5 @@
 // ECS CreateSecurityGroup: basic ("normal") or enterprise, in a VPC.
-import { defineAction, ECS_VERSION, readDescription } from '../action.ts';
+import { defineAction, ECS_VERSION, readDescription, readTags } from '../action.ts';
 import { objectList, str } from '../params.ts';
 import { invalidParam } from '../params.ts';
 import { createSecurityGroup } from '../../service/networks.ts';
@@ -14,7 +14,7 @@ export default defineAction({
     // COMPAT: classic-network groups do not exist here, so VpcId is required.
     const g = await createSecurityGroup(deps, caller, {
       regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId'), name: p.str('SecurityGroupName'), description: readDescription(p, 'Description'),
-      type, resourceGroupId: p.str('ResourceGroupId'),
+      type, resourceGroupId: p.str('ResourceGroupId'), tags: readTags(p),
     });
     return { SecurityGroupId: g.id };
   },

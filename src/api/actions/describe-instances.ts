@@ -1,5 +1,5 @@
 // ECS DescribeInstances, with each instance's ENIs and their addresses.
-import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
+import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
 import { int, list, objectList, str } from '../params.ts';
 import { invalidParam } from '../params.ts';
 import { describeInstances } from '../../service/instances.ts';
@@ -23,7 +23,7 @@ export default defineAction({
     const page = await describeInstances(deps, caller, {
       regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds'), vpcId: p.str('VpcId'), vSwitchId: p.str('VSwitchId'), zoneId: p.str('ZoneId'),
       status: status as InstanceStatus | undefined, name: p.str('InstanceName'), privateIpAddresses: p.jsonList('PrivateIpAddresses'),
-      resourceGroupId: p.str('ResourceGroupId'),
+      resourceGroupId: p.str('ResourceGroupId'), tags: readTagFilter(p),
     }, paging.paging);
     return { Instances: { Instance: page.items.map(instanceShape) }, ...pageFields(paging, page) };
   },

@@ -1,5 +1,5 @@
 // ECS DescribeNetworkInterfaces: filters, MaxResults/NextToken or PageNumber/PageSize paging; unknown ids give an empty list.
-import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
+import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
 import { bool, int, list, objectList, str } from '../params.ts';
 import { invalidParam } from '../params.ts';
 import { describeEnis } from '../../service/describe-enis.ts';
@@ -29,7 +29,7 @@ export default defineAction({
       vSwitchId: p.str('VSwitchId'), securityGroupId: p.str('SecurityGroupId'), primaryIpAddress: p.str('PrimaryIpAddress'),
       privateIpAddresses: p.list('PrivateIpAddress', 100), ipv6Addresses: p.list('Ipv6Address', 100), name: p.str('NetworkInterfaceName'),
       type: type as (typeof TYPES)[number] | undefined, status: status as (typeof STATUSES)[number] | undefined, resourceGroupId: p.str('ResourceGroupId'),
-      tags: p.objectList('Tag', 20)?.map((t) => ({ key: t.Key ?? '', value: t.Value })),
+      tags: readTagFilter(p),
     }, serviceManaged === true ? { ...paging.paging, limit: 0 } : paging.paging);
     const items = serviceManaged === true ? [] : page.items;
     return {

@@ -1,5 +1,5 @@
 // ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI.
-import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
+import { defineAction, ECS_VERSION, readAddressRequest, readTags } from '../action.ts';
 import { bool, int, list, objectList, str } from '../params.ts';
 import { WireError } from '../wire-error.ts';
 import { runInstances } from '../../service/instances.ts';
@@ -23,7 +23,7 @@ export default defineAction({
       regionId: p.str('RegionId'), instanceType: p.reqStr('InstanceType'), vSwitchId: p.reqStr('VSwitchId'), zoneId: p.str('ZoneId'),
       securityGroupIds, privateIpAddress: p.str('PrivateIpAddress'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount', 10),
       amount: p.int('Amount', { min: 1, max: 100 }) ?? 1, name: p.str('InstanceName'), imageId: p.str('ImageId'),
-      resourceGroupId: p.str('ResourceGroupId'), clientToken: p.str('ClientToken'),
+      resourceGroupId: p.str('ResourceGroupId'), tags: readTags(p), clientToken: p.str('ClientToken'),
     });
     return { InstanceIdSets: { InstanceIdSet: ids }, OrderId: '', TradePrice: 0 };
   },

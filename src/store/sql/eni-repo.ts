@@ -5,6 +5,7 @@ import type { SqlDriver } from './driver.ts';
 import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type EniRow } from './rows.ts';
+import { whereTagged } from './tag-repo.ts';
 
 const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at';
 
@@ -21,7 +22,7 @@ function childrenColumns(d: SqlDriver): string {
     : (cols: string) => `json_group_array(json_array(${cols}))`;
   return `(SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = e.id) AS child_addresses,
     (SELECT ${agg('security_group_id, position')} FROM eni_security_groups WHERE eni_id = e.id) AS child_sgs,
-    (SELECT ${agg('key, value')} FROM eni_tags WHERE eni_id = e.id) AS child_tags`;
+    (SELECT ${agg('key, value')} FROM tags WHERE resource_id = e.id) AS child_tags`;
 }
 
 // SQLite hands JSON back as text, PostgreSQL (pg) already parsed.
@@ -55,11 +56,7 @@ function eniWhere(accountId: string, f: EniFilter): Where {
   if (f.primaryIpAddress !== undefined) w.add('id IN (SELECT eni_id FROM private_ips WHERE address = ? AND is_primary = 1)', f.primaryIpAddress);
   if (f.privateIpAddresses?.length) w.add(`id IN (SELECT eni_id FROM private_ips WHERE family = 4 AND address IN (${placeholders(f.privateIpAddresses.length)}))`, ...f.privateIpAddresses);
   if (f.ipv6Addresses?.length) w.add(`id IN (SELECT eni_id FROM private_ips WHERE family = 6 AND address IN (${placeholders(f.ipv6Addresses.length)}))`, ...f.ipv6Addresses);
-  for (const tag of f.tags ?? []) {
-    if (tag.value === undefined) w.add('id IN (SELECT eni_id FROM eni_tags WHERE key = ?)', tag.key);
-    else w.add('id IN (SELECT eni_id FROM eni_tags WHERE key = ? AND value = ?)', tag.key, tag.value);
-  }
-  return w;
+  return whereTagged(w, { accountId, regionId: f.regionId, resourceType: 'eni' }, f.tags);
 }
 
 async function saveSecurityGroups(d: SqlDriver, e: Eni): Promise<void> {
@@ -79,7 +76,9 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
           e.macAddress, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.createdAt,
         ]);
         await saveSecurityGroups(d, e);
-        for (const t of e.tags) await d.run('INSERT INTO eni_tags (eni_id, key, value) VALUES (?, ?, ?)', [e.id, t.key, t.value]);
+        for (const t of e.tags) {
+          await d.run('INSERT INTO tags (resource_id, key, value, resource_type, account_id, region_id) VALUES (?, ?, ?, ?, ?, ?)', [e.id, t.key, t.value, 'eni', e.accountId, e.regionId]);
+        }
       },
       async get(accountId, id, opts) {
         if (opts?.forUpdate && d.dialect === 'postgres') {
@@ -118,7 +117,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
       async delete(id) {
         await d.run('DELETE FROM private_ips WHERE eni_id = ?', [id]);
         await d.run('DELETE FROM eni_security_groups WHERE eni_id = ?', [id]);
-        await d.run('DELETE FROM eni_tags WHERE eni_id = ?', [id]);
+        await d.run('DELETE FROM tags WHERE resource_id = ?', [id]);
         await d.run('DELETE FROM enis WHERE id = ?', [id]);
       },
       async due(nowMs, limit) {

@@ -5,6 +5,7 @@ import type { SqlDriver } from './driver.ts';
 import { forUpdate, forUpdateSkipLocked } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toInstance, type InstanceRow } from './rows.ts';
+import { whereTagged } from './tag-repo.ts';
 
 const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, instance_type, image_id, status, transition_due_ms, created_at';
 
@@ -28,12 +29,16 @@ export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
         if (f.privateIpAddresses) {
           w.add(`id IN (SELECT e.instance_id FROM enis e JOIN private_ips p ON p.eni_id = e.id WHERE e.type = 'Primary' AND p.address IN (${f.privateIpAddresses.map(() => '?').join(',') || 'NULL'}))`, ...f.privateIpAddresses);
         }
+        whereTagged(w, { accountId, regionId: f.regionId, resourceType: 'instance' }, f.tags);
         return pagedSelect<InstanceRow, Instance>(d, 'instances', w, p, (rows) => rows.map(toInstance));
       },
       async update(i) {
         await d.run('UPDATE instances SET name = ?, status = ?, transition_due_ms = ?, resource_group_id = ? WHERE id = ?', [i.name, i.status, i.transitionDueMs, i.resourceGroupId, i.id]);
       },
-      async delete(id) { await d.run('DELETE FROM instances WHERE id = ?', [id]); },
+      async delete(id) {
+        await d.run('DELETE FROM tags WHERE resource_id = ?', [id]);
+        await d.run('DELETE FROM instances WHERE id = ?', [id]);
+      },
       async due(nowMs, limit) {
         return (await d.all<InstanceRow>(`SELECT * FROM instances WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?${forUpdateSkipLocked(d)}`, [nowMs, limit])).map(toInstance);
       },

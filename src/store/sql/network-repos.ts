@@ -5,9 +5,10 @@ import { forUpdate } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toSecurityGroup, toVpc, toVSwitch, type SecurityGroupRow, type VpcRow, type VSwitchRow } from './rows.ts';
 import type { NetworkFilter } from '../store.ts';
+import { whereTagged } from './tag-repo.ts';
 
-function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string): Where {
-  return new Where()
+function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string, resourceType: 'vswitch' | 'securitygroup'): Where {
+  const w = new Where()
     .eq('account_id', accountId)
     .eq('region_id', f.regionId)
     .in('id', f.ids)
@@ -15,6 +16,7 @@ function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string): 
     .eq('zone_id', f.zoneId)
     .eq(nameColumn, f.name)
     .eq('resource_group_id', f.resourceGroupId);
+  return whereTagged(w, { accountId, regionId: f.regionId, resourceType }, f.tags);
 }
 
 export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'securityGroups'> {
@@ -30,9 +32,13 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
       },
       list(accountId, f, p) {
         const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).in('id', f.ids).eq('name', f.name).eq('resource_group_id', f.resourceGroupId);
+        whereTagged(w, { accountId, regionId: f.regionId, resourceType: 'vpc' }, f.tags);
         return pagedSelect<VpcRow, ReturnType<typeof toVpc>>(d, 'vpcs', w, p, (rows) => rows.map(toVpc));
       },
-      async delete(accountId, id) { await d.run('DELETE FROM vpcs WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async delete(accountId, id) {
+        await d.run('DELETE FROM tags WHERE resource_id = ? AND account_id = ?', [id, accountId]);
+        await d.run('DELETE FROM vpcs WHERE account_id = ? AND id = ?', [accountId, id]);
+      },
       async dependents(accountId, id) {
         const v = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM vswitches WHERE account_id = ? AND vpc_id = ?', [accountId, id]);
         const s = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM security_groups WHERE account_id = ? AND vpc_id = ?', [accountId, id]);
@@ -49,12 +55,15 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         return r && toVSwitch(r);
       },
       list(accountId, f, p) {
-        return pagedSelect<VSwitchRow, ReturnType<typeof toVSwitch>>(d, 'vswitches', networkWhere(accountId, f, 'name'), p, (rows) => rows.map(toVSwitch));
+        return pagedSelect<VSwitchRow, ReturnType<typeof toVSwitch>>(d, 'vswitches', networkWhere(accountId, f, 'name', 'vswitch'), p, (rows) => rows.map(toVSwitch));
       },
       async listByVpc(vpcId) {
         return (await d.all<VSwitchRow>('SELECT * FROM vswitches WHERE vpc_id = ? ORDER BY id', [vpcId])).map(toVSwitch);
       },
-      async delete(accountId, id) { await d.run('DELETE FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async delete(accountId, id) {
+        await d.run('DELETE FROM tags WHERE resource_id = ? AND account_id = ?', [id, accountId]);
+        await d.run('DELETE FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]);
+      },
       async addressCount(id, family) {
         // Through the vSwitch's ENIs (addresses are keyed by ENI; an ENI's are all in its vSwitch).
         const r = await d.get<{ n: number | string }>(
@@ -78,9 +87,12 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         return r && toSecurityGroup(r);
       },
       list(accountId, f, p) {
-        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', networkWhere(accountId, f, 'name'), p, (rows) => rows.map(toSecurityGroup));
+        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', networkWhere(accountId, f, 'name', 'securitygroup'), p, (rows) => rows.map(toSecurityGroup));
       },
-      async delete(accountId, id) { await d.run('DELETE FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async delete(accountId, id) {
+        await d.run('DELETE FROM tags WHERE resource_id = ? AND account_id = ?', [id, accountId]);
+        await d.run('DELETE FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]);
+      },
       async enis(id) {
         const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM eni_security_groups WHERE security_group_id = ?', [id]);
         return Number(r?.n ?? 0);

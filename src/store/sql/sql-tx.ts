@@ -9,12 +9,13 @@ import { instanceRepo } from './instance-repo.ts';
 import { eniRepo } from './eni-repo.ts';
 import { miscRepos } from './misc-repos.ts';
 import { metadataRepo } from './metadata-repo.ts';
+import { tagRepo } from './tag-repo.ts';
 
 type Repos = Omit<Tx, 'onCommit' | 'onRollback'>;
 const built = new WeakMap<SqlDriver, Repos>();
 
 function build(d: SqlDriver): Repos {
-  const r: Repos = { ...accountRepos(d), ...networkRepos(d), ...instanceRepo(d), ...eniRepo(d), ...miscRepos(d), ...metadataRepo(d) };
+  const r: Repos = { ...accountRepos(d), ...networkRepos(d), ...instanceRepo(d), ...eniRepo(d), ...miscRepos(d), ...metadataRepo(d), ...tagRepo(d) };
   built.set(d, r);
   return r;
 }

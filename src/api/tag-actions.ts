@@ -1,0 +1,75 @@
+// TagResources, UntagResources and ListTagResources, built once for each product
+// (ECS 2014-05-26 and VPC 2016-04-28 differ in names, resource types and codes).
+import { defineAction, readTags, type ActionDef } from './action.ts';
+import { bool, int, list, objectList, str } from './params.ts';
+import { VPC_TAG_ERRORS } from './errors.ts';
+import { decodeTagToken, encodeTagToken, readResourceIds, readResourceType, readTagKeys, wireResourceType, type TagProduct } from './tag-params.ts';
+import { DomainError } from '../domain/errors.ts';
+import { ECS_TAG_RULES, VPC_TAG_RULES } from '../domain/tags.ts';
+import { listTagResources, tagResources, untagResources } from '../service/tags.ts';
+
+const versionOf = (product: TagProduct) => (product === 'ecs' ? '2014-05-26' as const : '2016-04-28' as const);
+const errorsOf = (product: TagProduct) => (product === 'vpc' ? VPC_TAG_ERRORS : undefined);
+
+export function tagResourcesAction(product: TagProduct): ActionDef {
+  return defineAction({
+    action: 'TagResources',
+    version: versionOf(product),
+    params: { ResourceType: str(), ResourceId: list(), Tag: objectList('Key', 'Value') },
+    errors: errorsOf(product),
+    async handle({ deps, caller }, p) {
+      const resourceType = readResourceType(p, product);
+      const resourceIds = readResourceIds(p, true) ?? [];
+      const tags = readTags(p, product === 'ecs' ? ECS_TAG_RULES : VPC_TAG_RULES);
+      if (!tags?.length) throw new DomainError('MissingParameter', { name: 'Tag.N' });
+      await tagResources(deps, caller, { regionId: p.str('RegionId'), resourceType, resourceIds, tags });
+      return {};
+    },
+  });
+}
+
+export function untagResourcesAction(product: TagProduct): ActionDef {
+  return defineAction({
+    // The VPC product spells it UnTagResources.
+    action: product === 'ecs' ? 'UntagResources' : 'UnTagResources',
+    version: versionOf(product),
+    params: { ResourceType: str(), ResourceId: list(), TagKey: list(), All: bool() },
+    errors: errorsOf(product),
+    async handle({ deps, caller }, p) {
+      const resourceType = readResourceType(p, product);
+      const resourceIds = readResourceIds(p, true) ?? [];
+      await untagResources(deps, caller, { regionId: p.str('RegionId'), resourceType, resourceIds, keys: readTagKeys(p), all: p.bool('All') });
+      return {};
+    },
+  });
+}
+
+/** ECS pages by 50 (no MaxResults in its model); the VPC product takes MaxResults 1..50, 50 by default. */
+const PAGE_SIZE = 50;
+
+export function listTagResourcesAction(product: TagProduct): ActionDef {
+  return defineAction({
+    action: 'ListTagResources',
+    version: versionOf(product),
+    params: product === 'ecs'
+      ? { ResourceType: str(), ResourceId: list(), Tag: objectList('Key', 'Value'), NextToken: str() }
+      : { ResourceType: str(), ResourceId: list(), Tag: objectList('Key', 'Value'), NextToken: str(), MaxResults: int() },
+    errors: errorsOf(product),
+    async handle({ deps, caller }, p) {
+      const resourceType = readResourceType(p, product);
+      const tags = p.objectList('Tag', 20)?.map((t, i) => {
+        if (!t.Key) throw new DomainError('TagKeyInvalid', { index: i + 1 });
+        return { key: t.Key, value: t.Value };
+      });
+      const limit = product === 'vpc' ? (p.int('MaxResults', { min: 1, max: PAGE_SIZE }) ?? PAGE_SIZE) : PAGE_SIZE;
+      const page = await listTagResources(deps, caller, { regionId: p.str('RegionId'), resourceType, resourceIds: readResourceIds(p, false), tags }, { after: decodeTagToken(p), limit });
+      const type = wireResourceType(resourceType, product);
+      return {
+        TagResources: { TagResource: page.items.map((t) => ({ ResourceId: t.resourceId, ResourceType: type, TagKey: t.key, TagValue: t.value })) },
+        // The last page carries no NextToken at all, as the real one: Terraform's
+        // EcsService.ListTagResources stops on a missing one, not an empty one.
+        ...(page.next ? { NextToken: encodeTagToken(page.next) } : {}),
+      };
+    },
+  });
+}
