@@ -23,7 +23,7 @@ storeContract('sqlite', async () => {
 });
 
 describe('SQLite migrations and checkpoints', () => {
-  it('a database from the first release migrates (002 WITHOUT ROWID, 003 nonce keys, 004 no expiry index, 005 addresses keyed by ENI) and keeps every row and nonce', async () => {
+  it('a database from the first release migrates (002 WITHOUT ROWID, 003 nonce keys, 004 no expiry index, 005 addresses keyed by ENI, 007 one tags table) and keeps every row and nonce', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eniplane-mig-'));
     try {
       const file = join(dir, 'eniplane.db');
@@ -37,12 +37,14 @@ describe('SQLite migrations and checkpoints', () => {
         INSERT INTO enis (id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, delete_on_release, created_at)
           VALUES ('eni-1', 'acc', 'cn-hangzhou', 'cn-hangzhou-h', 'vpc-1', 'vsw-1', 'rg', '', '', 'Secondary', 'Available', '00:16:3e:00:00:01', 1, 'now');
         INSERT INTO private_ips VALUES ('vsw-1', '10.1.0.5', 4, 167837701, 'eni-1', 1, 1), ('vsw-1', '10.1.0.6', 4, 167837702, 'eni-1', 0, 2);
+        INSERT INTO eni_tags VALUES ('eni-1', 'team', 'net');
         INSERT INTO nonces VALUES ('key', 'n-1', 123), ('key', 'n-2', 456);`);
       old.close();
 
       const store = new SqliteStore(file);
       const eni = await store.transaction((tx) => tx.enis.get('acc', 'eni-1'));
       assert.deepEqual(eni?.addresses.map((a) => [a.address, a.primary]), [['10.1.0.5', true], ['10.1.0.6', false]]);
+      assert.deepEqual(eni?.tags, [{ key: 'team', value: 'net' }], '007 moved eni_tags into tags');
       assert.equal(await store.transaction((tx) => tx.nonces.add('key', 'n-1', 999)), false, 'a nonce recorded before the migration is still a replay');
       assert.equal(await store.transaction((tx) => tx.nonces.add('key', 'n-3', 999)), true);
       await store.close();
