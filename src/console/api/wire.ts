@@ -24,7 +24,10 @@ export interface EniWire {
   PrivateIpSets: { PrivateIpSet: { PrivateIpAddress: string; Primary: boolean }[] };
   Ipv6Sets: { Ipv6Set: { Ipv6Address: string }[] };
   Attachment?: { InstanceId?: string; DeviceIndex?: number };
+  Tags?: { Tag: TagWire[] };
 }
+
+export interface TagWire { TagKey: string; TagValue: string }
 
 export interface EniPage {
   NetworkInterfaceSets: { NetworkInterfaceSet: EniWire[] };
