@@ -133,6 +133,14 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
     assert.equal(afterCount, before);
   });
 
+  it('a ClientToken retry listing the tags in another order is the same request', async () => {
+    const base = { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ClientToken: 'tags-order-1' };
+    const first = await ok('CreateNetworkInterface', { ...base, ...tagParams({ a: '1', b: '2' }) });
+    const again = await ok('CreateNetworkInterface', { ...base, ...tagParams({ b: '2', a: '1' }) });
+    assert.equal(again.NetworkInterfaceId, first.NetworkInterfaceId);
+    assertError(await h.call('CreateNetworkInterface', { ...base, ...tagParams({ a: '1', b: '3' }) }), 400, 'IdempotentParameterMismatch');
+  });
+
   it('ListTagResources pages by 50 with NextToken, absent on the last page', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push(await eni());
