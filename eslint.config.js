@@ -28,4 +28,10 @@ export default [
   restrict(['src/api/**/*.ts'], upward('metadata', 'agent', 'lab', 'cli'), 'src/api sits below metadata, agent, lab and cli'),
   restrict(['src/console/**/*.tsx', 'src/console/{api,components,dialogs,hooks,layout,logic,pages,state}/**/*.ts'], [...io, ...upward('store', 'service', 'metadata', 'osconfig', 'agent', 'lab', 'cli'), '**/api/*/**'], 'src/console talks HTTP only; it may share pure code: domain, ipam and api/errors.ts'),
   restrict(['src/osconfig/**/*.ts'], [...io, ...upward('ipam', 'store', 'service', 'api', 'metadata', 'agent', 'lab', 'console', 'cli')], 'src/osconfig renderers are pure'),
+  // Every wire error comes from the one catalogue, src/api/errors.ts (wireErrors.*, toWireError).
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['src/api/errors.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='WireError']", message: 'build wire errors with wireErrors.* from src/api/errors.ts (the one catalogue)' }] },
+  },
 ];

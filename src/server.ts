@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { ServeConfig } from './cli/config.ts';
+import { limitsOf, type ServeConfig } from './cli/config.ts';
 import { createApp, type App } from './api/app.ts';
 import { openStore } from './store/open-store.ts';
 import { createDeps } from './service/create-deps.ts';
@@ -42,10 +42,7 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   const deps = createDeps(store, {
     regions,
     labMode: config.labMode,
-    limits: {
-      transitionMs: config.transitionMs, availableEniMaxIpv4: config.availableEniMaxIpv4, availableEniMaxIpv6: config.availableEniMaxIpv6,
-      enisPerRegion: config.enisPerRegion,
-    },
+    limits: limitsOf(config),
   });
   const credentials = await ensureRootAccount(deps, rootKeyFromEnv(env));
   const credentialsFile = join(dataDir, 'credentials.json');

@@ -5,8 +5,7 @@ import type { ErrorOverrides } from './errors.ts';
 import type { ParamReader, ParamSpec } from './params.ts';
 import type { Paging } from '../store/store.ts';
 import type { AddressRequest } from '../service/address-book.ts';
-import { invalidParam } from './params.ts';
-import { WireError } from './wire-error.ts';
+import { wireErrors } from './errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ECS_TAG_RULES, validateTags, type Tag, type TagRules } from '../domain/tags.ts';
 import type { TagFilter } from '../store/store.ts';
@@ -33,7 +32,7 @@ export function defineAction(a: ActionDef): ActionDef {
 const encodeToken = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 function decodeToken(t: string): string {
   const id = Buffer.from(t, 'base64url').toString('utf8');
-  if (!/^[a-z]+-[a-z0-9]+$/.test(id)) throw invalidParam('NextToken');
+  if (!/^[a-z]+-[a-z0-9]+$/.test(id)) throw wireErrors.invalidParameter('NextToken');
   return id;
 }
 
@@ -63,10 +62,10 @@ export function pageFields(r: PagingRequest, page: { totalCount: number; nextTok
 export function readAddressRequest(p: ParamReader, listName: string, countName: string, maxItems = 50): AddressRequest | undefined {
   const named = p.list(listName, maxItems);
   const count = p.int(countName);
-  if (named && count !== undefined) throw new WireError(400, 'InvalidParameter.Conflict', `The specified parameters ${listName}.N and ${countName} conflict with each other.`);
+  if (named && count !== undefined) throw wireErrors.parameterConflict(`${listName}.N and ${countName}`);
   if (named) return { addresses: named };
   if (count !== undefined) {
-    if (count < 1) throw invalidParam(countName);
+    if (count < 1) throw wireErrors.invalidParameter(countName);
     return { count };
   }
   return undefined;
@@ -98,13 +97,13 @@ export function readTagFilter(p: ParamReader): TagFilter[] | undefined {
 export function readName(p: ParamReader, wire: string): string | undefined {
   const v = p.str(wire);
   if (v === undefined) return undefined;
-  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v)) throw invalidParam(wire, 'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.');
+  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v)) throw wireErrors.invalidParameter(wire, 'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.');
   return v;
 }
 
 export function readDescription(p: ParamReader, wire: string): string | undefined {
   const v = p.str(wire);
   if (v === undefined) return undefined;
-  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw invalidParam(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
+  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw wireErrors.invalidParameter(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
   return v;
 }

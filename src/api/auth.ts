@@ -7,7 +7,6 @@ import type { ServiceDeps, Caller, RequestNonce } from '../service/deps.ts';
 import { findAccessKey } from '../service/accounts.ts';
 import type { AccessKey } from '../store/store.ts';
 import { parseCredentials, verifySignature, type SignedRequestInput } from './signing/index.ts';
-import { WireError } from './wire-error.ts';
 
 /**
  * AccessKeys are read on every request; a short cache spares a database read.
@@ -40,7 +39,7 @@ export async function authenticate(deps: ServiceDeps, input: SignedRequestInput)
   const key = found instanceof Promise ? await found : found;
   const nowMs = deps.clock.nowMs();
   const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs, maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
-  if (!result.ok) throw new WireError(result.httpStatus, result.code, result.message);
+  if (!result.ok) throw result.error;
   // Remembered until the signed Timestamp leaves the window (after that a replay is refused for its age),
   // and at least 15 minutes from its arrival, whatever clock the client has.
   const expiresMs = Math.max(result.timestampMs, nowMs) + SIGNATURE_SKEW_MS;

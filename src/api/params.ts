@@ -2,7 +2,7 @@
 // "Tag.1.Key", "ConnectionTrackingConfiguration.UdpTimeout"); an action
 // declares what it accepts and reads typed values through ParamReader.
 // Strict by default, like the real API: an undeclared parameter is an error.
-import { WireError } from './wire-error.ts';
+import { wireErrors } from './errors.ts';
 
 export type FieldKind = 'string' | 'int' | 'bool' | 'list' | 'objectList' | 'object';
 export interface FieldSpec { kind: FieldKind; required?: boolean; fields?: string[] }
@@ -23,10 +23,6 @@ export const bool = (): FieldSpec => ({ kind: 'bool' });
 export const list = (): FieldSpec => ({ kind: 'list' });
 export const objectList = (...fields: string[]): FieldSpec => ({ kind: 'objectList', fields });
 export const object = (...fields: string[]): FieldSpec => ({ kind: 'object', fields });
-
-export function invalidParam(name: string, why?: string): WireError {
-  return new WireError(400, 'InvalidParameter', `The specified parameter "${name}" is not valid.${why ? ` ${why}` : ''}`);
-}
 
 /**
  * Names already found valid, per spec: the same dozen names arrive with every
@@ -74,14 +70,10 @@ export class ParamReader {
     return this.params.has(name) || [...this.params.keys()].some((k) => k.startsWith(`${name}.`));
   }
 
-  private missing(name: string): WireError {
-    return new WireError(400, 'MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
-  }
-
   str(name: string): string | undefined {
     const v = this.params.get(name);
     if (v === undefined) {
-      if (this.spec[name]?.required) throw this.missing(name);
+      if (this.spec[name]?.required) throw wireErrors.missingParameter(name);
       return undefined;
     }
     return v;
@@ -89,19 +81,19 @@ export class ParamReader {
 
   reqStr(name: string): string {
     const v = this.params.get(name);
-    if (v === undefined || v === '') throw this.missing(name);
+    if (v === undefined || v === '') throw wireErrors.missingParameter(name);
     return v;
   }
 
   int(name: string, range?: { min?: number; max?: number }): number | undefined {
     const v = this.params.get(name);
     if (v === undefined || v === '') {
-      if (this.spec[name]?.required) throw this.missing(name);
+      if (this.spec[name]?.required) throw wireErrors.missingParameter(name);
       return undefined;
     }
-    if (!INT_RE.test(v)) throw invalidParam(name);
+    if (!INT_RE.test(v)) throw wireErrors.invalidParameter(name);
     const n = Number(v);
-    if ((range?.min !== undefined && n < range.min) || (range?.max !== undefined && n > range.max)) throw invalidParam(name, `Range: ${range.min ?? ''}..${range.max ?? ''}.`);
+    if ((range?.min !== undefined && n < range.min) || (range?.max !== undefined && n > range.max)) throw wireErrors.invalidParameter(name, `Range: ${range.min ?? ''}..${range.max ?? ''}.`);
     return n;
   }
 
@@ -110,7 +102,7 @@ export class ParamReader {
     if (v === undefined || v === '') return undefined;
     if (/^true$/i.test(v)) return true;
     if (/^false$/i.test(v)) return false;
-    throw invalidParam(name);
+    throw wireErrors.invalidParameter(name);
   }
 
   /** "Name.1", "Name.2", ... in index order; gaps allowed, indexes must be 1..maxItems. */
@@ -120,7 +112,7 @@ export class ParamReader {
       const m = /^([A-Za-z0-9]+)\.(\d+)$/.exec(k);
       if (!m || m[1] !== name) continue;
       const i = Number(m[2]);
-      if (i < 1 || i > maxItems) throw invalidParam(k, `The index must be between 1 and ${maxItems}.`);
+      if (i < 1 || i > maxItems) throw wireErrors.invalidParameter(k, `The index must be between 1 and ${maxItems}.`);
       items.push([i, v]);
     }
     if (items.length === 0) return undefined;
@@ -133,7 +125,7 @@ export class ParamReader {
       const m = /^([A-Za-z0-9]+)\.(\d+)\.([A-Za-z0-9]+)$/.exec(k);
       if (!m || m[1] !== name) continue;
       const i = Number(m[2]);
-      if (i < 1 || i > maxItems) throw invalidParam(k, `The index must be between 1 and ${maxItems}.`);
+      if (i < 1 || i > maxItems) throw wireErrors.invalidParameter(k, `The index must be between 1 and ${maxItems}.`);
       const o = byIndex.get(i) ?? {};
       o[m[3]] = v;
       byIndex.set(i, o);
@@ -150,6 +142,6 @@ export class ParamReader {
       const parsed: unknown = JSON.parse(v);
       if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) return parsed;
     } catch { /* fall through */ }
-    throw invalidParam(name, 'Expecting a JSON array of strings.');
+    throw wireErrors.invalidParameter(name, 'Expecting a JSON array of strings.');
   }
 }

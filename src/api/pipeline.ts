@@ -6,7 +6,7 @@ import { isDomainError } from '../domain/errors.ts';
 import { newRequestId } from './request-id.ts';
 import { recordNonce, writeTx, type Caller, type ServiceDeps } from '../service/deps.ts';
 import { authenticate } from './auth.ts';
-import { toWireError } from './errors.ts';
+import { toWireError, wireErrors } from './errors.ts';
 import { ParamReader, unknownParams } from './params.ts';
 import { findAction, knownVersion } from './registry.ts';
 import type { SignedRequestInput } from './signing/index.ts';
@@ -69,22 +69,22 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       const acs3 = header(req, 'authorization')?.startsWith('ACS3-') === true;
       const actionName = params.get('Action') ?? (acs3 ? header(req, 'x-acs-action') : undefined);
       const version = params.get('Version') ?? (acs3 ? header(req, 'x-acs-version') : undefined);
-      if (!actionName) throw new WireError(400, 'MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
-      if (!version) throw new WireError(400, 'MissingParameter', 'The input parameter "Version" that is mandatory for processing this request is not supplied.');
-      if (!knownVersion(version)) throw new WireError(400, 'InvalidVersion', `Specified parameter Version "${version}" is not valid.`);
+      if (!actionName) throw wireErrors.missingParameter('Action');
+      if (!version) throw wireErrors.missingParameter('Version');
+      if (!knownVersion(version)) throw wireErrors.invalidVersion(version);
       action = findAction(version, actionName);
-      if (!action) throw new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+      if (!action) throw wireErrors.actionNotFound();
       if (action.version === '2016-04-28') hostId = 'vpc.aliyuncs.com';
       if (action.version === '2020-03-31') hostId = 'resourcemanager.aliyuncs.com';
 
       // validate: strict parameter names, then required ones
       if (!opts.loose) {
         const unknown = unknownParams(params, action.params);
-        if (unknown.length > 0) throw new WireError(400, 'InvalidParameter', `The specified parameter "${unknown[0]}" is not valid. It is not a parameter of ${action.action}.`);
+        if (unknown.length > 0) throw wireErrors.invalidParameter(unknown[0], `It is not a parameter of ${action.action}.`);
       }
       for (const name of requiredParams(action)) {
         if (!params.get(name)) {
-          throw new WireError(400, 'MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+          throw wireErrors.missingParameter(name);
         }
       }
 
@@ -107,7 +107,7 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       else if (isDomainError(e)) wire = toWireError(e, action?.errors);
       else {
         log.error({ err: e, requestId, action: action?.action }, 'internal error');
-        wire = new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
+        wire = wireErrors.internalError();
       }
       reply.code(wire.status).header('content-type', 'application/json;charset=utf-8');
       return errorBody(requestId, hostId, wire);

@@ -2,8 +2,7 @@
 // names), ResourceId.N (1..50), Tag.N (1..20), TagKey.N (1..20), and the
 // ListTagResources page token.
 import type { ParamReader } from './params.ts';
-import { invalidParam } from './params.ts';
-import { WireError } from './wire-error.ts';
+import { wireErrors } from './errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ECS_TAG_RESOURCE_TYPES, MAX_TAGS_PER_RESOURCE, validTagKey, VPC_TAG_RESOURCE_TYPES, type TagResourceType } from '../domain/tags.ts';
 import type { TagPosition } from '../store/store.ts';
@@ -11,12 +10,11 @@ import type { TagPosition } from '../store/store.ts';
 export type TagProduct = 'ecs' | 'vpc';
 const MAX_RESOURCE_IDS = 50;
 
-const missing = (name: string) => new WireError(400, 'MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
 
 /** The product's ResourceType (ECS: lower-case names; VPC: VPC, VSWITCH, matched case-insensitively) in eniplane's terms. */
 export function readResourceType(p: ParamReader, product: TagProduct): TagResourceType {
   const v = p.str('ResourceType');
-  if (v === undefined || v === '') throw missing('ResourceType');
+  if (v === undefined || v === '') throw wireErrors.missingParameter('ResourceType');
   const names: readonly string[] = product === 'ecs' ? ECS_TAG_RESOURCE_TYPES : VPC_TAG_RESOURCE_TYPES;
   const found = names.find((n) => n.toLowerCase() === v.toLowerCase());
   if (!found) throw new DomainError('TagResourceTypeInvalid', { resourceType: v });
@@ -31,7 +29,7 @@ export function wireResourceType(t: TagResourceType, product: TagProduct): strin
 export function readResourceIds(p: ParamReader, required: boolean): string[] | undefined {
   const ids = p.list('ResourceId', 1000);
   if (!ids || ids.length === 0) {
-    if (required) throw missing('ResourceId.N');
+    if (required) throw wireErrors.missingParameter('ResourceId.N');
     return undefined;
   }
   if (ids.length > MAX_RESOURCE_IDS) throw new DomainError('TooManyTagResourceIds', { max: MAX_RESOURCE_IDS });
@@ -59,5 +57,5 @@ export function decodeTagToken(p: ParamReader): TagPosition | undefined {
     const parsed: unknown = JSON.parse(Buffer.from(v, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((x) => typeof x === 'string')) return { resourceId: parsed[0] as string, key: parsed[1] as string };
   } catch { /* fall through */ }
-  throw invalidParam('NextToken');
+  throw wireErrors.invalidParameter('NextToken');
 }

@@ -1,8 +1,8 @@
-// An error already in Alibaba's terms (HTTP status, Code, Message). Raised by
-// the api layer itself (signing, parameters); domain errors are mapped to
-// this in errors.ts.
-export class WireError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+// An error already in Alibaba's terms (HTTP status, Code, Message). Built only
+// through the catalogue in errors.ts (`wireErrors.*`, `toWireError`); eslint
+// forbids `new WireError(` anywhere else.
+export class WireError<C extends string = string> extends Error {
+  constructor(readonly status: number, readonly code: C, message: string) {
     super(message);
     this.name = 'WireError';
   }

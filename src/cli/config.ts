@@ -1,64 +1,69 @@
-// `eniplane serve` settings: one zod schema holding every default and unit.
-// Flags win over ENIPLANE_* environment variables, which win over defaults;
-// every problem is reported at once, before a port is bound.
+// `eniplane serve` settings, declared once (see settings.ts): flag, ENIPLANE_*
+// twin, help, type, range and default in one row. Defaults that mirror the real
+// cloud come from domain/limits.ts, so that file stays the one place they are named.
 import { z } from 'zod';
+import { DEFAULT_LIMITS, type Limits } from '../domain/limits.ts';
+import { STORE_SETTINGS, defineSettings, switchSchema, type SettingsOf } from './settings.ts';
 
-export const serveConfigSchema = z.object({
-  host: z.string().min(1).default('127.0.0.1'),
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
-  data: z.string().min(1).default('./data'),
-  /** sqlite:<file> (default: <data>/eniplane.db) or postgres://... */
-  database: z.string().optional(),
-  loose: z.coerce.boolean().default(false),
-  /** async transition time for attach/detach/delete/start/stop, ms */
-  transitionMs: z.coerce.number().int().min(0).max(60_000).default(300),
-  /** private IPv4 per Available ENI, primary included */
-  availableEniMaxIpv4: z.coerce.number().int().min(1).max(1000).default(10),
-  availableEniMaxIpv6: z.coerce.number().int().min(1).max(1000).default(10),
-  enisPerRegion: z.coerce.number().int().min(1).default(10000),
-  /** JSON file with regions and zones, replacing the defaults */
-  regions: z.string().optional(),
-  labMode: z.coerce.boolean().default(false),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** the metadata service also listens here, when set (host:port, e.g. 100.100.100.200:80) */
-  metadataListen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port').optional(),
-  /** ... and/or on this Unix socket (mode 0600) */
-  metadataSocket: z.string().min(1).optional(),
-  /** honour X-Eniplane-Instance-Id naming the calling instance: local development only */
-  metadataTrustInstanceHeader: z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()),
-  /** optional: tokens accepted; required: hardened-only, token-less GETs answer 403 */
-  metadataTokens: z.enum(['optional', 'required']).default('optional'),
-}).strict();
+export { ConfigError } from './settings.ts';
 
-export type ServeConfig = z.infer<typeof serveConfigSchema>;
-
-const ENV: Record<keyof ServeConfig, string> = {
-  host: 'ENIPLANE_HOST', port: 'ENIPLANE_PORT', data: 'ENIPLANE_DATA', database: 'ENIPLANE_DATABASE_URL', loose: 'ENIPLANE_LOOSE',
-  transitionMs: 'ENIPLANE_TRANSITION_MS', availableEniMaxIpv4: 'ENIPLANE_AVAILABLE_ENI_MAX_IPV4', availableEniMaxIpv6: 'ENIPLANE_AVAILABLE_ENI_MAX_IPV6',
-  enisPerRegion: 'ENIPLANE_ENIS_PER_REGION', regions: 'ENIPLANE_REGIONS', labMode: 'ENIPLANE_LAB_MODE', logLevel: 'ENIPLANE_LOG_LEVEL',
-  metadataListen: 'ENIPLANE_METADATA_LISTEN', metadataSocket: 'ENIPLANE_METADATA_SOCKET',
-  metadataTrustInstanceHeader: 'ENIPLANE_METADATA_TRUST_INSTANCE_HEADER', metadataTokens: 'ENIPLANE_METADATA_TOKENS',
+const count = (dflt: number, max?: number) => {
+  const n = z.coerce.number().int().min(1);
+  return (max === undefined ? n : n.max(max)).default(dflt);
 };
+
+export const serveSettings = defineSettings('serve', {
+  host: { flag: '--host <host>', env: 'ENIPLANE_HOST', help: 'address to listen on', schema: z.string().min(1).default('127.0.0.1') },
+  port: { flag: '--port <port>', env: 'ENIPLANE_PORT', help: 'port, 0 for any free one', schema: z.coerce.number().int().min(0).max(65535).default(8080) },
+  ...STORE_SETTINGS,
+  loose: { flag: '--loose', env: 'ENIPLANE_LOOSE', help: 'accept undeclared parameters instead of InvalidParameter', schema: switchSchema() },
+  transitionMs: {
+    flag: '--transition-ms <ms>', env: 'ENIPLANE_TRANSITION_MS', help: 'time an async attach/detach/delete/start/stop takes, ms (0 = immediate)',
+    schema: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_LIMITS.transitionMs),
+  },
+  availableEniMaxIpv4: {
+    flag: '--available-eni-max-ipv4 <n>', env: 'ENIPLANE_AVAILABLE_ENI_MAX_IPV4', help: 'private IPv4 on an Available ENI, primary included',
+    schema: count(DEFAULT_LIMITS.availableEniMaxIpv4, 1000),
+  },
+  availableEniMaxIpv6: {
+    flag: '--available-eni-max-ipv6 <n>', env: 'ENIPLANE_AVAILABLE_ENI_MAX_IPV6', help: 'IPv6 on an Available ENI',
+    schema: count(DEFAULT_LIMITS.availableEniMaxIpv6, 1000),
+  },
+  enisPerRegion: { flag: '--enis-per-region <n>', env: 'ENIPLANE_ENIS_PER_REGION', help: 'ENI quota per account and region', schema: count(DEFAULT_LIMITS.enisPerRegion) },
+  regions: { flag: '--regions <file>', env: 'ENIPLANE_REGIONS', help: 'JSON file of regions and zones, replacing the defaults', schema: z.string().optional() },
+  labMode: { flag: '--lab-mode', env: 'ENIPLANE_LAB_MODE', help: 'only allow VPCs inside 198.18.0.0/15', schema: switchSchema() },
+  logLevel: {
+    flag: '--log-level <level>', env: 'ENIPLANE_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  },
+  metadataListen: {
+    flag: '--metadata-listen <host:port>', env: 'ENIPLANE_METADATA_LISTEN', help: 'also serve the instance metadata service here, e.g. 100.100.100.200:80',
+    schema: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port').optional(),
+  },
+  metadataSocket: { flag: '--metadata-socket <path>', env: 'ENIPLANE_METADATA_SOCKET', help: 'also serve it on this Unix socket, mode 0600', schema: z.string().min(1).optional() },
+  metadataTrustInstanceHeader: {
+    flag: '--metadata-trust-instance-header', env: 'ENIPLANE_METADATA_TRUST_INSTANCE_HEADER', help: 'development only: honour X-Eniplane-Instance-Id',
+    schema: switchSchema(),
+  },
+  metadataTokens: {
+    flag: '--metadata-tokens <mode>', env: 'ENIPLANE_METADATA_TOKENS', help: 'optional | required (hardened-only: token-less GETs answer 403)',
+    schema: z.enum(['optional', 'required']).default('optional'),
+  },
+});
+
+export type ServeConfig = SettingsOf<typeof serveSettings.table>;
 
 /** Merges flags over the environment and validates; throws a readable list of every problem. */
 export function resolveServeConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): ServeConfig {
-  const merged: Record<string, unknown> = {};
-  for (const [key, envName] of Object.entries(ENV)) {
-    const v = env[envName];
-    if (v !== undefined && v !== '') merged[key] = key === 'loose' || key === 'labMode' ? v === 'true' || v === '1' : v;
-  }
-  for (const [k, v] of Object.entries(flags)) if (v !== undefined) merged[k] = v;
-  const r = serveConfigSchema.safeParse(merged);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `  --${i.path.join('.') || '(config)'}: ${i.message}`);
-    throw new ConfigError(`invalid settings:\n${lines.join('\n')}`);
-  }
-  return r.data;
+  return serveSettings.resolve(flags, env);
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+/** The limits a serve config sets: every Limits key it has a setting for, the rest from the domain. */
+export function limitsOf(config: ServeConfig): Limits {
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(limits) as (keyof Limits)[]) {
+    const v = (config as Record<string, unknown>)[key];
+    if (typeof v === 'number') limits[key] = v;
   }
+  return limits;
 }

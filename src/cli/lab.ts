@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from './config.ts';
+import { ConfigError, STORE_SETTINGS, defineSettings, switchSchema, type SettingsTable } from './settings.ts';
 import { openStore } from '../store/open-store.ts';
 import { createDeps } from '../service/create-deps.ts';
 import { Lab, teardown } from '../lab/lab.ts';
@@ -16,50 +16,44 @@ import { PREFIX_PATTERN } from '../lab/layout.ts';
 import { formatLabReport, labReport } from '../lab/status.ts';
 import { createMetadataServer } from '../metadata/server.ts';
 
-const labConfigSchema = z.object({
-  data: z.string().min(1).default('./data'),
-  database: z.string().optional(),
-  prefix: z.string().regex(PREFIX_PATTERN, '1-12 characters of a-z 0-9, starting with a letter').default('enp'),
-  stateDir: z.string().min(1).optional(),
-  agents: z.enum(['all', 'none']).default('all'),
-  agentArg: z.array(z.string()).default([]),
-  intervalMs: z.coerce.number().int().min(20).max(60_000).default(200),
-  json: z.preprocess((v) => v === true, z.boolean()),
-}).strict();
+const LAB_COMMON = {
+  ...STORE_SETTINGS,
+  prefix: {
+    flag: '--prefix <p>', env: 'ENIPLANE_LAB_PREFIX', help: 'namespace name prefix, unique per lab',
+    schema: z.string().regex(PREFIX_PATTERN, '1-12 characters of a-z 0-9, starting with a letter').default('enp'),
+  },
+  stateDir: { flag: '--state-dir <dir>', help: 'lab state and logs (default <data>/lab-<prefix>)', schema: z.string().min(1).optional() },
+} satisfies SettingsTable;
 
-type LabConfig = z.infer<typeof labConfigSchema> & { stateDir: string };
+const labUpSettings = defineSettings('lab up', {
+  ...LAB_COMMON,
+  agents: { flag: '--agents <all|none>', help: 'start an agent in every running instance', schema: z.enum(['all', 'none']).default('all') },
+  agentArg: { flag: '--agent-arg <arg>', help: 'extra flag for every agent (repeatable)', schema: z.array(z.string()).default([]), repeatable: true },
+  intervalMs: { flag: '--interval-ms <ms>', help: 'how often the store is read, ms', schema: z.coerce.number().int().min(20).max(60_000).default(200) },
+});
+const labDownSettings = defineSettings('lab down', LAB_COMMON);
+const labStatusSettings = defineSettings('lab status', { ...LAB_COMMON, json: { flag: '--json', help: 'JSON output', schema: switchSchema() } });
+const labMetadataSettings = defineSettings('lab metadata', {
+  ...STORE_SETTINGS,
+  listen: { flag: '--listen <host:port>', help: 'address to listen on', schema: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port') },
+});
 
-function resolveLabConfig(flags: Record<string, unknown>): LabConfig {
-  const merged: Record<string, unknown> = {};
-  if (process.env.ENIPLANE_DATA) merged.data = process.env.ENIPLANE_DATA;
-  if (process.env.ENIPLANE_DATABASE_URL) merged.database = process.env.ENIPLANE_DATABASE_URL;
-  if (process.env.ENIPLANE_LAB_PREFIX) merged.prefix = process.env.ENIPLANE_LAB_PREFIX;
-  for (const [k, v] of Object.entries(flags)) if (v !== undefined) merged[k] = v;
-  const r = labConfigSchema.safeParse(merged);
-  if (!r.success) throw new ConfigError(`invalid lab settings:\n${r.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  return { ...r.data, data: resolve(r.data.data), stateDir: resolve(r.data.stateDir ?? `${r.data.data}/lab-${r.data.prefix}`) };
+/** Absolute paths, and the state directory defaulted from the data directory and prefix. */
+function labPaths<C extends { data: string; prefix: string; stateDir?: string }>(c: C): C & { stateDir: string } {
+  return { ...c, data: resolve(c.data), stateDir: resolve(c.stateDir ?? `${c.data}/lab-${c.prefix}`) };
 }
 
 function rootOnly(): void {
   if (process.getuid?.() !== 0) throw new ConfigError('the lab needs root (it creates network namespaces)');
 }
 
-const common = (c: Command) => c
-  .option('--data <dir>', 'the server\'s data directory (ENIPLANE_DATA)', undefined)
-  .option('--database <url>', 'the server\'s database URL (ENIPLANE_DATABASE_URL)', undefined)
-  .option('--prefix <p>', 'namespace name prefix, unique per lab (ENIPLANE_LAB_PREFIX, default enp)', undefined)
-  .option('--state-dir <dir>', 'lab state and logs (default <data>/lab-<prefix>)', undefined);
-
 export function registerLab(program: Command): void {
   const lab = program.command('lab').description('network namespaces that carry the instances\' traffic (root; IPv4 only in 198.18.0.0/15)');
 
-  common(lab.command('up').description('build the lab from the store, start the metadata service and agents, and follow the store'))
-    .option('--agents <all|none>', 'start an agent in every running instance (default all)', undefined)
-    .option('--agent-arg <arg>', 'extra flag for every agent (repeatable)', (v: string, prev: string[] = []) => [...prev, v], undefined)
-    .option('--interval-ms <ms>', 'how often the store is read (default 200)', undefined)
+  labUpSettings.register(lab.command('up').description('build the lab from the store, start the metadata service and agents, and follow the store'))
     .action(async (flags: Record<string, unknown>) => {
       rootOnly();
-      const c = resolveLabConfig(flags);
+      const c = labPaths(labUpSettings.resolve(flags, process.env));
       const store = await openStore(c.database, c.data);
       const abort = new AbortController();
       const stop = () => abort.abort();
@@ -84,19 +78,18 @@ export function registerLab(program: Command): void {
       }
     });
 
-  common(lab.command('down').description('remove every namespace and process a lab with this prefix made'))
+  labDownSettings.register(lab.command('down').description('remove every namespace and process a lab with this prefix made'))
     .action(async (flags: Record<string, unknown>) => {
       rootOnly();
-      const c = resolveLabConfig(flags);
+      const c = labPaths(labDownSettings.resolve(flags, process.env));
       await teardown(c.prefix, c.stateDir, (l) => console.log(`lab: ${l}`));
       console.log('lab: down');
     });
 
-  common(lab.command('status').description('the lab\'s namespaces, interfaces and addresses next to the store'))
-    .option('--json', 'JSON output')
+  labStatusSettings.register(lab.command('status').description('the lab\'s namespaces, interfaces and addresses next to the store'))
     .action(async (flags: Record<string, unknown>) => {
       rootOnly();
-      const c = resolveLabConfig(flags);
+      const c = labPaths(labStatusSettings.resolve(flags, process.env));
       const store = await openStore(c.database, c.data);
       try {
         const r = await labReport(createDeps(store), c.prefix, c.stateDir);
@@ -108,11 +101,9 @@ export function registerLab(program: Command): void {
 
   // Started by `lab up` inside the router namespace: the metadata service on
   // 100.100.100.200, where it sees each instance's real source address.
-  lab.command('metadata', { hidden: true })
-    .requiredOption('--listen <host:port>', 'address to listen on')
-    .option('--data <dir>', 'data directory', './data')
-    .option('--database <url>', 'database URL')
-    .action(async (o: { listen: string; data: string; database?: string }) => {
+  labMetadataSettings.register(lab.command('metadata', { hidden: true }))
+    .action(async (flags: Record<string, unknown>) => {
+      const o = labMetadataSettings.resolve(flags, process.env);
       const store = await openStore(o.database, resolve(o.data));
       const m = createMetadataServer(createDeps(store));
       const at = o.listen.lastIndexOf(':');

@@ -266,5 +266,15 @@ export interface Store {
    * through onCommit/onRollback hooks.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T>;
+  /** Applies pending numbered migrations (opening a store does it too, unless told not to). */
+  migrate(): Promise<MigrationReport>;
   close(): Promise<void>;
+}
+
+export interface MigrationReport {
+  /** the SQLite file, or "schema <name>" */
+  target: string;
+  applied: string[];
+  /** versions recorded in the database that this build does not know (a newer build ran) */
+  unknown: string[];
 }

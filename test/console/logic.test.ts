@@ -9,9 +9,12 @@ import { withPending, type PendingTransition } from '../../src/console/logic/opt
 import { shellScript } from '../../src/console/logic/os-script.ts';
 import { regionName, zoneName } from '../../src/console/logic/region-names.ts';
 import type { EniWire, InstanceTypeWire } from '../../src/console/api/wire.ts';
+import { eniShape } from '../../src/api/shapes.ts';
+import type { Eni } from '../../src/domain/model.ts';
 
 const server = { availableEniMaxIpv4: 10, availableEniMaxIpv6: 10, maxAddressesPerRequest: 50, securityGroupsPerEni: 5 };
-const g7large: InstanceTypeWire = { InstanceTypeId: 'ecs.g7.large', CpuCoreCount: 2, MemorySize: 8, EniQuantity: 3, EniPrivateIpAddressQuantity: 6, EniIpv6AddressQuantity: 6 };
+// Only the fields the console's logic reads; the full type is the server's shape.
+const g7large = { InstanceTypeId: 'ecs.g7.large', CpuCoreCount: 2, MemorySize: 8, EniQuantity: 3, EniPrivateIpAddressQuantity: 6, EniIpv6AddressQuantity: 6 } as InstanceTypeWire;
 
 describe('search box', () => {
   it('recognizes ids, addresses and names', () => {
@@ -71,11 +74,12 @@ describe('limits that apply now', () => {
 });
 
 describe('pending transitions', () => {
-  const eni = (id: string, status: EniWire['Status'], instanceId = ''): EniWire => ({
-    NetworkInterfaceId: id, NetworkInterfaceName: '', Status: status, Type: 'Secondary', VpcId: 'vpc-1', VSwitchId: 'vsw-1', ZoneId: 'z', PrivateIpAddress: '10.0.0.5',
-    MacAddress: '00:16:3e:00:00:01', InstanceId: instanceId, CreationTime: '', Description: '', ResourceGroupId: 'rg', SecurityGroupIds: { SecurityGroupId: [] },
-    PrivateIpSets: { PrivateIpSet: [] }, Ipv6Sets: { Ipv6Set: [] },
-  });
+  // The server's own shape function makes the fixture, so it has every field the console's type has.
+  const eni = (id: string, status: EniWire['Status'], instanceId = ''): EniWire => eniShape({
+    id, accountId: '1', regionId: 'r', zoneId: 'z', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg', name: '', description: '', type: 'Secondary',
+    status, macAddress: '00:16:3e:00:00:01', instanceId: instanceId || null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null,
+    deleteOnRelease: false, securityGroupIds: [], addresses: [{ family: 4, address: '10.0.0.5', primary: true }], tags: [], createdAt: '',
+  } as Eni);
   const pending = (p: Partial<PendingTransition> & { eni: EniWire }) => new Map([[p.eni.NetworkInterfaceId, { status: 'Detaching', instanceId: 'i-a', at: 100, ...p } as PendingTransition]]);
 
   it('shows an accepted transition until a fetch that started after it', () => {

@@ -136,6 +136,15 @@ describe('signing in and out', () => {
     assert.equal(cross.body.Code, 'ConsoleSession.CrossOrigin');
   });
 
+  it('an unknown AccessKey gets the signed endpoint\'s answer: same HTTP status, Code and Message', async () => {
+    const nobody = { id: 'LTAInobody', secret: 'x' };
+    const signed = await req('GET', signedUrl('DescribeRegions', nobody));
+    const console = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: nobody.id, accessKeySecret: nobody.secret }) });
+    assert.equal(signed.status, 400, signed.raw);
+    assert.equal(signed.body.Code, 'InvalidAccessKeyId.NotFound');
+    assert.deepEqual({ status: console.status, Code: console.body.Code, Message: console.body.Message }, { status: signed.status, Code: signed.body.Code, Message: signed.body.Message });
+  });
+
   it('sets an HttpOnly, SameSite=Strict cookie holding 32 random bytes; the store keeps only its hash', async () => {
     const s = await signIn(root);
     assert.match(s.setCookie, /HttpOnly/);

@@ -6,6 +6,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { registerMigrate } from '../../src/cli/migrate.ts';
 import { ConfigError } from '../../src/cli/config.ts';
 import { migrationFiles } from '../../src/store/postgres/pg-migrate.ts';
@@ -36,6 +38,16 @@ describe('eniplane migrate', () => {
     assert.deepEqual(first.applied, files, 'every migration, in order');
     assert.equal(first.target, join(dir, 'eniplane.db'));
     assert.deepEqual((await migrate('--database', `sqlite:${join(dir, 'eniplane.db')}`)).applied, []);
+  });
+
+  it('makes a new SQLite file with the page size serve uses (the one opener)', async () => {
+    const file = join(dir, 'paged.db');
+    await migrate('--database', `sqlite:${file}`);
+    const store = new SqliteStore(join(dir, 'served.db'), { backgroundCheckpoints: false });
+    await store.close();
+    const pageSize = (f: string) => { const db = new Database(f, { readonly: true }); try { return db.pragma('page_size', { simple: true }); } finally { db.close(); } };
+    assert.equal(pageSize(file), pageSize(join(dir, 'served.db')));
+    assert.equal(pageSize(file), 1024, 'the WAL tuning of sqlite-store.ts');
   });
 
   it('refuses an unsupported database URL as a user error', async () => {

@@ -1,7 +1,7 @@
 // ECS AssignIpv6Addresses: IPv6 addresses from the vSwitch's /64 on an ENI.
 import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
 import { int, list, str } from '../params.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 import { assignIpv6 } from '../../service/eni-addresses.ts';
 
 export default defineAction({
@@ -10,9 +10,9 @@ export default defineAction({
   params: { NetworkInterfaceId: str(true), Ipv6Address: list(), Ipv6AddressCount: int(), Ipv6Prefix: list(), Ipv6PrefixCount: int(), ClientToken: str() },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
-    if (p.has('Ipv6Prefix') || p.has('Ipv6PrefixCount')) throw new WireError(400, 'UnsupportedParameter', 'IPv6 prefixes are not supported by eniplane.');
+    if (p.has('Ipv6Prefix') || p.has('Ipv6PrefixCount')) throw wireErrors.unsupportedParameter('IPv6 prefixes');
     const request = readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount');
-    if (!request) throw new WireError(400, 'MissingParameter', 'The input parameter "Ipv6AddressCount" that is mandatory for processing this request is not supplied.');
+    if (!request) throw wireErrors.missingParameter('Ipv6AddressCount');
     const r = await assignIpv6(deps, caller, { regionId: p.str('RegionId'), eniId, request, clientToken: p.str('ClientToken') });
     // Note the shape: Ipv6Sets.Ipv6Address[] (strings), unlike Describe*'s Ipv6Sets.Ipv6Set[].
     return { NetworkInterfaceId: r.eniId, Ipv6Sets: { Ipv6Address: r.addresses }, Ipv6PrefixSets: { Ipv6Prefix: [] } };

@@ -1,7 +1,7 @@
 // ECS CreateNetworkInterface: a secondary ENI in a vSwitch, Available at once (synchronous).
 import { defineAction, ECS_VERSION, readAddressRequest, readDescription, readName, readTags } from '../action.ts';
 import { bool, int, list, object, objectList, str } from '../params.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 import { createEni } from '../../service/create-eni.ts';
 import { createdEniShape } from '../shapes.ts';
 
@@ -22,14 +22,14 @@ export default defineAction({
     const vSwitchId = p.reqStr('VSwitchId');
     const single = p.str('SecurityGroupId');
     const many = p.list('SecurityGroupIds', 10);
-    if (single !== undefined && many) throw new WireError(400, 'InvalidParameter.Conflict', 'The specified parameters SecurityGroupId and SecurityGroupIds.N conflict with each other.');
+    if (single !== undefined && many) throw wireErrors.parameterConflict('SecurityGroupId and SecurityGroupIds.N');
     const securityGroupIds = many ?? (single !== undefined ? [single] : undefined);
-    if (!securityGroupIds) throw new WireError(400, 'MissingParameter', 'The input parameter "SecurityGroupId" that is mandatory for processing this request is not supplied.');
+    if (!securityGroupIds) throw wireErrors.missingParameter('SecurityGroupId');
     const type = p.str('InstanceType') ?? 'Secondary';
     // COMPAT: only Secondary ENIs can be created; Trunk is invitational on the real cloud.
-    if (type !== 'Secondary') throw new WireError(400, 'InvalidParameter', 'The specified parameter "InstanceType" is not valid. Only Secondary is supported.');
+    if (type !== 'Secondary') throw wireErrors.invalidParameter('InstanceType', 'Only Secondary is supported.');
     if (p.has('Ipv4Prefix') || p.has('Ipv4PrefixCount') || p.has('Ipv6Prefix') || p.has('Ipv6PrefixCount')) {
-      throw new WireError(400, 'UnsupportedParameter', 'IP prefixes are not supported by eniplane.');
+      throw wireErrors.unsupportedParameter('IP prefixes');
     }
     const eni = await createEni(deps, caller, {
       regionId: p.str('RegionId'), vSwitchId, securityGroupIds, primaryIpAddress: p.str('PrimaryIpAddress'),

@@ -3,7 +3,7 @@ import { defineAction, ECS_VERSION } from '../action.ts';
 import { int, list, str } from '../params.ts';
 import { INSTANCE_TYPES } from '../../domain/instance-types.ts';
 import { instanceTypeShape } from '../shapes.ts';
-import { invalidParam } from '../params.ts';
+import { wireErrors } from '../errors.ts';
 
 export default defineAction({
   action: 'DescribeInstanceTypes',
@@ -28,7 +28,7 @@ export default defineAction({
     let start = 0;
     if (token) {
       start = Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10);
-      if (!Number.isInteger(start) || start < 0) throw invalidParam('NextToken');
+      if (!Number.isInteger(start) || start < 0) throw wireErrors.invalidParameter('NextToken');
     }
     const page = all.slice(start, start + max);
     const next = start + max < all.length ? Buffer.from(String(start + max)).toString('base64url') : '';

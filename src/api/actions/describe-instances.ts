@@ -1,7 +1,7 @@
 // ECS DescribeInstances, with each instance's ENIs and their addresses.
 import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
 import { int, list, objectList, str } from '../params.ts';
-import { invalidParam } from '../params.ts';
+import { wireErrors } from '../errors.ts';
 import { describeInstances } from '../../service/instances.ts';
 import { instanceShape } from '../shapes.ts';
 import type { InstanceStatus } from '../../domain/model.ts';
@@ -18,7 +18,7 @@ export default defineAction({
   },
   async handle({ deps, caller }, p) {
     const status = p.str('Status');
-    if (status !== undefined && !STATUSES.includes(status)) throw invalidParam('Status');
+    if (status !== undefined && !STATUSES.includes(status)) throw wireErrors.invalidParameter('Status');
     const paging = readPaging(p, { maxPageSize: 100 });
     const page = await describeInstances(deps, caller, {
       regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds'), vpcId: p.str('VpcId'), vSwitchId: p.str('VSwitchId'), zoneId: p.str('ZoneId'),

@@ -1,7 +1,7 @@
 // ECS DescribeNetworkInterfaces: filters, MaxResults/NextToken or PageNumber/PageSize paging; unknown ids give an empty list.
 import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
 import { bool, int, list, objectList, str } from '../params.ts';
-import { invalidParam } from '../params.ts';
+import { wireErrors } from '../errors.ts';
 import { describeEnis } from '../../service/describe-enis.ts';
 import { eniShape } from '../shapes.ts';
 
@@ -18,9 +18,9 @@ export default defineAction({
   },
   async handle({ deps, caller }, p) {
     const status = p.str('Status');
-    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw invalidParam('Status');
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw wireErrors.invalidParameter('Status');
     const type = p.str('Type');
-    if (type !== undefined && !(TYPES as readonly string[]).includes(type)) throw invalidParam('Type');
+    if (type !== undefined && !(TYPES as readonly string[]).includes(type)) throw wireErrors.invalidParameter('Type');
     const paging = readPaging(p);
     // Every ENI eniplane has is customer-managed: asking for service-managed ones finds none.
     const serviceManaged = p.bool('ServiceManaged');

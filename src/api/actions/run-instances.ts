@@ -1,7 +1,7 @@
 // ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI.
 import { defineAction, ECS_VERSION, readAddressRequest, readTags } from '../action.ts';
 import { bool, int, list, objectList, str } from '../params.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 import { runInstances } from '../../service/instances.ts';
 
 export default defineAction({
@@ -16,9 +16,9 @@ export default defineAction({
   async handle({ deps, caller }, p) {
     const single = p.str('SecurityGroupId');
     const many = p.list('SecurityGroupIds', 10);
-    if (single !== undefined && many) throw new WireError(400, 'InvalidParameter.Conflict', 'The specified parameters SecurityGroupId and SecurityGroupIds.N conflict with each other.');
+    if (single !== undefined && many) throw wireErrors.parameterConflict('SecurityGroupId and SecurityGroupIds.N');
     const securityGroupIds = many ?? (single !== undefined ? [single] : undefined);
-    if (!securityGroupIds) throw new WireError(400, 'MissingParameter', 'The input parameter "SecurityGroupId" that is mandatory for processing this request is not supplied.');
+    if (!securityGroupIds) throw wireErrors.missingParameter('SecurityGroupId');
     const ids = await runInstances(deps, caller, {
       regionId: p.str('RegionId'), instanceType: p.reqStr('InstanceType'), vSwitchId: p.reqStr('VSwitchId'), zoneId: p.str('ZoneId'),
       securityGroupIds, privateIpAddress: p.str('PrivateIpAddress'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount', 10),

@@ -1,7 +1,7 @@
 // ECS UnassignIpv6Addresses: removes named IPv6 addresses from an ENI.
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { list, str } from '../params.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 import { unassignIpv6 } from '../../service/eni-addresses.ts';
 
 export default defineAction({
@@ -10,7 +10,7 @@ export default defineAction({
   params: { NetworkInterfaceId: str(true), Ipv6Address: list(), Ipv6Prefix: list() },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
-    if (p.has('Ipv6Prefix')) throw new WireError(400, 'UnsupportedParameter', 'IPv6 prefixes are not supported by eniplane.');
+    if (p.has('Ipv6Prefix')) throw wireErrors.unsupportedParameter('IPv6 prefixes');
     await unassignIpv6(deps, caller, { regionId: p.str('RegionId'), eniId, addresses: p.list('Ipv6Address', 50) ?? [] });
     return {};
   },

@@ -1,7 +1,7 @@
 // ECS UnassignPrivateIpAddresses: removes named secondary IPv4 addresses from an ENI.
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { list, str } from '../params.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 import { unassignPrivateIps } from '../../service/eni-addresses.ts';
 
 export default defineAction({
@@ -10,7 +10,7 @@ export default defineAction({
   params: { NetworkInterfaceId: str(true), PrivateIpAddress: list(), Ipv4Prefix: list() },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
-    if (p.has('Ipv4Prefix')) throw new WireError(400, 'UnsupportedParameter', 'IPv4 prefixes are not supported by eniplane.');
+    if (p.has('Ipv4Prefix')) throw wireErrors.unsupportedParameter('IPv4 prefixes');
     await unassignPrivateIps(deps, caller, { regionId: p.str('RegionId'), eniId, addresses: p.list('PrivateIpAddress', 50) ?? [] });
     return {};
   },

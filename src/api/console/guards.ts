@@ -6,14 +6,10 @@ import type { Logger } from 'pino';
 import { isDomainError } from '../../domain/errors.ts';
 import { newRequestId } from '../request-id.ts';
 import type { ServiceDeps } from '../../service/deps.ts';
-import { toWireError } from '../errors.ts';
+import { toWireError, wireErrors } from '../errors.ts';
 import { WireError } from '../wire-error.ts';
 import { parseCookies, SESSION_COOKIE } from './cookies.ts';
 import { findSession, sameSecret, type Session } from './sessions.ts';
-
-export const SESSION_EXPIRED = () => new WireError(401, 'ConsoleSession.Expired', 'The console session has expired or was ended. Sign in again.');
-export const CSRF_INVALID = () => new WireError(403, 'ConsoleSession.CsrfTokenInvalid', 'The request did not carry the x-csrf-token header of this console session.');
-export const CROSS_ORIGIN = () => new WireError(403, 'ConsoleSession.CrossOrigin', 'The request came from another origin.');
 
 export function header(req: FastifyRequest, name: string): string | undefined {
   const v = req.headers[name];
@@ -25,14 +21,14 @@ export function assertSameOrigin(req: FastifyRequest): void {
   const origin = header(req, 'origin');
   if (origin === undefined) return;
   let o: URL;
-  try { o = new URL(origin); } catch { throw CROSS_ORIGIN(); }
+  try { o = new URL(origin); } catch { throw wireErrors.consoleCrossOrigin(); }
   // Behind a reverse proxy the browser's host is in X-Forwarded-Host. The Host header has no scheme:
   // read it with the Origin's, so default ports (":80", ":443") compare equal.
   const hosts = [header(req, 'host'), header(req, 'x-forwarded-host')?.split(',')[0]?.trim()].filter((x): x is string => !!x);
   const same = hosts.some((h) => {
     try { return new URL(`${o.protocol}//${h}`).host === o.host; } catch { return false; }
   });
-  if (!same) throw CROSS_ORIGIN();
+  if (!same) throw wireErrors.consoleCrossOrigin();
 }
 
 export async function sessionOf(deps: ServiceDeps, req: FastifyRequest): Promise<{ id: string; session: Session } | undefined> {
@@ -44,7 +40,7 @@ export async function sessionOf(deps: ServiceDeps, req: FastifyRequest): Promise
 
 export function assertCsrf(req: FastifyRequest, session: Session): void {
   const token = header(req, 'x-csrf-token');
-  if (!token || !sameSecret(token, session.csrfToken)) throw CSRF_INVALID();
+  if (!token || !sameSecret(token, session.csrfToken)) throw wireErrors.consoleCsrfInvalid();
 }
 
 /** Errors of the JSON endpoints, in the RPC error shape so the console shows them the same way. */
@@ -55,7 +51,7 @@ export function sendError(log: Logger, reply: FastifyReply, e: unknown) {
   else if (isDomainError(e)) wire = toWireError(e);
   else {
     log.error({ err: e, requestId }, 'console internal error');
-    wire = new WireError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
+    wire = wireErrors.internalError();
   }
   reply.code(wire.status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store');
   return { RequestId: requestId, Code: wire.code, Message: wire.message };

@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Caller, ServiceDeps } from '../../service/deps.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 import { parseCookies, SESSION_COOKIE } from './cookies.ts';
 import { callerOf, findSession } from './sessions.ts';
-import { assertCsrf, assertSameOrigin, header, sendError, SESSION_EXPIRED } from './guards.ts';
+import { assertCsrf, assertSameOrigin, header, sendError } from './guards.ts';
 import { consoleFile } from './static-files.ts';
 import { registerConsoleApi } from './json-routes.ts';
 
@@ -41,7 +41,7 @@ export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptio
       const id = parseCookies(header(req, 'cookie')).get(SESSION_COOKIE);
       if (!id) return undefined;
       const session = await findSession(deps, id);
-      if (!session) throw SESSION_EXPIRED();
+      if (!session) throw wireErrors.consoleSessionExpired();
       assertSameOrigin(req);
       // Every session-authenticated RPC call needs the token: RPC actions change state on GET as well as POST.
       assertCsrf(req, session);
@@ -68,7 +68,7 @@ export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptio
         if (pathname === '/console') return reply.redirect('/console/' + (q >= 0 ? raw.slice(q) : ''), 302);
         const path = pathname.replace(/^\/console\//, '');
         if (path.startsWith('api/')) {
-          return sendError(log, reply, new WireError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'));
+          return sendError(log, reply, wireErrors.actionNotFound());
         }
         const f = await consoleFile(assetsDir, path);
         reply.code(f.status).headers(f.headers);

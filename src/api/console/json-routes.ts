@@ -7,9 +7,9 @@ import type { Logger } from 'pino';
 import { findAccessKey } from '../../service/accounts.ts';
 import type { ServiceDeps } from '../../service/deps.ts';
 import { listResourceGroups } from '../../service/resource-groups.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 import { sessionCookie } from './cookies.ts';
-import { assertCsrf, assertSameOrigin, header, sendError, sessionOf, SESSION_EXPIRED } from './guards.ts';
+import { assertCsrf, assertSameOrigin, header, sendError, sessionOf } from './guards.ts';
 import { osCatalog, osConfigFor } from './os-config.ts';
 import { callerOf, createSession, deleteSession, sameSecret, SESSION_TTL_MS, type Session } from './sessions.ts';
 
@@ -23,13 +23,13 @@ function overHttps(req: FastifyRequest): boolean {
 function readJson(req: FastifyRequest): Record<string, unknown> {
   // Only application/json: a cross-site HTML form cannot send it, so signing in cannot be forged either.
   if (!String(header(req, 'content-type') ?? '').startsWith('application/json')) {
-    throw new WireError(415, 'InvalidParameter.ContentType', 'The request body must be application/json.');
+    throw wireErrors.consoleNotJson();
   }
   try {
     const v: unknown = JSON.parse(typeof req.body === 'string' ? req.body : '');
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
   } catch { /* fall through */ }
-  throw new WireError(400, 'InvalidParameter', 'The request body is not a JSON object.');
+  throw wireErrors.consoleBodyNotObject();
 }
 
 async function sessionView(deps: ServiceDeps, s: Session) {
@@ -51,7 +51,7 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
     async (req: FastifyRequest, reply: FastifyReply) => {
       try {
         const s = await sessionOf(deps, req);
-        if (!s) throw SESSION_EXPIRED();
+        if (!s) throw wireErrors.consoleSessionExpired();
         if (opts.changes) {
           assertSameOrigin(req);
           assertCsrf(req, s.session);
@@ -70,12 +70,12 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
       const body = readJson(req);
       const id = typeof body.accessKeyId === 'string' ? body.accessKeyId.trim() : '';
       const secret = typeof body.accessKeySecret === 'string' ? body.accessKeySecret.trim() : '';
-      if (!id) throw new WireError(400, 'MissingParameter', 'The input parameter "AccessKeyId" that is mandatory for processing this request is not supplied.');
-      if (!secret) throw new WireError(400, 'MissingParameter', 'The input parameter "AccessKeySecret" that is mandatory for processing this request is not supplied.');
+      if (!id) throw wireErrors.missingParameter('AccessKeyId');
+      if (!secret) throw wireErrors.missingParameter('AccessKeySecret');
       const key = await findAccessKey(deps, id);
       // The same answers the RPC endpoint gives for an unknown key or a wrong secret.
-      if (!key) throw new WireError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
-      if (!sameSecret(secret, key.secret)) throw new WireError(400, 'SignatureDoesNotMatch', 'The AccessKey Secret does not match the AccessKey ID.');
+      if (!key) throw wireErrors.accessKeyNotFound();
+      if (!sameSecret(secret, key.secret)) throw wireErrors.consoleSecretMismatch();
       const { id: sessionId, session } = await createSession(deps, key);
       log.info({ accountId: key.accountId, accessKeyId: key.id }, 'console sign-in');
       reply.code(201).headers(json).header('set-cookie', sessionCookie(sessionId, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000), secure: overHttps(req) }));
@@ -119,7 +119,7 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
   server.get('/console/api/eni/:eniId/os-config', authed(async (req, s) => {
     const q = req.query as Record<string, string | undefined>;
     const { eniId } = req.params as { eniId: string };
-    if (!q.os) throw new WireError(400, 'MissingParameter', 'The input parameter "os" that is mandatory for processing this request is not supplied.');
+    if (!q.os) throw wireErrors.missingParameter('os');
     return osConfigFor(deps, callerOf(s.session), { regionId: q.regionId || undefined, eniId, osId: q.os, interfaceName: q.interface || undefined });
   }));
 }

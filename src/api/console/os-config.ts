@@ -7,7 +7,7 @@ import { describeVSwitches } from '../../service/networks.ts';
 import { toEniFacts } from '../../service/eni-facts.ts';
 import type { Caller, ServiceDeps } from '../../service/deps.ts';
 import { InvalidFactsError, listOs, render, UnsupportedOsError, type EniFacts, type Rendering } from '../../osconfig/index.ts';
-import { WireError } from '../wire-error.ts';
+import { wireErrors } from '../errors.ts';
 
 export interface OsConfigAnswer {
   eniId: string;
@@ -34,7 +34,7 @@ export async function osConfigFor(
   const eni = await describeEni(deps, caller, { regionId: q.regionId, eniId: q.eniId });
   const vsws = await describeVSwitches(deps, caller, { regionId: eni.regionId, ids: [eni.vSwitchId] }, { limit: 1 });
   const vsw = vsws.items[0];
-  if (!vsw) throw new WireError(404, 'InvalidVSwitchId.NotFound', 'The specified VSwitchId is not found.');
+  if (!vsw) throw wireErrors.vSwitchNotFound();
   const facts = toEniFacts(eni, vsw);
   if (q.interfaceName) facts.interfaceName = q.interfaceName;
   const assumptions = assumptionsFor(eni);
@@ -42,10 +42,10 @@ export async function osConfigFor(
     return { eniId: eni.id, facts, assumptions, rendering: render(q.osId, facts) };
   } catch (e) {
     if (e instanceof UnsupportedOsError) {
-      throw new WireError(400, 'InvalidParameter', `The specified parameter "os" is not valid. Supported: ${e.supportedIds.join(', ')}.`);
+      throw wireErrors.invalidParameter('os', `Supported: ${e.supportedIds.join(', ')}.`);
     }
     if (e instanceof InvalidFactsError) {
-      throw new WireError(400, 'InvalidParameter', `The ENI cannot be rendered for this OS: ${e.problems.map((p) => `${p.path || 'facts'}: ${p.message}`).join('; ')}.`);
+      throw wireErrors.consoleOsConfigUnrenderable(e.problems.map((p) => `${p.path || 'facts'}: ${p.message}`).join('; '));
     }
     throw e;
   }

@@ -1,6 +1,6 @@
 // Why a request's signature was not accepted, in our own terms. verify.ts turns
-// each kind into the exact Alibaba Code / HTTP status / Message (one table, so
-// a new kind without a wire mapping does not compile). Nothing here may carry
+// each kind into its entry of the wire catalogue, api/errors.ts (a new kind
+// without a wire mapping does not compile). Nothing here may carry
 // a secret or an expected signature: these objects end up in error bodies.
 
 export type SigningFailure =

@@ -12,6 +12,8 @@ import type { SigningFailure, SigningFailureKind } from './failures.ts';
 import type { SignedRequestInput } from './request.ts';
 import { verifyRpcV1 } from './rpc-v1.ts';
 import { parseAcsTimestamp } from './timestamp.ts';
+import { wireErrors } from '../errors.ts';
+import type { WireError } from '../wire-error.ts';
 
 /** ±15 min, the window Alibaba documents for x-acs-date / Timestamp. */
 export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
@@ -39,13 +41,12 @@ export interface VerifyOk {
 
 export interface VerifyFailure {
   ok: false;
-  code: SignatureErrorCode;
   /**
-   * Goes into the error body verbatim; never holds the secret or the expected signature. An RPC
-   * StringToSign does echo the client's own params, SecurityToken included: keep it out of info logs.
+   * What the caller throws. Its message goes into the error body verbatim; it never holds the secret or
+   * the expected signature. An RPC StringToSign does echo the client's own params, SecurityToken
+   * included: keep it out of info logs.
    */
-  message: string;
-  httpStatus: 400;
+  error: WireError<SignatureErrorCode>;
   /** the server's StringToSign, for SignatureDoesNotMatch */
   stringToSign?: string;
   /** known once the credential was parsed; useful for audit logs */
@@ -95,49 +96,28 @@ export function verifySignature(
   };
 }
 
-const MISMATCH_PREFIX = 'Specified signature is not matched with our calculation. server string to sign is:';
-
-type Wire = { code: SignatureErrorCode; message: string };
-
-// Every failure kind -> Alibaba Code and Message (all HTTP 400: the common
-// table, ecs-api.md §7.2, lists these codes as 400 or gives no status; 4xx keeps
-// the ecs SDK raising ClientError, and no 404 means Terraform never reads an
-// auth problem as "resource gone").
-const WIRE: { [K in SigningFailureKind]: (f: Extract<SigningFailure, { kind: K }>) => Wire } = {
-  IncompleteSignature: (f) => ({
-    code: 'IncompleteSignature',
-    message: `The request signature does not conform to Aliyun standards: ${f.reason}.`,
-  }),
-  // COMPAT: real Alibaba implements these algorithms; we answer like a bad SignatureMethod.
-  UnsupportedAlgorithm: (f) => ({
-    code: 'InvalidParamater',
-    message: `The signature algorithm "${f.algorithm}" is not supported; use ACS3-HMAC-SHA256.`,
-  }),
-  InvalidSignatureParameter: (f) => ({
-    code: 'InvalidParamater',
-    message: `The specified parameter "${f.parameter}" is not valid; only ${f.parameter === 'SignatureMethod' ? 'HMAC-SHA1' : '1.0'} is supported.`,
-  }),
-  MissingParameter: (f) => ({
-    code: 'MissingParameter',
-    message: `The input parameter "${f.parameter}" that is mandatory for processing this request is not supplied.`,
-  }),
-  // The common table's IllegalTimestamp, not InvalidTimeStamp.Format (seen in other products only).
-  IllegalTimestamp: (f) => ({
-    code: 'IllegalTimestamp',
-    message: `Specified time stamp or date value is not well formatted: "${f.parameter}" must be a UTC time like 2024-01-01T00:00:00Z.`,
-  }),
-  // The Go SDK strips this exact prefix and diffs the rest against its own StringToSign to print a hint.
-  SignatureMismatch: (f) => ({ code: 'SignatureDoesNotMatch', message: `${MISMATCH_PREFIX}${f.stringToSign}` }),
+// Every failure kind -> its entry of the wire catalogue (api/errors.ts; all HTTP
+// 400: the common table, ecs-api.md §7.2, lists these codes as 400 or gives no
+// status; 4xx keeps the ecs SDK raising ClientError, and no 404 means Terraform
+// never reads an auth problem as "resource gone"). A kind without a mapping,
+// or a mapping to a code outside SignatureErrorCode, does not compile.
+const WIRE: { [K in SigningFailureKind]: (f: Extract<SigningFailure, { kind: K }>) => WireError<SignatureErrorCode> } = {
+  IncompleteSignature: (f) => wireErrors.incompleteSignature(f.reason),
+  UnsupportedAlgorithm: (f) => wireErrors.unsupportedAlgorithm(f.algorithm),
+  InvalidSignatureParameter: (f) => wireErrors.invalidSignatureParameter(f.parameter),
+  MissingParameter: (f) => wireErrors.signatureMissing(f.parameter),
+  IllegalTimestamp: (f) => wireErrors.illegalTimestamp(f.parameter),
+  SignatureMismatch: (f) => wireErrors.signatureDoesNotMatch(f.stringToSign),
   // The body does not hash to what the client signed: to the client that is a signature mismatch.
-  ContentSha256Mismatch: (f) => ({ code: 'SignatureDoesNotMatch', message: `${MISMATCH_PREFIX}${f.stringToSign}` }),
-  UnknownAccessKey: () => ({ code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' }),
-  Expired: () => ({ code: 'InvalidTimeStamp.Expired', message: 'Specified time stamp or date value is expired.' }),
+  ContentSha256Mismatch: (f) => wireErrors.signatureDoesNotMatch(f.stringToSign),
+  UnknownAccessKey: () => wireErrors.accessKeyNotFound(),
+  Expired: () => wireErrors.timestampExpired(),
 };
 
 function fail(failure: SigningFailure, accessKeyId?: string): VerifyFailure {
-  const wire = (WIRE[failure.kind] as (f: SigningFailure) => Wire)(failure);
+  const error = (WIRE[failure.kind] as (f: SigningFailure) => WireError<SignatureErrorCode>)(failure);
   return {
-    ok: false, ...wire, httpStatus: 400, kind: failure.kind,
+    ok: false, error, kind: failure.kind,
     ...('stringToSign' in failure ? { stringToSign: failure.stringToSign } : {}),
     ...(accessKeyId !== undefined ? { accessKeyId } : {}),
   };

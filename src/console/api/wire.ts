@@ -1,103 +1,23 @@
-// The RPC response shapes the console reads (the subset it uses), as the
-// ECS 2014-05-26 / VPC 2016-04-28 actions return them.
+// The RPC response shapes the console reads, as the ECS 2014-05-26 / VPC
+// 2016-04-28 actions return them, and the console's own JSON endpoints.
 
-export type EniStatus = 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting';
-export type EniType = 'Primary' | 'Secondary';
-export type InstanceStatus = 'Pending' | 'Running' | 'Starting' | 'Stopping' | 'Stopped' | 'Deleting';
+import type { eniShape, instanceShape, instanceTypeShape, securityGroupShape, vSwitchShape, vpcShape } from '../../api/shapes.ts';
 
-export interface EniWire {
-  NetworkInterfaceId: string;
-  NetworkInterfaceName: string;
-  Status: EniStatus;
-  Type: EniType;
-  VpcId: string;
-  VSwitchId: string;
-  ZoneId: string;
-  PrivateIpAddress: string;
-  MacAddress: string;
-  InstanceId: string;
-  CreationTime: string;
-  Description: string;
-  ResourceGroupId: string;
-  DeleteOnRelease?: boolean;
-  SecurityGroupIds: { SecurityGroupId: string[] };
-  PrivateIpSets: { PrivateIpSet: { PrivateIpAddress: string; Primary: boolean }[] };
-  Ipv6Sets: { Ipv6Set: { Ipv6Address: string }[] };
-  Attachment?: { InstanceId?: string; DeviceIndex?: number };
-  Tags?: { Tag: TagWire[] };
-}
-
-export interface TagWire { TagKey: string; TagValue: string }
+// The resource shapes are the server's own (api/shapes.ts), derived rather than
+// copied, so a field the API gains or renames reaches the console's types.
+export type { EniStatus, EniType, InstanceStatus } from '../../domain/model.ts';
+export type EniWire = ReturnType<typeof eniShape>;
+export type InstanceWire = ReturnType<typeof instanceShape>;
+export type InstanceEniWire = InstanceWire['NetworkInterfaces']['NetworkInterface'][number];
+export type InstanceTypeWire = ReturnType<typeof instanceTypeShape>;
+export type VpcWire = ReturnType<typeof vpcShape>;
+export type VSwitchWire = ReturnType<typeof vSwitchShape>;
+export type SecurityGroupWire = ReturnType<typeof securityGroupShape>;
 
 export interface EniPage {
   NetworkInterfaceSets: { NetworkInterfaceSet: EniWire[] };
   NextToken: string;
   TotalCount: number;
-}
-
-export interface InstanceEniWire {
-  NetworkInterfaceId: string;
-  MacAddress: string;
-  PrimaryIpAddress: string;
-  Type: EniType;
-}
-
-export interface InstanceWire {
-  InstanceId: string;
-  InstanceName: string;
-  ZoneId: string;
-  InstanceType: string;
-  Status: InstanceStatus;
-  CreationTime: string;
-  ResourceGroupId: string;
-  VpcAttributes: { VpcId: string; VSwitchId: string; PrivateIpAddress: { IpAddress: string[] } };
-  SecurityGroupIds: { SecurityGroupId: string[] };
-  NetworkInterfaces: { NetworkInterface: InstanceEniWire[] };
-}
-
-export interface InstanceTypeWire {
-  InstanceTypeId: string;
-  CpuCoreCount: number;
-  MemorySize: number;
-  EniQuantity: number;
-  EniPrivateIpAddressQuantity: number;
-  EniIpv6AddressQuantity: number;
-}
-
-export interface VpcWire {
-  VpcId: string;
-  VpcName: string;
-  CidrBlock: string;
-  Ipv6CidrBlock: string;
-  Status: string;
-  CreationTime: string;
-  ResourceGroupId: string;
-  Description: string;
-  VSwitchIds: { VSwitchId: string[] };
-}
-
-export interface VSwitchWire {
-  VSwitchId: string;
-  VSwitchName: string;
-  VpcId: string;
-  ZoneId: string;
-  CidrBlock: string;
-  Ipv6CidrBlock: string;
-  AvailableIpAddressCount: number;
-  Status: string;
-  CreationTime: string;
-  ResourceGroupId: string;
-  Description: string;
-}
-
-export interface SecurityGroupWire {
-  SecurityGroupId: string;
-  SecurityGroupName: string;
-  VpcId: string;
-  SecurityGroupType: 'normal' | 'enterprise';
-  Description: string;
-  CreationTime: string;
-  ResourceGroupId: string;
 }
 
 /** The console's own JSON endpoints. */

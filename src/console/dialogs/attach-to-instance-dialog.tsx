@@ -8,35 +8,27 @@ import { useAsync } from '../hooks/use-async.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { markTransition } from '../state/pending-transitions.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 export function AttachToInstanceDialog({ instance, onClose, onDone }: { instance: InstanceWire; onClose(): void; onDone(): void }) {
   const scope = useScope();
   const { message } = App.useApp();
   const [eniId, setEniId] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const vpcId = instance.VpcAttributes.VpcId;
   const enis = useAsync(async () => {
     const r = await describeEnis({ regionId: scope.regionId }, { vpcId, status: 'Available', type: 'Secondary' }, { maxResults: 100 });
     return r.NetworkInterfaceSets.NetworkInterfaceSet.filter((e) => e.ZoneId === instance.ZoneId);
   }, [scope.regionId, vpcId, instance.ZoneId]);
 
-  const ok = async () => {
+  const { busy, error, run: ok } = useSubmit(async () => {
     if (!eniId) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await attachEni(scope.regionId, eniId, instance.InstanceId);
-      const eni = enis.data?.find((e) => e.NetworkInterfaceId === eniId);
-      if (eni) markTransition(eni, 'Attaching', instance.InstanceId);
-      message.info(`Binding ${eniId} to ${instance.InstanceId}`);
-      onDone();
-      onClose();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    await attachEni(scope.regionId, eniId, instance.InstanceId);
+    const eni = enis.data?.find((e) => e.NetworkInterfaceId === eniId);
+    if (eni) markTransition(eni, 'Attaching', instance.InstanceId);
+    message.info(`Binding ${eniId} to ${instance.InstanceId}`);
+    onDone();
+    onClose();
+  });
   return (
     <Modal open title={`Bind an ENI to ${instance.InstanceId}`} okText="Bind" onOk={() => void ok()} okButtonProps={{ disabled: !eniId, loading: busy }} onCancel={onClose} destroyOnHidden>
       <ApiErrorAlert error={error} title="Binding refused" />

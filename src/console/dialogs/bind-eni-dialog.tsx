@@ -8,28 +8,20 @@ import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { InstancePicker } from './instance-picker.tsx';
 import { markTransition } from '../state/pending-transitions.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 export function BindEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClose(): void; onDone(): void }) {
   const scope = useScope();
   const { message } = App.useApp();
   const [instanceId, setInstanceId] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const ok = async () => {
+  const { busy, error, run: ok } = useSubmit(async () => {
     if (!instanceId) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await attachEni(scope.regionId, eni.NetworkInterfaceId, instanceId);
-      markTransition(eni, 'Attaching', instanceId);
-      message.info(`Binding ${eni.NetworkInterfaceId} to ${instanceId}`);
-      onDone();
-      onClose();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    await attachEni(scope.regionId, eni.NetworkInterfaceId, instanceId);
+    markTransition(eni, 'Attaching', instanceId);
+    message.info(`Binding ${eni.NetworkInterfaceId} to ${instanceId}`);
+    onDone();
+    onClose();
+  });
   return (
     <Modal open title={`Bind ${eni.NetworkInterfaceId} to an instance`} okText="Bind" onOk={() => void ok()} okButtonProps={{ disabled: !instanceId, loading: busy }} onCancel={onClose} destroyOnHidden>
       <ApiErrorAlert error={error} title="Binding refused" />

@@ -1,6 +1,5 @@
 // Create ENI (CreateNetworkInterface): vSwitch, security groups, name,
 // description, an optional primary IP and optional secondary addresses.
-import { useState } from 'react';
 import { Alert, App, Form, Input, InputNumber, Modal, Select } from 'antd';
 import { createEni, listSecurityGroups, listVSwitches } from '../api/ecs.ts';
 import { useAsync } from '../hooks/use-async.ts';
@@ -10,6 +9,7 @@ import { canonicalAddress, vSwitchProblem } from '../logic/ip-rows.ts';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { Link } from '../router.tsx';
 import { nameRule, descriptionRule } from './form-rules.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values { vSwitchId: string; securityGroupIds: string[]; name?: string; description?: string; primaryIp?: string; secondaryCount?: number; ipv6Count?: number }
 
@@ -18,8 +18,6 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
   const { limits } = useSignedIn();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const data = useAsync(async () => {
     const [vsws, sgs] = await Promise.all([listVSwitches(scope), listSecurityGroups(scope)]);
     return { vsws, sgs };
@@ -28,19 +26,12 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
   const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
   const groups = (data.data?.sgs ?? []).filter((g) => !vsw || g.VpcId === vsw.VpcId);
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await createEni(scope, { ...v, primaryIp: v.primaryIp?.trim() || undefined });
-      message.success(`Created ${r.NetworkInterfaceId}`);
-      onCreated(r.NetworkInterfaceId);
-      onClose();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
+    const r = await createEni(scope, { ...v, primaryIp: v.primaryIp?.trim() || undefined });
+    message.success(`Created ${r.NetworkInterfaceId}`);
+    onCreated(r.NetworkInterfaceId);
+    onClose();
+  });
 
   const none = data.data && data.data.vsws.length === 0;
   return (

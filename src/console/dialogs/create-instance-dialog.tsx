@@ -1,6 +1,5 @@
 // Create instance (RunInstances, the network subset): type, vSwitch, security
 // groups, name, optional primary private IP. It comes with its primary ENI.
-import { useState } from 'react';
 import { Alert, App, Form, Input, Modal, Select } from 'antd';
 import { listInstanceTypes, listSecurityGroups, listVSwitches, runInstance } from '../api/ecs.ts';
 import { useAsync } from '../hooks/use-async.ts';
@@ -8,6 +7,7 @@ import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { canonicalAddress, vSwitchProblem } from '../logic/ip-rows.ts';
 import { Link } from '../router.tsx';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values { instanceType: string; vSwitchId: string; securityGroupIds: string[]; name?: string; privateIp?: string }
 
@@ -15,8 +15,6 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
   const scope = useScope();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const data = useAsync(async () => {
     const [types, vsws, sgs] = await Promise.all([listInstanceTypes(), listVSwitches(scope), listSecurityGroups(scope)]);
     return { types, vsws, sgs };
@@ -24,20 +22,13 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
   const vSwitchId = Form.useWatch('vSwitchId', form);
   const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await runInstance(scope, { ...v, privateIp: v.privateIp?.trim() || undefined });
-      const id = r.InstanceIdSets.InstanceIdSet[0];
-      message.success(`Created ${id}`);
-      onCreated(id);
-      onClose();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
+    const r = await runInstance(scope, { ...v, privateIp: v.privateIp?.trim() || undefined });
+    const id = r.InstanceIdSets.InstanceIdSet[0];
+    message.success(`Created ${id}`);
+    onCreated(id);
+    onClose();
+  });
   const none = data.data && data.data.vsws.length === 0;
   return (
     <Modal open title="Create instance" okText="Create" onOk={() => form.submit()} okButtonProps={{ loading: busy, disabled: none }} onCancel={onClose} destroyOnHidden width={620}>

@@ -1,5 +1,4 @@
 // Create Security Group (CreateSecurityGroup): VPC, name, type, description.
-import { useState } from 'react';
 import { Alert, App, Form, Input, Modal, Radio, Select } from 'antd';
 import { createSecurityGroup, listVpcs } from '../api/ecs.ts';
 import { useAsync } from '../hooks/use-async.ts';
@@ -7,6 +6,7 @@ import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { Link } from '../router.tsx';
 import { descriptionRule } from './form-rules.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values { vpcId: string; name?: string; description?: string; type: 'normal' | 'enterprise' }
 
@@ -14,22 +14,13 @@ export function CreateSecurityGroupDialog({ onClose, onCreated }: { onClose(): v
   const scope = useScope();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const vpcs = useAsync(() => listVpcs(scope), [scope.regionId, scope.resourceGroupId]);
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await createSecurityGroup(scope, v);
-      message.success(`Created ${r.SecurityGroupId}`);
-      onCreated(r.SecurityGroupId);
-      onClose();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
+    const r = await createSecurityGroup(scope, v);
+    message.success(`Created ${r.SecurityGroupId}`);
+    onCreated(r.SecurityGroupId);
+    onClose();
+  });
   const none = vpcs.data && vpcs.data.length === 0;
   return (
     <Modal open title="Create Security Group" okText="Create" onOk={() => form.submit()} okButtonProps={{ loading: busy, disabled: none }} onCancel={onClose} destroyOnHidden>

@@ -1,10 +1,10 @@
 // Create VPC (CreateVpc): CIDR block, name, description, IPv6.
-import { useState } from 'react';
 import { App, AutoComplete, Checkbox, Form, Input, Modal } from 'antd';
 import { createVpc } from '../api/ecs.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { descriptionRule } from './form-rules.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values { cidrBlock: string; name?: string; description?: string; enableIpv6: boolean }
 
@@ -12,21 +12,12 @@ export function CreateVpcDialog({ onClose, onCreated }: { onClose(): void; onCre
   const scope = useScope();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await createVpc(scope, { ...v, cidrBlock: v.cidrBlock.trim() });
-      message.success(`Created ${r.VpcId}`);
-      onCreated(r.VpcId);
-      onClose();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
+    const r = await createVpc(scope, { ...v, cidrBlock: v.cidrBlock.trim() });
+    message.success(`Created ${r.VpcId}`);
+    onCreated(r.VpcId);
+    onClose();
+  });
   return (
     <Modal open title="Create VPC" okText="Create" onOk={() => form.submit()} okButtonProps={{ loading: busy }} onCancel={onClose} destroyOnHidden>
       <ApiErrorAlert error={error} title="Creating the VPC was refused" />

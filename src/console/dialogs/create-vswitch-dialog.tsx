@@ -1,6 +1,6 @@
 // Create vSwitch (CreateVSwitch): VPC, zone, IPv4 CIDR block (a free /24 is
 // suggested), and an IPv6 /64 of the VPC's /56 when the VPC has IPv6.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Alert, App, Checkbox, Form, Input, InputNumber, Modal, Select } from 'antd';
 import { createVSwitch, listVSwitches, listVpcs } from '../api/ecs.ts';
 import { useAsync } from '../hooks/use-async.ts';
@@ -10,6 +10,7 @@ import { suggestIpv6Index, suggestVSwitchCidr, vSwitchCidrProblem } from '../log
 import { Link } from '../router.tsx';
 import { zoneName } from '../logic/region-names.ts';
 import { descriptionRule } from './form-rules.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values { vpcId: string; zoneId: string; cidrBlock: string; enableIpv6: boolean; ipv6Index?: number; name?: string; description?: string }
 
@@ -17,8 +18,6 @@ export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; o
   const scope = useScope();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const data = useAsync(async () => {
     const [vpcs, vsws] = await Promise.all([listVpcs(scope), listVSwitches({ regionId: scope.regionId })]);
     return { vpcs, vsws };
@@ -37,19 +36,12 @@ export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; o
     });
   }, [vpcId, data.data]);
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await createVSwitch(scope, { ...v, cidrBlock: v.cidrBlock.trim(), ipv6Index: v.enableIpv6 ? v.ipv6Index ?? 0 : undefined });
-      message.success(`Created ${r.VSwitchId}`);
-      onCreated(r.VSwitchId);
-      onClose();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
+    const r = await createVSwitch(scope, { ...v, cidrBlock: v.cidrBlock.trim(), ipv6Index: v.enableIpv6 ? v.ipv6Index ?? 0 : undefined });
+    message.success(`Created ${r.VSwitchId}`);
+    onCreated(r.VSwitchId);
+    onClose();
+  });
   const none = data.data && data.data.vpcs.length === 0;
   return (
     <Modal open title="Create vSwitch" okText="Create" onOk={() => form.submit()} okButtonProps={{ loading: busy, disabled: none }} onCancel={onClose} destroyOnHidden width={580}>

@@ -1,6 +1,5 @@
 // Modify an ENI (ModifyNetworkInterfaceAttribute): name, description, and the
 // security groups (the set is replaced; the ENI's addresses move to the new groups' counts).
-import { useState } from 'react';
 import { App, Form, Input, Modal, Select } from 'antd';
 import { listSecurityGroups, modifyEni } from '../api/ecs.ts';
 import type { EniWire } from '../api/wire.ts';
@@ -9,6 +8,7 @@ import { useScope } from '../state/scope.tsx';
 import { useSignedIn } from '../state/session.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { descriptionRule, nameRule } from './form-rules.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values { name?: string; description?: string; securityGroupIds: string[] }
 
@@ -17,27 +17,18 @@ export function ModifyEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClos
   const { limits } = useSignedIn();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const groups = useAsync(() => listSecurityGroups({ regionId: scope.regionId }, eni.VpcId), [scope.regionId, eni.VpcId]);
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(undefined);
+  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
     const sameGroups = v.securityGroupIds.join() === eni.SecurityGroupIds.SecurityGroupId.join();
-    try {
-      await modifyEni(scope.regionId, eni.NetworkInterfaceId, {
-        name: v.name && v.name !== eni.NetworkInterfaceName ? v.name : undefined,
-        description: v.description && v.description !== eni.Description ? v.description : undefined,
-        securityGroupIds: sameGroups ? undefined : v.securityGroupIds,
-      });
-      message.success(`Modified ${eni.NetworkInterfaceId}`);
-      onDone();
-      onClose();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    await modifyEni(scope.regionId, eni.NetworkInterfaceId, {
+      name: v.name && v.name !== eni.NetworkInterfaceName ? v.name : undefined,
+      description: v.description && v.description !== eni.Description ? v.description : undefined,
+      securityGroupIds: sameGroups ? undefined : v.securityGroupIds,
+    });
+    message.success(`Modified ${eni.NetworkInterfaceId}`);
+    onDone();
+    onClose();
+  });
   return (
     <Modal open title={`Modify ${eni.NetworkInterfaceId}`} okText="Save" onOk={() => form.submit()} okButtonProps={{ loading: busy }} onCancel={onClose} destroyOnHidden>
       <ApiErrorAlert error={error} title="The change was refused" />

@@ -1,24 +1,15 @@
 // Signing in with an AccessKey pair (the console has no other identities).
-import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useSession } from '../state/session.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { useSubmit } from '../hooks/use-submit.ts';
 
 export function SignInPage() {
   const { signIn, endedReason } = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
 
-  const submit = async (v: { accessKeyId: string; accessKeySecret: string }) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await signIn(v.accessKeyId, v.accessKeySecret);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: submit } = useSubmit(async (v: { accessKeyId: string; accessKeySecret: string }) => {
+    await signIn(v.accessKeyId, v.accessKeySecret);
+  });
 
   return (
     <main style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f5f6f7' }}>

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import type { MigrationReport } from '../store.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -14,11 +15,8 @@ export function migrationFiles(): string[] {
   return readdirSync(MIGRATIONS_DIR).filter((f) => /^\d+-.*\.sql$/.test(f)).sort();
 }
 
-export interface MigrationResult {
+export interface MigrationResult extends MigrationReport {
   schema: string;
-  applied: string[];
-  /** versions recorded in the database that this build does not know (a newer build ran) */
-  unknown: string[];
 }
 
 /**
@@ -47,7 +45,7 @@ export async function migratePostgres(client: pg.ClientBase, schema: string | un
     }
     await client.query('COMMIT');
     const known = new Set(files);
-    return { schema: target, applied, unknown: [...done].filter((v) => !known.has(v)).sort() };
+    return { schema: target, target: `schema ${target}`, applied, unknown: [...done].filter((v) => !known.has(v)).sort() };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;

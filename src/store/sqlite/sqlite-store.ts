@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Store, Tx } from '../store.ts';
+import type { MigrationReport, Store, Tx } from '../store.ts';
 import type { SqlDriver } from '../sql/driver.ts';
 import { createSqlTx } from '../sql/sql-tx.ts';
 import { nonceKey } from '../sql/nonce-key.ts';
@@ -87,11 +87,12 @@ export class SqliteStore implements Store {
   /**
    * file: a path, or ':memory:'-like paths are refused (WAL needs a file; use a temp dir in tests).
    * backgroundCheckpoints (default true): checkpoint from a worker thread, see checkpointer.ts.
+   * migrate (default true): apply pending migrations on open (`eniplane migrate` calls migrate() itself).
    */
-  constructor(file: string, opts: { backgroundCheckpoints?: boolean } = {}) {
+  constructor(readonly file: string, opts: { backgroundCheckpoints?: boolean; migrate?: boolean } = {}) {
     mkdirSync(dirname(file), { recursive: true });
     this.writer = open(file);
-    migrateSqlite(this.writer);
+    if (opts.migrate !== false) migrateSqlite(this.writer);
     this.reader = open(file);
     this.writerDriver = new SqliteDriver(this.writer);
     this.readerDriver = new SqliteDriver(this.reader);
@@ -191,6 +192,14 @@ export class SqliteStore implements Store {
       }
       for (const m of g.members) m.commit();
     });
+  }
+
+  /** Applies pending migrations; reports what it applied and what the file knows that this build does not. */
+  async migrate(): Promise<MigrationReport> {
+    const applied = migrateSqlite(this.writer);
+    const known = new Set(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')));
+    const recorded = (this.writer.prepare('SELECT version FROM schema_migrations').all() as { version: string }[]).map((r) => r.version);
+    return { target: this.file, applied, unknown: recorded.filter((v) => !known.has(v)) };
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,7 @@ test('all 83 captured requests are loaded (68 SDK-folder incl. sts/, 15 errors/r
 for (const c of capturedRequests()) {
   test(`verifies ${c.name}`, () => {
     const r = verifySignature(c.input, lookup, { nowMs: c.timestampMs });
-    assert.equal(r.ok, true, r.ok ? '' : `${r.code}: ${r.message}`);
+    assert.equal(r.ok, true, r.ok ? '' : `${r.error.code}: ${r.error.message}`);
     if (!r.ok) return;
     assert.equal(r.scheme, c.scheme);
     assert.equal(r.timestampMs, c.timestampMs);

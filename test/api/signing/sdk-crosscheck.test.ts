@@ -37,7 +37,7 @@ test('ACS3: whatever openapi-core signs verifies, and a changed value does not',
       method, path: '/', query: Object.entries(query), form: [], headers: { ...headers, authorization }, rawBody: '',
     };
     const r = verifySignature(input, lookup, { nowMs: NOW });
-    assert.equal(r.ok, true, r.ok ? '' : r.message);
+    assert.equal(r.ok, true, r.ok ? '' : r.error.message);
     if (input.query.length > 0) {
       input.query[0] = [input.query[0][0], `${input.query[0][1]}!`];
       assert.equal(verifySignature(input, lookup, { nowMs: NOW }).ok, false);
@@ -58,6 +58,6 @@ test('RPC v1: whatever openapi-core signs verifies (query or form body, GET or P
       method, path: '/', query: inBody ? [] : all, form: inBody ? all : [], headers: { host: 'x' }, rawBody: '',
     };
     const r = verifySignature(input, lookup, { nowMs: NOW });
-    assert.equal(r.ok, true, r.ok ? '' : r.message);
+    assert.equal(r.ok, true, r.ok ? '' : r.error.message);
   }), { numRuns: 300 });
 });

@@ -49,13 +49,13 @@ function check(c: Captured, input: SignedRequestInput, expected: string[], what:
   const r = verifySignature(input, lookup, { nowMs: c.timestampMs });
   assert.equal(r.ok, false, `${c.name}: ${what} was accepted`);
   if (r.ok) return r;
-  assert.ok(expected.includes(r.code), `${c.name}: ${what} gave ${r.code}, expected ${expected.join('|')}`);
-  if (r.code === MISMATCH) {
-    assert.ok(r.message.startsWith('Specified signature is not matched with our calculation. server string to sign is:'));
-    assert.equal(r.message.endsWith(r.stringToSign!), true);
+  assert.ok(expected.includes(r.error.code), `${c.name}: ${what} gave ${r.error.code}, expected ${expected.join('|')}`);
+  if (r.error.code === MISMATCH) {
+    assert.ok(r.error.message.startsWith('Specified signature is not matched with our calculation. server string to sign is:'));
+    assert.equal(r.error.message.endsWith(r.stringToSign!), true);
     // Neither the secret, nor what the client sent, nor what it should have sent.
     const shouldBe = c.scheme === 'ACS3-HMAC-SHA256' ? acs3Signature(r.stringToSign!, SECRET) : rpcSignature(r.stringToSign!, SECRET);
-    for (const leak of [SECRET, c.signature, shouldBe]) assert.equal(r.message.includes(leak), false, `${what} leaks`);
+    for (const leak of [SECRET, c.signature, shouldBe]) assert.equal(r.error.message.includes(leak), false, `${what} leaks`);
   }
   return r;
 }

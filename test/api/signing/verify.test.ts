@@ -17,7 +17,7 @@ const MIN = 60_000;
 function failure(r: VerifyResult): Extract<VerifyResult, { ok: false }> {
   assert.equal(r.ok, false, 'expected a failure');
   if (r.ok) throw new Error('unreachable');
-  assert.equal(r.httpStatus, 400);
+  assert.equal(r.error.status, 400);
   return r;
 }
 
@@ -28,8 +28,8 @@ describe('freshness (±15 min)', () => {
       for (const ok of [0, 15 * MIN, -15 * MIN, 14 * MIN + 59_999]) assert.equal(at(ok).ok, true, `offset ${ok}`);
       for (const late of [15 * MIN + 1, -15 * MIN - 1, 16 * MIN, -60 * MIN, 365 * 24 * 60 * MIN]) {
         const r = failure(at(late));
-        assert.equal(r.code, 'InvalidTimeStamp.Expired');
-        assert.equal(r.message, 'Specified time stamp or date value is expired.');
+        assert.equal(r.error.code, 'InvalidTimeStamp.Expired');
+        assert.equal(r.error.message, 'Specified time stamp or date value is expired.');
         assert.equal(r.accessKeyId, 'testid');
       }
       assert.equal(DEFAULT_MAX_SKEW_MS, 15 * MIN);
@@ -39,7 +39,7 @@ describe('freshness (±15 min)', () => {
   test('an expired request with a bad signature reports the signature, not the clock', () => {
     const input = cloneInput(rpcGet.input);
     input.query.push(['Extra', '1']);
-    assert.equal(failure(verifySignature(input, lookup, { nowMs: rpcGet.timestampMs + 60 * MIN })).code, 'SignatureDoesNotMatch');
+    assert.equal(failure(verifySignature(input, lookup, { nowMs: rpcGet.timestampMs + 60 * MIN })).error.code, 'SignatureDoesNotMatch');
   });
 });
 
@@ -47,12 +47,12 @@ test('unknown or empty-secret access key -> InvalidAccessKeyId.NotFound', () => 
   for (const c of [acs3, rpcGet, rpcPost]) {
     for (const look of [() => undefined, () => '']) {
       const r = failure(verifySignature(c.input, look, { nowMs: c.timestampMs }));
-      assert.equal(r.code, 'InvalidAccessKeyId.NotFound');
-      assert.equal(r.message, 'Specified access key is not found.');
+      assert.equal(r.error.code, 'InvalidAccessKeyId.NotFound');
+      assert.equal(r.error.message, 'Specified access key is not found.');
     }
   }
   // The wrong secret for a known key is a plain mismatch.
-  assert.equal(failure(verifySignature(acs3.input, () => 'other', { nowMs: acs3.timestampMs })).code, 'SignatureDoesNotMatch');
+  assert.equal(failure(verifySignature(acs3.input, () => 'other', { nowMs: acs3.timestampMs })).error.code, 'SignatureDoesNotMatch');
 });
 
 describe('timestamps that are not YYYY-MM-DDThh:mm:ssZ -> IllegalTimestamp', () => {
@@ -63,13 +63,13 @@ describe('timestamps that are not YYYY-MM-DDThh:mm:ssZ -> IllegalTimestamp', () 
       const r1 = cloneInput(rpcGet.input);
       r1.query = r1.query.map(([k, v]) => [k, k === 'Timestamp' ? ts : v]);
       const f1 = failure(verifySignature(r1, lookup, { nowMs: rpcGet.timestampMs }));
-      assert.equal(f1.code, 'IllegalTimestamp');
-      assert.match(f1.message, /"Timestamp"/);
+      assert.equal(f1.error.code, 'IllegalTimestamp');
+      assert.match(f1.error.message, /"Timestamp"/);
       const r2 = cloneInput(acs3.input);
       r2.headers['x-acs-date'] = ts;
       const f2 = failure(verifySignature(r2, lookup, { nowMs: acs3.timestampMs }));
-      assert.equal(f2.code, 'IllegalTimestamp');
-      assert.match(f2.message, /"x-acs-date"/);
+      assert.equal(f2.error.code, 'IllegalTimestamp');
+      assert.match(f2.error.message, /"x-acs-date"/);
     });
   }
 });
@@ -77,8 +77,8 @@ describe('timestamps that are not YYYY-MM-DDThh:mm:ssZ -> IllegalTimestamp', () 
 describe('missing pieces -> MissingParameter naming the parameter', () => {
   test('unsigned request', () => {
     const r = failure(verifySignature({ method: 'GET', path: '/', query: [['Action', 'X']], form: [], headers: {}, rawBody: '' }, lookup, { nowMs: 0 }));
-    assert.equal(r.code, 'MissingParameter');
-    assert.equal(r.message, 'The input parameter "Signature" that is mandatory for processing this request is not supplied.');
+    assert.equal(r.error.code, 'MissingParameter');
+    assert.equal(r.error.message, 'The input parameter "Signature" that is mandatory for processing this request is not supplied.');
   });
   for (const name of ['AccessKeyId', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion']) {
     test(`RPC ${name}`, () => {
@@ -86,8 +86,8 @@ describe('missing pieces -> MissingParameter naming the parameter', () => {
         const input = cloneInput(rpcGet.input);
         input.query = input.query.flatMap(([k, v]): [string, string][] => (k !== name ? [[k, v]] : value === undefined ? [] : [[k, value]]));
         const r = failure(verifySignature(input, lookup, { nowMs: rpcGet.timestampMs }));
-        assert.equal(r.code, 'MissingParameter');
-        assert.match(r.message, new RegExp(`^The input parameter "${name}" that is mandatory`));
+        assert.equal(r.error.code, 'MissingParameter');
+        assert.match(r.error.message, new RegExp(`^The input parameter "${name}" that is mandatory`));
       }
     });
   }
@@ -96,8 +96,8 @@ describe('missing pieces -> MissingParameter naming the parameter', () => {
       const input = cloneInput(acs3.input);
       delete input.headers[name];
       const r = failure(verifySignature(input, lookup, { nowMs: acs3.timestampMs }));
-      assert.equal(r.code, 'MissingParameter');
-      assert.match(r.message, new RegExp(`"${name}"`));
+      assert.equal(r.error.code, 'MissingParameter');
+      assert.match(r.error.message, new RegExp(`"${name}"`));
     });
   }
 });
@@ -108,8 +108,8 @@ describe('RPC SignatureMethod / SignatureVersion -> InvalidParamater (sic)', () 
       const input = cloneInput(rpcGet.input);
       input.query = input.query.map(([k, v]) => [k, k === name ? value : v]);
       const r = failure(verifySignature(input, lookup, { nowMs: rpcGet.timestampMs }));
-      assert.equal(r.code, 'InvalidParamater');
-      assert.match(r.message, new RegExp(`"${name}"`));
+      assert.equal(r.error.code, 'InvalidParamater');
+      assert.match(r.error.message, new RegExp(`"${name}"`));
     });
   }
 });
@@ -134,7 +134,7 @@ describe('malformed or unsupported Authorization', () => {
       const input = cloneInput(acs3.input);
       input.headers['authorization'] = authorization;
       const r = failure(verifySignature(input, lookup, { nowMs: acs3.timestampMs }));
-      assert.equal(r.code, code);
+      assert.equal(r.error.code, code);
       assert.equal(r.kind, kind);
     });
   }
@@ -144,18 +144,18 @@ describe('malformed or unsupported Authorization', () => {
       input.headers['authorization'] = (input.headers['authorization'] as string)
         .replace(/SignedHeaders=([^,]+)/, (_, list: string) => `SignedHeaders=${list.split(';').filter((h) => h !== drop).join(';')}`);
       const r = failure(verifySignature(input, lookup, { nowMs: acs3.timestampMs }));
-      assert.equal(r.code, 'IncompleteSignature', drop);
-      assert.match(r.message, new RegExp(`"${drop}" is present but not signed`));
+      assert.equal(r.error.code, 'IncompleteSignature', drop);
+      assert.match(r.error.message, new RegExp(`"${drop}" is present but not signed`));
     }
     const added = cloneInput(acs3.input);
     added.headers['x-acs-security-token'] = 'smuggled';
-    assert.equal(failure(verifySignature(added, lookup, { nowMs: acs3.timestampMs })).code, 'IncompleteSignature');
+    assert.equal(failure(verifySignature(added, lookup, { nowMs: acs3.timestampMs })).error.code, 'IncompleteSignature');
   });
   test('a repeated RPC control param is ambiguous', () => {
     for (const name of ['Signature', 'Timestamp', 'AccessKeyId']) {
       const input = cloneInput(rpcGet.input);
       input.query.push([name, input.query.find(([k]) => k === name)![1]]);
-      assert.equal(failure(verifySignature(input, lookup, { nowMs: rpcGet.timestampMs })).code, 'IncompleteSignature', name);
+      assert.equal(failure(verifySignature(input, lookup, { nowMs: rpcGet.timestampMs })).error.code, 'IncompleteSignature', name);
     }
   });
   test('ACS3 wins over a Signature param (sdk-wire.md §7.1)', () => {
@@ -163,7 +163,7 @@ describe('malformed or unsupported Authorization', () => {
     input.query.push(['Signature', 'bogus']);
     const r = verifySignature(input, lookup, { nowMs: acs3.timestampMs });
     // Signature is an ordinary signed query param to ACS3, so adding it breaks the ACS3 signature.
-    assert.equal(failure(r).code, 'SignatureDoesNotMatch');
+    assert.equal(failure(r).error.code, 'SignatureDoesNotMatch');
   });
 });
 
@@ -192,11 +192,11 @@ describe('ACS3 with a body', () => {
     const changed = cloneInput(signed());
     changed.rawBody = body.replace('eni', 'enj');
     const r1 = failure(verifySignature(changed, lookup, now));
-    assert.equal(r1.code, 'SignatureDoesNotMatch');
+    assert.equal(r1.error.code, 'SignatureDoesNotMatch');
     assert.equal(r1.kind, 'ContentSha256Mismatch');
     changed.headers['x-acs-content-sha256'] = sha(changed.rawBody);
     const r2 = failure(verifySignature(changed, lookup, now));
-    assert.equal(r2.code, 'SignatureDoesNotMatch');
+    assert.equal(r2.error.code, 'SignatureDoesNotMatch');
     assert.equal(r2.kind, 'SignatureMismatch');
   });
   test('a changed x-acs-content-sha256 fails', () => {
@@ -209,7 +209,7 @@ describe('ACS3 with a body', () => {
     const names = Object.keys(input.headers).filter((h) => h !== 'authorization' && h !== 'content-type').sort();
     input.headers['authorization'] =
       `ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=${names.join(';')},Signature=${acs3Signature(acs3StringToSign(input, names), SECRET)}`;
-    assert.equal(failure(verifySignature(input, lookup, now)).code, 'IncompleteSignature');
+    assert.equal(failure(verifySignature(input, lookup, now)).error.code, 'IncompleteSignature');
   });
 });
 
@@ -224,9 +224,9 @@ test('STS: the security token is returned, from the header (ACS3) or the param (
 test('the SignatureDoesNotMatch message carries the server StringToSign and nothing secret', () => {
   for (const c of [acs3, rpcGet, rpcPost]) {
     const r = failure(verifySignature(c.input, () => 'wrongsecret', { nowMs: c.timestampMs }));
-    assert.equal(r.code, 'SignatureDoesNotMatch');
+    assert.equal(r.error.code, 'SignatureDoesNotMatch');
     const sts = r.stringToSign!;
-    assert.equal(r.message, `Specified signature is not matched with our calculation. server string to sign is:${sts}`);
+    assert.equal(r.error.message, `Specified signature is not matched with our calculation. server string to sign is:${sts}`);
     if (c.scheme === 'RPC-HMAC-SHA1') {
       assert.equal(sts, rpcStringToSign(c.input.method, [...c.input.query, ...c.input.form]));
     } else {
