@@ -6,44 +6,34 @@ import { Button, Card, Empty, Flex, Form, Input, Tag, Typography } from 'antd';
 import { tagEni, untagEni } from '../../api/ecs.ts';
 import type { EniWire } from '../../api/wire.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
+import { useSubmit } from '../../hooks/use-submit.ts';
 import { MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS_PER_RESOURCE, validTagKey, validTagValue, ECS_TAG_RULES } from '../../../domain/tags.ts';
 
 export function EniTags({ regionId, eni, onChanged }: { regionId: string; eni: EniWire; onChanged(): void }) {
-  const tags = eni.Tags?.Tag ?? [];
+  const tags = eni.Tags.Tag;
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  // One change at a time: add (or change a value), or remove one key.
+  const change = useSubmit(async (c: { add: { key: string; value: string } } | { remove: string }) => {
+    if ('add' in c) {
+      await tagEni(regionId, eni.NetworkInterfaceId, [c.add]);
+      setKey('');
+      setValue('');
+    } else {
+      await untagEni(regionId, eni.NetworkInterfaceId, [c.remove]);
+    }
+    onChanged();
+  });
+  const { busy, error } = change;
   const k = key.trim();
   const exists = tags.some((t) => t.TagKey === k);
   const keyProblem = k === '' ? undefined : !validTagKey(k) ? `1–${MAX_TAG_KEY_LENGTH} characters, not starting with aliyun or acs:, no http:// or https://` : undefined;
   const valueProblem = !validTagValue(value, ECS_TAG_RULES) ? `at most ${MAX_TAG_VALUE_LENGTH} characters, no http:// or https://` : undefined;
   const full = !exists && tags.length >= MAX_TAGS_PER_RESOURCE;
 
-  const run = async (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-      onChanged();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  const add = async () => {
-    if (await run(() => tagEni(regionId, eni.NetworkInterfaceId, [{ key: k, value }]))) {
-      setKey('');
-      setValue('');
-    }
-  };
-
   return (
     <Card title={`Tags (${tags.length})`} style={{ marginBottom: 16 }} data-testid="eni-tags">
-      <ApiErrorAlert error={error} title="The tag change was refused" onClose={() => setError(undefined)} />
+      <ApiErrorAlert error={error} title="The tag change was refused" />
       {tags.length === 0
         ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="No tags" style={{ margin: '8px 0' }} />
         : (
@@ -53,7 +43,7 @@ export function EniTags({ regionId, eni, onChanged }: { regionId: string; eni: E
                 key={t.TagKey}
                 closable={!busy}
                 closeIcon={<span aria-label={`Remove tag ${t.TagKey}`}>×</span>}
-                onClose={(e) => { e.preventDefault(); void run(() => untagEni(regionId, eni.NetworkInterfaceId, [t.TagKey])); }}
+                onClose={(e) => { e.preventDefault(); void change.run({ remove: t.TagKey }); }}
                 data-testid="eni-tag"
               >
                 {t.TagKey}: {t.TagValue || <Typography.Text type="secondary">(empty)</Typography.Text>}
@@ -61,7 +51,7 @@ export function EniTags({ regionId, eni, onChanged }: { regionId: string; eni: E
             ))}
           </Flex>
         )}
-      <Form layout="inline" onFinish={() => void add()}>
+      <Form layout="inline" onFinish={() => void change.run({ add: { key: k, value } })}>
         <Form.Item label="Tag key" validateStatus={keyProblem ? 'error' : undefined} help={keyProblem}>
           <Input aria-label="Tag key" value={key} onChange={(e) => setKey(e.target.value)} maxLength={MAX_TAG_KEY_LENGTH + 1} style={{ width: 200 }} />
         </Form.Item>

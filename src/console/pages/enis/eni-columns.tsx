@@ -42,7 +42,7 @@ export function eniColumns(vSwitches: Map<string, VSwitchWire>, actions: EniRowA
     {
       title: 'Tags', key: 'tags', width: 170,
       render: (_, e) => {
-        const tags = e.Tags?.Tag ?? [];
+        const tags = e.Tags.Tag;
         if (tags.length === 0) return <Typography.Text type="secondary">-</Typography.Text>;
         const text = (t: { TagKey: string; TagValue: string }) => (t.TagValue ? `${t.TagKey}: ${t.TagValue}` : t.TagKey);
         return (
