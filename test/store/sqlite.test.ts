@@ -9,6 +9,8 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { storeContract } from './contract.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite/checkpointer.ts';
 import { nonceKey } from '../../src/store/sql/nonce-key.ts';
+import { Where } from '../../src/store/sql/query.ts';
+import { whereTagged } from '../../src/store/sql/tag-repo.ts';
 
 storeContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eniplane-store-'));
@@ -61,6 +63,28 @@ describe('SQLite migrations and checkpoints', () => {
       const rows = db.prepare('SELECT key, expires_ms FROM nonces ORDER BY expires_ms').safeIntegers(true).all() as { key: bigint; expires_ms: bigint }[];
       assert.deepEqual(rows.map((r) => [r.key, Number(r.expires_ms)]), [[nonceKey('key', 'n-1'), 123], [nonceKey('key', 'n-2'), 456], [nonceKey('key', 'n-3'), 999]]);
       assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'nonces'").all(), [], 'no expiry index (004): the purge sweeps key ranges');
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Describe tag filters are index ranges of tags_by_key, a resource\'s tags its key range', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eniplane-plan-'));
+    try {
+      const file = join(dir, 'eniplane.db');
+      await new SqliteStore(file).close();
+      const db = new Database(file, { readonly: true });
+      const plan = (sql: string, params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      const scope = { accountId: 'acc', regionId: 'cn-hangzhou', resourceType: 'eni' as const };
+      // DescribeNetworkInterfaces with Tag.1 (key and value) and Tag.2 (key only), as the ENI repository builds it.
+      const w = whereTagged(new Where().eq('account_id', 'acc').eq('region_id', 'cn-hangzhou'), scope, [{ key: 'creator', value: 'terway' }, { key: 'ack.aliyun.com' }]);
+      const enis = plan(`SELECT * FROM enis${w.sql()} ORDER BY id LIMIT 500`, w.params);
+      assert.match(enis, /tags USING COVERING INDEX tags_by_key \(account_id=\? AND region_id=\? AND resource_type=\? AND key=\? AND value=\?\)/);
+      assert.match(enis, /tags USING COVERING INDEX tags_by_key \(account_id=\? AND region_id=\? AND resource_type=\? AND key=\?\)/);
+      assert.doesNotMatch(enis, /SCAN tags/);
+      // An ENI's own tags (loaded with it): the primary key's range.
+      assert.match(plan('SELECT key, value FROM tags WHERE resource_id = ?', ['eni-1']), /SEARCH tags USING PRIMARY KEY \(resource_id=\?\)/);
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
