@@ -51,7 +51,7 @@ export function validateTags(tags: { key?: string; value?: string }[], rules: Ta
   return sortTags(out);
 }
 
-export function sortTags(tags: Tag[]): Tag[] {
+function sortTags(tags: Tag[]): Tag[] {
   return [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
