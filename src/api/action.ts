@@ -1,5 +1,6 @@
 // The shape of one API action. Each action file exports one of these; the
 // registry lists them all explicitly.
+import { PRODUCTS } from './products.ts';
 import type { Caller, ServiceDeps } from '../service/deps.ts';
 import type { ErrorOverrides } from './errors.ts';
 import type { ParamReader, ParamSpec } from './params.ts';
@@ -10,10 +11,10 @@ import { DomainError } from '../domain/errors.ts';
 import { ECS_TAG_RULES, validateTags, type Tag, type TagRules } from '../domain/tags.ts';
 import type { TagFilter } from '../store/store.ts';
 
-export const ECS_VERSION = '2014-05-26';
-export const VPC_VERSION = '2016-04-28';
+export const ECS_VERSION = PRODUCTS.ecs.version;
+export const VPC_VERSION = PRODUCTS.vpc.version;
 /** ResourceManager, for resource groups */
-export const RM_VERSION = '2020-03-31';
+export const RM_VERSION = PRODUCTS.resourceManager.version;
 
 export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: string }
 

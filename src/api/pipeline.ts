@@ -13,6 +13,7 @@ import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
 import { queryPairs } from './query-pairs.ts';
 import type { ActionDef } from './action.ts';
+import { hostOf } from './products.ts';
 
 export interface PipelineOptions {
   /** accept undeclared parameters (debugging aid; off by default, like the real API) */
@@ -74,8 +75,7 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       if (!knownVersion(version)) throw wireErrors.invalidVersion(version);
       action = findAction(version, actionName);
       if (!action) throw wireErrors.actionNotFound();
-      if (action.version === '2016-04-28') hostId = 'vpc.aliyuncs.com';
-      if (action.version === '2020-03-31') hostId = 'resourcemanager.aliyuncs.com';
+      hostId = hostOf(action.version);
 
       // validate: strict parameter names, then required ones
       if (!opts.loose) {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { EniFacts } from '../domain/eni-facts.ts';
 import { InvalidFactsError, UnsupportedOsError, detectOs, listOs, render, type Rendering } from '../osconfig/index.ts';
 import { toEniFacts } from '../service/eni-facts.ts';
+import { PRODUCTS } from '../api/products.ts';
 import { callRpc, cliCredentials, UserError } from './rpc-client.ts';
 
 interface RenderFlags { os?: string; osRelease?: string; eni?: string; facts?: string; endpoint: string; region: string; data: string; format: string; out?: string; listOs?: boolean }
@@ -15,7 +16,7 @@ interface RenderFlags { os?: string; osRelease?: string; eni?: string; facts?: s
 async function factsFromServer(f: RenderFlags): Promise<EniFacts> {
   const key = cliCredentials(f.data);
   const eni = await callRpc(f.endpoint, key, 'DescribeNetworkInterfaceAttribute', { RegionId: f.region, NetworkInterfaceId: f.eni! });
-  const vsws = await callRpc(f.endpoint, key, 'DescribeVSwitches', { RegionId: f.region, VSwitchId: eni.VSwitchId }, '2016-04-28');
+  const vsws = await callRpc(f.endpoint, key, 'DescribeVSwitches', { RegionId: f.region, VSwitchId: eni.VSwitchId }, PRODUCTS.vpc.version);
   const vsw = vsws.VSwitches.VSwitch[0];
   const addresses = [
     ...eni.PrivateIpSets.PrivateIpSet.map((p: any) => ({ family: 4 as const, address: String(p.PrivateIpAddress), primary: p.Primary === true })),

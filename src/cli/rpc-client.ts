@@ -1,6 +1,7 @@
 // A small signed RPC client for the CLI's own calls to a running server (RPC
 // HMAC-SHA1 over GET, as pop-core sends it). Credentials come from
 // ENIPLANE_ACCESS_KEY_ID/SECRET, falling back to <data>/credentials.json.
+import { PRODUCTS } from '../api/products.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ export class ApiError extends UserError {
   }
 }
 
-export async function callRpc(endpoint: string, key: CliCredentials, action: string, params: Record<string, string>, version = '2014-05-26'): Promise<Record<string, any>> {
+export async function callRpc(endpoint: string, key: CliCredentials, action: string, params: Record<string, string>, version: string = PRODUCTS.ecs.version): Promise<Record<string, any>> {
   const pairs: [string, string][] = [
     ['Action', action], ['Version', version], ['Format', 'JSON'], ['AccessKeyId', key.id], ['SignatureMethod', 'HMAC-SHA1'],
     ['SignatureVersion', '1.0'], ['SignatureNonce', randomUUID()], ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { resolveServeConfig, serveSettings } from './config.ts';
 import { startServer } from '../server.ts';
+import { PRODUCTS } from '../api/products.ts';
 import { redactPgUrl } from '../store/postgres/pg-config.ts';
 
 export function registerServe(program: Command): void {
@@ -23,7 +24,7 @@ export function registerServe(program: Command): void {
       else lines.push(`  AccessKey ID:     ${c.accessKeyId}  (secret in credentials.json)`);
       lines.push(
         `  SDK:  new Client(new Config({ accessKeyId, accessKeySecret, endpoint: '${server.endpoint}', protocol: 'http', regionId: 'cn-hangzhou' }))`,
-        `  pop-core: new RPCClient({ accessKeyId, accessKeySecret, endpoint: 'http://${server.endpoint}', apiVersion: '2014-05-26' })`,
+        `  pop-core: new RPCClient({ accessKeyId, accessKeySecret, endpoint: 'http://${server.endpoint}', apiVersion: '${PRODUCTS.ecs.version}' })`,
       );
       console.log(lines.join('\n'));
       const stop = async () => {

@@ -50,20 +50,20 @@ async function allPages<T>(fetchPage: (pageNumber: number) => Promise<{ items: T
 
 export function listVpcs(scope: Scope): Promise<VpcWire[]> {
   return allPages(async (n) => {
-    const r = await rpc<{ Vpcs: { Vpc: VpcWire[] }; TotalCount: number }>('DescribeVpcs', { RegionId: scope.regionId, ...rg(scope), PageNumber: n, PageSize: 50 });
+    const r = await rpc<{ Vpcs: { Vpc: VpcWire[] }; TotalCount: number }>('DescribeVpcs', { RegionId: scope.regionId, ...rg(scope), PageNumber: n, PageSize: 50 }, 'vpc');
     return { items: r.Vpcs.Vpc, total: r.TotalCount };
   }, 50);
 }
 
 export function listVSwitches(scope: Scope, vpcId?: string): Promise<VSwitchWire[]> {
   return allPages(async (n) => {
-    const r = await rpc<{ VSwitches: { VSwitch: VSwitchWire[] }; TotalCount: number }>('DescribeVSwitches', { RegionId: scope.regionId, ...rg(scope), VpcId: vpcId, PageNumber: n, PageSize: 50 });
+    const r = await rpc<{ VSwitches: { VSwitch: VSwitchWire[] }; TotalCount: number }>('DescribeVSwitches', { RegionId: scope.regionId, ...rg(scope), VpcId: vpcId, PageNumber: n, PageSize: 50 }, 'vpc');
     return { items: r.VSwitches.VSwitch, total: r.TotalCount };
   }, 50);
 }
 
 export async function getVSwitch(regionId: string, vSwitchId: string): Promise<VSwitchWire | undefined> {
-  const r = await rpc<{ VSwitches: { VSwitch: VSwitchWire[] } }>('DescribeVSwitches', { RegionId: regionId, VSwitchId: vSwitchId });
+  const r = await rpc<{ VSwitches: { VSwitch: VSwitchWire[] } }>('DescribeVSwitches', { RegionId: regionId, VSwitchId: vSwitchId }, 'vpc');
   return r.VSwitches.VSwitch[0];
 }
 
@@ -122,14 +122,14 @@ export async function listInstanceTypes(): Promise<InstanceTypeWire[]> {
 export function createVpc(scope: Scope, p: { cidrBlock: string; name?: string; description?: string; enableIpv6: boolean }) {
   return rpc<{ VpcId: string }>('CreateVpc', {
     RegionId: scope.regionId, ...rg(scope), CidrBlock: p.cidrBlock, VpcName: p.name, Description: p.description, EnableIpv6: p.enableIpv6 ? 'true' : undefined, ClientToken: newClientToken(),
-  });
+  }, 'vpc');
 }
 
 export function createVSwitch(scope: Scope, p: { vpcId: string; zoneId: string; cidrBlock: string; ipv6Index?: number; name?: string; description?: string }) {
   return rpc<{ VSwitchId: string }>('CreateVSwitch', {
     RegionId: scope.regionId, ...rg(scope), VpcId: p.vpcId, ZoneId: p.zoneId, CidrBlock: p.cidrBlock, Ipv6CidrBlock: p.ipv6Index,
     VSwitchName: p.name, Description: p.description, ClientToken: newClientToken(),
-  });
+  }, 'vpc');
 }
 
 export function createSecurityGroup(scope: Scope, p: { vpcId: string; name?: string; description?: string; type: 'normal' | 'enterprise' }) {
@@ -153,8 +153,8 @@ export function runInstance(scope: Scope, p: { instanceType: string; vSwitchId: 
   });
 }
 
-export const deleteVpc = (regionId: string, vpcId: string) => rpc('DeleteVpc', { RegionId: regionId, VpcId: vpcId });
-export const deleteVSwitch = (regionId: string, vSwitchId: string) => rpc('DeleteVSwitch', { RegionId: regionId, VSwitchId: vSwitchId });
+export const deleteVpc = (regionId: string, vpcId: string) => rpc('DeleteVpc', { RegionId: regionId, VpcId: vpcId }, 'vpc');
+export const deleteVSwitch = (regionId: string, vSwitchId: string) => rpc('DeleteVSwitch', { RegionId: regionId, VSwitchId: vSwitchId }, 'vpc');
 export const deleteSecurityGroup = (regionId: string, id: string) => rpc('DeleteSecurityGroup', { RegionId: regionId, SecurityGroupId: id });
 export const deleteEni = (regionId: string, id: string) => rpc('DeleteNetworkInterface', { RegionId: regionId, NetworkInterfaceId: id });
 export const attachEni = (regionId: string, eniId: string, instanceId: string) => rpc('AttachNetworkInterface', { RegionId: regionId, NetworkInterfaceId: eniId, InstanceId: instanceId });

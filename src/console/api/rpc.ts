@@ -2,7 +2,7 @@
 // actions an SDK calls, authenticated by the session cookie plus the CSRF
 // token instead of a signature) and the console's JSON endpoints.
 
-const VPC_ACTIONS = new Set(['CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'CreateVSwitch', 'DescribeVSwitches', 'DeleteVSwitch']);
+import { PRODUCTS, type Product } from '../../api/products.ts';
 
 /** A refusal, with the API's Code and Message exactly as sent. */
 export class ApiError extends Error {
@@ -50,11 +50,11 @@ async function send(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-/** One RPC action: POST / with a form body, like an SDK's RPC call minus the signature. */
-export async function rpc<T>(action: string, params: Params = {}): Promise<T> {
+/** One RPC action of a product (ECS unless named): POST / with a form body, like an SDK's RPC call minus the signature. */
+export async function rpc<T>(action: string, params: Params = {}, product: Product = 'ecs'): Promise<T> {
   const form = new URLSearchParams();
   form.set('Action', action);
-  form.set('Version', VPC_ACTIONS.has(action) ? '2016-04-28' : '2014-05-26');
+  form.set('Version', PRODUCTS[product].version);
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null || v === '') continue;
     form.set(k, String(v));
