@@ -3,12 +3,13 @@
 import { defineAction, readTags, type ActionDef } from './action.ts';
 import { bool, int, list, objectList, str } from './params.ts';
 import { VPC_TAG_ERRORS } from './errors.ts';
+import { PRODUCTS } from './products.ts';
 import { decodeTagToken, encodeTagToken, readResourceIds, readResourceType, readTagKeys, wireResourceType, type TagProduct } from './tag-params.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ECS_TAG_RULES, VPC_TAG_RULES } from '../domain/tags.ts';
 import { listTagResources, tagResources, untagResources } from '../service/tags.ts';
 
-const versionOf = (product: TagProduct) => (product === 'ecs' ? '2014-05-26' as const : '2016-04-28' as const);
+const versionOf = (product: TagProduct) => PRODUCTS[product].version;
 const errorsOf = (product: TagProduct) => (product === 'vpc' ? VPC_TAG_ERRORS : undefined);
 
 export function tagResourcesAction(product: TagProduct): ActionDef {

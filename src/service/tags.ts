@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.ts';
 import { mergeTags, type Tag, type TagResourceType } from '../domain/tags.ts';
 import type { TagFilter, TagPosition, Tx } from '../store/store.ts';
 import { findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
+import { settleDue, settleDueIn } from './transitions.ts';
 
 export interface TagCommand { regionId?: string; resourceType: TagResourceType; resourceIds: string[] }
 
@@ -20,6 +21,8 @@ async function ownersOrFail(tx: Tx, caller: Caller, regionId: string, cmd: TagCo
 export function tagResources(deps: ServiceDeps, caller: Caller, cmd: TagCommand & { tags: Tag[] }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
+    // An ENI or instance whose deletion is due is gone before it is looked for.
+    await settleDueIn(deps, tx);
     const owners = await ownersOrFail(tx, caller, region.id, cmd);
     const existing = await tx.tags.of(owners.map((o) => o.resourceId));
     for (const o of owners) {
@@ -32,6 +35,7 @@ export function tagResources(deps: ServiceDeps, caller: Caller, cmd: TagCommand 
 export function untagResources(deps: ServiceDeps, caller: Caller, cmd: TagCommand & { keys?: string[]; all?: boolean }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
+    await settleDueIn(deps, tx);
     const owners = await ownersOrFail(tx, caller, region.id, cmd);
     // All=true only counts when no TagKey.N is given; with neither, nothing is removed.
     const keys = cmd.keys?.length ? cmd.keys : cmd.all ? undefined : [];
@@ -41,12 +45,13 @@ export function untagResources(deps: ServiceDeps, caller: Caller, cmd: TagComman
 
 export interface TagResourceRow extends Tag { resourceId: string }
 
-export function listTagResources(
+export async function listTagResources(
   deps: ServiceDeps, caller: Caller, q: { regionId?: string; resourceType: TagResourceType; resourceIds?: string[]; tags?: TagFilter[] },
   p: { after?: TagPosition; limit: number },
 ): Promise<{ items: TagResourceRow[]; next?: TagPosition }> {
   const region = findRegion(deps, q.regionId);
   if (!q.resourceIds?.length && !q.tags?.length) throw new DomainError('TagQueryEmpty');
+  await settleDue(deps);
   return readTx(deps, (tx) => tx.tags.list({ accountId: caller.accountId, regionId: region.id, resourceType: q.resourceType }, { resourceIds: q.resourceIds, tags: q.tags }, p));
 }
 
