@@ -10,7 +10,6 @@ import type { TagPosition } from '../store/store.ts';
 export type TagProduct = 'ecs' | 'vpc';
 const MAX_RESOURCE_IDS = 50;
 
-
 /** The product's ResourceType (ECS: lower-case names; VPC: VPC, VSWITCH, matched case-insensitively) in eniplane's terms. */
 export function readResourceType(p: ParamReader, product: TagProduct): TagResourceType {
   const v = p.str('ResourceType');
