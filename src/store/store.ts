@@ -22,7 +22,7 @@ export interface Paging {
 /** A tag a Describe call filters by: a key alone matches any value. */
 export interface TagFilter { key: string; value?: string }
 /** Where a tag belongs: its resource, of one type, in one account and region. */
-interface TagScope { accountId: AccountId; regionId: string; resourceType: TagResourceType }
+export interface TagScope { accountId: AccountId; regionId: string; resourceType: TagResourceType }
 interface TagOwner extends TagScope { resourceId: string }
 export interface TagPosition { resourceId: string; key: string }
 

@@ -483,6 +483,23 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual(enis.items.map((e) => e.id), ['eni-2']);
       }));
 
+      it('tag filters give the same answer whichever tag is rare (a rare one drives, common ones are probed)', withStore(async (s) => {
+        await tx(s, async (t) => {
+          for (let i = 0; i < 12; i++) {
+            const tags = [{ key: 'common', value: 'yes' }, ...(i % 6 === 0 ? [{ key: 'rare', value: 'yes' }] : []), ...(i % 2 === 0 ? [{ key: 'half', value: '' }] : [])];
+            await t.enis.insert(eni(`eni-${String(i).padStart(2, '0')}`, { tags }));
+          }
+        });
+        const ids = async (tags: { key: string; value?: string }[], limit = 20) => (await ro(s, (t) => t.enis.list(ACC, { regionId: REGION, tags }, { limit }))).items.map((e) => e.id);
+        assert.deepEqual(await ids([{ key: 'rare', value: 'yes' }]), ['eni-00', 'eni-06']);
+        assert.deepEqual(await ids([{ key: 'common', value: 'yes' }, { key: 'rare', value: 'yes' }]), ['eni-00', 'eni-06']);
+        assert.deepEqual(await ids([{ key: 'common' }, { key: 'half' }]), ['eni-00', 'eni-02', 'eni-04', 'eni-06', 'eni-08', 'eni-10']);
+        assert.deepEqual(await ids([{ key: 'half', value: '' }, { key: 'rare', value: 'yes' }, { key: 'common' }]), ['eni-00', 'eni-06']);
+        assert.deepEqual(await ids([{ key: 'rare', value: 'no' }, { key: 'common' }]), []);
+        const page = await ro(s, (t) => t.enis.list(ACC, { regionId: REGION, tags: [{ key: 'common' }] }, { limit: 5 }));
+        assert.deepEqual([page.items.length, page.totalCount, page.nextToken], [5, 12, 'eni-04']);
+      }));
+
       it('deleting a resource deletes its tags; tag filters work on every list', withStore(async (s) => {
         await tx(s, async (t) => {
           await t.instances.insert(inst('i-1'));

@@ -10,7 +10,7 @@ import { storeContract } from './contract.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite/checkpointer.ts';
 import { nonceKey } from '../../src/store/sql/nonce-key.ts';
 import { Where } from '../../src/store/sql/query.ts';
-import { whereTagged } from '../../src/store/sql/tag-repo.ts';
+import { whereTagged, whereTaggedPlanned } from '../../src/store/sql/tag-repo.ts';
 
 storeContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eniplane-store-'));
@@ -83,6 +83,13 @@ describe('SQLite migrations and checkpoints', () => {
       assert.match(enis, /tags USING COVERING INDEX tags_by_key \(account_id=\? AND region_id=\? AND resource_type=\? AND key=\? AND value=\?\)/);
       assert.match(enis, /tags USING COVERING INDEX tags_by_key \(account_id=\? AND region_id=\? AND resource_type=\? AND key=\?\)/);
       assert.doesNotMatch(enis, /SCAN tags/);
+      // A tag most ENIs carry is probed per ENI on the (resource, key) key instead, walking the account's ENIs in id order.
+      const driver = { dialect: 'sqlite' as const, all: async () => [], run: async () => ({ changes: 0 }), get: async <R>(sql: string) => ({ n: sql.includes('FROM tags') ? 90 : 100 }) as R };
+      const probed = await whereTaggedPlanned(driver, 'enis', new Where().eq('account_id', 'acc').eq('region_id', 'cn-hangzhou'), scope, [{ key: 'creator', value: 'terway' }]);
+      const common = plan(`SELECT * FROM enis${probed.sql()} ORDER BY id LIMIT 500`, probed.params);
+      assert.match(common, /SEARCH enis USING INDEX enis_account_region \(account_id=\? AND region_id=\?\)/);
+      assert.match(common, /SEARCH t (EXISTS )?USING PRIMARY KEY \(resource_id=\? AND key=\?\)/);
+      assert.doesNotMatch(common, /SCAN/);
       // An ENI's own tags (loaded with it): the primary key's range.
       assert.match(plan('SELECT key, value FROM tags WHERE resource_id = ?', ['eni-1']), /SEARCH tags USING PRIMARY KEY \(resource_id=\?\)/);
       db.close();

@@ -5,7 +5,7 @@ import type { SqlDriver } from './driver.ts';
 import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type EniRow } from './rows.ts';
-import { whereTagged } from './tag-repo.ts';
+import { whereTaggedPlanned } from './tag-repo.ts';
 
 const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at';
 
@@ -56,7 +56,7 @@ function eniWhere(accountId: string, f: EniFilter): Where {
   if (f.primaryIpAddress !== undefined) w.add('id IN (SELECT eni_id FROM private_ips WHERE address = ? AND is_primary = 1)', f.primaryIpAddress);
   if (f.privateIpAddresses?.length) w.add(`id IN (SELECT eni_id FROM private_ips WHERE family = 4 AND address IN (${placeholders(f.privateIpAddresses.length)}))`, ...f.privateIpAddresses);
   if (f.ipv6Addresses?.length) w.add(`id IN (SELECT eni_id FROM private_ips WHERE family = 6 AND address IN (${placeholders(f.ipv6Addresses.length)}))`, ...f.ipv6Addresses);
-  return whereTagged(w, { accountId, regionId: f.regionId, resourceType: 'eni' }, f.tags);
+  return w;
 }
 
 async function saveSecurityGroups(d: SqlDriver, e: Eni): Promise<void> {
@@ -90,8 +90,9 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         const r = await d.get<EniRow & AggregatedChildren>(getWithChildren, [accountId, id]);
         return r ? withChildren(r, r) : undefined;
       },
-      list(accountId, f, p) {
-        return pagedSelect<EniRow, Eni>(d, 'enis', eniWhere(accountId, f), p, (rows) => hydrate(d, rows));
+      async list(accountId, f, p) {
+        const w = await whereTaggedPlanned(d, 'enis', eniWhere(accountId, f), { accountId, regionId: f.regionId, resourceType: 'eni' }, f.tags);
+        return pagedSelect<EniRow, Eni>(d, 'enis', w, p, (rows) => hydrate(d, rows));
       },
       async listByInstance(instanceId) {
         const rows = await d.all<EniRow>('SELECT * FROM enis WHERE instance_id = ? OR pending_instance_id = ? ORDER BY device_index, id', [instanceId, instanceId]);

@@ -5,10 +5,10 @@ import { forUpdate } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toSecurityGroup, toVpc, toVSwitch, type SecurityGroupRow, type VpcRow, type VSwitchRow } from './rows.ts';
 import type { NetworkFilter } from '../store.ts';
-import { whereTagged } from './tag-repo.ts';
+import { whereTaggedPlanned } from './tag-repo.ts';
 
-function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string, resourceType: 'vswitch' | 'securitygroup'): Where {
-  const w = new Where()
+function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string): Where {
+  return new Where()
     .eq('account_id', accountId)
     .eq('region_id', f.regionId)
     .in('id', f.ids)
@@ -16,7 +16,6 @@ function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string, r
     .eq('zone_id', f.zoneId)
     .eq(nameColumn, f.name)
     .eq('resource_group_id', f.resourceGroupId);
-  return whereTagged(w, { accountId, regionId: f.regionId, resourceType }, f.tags);
 }
 
 export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'securityGroups'> {
@@ -30,9 +29,9 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const r = await d.get<VpcRow>(`SELECT * FROM vpcs WHERE account_id = ? AND id = ?${opts?.forUpdate ? forUpdate(d) : ''}`, [accountId, id]);
         return r && toVpc(r);
       },
-      list(accountId, f, p) {
+      async list(accountId, f, p) {
         const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).in('id', f.ids).eq('name', f.name).eq('resource_group_id', f.resourceGroupId);
-        whereTagged(w, { accountId, regionId: f.regionId, resourceType: 'vpc' }, f.tags);
+        await whereTaggedPlanned(d, 'vpcs', w, { accountId, regionId: f.regionId, resourceType: 'vpc' }, f.tags);
         return pagedSelect<VpcRow, ReturnType<typeof toVpc>>(d, 'vpcs', w, p, (rows) => rows.map(toVpc));
       },
       async delete(accountId, id) {
@@ -54,8 +53,9 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const r = await d.get<VSwitchRow>('SELECT * FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]);
         return r && toVSwitch(r);
       },
-      list(accountId, f, p) {
-        return pagedSelect<VSwitchRow, ReturnType<typeof toVSwitch>>(d, 'vswitches', networkWhere(accountId, f, 'name', 'vswitch'), p, (rows) => rows.map(toVSwitch));
+      async list(accountId, f, p) {
+        const w = await whereTaggedPlanned(d, 'vswitches', networkWhere(accountId, f, 'name'), { accountId, regionId: f.regionId, resourceType: 'vswitch' }, f.tags);
+        return pagedSelect<VSwitchRow, ReturnType<typeof toVSwitch>>(d, 'vswitches', w, p, (rows) => rows.map(toVSwitch));
       },
       async listByVpc(vpcId) {
         return (await d.all<VSwitchRow>('SELECT * FROM vswitches WHERE vpc_id = ? ORDER BY id', [vpcId])).map(toVSwitch);
@@ -86,8 +86,9 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const r = await d.get<SecurityGroupRow>('SELECT * FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]);
         return r && toSecurityGroup(r);
       },
-      list(accountId, f, p) {
-        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', networkWhere(accountId, f, 'name', 'securitygroup'), p, (rows) => rows.map(toSecurityGroup));
+      async list(accountId, f, p) {
+        const w = await whereTaggedPlanned(d, 'security_groups', networkWhere(accountId, f, 'name'), { accountId, regionId: f.regionId, resourceType: 'securitygroup' }, f.tags);
+        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', w, p, (rows) => rows.map(toSecurityGroup));
       },
       async delete(accountId, id) {
         await d.run('DELETE FROM tags WHERE resource_id = ? AND account_id = ?', [id, accountId]);
