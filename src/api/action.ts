@@ -6,6 +6,8 @@ import type { ErrorOverrides } from './errors.ts';
 import type { ParamReader, ParamSpec } from './params.ts';
 import type { Paging } from '../store/store.ts';
 import type { AddressRequest } from '../service/address-book.ts';
+import { COMMON_PARAMS, specFromModel } from './params.ts';
+import { modelOf } from './models/index.ts';
 import { wireErrors } from './errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ECS_TAG_RULES, validateTags, type Tag, type TagRules } from '../domain/tags.ts';
@@ -18,16 +20,39 @@ export const RM_VERSION = PRODUCTS.resourceManager.version;
 
 export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: string }
 
+/**
+ * What an action does with the parameters of its SDK model (top-level names: "Tag", "SystemDisk").
+ * honoured: read and acted on; stored: kept and returned, nothing more; refused: answered with an
+ * error when present. Every other model parameter is accepted and ignored (docs/api-coverage.md).
+ */
+export interface ParamUse {
+  required?: string[]; honoured?: string[]; stored?: string[]; refused?: string[];
+  /** Parameters the SDK model lacks but the action takes (the console sends ResourceGroupId to CreateVSwitch). */
+  extra?: ParamSpec;
+}
+
 export interface ActionDef {
   action: string;
   version: typeof ECS_VERSION | typeof VPC_VERSION | typeof RM_VERSION;
+  /** Accepted parameters: the SDK model's (generated, src/api/models/) unless written by hand (ResourceManager). */
   params: ParamSpec;
+  use?: ParamUse;
   errors?: ErrorOverrides;
   handle(ctx: ActionContext, p: ParamReader): Promise<Record<string, unknown>>;
 }
 
-export function defineAction(a: ActionDef): ActionDef {
-  return a;
+/** Either `params` by hand, or `use` and the parameters come from the action's SDK model. */
+export type ActionInput = Omit<ActionDef, 'params'> & { params?: ParamSpec };
+
+export function defineAction(a: ActionInput): ActionDef {
+  if (a.params) return { ...a, params: a.params };
+  const model = modelOf(a.version, a.action);
+  if (model === undefined) throw new Error(`${a.version}/${a.action}: no SDK model; declare params by hand`);
+  const params = { ...specFromModel(model, a.use?.required), ...a.use?.extra };
+  for (const name of [...(a.use?.honoured ?? []), ...(a.use?.stored ?? []), ...(a.use?.refused ?? [])]) {
+    if (!params[name] && !COMMON_PARAMS[name]) throw new Error(`${a.action}: ${name} is not a parameter of its model`);
+  }
+  return { ...a, params };
 }
 
 const encodeToken = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
@@ -74,8 +99,8 @@ export function readAddressRequest(p: ParamReader, listName: string, countName: 
 
 /**
  * Tag.N.Key/Tag.N.Value of a create call, checked by the action's product rules
- * (domain/tags.ts) and sorted by key, so a ClientToken retry listing them in
- * another order is the same request.
+ * (domain/tags.ts: the SDK models' remarks) and sorted by key, so a ClientToken
+ * retry listing them in another order is the same request.
  */
 export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): Tag[] | undefined {
   // Indexes past 20 are counted (NumberExceed.Tags), not refused as a malformed name.

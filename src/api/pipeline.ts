@@ -7,7 +7,7 @@ import { newRequestId } from './request-id.ts';
 import { recordNonce, writeTx, type Caller, type ServiceDeps } from '../service/deps.ts';
 import { authenticate } from './auth.ts';
 import { toWireError, wireErrors } from './errors.ts';
-import { ParamReader, unknownParams } from './params.ts';
+import { checkParams, ParamReader } from './params.ts';
 import { findAction, knownVersion } from './registry.ts';
 import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
@@ -77,11 +77,9 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       if (!action) throw wireErrors.actionNotFound();
       hostId = hostOf(action.version);
 
-      // validate: strict parameter names, then required ones
-      if (!opts.loose) {
-        const unknown = unknownParams(params, action.params);
-        if (unknown.length > 0) throw wireErrors.invalidParameter(unknown[0], `It is not a parameter of ${action.action}.`);
-      }
+      // validate: parameter names (strict mode) and value types, then required ones
+      const bad = checkParams(params, action.params, !opts.loose);
+      if (bad) throw wireErrors.invalidParameter(bad.name, bad.unknown ? `It is not a parameter of ${action.action}.` : undefined);
       for (const name of requiredParams(action)) {
         if (!params.get(name)) {
           throw wireErrors.missingParameter(name);

@@ -1,8 +1,7 @@
 // TagResources, UntagResources and ListTagResources, built once for each product
 // (ECS 2014-05-26 and VPC 2016-04-28 differ in names, resource types and codes).
 import { defineAction, readTags, type ActionDef } from './action.ts';
-import { bool, int, list, objectList, str } from './params.ts';
-import { VPC_TAG_ERRORS } from './errors.ts';
+import { VPC_TAG_ERRORS, wireErrors } from './errors.ts';
 import { PRODUCTS } from './products.ts';
 import { decodeTagToken, encodeTagToken, readResourceIds, readResourceType, readTagKeys, wireResourceType, type TagProduct } from './tag-params.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -16,7 +15,7 @@ export function tagResourcesAction(product: TagProduct): ActionDef {
   return defineAction({
     action: 'TagResources',
     version: versionOf(product),
-    params: { ResourceType: str(), ResourceId: list(), Tag: objectList('Key', 'Value') },
+    use: { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag'] },
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
       const resourceType = readResourceType(p, product);
@@ -34,7 +33,7 @@ export function untagResourcesAction(product: TagProduct): ActionDef {
     // The VPC product spells it UnTagResources.
     action: product === 'ecs' ? 'UntagResources' : 'UnTagResources',
     version: versionOf(product),
-    params: { ResourceType: str(), ResourceId: list(), TagKey: list(), All: bool() },
+    use: { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'TagKey', 'All'] },
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
       const resourceType = readResourceType(p, product);
@@ -52,11 +51,13 @@ export function listTagResourcesAction(product: TagProduct): ActionDef {
   return defineAction({
     action: 'ListTagResources',
     version: versionOf(product),
-    params: product === 'ecs'
-      ? { ResourceType: str(), ResourceId: list(), Tag: objectList('Key', 'Value'), NextToken: str() }
-      : { ResourceType: str(), ResourceId: list(), Tag: objectList('Key', 'Value'), NextToken: str(), MaxResults: int() },
+    // COMPAT: ECS's TagFilter.N (fuzzy tag queries) is refused, not ignored.
+    use: product === 'ecs'
+      ? { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken'], refused: ['TagFilter'] }
+      : { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken', 'MaxResults'] },
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
+      if (p.has('TagFilter')) throw wireErrors.unsupportedParameter('TagFilter.N queries');
       const resourceType = readResourceType(p, product);
       const tags = p.objectList('Tag', 20)?.map((t, i) => {
         if (!t.Key) throw new DomainError('TagKeyInvalid', { index: i + 1 });

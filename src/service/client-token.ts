@@ -8,13 +8,21 @@ import { DomainError } from '../domain/errors.ts';
 import type { Tx } from '../store/store.ts';
 import { RetryTransaction, type Caller, type ServiceDeps } from './deps.ts';
 
+/** Lists whose order carries no meaning: a retry sending Tag.N in another order is the same request. */
+const UNORDERED = new Set(['tags']);
+
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+      .map((k) => `${JSON.stringify(k)}:${field(k, (v as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
+}
+
+function field(name: string, v: unknown): string {
+  if (!UNORDERED.has(name) || !Array.isArray(v)) return stableJson(v);
+  return `[${v.map(stableJson).sort().join(',')}]`;
 }
 
 export function assertClientToken(token: string): void {

@@ -1,13 +1,12 @@
 // ECS AssignIpv6Addresses: IPv6 addresses from the vSwitch's /64 on an ENI.
 import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
-import { int, list, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { assignIpv6 } from '../../service/eni-addresses.ts';
 
 export default defineAction({
   action: 'AssignIpv6Addresses',
   version: ECS_VERSION,
-  params: { NetworkInterfaceId: str(true), Ipv6Address: list(), Ipv6AddressCount: int(), Ipv6Prefix: list(), Ipv6PrefixCount: int(), ClientToken: str() },
+  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address', 'Ipv6AddressCount', 'ClientToken'], refused: ['Ipv6Prefix', 'Ipv6PrefixCount'] },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv6Prefix') || p.has('Ipv6PrefixCount')) throw wireErrors.unsupportedParameter('IPv6 prefixes');

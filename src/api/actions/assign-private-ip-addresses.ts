@@ -1,13 +1,12 @@
 // ECS AssignPrivateIpAddresses: secondary private IPv4 addresses on an ENI, auto-picked or named.
 import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
-import { int, list, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { assignPrivateIps } from '../../service/eni-addresses.ts';
 
 export default defineAction({
   action: 'AssignPrivateIpAddresses',
   version: ECS_VERSION,
-  params: { NetworkInterfaceId: str(true), PrivateIpAddress: list(), SecondaryPrivateIpAddressCount: int(), Ipv4Prefix: list(), Ipv4PrefixCount: int(), ClientToken: str() },
+  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount', 'ClientToken'], refused: ['Ipv4Prefix', 'Ipv4PrefixCount'] },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     // COMPAT: IPv4 prefixes (Ipv4Prefix.N / Ipv4PrefixCount) are not emulated.

@@ -1,13 +1,12 @@
 // ECS AttachNetworkInterface: asynchronous, Available → Attaching → InUse.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { bool, int, str } from '../params.ts';
 import { ECS_ID_NOT_FOUND } from '../errors.ts';
 import { attachEni } from '../../service/eni-lifecycle.ts';
 
 export default defineAction({
   action: 'AttachNetworkInterface',
   version: ECS_VERSION,
-  params: { NetworkInterfaceId: str(true), InstanceId: str(true), NetworkCardIndex: int(), TrunkNetworkInstanceId: str(), WaitForNetworkConfigurationReady: bool() },
+  use: { required: ['NetworkInterfaceId', 'InstanceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'InstanceId', 'NetworkCardIndex'] },
   errors: { InstanceNotFound: ECS_ID_NOT_FOUND },
   async handle({ deps, caller }, p) {
     p.int('NetworkCardIndex', { min: 0, max: 0 });

@@ -1,6 +1,5 @@
 // ECS CreateNetworkInterface: a secondary ENI in a vSwitch, Available at once (synchronous).
 import { defineAction, ECS_VERSION, readAddressRequest, readDescription, readName, readTags } from '../action.ts';
-import { bool, int, list, object, objectList, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { createEni } from '../../service/create-eni.ts';
 import { createdEniShape } from '../shapes.ts';
@@ -8,15 +7,13 @@ import { createdEniShape } from '../shapes.ts';
 export default defineAction({
   action: 'CreateNetworkInterface',
   version: ECS_VERSION,
-  params: {
-    VSwitchId: str(true), SecurityGroupId: str(), SecurityGroupIds: list(), PrimaryIpAddress: str(), PrivateIpAddress: list(),
-    SecondaryPrivateIpAddressCount: int(), Ipv6Address: list(), Ipv6AddressCount: int(), Ipv4Prefix: list(), Ipv4PrefixCount: int(),
-    Ipv6Prefix: list(), Ipv6PrefixCount: int(), InstanceType: str(), NetworkInterfaceName: str(), Description: str(), ResourceGroupId: str(),
-    Tag: objectList('Key', 'Value'), ClientToken: str(), DeleteOnRelease: bool(), QueueNumber: int(), QueuePairNumber: int(), RxQueueSize: int(),
-    TxQueueSize: int(), NetworkInterfaceTrafficMode: str(), SourceDestCheck: bool(), EnablePrimaryIPv6: bool(), Visible: bool(), BusinessType: str(),
-    NetworkInterfaceTrafficConfig: object('NetworkInterfaceTrafficMode', 'QueueNumber', 'QueuePairNumber', 'RxQueueSize', 'TxQueueSize'),
-    ConnectionTrackingConfiguration: object('TcpClosedAndTimeWaitTimeout', 'TcpEstablishedTimeout', 'UdpTimeout'),
-    EnhancedNetwork: object('EnableExpress', 'EnableRss', 'EnableSriov', 'VirtualFunctionQuantity', 'VirtualFunctionTotalQueueNumber'),
+  use: {
+    required: ['VSwitchId'],
+    honoured: [
+      'RegionId', 'VSwitchId', 'SecurityGroupId', 'SecurityGroupIds', 'PrimaryIpAddress', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount',
+      'Ipv6Address', 'Ipv6AddressCount', 'InstanceType', 'NetworkInterfaceName', 'Description', 'ResourceGroupId', 'Tag', 'ClientToken', 'DeleteOnRelease',
+    ],
+    refused: ['Ipv4Prefix', 'Ipv4PrefixCount', 'Ipv6Prefix', 'Ipv6PrefixCount'],
   },
   async handle({ deps, caller }, p) {
     const vSwitchId = p.reqStr('VSwitchId');

@@ -1,17 +1,12 @@
 // VPC CreateVpc (2016-04-28), optionally with an IPv6 /56 (EnableIpv6).
 import { defineAction, VPC_VERSION, readDescription, readTags } from '../action.ts';
 import { VPC_TAG_RULES } from '../../domain/tags.ts';
-import { bool, int, objectList, str } from '../params.ts';
 import { createVpc } from '../../service/networks.ts';
 
 export default defineAction({
   action: 'CreateVpc',
   version: VPC_VERSION,
-  params: {
-    CidrBlock: str(), VpcName: str(), Description: str(), EnableIpv6: bool(), Ipv6CidrBlock: str(), Ipv6Isp: str(), ResourceGroupId: str(),
-    ClientToken: str(), DryRun: bool(), UserCidr: str(), Tag: objectList('Key', 'Value'), EnableDnsHostname: bool(), Ipv4IpamPoolId: str(),
-    Ipv4CidrMask: int(), Ipv6IpamPoolId: str(), Ipv6CidrMask: int(),
-  },
+  use: { honoured: ['RegionId', 'CidrBlock', 'VpcName', 'Description', 'ResourceGroupId', 'EnableIpv6', 'Tag'] },
   async handle({ deps, caller }, p) {
     const vpc = await createVpc(deps, caller, {
       regionId: p.str('RegionId'), cidrBlock: p.str('CidrBlock'), name: p.str('VpcName'), description: readDescription(p, 'Description'),

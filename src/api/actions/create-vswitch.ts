@@ -1,16 +1,13 @@
 // VPC CreateVSwitch: an IPv4 CIDR /16–/29 inside the VPC, optional IPv6 /64 (index 0–255 of the VPC's /56).
+import { str } from '../params.ts';
 import { defineAction, VPC_VERSION, readDescription, readTags } from '../action.ts';
 import { VPC_TAG_RULES } from '../../domain/tags.ts';
-import { int, objectList, str } from '../params.ts';
 import { createVSwitch } from '../../service/networks.ts';
 
 export default defineAction({
   action: 'CreateVSwitch',
   version: VPC_VERSION,
-  params: {
-    VpcId: str(true), ZoneId: str(true), CidrBlock: str(true), Ipv6CidrBlock: int(), Ipv6CidrMask: int(), VpcIpv6CidrBlock: str(),
-    VSwitchName: str(), Description: str(), ClientToken: str(), Tag: objectList('Key', 'Value'), CidrMask: int(), ResourceGroupId: str(),
-  },
+  use: { required: ['VpcId', 'ZoneId', 'CidrBlock'], honoured: ['RegionId', 'VpcId', 'ZoneId', 'CidrBlock', 'VSwitchName', 'Description', 'Ipv6CidrBlock', 'ResourceGroupId', 'Tag'], extra: { ResourceGroupId: str() } },
   async handle({ deps, caller }, p) {
     const vsw = await createVSwitch(deps, caller, {
       regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId'), zoneId: p.reqStr('ZoneId'), cidrBlock: p.reqStr('CidrBlock'),

@@ -1,12 +1,11 @@
 // VPC DeleteVpc: refused while vSwitches or security groups remain.
 import { defineAction, VPC_VERSION } from '../action.ts';
-import { bool, str } from '../params.ts';
 import { deleteVpc } from '../../service/networks.ts';
 
 export default defineAction({
   action: 'DeleteVpc',
   version: VPC_VERSION,
-  params: { VpcId: str(true), DryRun: bool(), ForceDelete: bool() },
+  use: { required: ['VpcId'], honoured: ['RegionId', 'VpcId'] },
   async handle({ deps, caller }, p) {
     await deleteVpc(deps, caller, { regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId') });
     return {};

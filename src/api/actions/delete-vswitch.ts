@@ -1,12 +1,11 @@
 // VPC DeleteVSwitch: refused while ENIs (and so instances) remain in it.
 import { defineAction, VPC_VERSION } from '../action.ts';
-import { str } from '../params.ts';
 import { deleteVSwitch } from '../../service/networks.ts';
 
 export default defineAction({
   action: 'DeleteVSwitch',
   version: VPC_VERSION,
-  params: { VSwitchId: str(true) },
+  use: { required: ['VSwitchId'], honoured: ['RegionId', 'VSwitchId'] },
   async handle({ deps, caller }, p) {
     await deleteVSwitch(deps, caller, { regionId: p.str('RegionId'), vSwitchId: p.reqStr('VSwitchId') });
     return {};

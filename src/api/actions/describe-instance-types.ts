@@ -1,6 +1,5 @@
 // ECS DescribeInstanceTypes, with the Eni* quota fields. Sent without RegionId by the SDK.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { int, list, str } from '../params.ts';
 import { INSTANCE_TYPES } from '../../domain/instance-types.ts';
 import { instanceTypeShape } from '../shapes.ts';
 import { wireErrors } from '../errors.ts';
@@ -8,9 +7,11 @@ import { wireErrors } from '../errors.ts';
 export default defineAction({
   action: 'DescribeInstanceTypes',
   version: ECS_VERSION,
-  params: {
-    InstanceTypes: list(), InstanceTypeFamily: str(), MaxResults: int(), NextToken: str(), MinimumEniQuantity: int(),
-    MinimumEniPrivateIpAddressQuantity: int(), MinimumEniIpv6AddressQuantity: int(), MinimumCpuCoreCount: int(), MaximumCpuCoreCount: int(),
+  use: {
+    honoured: [
+      'InstanceTypes', 'InstanceTypeFamily', 'MaxResults', 'NextToken', 'MinimumEniQuantity', 'MinimumEniPrivateIpAddressQuantity',
+      'MinimumEniIpv6AddressQuantity', 'MinimumCpuCoreCount', 'MaximumCpuCoreCount',
+    ],
   },
   async handle(_ctx, p) {
     const ids = p.list('InstanceTypes', 10);

@@ -1,6 +1,5 @@
 // ECS DescribeInstances, with each instance's ENIs and their addresses.
 import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
-import { int, list, objectList, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { describeInstances } from '../../service/instances.ts';
 import { instanceShape } from '../shapes.ts';
@@ -11,10 +10,11 @@ const STATUSES = ['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'];
 export default defineAction({
   action: 'DescribeInstances',
   version: ECS_VERSION,
-  params: {
-    InstanceIds: str(), VpcId: str(), VSwitchId: str(), ZoneId: str(), Status: str(), InstanceName: str(), PrivateIpAddresses: str(),
-    ResourceGroupId: str(), InstanceNetworkType: str(), Ipv6Address: list(), Tag: objectList('Key', 'Value'), PageNumber: int(),
-    PageSize: int(), MaxResults: int(), NextToken: str(), InstanceType: str(), InstanceTypeFamily: str(),
+  use: {
+    honoured: [
+      'RegionId', 'InstanceIds', 'VpcId', 'VSwitchId', 'ZoneId', 'Status', 'InstanceName', 'PrivateIpAddresses', 'ResourceGroupId',
+      'PageNumber', 'PageSize', 'MaxResults', 'NextToken', 'Tag',
+    ],
   },
   async handle({ deps, caller }, p) {
     const status = p.str('Status');

@@ -1,6 +1,5 @@
 // ECS DescribeNetworkInterfaceAttribute: one ENI, in full.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { objectList, str } from '../params.ts';
 import { describeEni } from '../../service/describe-enis.ts';
 import { eniShape } from '../shapes.ts';
 
@@ -8,7 +7,7 @@ export default defineAction({
   action: 'DescribeNetworkInterfaceAttribute',
   version: ECS_VERSION,
   // Attribute is accepted with any value: Terway sends the undocumented "basic".
-  params: { NetworkInterfaceId: str(true), Attribute: str(), Tag: objectList('Key', 'Value') },
+  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'Attribute'] },
   async handle({ deps, caller }, p) {
     const eni = await describeEni(deps, caller, { regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId') });
     const body: Record<string, unknown> = {

@@ -1,6 +1,5 @@
 // ECS DescribeNetworkInterfaces: filters, MaxResults/NextToken or PageNumber/PageSize paging; unknown ids give an empty list.
 import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
-import { bool, int, list, objectList, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { describeEnis } from '../../service/describe-enis.ts';
 import { eniShape } from '../shapes.ts';
@@ -11,10 +10,11 @@ const TYPES = ['Primary', 'Secondary'] as const;
 export default defineAction({
   action: 'DescribeNetworkInterfaces',
   version: ECS_VERSION,
-  params: {
-    NetworkInterfaceId: list(), InstanceId: str(), VpcId: str(), VSwitchId: str(), SecurityGroupId: str(), PrimaryIpAddress: str(),
-    PrivateIpAddress: list(), Ipv6Address: list(), NetworkInterfaceName: str(), Type: str(), Status: str(), ResourceGroupId: str(),
-    ServiceManaged: bool(), Tag: objectList('Key', 'Value'), MaxResults: int(), NextToken: str(), PageNumber: int(), PageSize: int(),
+  use: {
+    honoured: [
+      'RegionId', 'NetworkInterfaceId', 'InstanceId', 'VpcId', 'VSwitchId', 'SecurityGroupId', 'PrimaryIpAddress', 'PrivateIpAddress', 'Ipv6Address',
+      'NetworkInterfaceName', 'Type', 'Status', 'ResourceGroupId', 'ServiceManaged', 'Tag', 'MaxResults', 'NextToken', 'PageNumber', 'PageSize',
+    ],
   },
   async handle({ deps, caller }, p) {
     const status = p.str('Status');

@@ -1,11 +1,10 @@
 // ECS DescribeRegions, from the configured regions.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { str } from '../params.ts';
 
 export default defineAction({
   action: 'DescribeRegions',
   version: ECS_VERSION,
-  params: { AcceptLanguage: str(), InstanceChargeType: str(), ResourceType: str() },
+  use: {},
   async handle({ deps }) {
     return {
       Regions: {

@@ -1,15 +1,16 @@
 // ECS DescribeSecurityGroups.
 import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
-import { int, objectList, str } from '../params.ts';
 import { describeSecurityGroups } from '../../service/networks.ts';
 import { securityGroupShape } from '../shapes.ts';
 
 export default defineAction({
   action: 'DescribeSecurityGroups',
   version: ECS_VERSION,
-  params: {
-    VpcId: str(), SecurityGroupId: str(), SecurityGroupIds: str(), SecurityGroupName: str(), SecurityGroupType: str(), ResourceGroupId: str(),
-    NetworkType: str(), PageNumber: int(), PageSize: int(), MaxResults: int(), NextToken: str(), Tag: objectList('Key', 'Value'),
+  use: {
+    honoured: [
+      'RegionId', 'VpcId', 'SecurityGroupId', 'SecurityGroupIds', 'SecurityGroupName', 'SecurityGroupType', 'ResourceGroupId',
+      'PageNumber', 'PageSize', 'MaxResults', 'NextToken', 'Tag',
+    ],
   },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50 });

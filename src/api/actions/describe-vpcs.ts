@@ -1,6 +1,5 @@
 // VPC DescribeVpcs.
 import { defineAction, VPC_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
-import { bool, int, objectList, str } from '../params.ts';
 import { describeVpcs } from '../../service/networks.ts';
 import { describeVSwitches } from '../../service/networks.ts';
 import { vpcShape } from '../shapes.ts';
@@ -8,10 +7,7 @@ import { vpcShape } from '../shapes.ts';
 export default defineAction({
   action: 'DescribeVpcs',
   version: VPC_VERSION,
-  params: {
-    VpcId: str(), VpcName: str(), ResourceGroupId: str(), IsDefault: bool(), DhcpOptionsSetId: str(), VpcOwnerId: int(), DryRun: bool(),
-    PageNumber: int(), PageSize: int(), Tag: objectList('Key', 'Value'), EnableIpv6: bool(),
-  },
+  use: { honoured: ['RegionId', 'VpcId', 'VpcName', 'ResourceGroupId', 'PageNumber', 'PageSize', 'Tag'] },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
     const ids = p.str('VpcId')?.split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,16 +1,12 @@
 // VPC DescribeVSwitches, with AvailableIpAddressCount.
 import { defineAction, VPC_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
-import { bool, int, objectList, str } from '../params.ts';
 import { describeVSwitches } from '../../service/networks.ts';
 import { vSwitchShape } from '../shapes.ts';
 
 export default defineAction({
   action: 'DescribeVSwitches',
   version: VPC_VERSION,
-  params: {
-    VpcId: str(), VSwitchId: str(), ZoneId: str(), VSwitchName: str(), IsDefault: bool(), EnableIpv6: bool(), ResourceGroupId: str(),
-    RouteTableId: str(), VSwitchOwnerId: int(), DryRun: bool(), PageNumber: int(), PageSize: int(), Tag: objectList('Key', 'Value'),
-  },
+  use: { honoured: ['RegionId', 'VpcId', 'VSwitchId', 'ZoneId', 'VSwitchName', 'ResourceGroupId', 'EnableIpv6', 'PageNumber', 'PageSize', 'Tag'] },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
     const ids = p.str('VSwitchId')?.split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,12 +1,11 @@
 // ECS DescribeZones, from the configured regions.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { bool, str } from '../params.ts';
 import { findRegion } from '../../service/deps.ts';
 
 export default defineAction({
   action: 'DescribeZones',
   version: ECS_VERSION,
-  params: { AcceptLanguage: str(), InstanceChargeType: str(), SpotStrategy: str(), Verbose: bool() },
+  use: { honoured: ['RegionId'] },
   async handle({ deps }, p) {
     const region = findRegion(deps, p.str('RegionId'));
     return {

@@ -1,18 +1,11 @@
 // ECS ModifyNetworkInterfaceAttribute: name, description, security groups (replacing the set), DeleteOnRelease.
 import { defineAction, ECS_VERSION, readDescription, readName } from '../action.ts';
-import { bool, int, list, object, str } from '../params.ts';
 import { modifyEni } from '../../service/eni-lifecycle.ts';
 
 export default defineAction({
   action: 'ModifyNetworkInterfaceAttribute',
   version: ECS_VERSION,
-  params: {
-    NetworkInterfaceId: str(true), NetworkInterfaceName: str(), Description: str(), SecurityGroupId: list(), DeleteOnRelease: bool(),
-    QueueNumber: int(), RxQueueSize: int(), TxQueueSize: int(), SourceDestCheck: bool(), EnablePrimaryIPv6: bool(),
-    NetworkInterfaceTrafficConfig: object('NetworkInterfaceTrafficMode', 'QueueNumber', 'QueuePairNumber', 'RxQueueSize', 'TxQueueSize'),
-    ConnectionTrackingConfiguration: object('TcpClosedAndTimeWaitTimeout', 'TcpEstablishedTimeout', 'UdpTimeout'),
-    EnhancedNetwork: object('EnableExpress', 'EnableRss', 'EnableSriov', 'VirtualFunctionQuantity', 'VirtualFunctionTotalQueueNumber'),
-  },
+  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'NetworkInterfaceName', 'Description', 'SecurityGroupId', 'DeleteOnRelease'] },
   async handle({ deps, caller }, p) {
     await modifyEni(deps, caller, {
       regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId'), name: readName(p, 'NetworkInterfaceName'),

@@ -1,17 +1,17 @@
 // ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI.
 import { defineAction, ECS_VERSION, readAddressRequest, readTags } from '../action.ts';
-import { bool, int, list, objectList, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { runInstances } from '../../service/instances.ts';
 
 export default defineAction({
   action: 'RunInstances',
   version: ECS_VERSION,
-  params: {
-    InstanceType: str(true), VSwitchId: str(true), ZoneId: str(), SecurityGroupId: str(), SecurityGroupIds: list(), PrivateIpAddress: str(),
-    Ipv6AddressCount: int(), Ipv6Address: list(), Amount: int(), MinAmount: int(), InstanceName: str(), ImageId: str(), ClientToken: str(),
-    ResourceGroupId: str(), DryRun: bool(), HostName: str(), Description: str(), InternetMaxBandwidthOut: int(), InstanceChargeType: str(),
-    SystemDisk: objectList('Category', 'Size'), Tag: objectList('Key', 'Value'), Password: str(), KeyPairName: str(),
+  use: {
+    required: ['InstanceType', 'VSwitchId'],
+    honoured: [
+      'RegionId', 'InstanceType', 'VSwitchId', 'ZoneId', 'SecurityGroupId', 'SecurityGroupIds', 'PrivateIpAddress', 'Ipv6Address', 'Ipv6AddressCount',
+      'Amount', 'InstanceName', 'ImageId', 'ResourceGroupId', 'ClientToken', 'Tag',
+    ],
   },
   async handle({ deps, caller }, p) {
     const single = p.str('SecurityGroupId');

@@ -1,13 +1,12 @@
 // ECS StopInstance.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { bool, str } from '../params.ts';
 import { INCORRECT_INSTANCE_STATUS } from '../errors.ts';
 import { stopInstance } from '../../service/instances.ts';
 
 export default defineAction({
   action: 'StopInstance',
   version: ECS_VERSION,
-  params: { InstanceId: str(true), ForceStop: bool(), StoppedMode: str(), ConfirmStop: bool(), DryRun: bool(), InitLocalDisk: bool() },
+  use: { required: ['InstanceId'], honoured: ['RegionId', 'InstanceId'] },
   errors: { InstanceStateInvalid: INCORRECT_INSTANCE_STATUS },
   async handle({ deps, caller }, p) {
     await stopInstance(deps, caller, { regionId: p.str('RegionId'), instanceId: p.reqStr('InstanceId') });

@@ -1,13 +1,12 @@
 // ECS UnassignIpv6Addresses: removes named IPv6 addresses from an ENI.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { list, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { unassignIpv6 } from '../../service/eni-addresses.ts';
 
 export default defineAction({
   action: 'UnassignIpv6Addresses',
   version: ECS_VERSION,
-  params: { NetworkInterfaceId: str(true), Ipv6Address: list(), Ipv6Prefix: list() },
+  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address'], refused: ['Ipv6Prefix'] },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv6Prefix')) throw wireErrors.unsupportedParameter('IPv6 prefixes');

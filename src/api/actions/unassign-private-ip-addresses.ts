@@ -1,13 +1,12 @@
 // ECS UnassignPrivateIpAddresses: removes named secondary IPv4 addresses from an ENI.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { list, str } from '../params.ts';
 import { wireErrors } from '../errors.ts';
 import { unassignPrivateIps } from '../../service/eni-addresses.ts';
 
 export default defineAction({
   action: 'UnassignPrivateIpAddresses',
   version: ECS_VERSION,
-  params: { NetworkInterfaceId: str(true), PrivateIpAddress: list(), Ipv4Prefix: list() },
+  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress'], refused: ['Ipv4Prefix'] },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv4Prefix')) throw wireErrors.unsupportedParameter('IPv4 prefixes');

@@ -7,6 +7,7 @@ import {
   acs3Signature, acs3StringToSign, DEFAULT_MAX_SKEW_MS, rpcSignature, rpcStringToSign, verifySignature,
   type SignedRequestInput, type VerifyResult,
 } from '../../../src/api/signing/index.ts';
+import { parseAcsTimestamp } from '../../../src/api/signing/timestamp.ts';
 import { cloneInput, find, lookup, SECRET } from './captured.ts';
 
 const acs3 = find('ecs-7.11.6/deleteNetworkInterface.json');
@@ -55,8 +56,29 @@ test('unknown or empty-secret access key -> InvalidAccessKeyId.NotFound', () => 
   assert.equal(failure(verifySignature(acs3.input, () => 'other', { nowMs: acs3.timestampMs })).error.code, 'SignatureDoesNotMatch');
 });
 
-describe('timestamps that are not YYYY-MM-DDThh:mm:ssZ -> IllegalTimestamp', () => {
-  const bad = ['2026-11-25T18:00:28.000Z', '2026-11-25T18:00:28+08:00', '2026-11-25 18:00:28Z', '2026-02-30T00:00:00Z',
+test('a timestamp with milliseconds (Date.toISOString(), older SDKs) is accepted by both schemes, to the millisecond', () => {
+  for (const c of [rpcGet, acs3]) {
+    const input = cloneInput(c.input);
+    const ms = new Date(c.timestampMs + 358).toISOString();
+    assert.match(ms, /\.358Z$/);
+    if (c === acs3) input.headers['x-acs-date'] = ms;
+    else input.query = input.query.map(([k, v]) => [k, k === 'Timestamp' ? ms : v]);
+    // Past the timestamp check the old signature no longer matches; sign what the server computed.
+    const mismatch = failure(verifySignature(input, lookup, { nowMs: c.timestampMs }));
+    assert.equal(mismatch.error.code, 'SignatureDoesNotMatch');
+    if (c === acs3) {
+      input.headers.authorization = String(input.headers.authorization).replace(/Signature=[0-9a-f]+/, `Signature=${acs3Signature(mismatch.stringToSign!, SECRET)}`);
+    } else input.query = input.query.map(([k, v]) => [k, k === 'Signature' ? rpcSignature(mismatch.stringToSign!, SECRET) : v]);
+    const r = verifySignature(input, lookup, { nowMs: c.timestampMs });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.timestampMs, c.timestampMs + 358);
+  }
+  for (const ts of ['2026-11-25T18:00:28.1Z', '2026-11-25T18:00:28.12Z']) assert.ok(parseAcsTimestamp(ts) !== undefined, ts);
+  assert.equal(parseAcsTimestamp('2026-11-25T18:00:28.5Z'), Date.UTC(2026, 10, 25, 18, 0, 28, 500));
+});
+
+describe('timestamps that are not YYYY-MM-DDThh:mm:ssZ (or with milliseconds) -> IllegalTimestamp', () => {
+  const bad = ['2026-11-25T18:00:28.1234Z', '2026-11-25T18:00:28.Z', '2026-11-25T18:00:28+08:00', '2026-11-25 18:00:28Z', '2026-02-30T00:00:00Z',
     '2026-11-25T24:00:00Z', 'Wed, 25 Nov 2026 18:00:28 GMT', '1795629628'];
   for (const ts of bad) {
     test(ts, () => {
