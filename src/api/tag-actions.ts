@@ -18,11 +18,13 @@ export function tagResourcesAction(product: TagProduct): ActionDef {
     use: { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag'] },
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
-      const resourceType = readResourceType(p, product);
+      // Every parameter read before the first refusal (test/api/param-models.test.ts watches what is read).
+      const regionId = p.str('RegionId');
       const resourceIds = readResourceIds(p, true) ?? [];
       const tags = readTags(p, product === 'ecs' ? ECS_TAG_RULES : VPC_TAG_RULES);
-      if (!tags?.length) throw new DomainError('MissingParameter', { name: 'Tag.N' });
-      await tagResources(deps, caller, { regionId: p.str('RegionId'), resourceType, resourceIds, tags });
+      const resourceType = readResourceType(p, product);
+      if (!tags?.length) throw new DomainError('MissingParameter', { name: 'Tag' });
+      await tagResources(deps, caller, { regionId, resourceType, resourceIds, tags });
       return {};
     },
   });
@@ -36,9 +38,12 @@ export function untagResourcesAction(product: TagProduct): ActionDef {
     use: { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'TagKey', 'All'] },
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
-      const resourceType = readResourceType(p, product);
+      const regionId = p.str('RegionId');
       const resourceIds = readResourceIds(p, true) ?? [];
-      await untagResources(deps, caller, { regionId: p.str('RegionId'), resourceType, resourceIds, keys: readTagKeys(p), all: p.bool('All') });
+      const keys = readTagKeys(p);
+      const all = p.bool('All');
+      const resourceType = readResourceType(p, product);
+      await untagResources(deps, caller, { regionId, resourceType, resourceIds, keys, all });
       return {};
     },
   });
@@ -58,13 +63,16 @@ export function listTagResourcesAction(product: TagProduct): ActionDef {
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
       if (p.has('TagFilter')) throw wireErrors.unsupportedParameter('TagFilter.N queries');
-      const resourceType = readResourceType(p, product);
+      const regionId = p.str('RegionId');
+      const resourceIds = readResourceIds(p, false);
       const tags = p.objectList('Tag', 20)?.map((t, i) => {
         if (!t.Key) throw new DomainError('TagKeyInvalid', { index: i + 1 });
         return { key: t.Key, value: t.Value };
       });
       const limit = product === 'vpc' ? (p.int('MaxResults', { min: 1, max: PAGE_SIZE }) ?? PAGE_SIZE) : PAGE_SIZE;
-      const page = await listTagResources(deps, caller, { regionId: p.str('RegionId'), resourceType, resourceIds: readResourceIds(p, false), tags }, { after: decodeTagToken(p), limit });
+      const after = decodeTagToken(p);
+      const resourceType = readResourceType(p, product);
+      const page = await listTagResources(deps, caller, { regionId, resourceType, resourceIds, tags }, { after, limit });
       const type = wireResourceType(resourceType, product);
       return {
         TagResources: { TagResource: page.items.map((t) => ({ ResourceId: t.resourceId, ResourceType: type, TagKey: t.key, TagValue: t.value })) },

@@ -28,7 +28,7 @@ export function wireResourceType(t: TagResourceType, product: TagProduct): strin
 export function readResourceIds(p: ParamReader, required: boolean): string[] | undefined {
   const ids = p.list('ResourceId', 1000);
   if (!ids || ids.length === 0) {
-    if (required) throw wireErrors.missingParameter('ResourceId.N');
+    if (required) throw wireErrors.missingParameter('ResourceId');
     return undefined;
   }
   if (ids.length > MAX_RESOURCE_IDS) throw new DomainError('TooManyTagResourceIds', { max: MAX_RESOURCE_IDS });

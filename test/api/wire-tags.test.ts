@@ -120,6 +120,7 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
     assert.equal(rows.length, 20);
     assert.ok(rows.includes(`${a} eni keep=changed`) && !rows.some((r) => r.includes('partial')));
     assertError(await h.call('ListTagResources', { ResourceType: 'eni' }), 400, 'BothEmpty.TagsAndResources');
+    assertError(await h.call('ListTagResources', { ResourceType: 'eni', 'TagFilter.1.TagKey': 'team', 'TagFilter.1.TagValues.1': 'ops' }), 400, 'UnsupportedParameter');
     assertError(await h.call('UntagResources', { ResourceType: 'eni', ResourceId: ['eni-bpnotthere00000000'], TagKey: ['k'] }), 404, 'InvalidResourceId.NotFound');
   });
 
