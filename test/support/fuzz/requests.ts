@@ -87,30 +87,48 @@ export function describeRequest(r: FuzzRequest): string {
   return `${r.method} ${r.version}/${r.action} ${r.params.map(([k, v]) => `${k}=${short(v)}`).join(' ')}`;
 }
 
-/** A request for one action: a random subset of its fields (required ones mostly present), plus now and then a stranger. */
+/**
+ * A request for one action: half of them well-formed (typed values, real ids, the required names,
+ * small indexes), to reach the rules behind validation; the other half with hostile values,
+ * odd indexes, strangers and missing names.
+ */
 export function requestArb(action: ActionDef, world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
-  const templates = templatesOf(action.params).filter((t) => !/^(Action|Version|AccessKeyId|Signature\w*|Timestamp|Format)$/.test(t.name));
-  const field = (t: FieldTemplate) => fc.tuple(fc.array(indexArb, { minLength: 3, maxLength: 3 }), fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom(...'abcXYZ09') }), valueArb(t.kind, world, t.name))
-    .map(([idx, key, value]): [string, string] => {
-      let i = 0;
-      return [t.name.replace(/\bN\b/g, () => String(idx[i++ % 3])).replace('*', key), value];
-    });
-  const stranger = fc.tuple(fc.constantFrom('Foo', 'regionid', 'RegionId.1', 'Tag.1', 'Tag.1.Key.2', 'PrivateIpAddress', 'a.b.c.d', ''), fc.string({ maxLength: 10 }));
+  const templates = templatesOf(action.params).filter((t) => !/^(Action|Version|AccessKeyId|Signature\w*|Timestamp|Format|RegionId)$/.test(t.name));
   const required = Object.entries(action.params).filter(([, f]) => f.required).map(([n]) => n);
-  const fieldArbs = templates.length ? fc.array(fc.oneof(...templates.map(field)), { maxLength: 8 }) : fc.constant([] as [string, string][]);
-  return fc.record({
-    fields: fieldArbs,
+  const field = (t: FieldTemplate, hostile: boolean) => fc.tuple(
+    fc.array(hostile ? indexArb : fc.integer({ min: 1, max: 3 }), { minLength: 3, maxLength: 3 }),
+    fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom(...'abcXYZ09') }),
+    hostile ? valueArb(t.kind, world, t.name) : validValue(t.kind, world, t.name),
+  ).map(([idx, key, value]): [string, string] => {
+    let i = 0;
+    return [t.name.replace(/\bN\b/g, () => String(idx[i++ % 3])).replace('*', key), value];
+  });
+  const fields = (hostile: boolean) => (templates.length ? fc.array(fc.oneof(...templates.map((t) => field(t, hostile))), { maxLength: hostile ? 8 : 4 }) : fc.constant([] as [string, string][]));
+  const stranger = fc.tuple(fc.constantFrom('Foo', 'regionid', 'RegionId.1', 'Tag.1', 'Tag.1.Key.2', 'PrivateIpAddress', 'a.b.c.d', ''), fc.string({ maxLength: 10 }));
+  const wellFormed = fc.record({ fields: fields(false), post: fc.boolean() }).map(({ fields: f, post }) => {
+    const params = new Map<string, string>([['RegionId', world.regionId]]);
+    for (const name of required) params.set(name, idsFor(name, world)[0]);
+    for (const [k, v] of f) params.set(k, v);
+    return build(action, post, params);
+  });
+  const hostile = fc.record({
+    fields: fields(true),
     required: fc.array(fc.tuple(fc.constantFrom(...(required.length ? required : ['RegionId'])), fc.boolean()), { maxLength: 2 }),
-    stranger: fc.option(stranger, { freq: 8 }),
-    region: fc.oneof({ weight: 9, arbitrary: fc.constant(world.regionId) }, { weight: 1, arbitrary: fc.constantFrom('', 'cn-nowhere', 'us-west-1') }),
+    stranger: fc.option(stranger, { freq: 4 }),
+    region: fc.oneof({ weight: 4, arbitrary: fc.constant(world.regionId) }, { weight: 1, arbitrary: fc.constantFrom('', 'cn-nowhere', 'us-west-1') }),
     post: fc.boolean(),
-  }).map(({ fields, required: req, stranger: s, region, post }) => {
+  }).map(({ fields: f, required: req, stranger: s, region, post }) => {
     const params = new Map<string, string>([['RegionId', region]]);
     for (const [name, real] of req) params.set(name, real ? idsFor(name, world)[0] : '');
-    for (const [k, v] of fields) params.set(k, v);
+    for (const [k, v] of f) params.set(k, v);
     if (s) params.set(s[0], s[1]);
-    const r: FuzzRequest = { action: action.action, version: action.version, method: post ? 'POST' : 'GET', params: [...params] };
-    // A failing case prints readably: long values shortened, with their length.
-    return Object.assign(r, { [fc.toStringMethod]: () => describeRequest(r) });
+    return build(action, post, params);
   });
+  return fc.oneof(wellFormed, hostile);
+}
+
+function build(action: ActionDef, post: boolean, params: Map<string, string>): FuzzRequest {
+  const r: FuzzRequest = { action: action.action, version: action.version, method: post ? 'POST' : 'GET', params: [...params] };
+  // A failing case prints readably: long values shortened, with their length.
+  return Object.assign(r, { [fc.toStringMethod]: () => describeRequest(r) });
 }
