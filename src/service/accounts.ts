@@ -38,8 +38,8 @@ export function ensureRootAccount(deps: ServiceDeps, given?: { id: string; secre
     }
     if (given) {
       const existing = await tx.accessKeys.get(given.id);
-      if (existing && existing.accountId !== root.id) throw new DomainError('InvalidParameter', { name: 'AccessKeyId', reason: 'belongs to another account' });
-      if (existing && existing.secret !== given.secret) throw new DomainError('InvalidParameter', { name: 'AccessKeySecret', reason: 'differs from the stored one' });
+      if (existing && existing.accountId !== root.id) throw new DomainError('InvalidParameter', { name: 'accessKeyId', reason: 'belongs to another account' });
+      if (existing && existing.secret !== given.secret) throw new DomainError('InvalidParameter', { name: 'accessKeySecret', reason: 'differs from the stored one' });
       if (!existing) await insertKey(deps, tx, root.id, given);
       return { accountId: root.id, accessKeyId: given.id, accessKeySecret: given.secret, created };
     }
@@ -75,8 +75,10 @@ export function listAccounts(deps: ServiceDeps): Promise<{ account: Account; key
 
 /** The signing secret of an active key, with its account. */
 export function findAccessKey(deps: ServiceDeps, keyId: string): Promise<AccessKey | undefined> {
-  return readTx(deps, async (tx) => {
-    const k = await tx.accessKeys.get(keyId);
-    return k && k.status === 'Active' ? k : undefined;
-  });
+  return findAccessKeyAnyStatus(deps, keyId).then((k) => (k && k.status === 'Active' ? k : undefined));
+}
+
+/** A key whatever its status: the RPC endpoint tells a disabled key from an unknown one, as Alibaba does. */
+export function findAccessKeyAnyStatus(deps: ServiceDeps, keyId: string): Promise<AccessKey | undefined> {
+  return readTx(deps, (tx) => tx.accessKeys.get(keyId));
 }

@@ -7,8 +7,9 @@
 import type { Eni, Instance } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
 import { removeAllAddresses } from './address-book.ts';
-import { writeTx, type ServiceDeps } from './deps.ts';
+import { writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { runEvery } from './periodic.ts';
+import { wrongEndKey } from './faults.ts';
 
 /**
  * When the next transition falls due, as far as this process knows: every
@@ -17,11 +18,8 @@ import { runEvery } from './periodic.ts';
  * their two due-queries while nothing is due. A transition another process
  * started is seen at the next settler tick at the latest.
  */
-const nextDue = new WeakMap<object, { ms: number }>();
 function dueHint(deps: ServiceDeps): { ms: number } {
-  let h = nextDue.get(deps.store);
-  if (!h) nextDue.set(deps.store, (h = { ms: 0 }));
-  return h;
+  return deps.caches.nextDue;
 }
 
 /** The due time of a transition starting now, or null when transitions are immediate. */
@@ -35,12 +33,27 @@ export function dueTime(deps: ServiceDeps): number | null {
 
 /** Applies the end state of an ENI transition. */
 export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): Promise<void> {
+  // An injected fault (service/faults.ts) may have marked this transition to end in the wrong state.
+  if (eni.status === 'Attaching' || eni.status === 'Detaching') {
+    const wrongEnd = await tx.kv.get(wrongEndKey(eni.id), deps.clock.nowMs());
+    if (wrongEnd !== undefined) {
+      await tx.kv.delete(wrongEndKey(eni.id));
+      if (eni.status === 'Attaching' && wrongEnd === 'Available') {
+        await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
+        return;
+      }
+      if (eni.status === 'Detaching' && wrongEnd === 'InUse') {
+        await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
+        return;
+      }
+    }
+  }
   switch (eni.status) {
     case 'Attaching':
       await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
       return;
     case 'Detaching':
-      await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
+      await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
       return;
     case 'Deleting':
       await removeAllAddresses(deps, tx, eni);
@@ -58,9 +71,9 @@ export async function finishInstanceTransition(tx: Tx, i: Instance): Promise<voi
 
 const BATCH = 200;
 
-/** Completes every transition due by now, inside the caller's transaction. */
-export async function settleDueIn(deps: ServiceDeps, tx: Tx): Promise<number> {
-  const now = deps.clock.nowMs();
+/** Completes every transition due by now (or by `asOfMs`), inside the caller's transaction. */
+export async function settleDueIn(deps: ServiceDeps, tx: Tx, asOfMs?: number): Promise<number> {
+  const now = asOfMs ?? deps.clock.nowMs();
   const hint = dueHint(deps);
   if (now < hint.ms) return 0;
   let n = 0;
@@ -79,8 +92,11 @@ export async function settleDueIn(deps: ServiceDeps, tx: Tx): Promise<number> {
   return n;
 }
 
-/** Settles due transitions in their own transaction; cheap when nothing is due. */
-export async function settleDue(deps: ServiceDeps): Promise<number> {
+/**
+ * Settles due transitions in their own transaction; cheap when nothing is due. Given a request's
+ * caller, that transaction records the caller's nonce too.
+ */
+export async function settleDue(deps: ServiceDeps, caller?: Caller): Promise<number> {
   const now = deps.clock.nowMs();
   const next = await deps.store.transaction(async (tx) => {
     const a = await tx.enis.nextDueMs();
@@ -91,7 +107,23 @@ export async function settleDue(deps: ServiceDeps): Promise<number> {
   hint.ms = Math.min(hint.ms === 0 ? Infinity : hint.ms, next);
   if (next > now) return 0;
   hint.ms = now;
-  return writeTx(deps, (tx) => settleDueIn(deps, tx));
+  return writeTx(deps, (tx) => settleDueIn(deps, tx), caller);
+}
+
+/** Completes every pending transition now, however far off it was due (the admin "settle" call, tests). */
+export async function settleAllNow(deps: ServiceDeps): Promise<number> {
+  let total = 0;
+  for (;;) {
+    // Each batch in its own transaction; a batch of BATCH means there may be more.
+    const n = await writeTx(deps, async (tx) => {
+      dueHint(deps).ms = 0;
+      return settleDueIn(deps, tx, Number.MAX_SAFE_INTEGER);
+    });
+    // Settled "as of" the end of time, the hint says nothing is due ever: back to "look".
+    dueHint(deps).ms = 0;
+    total += n;
+    if (n < BATCH) return total;
+  }
 }
 
 /** A background ticker that settles transitions; returns a stop function. */

@@ -9,6 +9,20 @@ import type {
 export interface Account { id: AccountId; name: string; createdAt: string }
 export interface AccessKey { id: string; secret: string; accountId: AccountId; status: 'Active' | 'Inactive'; createdAt: string }
 
+export interface AuditEvent {
+  atMs: number;
+  accountId: AccountId;
+  accessKeyId: string;
+  sourceIp: string;
+  action: string;
+  /** ids and addresses the call named or made */
+  resources: string[];
+  requestId: string;
+  /** 'Success' or the error Code */
+  result: string;
+}
+export interface AuditFilter { accountId?: AccountId; action?: string; sinceMs?: number; untilMs?: number; limit: number }
+
 export interface Page<T> { items: T[]; totalCount: number; nextToken: string }
 export interface Paging {
   /** keyset paging: the id to continue after ('' for the first page) */
@@ -92,6 +106,8 @@ export interface Tx {
     get(id: string): Promise<AccessKey | undefined>;
     listByAccount(accountId: AccountId): Promise<AccessKey[]>;
     setStatus(id: string, status: AccessKey['status']): Promise<boolean>;
+    /** re-seals every secret not under the current key (plain rows included), in the caller's transaction; how many */
+    reseal(): Promise<number>;
   };
   readonly resourceGroups: {
     insert(g: ResourceGroup): Promise<void>;
@@ -105,6 +121,8 @@ export interface Tx {
     get(accountId: AccountId, id: string, opts?: { forUpdate?: boolean }): Promise<Vpc | undefined>;
     list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<Vpc>>;
     delete(accountId: AccountId, id: string): Promise<void>;
+    /** sets the name and description (ModifyVpcAttribute) */
+    rename(accountId: AccountId, id: string, name: string, description: string): Promise<void>;
     dependents(accountId: AccountId, id: string): Promise<{ vSwitches: number; securityGroups: number }>;
   };
   readonly vSwitches: {
@@ -113,6 +131,7 @@ export interface Tx {
     list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<VSwitch>>;
     listByVpc(vpcId: string): Promise<VSwitch[]>;
     delete(accountId: AccountId, id: string): Promise<void>;
+    rename(accountId: AccountId, id: string, name: string, description: string): Promise<void>;
     /** counts of addresses held in the vSwitch, by family */
     addressCount(id: string, family: IpFamily): Promise<number>;
     enis(id: string): Promise<number>;
@@ -122,14 +141,17 @@ export interface Tx {
     get(accountId: AccountId, id: string): Promise<SecurityGroup | undefined>;
     list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<SecurityGroup>>;
     delete(accountId: AccountId, id: string): Promise<void>;
+    rename(accountId: AccountId, id: string, name: string, description: string): Promise<void>;
     enis(id: string): Promise<number>;
     /**
-     * Adds delta to each group's ip_count (locking the rows, in id order, so
-     * racing requests serialize) and returns what the capacity rule needs of
-     * each group as it is now; for a decrease (which can never pass a
-     * capacity) it returns nothing.
+     * Adds delta to each group's IP count and, for an increase, returns the
+     * first group (in id order) it would take past its capacity, undefined when
+     * all fit; the caller then aborts the transaction. Exact under concurrency:
+     * SQLite's one writer; PostgreSQL's sharded counters with escrowed quotas
+     * (postgres/migrations/007), which no request waits on unless the group is
+     * nearly full.
      */
-    adjustIpCount(ids: string[], delta: number): Promise<Pick<SecurityGroup, 'id' | 'type' | 'ipCount'>[]>;
+    adjustIpCount(ids: string[], delta: number, capacity: Record<SecurityGroup['type'], number>): Promise<Pick<SecurityGroup, 'id' | 'type'> | undefined>;
   };
   readonly instances: {
     insert(i: Instance): Promise<void>;
@@ -186,8 +208,25 @@ export interface Tx {
      */
     purge(nowMs: number, slice?: { index: number; of: number }): Promise<number>;
   };
+  /** request quotas (service/throttle.ts): what the servers have leased of each fixed window */
+  readonly throttle: {
+    /**
+     * Adds n to the key's count for the window starting at windowStartMs (a newer
+     * window starts again from n) and returns the count after it.
+     */
+    lease(key: string, windowStartMs: number, n: number): Promise<number>;
+  };
+  /** The audit trail (service/audit.ts). */
+  readonly audit: {
+    insert(events: AuditEvent[]): Promise<void>;
+    /** newest first; `accountId` undefined lists every account's (the operator's CLI) */
+    list(f: AuditFilter): Promise<AuditEvent[]>;
+    /** deletes events before `beforeMs`, at most `limit` (bounded work per transaction) */
+    purge(beforeMs: number, limit: number): Promise<number>;
+  };
   readonly kv: {
-    get(key: string): Promise<string | undefined>;
+    /** The value unless it expired before `nowMs` (the caller's clock: deps.clock in the services). */
+    get(key: string, nowMs: number): Promise<string | undefined>;
     put(key: string, value: string, expiresMs: number | null): Promise<void>;
     delete(key: string): Promise<void>;
     purge(nowMs: number): Promise<number>;
@@ -226,8 +265,42 @@ export class TransientConflict extends Error {
   }
 }
 
+/** A signed request's nonce, recorded by a one-call change in the same transaction. */
+export interface CallNonce { accessKeyId: string; nonce: string; expiresMs: number }
+
+/** What the one-call changes check an ENI against (the general path's rules, as numbers). */
+export interface OneCallLimits {
+  /** the cap of an ENI not bound to an instance (Available), for the family */
+  availableCap: number;
+  /** per instance type: [IPv4 cap, IPv6 cap] of an ENI bound to such an instance */
+  typeCaps: Readonly<Record<string, readonly [number, number]>>;
+  securityGroupCapacity: Record<SecurityGroup['type'], number>;
+}
+
+/**
+ * An assign or unassign as one call to the database (PostgreSQL: one
+ * statement, its own transaction, no lock held across a round trip; see
+ * postgres/migrations/007). It succeeds only where the general path would
+ * succeed the same way; anything else ('general') leaves nothing changed, and
+ * the service runs the general path, which gives the exact error.
+ */
+export interface OneCallAddresses {
+  assign(c: {
+    accountId: AccountId; regionId: string; eniId: string; family: IpFamily; count: number;
+    /** the ENI's vSwitch as the caller knows it (the call checks it), where the candidates lie */
+    vSwitchId: string;
+    /** free addresses to try, in order (the free-space hint's picks); ipv4Nums in step (null for IPv6) */
+    candidates: string[]; ipv4Nums: (number | null)[];
+    limits: OneCallLimits; nonce?: CallNonce;
+  }): Promise<{ kind: 'done'; addresses: string[] } | { kind: 'general' } | { kind: 'candidates-taken' }>;
+  /** addresses: canonical and distinct; returns the ENI's vSwitch id when done */
+  unassign(c: { accountId: AccountId; regionId: string; eniId: string; family: IpFamily; addresses: string[]; nonce?: CallNonce }): Promise<{ kind: 'done'; vSwitchId: string } | { kind: 'general' }>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** present where an assign/unassign can be one call (PostgreSQL); SQLite's embedded path is already one local transaction */
+  readonly oneCall?: OneCallAddresses;
   /**
    * Runs fn in one transaction: all of it commits, or none of it. fn may be run
    * again from the start when the database aborts it for a concurrent one
