@@ -3,7 +3,7 @@
 // service. `--once` does this one time; `--watch` long-polls so a change is
 // seen within a second, and reconciles every 60 s regardless.
 import type { AgentStatus } from '../metadata/wire.ts';
-import { applySteps, readActual, systemIp, type IpRunner } from './iproute2.ts';
+import { applySteps, readActual, systemIp, takeBackMisplaced, type IpRunner } from './iproute2.ts';
 import type { MetadataClient } from './metadata-client.ts';
 import type { Actual, Desired, Ownership, Plan } from './model.ts';
 import { describeStep, plan, settleOwnership } from './plan.ts';
@@ -133,6 +133,8 @@ export class Agent {
     let after = actual;
     if (p.steps.length > 0) {
       const outcome = await applySteps(p.steps, this.ip);
+      // an ENI swapped under the apply: what went onto the wrong link is taken back, and not owned
+      for (const x of await takeBackMisplaced(p.steps, outcome, this.ip)) log('warn', `took back ${x}: the ENI it was planned for had moved`);
       errors.push(...outcome.errors);
       this.owned = settleOwnership(p, outcome.failed);
       await saveOwnership(this.opts.stateDir, this.owned);

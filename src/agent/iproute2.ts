@@ -126,3 +126,36 @@ export async function applySteps(steps: Step[], ip: IpRunner = systemIp, procSys
   }
   return { failed, errors };
 }
+
+/**
+ * The addresses an apply just added to a link that, by the time it ran, was
+ * no longer the ENI it planned for: an ENI can leave between the kernel read
+ * and the apply, and another arrive under the same name (two ENIs swapped
+ * between instances at once). Such an address would be held by two instances.
+ * Each one still on that wrong link is deleted again (it is the agent's own
+ * add of a moment ago, nothing else's) and its step counted as failed, so the
+ * ownership record never claims it. Returns what was taken back.
+ */
+export async function takeBackMisplaced(steps: Step[], outcome: ApplyOutcome, ip: IpRunner = systemIp): Promise<string[]> {
+  type AddrStep = Extract<Step, { op: 'addr-add' | 'addr-del' }>;
+  const adds = steps.filter((s): s is AddrStep => s.op === 'addr-add' && !outcome.failed.has(s));
+  if (adds.length === 0) return [];
+  const links = parseAddrJson(await json(ip, ['address', 'show']));
+  const taken: string[] = [];
+  const lines: { family: Family; line: string; step: AddrStep }[] = [];
+  for (const s of adds) {
+    const link = links.find((l) => l.ifname === s.ifname);
+    if (!link || link.mac === s.mac) continue;
+    outcome.failed.add(s);
+    outcome.errors.push(`${s.ifname} is no longer ${s.mac} (now ${link.mac}): the ENI moved during the apply`);
+    if (link.addresses.some((a) => a.family === s.family && a.address === s.address)) lines.push({ family: s.family, line: batchLine({ ...s, op: 'addr-del' }), step: s });
+  }
+  for (const family of [4, 6] as const) {
+    const mine = lines.filter((l) => l.family === family);
+    if (mine.length === 0) continue;
+    const r = await ip.run([`-${family}`, '-force', '-batch', '-'], mine.map((l) => l.line).join('\n') + '\n');
+    const bad = new Set([...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1])));
+    mine.forEach((l, n) => { if (!bad.has(n + 1)) taken.push(`${l.step.address} from ${l.step.ifname}`); });
+  }
+  return taken;
+}

@@ -205,7 +205,16 @@ export class Lab {
     for (const v of layout.vSwitches) if (!this.bridges.has(v.bridge)) { await this.addBridge(v); changed = true; }
     for (const i of layout.instances) if (!this.namespaces.has(i.ns)) { await this.addInstance(i); changed = true; }
     const wanted = new Set(layout.enis.map((e) => e.mac));
-    for (const e of layout.enis) changed = (await this.placeEni(e)) || changed;
+    const moves: { e: LabEni; at: Placed }[] = [];
+    for (const e of layout.enis) {
+      const at = this.links.get(e.mac);
+      if (!at) changed = (await this.addEni(e)) || changed;
+      else if (at.ns !== e.ns || at.ifname !== e.ifname) moves.push({ e, at });
+    }
+    if (moves.length > 0) {
+      await this.moveEnis(moves);
+      changed = true;
+    }
     for (const [mac, at] of [...this.links]) {
       if (wanted.has(mac)) continue;
       this.say(`- ENI veth ${at.ifname} (${mac}) in ${at.ns}: the ENI is gone`);
@@ -259,37 +268,57 @@ export class Lab {
     await batch(i.ns, ['link set dev lo up']);
   }
 
-  /** Puts an ENI's veth where the layout says; true when something changed. */
-  private async placeEni(e: LabEni): Promise<boolean> {
-    const at = this.links.get(e.mac);
-    if (!at) {
-      await batch(e.ns, [`link add ${e.ifname} address ${e.mac} type veth peer name ${e.peer} netns ${this.names.router}`, ...neighbourRetry(e.ifname)]);
-      await batch(this.names.router, [`link set dev ${e.peer} master ${e.bridge}`, `link set dev ${e.peer} up`]);
-      this.links.set(e.mac, { ns: e.ns, ifname: e.ifname, up: false });
-      this.say(`+ ENI ${e.id} (${e.mac}) → ${e.ifname} in ${e.ns}`);
-      return true;
-    }
-    if (at.ns === e.ns && at.ifname === e.ifname) return false;
-    // Moving: down, a name unique to the ENI, over, then its name there. It
-    // arrives DOWN with no addresses — the agent there configures it.
-    const lines = [`link set dev ${at.ifname} down`];
-    if (at.ifname !== e.transit) lines.push(`link set dev ${at.ifname} name ${e.transit}`);
-    if (at.ns !== e.ns) lines.push(`link set dev ${e.transit} netns ${e.ns}`);
+  /** Creates an ENI's veth where the layout says. */
+  private async addEni(e: LabEni): Promise<boolean> {
+    await batch(e.ns, [`link add ${e.ifname} address ${e.mac} type veth peer name ${e.peer} netns ${this.names.router}`, ...neighbourRetry(e.ifname)]);
+    await batch(this.names.router, [`link set dev ${e.peer} master ${e.bridge}`, `link set dev ${e.peer} up`]);
+    this.links.set(e.mac, { ns: e.ns, ifname: e.ifname, up: false });
+    this.say(`+ ENI ${e.id} (${e.mac}) → ${e.ifname} in ${e.ns}`);
+    return true;
+  }
+
+  /**
+   * Moves ENI veths: down, a name unique to the ENI, over, then their name
+   * there. They arrive DOWN with no addresses — the agent there configures
+   * them. One `ip -batch` per namespace they leave, then one for the
+   * renames and one for the neighbour settings per namespace they arrive in:
+   * a host failure moves dozens of ENIs at once, and one `ip` process per
+   * step each would keep the last of them waiting for seconds. Every
+   * departure runs before any arrival, so in a swap the name an ENI gets
+   * (eth1) has already been given up by the one leaving.
+   */
+  private async moveEnis(moves: { e: LabEni; at: Placed }[]): Promise<void> {
     const t0 = Date.now();
-    await batch(at.ns, lines);
-    if (e.ifname !== e.transit) {
-      const msgs = await batch(e.ns, [`link set dev ${e.transit} name ${e.ifname}`], { force: true });
+    const group = (key: (m: { e: LabEni; at: Placed }) => string) => {
+      const out = new Map<string, { e: LabEni; at: Placed }[]>();
+      for (const m of moves) out.set(key(m), [...(out.get(key(m)) ?? []), m]);
+      return out;
+    };
+    for (const [ns, ms] of group((m) => m.at.ns)) {
+      const lines = ms.flatMap(({ e, at }) => [
+        `link set dev ${at.ifname} down`,
+        ...(at.ifname !== e.transit ? [`link set dev ${at.ifname} name ${e.transit}`] : []),
+        ...(at.ns !== e.ns ? [`link set dev ${e.transit} netns ${e.ns}`] : []),
+      ]);
+      const msgs = await batch(ns, lines, { force: true });
       if (msgs.length > 0) {
-        this.say(`ENI ${e.id}: the name ${e.ifname} is taken in ${e.ns}; it stays ${e.transit}`);
-        await batch(e.ns, neighbourRetry(e.transit), { force: true });
-        this.links.set(e.mac, { ns: e.ns, ifname: e.transit, up: false });
-        return true;
+        this.say(`moving ENIs out of ${ns}: ${msgs.join(' | ')} (the next pass re-reads the namespaces)`);
+        this.lastScanMs = 0;
       }
     }
-    await batch(e.ns, neighbourRetry(e.ifname), { force: true });
-    this.links.set(e.mac, { ns: e.ns, ifname: e.ifname, up: false });
-    this.say(`~ ENI ${e.id} (${e.mac}) moved ${at.ns} → ${e.ns} as ${e.ifname} (${Date.now() - t0} ms)`);
-    return true;
+    for (const [ns, ms] of group((m) => m.e.ns)) {
+      const renames = ms.filter(({ e }) => e.ifname !== e.transit);
+      const msgs = await batch(ns, renames.map(({ e }) => `link set dev ${e.transit} name ${e.ifname}`), { force: true });
+      const failed = new Set(msgs.flatMap((m) => /Command failed -:(\d+)/.exec(m)?.[1] ?? []).map((n) => renames[Number(n) - 1]!.e.mac));
+      const names = ms.map(({ e }) => (e.ifname === e.transit || failed.has(e.mac) ? e.transit : e.ifname));
+      await batch(ns, names.flatMap((n) => neighbourRetry(n)), { force: true });
+      ms.forEach(({ e, at }, n) => {
+        const ifname = names[n]!;
+        this.links.set(e.mac, { ns: e.ns, ifname, up: false });
+        if (failed.has(e.mac)) this.say(`ENI ${e.id}: the name ${e.ifname} is taken in ${e.ns}; it stays ${e.transit}`);
+        this.say(`~ ENI ${e.id} (${e.mac}) moved ${at.ns} → ${e.ns} as ${ifname} (${Date.now() - t0} ms${moves.length > 1 ? `, ${moves.length} at once` : ''})`);
+      });
+    }
   }
 
   /** Running → eth0 up with its address and default route (DHCP's job), agent started; otherwise links down, agent stopped. */

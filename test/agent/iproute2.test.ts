@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { applySteps, readActual, systemIp, type IpRunner } from '../../src/agent/iproute2.ts';
+import { applySteps, readActual, systemIp, takeBackMisplaced, type IpRunner } from '../../src/agent/iproute2.ts';
 import { plan, settleOwnership } from '../../src/agent/plan.ts';
 import { NO_OWNERSHIP, type Desired, type Step } from '../../src/agent/model.ts';
 import { parseAddrJson, parseRouteJson, parseRuleJson } from '../../src/agent/ip-json.ts';
@@ -119,4 +119,25 @@ test('ip -json parsers: the shapes iproute2 6.1 prints', () => {
     { family: 6, table: 254, dst: 'default', dev: 'eth0' },
     { family: 4, table: 254, dst: '198.18.1.7/32', dev: 'eth0' },
   ]);
+});
+
+test('an address added to a link that no longer has the planned MAC (an ENI swapped in) is taken back and not owned', async () => {
+  // planned for an ENI with another MAC that was eth1 when the kernel was read; eth1 is now another ENI
+  const elsewhere = '00:16:3e:aa:bb:cc';
+  const steps: Step[] = [
+    { op: 'addr-add', ifname: 'eth1', mac: elsewhere, family: 4, address: '198.18.1.77', prefixLength: 24 },
+    { op: 'addr-add', ifname: 'eth0', mac: mac0, family: 4, address: '198.18.1.78', prefixLength: 24 },
+  ];
+  const o = await applySteps(steps, inNs);
+  assert.equal(o.failed.size, 0, 'both adds ran');
+  assert.match(sh('-br', 'addr', 'show', 'eth1'), /198\.18\.1\.77\/24/);
+  const taken = await takeBackMisplaced(steps, o, inNs);
+  assert.deepEqual(taken, ['198.18.1.77 from eth1']);
+  assert.deepEqual([...o.failed], [steps[0]], 'the misplaced add counts as failed: not owned');
+  assert.match(o.errors.join('\n'), /eth1 is no longer 00:16:3e:aa:bb:cc/);
+  assert.doesNotMatch(sh('-br', 'addr', 'show', 'eth1'), /198\.18\.1\.77/);
+  assert.match(sh('-br', 'addr', 'show', 'eth0'), /198\.18\.1\.78\/24/, 'the add on the right link stays');
+  assert.equal(settleOwnership({ steps, owned: { addresses: steps.map((s) => ({ mac: (s as { mac: string }).mac, family: 4 as const, address: (s as { address: string }).address, prefixLength: 24 })), rules: [], routes: [] }, missingLinks: [], removalsSuppressed: false }, o.failed)
+    .addresses.map((a) => a.address).join(), '198.18.1.78');
+  sh('addr', 'del', '198.18.1.78/24', 'dev', 'eth0');
 });

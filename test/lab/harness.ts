@@ -86,7 +86,7 @@ export class LabHarness {
   private emergency = () => this.emergencyCleanup();
   private storeDeps: ServiceDeps | undefined;
 
-  constructor(readonly prefix = uniquePrefix(), readonly opts: { agents?: 'all' | 'none'; agentArgs?: string[] } = {}) {}
+  constructor(readonly prefix = uniquePrefix(), readonly opts: { agents?: 'all' | 'none'; agentArgs?: string[]; transitionMs?: number } = {}) {}
 
   get output(): string { return this.out; }
   ns(instanceId: string): string { return `${this.prefix}-${instanceId}`; }
@@ -95,7 +95,7 @@ export class LabHarness {
   async start(): Promise<void> {
     await acquireLock();
     process.once('exit', this.emergency);
-    this.srv = await startServerProcess({ args: ['--transition-ms', '100', '--lab-mode'] });
+    this.srv = await startServerProcess({ args: ['--transition-ms', String(this.opts.transitionMs ?? 100), '--lab-mode'] });
     this.sdk = sdkClient('ecs-acs3', this.srv.endpoint, this.srv.key);
     this.vpcId = (await this.sdk.call('CreateVpc', { ...REGION, CidrBlock: '198.18.0.0/16', EnableIpv6: true })).VpcId;
     this.vSwitchId = (await this.sdk.call('CreateVSwitch', { ...REGION, VpcId: this.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '198.18.1.0/24', Ipv6CidrBlock: 1 })).VSwitchId;
@@ -139,10 +139,10 @@ export class LabHarness {
     }, timeoutMs);
   }
 
-  /** A Running instance (ecs.g7.large: 3 ENIs, 6 IPv4 and 6 IPv6 each) whose namespace has its primary address up. */
-  async runInstance(opts: { ipv6?: number } = {}): Promise<{ id: string; primaryEniId: string; primaryIp: string; mac: string }> {
+  /** A Running instance (by default ecs.g7.large: 3 ENIs, 6 IPv4 and 6 IPv6 each) whose namespace has its primary address up. */
+  async runInstance(opts: { ipv6?: number; instanceType?: string } = {}): Promise<{ id: string; primaryEniId: string; primaryIp: string; mac: string }> {
     const id = (await this.sdk.call('RunInstances', {
-      ...REGION, InstanceType: 'ecs.g7.large', VSwitchId: this.vSwitchId, SecurityGroupId: this.securityGroupId, ...(opts.ipv6 ? { Ipv6AddressCount: opts.ipv6 } : {}),
+      ...REGION, InstanceType: opts.instanceType ?? 'ecs.g7.large', VSwitchId: this.vSwitchId, SecurityGroupId: this.securityGroupId, ...(opts.ipv6 ? { Ipv6AddressCount: opts.ipv6 } : {}),
     })).InstanceIdSets.InstanceIdSet[0] as string;
     await this.waitInstance(id, 'Running');
     const eni = (await this.sdk.call('DescribeNetworkInterfaces', { ...REGION, InstanceId: id })).NetworkInterfaceSets.NetworkInterfaceSet[0];
