@@ -38,7 +38,7 @@ export function eniShape(eni: Eni) {
     SecurityGroupIds: { SecurityGroupId: eni.securityGroupIds },
     PrivateIpSets: { PrivateIpSet: eni.addresses.filter((a) => a.family === 4).map((a) => ({ PrivateIpAddress: a.address, Primary: a.primary, PrivateDnsName: '', AssociatedPublicIp: {} })) },
     Ipv6Sets: ipv6Sets(eni), Ipv4PrefixSets: { Ipv4PrefixSet: [] }, Ipv6PrefixSets: { Ipv6PrefixSet: [] }, AssociatedPublicIp: {},
-    Attachment: instanceId ? { InstanceId: instanceId, DeviceIndex: eni.deviceIndex ?? 0, TrunkNetworkInterfaceId: '' } : {},
+    Attachment: instanceId ? { InstanceId: instanceId, DeviceIndex: eni.deviceIndex ?? 0, TrunkNetworkInterfaceId: eni.trunkEniId ?? '' } : {},
     Tags: tagsOf(eni),
   };
 }

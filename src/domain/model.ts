@@ -5,7 +5,8 @@ export type AccountId = string;
 export type IpFamily = 4 | 6;
 
 export type EniStatus = 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting';
-export type EniType = 'Primary' | 'Secondary';
+// Trunk and Member: terway's trunk mode. A Member is a Secondary ENI while it is bound to a trunk.
+export type EniType = 'Primary' | 'Secondary' | 'Trunk' | 'Member';
 export type InstanceStatus = 'Pending' | 'Running' | 'Starting' | 'Stopping' | 'Stopped' | 'Deleting';
 export type SecurityGroupType = 'normal' | 'enterprise';
 
@@ -112,6 +113,8 @@ export interface Eni {
   /** epoch ms when the in-flight transition completes */
   transitionDueMs: number | null;
   deviceIndex: number | null;
+  /** a Member's trunk ENI (the one it was attached through), null otherwise */
+  trunkEniId: string | null;
   deleteOnRelease: boolean;
   securityGroupIds: string[];
   /** IPv4 first (primary first), then IPv6, each in assignment order */

@@ -6,6 +6,7 @@ import { assertSecurityGroupsFit } from '../domain/eni-rules.ts';
 import { findInstanceType } from '../domain/instance-types.ts';
 import { newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
+import { unbound } from '../domain/trunk-rules.ts';
 import type { Eni, Instance, InstanceStatus } from '../domain/model.ts';
 import type { InstanceFilter, Page, Paging, Tx } from '../store/store.ts';
 import { removeAllAddresses, type AddressRequest } from './address-book.ts';
@@ -64,7 +65,7 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
         await tx.instances.insert(instance);
         await insertEni(deps, tx, caller, {
           regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id, resourceGroupId, name: '', description: '',
-          type: 'Primary', status: 'InUse', instanceId: instance.id, pendingInstanceId: null, transitionDueMs: null, deviceIndex: 0,
+          type: 'Primary', status: 'InUse', instanceId: instance.id, pendingInstanceId: null, transitionDueMs: null, deviceIndex: 0, trunkEniId: null,
           deleteOnRelease: true, securityGroupIds: groups.map((g) => g.id), tags: [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
         });
         ids.push(instance.id);
@@ -118,7 +119,7 @@ async function releaseEnis(deps: ServiceDeps, tx: Tx, accountId: string, instanc
       await removeAllAddresses(deps, tx, eni);
       await tx.enis.delete(eni.id);
     } else {
-      await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
+      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
     }
   }
 }

@@ -42,7 +42,7 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
   return {
     id, accountId: ACC, regionId: REGION, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg-1', name: '', description: '',
     type: 'Secondary', status: 'Available', macAddress: `00:16:3e:00:${(macSeq >> 8).toString(16).padStart(2, '0')}:${(macSeq & 255).toString(16).padStart(2, '0')}`,
-    instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, deleteOnRelease: false, securityGroupIds: [], addresses: [], tags: [],
+    instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null, deleteOnRelease: false, securityGroupIds: [], addresses: [], tags: [],
     createdAt: T0, ...over,
   };
 }

@@ -5,7 +5,7 @@ import { describeEnis } from '../../service/describe-enis.ts';
 import { eniShape } from '../shapes.ts';
 
 const STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'] as const;
-const TYPES = ['Primary', 'Secondary'] as const;
+const TYPES = ['Primary', 'Secondary', 'Trunk', 'Member'] as const;
 
 export default defineAction({
   action: 'DescribeNetworkInterfaces',

@@ -6,7 +6,7 @@ import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type EniRow } from './rows.ts';
 
-const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at';
+const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at, trunk_eni_id';
 
 /**
  * An ENI's children — addresses, security groups, tags — come with it as one
@@ -74,9 +74,9 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
   return {
     enis: {
       async insert(e) {
-        await d.run(`INSERT INTO enis (${COLUMNS}) VALUES (${placeholders(18)})`, [
+        await d.run(`INSERT INTO enis (${COLUMNS}) VALUES (${placeholders(19)})`, [
           e.id, e.accountId, e.regionId, e.zoneId, e.vpcId, e.vSwitchId, e.resourceGroupId, e.name, e.description, e.type, e.status,
-          e.macAddress, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.createdAt,
+          e.macAddress, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.createdAt, e.trunkEniId,
         ]);
         await saveSecurityGroups(d, e);
         for (const t of e.tags) await d.run('INSERT INTO eni_tags (eni_id, key, value) VALUES (?, ?, ?)', [e.id, t.key, t.value]);
@@ -110,8 +110,8 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         return (await d.get('SELECT 1 AS x FROM enis WHERE mac_address = ?', [mac])) !== undefined;
       },
       async update(e) {
-        await d.run('UPDATE enis SET name = ?, description = ?, status = ?, instance_id = ?, pending_instance_id = ?, transition_due_ms = ?, device_index = ?, delete_on_release = ?, resource_group_id = ? WHERE id = ?', [
-          e.name, e.description, e.status, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.resourceGroupId, e.id,
+        await d.run('UPDATE enis SET name = ?, description = ?, status = ?, instance_id = ?, pending_instance_id = ?, transition_due_ms = ?, device_index = ?, delete_on_release = ?, resource_group_id = ?, type = ?, trunk_eni_id = ? WHERE id = ?', [
+          e.name, e.description, e.status, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.resourceGroupId, e.type, e.trunkEniId, e.id,
         ]);
         await saveSecurityGroups(d, e);
       },

@@ -5,7 +5,7 @@ export interface VpcRow { id: string; account_id: string; region_id: string; res
 export interface VSwitchRow { id: string; account_id: string; region_id: string; vpc_id: string; zone_id: string; resource_group_id: string; name: string; description: string; cidr_block: string; ipv6_cidr_block: string | null; status: string; created_at: string }
 export interface SecurityGroupRow { id: string; account_id: string; region_id: string; vpc_id: string; resource_group_id: string; name: string; description: string; type: string; ip_count: number | string; created_at: string }
 export interface InstanceRow { id: string; account_id: string; region_id: string; zone_id: string; vpc_id: string; vswitch_id: string; resource_group_id: string; name: string; instance_type: string; image_id: string; status: string; transition_due_ms: number | string | null; created_at: string }
-export interface EniRow { id: string; account_id: string; region_id: string; zone_id: string; vpc_id: string; vswitch_id: string; resource_group_id: string; name: string; description: string; type: string; status: string; mac_address: string; instance_id: string | null; pending_instance_id: string | null; transition_due_ms: number | string | null; device_index: number | null; delete_on_release: number | boolean; created_at: string }
+export interface EniRow { id: string; account_id: string; region_id: string; zone_id: string; vpc_id: string; vswitch_id: string; resource_group_id: string; name: string; description: string; type: string; status: string; mac_address: string; instance_id: string | null; pending_instance_id: string | null; transition_due_ms: number | string | null; device_index: number | null; delete_on_release: number | boolean; created_at: string; trunk_eni_id: string | null }
 export interface ResourceGroupRow { id: string; account_id: string; name: string; display_name: string; is_default: number | boolean; created_at: string }
 export interface AddressSqlRow { eni_id: string; address: string; family: number; is_primary: number | boolean }
 
@@ -31,7 +31,7 @@ export function toEni(r: EniRow, addresses: PrivateAddress[], securityGroupIds: 
     id: r.id, accountId: r.account_id, regionId: r.region_id, zoneId: r.zone_id, vpcId: r.vpc_id, vSwitchId: r.vswitch_id,
     resourceGroupId: r.resource_group_id, name: r.name, description: r.description, type: r.type as Eni['type'],
     status: r.status as Eni['status'], macAddress: r.mac_address, instanceId: r.instance_id, pendingInstanceId: r.pending_instance_id,
-    transitionDueMs: num(r.transition_due_ms), deviceIndex: r.device_index, deleteOnRelease: Boolean(r.delete_on_release),
+    transitionDueMs: num(r.transition_due_ms), deviceIndex: r.device_index, trunkEniId: r.trunk_eni_id ?? null, deleteOnRelease: Boolean(r.delete_on_release),
     securityGroupIds, addresses, tags, createdAt: r.created_at,
   };
 }
