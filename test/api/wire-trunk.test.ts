@@ -2,6 +2,7 @@
 // TrunkNetworkInstanceId, the member quota and the codes of the real API.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadInstanceFacts } from '../../src/service/instance-metadata.ts';
 import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
 
 let h: Harness;
@@ -78,6 +79,10 @@ describe('member ENIs', () => {
     assert.deepEqual(listed.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => [e.NetworkInterfaceId, e.Type, e.Attachment.TrunkNetworkInterfaceId]), [[m, 'Member', trunk]]);
     const trunks = await ok('DescribeNetworkInterfaces', { InstanceId: inst, Type: 'Trunk' });
     assert.deepEqual(trunks.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => e.NetworkInterfaceId), [trunk]);
+    // The guest's metadata lists the trunk as a NIC, not the member.
+    const nics = (await loadInstanceFacts(h.deps, inst))!.metadata.interfaces.map((i) => i.networkInterfaceId);
+    assert.ok(nics.includes(trunk));
+    assert.ok(!nics.includes(m));
 
     // Unbound (naming its trunk, as gcMemberENI does), it is a Secondary again.
     await ok('DetachNetworkInterface', { NetworkInterfaceId: m, InstanceId: inst, TrunkNetworkInstanceId: trunk });

@@ -330,6 +330,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual(got.tags, [{ key: 'k', value: 'v' }]);
       }));
 
+      it("keeps a member's type and trunk through insert and update, and lists by the Member type", withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.instances.insert(inst('i-1'));
+          await t.enis.insert(eni('eni-t', { type: 'Trunk', status: 'InUse', instanceId: 'i-1', deviceIndex: 1 }));
+          await t.enis.insert(eni('eni-m', { type: 'Member', status: 'InUse', instanceId: 'i-1', trunkEniId: 'eni-t' }));
+          await t.enis.insert(eni('eni-s'));
+        });
+        const m = (await ro(s, (t) => t.enis.get(ACC, 'eni-m')))!;
+        assert.deepEqual([m.type, m.trunkEniId], ['Member', 'eni-t']);
+        assert.equal((await ro(s, (t) => t.enis.get(ACC, 'eni-s')))!.trunkEniId, null);
+        const byType = (type: 'Trunk' | 'Member' | 'Secondary') => ro(s, async (t) => (await t.enis.list(ACC, { regionId: REGION, type }, { limit: 50 })).items.map((e) => e.id));
+        assert.deepEqual(await byType('Member'), ['eni-m']);
+        assert.deepEqual(await byType('Trunk'), ['eni-t']);
+        // Unbound, it is a Secondary again with no trunk: update writes both columns.
+        await tx(s, async (t) => {
+          const cur = (await t.enis.get(ACC, 'eni-m', { forUpdate: true }))!;
+          await t.enis.update({ ...cur, type: 'Secondary', trunkEniId: null, status: 'Available', instanceId: null });
+        });
+        const u = (await ro(s, (t) => t.enis.get(ACC, 'eni-m')))!;
+        assert.deepEqual([u.type, u.trunkEniId, u.status], ['Secondary', null, 'Available']);
+        assert.deepEqual(await byType('Member'), []);
+        assert.deepEqual(await byType('Secondary'), ['eni-m', 'eni-s']);
+      }));
+
       it('lists ENIs by every filter', withStore(async (s) => {
         await tx(s, async (t) => {
           await t.instances.insert(inst('i-1'));
