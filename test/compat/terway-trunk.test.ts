@@ -1,5 +1,5 @@
-// terway's trunk mode, replayed request for request against a real server
-// process (SQLite, 100 ms transitions) through official SDKs: the RPC-style
+// terway's trunk mode, replayed request for request against real server
+// processes (SQLite, and PostgreSQL on a fresh schema; 100 ms transitions) through official SDKs: the RPC-style
 // HMAC-SHA1 signing terway's Go SDK uses (ecs-v2) and pop-core's POST. Read from
 // terway's source (AliyunContainerService/terway, pkg/aliyun/client, daemon/,
 // pkg/factory/aliyun, pkg/controller/{eni,pod-eni}); each step names the
@@ -8,10 +8,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sdkClient, type Flavour, type SdkClient } from '../support/sdk-clients.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { dropSchema, freshSchemaName, urlWithSchema } from '../store/pg-support.ts';
 
-let server: ServerProcess;
-before(async () => { server = await startServerProcess({ args: ['--transition-ms', '100'] }); });
-after(async () => { await server?.stop(); });
+const servers: Record<'SQLite' | 'PostgreSQL', ServerProcess | undefined> = { SQLite: undefined, PostgreSQL: undefined };
+const schema = freshSchemaName();
+before(async () => {
+  servers.SQLite = await startServerProcess({ args: ['--transition-ms', '100'] });
+  servers.PostgreSQL = await startServerProcess({ args: ['--transition-ms', '100', '--database', urlWithSchema(schema)] });
+});
+after(async () => {
+  await servers.SQLite?.stop();
+  await servers.PostgreSQL?.stop();
+  await dropSchema(schema);
+});
 
 const R = { RegionId: 'cn-hangzhou' };
 const DESCRIPTION = 'interface create by terway'; // client/types.go eniDescription
@@ -45,7 +54,7 @@ async function describeNetworkInterface(c: SdkClient, q: { vpcId?: string; eniId
   return out;
 }
 
-async function replay(flavour: Flavour, n: number): Promise<void> {
+async function replay(server: ServerProcess, flavour: Flavour, n: number): Promise<void> {
   const c = sdkClient(flavour, server.endpoint, server.key);
   const vpc = await c.call('CreateVpc', { ...R, CidrBlock: '172.16.0.0/12', VpcName: `terway-${n}` });
   const vsw = await c.call('CreateVSwitch', { ...R, VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: `172.16.${n}.0/24` });
@@ -121,8 +130,10 @@ async function replay(flavour: Flavour, n: number): Promise<void> {
   assert.deepEqual(after.Attachment.MemberNetworkInterfaceIds.MemberNetworkInterfaceId, []);
 }
 
-describe("terway's trunk mode over SQLite", () => {
-  (['ecs-v2', 'popcore-post'] as Flavour[]).forEach((flavour, n) => {
-    it(`via ${flavour}`, () => replay(flavour, n + 1));
+for (const label of ['SQLite', 'PostgreSQL'] as const) {
+  describe(`terway's trunk mode over ${label}`, () => {
+    (['ecs-v2', 'popcore-post'] as Flavour[]).forEach((flavour, n) => {
+      it(`via ${flavour}`, () => replay(servers[label]!, flavour, n + 1));
+    });
   });
-});
+}
