@@ -10,6 +10,7 @@
 //   → on failure restore the backups and run the apply command again.
 // Every step has a time limit, so a broken rendering costs a bounded time.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { render, type EniFacts, type Rendering } from '../osconfig/index.ts';
@@ -25,6 +26,19 @@ export type Fault = (typeof FAULTS)[number];
 /** Alibaba Cloud's resolvers in a VPC. */
 const DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
 const KEEP_BACKUPS = 5;
+/** what was last applied (a hash of the renderings), in the state dir */
+const APPLIED_FILE = 'persistent-applied.json';
+/** where NetworkManager keeps the profiles it writes (keyfile plugin) */
+const NM_PROFILE_DIR = '/etc/NetworkManager/system-connections';
+
+/**
+ * A rendering whose commands are one shell session carrying state from one
+ * command to the next (nmcli: `CON=...` found in prepare, used in apply), and
+ * whose configuration lives in the daemon's profiles, not in files we write.
+ */
+function isSession(r: Rendering): boolean {
+  return r.target === 'nmcli';
+}
 
 export interface FilesApplierOptions {
   osId: string;
@@ -75,12 +89,17 @@ export function factsOf(d: DesiredInterface, ifname: string): EniFacts {
 }
 
 function breakRendering(r: Rendering, fault: Fault, d: DesiredInterface): Rendering {
+  // an address of the subnet nobody answers on: the default route goes nowhere
+  const parts = d.ipv4.gateway.split('.').map(Number);
+  parts[3] = parts[3]! - 1;
+  const deadGateway = parts.join('.');
+  if (fault === 'bad-gateway' && d.primary && isSession(r)) {
+    // nmcli: the gateway is in the commands
+    return { ...r, commands: r.commands.map((c) => ({ ...c, run: c.run.split(` ${d.ipv4.gateway}`).join(` ${deadGateway}`) })) };
+  }
   const files = r.files.map((f) => {
     if (fault === 'bad-gateway' && d.primary) {
-      // an address of the subnet nobody answers on: the default route goes nowhere
-      const parts = d.ipv4.gateway.split('.').map(Number);
-      parts[3] = parts[3]! - 1;
-      return { ...f, content: f.content.split(d.ipv4.gateway).join(parts.join('.')) };
+      return { ...f, content: f.content.split(d.ipv4.gateway).join(deadGateway) };
     }
     if (fault === 'bad-syntax' && f.path.includes('/network/')) return { ...f, content: `${f.content}\niface ${f.content.includes('eth') ? 'eth0' : 'x'} inet statik\n` };
     return f;
@@ -90,6 +109,8 @@ function breakRendering(r: Rendering, fault: Fault, d: DesiredInterface): Render
 
 export class FilesApplier implements PersistentApplier {
   private readonly ip: IpRunner;
+  /** the local interface each rendering is for */
+  private readonly ifnameOf = new WeakMap<Rendering, string>();
   constructor(private readonly opts: FilesApplierOptions) {
     this.ip = opts.ip ?? systemIp;
   }
@@ -111,6 +132,7 @@ export class FilesApplier implements PersistentApplier {
       let r = render(this.opts.osId, factsOf(d, link.ifname));
       if (this.opts.fault) r = breakRendering(r, this.opts.fault, d);
       renderings.push(r);
+      this.ifnameOf.set(r, link.ifname);
     }
     return { renderings, skipped };
   }
@@ -152,20 +174,29 @@ export class FilesApplier implements PersistentApplier {
       return { state: 'unchanged', message: 'dry run' };
     }
 
-    // Nothing to do when every file already holds exactly this.
-    let same = true;
+    // Nothing to do when every file already holds exactly this, and the
+    // command-only configuration (nmcli) was last applied from the same renderings.
+    const key = createHash('sha256').update(JSON.stringify(renderings.map((r) => ({ files: r.files, commands: r.commands })))).digest('hex');
+    let same = (await this.lastApplied()) === key || !renderings.some(isSession);
     for (const [path, f] of files) {
       const now = await readFile(this.at(path), 'utf8').catch(() => undefined);
       if (now !== f.content) same = false;
     }
     if (same) return { state: 'unchanged', message: `files for ${this.opts.osId} are up to date${note}` };
 
-    const backups = await this.backUp([...files.keys()]);
+    const sessions = this.opts.root === '/' ? renderings.filter(isSession) : [];
+    const profiles = sessions.length > 0 ? await this.nmProfiles() : [];
+    const backups = await this.backUp([...files.keys(), ...profiles]);
     const applyTimeoutMs = this.opts.applyTimeoutMs ?? 30_000;
     if (this.opts.root === '/') {
-      for (const c of this.commands(renderings, 'prepare')) {
+      for (const c of this.commands(renderings.filter((r) => !isSession(r)), 'prepare')) {
         const r = await run(c, applyTimeoutMs);
         if (r.code !== 0) log('warn', `prepare command failed (${r.code}): ${c}: ${r.output}`);
+      }
+      // a session's prepare part on its own first (its backups see the files before we write them)
+      for (const r of sessions) {
+        const p = await run(r.commands.filter((c) => c.stage === 'prepare').map((c) => c.run).join('\n'), applyTimeoutMs);
+        if (p.code !== 0) log('warn', `prepare commands failed (${p.code}): ${p.output}`);
       }
     }
     for (const [path, f] of files) {
@@ -176,21 +207,68 @@ export class FilesApplier implements PersistentApplier {
     log('info', `wrote ${[...files.keys()].join(', ')} for ${this.opts.osId}`);
 
     const problem = await this.runApply(renderings, applyTimeoutMs) ?? await this.verify(desired);
-    if (!problem) return { state: 'applied', message: `${[...files.keys()].join(', ')} written and applied${note}` };
+    if (!problem) {
+      await this.saveApplied(key);
+      return { state: 'applied', message: `${[...files.keys()].join(', ')} written and applied${note}` };
+    }
 
     log('warn', `persistent configuration did not work (${problem}); restoring the previous files`);
     await this.restore(backups);
-    const again = await this.runApply(renderings, applyTimeoutMs);
+    const again = sessions.length > 0
+      ? await this.restoreProfiles(profiles, sessions, renderings, applyTimeoutMs)
+      : await this.runApply(renderings, applyTimeoutMs);
     if (again) return { state: 'failed', message: `${problem}; after restoring the previous files the apply command failed too: ${again}` };
     return { state: 'rolled-back', message: `${problem}; the previous files are back and applied` };
   }
 
   private async runApply(renderings: Rendering[], timeoutMs: number): Promise<string | undefined> {
-    for (const c of this.applyCommands(renderings)) {
+    const scripts = this.opts.applyCommand ? [this.opts.applyCommand] : [
+      ...this.commands(renderings.filter((r) => !isSession(r)), 'apply'),
+      // a session whole: prepare again (it only looks things up: its backups exist by now), then apply
+      ...renderings.filter(isSession).map((r) => ['set -e', ...r.commands.map((c) => c.run)].join('\n')),
+    ];
+    for (const c of scripts) {
       const r = await run(c, timeoutMs);
       if (r.code !== 0) return `"${c}" exited with ${r.code}: ${r.output.slice(-500)}`;
     }
     return undefined;
+  }
+
+  /** The files of NetworkManager's profiles now (by NetworkManager's own account, and its keyfile directory). */
+  private async nmProfiles(): Promise<string[]> {
+    const r = await run('nmcli -g FILENAME connection show', 10_000);
+    const listed = r.code === 0 ? r.output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/')) : [];
+    const inDir = (await readdir(NM_PROFILE_DIR).catch(() => [] as string[])).map((n) => join(NM_PROFILE_DIR, n));
+    return [...new Set([...listed, ...inDir])].sort();
+  }
+
+  /**
+   * Rollback for NetworkManager: the profile files are back (restore() did
+   * that), profiles created since are deleted, NetworkManager rereads them
+   * and each touched device takes its restored profile again. (Running the
+   * rendering's commands again would only re-apply the broken settings.)
+   */
+  private async restoreProfiles(before: string[], sessions: Rendering[], renderings: Rendering[], timeoutMs: number): Promise<string | undefined> {
+    const created = (await this.nmProfiles()).filter((f) => !before.includes(f));
+    for (const f of created) await rm(f, { force: true });
+    const devices = [...new Set(sessions.map((r) => this.ifnameOf.get(r)).filter((d): d is string => !!d))];
+    const script = ['nmcli connection reload', ...devices.map((d) => `nmcli device reapply ${d} >/dev/null 2>&1 || true`)].join('\n');
+    const r = await run(script, timeoutMs);
+    if (r.code !== 0) return `"${script}" exited with ${r.code}: ${r.output.slice(-500)}`;
+    return this.runApply(renderings.filter((x) => !isSession(x)), timeoutMs);
+  }
+
+  private async lastApplied(): Promise<string | undefined> {
+    try {
+      return (JSON.parse(await readFile(join(this.opts.stateDir, APPLIED_FILE), 'utf8')) as { key?: string }).key;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async saveApplied(key: string): Promise<void> {
+    await mkdir(this.opts.stateDir, { recursive: true });
+    await writeFile(join(this.opts.stateDir, APPLIED_FILE), JSON.stringify({ key, osId: this.opts.osId }) + '\n');
   }
 
   /** Every desired address on its link, the gateway answering, the metadata service answering. */

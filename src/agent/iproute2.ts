@@ -69,7 +69,9 @@ export async function readActual(ip: IpRunner = systemIp): Promise<Actual> {
 export function batchLine(s: Exclude<Step, { op: 'promote-secondaries' }>): string {
   switch (s.op) {
     case 'link-up': return `link set dev ${s.ifname} up`;
-    case 'addr-add': return `address add ${s.address}/${s.prefixLength} dev ${s.ifname}`;
+    // an IPv4 address with its broadcast, as DHCP clients and the distros' tools set it: networkd or
+    // NetworkManager taking over an address added without one must change it, which some kernels refuse
+    case 'addr-add': return `address add ${s.address}/${s.prefixLength}${s.family === 4 ? ' brd +' : ''} dev ${s.ifname}`;
     case 'addr-del': return `address del ${s.address}/${s.prefixLength} dev ${s.ifname}`;
     case 'route-replace': case 'route-del':
       return `route ${s.op === 'route-del' ? 'del' : 'replace'} ${s.dst}${s.gateway ? ` via ${s.gateway}` : ''} dev ${s.ifname} table ${s.table}`;

@@ -225,7 +225,7 @@ export function describeStep(s: Step): string {
     case 'link-up': return `ip link set dev ${s.ifname} up`;
     case 'promote-secondaries': return `sysctl -w net.ipv4.conf.${s.ifname}.promote_secondaries=1`;
     case 'addr-add': case 'addr-del':
-      return `ip -${s.family} addr ${s.op === 'addr-add' ? 'add' : 'del'} ${s.address}/${s.prefixLength} dev ${s.ifname}`;
+      return `ip -${s.family} addr ${s.op === 'addr-add' ? 'add' : 'del'} ${s.address}/${s.prefixLength}${s.op === 'addr-add' && s.family === 4 ? ' brd +' : ''} dev ${s.ifname}`;
     case 'route-replace': case 'route-del':
       return `ip -${s.family} route ${s.op === 'route-replace' ? 'replace' : 'del'} ${s.dst}${s.gateway ? ` via ${s.gateway}` : ''} dev ${s.ifname} table ${s.table}`;
     case 'rule-add': case 'rule-del':

@@ -232,9 +232,10 @@ export class Lab {
   }
 
   private async addBridge(v: LabVSwitch): Promise<void> {
-    this.say(`+ vSwitch ${v.id} ${v.cidr}${v.ipv6 ? ` ${v.ipv6.cidr}` : ''} → bridge ${v.bridge} (gateway ${v.gateway}${v.ipv6 ? `, ${v.ipv6.gateway}` : ''})`);
+    this.say(`+ vSwitch ${v.id} ${v.cidr}${v.ipv6 ? ` ${v.ipv6.cidr}` : ''} → bridge ${v.bridge} ${v.mac} (gateway ${v.gateway}${v.ipv6 ? `, ${v.ipv6.gateway}` : ''})`);
     await batch(this.names.router, [
-      `link add ${v.bridge} type bridge`,
+      // a MAC given at creation (addr_assign_type 3) is never replaced by a port's: the gateway's MAC stays put
+      `link add ${v.bridge} address ${v.mac} type bridge`,
       `address add ${v.gateway}/${v.prefixLength} dev ${v.bridge}`,
       ...(v.ipv6 ? [`address add ${v.ipv6.gateway}/${v.ipv6.prefixLength} dev ${v.bridge} nodad`] : []),
       `link set dev ${v.bridge} up`,
@@ -304,7 +305,7 @@ export class Lab {
       if (!eth0) return false; // its veth appears on the next pass
       await batch(i.ns, [
         `link set dev ${eth0[1].ifname} up`,
-        `address replace ${i.primaryIp}/${i.prefixLength} dev ${eth0[1].ifname}`,
+        `address replace ${i.primaryIp}/${i.prefixLength} brd + dev ${eth0[1].ifname}`,
         `route replace default via ${i.gateway} dev ${eth0[1].ifname}`,
       ]);
       eth0[1].up = true;

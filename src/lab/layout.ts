@@ -18,6 +18,8 @@ export const METADATA_ADDRESS = '100.100.100.200';
 export interface LabVSwitch {
   id: string;
   bridge: string;
+  /** the bridge's (so the gateway's) MAC: fixed for the life of the vSwitch, see bridgeMac */
+  mac: string;
   cidr: string;
   gateway: string;
   prefixLength: number;
@@ -69,6 +71,21 @@ export const PREFIX_PATTERN = /^[a-z][a-z0-9]{0,11}$/;
 
 const short = (kind: string, id: string) => kind + createHash('sha1').update(id).digest('hex').slice(0, 10);
 
+/**
+ * The MAC of a vSwitch's bridge, from its id alone: locally administered,
+ * unicast, the same on every `lab up`. A bridge left to the kernel takes the
+ * lowest MAC of its ports, so a new ENI veth with a lower random MAC would
+ * change the gateway's MAC under running instances, whose neighbour tables
+ * keep the old one for 20-45 s (traffic to the gateway and to the metadata
+ * service dropped meanwhile). A MAC set at creation is never recalculated.
+ */
+export function bridgeMac(vSwitchId: string): string {
+  const h = createHash('sha256').update(`eniplane-lab-bridge:${vSwitchId}`).digest();
+  // first octet: locally administered (bit 1 set), unicast (bit 0 clear)
+  const bytes = [(h[0]! & 0xfc) | 0x02, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
 export function labNames(prefix: string) {
   if (!PREFIX_PATTERN.test(prefix)) throw new Error(`lab prefix "${prefix}" must be 1-12 characters of a-z 0-9, starting with a letter`);
   return {
@@ -108,7 +125,7 @@ export function labLayout(inv: LabInventory, prefix: string): LabLayout {
       if (ipv6InCidr(labV6, gw6)) ipv6 = { cidr: v.ipv6CidrBlock, gateway: gw6, prefixLength: c6.prefixLength };
       else skipped.push(`IPv6 of vSwitch ${v.id} (${v.ipv6CidrBlock}): outside ${LAB_IPV6_RANGE}`);
     }
-    vSwitches.push({ id: v.id, bridge: n.bridge(v.id), cidr: v.cidrBlock, gateway: formatIpv4(ipv4Gateway(cidr)), prefixLength: cidr.prefixLength, ...(ipv6 ? { ipv6 } : {}) });
+    vSwitches.push({ id: v.id, bridge: n.bridge(v.id), mac: bridgeMac(v.id), cidr: v.cidrBlock, gateway: formatIpv4(ipv4Gateway(cidr)), prefixLength: cidr.prefixLength, ...(ipv6 ? { ipv6 } : {}) });
   }
   const vswById = new Map(vSwitches.map((v) => [v.id, v]));
 

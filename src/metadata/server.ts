@@ -12,7 +12,7 @@ import {
   instanceById, instanceBySourceAddress, issueMetadataToken, loadAgentStatus, loadInstanceFacts, metadataTokenOwner, saveAgentStatus,
   METADATA_TOKEN_MAX_TTL_S, METADATA_TOKEN_MIN_TTL_S, type InstanceFacts,
 } from '../service/instance-metadata.ts';
-import { lookup, metadataTree } from './tree.ts';
+import { lookup, METADATA_VERSIONS, metadataTree } from './tree.ts';
 import {
   agentStatusSchema, DEFAULT_WAIT_MS, INSTANCE_ID_HEADER, MAX_WAIT_MS, SNAPSHOT_PATH, STATUS_PATH, TOKEN_HEADER, TOKEN_TTL_HEADER,
 } from './wire.ts';
@@ -60,6 +60,28 @@ function sourceAddress(req: FastifyRequest): string | undefined {
   const a = req.socket.remoteAddress;
   if (!a) return undefined;
   return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
+
+/**
+ * COMPAT: the 404 page of the real service, as far as we know it: the
+ * XHTML page EC2-style metadata services answer (status 404, text/html).
+ * Clients look at the status only (cloud-init, Terway).
+ */
+const NOT_FOUND_PAGE = `<?xml version="1.0" encoding="iso-8859-1"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+         "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+ <head>
+  <title>404 - Not Found</title>
+ </head>
+ <body>
+  <h1>404 - Not Found</h1>
+ </body>
+</html>
+`;
+
+function notFound(reply: FastifyReply): FastifyReply {
+  return reply.code(404).type('text/html').send(NOT_FOUND_PAGE);
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {
@@ -141,16 +163,20 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
       if (!facts) throw new Refusal(403, 'the request does not come from a known instance');
       const path = req.url.split('?')[0]!;
       const found = lookup(metadataTree(facts), path);
-      if (found.kind === 'missing') return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
-      const type = path.endsWith('/document') ? 'application/json' : 'text/plain; charset=utf-8';
+      if (found.kind === 'missing') return notFound(reply);
+      const type = path.endsWith('/document') || (found.kind === 'leaf' && found.json) ? 'application/json' : 'text/plain; charset=utf-8';
       return reply.type(type).send(found.body);
     } catch (e) {
       return refuse(reply, e);
     }
   }
   server.get('/', imds);
-  server.get('/latest', imds);
-  server.get('/latest/*', imds);
+  for (const v of METADATA_VERSIONS) {
+    server.get(`/${v}`, imds);
+    server.get(`/${v}/*`, imds);
+  }
+  // any other path or method: the IMDS 404 page, not fastify's JSON
+  server.setNotFoundHandler((_req, reply) => notFound(reply));
 
   server.get(SNAPSHOT_PATH, async (req, reply) => {
     try {
@@ -196,7 +222,7 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
     try {
       const instanceId = await authorize(req);
       const status = await loadAgentStatus(deps, instanceId);
-      if (!status) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
+      if (!status) return notFound(reply);
       return reply.type('application/json').send(status);
     } catch (e) {
       return refuse(reply, e);

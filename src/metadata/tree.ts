@@ -1,12 +1,28 @@
 // The IMDS path tree of one instance (pure): directories list one entry per
 // line with sub-directories ending in "/", leaves are text. Built from the
 // instance and its interfaces snapshot, so every path answers from one read.
+import { createHash } from 'node:crypto';
 import type { InstanceFacts, MetadataInterface } from '../service/instance-metadata.ts';
 
 export type MetadataNode = string | { readonly [name: string]: MetadataNode };
 
 /** Alibaba Cloud's resolvers in a VPC. */
 const NAMESERVERS = ['100.100.2.136', '100.100.2.138'];
+/** ... its NTP servers (ntp-conf/ntp-servers) and the package mirror inside a VPC (source-address), as the real service gives them */
+const NTP_SERVERS = ['ntp1.aliyun.com', 'ntp1.cloud.aliyuncs.com'];
+const SOURCE_ADDRESS = 'http://mirrors.cloud.aliyuncs.com';
+
+/**
+ * The versions the real service lists at `/`: cloud-init reads 2016-01-01
+ * (its minimum), most scripts `latest`. Both serve the same tree.
+ */
+export const METADATA_VERSIONS = ['2016-01-01', 'latest'] as const;
+
+/** A stable per-instance UUID-shaped serial number (the real one is the VM's SMBIOS UUID). */
+function serialNumber(instanceId: string): string {
+  const h = createHash('sha256').update(`eniplane-serial:${instanceId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
 
 /** IMDS list format: "[a,b]" (bracketed, comma-separated, unquoted), as in the docs' ipv6s example. */
 function bracketed(items: string[]): string {
@@ -34,15 +50,21 @@ function interfaceNode(i: MetadataInterface): Record<string, MetadataNode> {
   return node;
 }
 
-/** The whole tree, rooted above "latest". */
+/** The whole tree, rooted above the versions ("2016-01-01", "latest"). */
 export function metadataTree(facts: InstanceFacts): MetadataNode {
   const { instance, metadata } = facts;
   const primary = metadata.interfaces.find((i) => i.primary);
   const macs: Record<string, MetadataNode> = {};
   for (const i of metadata.interfaces) macs[i.mac] = interfaceNode(i);
   const hostname = `iZ${instance.id.replace(/^i-/, '')}Z`;
+  const serial = serialNumber(instance.id);
   const metaData: Record<string, MetadataNode> = {
     'dns-conf': { nameservers: NAMESERVERS.join('\n') },
+    'ntp-conf': { 'ntp-servers': NTP_SERVERS.join('\n') },
+    // COMPAT: eniplane keeps no key pairs: the directory is there (cloud-init reads it) and empty
+    'public-keys': {},
+    'serial-number': serial,
+    'source-address': SOURCE_ADDRESS,
     'hostname': hostname,
     'image-id': instance.imageId,
     'instance': { 'instance-type': instance.instanceType, 'instance-name': instance.name || hostname },
@@ -61,32 +83,42 @@ export function metadataTree(facts: InstanceFacts): MetadataNode {
       'vpc-cidr-block': primary.vpcCidrBlock,
       'vswitch-id': primary.vswitchId,
       'vswitch-cidr-block': primary.vswitchCidrBlock,
+      // the primary ENI's secondary private IPv4 addresses, one per line (empty when it has none)
+      'sub-private-ipv4-list': primary.privateIpv4s.filter((a) => a !== primary.primaryIpAddress).join('\n'),
     });
   }
   const document = JSON.stringify({
-    'zone-id': instance.zoneId, 'serial-number': '', 'instance-id': instance.id, 'region-id': instance.regionId,
+    'zone-id': instance.zoneId, 'serial-number': serial, 'instance-id': instance.id, 'region-id': instance.regionId,
     'private-ipv4': primary?.primaryIpAddress ?? '', 'owner-account-id': instance.accountId, 'mac': primary?.mac ?? '',
     'image-id': instance.imageId, 'instance-type': instance.instanceType,
   });
-  return {
-    latest: {
-      'meta-data': metaData,
-      'dynamic': { 'instance-identity': { document } },
-    },
-  };
+  // user-data is not there: eniplane keeps none, and the real service answers 404 for an instance without it
+  const version: Record<string, MetadataNode> = { 'meta-data': metaData, 'dynamic': { 'instance-identity': { document } } };
+  return Object.fromEntries(METADATA_VERSIONS.map((v) => [v, version]));
 }
 
-export type Lookup = { kind: 'leaf'; body: string } | { kind: 'dir'; body: string } | { kind: 'missing' };
+export type Lookup = { kind: 'leaf'; body: string; json?: true } | { kind: 'dir'; body: string } | { kind: 'missing' };
 
-/** Resolves "/latest/meta-data/..." (with or without a trailing slash); a directory answers its listing. */
+/**
+ * Resolves "/latest/meta-data/..." (with or without a trailing slash); a
+ * directory answers its listing. The two top levels (`/` → versions,
+ * `/latest/` → meta-data, dynamic) list names without a trailing `/`, as the
+ * real service (and EC2's) does. `<version>/meta-data/all` is the whole
+ * meta-data tree as one JSON object (directories → objects, leaves → the
+ * text each leaf path answers): cloud-init's AliYun datasource reads it
+ * first and falls back to crawling. It is not listed, as on the real service.
+ */
 export function lookup(tree: MetadataNode, path: string): Lookup {
   const parts = path.split('/').filter((p) => p.length > 0);
+  const all = parts.length === 3 && parts[1] === 'meta-data' && parts[2] === 'all';
   let node: MetadataNode = tree;
-  for (const p of parts) {
+  for (const p of all ? parts.slice(0, 2) : parts) {
     if (typeof node === 'string' || !Object.hasOwn(node, p)) return { kind: 'missing' };
     node = node[p]!;
   }
+  if (all) return path.endsWith('/') ? { kind: 'missing' } : { kind: 'leaf', body: JSON.stringify(node), json: true };
   if (typeof node === 'string') return path.endsWith('/') ? { kind: 'missing' } : { kind: 'leaf', body: node };
-  const names = Object.keys(node).sort().map((k) => (typeof node === 'object' && typeof node[k] === 'object' ? `${k}/` : k));
+  const slash = parts.length >= 2;
+  const names = Object.keys(node).sort().map((k) => (slash && typeof node === 'object' && typeof node[k] === 'object' ? `${k}/` : k));
   return { kind: 'dir', body: names.join('\n') };
 }

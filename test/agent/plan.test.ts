@@ -38,7 +38,7 @@ const ops = (steps: Step[]) => steps.map(describeStep);
 describe('plan: examples', () => {
   test('adds the missing secondaries to the link with the MAC, nothing else', () => {
     const p = plan(complete(iface(MAC0, 0, ['198.18.1.10', '198.18.1.11', '198.18.1.12'])), actualOf([link('eth0', MAC0, ['198.18.1.10'])]), NO_OWNERSHIP);
-    assert.deepEqual(ops(p.steps), ['ip -4 addr add 198.18.1.11/24 dev eth0', 'ip -4 addr add 198.18.1.12/24 dev eth0']);
+    assert.deepEqual(ops(p.steps), ['ip -4 addr add 198.18.1.11/24 brd + dev eth0', 'ip -4 addr add 198.18.1.12/24 brd + dev eth0']);
     assert.deepEqual(p.owned.addresses.map((a) => a.address), ['198.18.1.11', '198.18.1.12']);
     assert.equal(p.removalsSuppressed, false);
   });
@@ -54,8 +54,8 @@ describe('plan: examples', () => {
     const p = plan(d, actualOf([link('eth0', MAC0, ['198.18.1.10']), link('eth1', MAC1, [], { up: false })]), NO_OWNERSHIP);
     assert.deepEqual(ops(p.steps), [
       'ip link set dev eth1 up',
-      'ip -4 addr add 198.18.1.20/24 dev eth1',
-      'ip -4 addr add 198.18.1.21/24 dev eth1',
+      'ip -4 addr add 198.18.1.20/24 brd + dev eth1',
+      'ip -4 addr add 198.18.1.21/24 brd + dev eth1',
       'ip -4 route replace 198.18.1.0/24 dev eth1 table 1001',
       'ip -4 route replace default via 198.18.1.253 dev eth1 table 1001',
       'ip -4 rule add from 198.18.1.20/32 lookup 1001 priority 1001',
@@ -82,7 +82,7 @@ describe('plan: examples', () => {
     const actual = actualOf([link('eth0', MAC0, ['198.18.1.10', '198.18.1.11'])]);
     const partial: Desired = { kind: 'partial', version: 'v', interfaces: [iface(MAC0, 0, ['198.18.1.10', '198.18.1.12'])], problems: ['x'] };
     const p = plan(partial, actual, owned);
-    assert.deepEqual(ops(p.steps), ['ip -4 addr add 198.18.1.12/24 dev eth0']);
+    assert.deepEqual(ops(p.steps), ['ip -4 addr add 198.18.1.12/24 brd + dev eth0']);
     assert.equal(p.removalsSuppressed, true);
     assert.equal(p.owned.addresses.length, 2, 'still owns .11');
     const u = plan({ kind: 'unavailable', reason: 'timeout' }, actual, owned);

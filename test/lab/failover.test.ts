@@ -5,6 +5,7 @@
 // AttachNetworkInterface call to the first reply is measured.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { bridgeMac, labNames } from '../../src/lab/layout.ts';
 import { LabHarness, run, until } from './harness.ts';
 
 const h = new LabHarness(undefined, { agentArgs: ['--log-level=debug'] });
@@ -31,6 +32,11 @@ test('the ENI and its addresses follow a failover from A to standby B', async (t
     const addresses = eni.PrivateIpSets.PrivateIpSet.map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress) as string[];
     assert.equal(addresses.length, 3);
     const target = addresses[1]!;
+    // the ENI was created after the instances: its router-side veth joining the bridge leaves the gateway's MAC alone
+    const gw = JSON.parse((await run('ip', ['-n', h.ns(client.id), '-json', 'neigh', 'show', '198.18.1.253'])).stdout || '[]')[0]?.lladdr;
+    assert.equal(gw ?? bridgeMac(h.vSwitchId), bridgeMac(h.vSwitchId));
+    const br = (await run('ip', ['netns', 'exec', h.routerNs, 'cat', `/sys/class/net/${labNames(h.prefix).bridge(h.vSwitchId)}/address`])).stdout.trim();
+    assert.equal(br, bridgeMac(h.vSwitchId));
 
     await h.call('AttachNetworkInterface', { NetworkInterfaceId: eniId, InstanceId: a.id });
     await h.waitEni(eniId, 'InUse');

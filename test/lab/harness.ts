@@ -100,18 +100,42 @@ export class LabHarness {
     this.vpcId = (await this.sdk.call('CreateVpc', { ...REGION, CidrBlock: '198.18.0.0/16', EnableIpv6: true })).VpcId;
     this.vSwitchId = (await this.sdk.call('CreateVSwitch', { ...REGION, VpcId: this.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '198.18.1.0/24', Ipv6CidrBlock: 1 })).VSwitchId;
     this.securityGroupId = (await this.sdk.call('CreateSecurityGroup', { ...REGION, VpcId: this.vpcId })).SecurityGroupId;
+    await this.startLab();
+  }
+
+  /** `eniplane lab up` on this run's server; resolves at `lab: ready` */
+  private async startLab(): Promise<void> {
+    const from = this.out.length;
     const args = [BIN, 'lab', 'up', '--data', this.srv.dataDir, '--prefix', this.prefix, '--interval-ms', '100', '--agents', this.opts.agents ?? 'all'];
     for (const a of this.opts.agentArgs ?? []) args.push(`--agent-arg=${a}`);
     this.lab = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.lab.stdout!.on('data', (d) => { this.out += d; });
     this.lab.stderr!.on('data', (d) => { this.out += d; });
-    await this.waitForOutput(/lab: ready/, 30_000);
+    await this.waitForOutput(/lab: ready/, 30_000, from);
   }
 
-  async waitForOutput(re: RegExp, timeoutMs: number): Promise<void> {
+  /** `lab up` ended by SIGTERM (it removes everything it made), then started again on the same store */
+  async restartLab(): Promise<void> {
+    await this.stopLab();
+    await this.startLab();
+  }
+
+  private async stopLab(): Promise<void> {
+    if (this.lab && this.lab.exitCode === null) {
+      const lab = this.lab;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => { lab.kill('SIGKILL'); }, 20_000);
+        lab.once('exit', () => { clearTimeout(t); resolve(); });
+        lab.kill('SIGTERM');
+      });
+    }
+  }
+
+  /** waits for a line of the lab's output (from character `from` on) */
+  async waitForOutput(re: RegExp, timeoutMs: number, from = 0): Promise<void> {
     await until(`lab output ${re}`, async () => {
       if (this.lab?.exitCode !== null && this.lab?.exitCode !== undefined) throw new Error(`lab exited ${this.lab.exitCode}:\n${this.out}`);
-      return re.test(this.out);
+      return re.test(this.out.slice(from));
     }, timeoutMs);
   }
 
@@ -232,14 +256,7 @@ export class LabHarness {
 
   async stop(): Promise<void> {
     process.removeListener('exit', this.emergency);
-    if (this.lab && this.lab.exitCode === null) {
-      const lab = this.lab;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { lab.kill('SIGKILL'); }, 20_000);
-        lab.once('exit', () => { clearTimeout(t); resolve(); });
-        lab.kill('SIGTERM');
-      });
-    }
+    await this.stopLab();
     if (this.srv) {
       await run(process.execPath, [BIN, 'lab', 'down', '--data', this.srv.dataDir, '--prefix', this.prefix], 30_000);
     }

@@ -3,7 +3,9 @@
 // and /var/backups are private overlays (a mount namespace: the host's files
 // are never touched), runs the apply command (ifdown/ifup, since there is no
 // systemd here), and verifies; a deliberately broken rendering is rolled back
-// and the previous files are applied again.
+// and the previous files are applied again; a simulated reboot (eth0
+// flushed, `ifup -a` from the files alone) brings back exactly the files'
+// addresses.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -113,6 +115,37 @@ test('a broken rendering (default route to a dead gateway) is rolled back within
     const all = (await h.snapshot(inst.id)).interfaces[0]!.privateIpv4s;
     assert.ok(all.includes(extra));
     for (const ip of all) await until(`${ip} answers`, () => h.ping(h.ns(client.id), ip), 3000, 100);
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+});
+
+test('a simulated reboot: ifup from the files alone brings every address of the files back', async (t) => {
+  try {
+    // the files hold the primary address and the first two secondaries (the third was rolled back above)
+    const file = readFileSync(upper('network/interfaces'), 'utf8');
+    const inFiles = [...file.matchAll(/^\s+address (\S+)$/gm)].map((m) => m[1]!.split('/')[0]!);
+    assert.equal(inFiles.length, 3, file);
+    const notInFiles = (await h.snapshot(inst.id)).interfaces[0]!.privateIpv4s.filter((a) => !inFiles.includes(a));
+    assert.equal(notInFiles.length, 1);
+    // the reboot: eth0 down with nothing on it, ifupdown's state gone
+    await run('ip', ['netns', 'exec', h.ns(inst.id), 'sh', '-c', 'ip link set dev eth0 down; ip address flush dev eth0; ip route flush dev eth0'], 5000);
+    rmSync(join(dir, 'ifstate'), { recursive: true, force: true });
+    mkdirSync(join(dir, 'ifstate'));
+    assert.equal(await h.ping(h.ns(client.id), inst.primaryIp), false);
+    const t0 = Date.now();
+    const boot = [
+      `mount -t overlay overlay -o lowerdir=/etc,upperdir=${join(dir, 'etc-upper')},workdir=${join(dir, 'etc-work')} /etc`,
+      `ifup -a --exclude=lo --state-dir=${join(dir, 'ifstate')} --no-scripts`,
+    ].join(' && ');
+    const r = await run('ip', ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', boot], 30_000);
+    assert.equal(r.code, 0, r.stderr);
+    for (const ip of inFiles) await until(`${ip} answers`, () => h.ping(h.ns(client.id), ip), 5000, 100);
+    t.diagnostic(`after the reboot the ${inFiles.length} addresses of the files answered ${Date.now() - t0} ms after ifup started`);
+    assert.match((await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout, /via 198\.18\.1\.253/);
+    // the address only applied at runtime (no agent runs after the reboot) is not there: the files alone did this
+    assert.ok(!(await run('ip', ['-n', h.ns(inst.id), '-br', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(`${notInFiles[0]}/`));
   } catch (e) {
     failed = true;
     throw e;

@@ -128,10 +128,71 @@ describe('IMDS paths', () => {
     assert.equal(JSON.parse(doc.body)['instance-id'], instanceId);
   });
 
-  test('unknown paths are 404; a leaf with a trailing slash too', async () => {
-    assert.equal((await get('/latest/meta-data/nope')).status, 404);
-    assert.equal((await get('/latest/meta-data/instance-id/')).status, 404);
-    assert.equal((await get(`/latest/meta-data/network/interfaces/macs/00:16:3e:00:00:00/gateway`)).status, 404);
+  test('unknown paths are 404 with the IMDS page (not fastify\'s JSON); a leaf with a trailing slash too', async () => {
+    for (const p of ['/latest/meta-data/nope', '/latest/meta-data/instance-id/', '/latest/meta-data/network/interfaces/macs/00:16:3e:00:00:00/gateway',
+      '/2016-01-01/meta-data/nope', '/2009-04-04/meta-data/', '/nope', '/latest/user-data', '/latest/meta-data/all/', '/latest/meta-data/instance/all']) {
+      const r = await get(p);
+      assert.equal(r.status, 404, p);
+      assert.match(r.type, /^text\/html/, p);
+      assert.match(r.body, /<title>404 - Not Found<\/title>/, p);
+    }
+    const post = await get('/latest/meta-data/instance-id', { method: 'PUT' });
+    assert.equal(post.status, 404);
+    assert.match(post.body, /404 - Not Found/);
+  });
+
+  test('/ lists the versions, /<version>/ its sections; 2016-01-01 serves what latest does', async () => {
+    assert.equal((await get('/')).body, '2016-01-01\nlatest');
+    assert.equal((await get('/latest/')).body, 'dynamic\nmeta-data');
+    assert.equal((await get('/2016-01-01')).body, 'dynamic\nmeta-data');
+    for (const p of ['meta-data/', 'meta-data/network/interfaces/macs/', `meta-data/network/interfaces/macs/${primary.mac}/private-ipv4s`, 'meta-data/instance-id',
+      'dynamic/instance-identity/document']) {
+      const latest = await get(`/latest/${p}`);
+      assert.equal(latest.status, 200, p);
+      assert.deepEqual(await get(`/2016-01-01/${p}`), latest, p);
+    }
+  });
+
+  test('the items of the reference the listing used to lack', async () => {
+    const listing = (await get('/2016-01-01/meta-data/')).body.split('\n');
+    for (const e of ['sub-private-ipv4-list', 'source-address', 'ntp-conf/', 'serial-number', 'public-keys/', 'vpc-cidr-block', 'owner-account-id']) {
+      assert.ok(listing.includes(e), `${e} in ${JSON.stringify(listing)}`);
+    }
+    assert.ok(!listing.includes('all'), 'meta-data/all is not listed');
+    const v4 = JSON.parse((await get(`/latest/meta-data/network/interfaces/macs/${primary.mac}/private-ipv4s`)).body) as string[];
+    assert.equal((await get('/latest/meta-data/sub-private-ipv4-list')).body, v4.slice(1).join('\n'), 'the primary ENI\'s secondaries, one per line');
+    assert.equal((await get('/latest/meta-data/source-address')).body, 'http://mirrors.cloud.aliyuncs.com');
+    assert.equal((await get('/latest/meta-data/ntp-conf/')).body, 'ntp-servers');
+    assert.equal((await get('/latest/meta-data/ntp-conf/ntp-servers')).body, 'ntp1.aliyun.com\nntp1.cloud.aliyuncs.com');
+    const serial = (await get('/latest/meta-data/serial-number')).body;
+    assert.match(serial, /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
+    assert.equal(JSON.parse((await get('/latest/dynamic/instance-identity/document')).body)['serial-number'], serial);
+    const keys = await get('/latest/meta-data/public-keys/');
+    assert.equal(keys.status, 200);
+    assert.equal(keys.body, '', 'no key pairs: an empty directory');
+  });
+
+  test('meta-data/all: the whole meta-data tree as one JSON object, each leaf as its path answers it', async () => {
+    const r = await get('/2016-01-01/meta-data/all');
+    assert.equal(r.status, 200);
+    assert.match(r.type, /json/);
+    const all = JSON.parse(r.body) as Record<string, any>;
+    assert.deepEqual(JSON.parse((await get('/latest/meta-data/all')).body), all);
+    // walk the tree by its listings and compare every leaf
+    const walk = async (path: string, node: Record<string, any>): Promise<number> => {
+      const names = (await get(path)).body.split('\n').filter((n) => n);
+      assert.deepEqual(names.map((n) => n.replace(/\/$/, '')).sort(), Object.keys(node).sort(), path);
+      let leaves = 0;
+      for (const n of names) {
+        if (n.endsWith('/')) leaves += await walk(path + n, node[n.slice(0, -1)]);
+        else {
+          assert.equal((await get(path + n)).body, node[n], path + n);
+          leaves++;
+        }
+      }
+      return leaves;
+    };
+    assert.ok(await walk('/2016-01-01/meta-data/', all) > 30);
   });
 
   test('the caller is the instance owning the source address; others are refused', async () => {
