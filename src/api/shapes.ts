@@ -4,6 +4,7 @@ import type { Eni, ResourceGroup, SecurityGroup, Vpc } from '../domain/model.ts'
 import type { VSwitchView } from '../service/networks.ts';
 import type { InstanceView } from '../service/instances.ts';
 import type { InstanceTypeSpec } from '../domain/instance-types.ts';
+import { trunkSupported } from '../domain/trunk-rules.ts';
 
 function ipv4Sets(eni: Eni) {
   return { PrivateIpSet: eni.addresses.filter((a) => a.family === 4).map((a) => ({ PrivateIpAddress: a.address, Primary: a.primary })) };
@@ -95,7 +96,7 @@ export function instanceTypeShape(t: InstanceTypeSpec) {
   return {
     InstanceTypeId: t.id, InstanceTypeFamily: t.family, CpuCoreCount: t.cpuCoreCount, MemorySize: t.memorySizeGiB, EniQuantity: t.eniQuantity,
     EniPrivateIpAddressQuantity: t.eniPrivateIpAddressQuantity, EniIpv6AddressQuantity: t.eniIpv6AddressQuantity, EniTotalQuantity: t.eniTotalQuantity,
-    EniTrunkSupported: t.eniTotalQuantity > t.eniQuantity, EriQuantity: 0, PrimaryEniQueueNumber: 1, SecondaryEniQueueNumber: 1, MaximumQueueNumberPerEni: 1,
+    EniTrunkSupported: trunkSupported(t), EriQuantity: 0, PrimaryEniQueueNumber: 1, SecondaryEniQueueNumber: 1, MaximumQueueNumberPerEni: 1,
     TotalEniQueueQuantity: t.eniQuantity, NetworkCardQuantity: 1, NetworkCards: { NetworkCardInfo: [{ NetworkCardIndex: 0 }] },
   };
 }
