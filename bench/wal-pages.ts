@@ -52,13 +52,14 @@ async function drive(s: Setup, concurrency: number, ops: number): Promise<void> 
   await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
     while (issued < ops) {
       issued++;
-      const deps = { ...s.deps, requestNonce: { accessKeyId: s.accessKeyId, nonce: randomUUID(), expiresMs: Date.now() + 15 * 60_000, recorded: false } };
+      const deps = s.deps;
+      const caller = { ...s.caller, nonce: { accessKeyId: s.accessKeyId, nonce: randomUUID(), expiresMs: Date.now() + 15 * 60_000, recorded: false } };
       const held = holding.get(w);
       if (held) {
-        await unassignPrivateIps(deps, s.caller, { eniId: s.enis[w], addresses: [held] });
+        await unassignPrivateIps(deps, caller, { eniId: s.enis[w], addresses: [held] });
         holding.delete(w);
       } else {
-        holding.set(w, (await assignPrivateIps(deps, s.caller, { eniId: s.enis[w], request: { count: 1 } })).addresses[0]);
+        holding.set(w, (await assignPrivateIps(deps, caller, { eniId: s.enis[w], request: { count: 1 } })).addresses[0]);
       }
     }
   }));

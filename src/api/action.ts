@@ -75,10 +75,15 @@ export function readPaging(p: ParamReader, opts: { defaultPageSize?: number; max
   return { paging: { offset: (pageNumber - 1) * pageSize, limit: pageSize }, mode: 'page', pageNumber, pageSize };
 }
 
-export function pageFields(r: PagingRequest, page: { totalCount: number; nextToken: string }): Record<string, unknown> {
+/**
+ * nextTokenInPages: the action answers NextToken in PageNumber mode too (DescribeNetworkInterfaces,
+ * DescribeInstances, DescribeDisks do): the token of the next page, so a client may switch modes.
+ */
+export function pageFields(r: PagingRequest, page: { totalCount: number; nextToken: string }, opts: { nextTokenInPages?: boolean } = {}): Record<string, unknown> {
+  const token = page.nextToken ? encodeToken(page.nextToken) : '';
   return r.mode === 'token'
-    ? { NextToken: page.nextToken ? encodeToken(page.nextToken) : '', TotalCount: page.totalCount }
-    : { TotalCount: page.totalCount, PageNumber: r.pageNumber, PageSize: r.pageSize };
+    ? { NextToken: token, TotalCount: page.totalCount }
+    : { TotalCount: page.totalCount, PageNumber: r.pageNumber, PageSize: r.pageSize, ...(opts.nextTokenInPages ? { NextToken: token } : {}) };
 }
 
 /** Either a list of named addresses or a count, never both. */

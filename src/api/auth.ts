@@ -6,29 +6,27 @@ import { SIGNATURE_SKEW_MS } from '../domain/limits.ts';
 import type { ServiceDeps, Caller, RequestNonce } from '../service/deps.ts';
 import { findAccessKey } from '../service/accounts.ts';
 import type { AccessKey } from '../store/store.ts';
+import { ACCESS_KEY_CACHE_MAX, ACCESS_KEY_CACHE_MS, type CachedAccessKey } from '../service/caches.ts';
 import { parseCredentials, verifySignature, type SignedRequestInput } from './signing/index.ts';
 
 /**
  * AccessKeys are read on every request; a short cache spares a database read.
  * A disabled key stops working within this time (on every server process).
  */
-const KEY_CACHE_MS = 2000;
-const keyCaches = new WeakMap<ServiceDeps, Map<string, { key: AccessKey | undefined; until: number }>>();
 
 /** The key, from the cache when fresh (no await: every signed request asks), else a promise of it from the store. */
 function cachedKey(deps: ServiceDeps, id: string): AccessKey | undefined | Promise<AccessKey | undefined> {
-  let cache = keyCaches.get(deps);
-  if (!cache) keyCaches.set(deps, (cache = new Map()));
+  const cache = deps.caches.accessKeys;
   const hit = cache.get(id);
   if (hit && hit.until > deps.clock.nowMs()) return hit.key;
   return loadKey(deps, cache, id);
 }
 
-async function loadKey(deps: ServiceDeps, cache: Map<string, { key: AccessKey | undefined; until: number }>, id: string): Promise<AccessKey | undefined> {
+async function loadKey(deps: ServiceDeps, cache: Map<string, CachedAccessKey>, id: string): Promise<AccessKey | undefined> {
   const now = deps.clock.nowMs();
   const key = await findAccessKey(deps, id);
-  if (cache.size > 10_000) cache.clear();
-  cache.set(id, { key, until: now + KEY_CACHE_MS });
+  if (cache.size > ACCESS_KEY_CACHE_MAX) cache.clear();
+  cache.set(id, { key, until: now + ACCESS_KEY_CACHE_MS });
   return key;
 }
 

@@ -141,6 +141,20 @@ function from<K extends WireErrorName>(name: K, ...[args]: Args<K> extends [] ? 
   return { status: t.status, code: t.code, message: (d) => (t.message as (...a: unknown[]) => string)(...(args ? args(d) : [])) };
 }
 
+/**
+ * Domain and service name parameters in their own words (camelCase); the wire names them as
+ * Alibaba does. A name not listed here (e.g. `count`, or a CLI argument) goes out as it is.
+ */
+const WIRE_PARAMETER_NAMES: Readonly<Record<string, string>> = {
+  accessKeyId: 'AccessKeyId', accessKeySecret: 'AccessKeySecret', amount: 'Amount', clientToken: 'ClientToken',
+  ipv6Address: 'Ipv6Address', ipv6Addresses: 'Ipv6Address.1', ipv6Count: 'Ipv6AddressCount', privateIpAddress: 'PrivateIpAddress',
+  privateIpAddresses: 'PrivateIpAddress.1', resourceGroupName: 'Name', secondaryIpv4Count: 'SecondaryPrivateIpAddressCount',
+  securityGroupIds: 'SecurityGroupIds',
+};
+const param = (name: unknown) => WIRE_PARAMETER_NAMES[q(name)] ?? q(name);
+/** `names` is a comma-separated list of domain parameter names. */
+const params = (names: unknown) => q(names).split(',').map(param).join(',');
+
 /** A domain reason is a phrase; the wire sentence gets its period. */
 const sentence = (reason: unknown) => (reason ? `${q(reason)}.` : undefined);
 
@@ -186,9 +200,9 @@ export const ERROR_TABLE = {
   Ipv6CidrInvalid: from('ipv6CidrInvalid'),
   VpcIpv6NotEnabled: from('vpcIpv6NotEnabled'),
   DependencyViolation: from('dependencyViolation', (d) => [q(d.dependent)]),
-  InvalidParameter: from('invalidParameter', (d) => [q(d.name), sentence(d.reason)]),
-  ParameterConflict: from('parameterConflict', (d) => [q(d.names)]),
-  MissingParameter: from('missingParameter', (d) => [q(d.name)]),
+  InvalidParameter: from('invalidParameter', (d) => [param(d.name), sentence(d.reason)]),
+  ParameterConflict: from('parameterConflict', (d) => [params(d.names)]),
+  MissingParameter: from('missingParameter', (d) => [param(d.name)]),
   IdempotentParameterMismatch: from('idempotentParameterMismatch'),
   OperationConflict: from('operationConflict'),
   RequestReplayed: from('requestReplayed'),

@@ -35,7 +35,6 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
     // request id
     const requestId = newRequestId();
     let action: ActionDef | undefined;
-    let reqDeps: ServiceDeps = deps;
     let hostId = 'ecs.aliyuncs.com';
     try {
       // parse: query ∪ form body, decoded (signatures are checked on decoded values re-encoded)
@@ -60,9 +59,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       if (session) caller = session;
       else {
         const auth = await authenticate(deps, input);
-        caller = auth.caller;
-        // The nonce rides along in this request's deps: its first write transaction records it.
-        if (opts.checkNonce) reqDeps = { ...deps, requestNonce: auth.nonce };
+        // The nonce rides on this request's caller, passed down explicitly: its first write transaction records it.
+        caller = opts.checkNonce ? { ...auth.caller, nonce: auth.nonce } : auth.caller;
       }
 
       // dispatch: Action/Version params (RPC) or x-acs-* headers (ACS3)
@@ -89,10 +87,11 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // handle
       let body: Record<string, unknown>;
       try {
-        body = await action.handle({ deps: reqDeps, caller, requestId }, new ParamReader(params, action.params));
+        body = await action.handle({ deps, caller, requestId }, new ParamReader(params, action.params));
       } finally {
         // Reads (and refused writes, rolled back) record the nonce on their own, so no signed request runs twice.
-        if (reqDeps.requestNonce && !reqDeps.requestNonce.recorded) await writeTx(deps, (tx) => recordNonce(tx, reqDeps.requestNonce!));
+        const nonce = caller.nonce;
+        if (nonce && !nonce.recorded) await writeTx(deps, (tx) => recordNonce(tx, nonce));
       }
 
       // serialize

@@ -30,6 +30,28 @@ import describeVSwitches from './actions/describe-vswitches.ts';
 import deleteVSwitch from './actions/delete-vswitch.ts';
 import createResourceGroup from './actions/create-resource-group.ts';
 import listResourceGroups from './actions/list-resource-groups.ts';
+import describeVpcAttribute from './actions/describe-vpc-attribute.ts';
+import describeVSwitchAttributes from './actions/describe-vswitch-attributes.ts';
+import describeRouteTableList from './actions/describe-route-table-list.ts';
+import describeSecurityGroupAttribute from './actions/describe-security-group-attribute.ts';
+import describeInstanceAttribute from './actions/describe-instance-attribute.ts';
+import describeDisks from './actions/describe-disks.ts';
+import describeUserData from './actions/describe-user-data.ts';
+import describeInstanceRamRole from './actions/describe-instance-ram-role.ts';
+import describeInstanceMaintenanceAttributes from './actions/describe-instance-maintenance-attributes.ts';
+import describeInstanceAttachmentAttributes from './actions/describe-instance-attachment-attributes.ts';
+import createInstance from './actions/create-instance.ts';
+import modifyInstanceAttribute from './actions/modify-instance-attribute.ts';
+import ecsCreateVpc from './actions/ecs-create-vpc.ts';
+import ecsDescribeVpcs from './actions/ecs-describe-vpcs.ts';
+import ecsDeleteVpc from './actions/ecs-delete-vpc.ts';
+import ecsCreateVSwitch from './actions/ecs-create-vswitch.ts';
+import ecsDescribeVSwitches from './actions/ecs-describe-vswitches.ts';
+import ecsDeleteVSwitch from './actions/ecs-delete-vswitch.ts';
+import modifyVpcAttribute from './actions/modify-vpc-attribute.ts';
+import modifyVSwitchAttribute from './actions/modify-vswitch-attribute.ts';
+import modifySecurityGroupAttribute from './actions/modify-security-group-attribute.ts';
+import describeInstanceAutoRenewAttribute from './actions/describe-instance-auto-renew-attribute.ts';
 
 export const ACTIONS: readonly ActionDef[] = [
   assignPrivateIpAddresses, unassignPrivateIpAddresses, assignIpv6Addresses, unassignIpv6Addresses,
@@ -39,6 +61,11 @@ export const ACTIONS: readonly ActionDef[] = [
   createSecurityGroup, describeSecurityGroups, deleteSecurityGroup, describeRegions, describeZones,
   createVpc, describeVpcs, deleteVpc, createVSwitch, describeVSwitches, deleteVSwitch,
   createResourceGroup, listResourceGroups,
+  // what Terraform's refresh reads, older clients' instance calls, and the ECS product's VPC twins
+  describeVpcAttribute, describeVSwitchAttributes, describeRouteTableList, describeSecurityGroupAttribute, describeInstanceAttribute, describeDisks,
+  describeUserData, describeInstanceRamRole, describeInstanceMaintenanceAttributes, describeInstanceAttachmentAttributes, createInstance,
+  modifyInstanceAttribute, ecsCreateVpc, ecsDescribeVpcs, ecsDeleteVpc, ecsCreateVSwitch, ecsDescribeVSwitches, ecsDeleteVSwitch,
+  modifyVpcAttribute, modifyVSwitchAttribute, modifySecurityGroupAttribute, describeInstanceAutoRenewAttribute,
 ];
 
 const BY_KEY = new Map(ACTIONS.map((a) => [`${a.version}/${a.action}`, a]));

@@ -23,6 +23,25 @@ export function addressCap(
     : { max: limits.availableEniMaxIpv6, error: 'EniIpv6LimitExceeded' };
 }
 
+/**
+ * The one address-cap check: `current` addresses of a family plus `adding` must fit the cap
+ * that binds an ENI in this state (create, assign, run an instance's primary ENI, attach).
+ */
+export function assertWithinAddressCap(
+  eni: Pick<Eni, 'status'> & { id?: string },
+  family: IpFamily,
+  current: number,
+  adding: number,
+  limits: Limits,
+  instanceType: InstanceTypeSpec | undefined,
+): void {
+  const cap = addressCap(eni, family, limits, instanceType);
+  if (current + adding > cap.max) {
+    const subject = eni.id === undefined ? {} : { eniId: eni.id };
+    throw new DomainError(cap.error, { ...subject, current, adding, max: cap.max });
+  }
+}
+
 export function assertAddressCapacity(
   eni: Eni,
   family: IpFamily,
@@ -30,11 +49,7 @@ export function assertAddressCapacity(
   limits: Limits,
   instanceType: InstanceTypeSpec | undefined,
 ): void {
-  const current = eni.addresses.filter((a) => a.family === family).length;
-  const cap = addressCap(eni, family, limits, instanceType);
-  if (current + adding > cap.max) {
-    throw new DomainError(cap.error, { eniId: eni.id, current, adding, max: cap.max });
-  }
+  assertWithinAddressCap(eni, family, eni.addresses.filter((a) => a.family === family).length, adding, limits, instanceType);
 }
 
 /** Assign/Unassign need the ENI Available or InUse; a primary ENI's instance must be Running or Stopped. */
@@ -47,32 +62,48 @@ export function assertAddressesChangeable(eni: Eni, instance: Instance | undefin
   }
 }
 
+/** Why an ENI cannot be bound to an instance: the codes of the checks below, in the order the server applies them. */
+export type AttachRefusal = 'EniTypeInvalid' | 'EniStateInvalid' | 'InstanceStateInvalid' | 'VpcMismatch' | 'ZoneMismatch';
+
+/**
+ * Attach eligibility, written once for the server (assertAttachable) and the console's pickers and buttons,
+ * which often know only one side: each check runs when the fields it needs are given.
+ */
+export function attachRefusal(
+  eni: Partial<Pick<Eni, 'type' | 'status' | 'vpcId' | 'zoneId'>>,
+  instance: Partial<Pick<Instance, 'status' | 'vpcId' | 'zoneId'>>,
+): AttachRefusal | undefined {
+  if (eni.type !== undefined && eni.type === 'Primary') return 'EniTypeInvalid';
+  if (eni.status !== undefined && eni.status !== 'Available') return 'EniStateInvalid';
+  if (instance.status !== undefined && instance.status !== 'Running' && instance.status !== 'Stopped') return 'InstanceStateInvalid';
+  if (eni.vpcId !== undefined && instance.vpcId !== undefined && eni.vpcId !== instance.vpcId) return 'VpcMismatch';
+  if (eni.zoneId !== undefined && instance.zoneId !== undefined && eni.zoneId !== instance.zoneId) return 'ZoneMismatch';
+  return undefined;
+}
+
 export function assertAttachable(
   eni: Eni,
   instance: Instance,
   instanceType: InstanceTypeSpec,
   enisOnInstance: number,
+  limits: Limits,
 ): void {
-  if (eni.type === 'Primary') throw new DomainError('EniTypeInvalid', { eniId: eni.id, type: eni.type });
-  if (eni.status !== 'Available') {
-    throw new DomainError('EniStateInvalid', { eniId: eni.id, expected: 'Available', current: eni.status });
+  switch (attachRefusal(eni, instance)) {
+    case 'EniTypeInvalid': throw new DomainError('EniTypeInvalid', { eniId: eni.id, type: eni.type });
+    case 'EniStateInvalid': throw new DomainError('EniStateInvalid', { eniId: eni.id, expected: 'Available', current: eni.status });
+    case 'InstanceStateInvalid':
+      throw new DomainError('InstanceStateInvalid', { instanceId: instance.id, expected: 'Running/Stopped', current: instance.status });
+    case 'VpcMismatch': throw new DomainError('VpcMismatch', { eniId: eni.id, instanceId: instance.id });
+    case 'ZoneMismatch': throw new DomainError('ZoneMismatch', { eniId: eni.id, instanceId: instance.id });
+    case undefined: break;
   }
-  if (instance.status !== 'Running' && instance.status !== 'Stopped') {
-    throw new DomainError('InstanceStateInvalid', { instanceId: instance.id, expected: 'Running/Stopped', current: instance.status });
-  }
-  if (eni.vpcId !== instance.vpcId) throw new DomainError('VpcMismatch', { eniId: eni.id, instanceId: instance.id });
-  if (eni.zoneId !== instance.zoneId) throw new DomainError('ZoneMismatch', { eniId: eni.id, instanceId: instance.id });
   // EniQuantity counts the primary ENI, which enisOnInstance includes.
   if (enisOnInstance + 1 > instanceType.eniQuantity) {
     throw new DomainError('EniPerInstanceLimitExceeded', { instanceId: instance.id, max: instanceType.eniQuantity });
   }
-  const v4 = eni.addresses.filter((a) => a.family === 4).length;
-  if (v4 > instanceType.eniPrivateIpAddressQuantity) {
-    throw new DomainError('InstanceTypeIpv4LimitExceeded', { eniId: eni.id, current: v4, adding: 0, max: instanceType.eniPrivateIpAddressQuantity });
-  }
-  const v6 = eni.addresses.filter((a) => a.family === 6).length;
-  if (v6 > instanceType.eniIpv6AddressQuantity) {
-    throw new DomainError('InstanceTypeIpv6LimitExceeded', { eniId: eni.id, current: v6, adding: 0, max: instanceType.eniIpv6AddressQuantity });
+  // Once bound, the instance type's caps apply to what the ENI already holds.
+  for (const family of [4, 6] as const) {
+    assertWithinAddressCap({ id: eni.id, status: 'InUse' }, family, eni.addresses.filter((a) => a.family === family).length, 0, limits, instanceType);
   }
 }
 
@@ -99,7 +130,7 @@ export function securityGroupCapacity(sg: Pick<SecurityGroup, 'type'>, limits: L
 
 /** Security groups an ENI joins: 1..securityGroupsPerEni, all in the ENI's VPC, no repeats. */
 export function assertSecurityGroupsFit(vpcId: string, groups: SecurityGroup[], limits: Limits): void {
-  if (groups.length === 0) throw new DomainError('MissingParameter', { name: 'SecurityGroupIds' });
+  if (groups.length === 0) throw new DomainError('MissingParameter', { name: 'securityGroupIds' });
   if (groups.length > limits.securityGroupsPerEni) {
     throw new DomainError('SecurityGroupsPerEniExceeded', { max: limits.securityGroupsPerEni });
   }

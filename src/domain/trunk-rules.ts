@@ -36,7 +36,7 @@ export function assertTrunkHost(eni: Pick<Eni, 'id' | 'type'>, instanceType: Ins
 export function assertMemberAttachable(
   member: Eni,
   trunk: Eni,
-  instance: Instance,
+  instance: Pick<Instance, 'id' | 'status' | 'vpcId' | 'zoneId'>,
   instanceType: InstanceTypeSpec,
   membersOnInstance: number,
   limits: Limits,

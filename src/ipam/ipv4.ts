@@ -1,9 +1,9 @@
 // IPv4 address and CIDR math. Addresses are uint32 numbers inside ipam; text
-// only at the edges (parseIpv4 / formatIpv4). Parsing is strict on purpose:
-// "010.0.0.1" or "10.1" are accepted by some libc parsers with surprising
-// meanings (octal, shortened forms), so they are rejected as malformed.
+// only at the edges (parseIpv4 / formatIpv4). The text parser is the one in
+// domain/ipv4-text.ts, which osconfig shares: strict, no octal, no short forms.
 
 import { DomainError } from '../domain/errors.ts';
+import { parseDottedQuad } from '../domain/ipv4-text.ts';
 
 export interface Ipv4Cidr {
   /** network address as uint32 */
@@ -25,22 +25,7 @@ export const VPC_IPV4_PREFIX: PrefixRange = Object.freeze({ minPrefix: 8, maxPre
 /** parseIpv4Cidr's default: anything a VPC or a vSwitch may use */
 const DEFAULT_PREFIX: PrefixRange = Object.freeze({ minPrefix: 8, maxPrefix: 29 });
 
-const OCTET = '(?:0|[1-9][0-9]{0,2})';
-const DOTTED_QUAD = new RegExp(`^(${OCTET})\\.(${OCTET})\\.(${OCTET})\\.(${OCTET})$`);
 const PREFIX_LENGTH = /^(?:0|[1-9][0-9]?)$/;
-
-function parseDottedQuad(s: unknown): number | undefined {
-  if (typeof s !== 'string') return undefined;
-  const m = DOTTED_QUAD.exec(s);
-  if (m === null) return undefined;
-  let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255) return undefined;
-    n = n * 256 + octet;
-  }
-  return n;
-}
 
 /** Strict dotted quad → uint32; throws AddressMalformed {address}. */
 export function parseIpv4(s: string): number {

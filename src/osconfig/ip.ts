@@ -2,7 +2,9 @@
 // Both families are held as bigint (32 or 128 bits) so one set of helpers
 // serves both. Strict on purpose: an address a guest tool might read
 // differently (leading zeros, which some read as octal; zone ids; prefixes)
-// is rejected rather than guessed at.
+// is rejected rather than guessed at. IPv4 text is read by the one parser in
+// domain/ipv4-text.ts, the one ipam uses too.
+import { parseDottedQuad } from '../domain/ipv4-text.ts';
 
 export type IpFamily = 4 | 6;
 
@@ -15,7 +17,6 @@ export interface ParsedCidr extends ParsedIp {
   prefixLength: number;
 }
 
-const V4_OCTET = /^(0|[1-9][0-9]{0,2})$/;
 const V6_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 export function bitsOf(family: IpFamily): number {
@@ -23,16 +24,8 @@ export function bitsOf(family: IpFamily): number {
 }
 
 export function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!V4_OCTET.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = (value << 8n) | BigInt(octet);
-  }
-  return value;
+  const n = parseDottedQuad(text);
+  return n === undefined ? undefined : BigInt(n);
 }
 
 export function parseIpv6(text: string): bigint | undefined {

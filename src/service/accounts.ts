@@ -38,8 +38,8 @@ export function ensureRootAccount(deps: ServiceDeps, given?: { id: string; secre
     }
     if (given) {
       const existing = await tx.accessKeys.get(given.id);
-      if (existing && existing.accountId !== root.id) throw new DomainError('InvalidParameter', { name: 'AccessKeyId', reason: 'belongs to another account' });
-      if (existing && existing.secret !== given.secret) throw new DomainError('InvalidParameter', { name: 'AccessKeySecret', reason: 'differs from the stored one' });
+      if (existing && existing.accountId !== root.id) throw new DomainError('InvalidParameter', { name: 'accessKeyId', reason: 'belongs to another account' });
+      if (existing && existing.secret !== given.secret) throw new DomainError('InvalidParameter', { name: 'accessKeySecret', reason: 'differs from the stored one' });
       if (!existing) await insertKey(deps, tx, root.id, given);
       return { accountId: root.id, accessKeyId: given.id, accessKeySecret: given.secret, created };
     }

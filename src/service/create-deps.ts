@@ -6,6 +6,7 @@ import { systemClock, type Clock, type Rng } from '../domain/ports.ts';
 import type { Region } from '../domain/model.ts';
 import type { Store } from '../store/store.ts';
 import { AddressHints } from './address-hints.ts';
+import { ProcessCaches } from './caches.ts';
 import type { ServiceDeps } from './deps.ts';
 
 // Random words drawn from the system CSPRNG a pool at a time: one call per 1,024
@@ -40,6 +41,7 @@ export function createDeps(store: Store, opts: { limits?: Partial<Limits>; regio
     regions: opts.regions ?? [...DEFAULT_REGIONS],
     defaultRegionId: opts.defaultRegionId ?? DEFAULT_REGION_ID,
     hints: new AddressHints(),
+    caches: new ProcessCaches(),
     labMode: opts.labMode ?? false,
   };
 }

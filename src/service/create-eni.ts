@@ -1,9 +1,10 @@
 // CreateNetworkInterface: synchronous; the new Secondary (or Trunk) ENI is Available at once.
 import { DomainError } from '../domain/errors.ts';
-import { addressCap, assertSecurityGroupsFit } from '../domain/eni-rules.ts';
+import { assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-rules.ts';
 import { newMacAddress, newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
-import type { Eni } from '../domain/model.ts';
+import { DEFAULT_ENI_TRAFFIC } from '../domain/model.ts';
+import type { Eni, EniTraffic } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
 import { addAddresses, type AddressRequest } from './address-book.ts';
 import { idempotent } from './client-token.ts';
@@ -26,6 +27,8 @@ export interface CreateEniCommand {
   resourceGroupId?: string;
   tags?: { key: string; value: string }[];
   deleteOnRelease?: boolean;
+  sourceDestCheck?: boolean;
+  traffic?: Partial<EniTraffic>;
   clientToken?: string;
 }
 
@@ -75,8 +78,7 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
       assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
       // The new ENI is Available: its own caps apply (the primary address counts as one IPv4).
       for (const [family, current, adding] of [[4, 1, requestSize(cmd.secondaryIpv4)], [6, 0, requestSize(cmd.ipv6)]] as const) {
-        const cap = addressCap({ status: 'Available' }, family, deps.limits, undefined);
-        if (current + adding > cap.max) throw new DomainError(cap.error, { current, adding, max: cap.max });
+        assertWithinAddressCap({ status: 'Available' }, family, current, adding, deps.limits, undefined);
       }
       // The account's row lock serializes concurrent creators, so the count below stays true.
       await tx.accounts.lock(caller.accountId);
@@ -87,9 +89,11 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
         regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id,
         resourceGroupId: await resolveResourceGroup(tx, caller, cmd.resourceGroupId), name: cmd.name ?? '', description: cmd.description ?? '',
         type: cmd.type ?? 'Secondary', status: 'Available', instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null,
-        deleteOnRelease: cmd.deleteOnRelease ?? false, securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [],
+        deleteOnRelease: cmd.deleteOnRelease ?? false, sourceDestCheck: cmd.sourceDestCheck ?? false, networkCardIndex: null,
+        traffic: { ...DEFAULT_ENI_TRAFFIC, ...Object.fromEntries(Object.entries(cmd.traffic ?? {}).filter(([, v]) => v !== undefined)) },
+        securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [],
         primaryIpAddress: cmd.primaryIpAddress, secondaryIpv4: cmd.secondaryIpv4, ipv6: cmd.ipv6,
       });
     });
-  });
+  }, caller);
 }

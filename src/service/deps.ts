@@ -4,6 +4,7 @@ import type { Limits } from '../domain/limits.ts';
 import type { Region } from '../domain/model.ts';
 import { TransientConflict, type Store, type Tx } from '../store/store.ts';
 import type { AddressHints } from './address-hints.ts';
+import type { ProcessCaches } from './caches.ts';
 import { DomainError } from '../domain/errors.ts';
 
 export interface ServiceDeps {
@@ -14,13 +15,10 @@ export interface ServiceDeps {
   regions: Region[];
   defaultRegionId: string;
   hints: AddressHints;
+  /** the request path's per-process caches and cursors, in one place (service/caches.ts) */
+  caches: ProcessCaches;
   /** lab mode: VPC CIDRs must lie inside 198.18.0.0/15, since the lab is a real network on this host */
   labMode: boolean;
-  /**
-   * The signed request's nonce, set per request by the api layer: the first write
-   * transaction records it (one commit instead of two); see api/pipeline.ts.
-   */
-  requestNonce?: RequestNonce;
 }
 
 export interface RequestNonce { accessKeyId: string; nonce: string; expiresMs: number; recorded: boolean }
@@ -33,9 +31,14 @@ export async function recordNonce(tx: Tx, n: RequestNonce): Promise<void> {
   tx.onRollback(() => { n.recorded = false; });
 }
 
-/** Who is calling: every query is scoped by the account. */
+/** Who is calling (every query is scoped by the account): the request context every use case receives. */
 export interface Caller {
   accountId: string;
+  /**
+   * A signed request's nonce, set by the api pipeline on this request's caller: the first
+   * write transaction given this caller records it (one commit instead of two).
+   */
+  nonce?: RequestNonce;
 }
 
 /** Thrown inside a transaction to run it again from the start (a racing twin won). */
@@ -48,12 +51,16 @@ export class RetryTransaction extends Error {
 
 const MAX_TRANSACTION_ATTEMPTS = 5;
 
-/** One write transaction, re-run a bounded number of times when it asks to be. */
-export async function writeTx<T>(deps: ServiceDeps, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * One write transaction, re-run a bounded number of times when it asks to be. Given the
+ * request's caller, it first records the caller's nonce (if any, and not yet recorded).
+ */
+export async function writeTx<T>(deps: ServiceDeps, fn: (tx: Tx) => Promise<T>, caller?: Caller): Promise<T> {
+  const nonce = caller?.nonce;
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.store.transaction(async (tx) => {
-        if (deps.requestNonce) await recordNonce(tx, deps.requestNonce);
+        if (nonce) await recordNonce(tx, nonce);
         return fn(tx);
       });
     } catch (e) {

@@ -12,7 +12,7 @@ export type DescribeEnisQuery = Omit<EniFilter, 'regionId'> & { regionId?: strin
 
 export async function describeEnis(deps: ServiceDeps, caller: Caller, q: DescribeEnisQuery, p: Paging): Promise<Page<Eni>> {
   const region = findRegion(deps, q.regionId);
-  await settleDue(deps);
+  await settleDue(deps, caller);
   return readTx(deps, async (tx) => tx.enis.list(caller.accountId, {
     ...q,
     regionId: region.id,
@@ -23,7 +23,7 @@ export async function describeEnis(deps: ServiceDeps, caller: Caller, q: Describ
 
 export async function describeEni(deps: ServiceDeps, caller: Caller, q: { regionId?: string; eniId: string }): Promise<Eni> {
   const region = findRegion(deps, q.regionId);
-  await settleDue(deps);
+  await settleDue(deps, caller);
   return readTx(deps, (tx) => loadEni(tx, caller, region, q.eniId));
 }
 

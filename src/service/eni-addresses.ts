@@ -19,7 +19,7 @@ function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: str
   const region = findRegion(deps, cmd.regionId);
   const n = requestSize(cmd.request);
   if (n < 1 || n > deps.limits.maxAddressesPerRequest) {
-    throw new DomainError('InvalidParameter', { name: family === 4 ? 'SecondaryPrivateIpAddressCount' : 'Ipv6AddressCount', reason: `1..${deps.limits.maxAddressesPerRequest}` });
+    throw new DomainError('InvalidParameter', { name: family === 4 ? 'secondaryIpv4Count' : 'ipv6Count', reason: `1..${deps.limits.maxAddressesPerRequest}` });
   }
   const { clientToken, ...params } = cmd;
   return writeTx(deps, async (tx) => {
@@ -34,7 +34,7 @@ function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: str
       const addresses = await addAddresses(deps, tx, eni, vsw, family, cmd.request);
       return { eniId: eni.id, addresses };
     });
-  });
+  }, caller);
 }
 
 export function assignPrivateIps(deps: ServiceDeps, caller: Caller, cmd: AssignCommand): Promise<AssignResult> {
@@ -45,25 +45,30 @@ export function assignIpv6(deps: ServiceDeps, caller: Caller, cmd: AssignCommand
   return assign(deps, caller, 6, 'AssignIpv6Addresses', cmd);
 }
 
-export interface UnassignCommand { regionId?: string; eniId: string; addresses: string[] }
+/** clientToken: Terraform sends one on every unassign; a retry with it answers as the first call did. */
+export interface UnassignCommand { regionId?: string; eniId: string; addresses: string[]; clientToken?: string }
 
 function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd: UnassignCommand): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  if (cmd.addresses.length === 0) throw new DomainError('MissingParameter', { name: family === 4 ? 'PrivateIpAddress.1' : 'Ipv6Address.1' });
+  if (cmd.addresses.length === 0) throw new DomainError('MissingParameter', { name: family === 4 ? 'privateIpAddresses' : 'ipv6Addresses' });
   // Canonical forms first, so "2001:DB8::1" names the same address as "2001:db8::1".
   const wanted = cmd.addresses.map((a) => (family === 4 ? formatIpv4(parseIpv4(a)) : canonicalIpv6(a)));
   if (new Set(wanted).size !== wanted.length) throw new DomainError('AddressRepeated', { address: wanted.find((a, i) => wanted.indexOf(a) !== i) });
+  const { clientToken, ...params } = cmd;
   return writeTx(deps, async (tx) => {
     await settleDueIn(deps, tx);
-    const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
-    assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
-    for (const a of wanted) {
-      const held = eni.addresses.find((x) => x.family === family && x.address === a);
-      // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
-      if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
-    }
-    await removeAddresses(deps, tx, eni, family, wanted);
-  });
+    await idempotent(deps, tx, caller, family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses', clientToken, params, async () => {
+      const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
+      assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
+      for (const a of wanted) {
+        const held = eni.addresses.find((x) => x.family === family && x.address === a);
+        // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
+        if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
+      }
+      await removeAddresses(deps, tx, eni, family, wanted);
+      return true;
+    });
+  }, caller);
 }
 
 export function unassignPrivateIps(deps: ServiceDeps, caller: Caller, cmd: UnassignCommand): Promise<void> {

@@ -162,7 +162,7 @@ export async function issueMetadataToken(deps: ServiceDeps, instanceId: string, 
 /** The instance a token was issued to, or undefined when unknown or expired. */
 export async function metadataTokenOwner(deps: ServiceDeps, token: string): Promise<string | undefined> {
   if (token.length === 0 || token.length > 512) return undefined;
-  const raw = await readTx(deps, (tx) => tx.kv.get(tokenKey(token)));
+  const raw = await readTx(deps, (tx) => tx.kv.get(tokenKey(token), deps.clock.nowMs()));
   if (!raw) return undefined;
   const v = JSON.parse(raw) as { instanceId: string; expiresMs: number };
   return v.expiresMs > deps.clock.nowMs() ? v.instanceId : undefined;
@@ -176,6 +176,6 @@ export async function saveAgentStatus(deps: ServiceDeps, instanceId: string, rep
 }
 
 export async function loadAgentStatus(deps: ServiceDeps, instanceId: string): Promise<Record<string, unknown> | undefined> {
-  const raw = await readTx(deps, (tx) => tx.kv.get(STATUS_PREFIX + instanceId));
+  const raw = await readTx(deps, (tx) => tx.kv.get(STATUS_PREFIX + instanceId, deps.clock.nowMs()));
   return raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
 }

@@ -2,18 +2,20 @@
 // StopInstance, DeleteInstance. An instance is born with its primary ENI,
 // which lives and dies with it.
 import { DomainError } from '../domain/errors.ts';
-import { assertSecurityGroupsFit } from '../domain/eni-rules.ts';
+import { assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-rules.ts';
 import { findInstanceType } from '../domain/instance-types.ts';
 import { newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
 import { unbound } from '../domain/trunk-rules.ts';
-import type { Eni, Instance, InstanceStatus } from '../domain/model.ts';
+import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES, defaultHostName } from '../domain/model.ts';
+import type { Eni, Instance, InstanceAttributes, InstanceBilling, InstanceStatus, SystemDisk } from '../domain/model.ts';
 import type { InstanceFilter, Page, Paging, Tx } from '../store/store.ts';
 import { removeAllAddresses, type AddressRequest } from './address-book.ts';
 import { idempotent } from './client-token.ts';
 import { findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { insertEni, requestSize } from './create-eni.ts';
 import { loadInstance, loadSecurityGroups, loadVSwitch } from './load.ts';
+import { replaceSecurityGroups } from './eni-lifecycle.ts';
 import { resolveResourceGroup, resourceGroupFilter } from './resource-groups.ts';
 import { dueTime, settleDue, settleDueIn } from './transitions.ts';
 
@@ -30,6 +32,25 @@ export interface RunInstancesCommand {
   imageId?: string;
   resourceGroupId?: string;
   clientToken?: string;
+  /** what the caller set of the stored-and-returned attributes; the rest are the real API's defaults */
+  attributes?: InstanceAttributeInput;
+  /** CreateInstance makes a Stopped instance; RunInstances starts it */
+  initialStatus?: 'Running' | 'Stopped';
+}
+
+export type InstanceAttributeInput = Partial<Omit<InstanceAttributes, 'systemDisk' | 'billing'>> & {
+  systemDisk?: Partial<SystemDisk>;
+  billing?: Partial<InstanceBilling>;
+};
+
+function instanceAttributes(id: string, input: InstanceAttributeInput | undefined): InstanceAttributes {
+  const d = DEFAULT_INSTANCE_ATTRIBUTES;
+  const defined = <T extends object>(o: T | undefined): Partial<T> => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const { systemDisk, billing, ...rest } = input ?? {};
+  return {
+    ...d, hostName: defaultHostName(id), ...defined(rest),
+    systemDisk: { ...d.systemDisk, ...defined(systemDisk) }, billing: { ...d.billing, ...defined(billing) },
+  };
 }
 
 export interface InstanceView { instance: Instance; enis: Eni[] }
@@ -38,12 +59,11 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
   const region = findRegion(deps, cmd.regionId);
   const type = findInstanceType(cmd.instanceType);
   if (!type) throw new DomainError('InstanceTypeNotFound', { instanceType: cmd.instanceType });
-  if (cmd.amount < 1 || cmd.amount > 100) throw new DomainError('InvalidParameter', { name: 'Amount', reason: '1..100' });
-  if (cmd.privateIpAddress !== undefined && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'PrivateIpAddress,Amount' });
-  if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'Ipv6Address,Amount' });
-  if (requestSize(cmd.ipv6) > type.eniIpv6AddressQuantity) {
-    throw new DomainError('InstanceTypeIpv6LimitExceeded', { current: 0, adding: requestSize(cmd.ipv6), max: type.eniIpv6AddressQuantity });
-  }
+  if (cmd.amount < 1 || cmd.amount > 100) throw new DomainError('InvalidParameter', { name: 'amount', reason: '1..100' });
+  if (cmd.privateIpAddress !== undefined && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'privateIpAddress,amount' });
+  if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'ipv6Address,amount' });
+  // The primary ENI is born InUse: the instance type's cap applies to its IPv6 addresses.
+  assertWithinAddressCap({ status: 'InUse' }, 6, 0, requestSize(cmd.ipv6), deps.limits, type);
   const { clientToken, ...params } = cmd;
   return writeTx(deps, async (tx) => {
     await settleDueIn(deps, tx);
@@ -57,27 +77,31 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
       for (let n = 0; n < cmd.amount; n++) {
         const now = deps.clock.nowMs();
         const due = dueTime(deps);
+        const id = newResourceId('i', region.idPrefix, deps.rng);
+        const stopped = cmd.initialStatus === 'Stopped';
         const instance: Instance = {
-          id: newResourceId('i', region.idPrefix, deps.rng), accountId: caller.accountId, regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId,
+          id, accountId: caller.accountId, regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId,
           vSwitchId: vsw.id, resourceGroupId, name: cmd.name ?? '', instanceType: type.id, imageId: cmd.imageId ?? 'aliyun_3_x64_20G_alibase',
-          status: due === null ? 'Running' : 'Pending', transitionDueMs: due, createdAt: isoTime(now),
+          ...instanceAttributes(id, cmd.attributes),
+          status: stopped ? 'Stopped' : due === null ? 'Running' : 'Pending', transitionDueMs: stopped ? null : due, createdAt: isoTime(now),
         };
         await tx.instances.insert(instance);
         await insertEni(deps, tx, caller, {
           regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id, resourceGroupId, name: '', description: '',
           type: 'Primary', status: 'InUse', instanceId: instance.id, pendingInstanceId: null, transitionDueMs: null, deviceIndex: 0, trunkEniId: null,
-          deleteOnRelease: true, securityGroupIds: groups.map((g) => g.id), tags: [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
+          deleteOnRelease: true, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: 0,
+          securityGroupIds: groups.map((g) => g.id), tags: [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
         });
         ids.push(instance.id);
       }
       return ids;
     });
-  });
+  }, caller);
 }
 
 export async function describeInstances(deps: ServiceDeps, caller: Caller, f: Omit<InstanceFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<InstanceView>> {
   const region = findRegion(deps, f.regionId);
-  await settleDue(deps);
+  await settleDue(deps, caller);
   return readTx(deps, async (tx) => {
     const page = await tx.instances.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
     const items: InstanceView[] = [];
@@ -94,7 +118,7 @@ function changeState(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string
     if (i.status !== from) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: from, current: i.status });
     const due = dueTime(deps);
     await tx.instances.update({ ...i, status: due === null ? to : via, transitionDueMs: due });
-  });
+  }, caller);
 }
 
 export function startInstance(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; instanceId: string }): Promise<void> {
@@ -119,7 +143,7 @@ async function releaseEnis(deps: ServiceDeps, tx: Tx, accountId: string, instanc
       await removeAllAddresses(deps, tx, eni);
       await tx.enis.delete(eni.id);
     } else {
-      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
+      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
     }
   }
 }
@@ -134,5 +158,49 @@ export function deleteInstance(deps: ServiceDeps, caller: Caller, cmd: { regionI
     if (!ok) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: 'Stopped', current: i.status });
     await releaseEnis(deps, tx, caller.accountId, i.id);
     await tx.instances.delete(i.id);
+  }, caller);
+}
+
+/** One instance with its ENIs (DescribeInstanceAttribute and the other per-instance reads). */
+export async function describeInstance(deps: ServiceDeps, caller: Caller, q: { regionId?: string; instanceId: string }): Promise<InstanceView> {
+  const region = findRegion(deps, q.regionId);
+  await settleDue(deps);
+  return readTx(deps, async (tx) => {
+    const instance = await loadInstance(tx, caller, region, q.instanceId);
+    return { instance, enis: await tx.enis.listByInstance(instance.id) };
+  });
+}
+
+export interface ModifyInstanceCommand {
+  regionId?: string;
+  instanceId: string;
+  name?: string;
+  description?: string;
+  hostName?: string;
+  userData?: string;
+  deletionProtection?: boolean;
+  creditSpecification?: string;
+  /** replaces the primary ENI's security groups */
+  securityGroupIds?: string[];
+}
+
+/** ModifyInstanceAttribute: the stored attributes, and the primary ENI's security groups. */
+export function modifyInstance(deps: ServiceDeps, caller: Caller, cmd: ModifyInstanceCommand): Promise<void> {
+  const region = findRegion(deps, cmd.regionId);
+  return writeTx(deps, async (tx) => {
+    await settleDueIn(deps, tx);
+    const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
+    const next: Instance = { ...i };
+    if (cmd.name !== undefined) next.name = cmd.name;
+    if (cmd.description !== undefined) next.description = cmd.description;
+    if (cmd.hostName !== undefined) next.hostName = cmd.hostName;
+    if (cmd.userData !== undefined) next.userData = cmd.userData;
+    if (cmd.deletionProtection !== undefined) next.deletionProtection = cmd.deletionProtection;
+    if (cmd.creditSpecification !== undefined) next.creditSpecification = cmd.creditSpecification;
+    await tx.instances.update(next);
+    if (cmd.securityGroupIds !== undefined) {
+      const primary = (await tx.enis.listByInstance(i.id)).find((e) => e.type === 'Primary');
+      if (primary) await replaceSecurityGroups(deps, tx, caller, region, primary.id, cmd.securityGroupIds);
+    }
   });
 }

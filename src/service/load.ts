@@ -1,15 +1,16 @@
 // Loading resources for a use case: scoped by the caller's account and the
-// request's region; a missing one (or another account's) is a NotFound.
+// request's region; a missing one (or another account's, or another region's)
+// is a NotFound. Every use case loads through these, so that rule is written here only.
 import { DomainError } from '../domain/errors.ts';
 import { findInstanceType, type InstanceTypeSpec } from '../domain/instance-types.ts';
-import type { Eni, Instance, Region, SecurityGroup, VSwitch } from '../domain/model.ts';
+import type { Eni, Instance, Region, SecurityGroup, VSwitch, Vpc } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
 import type { Caller, ServiceDeps } from './deps.ts';
 import type { VSwitchCidrs } from './address-hints.ts';
 
 export async function loadEni(tx: Tx, caller: Caller, region: Region, id: string, opts?: { forUpdate?: boolean }): Promise<Eni> {
-  const eni = await tx.enis.get(caller.accountId, id, opts);
-  if (!eni || eni.regionId !== region.id) throw new DomainError('EniNotFound', { eniId: id });
+  const eni = inRegion(await tx.enis.get(caller.accountId, id, opts), region);
+  if (!eni) throw new DomainError('EniNotFound', { eniId: id });
   return eni;
 }
 
@@ -21,24 +22,37 @@ export async function eniVSwitchCidrs(deps: ServiceDeps, tx: Tx, caller: Caller,
 }
 
 export async function loadInstance(tx: Tx, caller: Caller, region: Region, id: string, opts?: { forUpdate?: boolean }): Promise<Instance> {
-  const i = await tx.instances.get(caller.accountId, id, opts);
-  if (!i || i.regionId !== region.id) throw new DomainError('InstanceNotFound', { instanceId: id });
+  const i = inRegion(await tx.instances.get(caller.accountId, id, opts), region);
+  if (!i) throw new DomainError('InstanceNotFound', { instanceId: id });
   return i;
 }
 
+/** The resource if it is in the request's region: another region's is as missing as none. */
+function inRegion<T extends { regionId: string }>(r: T | undefined, region: Region): T | undefined {
+  return r && r.regionId === region.id ? r : undefined;
+}
+
+export async function loadVpc(tx: Tx, caller: Caller, region: Region, id: string, opts?: { forUpdate?: boolean }): Promise<Vpc> {
+  const vpc = inRegion(await tx.vpcs.get(caller.accountId, id, opts), region);
+  if (!vpc) throw new DomainError('VpcNotFound', { vpcId: id });
+  return vpc;
+}
+
 export async function loadVSwitch(tx: Tx, caller: Caller, region: Region, id: string): Promise<VSwitch> {
-  const v = await tx.vSwitches.get(caller.accountId, id);
-  if (!v || v.regionId !== region.id) throw new DomainError('VSwitchNotFound', { vSwitchId: id });
+  const v = inRegion(await tx.vSwitches.get(caller.accountId, id), region);
+  if (!v) throw new DomainError('VSwitchNotFound', { vSwitchId: id });
   return v;
+}
+
+export async function loadSecurityGroup(tx: Tx, caller: Caller, region: Region, id: string): Promise<SecurityGroup> {
+  const g = inRegion(await tx.securityGroups.get(caller.accountId, id), region);
+  if (!g) throw new DomainError('SecurityGroupNotFound', { securityGroupId: id });
+  return g;
 }
 
 export async function loadSecurityGroups(tx: Tx, caller: Caller, region: Region, ids: string[]): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
-  for (const id of ids) {
-    const g = await tx.securityGroups.get(caller.accountId, id);
-    if (!g || g.regionId !== region.id) throw new DomainError('SecurityGroupNotFound', { securityGroupId: id });
-    out.push(g);
-  }
+  for (const id of ids) out.push(await loadSecurityGroup(tx, caller, region, id));
   return out;
 }
 

@@ -9,6 +9,8 @@ import {
 } from '../ipam/index.ts';
 import { assertZone, findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { resolveResourceGroup, resourceGroupFilter } from './resource-groups.ts';
+import { idempotent } from './client-token.ts';
+import { loadSecurityGroup, loadVpc, loadVSwitch } from './load.ts';
 
 /** Ranges a VPC may not use (the VPC API's list). */
 const FORBIDDEN_VPC_RANGES = ['100.64.0.0/10', '224.0.0.0/4', '127.0.0.0/8', '169.254.0.0/16'].map((c) => parseIpv4Cidr(c, { minPrefix: 1, maxPrefix: 32 }));
@@ -31,7 +33,7 @@ export function createVpc(deps: ServiceDeps, caller: Caller, cmd: CreateVpcComma
     };
     await tx.vpcs.insert(vpc);
     return vpc;
-  });
+  }, caller);
 }
 
 export function describeVpcs(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<Vpc>> {
@@ -39,16 +41,17 @@ export function describeVpcs(deps: ServiceDeps, caller: Caller, f: Omit<NetworkF
   return readTx(deps, async (tx) => tx.vpcs.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p));
 }
 
-export function deleteVpc(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; vpcId: string }): Promise<void> {
+export async function deleteVpc(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; vpcId: string; clientToken?: string }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  return writeTx(deps, async (tx) => {
-    const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId);
-    if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: cmd.vpcId });
+  const { clientToken, ...params } = cmd;
+  await writeTx(deps, (tx) => idempotent(deps, tx, caller, 'DeleteVpc', clientToken, params, async () => {
+    const vpc = await loadVpc(tx, caller, region, cmd.vpcId);
     const deps_ = await tx.vpcs.dependents(caller.accountId, vpc.id);
     if (deps_.vSwitches > 0) throw new DomainError('DependencyViolation', { resource: 'vpc', dependent: 'vswitch', vpcId: vpc.id });
     if (deps_.securityGroups > 0) throw new DomainError('DependencyViolation', { resource: 'vpc', dependent: 'securitygroup', vpcId: vpc.id });
     await tx.vpcs.delete(caller.accountId, vpc.id);
-  });
+    return true;
+  }), caller);
 }
 
 export interface CreateVSwitchCommand { regionId?: string; vpcId: string; zoneId: string; cidrBlock: string; ipv6CidrBlock?: number; name?: string; description?: string; resourceGroupId?: string }
@@ -59,8 +62,7 @@ export function createVSwitch(deps: ServiceDeps, caller: Caller, cmd: CreateVSwi
   const cidr = parseIpv4Cidr(cmd.cidrBlock, { minPrefix: 16, maxPrefix: 29 });
   return writeTx(deps, async (tx) => {
     // Locking the VPC makes racing CreateVSwitch calls check overlaps one at a time.
-    const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId, { forUpdate: true });
-    if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: cmd.vpcId });
+    const vpc = await loadVpc(tx, caller, region, cmd.vpcId, { forUpdate: true });
     if (!cidrContains(parseIpv4Cidr(vpc.cidrBlock), cidr)) throw new DomainError('CidrInvalid', { cidr: cmd.cidrBlock, reason: 'not inside the VPC CIDR block' });
     const siblings = await tx.vSwitches.listByVpc(vpc.id);
     const clash = siblings.find((s) => cidrsOverlap(parseIpv4Cidr(s.cidrBlock), cidr));
@@ -79,7 +81,7 @@ export function createVSwitch(deps: ServiceDeps, caller: Caller, cmd: CreateVSwi
     };
     await tx.vSwitches.insert(vsw);
     return vsw;
-  });
+  }, caller);
 }
 
 export interface VSwitchView extends VSwitch { availableIpAddressCount: number }
@@ -100,12 +102,11 @@ export function describeVSwitches(deps: ServiceDeps, caller: Caller, f: Omit<Net
 export function deleteVSwitch(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; vSwitchId: string }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
-    const vsw = await tx.vSwitches.get(caller.accountId, cmd.vSwitchId);
-    if (!vsw || vsw.regionId !== region.id) throw new DomainError('VSwitchNotFound', { vSwitchId: cmd.vSwitchId });
+    const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
     if ((await tx.vSwitches.enis(vsw.id)) > 0) throw new DomainError('DependencyViolation', { resource: 'vswitch', dependent: 'eni', vSwitchId: vsw.id });
     await tx.vSwitches.delete(caller.accountId, vsw.id);
     tx.onCommit(() => deps.hints.forget(vsw.id));
-  });
+  }, caller);
 }
 
 export interface CreateSecurityGroupCommand { regionId?: string; vpcId: string; name?: string; description?: string; type?: SecurityGroupType; resourceGroupId?: string }
@@ -113,8 +114,7 @@ export interface CreateSecurityGroupCommand { regionId?: string; vpcId: string; 
 export function createSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: CreateSecurityGroupCommand): Promise<SecurityGroup> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
-    const vpc = await tx.vpcs.get(caller.accountId, cmd.vpcId);
-    if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: cmd.vpcId });
+    const vpc = await loadVpc(tx, caller, region, cmd.vpcId);
     const g: SecurityGroup = {
       id: newResourceId('sg', region.idPrefix, deps.rng), accountId: caller.accountId, regionId: region.id, vpcId: vpc.id,
       resourceGroupId: await resolveResourceGroup(tx, caller, cmd.resourceGroupId), name: cmd.name ?? '', description: cmd.description ?? '',
@@ -122,7 +122,7 @@ export function createSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: Crea
     };
     await tx.securityGroups.insert(g);
     return g;
-  });
+  }, caller);
 }
 
 export function describeSecurityGroups(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<SecurityGroup>> {
@@ -133,9 +133,58 @@ export function describeSecurityGroups(deps: ServiceDeps, caller: Caller, f: Omi
 export function deleteSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; securityGroupId: string }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
   return writeTx(deps, async (tx) => {
-    const g = await tx.securityGroups.get(caller.accountId, cmd.securityGroupId);
-    if (!g || g.regionId !== region.id) throw new DomainError('SecurityGroupNotFound', { securityGroupId: cmd.securityGroupId });
+    const g = await loadSecurityGroup(tx, caller, region, cmd.securityGroupId);
     if ((await tx.securityGroups.enis(g.id)) > 0) throw new DomainError('DependencyViolation', { resource: 'securitygroup', dependent: 'eni', securityGroupId: g.id });
     await tx.securityGroups.delete(caller.accountId, g.id);
+  }, caller);
+}
+
+/** One VPC with its vSwitch ids (DescribeVpcAttribute, DescribeRouteTableList). */
+export function describeVpc(deps: ServiceDeps, caller: Caller, q: { regionId?: string; vpcId: string }): Promise<{ vpc: Vpc; vSwitchIds: string[] }> {
+  const region = findRegion(deps, q.regionId);
+  return readTx(deps, async (tx) => {
+    const vpc = await tx.vpcs.get(caller.accountId, q.vpcId);
+    if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: q.vpcId });
+    return { vpc, vSwitchIds: (await tx.vSwitches.listByVpc(vpc.id)).map((s) => s.id).sort() };
+  });
+}
+
+/** One vSwitch with its free address count (DescribeVSwitchAttributes). */
+export function describeVSwitch(deps: ServiceDeps, caller: Caller, q: { regionId?: string; vSwitchId: string }): Promise<VSwitchView> {
+  const region = findRegion(deps, q.regionId);
+  return readTx(deps, async (tx) => {
+    const v = await tx.vSwitches.get(caller.accountId, q.vSwitchId);
+    if (!v || v.regionId !== region.id) throw new DomainError('VSwitchNotFound', { vSwitchId: q.vSwitchId });
+    const used = await tx.vSwitches.addressCount(v.id, 4);
+    return { ...v, availableIpAddressCount: usableIpv4Count(parseIpv4Cidr(v.cidrBlock)) - used };
+  });
+}
+
+/** One security group (DescribeSecurityGroupAttribute). */
+export function describeSecurityGroup(deps: ServiceDeps, caller: Caller, q: { regionId?: string; securityGroupId: string }): Promise<SecurityGroup> {
+  const region = findRegion(deps, q.regionId);
+  return readTx(deps, async (tx) => {
+    const g = await tx.securityGroups.get(caller.accountId, q.securityGroupId);
+    if (!g || g.regionId !== region.id) throw new DomainError('SecurityGroupNotFound', { securityGroupId: q.securityGroupId });
+    return g;
+  });
+}
+
+export type NetworkResource = 'vpc' | 'vswitch' | 'securitygroup';
+
+/** ModifyVpcAttribute, ModifyVSwitchAttribute, ModifySecurityGroupAttribute: name and description (undefined: unchanged). */
+export function renameNetworkResource(
+  deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; kind: NetworkResource; id: string; name?: string; description?: string },
+): Promise<void> {
+  const region = findRegion(deps, cmd.regionId);
+  return writeTx(deps, async (tx) => {
+    const repo = cmd.kind === 'vpc' ? tx.vpcs : cmd.kind === 'vswitch' ? tx.vSwitches : tx.securityGroups;
+    const r = await repo.get(caller.accountId, cmd.id);
+    if (!r || r.regionId !== region.id) {
+      if (cmd.kind === 'vpc') throw new DomainError('VpcNotFound', { vpcId: cmd.id });
+      if (cmd.kind === 'vswitch') throw new DomainError('VSwitchNotFound', { vSwitchId: cmd.id });
+      throw new DomainError('SecurityGroupNotFound', { securityGroupId: cmd.id });
+    }
+    await repo.rename(caller.accountId, r.id, cmd.name ?? r.name, cmd.description ?? r.description);
   });
 }

@@ -31,9 +31,6 @@ export interface PurgeOptions {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Where this process's nonce sweep goes on (a random start, so processes sharing a store spread out). */
-const sweepCursors = new WeakMap<ServiceDeps, number>();
-
 export async function purgeExpired(deps: ServiceDeps, opts: PurgeOptions = {}): Promise<Purged> {
   const batch = opts.batch ?? PURGE_BATCH;
   const maxBatches = opts.maxBatches ?? 50;
@@ -41,12 +38,13 @@ export async function purgeExpired(deps: ServiceDeps, opts: PurgeOptions = {}): 
   const now = deps.clock.nowMs();
 
   let nonces = 0;
-  let cursor = sweepCursors.get(deps) ?? deps.rng(slices);
+  // Where this process's nonce sweep goes on (a random start, so processes sharing a store spread out).
+  let cursor = deps.caches.nonceSweepCursor ?? deps.rng(slices);
   for (let i = 0; i < (opts.slicesPerRun ?? SLICES_PER_RUN); i++) {
     const slice = { index: cursor % slices, of: slices };
     nonces += await writeTx(deps, (tx) => tx.nonces.purge(now, slice));
     cursor = (slice.index + 1) % slices;
-    sweepCursors.set(deps, cursor);
+    deps.caches.nonceSweepCursor = cursor;
     await nextTurn();
   }
 

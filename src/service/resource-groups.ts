@@ -28,7 +28,7 @@ export function listResourceGroups(deps: ServiceDeps, caller: Caller): Promise<R
 }
 
 export function createResourceGroup(deps: ServiceDeps, caller: Caller, cmd: { name: string; displayName?: string }): Promise<ResourceGroup> {
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{2,49}$/.test(cmd.name)) throw new DomainError('InvalidParameter', { name: 'Name' });
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{2,49}$/.test(cmd.name)) throw new DomainError('InvalidParameter', { name: 'resourceGroupName' });
   return writeTx(deps, async (tx) => {
     const g: ResourceGroup = {
       id: newResourceGroupId(deps.rng), accountId: caller.accountId, name: cmd.name, displayName: cmd.displayName ?? cmd.name,
@@ -36,5 +36,5 @@ export function createResourceGroup(deps: ServiceDeps, caller: Caller, cmd: { na
     };
     await tx.resourceGroups.insert(g);
     return g;
-  });
+  }, caller);
 }

@@ -8,7 +8,7 @@ import type { Eni, Instance } from '../domain/model.ts';
 import { unbound } from '../domain/trunk-rules.ts';
 import type { Tx } from '../store/store.ts';
 import { removeAllAddresses } from './address-book.ts';
-import { writeTx, type ServiceDeps } from './deps.ts';
+import { writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { runEvery } from './periodic.ts';
 
 /**
@@ -18,11 +18,8 @@ import { runEvery } from './periodic.ts';
  * their two due-queries while nothing is due. A transition another process
  * started is seen at the next settler tick at the latest.
  */
-const nextDue = new WeakMap<object, { ms: number }>();
 function dueHint(deps: ServiceDeps): { ms: number } {
-  let h = nextDue.get(deps.store);
-  if (!h) nextDue.set(deps.store, (h = { ms: 0 }));
-  return h;
+  return deps.caches.nextDue;
 }
 
 /** The due time of a transition starting now, or null when transitions are immediate. */
@@ -41,7 +38,7 @@ export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): 
       await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
       return;
     case 'Detaching':
-      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
+      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
       return;
     case 'Deleting':
       await removeAllAddresses(deps, tx, eni);
@@ -80,8 +77,11 @@ export async function settleDueIn(deps: ServiceDeps, tx: Tx): Promise<number> {
   return n;
 }
 
-/** Settles due transitions in their own transaction; cheap when nothing is due. */
-export async function settleDue(deps: ServiceDeps): Promise<number> {
+/**
+ * Settles due transitions in their own transaction; cheap when nothing is due. Given a request's
+ * caller, that transaction records the caller's nonce too.
+ */
+export async function settleDue(deps: ServiceDeps, caller?: Caller): Promise<number> {
   const now = deps.clock.nowMs();
   const next = await deps.store.transaction(async (tx) => {
     const a = await tx.enis.nextDueMs();
@@ -92,7 +92,7 @@ export async function settleDue(deps: ServiceDeps): Promise<number> {
   hint.ms = Math.min(hint.ms === 0 ? Infinity : hint.ms, next);
   if (next > now) return 0;
   hint.ms = now;
-  return writeTx(deps, (tx) => settleDueIn(deps, tx));
+  return writeTx(deps, (tx) => settleDueIn(deps, tx), caller);
 }
 
 /** A background ticker that settles transitions; returns a stop function. */

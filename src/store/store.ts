@@ -105,6 +105,8 @@ export interface Tx {
     get(accountId: AccountId, id: string, opts?: { forUpdate?: boolean }): Promise<Vpc | undefined>;
     list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<Vpc>>;
     delete(accountId: AccountId, id: string): Promise<void>;
+    /** sets the name and description (ModifyVpcAttribute) */
+    rename(accountId: AccountId, id: string, name: string, description: string): Promise<void>;
     dependents(accountId: AccountId, id: string): Promise<{ vSwitches: number; securityGroups: number }>;
   };
   readonly vSwitches: {
@@ -113,6 +115,7 @@ export interface Tx {
     list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<VSwitch>>;
     listByVpc(vpcId: string): Promise<VSwitch[]>;
     delete(accountId: AccountId, id: string): Promise<void>;
+    rename(accountId: AccountId, id: string, name: string, description: string): Promise<void>;
     /** counts of addresses held in the vSwitch, by family */
     addressCount(id: string, family: IpFamily): Promise<number>;
     enis(id: string): Promise<number>;
@@ -122,6 +125,7 @@ export interface Tx {
     get(accountId: AccountId, id: string): Promise<SecurityGroup | undefined>;
     list(accountId: AccountId, f: NetworkFilter, p: Paging): Promise<Page<SecurityGroup>>;
     delete(accountId: AccountId, id: string): Promise<void>;
+    rename(accountId: AccountId, id: string, name: string, description: string): Promise<void>;
     enis(id: string): Promise<number>;
     /**
      * Adds delta to each group's ip_count (locking the rows, in id order, so
@@ -187,7 +191,8 @@ export interface Tx {
     purge(nowMs: number, slice?: { index: number; of: number }): Promise<number>;
   };
   readonly kv: {
-    get(key: string): Promise<string | undefined>;
+    /** The value unless it expired before `nowMs` (the caller's clock: deps.clock in the services). */
+    get(key: string, nowMs: number): Promise<string | undefined>;
     put(key: string, value: string, expiresMs: number | null): Promise<void>;
     delete(key: string): Promise<void>;
     purge(nowMs: number): Promise<number>;

@@ -4,6 +4,7 @@ import { after, before } from 'node:test';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from '../store/pg-support.ts';
 import { storySuite } from './story.ts';
+import { terraformSuite } from './terraform.ts';
 
 let server: ServerProcess;
 const schema = freshSchemaName();
@@ -13,3 +14,4 @@ after(async () => {
   await dropSchema(schema);
 });
 storySuite('PostgreSQL', () => server);
+terraformSuite('PostgreSQL', () => server);

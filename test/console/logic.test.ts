@@ -11,6 +11,7 @@ import { regionName, zoneName } from '../../src/console/logic/region-names.ts';
 import type { EniWire, InstanceTypeWire } from '../../src/console/api/wire.ts';
 import { eniShape } from '../../src/api/shapes.ts';
 import type { Eni } from '../../src/domain/model.ts';
+import { DEFAULT_ENI_TRAFFIC } from '../../src/domain/model.ts';
 
 const server = { availableEniMaxIpv4: 10, availableEniMaxIpv6: 10, maxAddressesPerRequest: 50, securityGroupsPerEni: 5 };
 // Only the fields the console's logic reads; the full type is the server's shape.
@@ -74,7 +75,8 @@ describe('pending transitions', () => {
   const eni = (id: string, status: EniWire['Status'], instanceId = ''): EniWire => eniShape({
     id, accountId: '1', regionId: 'r', zoneId: 'z', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg', name: '', description: '', type: 'Secondary',
     status, macAddress: '00:16:3e:00:00:01', instanceId: instanceId || null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null,
-    deleteOnRelease: false, securityGroupIds: [], addresses: [{ family: 4, address: '10.0.0.5', primary: true }], tags: [], createdAt: '',
+    deleteOnRelease: false, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null,
+    securityGroupIds: [], addresses: [{ family: 4, address: '10.0.0.5', primary: true }], tags: [], createdAt: '',
   } as Eni);
   const pending = (p: Partial<PendingTransition> & { eni: EniWire }) => new Map([[p.eni.NetworkInterfaceId, { status: 'Detaching', instanceId: 'i-a', at: 100, ...p } as PendingTransition]]);
 

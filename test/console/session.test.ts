@@ -154,7 +154,7 @@ describe('signing in and out', () => {
     assert.doesNotMatch(s.setCookie, /Secure/, 'plain http: a Secure cookie would be dropped');
     const id = s.cookie.split('=')[1];
     assert.equal(Buffer.from(id, 'base64url').length, 32);
-    assert.equal(await store.transaction((tx) => tx.kv.get(`console-session:${id}`), { readOnly: true }), undefined);
+    assert.equal(await store.transaction((tx) => tx.kv.get(`console-session:${id}`, Date.now()), { readOnly: true }), undefined);
     const me = await req('GET', '/console/api/session', { cookie: s.cookie });
     assert.equal(me.body.accessKeyId, root.id);
     assert.equal(me.body.accountName, 'root');

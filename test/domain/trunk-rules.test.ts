@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { DomainError } from '../../src/domain/errors.ts';
 import { findInstanceType, type InstanceTypeSpec } from '../../src/domain/instance-types.ts';
 import { DEFAULT_LIMITS } from '../../src/domain/limits.ts';
-import type { Eni, Instance } from '../../src/domain/model.ts';
+import { DEFAULT_ENI_TRAFFIC, type Eni, type Instance } from '../../src/domain/model.ts';
 import { assertMemberAttachable, assertMemberOf, assertNoMembers, assertTrunkHost, memberQuota, trunkSupported, unbound } from '../../src/domain/trunk-rules.ts';
 
 const spec = (id: string): InstanceTypeSpec => {
@@ -17,15 +17,12 @@ const spec = (id: string): InstanceTypeSpec => {
 const TRUNKING = spec('ecs.g7.2xlarge'); // EniQuantity 4, EniTotalQuantity 10
 const PLAIN = spec('ecs.g7.large'); // no EniTotalQuantity beyond EniQuantity
 
-const instance: Instance = {
-  id: 'i-1', accountId: '1', regionId: 'cn-hangzhou', zoneId: 'z', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg', name: '',
-  instanceType: TRUNKING.id, imageId: 'img', status: 'Running', transitionDueMs: null, createdAt: '',
-};
+const instance: Pick<Instance, 'id' | 'status' | 'vpcId' | 'zoneId'> = { id: 'i-1', status: 'Running', vpcId: 'vpc-1', zoneId: 'z' };
 function eni(id: string, over: Partial<Eni> = {}): Eni {
   return {
     id, accountId: '1', regionId: 'cn-hangzhou', zoneId: 'z', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg', name: '', description: '',
     type: 'Secondary', status: 'Available', macAddress: '00:16:3e:00:00:01', instanceId: null, pendingInstanceId: null, transitionDueMs: null,
-    deviceIndex: null, trunkEniId: null, deleteOnRelease: false, securityGroupIds: ['sg-1'], addresses: [{ family: 4, address: '10.0.0.5', primary: true }],
+    deviceIndex: null, trunkEniId: null, deleteOnRelease: false, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null, securityGroupIds: ['sg-1'], addresses: [{ family: 4, address: '10.0.0.5', primary: true }],
     tags: [], createdAt: '', ...over,
   };
 }

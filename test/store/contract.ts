@@ -4,6 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Eni, Instance, SecurityGroup, Vpc, VSwitch } from '../../src/domain/model.ts';
+import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES } from '../../src/domain/model.ts';
 import type { Store, Tx } from '../../src/store/store.ts';
 import { nonceKey, nonceKeySlice } from '../../src/store/sql/nonce-key.ts';
 
@@ -33,7 +34,7 @@ function sg(id: string, over: Partial<SecurityGroup> = {}): SecurityGroup {
 function inst(id: string, over: Partial<Instance> = {}): Instance {
   return {
     id, accountId: ACC, regionId: REGION, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg-1', name: '',
-    instanceType: 'ecs.g7.large', imageId: 'img', status: 'Running', transitionDueMs: null, createdAt: T0, ...over,
+    instanceType: 'ecs.g7.large', imageId: 'img', ...DEFAULT_INSTANCE_ATTRIBUTES, hostName: `iZ${id}Z`, status: 'Running', transitionDueMs: null, createdAt: T0, ...over,
   };
 }
 let macSeq = 0;
@@ -43,7 +44,7 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
     id, accountId: ACC, regionId: REGION, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg-1', name: '', description: '',
     type: 'Secondary', status: 'Available', macAddress: `00:16:3e:00:${(macSeq >> 8).toString(16).padStart(2, '0')}:${(macSeq & 255).toString(16).padStart(2, '0')}`,
     instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null, deleteOnRelease: false, securityGroupIds: [], addresses: [], tags: [],
-    createdAt: T0, ...over,
+    traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null, createdAt: T0, ...over,
   };
 }
 const v4 = (vSwitchId: string, eniId: string, address: string, primary = false) => {
@@ -259,6 +260,22 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.equal(await ro(s, (t) => t.instances.get(ACC, 'i-2')), undefined);
       }));
 
+      it('round-trips and updates the stored attributes (description, host name, system disk, billing, user data)', withStore(async (s) => {
+        const dressed = inst('i-7', {
+          description: 'd', hostName: 'h', keyPairName: 'kp', ramRoleName: 'role', deletionProtection: true, creditSpecification: 'Unlimited', userData: 'IyE=',
+          systemDisk: { category: 'cloud_essd', sizeGiB: 80, name: 'root', description: 'sd', performanceLevel: 'PL1' },
+          billing: {
+            instanceChargeType: 'PrePaid', internetChargeType: 'PayByBandwidth', internetMaxBandwidthOut: 5, internetMaxBandwidthIn: 10, spotStrategy: 'SpotAsPriceGo',
+            spotPriceLimit: 0.25, period: 3, periodUnit: 'Month', autoRenew: true, autoRenewPeriod: 1,
+          },
+        });
+        await tx(s, (t) => t.instances.insert(dressed));
+        assert.deepEqual(await ro(s, (t) => t.instances.get(ACC, 'i-7')), dressed);
+        const changed = { ...dressed, description: 'd2', hostName: 'h2', userData: '', deletionProtection: false, billing: { ...dressed.billing, autoRenew: false, period: null } };
+        await tx(s, (t) => t.instances.update(changed));
+        assert.deepEqual(await ro(s, (t) => t.instances.get(ACC, 'i-7')), changed);
+      }));
+
       it('finds due transitions and the next due time', withStore(async (s) => {
         await tx(s, async (t) => {
           await t.instances.insert(inst('i-1', { status: 'Pending', transitionDueMs: 3000 }));
@@ -352,6 +369,20 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual([u.type, u.trunkEniId, u.status], ['Secondary', null, 'Available']);
         assert.deepEqual(await byType('Member'), []);
         assert.deepEqual(await byType('Secondary'), ['eni-m', 'eni-s']);
+      }));
+
+      it('round-trips and updates the traffic settings, SourceDestCheck and NetworkCardIndex', withStore(async (s) => {
+        const traffic = {
+          mode: 'HighPerformance' as const, queueNumber: 4, queuePairNumber: 2, rxQueueSize: 1024, txQueueSize: 2048, tcpClosedAndTimeWaitTimeout: 5,
+          tcpEstablishedTimeout: 600, udpTimeout: 60, enableSriov: false, enableRss: true, enableExpress: null, virtualFunctionQuantity: 2, virtualFunctionTotalQueueNumber: null,
+        };
+        const e = eni('eni-9', { traffic, sourceDestCheck: true, networkCardIndex: 0 });
+        await tx(s, (t) => t.enis.insert(e));
+        assert.deepEqual((await ro(s, (t) => t.enis.get(ACC, 'eni-9')))?.traffic, traffic);
+        const next = { ...e, traffic: { ...traffic, mode: 'Standard' as const, enableRss: null, udpTimeout: 30 }, sourceDestCheck: false, networkCardIndex: null };
+        await tx(s, (t) => t.enis.update(next));
+        const got = (await ro(s, (t) => t.enis.get(ACC, 'eni-9')))!;
+        assert.deepEqual([got.traffic, got.sourceDestCheck, got.networkCardIndex], [next.traffic, false, null]);
       }));
 
       it('lists ENIs by every filter', withStore(async (s) => {
@@ -554,12 +585,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
           await t.kv.put('a', '1b', null);
         });
         await tx(s, async (t) => {
-          assert.equal(await t.kv.get('a'), '1b');
-          assert.equal(await t.kv.get('b'), '2');
-          assert.equal(await t.kv.get('c'), undefined, 'expired reads as missing');
-          assert.equal(await t.kv.get('zz'), undefined);
+          assert.equal(await t.kv.get('a', now), '1b');
+          assert.equal(await t.kv.get('b', now), '2');
+          assert.equal(await t.kv.get('c', now), undefined, 'expired reads as missing');
+          assert.equal(await t.kv.get('zz', now), undefined);
+          assert.equal(await t.kv.get('b', now + 120_000), undefined, 'expiry is judged by the caller\'s clock');
           await t.kv.delete('b');
-          assert.equal(await t.kv.get('b'), undefined);
+          assert.equal(await t.kv.get('b', now), undefined);
           assert.equal(await t.kv.purge(now), 1);
         });
       }));
@@ -681,7 +713,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
           assert.equal(await t.vSwitches.addressCount('vsw-1', 4), 0);
           assert.equal((await t.securityGroups.get(ACC, 'sg-1'))?.ipCount, 0);
           assert.equal(await t.idempotency.get(ACC, 'A', 'tok'), undefined);
-          assert.equal(await t.kv.get('kk'), undefined);
+          assert.equal(await t.kv.get('kk', Date.now()), undefined);
           assert.equal(await t.securityGroups.enis('sg-1'), 0);
         });
         assert.equal(await tx(s, (t) => t.nonces.add('k', 'n', 1)), true, 'the nonce was rolled back too');
@@ -719,7 +751,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
           await t.kv.put('y', '1', null);
           await t.accounts.insert({ id: ACC, name: 'dup', createdAt: T0 }); // duplicate primary key
         }));
-        assert.equal(await ro(s, (t) => t.kv.get('y')), undefined);
+        assert.equal(await ro(s, (t) => t.kv.get('y', Date.now())), undefined);
         // PostgreSQL reports a unique violation as a possible race and re-runs the callback a few times first
         assert.ok(events.length >= 1 && events.every((e) => e === 'rollback'), events.join());
       }));
@@ -736,24 +768,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
           }).then((v) => `ok${v}`, (e: Error) => e.message)));
           assert.deepEqual(r, [0, 1, 2].map((i) => (failing.includes(i) ? `fail ${i}` : `ok${i}`)));
           for (const i of [0, 1, 2]) {
-            assert.equal(await ro(s, (t) => t.kv.get(`g${tag}-${i}`)), failing.includes(i) ? undefined : 'v', `failing ${tag}: transaction ${i}`);
+            assert.equal(await ro(s, (t) => t.kv.get(`g${tag}-${i}`, Date.now())), failing.includes(i) ? undefined : 'v', `failing ${tag}: transaction ${i}`);
           }
           // And the store goes on working for the next group.
           await tx(s, (t) => t.kv.put(`after-${tag}`, 'v', null));
-          assert.equal(await ro(s, (t) => t.kv.get(`after-${tag}`)), 'v');
+          assert.equal(await ro(s, (t) => t.kv.get(`after-${tag}`, Date.now())), 'v');
         }
       }));
 
       it('read-only transactions read committed data', withStore(async (s) => {
         await tx(s, (t) => t.kv.put('r', 'v', null));
-        assert.equal(await ro(s, (t) => t.kv.get('r')), 'v');
+        assert.equal(await ro(s, (t) => t.kv.get('r', Date.now())), 'v');
       }));
 
       it('stays usable after many failed transactions (no leaked connection or lock)', withStore(async (s) => {
         for (let i = 0; i < 25; i++) await expectRejects(tx(s, async (t) => { await t.kv.put('z', String(i), null); throw new Error('x'); }));
         await Promise.all(Array.from({ length: 15 }, () => expectRejects(tx(s, async () => { throw new Error('y'); }))));
         await tx(s, (t) => t.kv.put('z', 'ok', null));
-        assert.equal(await ro(s, (t) => t.kv.get('z')), 'ok');
+        assert.equal(await ro(s, (t) => t.kv.get('z', Date.now())), 'ok');
       }));
     });
 

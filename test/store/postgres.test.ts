@@ -194,7 +194,7 @@ describe('PostgresStore', { skip }, () => {
       }).catch((e: unknown) => e);
       assert.ok(err instanceof pg.DatabaseError, String(err));
       assert.deepEqual(events, ['caught', 'rollback']);
-      assert.equal(await t.store.transaction((tx) => tx.kv.get('c')), undefined);
+      assert.equal(await t.store.transaction((tx) => tx.kv.get('c', Date.now())), undefined);
     });
 
     it('read-only transactions refuse to write', async () => {
@@ -279,9 +279,9 @@ describe('PostgresStore', { skip }, () => {
 
     it('console sessions and other kv entries written by one process are read by the other', async () => {
       await a.store.transaction((tx) => tx.kv.put('session:abc', '{"accountId":"x"}', Date.now() + 60_000));
-      assert.equal(await b.store.transaction((tx) => tx.kv.get('session:abc'), { readOnly: true }), '{"accountId":"x"}');
+      assert.equal(await b.store.transaction((tx) => tx.kv.get('session:abc', Date.now()), { readOnly: true }), '{"accountId":"x"}');
       await b.store.transaction((tx) => tx.kv.delete('session:abc'));
-      assert.equal(await a.store.transaction((tx) => tx.kv.get('session:abc')), undefined, 'a logout on one process ends the session on all');
+      assert.equal(await a.store.transaction((tx) => tx.kv.get('session:abc', Date.now())), undefined, 'a logout on one process ends the session on all');
     });
 
     it('a transition started by a process that died is completed by another', async () => {

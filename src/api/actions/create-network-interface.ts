@@ -3,6 +3,7 @@ import { defineAction, ECS_VERSION, readAddressRequest, readDescription, readNam
 import { wireErrors } from '../errors.ts';
 import { createEni } from '../../service/create-eni.ts';
 import { createdEniShape } from '../shapes.ts';
+import { readEniTraffic } from '../eni-traffic.ts';
 
 export default defineAction({
   action: 'CreateNetworkInterface',
@@ -12,6 +13,10 @@ export default defineAction({
     honoured: [
       'RegionId', 'VSwitchId', 'SecurityGroupId', 'SecurityGroupIds', 'PrimaryIpAddress', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount',
       'Ipv6Address', 'Ipv6AddressCount', 'InstanceType', 'NetworkInterfaceName', 'Description', 'ResourceGroupId', 'Tag', 'ClientToken', 'DeleteOnRelease',
+    ],
+    stored: [
+      'SourceDestCheck', 'NetworkInterfaceTrafficMode', 'QueueNumber', 'QueuePairNumber', 'RxQueueSize', 'TxQueueSize', 'NetworkInterfaceTrafficConfig',
+      'ConnectionTrackingConfiguration', 'EnhancedNetwork',
     ],
     refused: ['Ipv4Prefix', 'Ipv4PrefixCount', 'Ipv6Prefix', 'Ipv6PrefixCount'],
   },
@@ -33,6 +38,7 @@ export default defineAction({
       secondaryIpv4: readAddressRequest(p, 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount'),
       name: readName(p, 'NetworkInterfaceName'), description: readDescription(p, 'Description'), resourceGroupId: p.str('ResourceGroupId'),
       tags: readTags(p), deleteOnRelease: p.bool('DeleteOnRelease'), clientToken: p.str('ClientToken'),
+      sourceDestCheck: p.bool('SourceDestCheck'), traffic: readEniTraffic(p),
     });
     return createdEniShape(eni);
   },

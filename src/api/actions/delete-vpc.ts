@@ -5,9 +5,9 @@ import { deleteVpc } from '../../service/networks.ts';
 export default defineAction({
   action: 'DeleteVpc',
   version: VPC_VERSION,
-  use: { required: ['VpcId'], honoured: ['RegionId', 'VpcId'] },
+  use: { required: ['VpcId'], honoured: ['RegionId', 'VpcId', 'ClientToken'] },
   async handle({ deps, caller }, p) {
-    await deleteVpc(deps, caller, { regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId') });
+    await deleteVpc(deps, caller, { regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId'), clientToken: p.str('ClientToken') });
     return {};
   },
 });

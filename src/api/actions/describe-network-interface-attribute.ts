@@ -1,7 +1,7 @@
 // ECS DescribeNetworkInterfaceAttribute: one ENI, in full.
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { describeEniAttribute } from '../../service/describe-enis.ts';
-import { eniShape } from '../shapes.ts';
+import { eniConnectionTrackingShape, eniEnhancedNetworkShape, eniShape, eniTrafficConfigShape } from '../shapes.ts';
 
 export default defineAction({
   action: 'DescribeNetworkInterfaceAttribute',
@@ -16,11 +16,14 @@ export default defineAction({
       // Only here, not in DescribeNetworkInterfaces: a trunk's members (the SDK model has them on this action only).
       Attachment: eni.type === 'Trunk' && shape.InstanceId ? { ...shape.Attachment, MemberNetworkInterfaceIds: { MemberNetworkInterfaceId: memberIds } } : shape.Attachment,
       TcpOptionAddressEnabled: 'false',
-      NetworkInterfaceTrafficConfig: { NetworkInterfaceTrafficMode: 'Standard', QueueNumber: 1, QueuePairNumber: 0 },
+      NetworkInterfaceTrafficConfig: eniTrafficConfigShape(eni),
     };
-    if (p.str('Attribute') === 'connectionTrackingConfiguration') {
-      body.ConnectionTrackingConfiguration = { TcpClosedAndTimeWaitTimeout: 3, TcpEstablishedTimeout: 910, UdpTimeout: 30 };
-    }
+    const attribute = p.str('Attribute');
+    if (attribute === 'connectionTrackingConfiguration') body.ConnectionTrackingConfiguration = eniConnectionTrackingShape(eni);
+    // What ModifyNetworkInterfaceAttribute/CreateNetworkInterface set is read back; an ENI never given any reports none unless asked.
+    const t = eni.traffic;
+    const enhanced = [t.enableSriov, t.enableRss, t.enableExpress, t.virtualFunctionQuantity, t.virtualFunctionTotalQueueNumber].some((v) => v !== null);
+    if (attribute === 'enhancedNetwork' || enhanced) body.EnhancedNetwork = eniEnhancedNetworkShape(eni);
     return body;
   },
 });

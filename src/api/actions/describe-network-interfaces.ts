@@ -1,11 +1,15 @@
-// ECS DescribeNetworkInterfaces: filters, MaxResults/NextToken or PageNumber/PageSize paging; unknown ids give an empty list.
+// ECS DescribeNetworkInterfaces: every filter of the model, MaxResults/NextToken or PageNumber/PageSize
+// paging (NextToken answered in both); unknown ids, and values no ENI here can have, give an empty list.
 import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { describeEnis } from '../../service/describe-enis.ts';
 import { eniShape } from '../shapes.ts';
+import type { EniStatus, EniType } from '../../domain/model.ts';
 
-const STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'] as const;
+const STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting', 'Creating', 'CreateFailed'] as const;
 const TYPES = ['Primary', 'Secondary', 'Trunk', 'Member'] as const;
+/** Values the model allows that no ENI here ever has: ENIs are created synchronously. */
+const NEVER = new Set<string>(['Creating', 'CreateFailed']);
 
 export default defineAction({
   action: 'DescribeNetworkInterfaces',
@@ -23,18 +27,17 @@ export default defineAction({
     if (type !== undefined && !(TYPES as readonly string[]).includes(type)) throw wireErrors.invalidParameter('Type');
     const paging = readPaging(p);
     // Every ENI eniplane has is customer-managed: asking for service-managed ones finds none.
-    const serviceManaged = p.bool('ServiceManaged');
-    const page = await describeEnis(deps, caller, {
+    const none = p.bool('ServiceManaged') === true || NEVER.has(status ?? '') || NEVER.has(type ?? '');
+    const page = none ? { items: [], totalCount: 0, nextToken: '' } : await describeEnis(deps, caller, {
       regionId: p.str('RegionId'), ids: p.list('NetworkInterfaceId', 100), instanceId: p.str('InstanceId'), vpcId: p.str('VpcId'),
       vSwitchId: p.str('VSwitchId'), securityGroupId: p.str('SecurityGroupId'), primaryIpAddress: p.str('PrimaryIpAddress'),
       privateIpAddresses: p.list('PrivateIpAddress', 100), ipv6Addresses: p.list('Ipv6Address', 100), name: p.str('NetworkInterfaceName'),
-      type: type as (typeof TYPES)[number] | undefined, status: status as (typeof STATUSES)[number] | undefined, resourceGroupId: p.str('ResourceGroupId'),
+      type: type as EniType | undefined, status: status as EniStatus | undefined, resourceGroupId: p.str('ResourceGroupId'),
       tags: p.objectList('Tag', 20)?.map((t) => ({ key: t.Key ?? '', value: t.Value })),
-    }, serviceManaged === true ? { ...paging.paging, limit: 0 } : paging.paging);
-    const items = serviceManaged === true ? [] : page.items;
+    }, paging.paging);
     return {
-      NetworkInterfaceSets: { NetworkInterfaceSet: items.map(eniShape) },
-      ...pageFields(paging, serviceManaged === true ? { totalCount: 0, nextToken: '' } : page),
+      NetworkInterfaceSets: { NetworkInterfaceSet: page.items.map(eniShape) },
+      ...pageFields(paging, page, { nextTokenInPages: true }),
     };
   },
 });

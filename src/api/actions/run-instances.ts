@@ -1,7 +1,9 @@
-// ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI.
+// ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI; the
+// attributes a client reads back (description, host name, system disk, billing, user data) are stored.
 import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { runInstances } from '../../service/instances.ts';
+import { INSTANCE_ATTRIBUTE_NAMES, readInstanceAttributes } from '../instance-params.ts';
 
 export default defineAction({
   action: 'RunInstances',
@@ -12,6 +14,7 @@ export default defineAction({
       'RegionId', 'InstanceType', 'VSwitchId', 'ZoneId', 'SecurityGroupId', 'SecurityGroupIds', 'PrivateIpAddress', 'Ipv6Address', 'Ipv6AddressCount',
       'Amount', 'InstanceName', 'ImageId', 'ResourceGroupId', 'ClientToken',
     ],
+    stored: INSTANCE_ATTRIBUTE_NAMES,
   },
   async handle({ deps, caller }, p) {
     const single = p.str('SecurityGroupId');
@@ -23,7 +26,7 @@ export default defineAction({
       regionId: p.str('RegionId'), instanceType: p.reqStr('InstanceType'), vSwitchId: p.reqStr('VSwitchId'), zoneId: p.str('ZoneId'),
       securityGroupIds, privateIpAddress: p.str('PrivateIpAddress'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount', 10),
       amount: p.int('Amount', { min: 1, max: 100 }) ?? 1, name: p.str('InstanceName'), imageId: p.str('ImageId'),
-      resourceGroupId: p.str('ResourceGroupId'), clientToken: p.str('ClientToken'),
+      resourceGroupId: p.str('ResourceGroupId'), clientToken: p.str('ClientToken'), attributes: readInstanceAttributes(p),
     });
     return { InstanceIdSets: { InstanceIdSet: ids }, OrderId: '', TradePrice: 0 };
   },

@@ -46,7 +46,7 @@ export async function createSession(deps: ServiceDeps, key: { id: string; accoun
 /** The live session for a cookie value, or undefined (unknown, expired, or its key no longer Active). */
 export async function findSession(deps: ServiceDeps, sessionId: string | undefined): Promise<Session | undefined> {
   if (!sessionId || sessionId.length > 100) return undefined;
-  const raw = await deps.store.transaction((tx) => tx.kv.get(kvKey(sessionId)), { readOnly: true });
+  const raw = await deps.store.transaction((tx) => tx.kv.get(kvKey(sessionId), deps.clock.nowMs()), { readOnly: true });
   if (raw === undefined) return undefined;
   let parsed: unknown;
   try { parsed = JSON.parse(raw); } catch { return undefined; }

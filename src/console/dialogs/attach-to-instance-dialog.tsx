@@ -9,6 +9,7 @@ import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { markTransition } from '../state/pending-transitions.ts';
 import { useSubmit } from '../hooks/use-submit.ts';
+import { eniFitsInstance } from '../logic/attach-eligibility.ts';
 
 export function AttachToInstanceDialog({ instance, onClose, onDone }: { instance: InstanceWire; onClose(): void; onDone(): void }) {
   const scope = useScope();
@@ -17,7 +18,7 @@ export function AttachToInstanceDialog({ instance, onClose, onDone }: { instance
   const vpcId = instance.VpcAttributes.VpcId;
   const enis = useAsync(async () => {
     const r = await describeEnis({ regionId: scope.regionId }, { vpcId, status: 'Available', type: 'Secondary' }, { maxResults: 100 });
-    return r.NetworkInterfaceSets.NetworkInterfaceSet.filter((e) => e.ZoneId === instance.ZoneId);
+    return r.NetworkInterfaceSets.NetworkInterfaceSet.filter((e) => eniFitsInstance(e, instance));
   }, [scope.regionId, vpcId, instance.ZoneId]);
 
   const { busy, error, run: ok } = useSubmit(async () => {

@@ -5,6 +5,7 @@ import { Select, Typography } from 'antd';
 import { getInstanceType, listAllInstances } from '../api/ecs.ts';
 import type { EniWire, InstanceTypeWire } from '../api/wire.ts';
 import { useAsync } from '../hooks/use-async.ts';
+import { instanceTakesEnis } from '../logic/attach-eligibility.ts';
 
 export function useCandidateInstances(regionId: string, eni: EniWire) {
   return useAsync(async () => {
@@ -19,11 +20,10 @@ export function InstancePicker(props: { regionId: string; eni: EniWire; value?: 
   const candidates = useCandidateInstances(props.regionId, props.eni);
   const options = useMemo(() => (candidates.data ?? []).filter((c) => c.instance.InstanceId !== props.exclude).map(({ instance: i, type }) => {
     const enis = i.NetworkInterfaces.NetworkInterface.length;
-    const settled = i.Status === 'Running' || i.Status === 'Stopped';
     const full = type ? enis >= type.EniQuantity : false;
     return {
       value: i.InstanceId,
-      disabled: !settled,
+      disabled: !instanceTakesEnis(i),
       label: `${i.InstanceId}${i.InstanceName ? ` (${i.InstanceName})` : ''} · ${i.Status} · ${i.InstanceType} · ENIs ${enis}/${type?.EniQuantity ?? '?'}${full ? ' (full)' : ''}`,
     };
   }), [candidates.data, props.exclude]);

@@ -2,21 +2,37 @@
 import type { Instance } from '../../domain/model.ts';
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
-import { forUpdate, forUpdateSkipLocked } from './driver.ts';
+import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toInstance, type InstanceRow } from './rows.ts';
 
 const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, instance_type, image_id, status, transition_due_ms, created_at';
+/** What ModifyInstanceAttribute and friends change, besides name and status. */
+const ATTRIBUTES = [
+  'description', 'host_name', 'system_disk_category', 'system_disk_size', 'system_disk_name', 'system_disk_description', 'system_disk_performance_level',
+  'instance_charge_type', 'internet_charge_type', 'internet_max_bandwidth_out', 'internet_max_bandwidth_in', 'spot_strategy', 'spot_price_limit', 'period',
+  'period_unit', 'auto_renew', 'auto_renew_period', 'key_pair_name', 'ram_role_name', 'deletion_protection', 'credit_specification', 'user_data',
+];
+
+function attributeValues(i: Instance): unknown[] {
+  const d = i.systemDisk;
+  const b = i.billing;
+  return [
+    i.description, i.hostName, d.category, d.sizeGiB, d.name, d.description, d.performanceLevel, b.instanceChargeType, b.internetChargeType,
+    b.internetMaxBandwidthOut, b.internetMaxBandwidthIn, b.spotStrategy, b.spotPriceLimit, b.period, b.periodUnit, b.autoRenew ? 1 : 0, b.autoRenewPeriod,
+    i.keyPairName, i.ramRoleName, i.deletionProtection ? 1 : 0, i.creditSpecification, i.userData,
+  ];
+}
 
 function values(i: Instance): unknown[] {
-  return [i.id, i.accountId, i.regionId, i.zoneId, i.vpcId, i.vSwitchId, i.resourceGroupId, i.name, i.instanceType, i.imageId, i.status, i.transitionDueMs, i.createdAt];
+  return [i.id, i.accountId, i.regionId, i.zoneId, i.vpcId, i.vSwitchId, i.resourceGroupId, i.name, i.instanceType, i.imageId, i.status, i.transitionDueMs, i.createdAt, ...attributeValues(i)];
 }
 
 export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
   return {
     instances: {
       async insert(i) {
-        await d.run(`INSERT INTO instances (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values(i));
+        await d.run(`INSERT INTO instances (${COLUMNS}, ${ATTRIBUTES.join(', ')}) VALUES (${placeholders(13 + ATTRIBUTES.length)})`, values(i));
       },
       async get(accountId, id, opts) {
         const r = await d.get<InstanceRow>(`SELECT * FROM instances WHERE account_id = ? AND id = ?${opts?.forUpdate ? forUpdate(d) : ''}`, [accountId, id]);
@@ -31,7 +47,9 @@ export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
         return pagedSelect<InstanceRow, Instance>(d, 'instances', w, p, (rows) => rows.map(toInstance));
       },
       async update(i) {
-        await d.run('UPDATE instances SET name = ?, status = ?, transition_due_ms = ?, resource_group_id = ? WHERE id = ?', [i.name, i.status, i.transitionDueMs, i.resourceGroupId, i.id]);
+        await d.run(`UPDATE instances SET name = ?, status = ?, transition_due_ms = ?, resource_group_id = ?, ${ATTRIBUTES.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [
+          i.name, i.status, i.transitionDueMs, i.resourceGroupId, ...attributeValues(i), i.id,
+        ]);
       },
       async delete(id) { await d.run('DELETE FROM instances WHERE id = ?', [id]); },
       async due(nowMs, limit) {

@@ -73,10 +73,10 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
       },
     },
     kv: {
-      async get(key) {
+      async get(key, nowMs) {
         const r = await d.get<{ value: string; expires_ms: number | string | null }>('SELECT value, expires_ms FROM kv WHERE key = ?', [key]);
         if (!r) return undefined;
-        if (r.expires_ms !== null && Number(r.expires_ms) < Date.now()) return undefined;
+        if (r.expires_ms !== null && Number(r.expires_ms) < nowMs) return undefined;
         return r.value;
       },
       async put(key, value, expiresMs) {

@@ -33,6 +33,7 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         return pagedSelect<VpcRow, ReturnType<typeof toVpc>>(d, 'vpcs', w, p, (rows) => rows.map(toVpc));
       },
       async delete(accountId, id) { await d.run('DELETE FROM vpcs WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async rename(accountId, id, name, description) { await d.run('UPDATE vpcs SET name = ?, description = ? WHERE account_id = ? AND id = ?', [name, description, accountId, id]); },
       async dependents(accountId, id) {
         const v = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM vswitches WHERE account_id = ? AND vpc_id = ?', [accountId, id]);
         const s = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM security_groups WHERE account_id = ? AND vpc_id = ?', [accountId, id]);
@@ -55,6 +56,7 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         return (await d.all<VSwitchRow>('SELECT * FROM vswitches WHERE vpc_id = ? ORDER BY id', [vpcId])).map(toVSwitch);
       },
       async delete(accountId, id) { await d.run('DELETE FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async rename(accountId, id, name, description) { await d.run('UPDATE vswitches SET name = ?, description = ? WHERE account_id = ? AND id = ?', [name, description, accountId, id]); },
       async addressCount(id, family) {
         // Through the vSwitch's ENIs (addresses are keyed by ENI; an ENI's are all in its vSwitch).
         const r = await d.get<{ n: number | string }>(
@@ -81,6 +83,7 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', networkWhere(accountId, f, 'name'), p, (rows) => rows.map(toSecurityGroup));
       },
       async delete(accountId, id) { await d.run('DELETE FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async rename(accountId, id, name, description) { await d.run('UPDATE security_groups SET name = ?, description = ? WHERE account_id = ? AND id = ?', [name, description, accountId, id]); },
       async enis(id) {
         const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM eni_security_groups WHERE security_group_id = ?', [id]);
         return Number(r?.n ?? 0);

@@ -19,6 +19,7 @@ import { EniAddresses } from './eni-addresses.tsx';
 import { EniLimits } from './eni-limits.tsx';
 import { OsConfigTab } from './os-config-tab.tsx';
 import { withPending } from '../../logic/optimistic.ts';
+import { eniBindable } from '../../logic/attach-eligibility.ts';
 import { markTransition, usePendingTransitions } from '../../state/pending-transitions.ts';
 
 export function EniDetailsPage({ eniId }: { eniId: string }) {
@@ -86,7 +87,7 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
           <>
             <Button type="primary" onClick={() => setDialog('manage')}>Manage ENI IP Addresses</Button>
             <Button onClick={() => setDialog('modify')} disabled={eni.Status === 'Deleting'}>Modify</Button>
-            {secondary && eni.Status === 'Available' && <Button onClick={() => setDialog('bind')}>Bind to Instance</Button>}
+            {eniBindable(eni) && <Button onClick={() => setDialog('bind')}>Bind to Instance</Button>}
             {secondary && eni.Status === 'InUse' && <Button onClick={unbind}>Unbind</Button>}
             {secondary && eni.Status === 'InUse' && <Button onClick={() => setDialog('move')}>Move to another instance</Button>}
             {secondary && <Button danger disabled={eni.Status !== 'Available'} onClick={remove}>Delete</Button>}

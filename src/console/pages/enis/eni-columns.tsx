@@ -4,6 +4,7 @@ import type { TableColumnsType as ColumnsType } from 'antd';
 import type { EniWire, VSwitchWire } from '../../api/wire.ts';
 import { ResourceId } from '../../components/resource-id.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
+import { eniBindable } from '../../logic/attach-eligibility.ts';
 
 export interface EniRowActions {
   manage(e: EniWire): void;
@@ -78,8 +79,8 @@ function RowActions({ eni: e, actions }: { eni: EniWire; actions: EniRowActions 
           <Button type="link" size="small" onClick={() => actions.move(e)}>Move</Button>
         </>
       ) : secondary ? (
-        <Tooltip title={e.Status !== 'Available' ? `The ENI is ${e.Status}.` : undefined}>
-          <Button type="link" size="small" disabled={e.Status !== 'Available'} onClick={() => actions.bind(e)}>Bind to Instance</Button>
+        <Tooltip title={!eniBindable(e) ? `The ENI is ${e.Status}.` : undefined}>
+          <Button type="link" size="small" disabled={!eniBindable(e)} onClick={() => actions.bind(e)}>Bind to Instance</Button>
         </Tooltip>
       ) : null}
       {secondary && (

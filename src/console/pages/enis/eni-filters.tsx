@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { AutoComplete, Button, Flex, Input, Select, Tooltip } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import type { InstanceWire, VSwitchWire } from '../../api/wire.ts';
+import { ENI_STATUSES } from '../../../domain/model.ts';
 
 export interface EniFilterValues {
   search: string;
@@ -13,7 +14,6 @@ export interface EniFilterValues {
   instanceId?: string;
 }
 
-const STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'];
 
 export function EniFilters(props: {
   value: EniFilterValues;
@@ -44,7 +44,7 @@ export function EniFilters(props: {
         value={value.status}
         onChange={(s?: string) => onChange({ ...value, status: s })}
         style={{ width: 140 }}
-        options={STATUSES.map((s) => ({ value: s, label: s }))}
+        options={ENI_STATUSES.map((s) => ({ value: s, label: s }))}
       />
       <Select
         aria-label="Type"

@@ -4,6 +4,7 @@ import type { TableColumnsType as ColumnsType } from 'antd';
 import type { InstanceWire } from '../../api/wire.ts';
 import { ResourceId } from '../../components/resource-id.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
+import { instanceTakesEnis } from '../../logic/attach-eligibility.ts';
 
 export interface InstanceActions {
   start(i: InstanceWire): Promise<void>;
@@ -48,7 +49,7 @@ export function instanceColumns(a: InstanceActions): ColumnsType<InstanceWire> {
               <Button type="link" size="small" disabled={i.Status !== 'Running'}>Stop</Button>
             </Popconfirm>
           )}
-          <Button type="link" size="small" onClick={() => a.bind(i)} disabled={i.Status !== 'Running' && i.Status !== 'Stopped'}>Bind ENI</Button>
+          <Button type="link" size="small" onClick={() => a.bind(i)} disabled={!instanceTakesEnis(i)}>Bind ENI</Button>
           <Tooltip title={i.Status !== 'Stopped' ? 'Stop the instance first.' : undefined}>
             <Button type="link" size="small" danger disabled={i.Status !== 'Stopped'} onClick={() => a.remove(i)}>Delete</Button>
           </Tooltip>

@@ -1,0 +1,31 @@
+// ECS DescribeInstanceAutoRenewAttribute: the renewal settings RunInstances/CreateInstance stored for
+// subscription (PrePaid) instances; pay-as-you-go ones have none and are left out. Terraform's
+// alicloud_instance refresh calls it for PrePaid instances. Nothing is ever renewed or charged.
+import { defineAction, ECS_VERSION } from '../action.ts';
+import { wireErrors } from '../errors.ts';
+import { describeInstances } from '../../service/instances.ts';
+
+const STATUSES = ['AutoRenewal', 'Normal', 'NotRenewal'];
+
+export default defineAction({
+  action: 'DescribeInstanceAutoRenewAttribute',
+  version: ECS_VERSION,
+  use: { honoured: ['RegionId', 'InstanceId', 'RenewalStatus', 'PageNumber', 'PageSize'] },
+  async handle({ deps, caller }, p) {
+    const status = p.str('RenewalStatus');
+    if (status !== undefined && !STATUSES.includes(status)) throw wireErrors.invalidParameter('RenewalStatus');
+    const pageNumber = p.int('PageNumber', { min: 1 }) ?? 1;
+    const pageSize = p.int('PageSize', { min: 1, max: 100 }) ?? 10;
+    const ids = p.str('InstanceId')?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (ids && ids.length > 100) throw wireErrors.invalidParameter('InstanceId', 'At most 100 ids.');
+    const page = await describeInstances(deps, caller, { regionId: p.str('RegionId'), ids }, { offset: 0, limit: 100 });
+    const renewals = page.items.map((v) => v.instance).filter((i) => i.billing.instanceChargeType === 'PrePaid').map((i) => ({
+      InstanceId: i.id, AutoRenewEnabled: i.billing.autoRenew, RenewalStatus: i.billing.autoRenew ? 'AutoRenewal' : 'Normal',
+      Duration: i.billing.autoRenewPeriod ?? 1, PeriodUnit: i.billing.periodUnit ?? 'Month', EnableExpectedRenewDay: false,
+    })).filter((r) => status === undefined || r.RenewalStatus === status);
+    const start = (pageNumber - 1) * pageSize;
+    return {
+      InstanceRenewAttributes: { InstanceRenewAttribute: renewals.slice(start, start + pageSize) }, TotalCount: renewals.length, PageNumber: pageNumber, PageSize: pageSize,
+    };
+  },
+});
