@@ -5,6 +5,7 @@
 // is measured from /proc, to tell what limits scaling on this machine.
 //   node --import tsx bench/replicas.ts        (BENCH_OPS=3000 by default)
 // Bounded in count and time; traffic to 127.0.0.1 only.
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
@@ -123,7 +124,8 @@ async function run(setup: Setup): Promise<Outcome> {
   // The default --transition-ms (300): its background settler polls every 75 ms per process, as deployed
   // (with 0 it would poll every 25 ms, a load that grows with the number of processes).
   const args = ['--log-level', 'error', ...(url ? ['--database', url] : [])];
-  const env = { ENIPLANE_ROOT_ACCESS_KEY_ID: key.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: key.secret };
+  // Processes sharing one database share the key that seals AccessKey secrets (each has its own data dir).
+  const env = { ENIPLANE_ROOT_ACCESS_KEY_ID: key.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: key.secret, ENIPLANE_SECRET_KEY: randomBytes(32).toString('base64') };
   const servers: ServerProcess[] = [];
   try {
     // The first one migrates; the others then start against the same schema.

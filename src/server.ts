@@ -11,8 +11,14 @@ import { ensureRootAccount, type RootCredentials } from './service/accounts.ts';
 import { startSettler } from './service/transitions.ts';
 import type { ServiceDeps } from './service/deps.ts';
 import { startPurger } from './service/purge.ts';
+import { startAuditWriter } from './service/audit.ts';
 import type { Region } from './domain/model.ts';
 import { createMetadataServer, type MetadataServer } from './metadata/server.ts';
+import { FaultBook, faultSetSchema } from './service/faults.ts';
+import { Throttle, throttleProfileSchema } from './service/throttle.ts';
+import { createMetrics } from './api/metrics.ts';
+import { runEvery } from './service/periodic.ts';
+import { ConfigError } from './cli/config.ts';
 
 export interface RunningServer {
   endpoint: string;
@@ -22,6 +28,8 @@ export interface RunningServer {
   credentialsFile: string;
   deps: ServiceDeps;
   app: App;
+  /** the injected-fault rules, as this process knows them */
+  faults: FaultBook;
   /** where the instance metadata service listens ("host:port" or a socket path), when asked to */
   metadataEndpoints: string[];
   close(): Promise<void>;
@@ -33,12 +41,13 @@ function rootKeyFromEnv(env: NodeJS.ProcessEnv): { id: string; secret: string } 
   return id && secret ? { id, secret } : undefined;
 }
 
-export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningServer> {
+/** backgroundCheckpoints: false for short-lived servers (the test harness): no worker thread to start and stop */
+export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = process.env, logger?: Logger, store0: { backgroundCheckpoints?: boolean } = {}): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { svc: 'eniplane' } });
   const dataDir = resolve(config.data);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const regions = config.regions ? (JSON.parse(readFileSync(config.regions, 'utf8')) as Region[]) : undefined;
-  const store = await openStore(config.database, dataDir);
+  const store = await openStore(config.database, dataDir, store0);
   const deps = createDeps(store, {
     regions,
     labMode: config.labMode,
@@ -51,17 +60,28 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
     chmodSync(credentialsFile, 0o600);
   }
 
-  const app = createApp(deps, { logger: log, loose: config.loose, checkNonce: true, console: {} });
+  const faults = new FaultBook(deps);
+  if (config.faults) await faults.replace(readJson(config.faults, faultSetSchema));
+  else await faults.refresh();
+  const throttle = config.throttle ? new Throttle(deps, readJson(config.throttle === 'ecs' ? BUNDLED_THROTTLE : config.throttle, throttleProfileSchema)) : undefined;
+  const metrics = createMetrics(deps);
+  const chaos = { faults, throttle, metrics };
+  // Rules changed through another server on the same database arrive within this interval.
+  const stopFaultPoll = runEvery(500, () => faults.refresh(), (e) => log.error({ err: e }, 'reading fault rules failed'));
+
+  const app = createApp(deps, { logger: log, loose: config.loose, checkNonce: true, console: {}, chaos });
   // With immediate transitions nothing is ever due: a slow poll only catches what a dead process left.
   const settleEveryMs = config.transitionMs === 0 ? 1000 : Math.max(10, Math.min(100, Math.floor(config.transitionMs / 4)));
   const stopSettler = startSettler(deps, settleEveryMs, (e) => log.error({ err: e }, 'settling transitions failed'));
   // Every second, in bounded batches (service/purge.ts): what expires under load never piles up into one long transaction.
   const stopPurger = startPurger(deps, 1000, (e) => log.error({ err: e }, 'purge failed'));
+  // The audit trail is written in batches off the request path, and flushed on close (service/audit.ts).
+  const stopAudit = startAuditWriter(deps, (e) => log.error({ err: e }, 'writing the audit trail failed'));
 
   const bound = await app.listen(config.host, config.port);
   const metadata: MetadataServer[] = [];
   const metadataEndpoints: string[] = [];
-  const metadataOpts = { logger: log, trustInstanceHeader: config.metadataTrustInstanceHeader, tokens: config.metadataTokens };
+  const metadataOpts = { logger: log, trustInstanceHeader: config.metadataTrustInstanceHeader, tokens: config.metadataTokens, chaos };
   try {
     if (config.metadataListen) {
       const m = createMetadataServer(deps, metadataOpts);
@@ -79,20 +99,39 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
     // the metadata port is taken (or the socket path unusable): do not leave the API half up
     stopSettler();
     stopPurger();
+    stopFaultPoll();
     for (const m of metadata) await m.close().catch(() => {});
     await app.close();
+    await stopAudit();
     await store.close();
     throw e;
   }
   const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
   return {
-    endpoint: `${hostForUrl}:${bound.port}`, host: bound.host, port: bound.port, credentials, credentialsFile, deps, app, metadataEndpoints,
+    endpoint: `${hostForUrl}:${bound.port}`, host: bound.host, port: bound.port, credentials, credentialsFile, deps, app, metadataEndpoints, faults,
     async close() {
       stopSettler();
       stopPurger();
+      stopFaultPoll();
       for (const m of metadata) await m.close();
       await app.close();
+      await stopAudit();
       await store.close();
     },
   };
+}
+
+const BUNDLED_THROTTLE = new URL('../profiles/throttle-ecs.json', import.meta.url).pathname;
+
+/** A JSON settings file, validated; a bad one is the user's error, reported before a port is bound. */
+function readJson<T>(file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new ConfigError(`invalid ${file}:\n${r.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n')}`);
+  return r.data;
 }

@@ -4,10 +4,11 @@
 // replay is refused by every server process sharing the store.
 import { SIGNATURE_SKEW_MS } from '../domain/limits.ts';
 import type { ServiceDeps, Caller, RequestNonce } from '../service/deps.ts';
-import { findAccessKey } from '../service/accounts.ts';
+import { findAccessKeyAnyStatus } from '../service/accounts.ts';
 import type { AccessKey } from '../store/store.ts';
 import { ACCESS_KEY_CACHE_MAX, ACCESS_KEY_CACHE_MS, type CachedAccessKey } from '../service/caches.ts';
 import { parseCredentials, verifySignature, type SignedRequestInput } from './signing/index.ts';
+import { wireErrors } from './errors.ts';
 
 /**
  * AccessKeys are read on every request; a short cache spares a database read.
@@ -24,7 +25,7 @@ function cachedKey(deps: ServiceDeps, id: string): AccessKey | undefined | Promi
 
 async function loadKey(deps: ServiceDeps, cache: Map<string, CachedAccessKey>, id: string): Promise<AccessKey | undefined> {
   const now = deps.clock.nowMs();
-  const key = await findAccessKey(deps, id);
+  const key = await findAccessKeyAnyStatus(deps, id);
   if (cache.size > ACCESS_KEY_CACHE_MAX) cache.clear();
   cache.set(id, { key, until: now + ACCESS_KEY_CACHE_MS });
   return key;
@@ -35,6 +36,8 @@ export async function authenticate(deps: ServiceDeps, input: SignedRequestInput)
   const keyId = creds.scheme === 'ACS3-HMAC-SHA256' || creds.scheme === 'RPC-HMAC-SHA1' ? creds.accessKeyId : undefined;
   const found = keyId !== undefined ? cachedKey(deps, keyId) : undefined;
   const key = found instanceof Promise ? await found : found;
+  // A disabled key is told apart from an unknown one (Alibaba's gateway does), before its signature is looked at.
+  if (key && key.status !== 'Active') throw wireErrors.accessKeyInactive();
   const nowMs = deps.clock.nowMs();
   const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs, maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
   if (!result.ok) throw result.error;

@@ -89,6 +89,10 @@ export const WIRE_CATALOGUE = {
   invalidVersion: { status: 400, code: 'InvalidVersion', message: (version: string) => `Specified parameter Version "${version}" is not valid.` },
   actionNotFound: { status: 404, code: 'InvalidAction.NotFound', message: () => 'Specified api is not found, please check your url and method.' },
   internalError: { status: 500, code: 'InternalError', message: () => 'The request processing has failed due to some unknown error, exception or failure.' },
+  // Request quotas (--throttle, api/chaos.ts): the cloud's codes and messages; sent with x-acs-retry-after.
+  throttling: { status: 400, code: 'Throttling', message: () => 'Request was denied due to request throttling.' },
+  throttlingUser: { status: 400, code: 'Throttling.User', message: () => 'Request was denied due to user flow control.' },
+  throttlingApi: { status: 400, code: 'Throttling.Api', message: () => 'Request was denied due to api flow control.' },
 
   // --- signing (api/signing/verify.ts maps each SigningFailure kind to one of these; all 400, ecs-api.md §7.2) ---
   signatureMissing: { status: 400, code: 'MissingParameter', message: MISSING },
@@ -97,14 +101,38 @@ export const WIRE_CATALOGUE = {
   unsupportedAlgorithm: { status: 400, code: 'InvalidParamater', message: (algorithm: string) => `The signature algorithm "${algorithm}" is not supported; use ACS3-HMAC-SHA256.` },
   /** sic: Alibaba's spelling for a bad SignatureMethod/SignatureVersion */
   invalidSignatureParameter: { status: 400, code: 'InvalidParamater', message: (parameter: 'SignatureMethod' | 'SignatureVersion') => `The specified parameter "${parameter}" is not valid; only ${parameter === 'SignatureMethod' ? 'HMAC-SHA1' : '1.0'} is supported.` },
-  // The common table's IllegalTimestamp, not InvalidTimeStamp.Format (seen in other products only).
-  illegalTimestamp: { status: 400, code: 'IllegalTimestamp', message: (parameter: string) => `Specified time stamp or date value is not well formatted: "${parameter}" must be a UTC time like 2024-01-01T00:00:00Z.` },
+  // What Alibaba's gateway (PopGw) answers: for an RPC Timestamp it cannot read, IllegalTimestamp with the
+  // "not supplied" wording (a captured response, and the common error table); for ACS3's x-acs-date,
+  // InvalidTimeStamp.Format, as clients of the ACS3 scheme report it.
+  illegalTimestamp: { status: 400, code: 'IllegalTimestamp', message: MISSING },
+  timestampFormat: { status: 400, code: 'InvalidTimeStamp.Format', message: () => 'Specified time stamp or date value is not well formatted.' },
   // The Go SDK strips this exact prefix and diffs the rest against its own StringToSign to print a hint.
   signatureDoesNotMatch: { status: 400, code: 'SignatureDoesNotMatch', message: (stringToSign: string) => `${MISMATCH_PREFIX}${stringToSign}` },
   /** 400, not 404: Terraform must never read an auth problem as "resource gone". The console's sign-in says the same. */
   accessKeyNotFound: { status: 400, code: 'InvalidAccessKeyId.NotFound', message: () => 'Specified access key is not found.' },
+  /** A disabled key is told apart from an unknown one, as Alibaba's gateway does. */
+  accessKeyInactive: { status: 400, code: 'InvalidAccessKeyId.Inactive', message: () => 'Specified access key is disabled.' },
   timestampExpired: { status: 400, code: 'InvalidTimeStamp.Expired', message: () => 'Specified time stamp or date value is expired.' },
   requestReplayed: { status: 400, code: 'SignatureNonceUsed', message: () => 'Specified signature nonce was used already.' },
+
+  // --- string lengths (api/string-limits.ts; the actions' own codes, Alibaba's "Discription" spelling) ---
+  vpcNameMalformed: { status: 400, code: 'InvalidVpcName.Malformed', message: () => 'Specified VPC name is not valid.' },
+  vpcDescriptionMalformed: { status: 400, code: 'InvalidVpcDiscription.Malformed', message: () => 'Specified VPC description is not valid.' },
+  vSwitchNameMalformed: { status: 400, code: 'InvalidVSwitchName.Malformed', message: () => 'Specified virtual switch name is not valid.' },
+  vSwitchDescriptionMalformed: { status: 400, code: 'InvalidVSwitchDiscription.Malformed', message: () => 'Specified virtual switch description is not valid.' },
+  securityGroupNameMalformed: { status: 400, code: 'InvalidSecurityGroupName.Malformed', message: () => 'Specified security group name is not valid.' },
+  securityGroupDescriptionMalformed: { status: 400, code: 'InvalidSecurityGroupDiscription.Malformed', message: () => 'Specified security group description is not valid.' },
+  instanceNameMalformed: { status: 400, code: 'InvalidInstanceName.Malformed', message: () => 'The specified parameter "InstanceName" is not valid.' },
+  hostNameMalformed: { status: 400, code: 'InvalidHostName.Malformed', message: () => 'The specified parameter "HostName" is not valid.' },
+
+  // --- the HTTP layer itself (api/http-errors.ts; codes of eniplane's own where Alibaba documents none) ---
+  consoleFileNotFound: { status: 404, code: 'Console.FileNotFound', message: () => 'The specified console file does not exist.' },
+  badUrl: { status: 400, code: 'InvalidParameter.Url', message: () => 'The request URL is not valid: it has a malformed percent escape.' },
+  bodyTooLarge: { status: 413, code: 'RequestBodyTooLarge', message: (limitBytes: number) => `The request body exceeds ${limitBytes} bytes.` },
+  badContentType: { status: 415, code: 'InvalidParameter.ContentType', message: () => 'The Content-Type of the request is not valid.' },
+  badRequest: { status: 400, code: 'InvalidParameter.Request', message: () => 'The request is not valid HTTP/1.1.' },
+  headersTooLarge: { status: 431, code: 'RequestHeaderTooLarge', message: () => 'The request line and headers exceed the server limit.' },
+  requestTimeout: { status: 408, code: 'RequestTimeout', message: () => 'The request was not received in time.' },
 
   // --- the console's JSON routes (api/console/) ---
   consoleSecretMismatch: { status: 400, code: 'SignatureDoesNotMatch', message: () => 'The AccessKey Secret does not match the AccessKey ID.' },

@@ -1,5 +1,5 @@
 // The whole RPC request pipeline in one place, one stage per comment:
-// request id → parse → authenticate → dispatch → validate → handle → serialize → map errors.
+// request id → parse → authenticate → dispatch → rate-limit → faults → validate → handle → serialize → map errors.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isDomainError } from '../domain/errors.ts';
@@ -12,8 +12,12 @@ import { findAction, knownVersion } from './registry.ts';
 import type { SignedRequestInput } from './signing/index.ts';
 import { WireError } from './wire-error.ts';
 import { queryPairs } from './query-pairs.ts';
+import { rpcErrorBody } from './http-errors.ts';
+import { checkStringLimits } from './string-limits.ts';
+import { auditResources, isMutating, recordAudit } from '../service/audit.ts';
 import type { ActionDef } from './action.ts';
 import { hostOf } from './products.ts';
+import { injectFault, rateLimit, recordRequest, ThrottledError, type Chaos, type FaultPlan } from './chaos.ts';
 
 export interface PipelineOptions {
   /** accept undeclared parameters (debugging aid; off by default, like the real API) */
@@ -21,21 +25,21 @@ export interface PipelineOptions {
   checkNonce: boolean;
   /** resolves a console session to a caller, when the request carries one (never for a signed request) */
   sessionCaller?: (req: FastifyRequest) => Promise<Caller | undefined>;
-}
-
-function errorBody(requestId: string, host: string, e: WireError) {
-  return {
-    RequestId: requestId, HostId: host, Code: e.code, Message: e.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=Ecs&requestId=${requestId}`,
-  };
+  /** request quotas, fault rules and metrics (each optional; see api/chaos.ts) */
+  chaos?: Chaos;
 }
 
 export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: Logger, opts: PipelineOptions): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     // request id
     const requestId = newRequestId();
+    const startMs = performance.now();
+    const chaos = opts.chaos ?? {};
+    let caller: Caller | undefined;
     let action: ActionDef | undefined;
     let hostId = 'ecs.aliyuncs.com';
+    // audit: who asked (once authenticated), what was named, what came of it (recorded for mutating actions)
+    let audit: { accountId: string; accessKeyId: string; params: Map<string, string>; body?: Record<string, unknown>; result: string } | undefined;
     try {
       // parse: query ∪ form body, decoded (signatures are checked on decoded values re-encoded)
       const url = req.raw.url ?? '/';
@@ -55,10 +59,12 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // A request that carries a signature (either scheme) is the SDK's, whatever cookies ride along.
       const signed = Boolean(header(req, 'authorization')) || params.has('Signature');
       const session = opts.sessionCaller && !signed ? await opts.sessionCaller(req) : undefined;
-      let caller: Caller;
-      if (session) caller = session;
-      else {
+      if (session) {
+        caller = session;
+        audit = { accountId: caller.accountId, accessKeyId: 'console-session', params, result: 'Success' };
+      } else {
         const auth = await authenticate(deps, input);
+        audit = { accountId: auth.caller.accountId, accessKeyId: auth.nonce.accessKeyId, params, result: 'Success' };
         // The nonce rides on this request's caller, passed down explicitly: its first write transaction records it.
         caller = opts.checkNonce ? { ...auth.caller, nonce: auth.nonce } : auth.caller;
       }
@@ -75,9 +81,23 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       if (!action) throw wireErrors.actionNotFound();
       hostId = hostOf(action.version);
 
+      // rate-limit: the account's quota for this action in this region (--throttle; off by default)
+      if (chaos.throttle) await rateLimit(chaos, caller.accountId, params.get('RegionId') ?? deps.defaultRegionId, action.action);
+
+      // faults: the first matching injected-fault rule, if any (an error, latency, a cut connection, a slow transition)
+      let fault: FaultPlan | undefined;
+      let actionDeps = deps;
+      if (chaos.faults?.active) {
+        const f = await injectFault(chaos, log, req, reply, deps, { requestId, action: action.action, regionId: params.get('RegionId') ?? deps.defaultRegionId, accountId: caller.accountId, params });
+        if (f === 'dropped') return reply;
+        if (f) actionDeps = (fault = f).deps;
+      }
+
       // validate: parameter names (strict mode) and value types, then required ones
       const bad = checkParams(params, action.params, !opts.loose);
       if (bad) throw wireErrors.invalidParameter(bad.name, bad.unknown ? `It is not a parameter of ${action.action}.` : undefined);
+      // lengths: each parameter's real bounds and code (string-limits.ts), every other value capped
+      checkStringLimits(action.action, params);
       for (const name of requiredParams(action)) {
         if (!params.get(name)) {
           throw wireErrors.missingParameter(name);
@@ -87,15 +107,18 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       // handle
       let body: Record<string, unknown>;
       try {
-        body = await action.handle({ deps, caller, requestId }, new ParamReader(params, action.params));
+        body = await action.handle({ deps: actionDeps, caller, requestId }, new ParamReader(params, action.params));
       } finally {
         // Reads (and refused writes, rolled back) record the nonce on their own, so no signed request runs twice.
         const nonce = caller.nonce;
         if (nonce && !nonce.recorded) await writeTx(deps, (tx) => recordNonce(tx, nonce));
       }
 
-      // serialize
-      reply.header('content-type', 'application/json;charset=utf-8');
+      // serialize (unless a fault loses the answer)
+      if (audit) audit.body = body;
+      if (fault && (await fault.after(req, reply))) return reply;
+      recordRequest(chaos, log, { requestId, accountId: caller.accountId, action: action.action, code: 'Success', status: 200, startMs });
+      reply.header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
       return { RequestId: requestId, ...body };
     } catch (e) {
       // map errors: domain → Alibaba code; api errors as they are; anything else is InternalError, detail in the log only
@@ -106,8 +129,18 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         log.error({ err: e, requestId, action: action?.action }, 'internal error');
         wire = wireErrors.internalError();
       }
-      reply.code(wire.status).header('content-type', 'application/json;charset=utf-8');
-      return errorBody(requestId, hostId, wire);
+      recordRequest(chaos, log, { requestId, accountId: caller?.accountId, action: action?.action, code: wire.code, status: wire.status, startMs });
+      if (audit) audit.result = wire.code;
+      if (wire instanceof ThrottledError) reply.header('x-acs-retry-after', String(wire.retryAfterMs));
+      reply.code(wire.status).header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
+      return rpcErrorBody(requestId, hostId, wire);
+    } finally {
+      if (audit && action && isMutating(action.action)) {
+        recordAudit(deps, {
+          atMs: deps.clock.nowMs(), accountId: audit.accountId, accessKeyId: audit.accessKeyId, sourceIp: req.ip, action: action.action,
+          resources: auditResources(audit.params, audit.body), requestId, result: audit.result,
+        });
+      }
     }
   };
   app.route({ method: ['GET', 'POST'], url: '/', handler });

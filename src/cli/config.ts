@@ -49,6 +49,11 @@ export const serveSettings = defineSettings('serve', {
     flag: '--metadata-tokens <mode>', env: 'ENIPLANE_METADATA_TOKENS', help: 'optional | required (hardened-only: token-less GETs answer 403)',
     schema: z.enum(['optional', 'required']).default('optional'),
   },
+  throttle: {
+    flag: '--throttle <file>', env: 'ENIPLANE_THROTTLE', help: 'request quotas: a JSON profile, or "ecs" for the bundled one (profiles/throttle-ecs.json); off when unset',
+    schema: z.string().min(1).optional(),
+  },
+  faults: { flag: '--faults <file>', env: 'ENIPLANE_FAULTS', help: 'fault rules to start with, JSON { seed, rules } (replaces the stored set)', schema: z.string().min(1).optional() },
 });
 
 export type ServeConfig = SettingsOf<typeof serveSettings.table>;

@@ -15,6 +15,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   agent: async () => (await import('./agent.ts')).registerAgent,
   lab: async () => (await import('./lab.ts')).registerLab,
   migrate: async () => (await import('./migrate.ts')).registerMigrate,
+  faults: async () => (await import('./faults.ts')).registerFaults,
+  keys: async () => (await import('./keys.ts')).registerKeys,
+  audit: async () => (await import('./audit.ts')).registerAudit,
 };
 
 export async function main(argv: string[]): Promise<void> {

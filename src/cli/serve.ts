@@ -19,6 +19,9 @@ export function registerServe(program: Command): void {
         `  database:    ${config.database ? redactPgUrl(config.database) : `sqlite (${config.data}/eniplane.db)`}`,
         `  credentials: ${server.credentialsFile}`,
       ];
+      lines.push(`  metrics:     http://${server.endpoint}/metrics  (health: /healthz, /readyz; admin API: /_eniplane/admin/)`);
+      if (config.throttle) lines.push(`  throttle:    ${config.throttle}`);
+      if (server.faults.active) lines.push(`  FAULTS ACTIVE: ${server.faults.rules().length} rule(s) injecting failures (eniplane faults list)`);
       for (const m of server.metadataEndpoints) lines.push(`  metadata:    ${m.startsWith('/') ? `unix:${m}` : `http://${m}/latest/meta-data/`}`);
       if (c.created) lines.push(`  AccessKey ID:     ${c.accessKeyId}`, `  AccessKey Secret: ${c.accessKeySecret}   (printed once; kept in credentials.json, mode 0600)`);
       else lines.push(`  AccessKey ID:     ${c.accessKeyId}  (secret in credentials.json)`);
@@ -27,9 +30,18 @@ export function registerServe(program: Command): void {
         `  pop-core: new RPCClient({ accessKeyId, accessKeySecret, endpoint: 'http://${server.endpoint}', apiVersion: '${PRODUCTS.ecs.version}' })`,
       );
       console.log(lines.join('\n'));
+      // Stop accepting, finish what is in flight (bounded, see api/graceful-close.ts), then exit 0.
+      let stopping = false;
       const stop = async () => {
-        await server.close();
-        process.exit(0);
+        if (stopping) return;
+        stopping = true;
+        try {
+          await server.close();
+          process.exit(0);
+        } catch (e) {
+          console.error('eniplane: shutting down failed', e);
+          process.exit(70);
+        }
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

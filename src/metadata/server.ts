@@ -16,6 +16,7 @@ import { lookup, METADATA_VERSIONS, metadataTree } from './tree.ts';
 import {
   agentStatusSchema, DEFAULT_WAIT_MS, INSTANCE_ID_HEADER, MAX_WAIT_MS, SNAPSHOT_PATH, STATUS_PATH, TOKEN_HEADER, TOKEN_TTL_HEADER,
 } from './wire.ts';
+import type { Chaos } from '../api/chaos.ts';
 
 export interface MetadataServerOptions {
   logger?: Logger;
@@ -29,6 +30,8 @@ export interface MetadataServerOptions {
   tokens?: 'optional' | 'required';
   /** how often a long-poll re-reads the database, ms */
   pollIntervalMs?: number;
+  /** injected faults (target "metadata") and their metrics */
+  chaos?: Chaos;
 }
 
 export interface MetadataServer {
@@ -138,6 +141,28 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
     if (e instanceof Refusal) return reply.code(e.status).type('text/plain; charset=utf-8').send(e.message);
     log?.error({ err: e }, 'metadata request failed');
     return reply.code(500).type('text/plain; charset=utf-8').send('Internal Server Error');
+  }
+
+  // Injected faults (service/faults.ts, target "metadata"): an error status, latency, or a cut connection,
+  // matched by path prefix and the caller's source address or named instance.
+  const chaos = opts.chaos;
+  if (chaos?.faults) {
+    server.addHook('onRequest', async (req, reply) => {
+      if (!chaos.faults!.active) return;
+      const values = [sourceAddress(req) ?? '', header(req, INSTANCE_ID_HEADER) ?? ''];
+      const rule = chaos.faults!.pick({ target: 'metadata', path: req.url.split('?')[0], values });
+      if (!rule) return;
+      const effect = rule.effect;
+      log?.warn({ rule: rule.id, effect, path: req.url, source: values[0] }, 'metadata fault injected');
+      chaos.metrics?.faults.inc({ rule: rule.id, effect: effect.kind, target: 'metadata' });
+      if (effect.kind === 'latency') await new Promise((r) => setTimeout(r, effect.ms));
+      else if (effect.kind === 'error') return reply.code(effect.status).type('text/plain; charset=utf-8').send(effect.message ?? 'Internal Server Error');
+      else if (effect.kind === 'drop') {
+        reply.hijack();
+        req.raw.socket.destroy();
+        return reply;
+      }
+    });
   }
 
   server.put('/latest/api/token', async (req, reply) => {

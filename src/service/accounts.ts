@@ -75,8 +75,10 @@ export function listAccounts(deps: ServiceDeps): Promise<{ account: Account; key
 
 /** The signing secret of an active key, with its account. */
 export function findAccessKey(deps: ServiceDeps, keyId: string): Promise<AccessKey | undefined> {
-  return readTx(deps, async (tx) => {
-    const k = await tx.accessKeys.get(keyId);
-    return k && k.status === 'Active' ? k : undefined;
-  });
+  return findAccessKeyAnyStatus(deps, keyId).then((k) => (k && k.status === 'Active' ? k : undefined));
+}
+
+/** A key whatever its status: the RPC endpoint tells a disabled key from an unknown one, as Alibaba does. */
+export function findAccessKeyAnyStatus(deps: ServiceDeps, keyId: string): Promise<AccessKey | undefined> {
+  return readTx(deps, (tx) => tx.accessKeys.get(keyId));
 }

@@ -52,7 +52,8 @@ export async function loadSecurityGroup(tx: Tx, caller: Caller, region: Region, 
 
 export async function loadSecurityGroups(tx: Tx, caller: Caller, region: Region, ids: string[]): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
-  for (const id of ids) out.push(await loadSecurityGroup(tx, caller, region, id));
+  // COMPAT: a group named twice joins once (Alibaba documents no code for the repeat; the ENI holds a set).
+  for (const id of new Set(ids)) out.push(await loadSecurityGroup(tx, caller, region, id));
   return out;
 }
 

@@ -9,6 +9,20 @@ import type {
 export interface Account { id: AccountId; name: string; createdAt: string }
 export interface AccessKey { id: string; secret: string; accountId: AccountId; status: 'Active' | 'Inactive'; createdAt: string }
 
+export interface AuditEvent {
+  atMs: number;
+  accountId: AccountId;
+  accessKeyId: string;
+  sourceIp: string;
+  action: string;
+  /** ids and addresses the call named or made */
+  resources: string[];
+  requestId: string;
+  /** 'Success' or the error Code */
+  result: string;
+}
+export interface AuditFilter { accountId?: AccountId; action?: string; sinceMs?: number; untilMs?: number; limit: number }
+
 export interface Page<T> { items: T[]; totalCount: number; nextToken: string }
 export interface Paging {
   /** keyset paging: the id to continue after ('' for the first page) */
@@ -92,6 +106,8 @@ export interface Tx {
     get(id: string): Promise<AccessKey | undefined>;
     listByAccount(accountId: AccountId): Promise<AccessKey[]>;
     setStatus(id: string, status: AccessKey['status']): Promise<boolean>;
+    /** re-seals every secret not under the current key (plain rows included), in the caller's transaction; how many */
+    reseal(): Promise<number>;
   };
   readonly resourceGroups: {
     insert(g: ResourceGroup): Promise<void>;
@@ -189,6 +205,22 @@ export interface Tx {
      * without an index on the expiry.
      */
     purge(nowMs: number, slice?: { index: number; of: number }): Promise<number>;
+  };
+  /** request quotas (service/throttle.ts): what the servers have leased of each fixed window */
+  readonly throttle: {
+    /**
+     * Adds n to the key's count for the window starting at windowStartMs (a newer
+     * window starts again from n) and returns the count after it.
+     */
+    lease(key: string, windowStartMs: number, n: number): Promise<number>;
+  };
+  /** The audit trail (service/audit.ts). */
+  readonly audit: {
+    insert(events: AuditEvent[]): Promise<void>;
+    /** newest first; `accountId` undefined lists every account's (the operator's CLI) */
+    list(f: AuditFilter): Promise<AuditEvent[]>;
+    /** deletes events before `beforeMs`, at most `limit` (bounded work per transaction) */
+    purge(beforeMs: number, limit: number): Promise<number>;
   };
   readonly kv: {
     /** The value unless it expired before `nowMs` (the caller's clock: deps.clock in the services). */

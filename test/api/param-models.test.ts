@@ -13,7 +13,8 @@ import { mistypedParam, ParamReader, resolveParam, specFromModel, unknownParams 
 import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
 import { capturedRequests } from './signing/captured.ts';
 
-const SAMPLE: Record<string, string> = { s: 's', i: '7', f: '0.5', b: 'true', j: '{}' };
+// Strings of two characters: the shortest name or description the real API takes (api/string-limits.ts).
+const SAMPLE: Record<string, string> = { s: 'ss', i: '7', f: '0.5', b: 'true', j: '{}' };
 
 /** Every parameter of a model in its wire shape, with a value of its type (index 1, map key K). */
 function fullRequest(model: string, only?: string): Record<string, string> {

@@ -46,7 +46,7 @@ it('root key from the environment, credentials.json 0600, SIGTERM exits 0, accou
     assert.deepEqual(list.map((a: any) => a.name).sort(), ['root', 'tenant-b']);
     await run(process.execPath, [BIN, 'accounts', 'disable-key', created.accessKeyId, '--data', data]);
     await new Promise((r) => setTimeout(r, 2100)); // the server caches keys for 2 s
-    assert.equal((await b.fail('DescribeVpcs', {})).code, 'InvalidAccessKeyId.NotFound');
+    assert.equal((await b.fail('DescribeVpcs', {})).code, 'InvalidAccessKeyId.Inactive');
     assert.equal(await server.stop('SIGTERM'), 0);
   } finally {
     rmSync(data, { recursive: true, force: true });

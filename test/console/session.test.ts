@@ -121,6 +121,33 @@ describe('"/" and the static app', () => {
   });
 });
 
+describe('security headers', () => {
+  it('every HTML page of the console has the CSP and no framing; every JSON answer has nosniff', async () => {
+    for (const url of ['/console/', '/console/index.html', '/console/enis/eni-x']) {
+      const r = await req('GET', url);
+      assert.equal(r.status, 200, url);
+      assert.match(String(r.headers['content-security-policy']), /frame-ancestors 'none'/, url);
+      assert.match(String(r.headers['content-security-policy']), /script-src 'self'/, url);
+      assert.equal(r.headers['x-frame-options'], 'DENY', url);
+      assert.equal(r.headers['x-content-type-options'], 'nosniff', url);
+    }
+    const s = await signIn(root);
+    const json = [
+      await req('GET', '/console/api/session', { cookie: s.cookie }),
+      await req('GET', '/console/api/regions', { cookie: s.cookie }),
+      await req('GET', '/console/api/session'),
+      await req('POST', '/console/api/session', { type: 'application/json', body: '{}' }),
+      await rpc(s, 'DescribeRegions'),
+      await rpc({ cookie: s.cookie }, 'DescribeRegions'),
+      await req('GET', signedUrl('DescribeRegions', root)),
+    ];
+    for (const r of json) {
+      assert.match(String(r.headers['content-type']), /^application\/json/, r.raw);
+      assert.equal(r.headers['x-content-type-options'], 'nosniff', r.raw);
+    }
+  });
+});
+
 describe('signing in and out', () => {
   it('refuses a wrong secret, an unknown key and a body that is not JSON', async () => {
     const wrong = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: root.id, accessKeySecret: 'nope' }) });

@@ -31,6 +31,7 @@ const USABLE_IN_24 = 252;
 const VICTIM = 2;
 
 const KEY = { id: `LTAI${randomBytes(10).toString('hex')}`, secret: randomBytes(15).toString('hex') };
+const SEAL_KEY = randomBytes(32).toString('base64');
 
 // ------------------------------------------------------------------ what the clients know
 
@@ -137,7 +138,8 @@ describe('three server processes on one PostgreSQL', { skip, timeout: 170_000 },
     // Started together on an empty schema: migrations and the root account race.
     const started = await Promise.allSettled([0, 1, 2].map((i) => startServerProcess({
       args: ['--database', url, '--transition-ms', i === VICTIM ? '1000' : '50'],
-      env: { ENIPLANE_ROOT_ACCESS_KEY_ID: KEY.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: KEY.secret },
+      // Processes sharing one database share the key that seals AccessKey secrets (each has its own data dir).
+      env: { ENIPLANE_ROOT_ACCESS_KEY_ID: KEY.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: KEY.secret, ENIPLANE_SECRET_KEY: SEAL_KEY },
     })));
     for (const s of started) if (s.status === 'fulfilled') servers.push(s.value);
     const failed = started.filter((s): s is PromiseRejectedResult => s.status === 'rejected');

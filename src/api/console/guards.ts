@@ -53,7 +53,7 @@ export function sendError(log: Logger, reply: FastifyReply, e: unknown) {
     log.error({ err: e, requestId }, 'console internal error');
     wire = wireErrors.internalError();
   }
-  reply.code(wire.status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store');
+  reply.code(wire.status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
   return { RequestId: requestId, Code: wire.code, Message: wire.message };
 }
 

@@ -20,6 +20,7 @@ import { callerOf, findSession } from './sessions.ts';
 import { assertCsrf, assertSameOrigin, header, sendError } from './guards.ts';
 import { consoleFile } from './static-files.ts';
 import { registerConsoleApi } from './json-routes.ts';
+import { sendInShape } from '../http-errors.ts';
 
 export interface ConsoleOptions {
   /** the Vite build output; default <repo>/dist/console */
@@ -71,6 +72,9 @@ export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptio
           return sendError(log, reply, wireErrors.actionNotFound());
         }
         const f = await consoleFile(assetsDir, path);
+        // Refusals in the console's JSON shape, like every other answer of the server.
+        if (f.status === 404) return sendInShape(reply, wireErrors.consoleFileNotFound());
+        if (f.status === 400) return sendInShape(reply, wireErrors.badUrl());
         reply.code(f.status).headers(f.headers);
         return reply.send(f.body);
       };

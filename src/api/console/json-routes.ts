@@ -7,13 +7,15 @@ import type { Logger } from 'pino';
 import { findAccessKey } from '../../service/accounts.ts';
 import type { ServiceDeps } from '../../service/deps.ts';
 import { listResourceGroups } from '../../service/resource-groups.ts';
+import { recordAudit } from '../../service/audit.ts';
+import { newRequestId } from '../request-id.ts';
 import { wireErrors } from '../errors.ts';
 import { sessionCookie } from './cookies.ts';
 import { assertCsrf, assertSameOrigin, header, sendError, sessionOf } from './guards.ts';
 import { osCatalog, osConfigFor } from './os-config.ts';
 import { callerOf, createSession, deleteSession, sameSecret, SESSION_TTL_MS, type Session } from './sessions.ts';
 
-const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /** HTTPS as seen by the browser (directly or through a proxy that says so): only then is the cookie marked Secure. */
 function overHttps(req: FastifyRequest): boolean {
@@ -65,6 +67,10 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
     };
 
   server.post('/console/api/session', async (req, reply) => {
+    // audit: a sign-in with a known key is recorded in that key's account, succeeded or not
+    let known: { accountId: string; accessKeyId: string } | undefined;
+    let result = 'Success';
+    const requestId = newRequestId();
     try {
       assertSameOrigin(req);
       const body = readJson(req);
@@ -75,13 +81,18 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
       const key = await findAccessKey(deps, id);
       // The same answers the RPC endpoint gives for an unknown key or a wrong secret.
       if (!key) throw wireErrors.accessKeyNotFound();
+      known = { accountId: key.accountId, accessKeyId: key.id };
       if (!sameSecret(secret, key.secret)) throw wireErrors.consoleSecretMismatch();
       const { id: sessionId, session } = await createSession(deps, key);
       log.info({ accountId: key.accountId, accessKeyId: key.id }, 'console sign-in');
       reply.code(201).headers(json).header('set-cookie', sessionCookie(sessionId, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000), secure: overHttps(req) }));
       return await sessionView(deps, session);
     } catch (e) {
-      return sendError(log, reply, e);
+      const answer = sendError(log, reply, e);
+      result = answer.Code;
+      return answer;
+    } finally {
+      if (known) recordAudit(deps, { atMs: deps.clock.nowMs(), ...known, sourceIp: req.ip, action: 'ConsoleSignIn', resources: [], requestId, result });
     }
   });
 

@@ -52,6 +52,8 @@ export async function consoleFile(dir: string, subPath: string): Promise<StaticF
         'content-type': TYPES[extname(candidate)] ?? 'application/octet-stream',
         'cache-control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
         'x-content-type-options': 'nosniff',
+        // /console/index.html asked for by name is the app too: same policy as the fallback below.
+        ...(extname(candidate) === '.html' ? PAGE_SECURITY_HEADERS : {}),
       },
     };
   }

@@ -25,6 +25,7 @@ export type SignatureErrorCode =
   | 'InvalidAccessKeyId.NotFound'
   | 'InvalidTimeStamp.Expired'
   | 'IllegalTimestamp'
+  | 'InvalidTimeStamp.Format'
   | 'MissingParameter'
   | 'IncompleteSignature'
   | 'InvalidParamater'; // sic: Alibaba's spelling for a bad SignatureMethod/SignatureVersion
@@ -106,7 +107,7 @@ const WIRE: { [K in SigningFailureKind]: (f: Extract<SigningFailure, { kind: K }
   UnsupportedAlgorithm: (f) => wireErrors.unsupportedAlgorithm(f.algorithm),
   InvalidSignatureParameter: (f) => wireErrors.invalidSignatureParameter(f.parameter),
   MissingParameter: (f) => wireErrors.signatureMissing(f.parameter),
-  IllegalTimestamp: (f) => wireErrors.illegalTimestamp(f.parameter),
+  IllegalTimestamp: (f) => (f.parameter === 'x-acs-date' ? wireErrors.timestampFormat() : wireErrors.illegalTimestamp(f.parameter)),
   SignatureMismatch: (f) => wireErrors.signatureDoesNotMatch(f.stringToSign),
   // The body does not hash to what the client signed: to the client that is a signature mismatch.
   ContentSha256Mismatch: (f) => wireErrors.signatureDoesNotMatch(f.stringToSign),

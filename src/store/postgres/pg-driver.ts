@@ -1,6 +1,7 @@
 // The SqlDriver over one pooled pg connection inside a transaction: numbers
 // the shared SQL's `?` placeholders, and turns PostgreSQL's "a concurrent
 // transaction got in the way" errors into TransientConflict.
+import type { SecretBox } from '../secret-box.ts';
 import pg from 'pg';
 import type { SqlDriver } from '../sql/driver.ts';
 import { TransientConflict } from '../store.ts';
@@ -92,7 +93,7 @@ export class PgDriver implements SqlDriver {
   /** the connection holds outdated prepared statements and must not go back to the pool */
   stalePlans = false;
 
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(private readonly client: pg.PoolClient, readonly secrets?: SecretBox) {}
 
   /** a new transaction on this connection */
   reset(): void {

@@ -7,6 +7,7 @@
 // transaction because of a concurrent one (deadlock, serialization failure,
 // a twin's unique key) the whole callback runs again, a few times, then
 // TransientConflict reaches the caller.
+import type { SecretBox } from '../secret-box.ts';
 import pg from 'pg';
 import type { Store, Tx } from '../store.ts';
 import { TransientConflict } from '../store.ts';
@@ -27,6 +28,8 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** overrides ?pool_max= */
   poolMax?: number;
+  /** seals AccessKey secrets at rest (secret-box.ts); openStore re-seals plain rows on open */
+  secrets?: SecretBox;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -41,7 +44,7 @@ export class PostgresStore implements Store {
   /** one driver per pooled connection (the shared repositories are built once per driver) and its generation */
   private readonly drivers = new WeakMap<pg.PoolClient, { driver: PgDriver; generation: number }>();
 
-  private constructor(private readonly pool: pg.Pool, readonly schema: string | undefined) {}
+  private constructor(private readonly pool: pg.Pool, readonly schema: string | undefined, private readonly secrets: SecretBox | undefined) {}
 
   /** Connects (checking the database answers), applies pending migrations, returns the store. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -50,7 +53,7 @@ export class PostgresStore implements Store {
     // An idle pooled connection that the server drops emits 'error' on the pool;
     // unhandled it would crash the process. The pool discards that connection.
     pool.on('error', () => undefined);
-    const store = new PostgresStore(pool, settings.schema);
+    const store = new PostgresStore(pool, settings.schema, opts.secrets);
     try {
       if (opts.migrate !== false) await store.migrate();
       else await pool.query('SELECT 1');
@@ -94,7 +97,7 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       const known = this.drivers.get(client);
       if (known === undefined) {
-        const driver = new PgDriver(client);
+        const driver = new PgDriver(client, this.secrets);
         this.drivers.set(client, { driver, generation: this.generation });
         return { client, driver };
       }

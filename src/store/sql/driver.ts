@@ -1,11 +1,14 @@
 // The few things the shared SQL repositories need from a database connection.
 // SQL is written with `?` placeholders; the postgres driver numbers them.
+import type { SecretBox } from '../secret-box.ts';
 
 export interface SqlDriver {
   readonly dialect: 'sqlite' | 'postgres';
   all<R>(sql: string, params?: unknown[]): Promise<R[]>;
   get<R>(sql: string, params?: unknown[]): Promise<R | undefined>;
   run(sql: string, params?: unknown[]): Promise<{ changes: number }>;
+  /** seals AccessKey secrets at rest; absent, they are stored as given (tests, tools that never read them) */
+  readonly secrets?: SecretBox;
 }
 
 /** Row-lock suffix: PostgreSQL locks selected rows; SQLite's writer lock already serializes. */

@@ -37,6 +37,8 @@ export async function pagedSelect<R extends { id: string }, T>(
   const w = new Where();
   w.parts.push(...where.parts);
   w.params.push(...where.params);
+  // A page of none (ServiceManaged=true, which eniplane never has) is the count alone: no row, no next token.
+  if (p.limit <= 0) return { items: await map([]), totalCount, nextToken: '' };
   if (p.after) w.add('id > ?', p.after);
   const offset = p.after ? 0 : (p.offset ?? 0);
   const rows = await d.all<R>(`SELECT * FROM ${table}${w.sql()} ORDER BY id LIMIT ? OFFSET ?`, [...w.params, p.limit + 1, offset]);

@@ -3,7 +3,8 @@
 // lock instead of failing mid-transaction), another reads concurrently, and a
 // worker thread's own connection checkpoints the WAL (checkpointer.ts).
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import type { SecretBox } from '../secret-box.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MigrationReport, Store, Tx } from '../store.ts';
@@ -19,7 +20,7 @@ const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations
 class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
   private readonly cache = new Map<string, Database.Statement>();
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database, readonly secrets?: SecretBox) {}
   private stmt(sql: string): Database.Statement {
     let s = this.cache.get(sql);
     if (!s) {
@@ -89,13 +90,16 @@ export class SqliteStore implements Store {
    * backgroundCheckpoints (default true): checkpoint from a worker thread, see checkpointer.ts.
    * migrate (default true): apply pending migrations on open (`eniplane migrate` calls migrate() itself).
    */
-  constructor(readonly file: string, opts: { backgroundCheckpoints?: boolean; migrate?: boolean } = {}) {
-    mkdirSync(dirname(file), { recursive: true });
+  constructor(readonly file: string, opts: { backgroundCheckpoints?: boolean; migrate?: boolean; secrets?: SecretBox } = {}) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // The database and its -wal/-shm (SQLite gives them the database's mode) are the owner's alone.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     this.writer = open(file);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     if (opts.migrate !== false) migrateSqlite(this.writer);
     this.reader = open(file);
-    this.writerDriver = new SqliteDriver(this.writer);
-    this.readerDriver = new SqliteDriver(this.reader);
+    this.writerDriver = new SqliteDriver(this.writer, opts.secrets);
+    this.readerDriver = new SqliteDriver(this.reader, opts.secrets);
     this.begin = this.writer.prepare('BEGIN IMMEDIATE');
     this.savepoint = this.writer.prepare('SAVEPOINT eniplane_tx');
     this.release = this.writer.prepare('RELEASE eniplane_tx');

@@ -11,7 +11,7 @@ import {
 import { capturedRequests, cloneInput, lookup, SECRET, type Captured } from './captured.ts';
 
 const MISMATCH = 'SignatureDoesNotMatch';
-const DATE_CODES = [MISMATCH, 'IllegalTimestamp', 'InvalidTimeStamp.Expired'];
+const DATE_CODES = [MISMATCH, 'IllegalTimestamp', 'InvalidTimeStamp.Format', 'InvalidTimeStamp.Expired'];
 const RPC_CONTROL = ['Signature', 'AccessKeyId', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion'];
 
 /** A different character of the same class where possible, so dates stay date-shaped. */
