@@ -1,9 +1,13 @@
 // bench/replicas: signed AssignPrivateIpAddresses / UnassignPrivateIpAddresses
-// throughput with 1 and 3 `eniplane serve` processes on one PostgreSQL, and
-// with the embedded SQLite (1 process), under the same client load in the same
-// run; printed as ratios. Where the CPU went (servers, PostgreSQL, the client)
-// is measured from /proc, to tell what limits scaling on this machine.
-//   node --import tsx bench/replicas.ts        (BENCH_OPS=3000 by default)
+// throughput with 1 and 3 `eniplane serve` processes on one PostgreSQL (all
+// ENIs in one security group), and with the embedded SQLite (1 process), under
+// the same client load in interleaved rounds; each setup reports the median
+// round, and the ratios. Where the CPU went (servers, PostgreSQL, the client)
+// is measured from /proc; what the backends waited for by sampling
+// pg_stat_activity; deadlocks from pg_stat_database before/after; round trips
+// per request by running the same service calls in this process on a counting
+// PostgresStore.
+//   node --import tsx bench/replicas.ts        (BENCH_OPS=3000, BENCH_PASSES=3 by default)
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,17 +16,23 @@ import pg from 'pg';
 import { load, rpc, type LoadResult } from './lib/rpc-client.ts';
 import { startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 import { dropSchema, freshSchemaName, pgUnavailable, urlWithSchema } from '../test/store/pg-support.ts';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { createDeps } from '../src/service/create-deps.ts';
+import { createAccount } from '../src/service/accounts.ts';
+import { createSecurityGroup, createVpc, createVSwitch } from '../src/service/networks.ts';
+import { createEni } from '../src/service/create-eni.ts';
+import { assignPrivateIps, unassignPrivateIps } from '../src/service/eni-addresses.ts';
 
 const OPS = Number(process.env.BENCH_OPS ?? 3000);
-/** passes over all setups, interleaved; each setup reports its best pass (the least disturbed by anything else on the machine) */
-const PASSES = Number(process.env.BENCH_PASSES ?? 2);
+/** passes over all setups, interleaved; each setup reports its median pass */
+const PASSES = Number(process.env.BENCH_PASSES ?? 3);
 const MAX_MS = 20_000;
 const CONCURRENCY = 32;
 const ENIS = 16;
 const CLK_TCK = 100; // /proc/<pid>/stat ticks per second on Linux
 
 interface Setup { label: string; processes: number; database?: string; groupPerEni?: boolean }
-interface Outcome { setup: Setup; r: LoadResult; cpu: { servers: number; postgres: number; client: number; wall: number }; waits?: string }
+interface Outcome { setup: Setup; r: LoadResult; cpu: { servers: number; postgres: number; client: number; wall: number }; waits?: string; lockShare?: number; deadlocks?: number; xacts?: number }
 /* cpu.postgres: CPU seconds of this run's own backends (found by application_name); all postgres processes' for SQLite runs (≈ 0) */
 
 /**
@@ -30,7 +40,7 @@ interface Outcome { setup: Setup; r: LoadResult; cpu: { servers: number; postgre
  * are doing every 20 ms: running, waiting for a row lock, waiting for their
  * server process to send the next statement inside a transaction, flushing WAL.
  */
-function sampleWaits(url: string, applicationName: string): { stop(): Promise<{ waits: string; cpu: number }> } {
+function sampleWaits(url: string, applicationName: string): { stop(): Promise<{ waits: string; cpu: number; lockShare: number }> } {
   const client = new pg.Client({ connectionString: url });
   const counts = new Map<string, number>();
   /** backend pid → its CPU seconds when first seen (backends are OS processes: their CPU is ours alone) */
@@ -61,9 +71,80 @@ function sampleWaits(url: string, applicationName: string): { stop(): Promise<{ 
       let cpu = 0;
       for (const [pid, at] of baseline) cpu += Math.max(0, cpuOf(pid) - at);
       const waits = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${Math.round((100 * v) / Math.max(1, total))}%`).join(', ');
-      return { waits, cpu };
+      return { waits, cpu, lockShare: (counts.get('row/tx lock') ?? 0) / Math.max(1, total) };
     },
   };
+}
+
+const OWN_DATABASE = `eniplane_bench_${process.pid}`;
+
+async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function ownDatabase(serverUrl: string): Promise<string> {
+  await admin(serverUrl, (c) => c.query(`CREATE DATABASE ${OWN_DATABASE}`));
+  const u = new URL(serverUrl);
+  u.pathname = `/${OWN_DATABASE}`;
+  return u.toString();
+}
+
+async function dropOwnDatabase(serverUrl: string, url: string): Promise<void> {
+  if (!url.includes(OWN_DATABASE)) return;
+  await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`));
+}
+
+/** pg_stat_database.deadlocks of the bench's own database */
+/** deadlocks and transactions (commits + rollbacks) so far in the bench's own database */
+async function dbStats(url: string): Promise<{ deadlocks: number; xacts: number }> {
+  return admin(url, async (c) => {
+    await c.query('SELECT pg_stat_clear_snapshot()');
+    const r = (await c.query<{ d: string; x: string }>('SELECT deadlocks AS d, xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()')).rows[0];
+    return { deadlocks: Number(r.d), xacts: Number(r.x) };
+  });
+}
+
+/**
+ * Round trips to PostgreSQL per signed assign and unassign (count 1, nonce
+ * included), counted by the store, running the service calls in this process.
+ */
+async function roundTripsPerRequest(url: string): Promise<{ assign: number; unassign: number }> {
+  const schema = freshSchemaName();
+  const store = await PostgresStore.open(urlWithSchema(schema, url));
+  try {
+    const deps = createDeps(store);
+    const { account } = await createAccount(deps, 'bench-round-trips');
+    const caller = { accountId: account.id };
+    const vpc = await createVpc(deps, caller, { cidrBlock: '10.0.0.0/8' });
+    const vsw = await createVSwitch(deps, caller, { vpcId: vpc.id, zoneId: 'cn-hangzhou-h', cidrBlock: '10.1.0.0/16' });
+    const sg = await createSecurityGroup(deps, caller, { vpcId: vpc.id, type: 'enterprise' });
+    const eni = await createEni(deps, caller, { vSwitchId: vsw.id, securityGroupIds: [sg.id] });
+    const signed = (i: number) => ({ ...deps, requestNonce: { accessKeyId: 'LTAIbench', nonce: `n-${i}`, expiresMs: Date.now() + 60_000, recorded: false } });
+    // the first assign on an ENI takes the general path (this process learns the ENI's vSwitch)
+    const first = await assignPrivateIps(signed(0), caller, { eniId: eni.id, request: { count: 1 } });
+    await unassignPrivateIps(signed(1), caller, { eniId: eni.id, addresses: first.addresses });
+    const N = 100;
+    let assign = 0;
+    let unassign = 0;
+    for (let i = 0; i < N; i++) {
+      let at = store.roundTrips;
+      const r = await assignPrivateIps(signed(2 * i + 2), caller, { eniId: eni.id, request: { count: 1 } });
+      assign += store.roundTrips - at;
+      at = store.roundTrips;
+      await unassignPrivateIps(signed(2 * i + 3), caller, { eniId: eni.id, addresses: r.addresses });
+      unassign += store.roundTrips - at;
+    }
+    return { assign: assign / N, unassign: unassign / N };
+  } finally {
+    await store.close();
+    await dropSchema(schema, url);
+  }
 }
 
 /** CPU seconds (user + system) of a process, 0 when it is gone */
@@ -142,6 +223,7 @@ async function run(setup: Setup): Promise<Outcome> {
     }
     const op = assignUnassign(servers, enis);
     await load(CONCURRENCY, 400, 5000, op); // warm-up: connections, JIT, address hints
+    const statsBefore = setup.database ? await dbStats(setup.database) : undefined;
     const sampler = setup.database ? sampleWaits(setup.database, applicationName) : undefined;
     await new Promise((r) => setTimeout(r, 50)); // the sampler has seen the pool's backends
     const before = sample(servers);
@@ -149,7 +231,8 @@ async function run(setup: Setup): Promise<Outcome> {
     const after = sample(servers);
     const pgSide = await sampler?.stop();
     return {
-      setup, r, waits: pgSide?.waits,
+      setup, r, waits: pgSide?.waits, lockShare: pgSide?.lockShare,
+      ...(setup.database && statsBefore ? await dbStats(setup.database).then((a) => ({ deadlocks: a.deadlocks - statsBefore.deadlocks, xacts: a.xacts - statsBefore.xacts })) : {}),
       cpu: {
         servers: after.servers - before.servers, postgres: pgSide ? pgSide.cpu : after.postgres - before.postgres,
         client: after.client - before.client, wall: (after.at - before.at) / 1000,
@@ -167,39 +250,51 @@ function line(o: Outcome): string {
   return `${o.setup.label.padEnd(34)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  ` +
     `(${r.requests} req)\n${' '.repeat(8)}CPU ms per request: servers ${perReq(cpu.servers)}, postgres ${perReq(cpu.postgres)}, client ${perReq(cpu.client)}` +
     ` -> ceiling on ${cpus().length} idle cores ${((cpus().length * r.requests) / (cpu.servers + cpu.postgres + cpu.client)).toFixed(0)} req/s` +
-    (o.waits ? `\n${' '.repeat(8)}postgres backends: ${o.waits}` : '');
+    (o.waits ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}; ` +
+      `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}` : '');
 }
 
 export async function benchReplicas(): Promise<void> {
   console.log(`## bench/replicas (${cpus().length} CPUs, ${CONCURRENCY} concurrent clients, ${ENIS} ENIs, assign/unassign count 1)`);
-  const pgUrl = process.env.ENIPLANE_BENCH_DATABASE_URL ?? process.env.ENIPLANE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const down = await pgUnavailable(pgUrl);
+  const serverUrl = process.env.ENIPLANE_BENCH_DATABASE_URL ?? process.env.ENIPLANE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const down = await pgUnavailable(serverUrl);
   const setups: Setup[] = [{ label: 'sqlite, 1 process', processes: 1 }];
+  // A database of its own (dropped at the end): pg_stat_database.deadlocks then counts this bench's alone,
+  // not those of other work on a shared server.
+  const pgUrl = down ? serverUrl : await ownDatabase(serverUrl);
   if (down) console.log(`PostgreSQL runs skipped: ${down}`);
   else {
+    const trips = await roundTripsPerRequest(pgUrl).catch(async (e: unknown) => { await dropOwnDatabase(serverUrl, pgUrl); throw e; });
+    console.log(`round trips to PostgreSQL per request (signed, nonce included): assign ${trips.assign.toFixed(2)}, unassign ${trips.unassign.toFixed(2)}`);
     setups.push(
       { label: 'postgres, 1 process', processes: 1, database: pgUrl },
-      { label: 'postgres, 3 processes', processes: 3, database: pgUrl },
-      { label: 'postgres, 3 processes, 1 SG per ENI', processes: 3, database: pgUrl, groupPerEni: true },
+      { label: 'postgres, 3 processes, one SG', processes: 3, database: pgUrl },
     );
+    if (process.env.BENCH_SG_PER_ENI) setups.push({ label: 'postgres, 3 processes, 1 SG per ENI', processes: 3, database: pgUrl, groupPerEni: true });
   }
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on this machine skews every figure)`);
-  const best = new Map<Setup, Outcome>();
-  for (let pass = 1; pass <= PASSES; pass++) {
-    for (const s of setups) {
-      const o = await run(s);
-      console.log(`pass ${pass}  ${line(o)}`);
-      const prev = best.get(s);
-      if (!prev || o.r.rps > prev.r.rps) best.set(s, o);
+  const runs = new Map<Setup, Outcome[]>(setups.map((s) => [s, []]));
+  try {
+    for (let pass = 1; pass <= PASSES; pass++) {
+      for (const s of setups) {
+        const o = await run(s);
+        console.log(`pass ${pass}  ${line(o)}`);
+        runs.get(s)!.push(o);
+      }
     }
+  } finally {
+    if (!down) await dropOwnDatabase(serverUrl, pgUrl);
   }
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`best of ${PASSES}:`);
-  for (const s of setups) console.log(`  ${line(best.get(s)!)}`);
-  if (setups.length < 4) return;
-  const [sqlite, pg1, pg3, pg3sg] = setups.map((s) => best.get(s)!);
-  console.log(`ratios: postgres 1 process / sqlite ${(pg1.r.rps / sqlite.r.rps).toFixed(2)}   postgres 3 / postgres 1 ${(pg3.r.rps / pg1.r.rps).toFixed(2)}` +
-    `   3 processes, SG per ENI / shared SG ${(pg3sg.r.rps / pg3.r.rps).toFixed(2)}`);
+  const median = (s: Setup) => [...runs.get(s)!].sort((a, b) => a.r.rps - b.r.rps)[Math.floor(runs.get(s)!.length / 2)];
+  console.log(`median of ${PASSES} (by req/s):`);
+  for (const s of setups) console.log(`  ${line(median(s))}`);
+  if (setups.length < 3) return;
+  const [sqlite, pg1, pg3] = setups.map(median);
+  const all = setups.slice(1).flatMap((s) => runs.get(s)!);
+  console.log(`ratios (medians): postgres 1 process / sqlite ${(pg1.r.rps / sqlite.r.rps).toFixed(2)}   postgres 3 processes, one SG / postgres 1 ${(pg3.r.rps / pg1.r.rps).toFixed(2)}`);
+  console.log(`every postgres round: deadlocks ${all.map((o) => o.deadlocks).join(' ')}; row/tx lock waits ${all.map((o) => `${Math.round(100 * (o.lockShare ?? 0))}%`).join(' ')}; ` +
+    `p99 ${all.map((o) => o.r.p99.toFixed(0)).join(' ')} ms`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchReplicas();

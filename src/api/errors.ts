@@ -114,6 +114,7 @@ export const WIRE_CATALOGUE = {
   accessKeyInactive: { status: 400, code: 'InvalidAccessKeyId.Inactive', message: () => 'Specified access key is disabled.' },
   timestampExpired: { status: 400, code: 'InvalidTimeStamp.Expired', message: () => 'Specified time stamp or date value is expired.' },
   requestReplayed: { status: 400, code: 'SignatureNonceUsed', message: () => 'Specified signature nonce was used already.' },
+  storeUnavailable: { status: 503, code: 'ServiceUnavailable', message: () => 'The request has failed due to a temporary failure of the server.' },
 
   // --- string lengths (api/string-limits.ts; the actions' own codes, Alibaba's "Discription" spelling) ---
   vpcNameMalformed: { status: 400, code: 'InvalidVpcName.Malformed', message: () => 'Specified VPC name is not valid.' },
@@ -234,6 +235,7 @@ export const ERROR_TABLE = {
   IdempotentParameterMismatch: from('idempotentParameterMismatch'),
   OperationConflict: from('operationConflict'),
   RequestReplayed: from('requestReplayed'),
+  StoreUnavailable: from('storeUnavailable'),
 } satisfies Record<DomainErrorCode, WireErrorSpec>;
 
 /** Per-action differences, e.g. Attach/Detach name a missing instance InvalidEcsId.NotFound. */

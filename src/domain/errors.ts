@@ -58,7 +58,9 @@ export type DomainErrorCode =
   | 'IdempotentParameterMismatch'
   | 'OperationConflict'
   // a signed request seen before (its nonce), recorded in the request's own transaction
-  | 'RequestReplayed';
+  | 'RequestReplayed'
+  // the database cannot be reached right now (PostgreSQL restarting, connection lost): nothing was done, retry
+  | 'StoreUnavailable';
 
 export type DomainErrorDetails = Readonly<Record<string, string | number | boolean | undefined>>;
 

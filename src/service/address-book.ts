@@ -22,13 +22,9 @@ function withVSwitch(e: unknown, vSwitchId: string): unknown {
 /** Adds `delta` addresses to every group of the ENI, refusing to pass a group's capacity. */
 export async function countInSecurityGroups(deps: ServiceDeps, tx: Tx, securityGroupIds: string[], delta: number): Promise<void> {
   if (delta === 0 || securityGroupIds.length === 0) return;
-  const groups = await tx.securityGroups.adjustIpCount(securityGroupIds, delta);
-  if (delta > 0) {
-    for (const g of groups) {
-      const cap = securityGroupCapacity(g, deps.limits);
-      if (g.ipCount > cap) throw new DomainError('SecurityGroupIpCapacityExceeded', { securityGroupId: g.id, max: cap });
-    }
-  }
+  const capacity = { normal: securityGroupCapacity({ type: 'normal' }, deps.limits), enterprise: securityGroupCapacity({ type: 'enterprise' }, deps.limits) };
+  const over = await tx.securityGroups.adjustIpCount(securityGroupIds, delta, capacity);
+  if (over) throw new DomainError('SecurityGroupIpCapacityExceeded', { securityGroupId: over.id, max: capacity[over.type] });
 }
 
 async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitchCidrs, request: Ipv4Request, primary: boolean): Promise<string[]> {

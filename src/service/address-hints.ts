@@ -12,6 +12,8 @@ export type VSwitchCidrs = Pick<VSwitch, 'id' | 'cidrBlock' | 'ipv6CidrBlock'>;
 export class AddressHints {
   private readonly spaces = new Map<string, Ipv4FreeSpace>();
   private readonly cidrs = new Map<string, VSwitchCidrs>();
+  /** ENI → its vSwitch (fixed for the ENI's life; ids are never reused), learned on the general path */
+  private readonly eniVSwitch = new Map<string, string>();
 
   /**
    * The CIDRs of the vSwitch an existing ENI is on, read once per process: they
@@ -41,6 +43,30 @@ export class AddressHints {
     const space = new Ipv4FreeSpace(parseIpv4Cidr(vsw.cidrBlock), taken);
     this.spaces.set(vsw.id, space);
     return space;
+  }
+
+  /** Remembers an ENI's vSwitch, so its next assign can pick addresses before any read (the one-call path). */
+  rememberEni(eniId: string, vSwitchId: string): void {
+    if (this.eniVSwitch.size > 100_000) this.eniVSwitch.clear();
+    this.eniVSwitch.set(eniId, vSwitchId);
+  }
+
+  /**
+   * An ENI whose vSwitch and free space this process already knows, or
+   * undefined. Only a hint: the one-call path checks the ENI's vSwitch and
+   * ownership in the database.
+   */
+  knownEni(eniId: string): { vSwitch: VSwitchCidrs; space: Ipv4FreeSpace } | undefined {
+    const v = this.eniVSwitch.get(eniId);
+    const vSwitch = v === undefined ? undefined : this.cidrs.get(v);
+    const space = v === undefined ? undefined : this.spaces.get(v);
+    return vSwitch && space ? { vSwitch, space } : undefined;
+  }
+
+  /** Marks addresses free that a committed change released. */
+  releasedNow(vSwitchId: string, ipv4Nums: number[]): void {
+    const s = this.spaces.get(vSwitchId);
+    if (s) for (const n of ipv4Nums) s.release(n);
   }
 
   forget(vSwitchId: string): void {

@@ -11,17 +11,22 @@ import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { boundInstance, eniVSwitchCidrs, instanceTypeOf, loadEni } from './load.ts';
 import { requestSize } from './create-eni.ts';
 import { settleDueIn } from './transitions.ts';
+import { assignIpv4InOneCall, unassignInOneCall } from './one-call-addresses.ts';
 
 export interface AssignCommand { regionId?: string; eniId: string; request: AddressRequest; clientToken?: string }
 export interface AssignResult { eniId: string; addresses: string[] }
 
-function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: string, cmd: AssignCommand): Promise<AssignResult> {
+async function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: string, cmd: AssignCommand): Promise<AssignResult> {
   const region = findRegion(deps, cmd.regionId);
   const n = requestSize(cmd.request);
   if (n < 1 || n > deps.limits.maxAddressesPerRequest) {
     throw new DomainError('InvalidParameter', { name: family === 4 ? 'secondaryIpv4Count' : 'ipv6Count', reason: `1..${deps.limits.maxAddressesPerRequest}` });
   }
   const { clientToken, ...params } = cmd;
+  if (family === 4 && clientToken === undefined && 'count' in cmd.request) {
+    const done = await assignIpv4InOneCall(deps, caller, region, cmd.eniId, n);
+    if (done) return { eniId: cmd.eniId, addresses: done };
+  }
   return writeTx(deps, async (tx) => {
     await settleDueIn(deps, tx);
     return idempotent(deps, tx, caller, action, clientToken, params, async () => {
@@ -31,6 +36,7 @@ function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: str
       assertAddressesChangeable(eni, instance);
       assertAddressCapacity(eni, family, n, deps.limits, instance ? instanceTypeOf(instance) : undefined);
       const vsw = await eniVSwitchCidrs(deps, tx, caller, eni);
+      deps.hints.rememberEni(eni.id, eni.vSwitchId);
       const addresses = await addAddresses(deps, tx, eni, vsw, family, cmd.request);
       return { eniId: eni.id, addresses };
     });
@@ -48,12 +54,14 @@ export function assignIpv6(deps: ServiceDeps, caller: Caller, cmd: AssignCommand
 /** clientToken: Terraform sends one on every unassign; a retry with it answers as the first call did. */
 export interface UnassignCommand { regionId?: string; eniId: string; addresses: string[]; clientToken?: string }
 
-function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd: UnassignCommand): Promise<void> {
+async function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd: UnassignCommand): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
   if (cmd.addresses.length === 0) throw new DomainError('MissingParameter', { name: family === 4 ? 'privateIpAddresses' : 'ipv6Addresses' });
   // Canonical forms first, so "2001:DB8::1" names the same address as "2001:db8::1".
   const wanted = cmd.addresses.map((a) => (family === 4 ? formatIpv4(parseIpv4(a)) : canonicalIpv6(a)));
   if (new Set(wanted).size !== wanted.length) throw new DomainError('AddressRepeated', { address: wanted.find((a, i) => wanted.indexOf(a) !== i) });
+  // A ClientToken needs the general path (its result is stored with the change).
+  if (cmd.clientToken === undefined && (await unassignInOneCall(deps, caller, region, family, cmd.eniId, wanted))) return;
   const { clientToken, ...params } = cmd;
   return writeTx(deps, async (tx) => {
     await settleDueIn(deps, tx);

@@ -144,12 +144,14 @@ export interface Tx {
     rename(accountId: AccountId, id: string, name: string, description: string): Promise<void>;
     enis(id: string): Promise<number>;
     /**
-     * Adds delta to each group's ip_count (locking the rows, in id order, so
-     * racing requests serialize) and returns what the capacity rule needs of
-     * each group as it is now; for a decrease (which can never pass a
-     * capacity) it returns nothing.
+     * Adds delta to each group's IP count and, for an increase, returns the
+     * first group (in id order) it would take past its capacity, undefined when
+     * all fit; the caller then aborts the transaction. Exact under concurrency:
+     * SQLite's one writer; PostgreSQL's sharded counters with escrowed quotas
+     * (postgres/migrations/007), which no request waits on unless the group is
+     * nearly full.
      */
-    adjustIpCount(ids: string[], delta: number): Promise<Pick<SecurityGroup, 'id' | 'type' | 'ipCount'>[]>;
+    adjustIpCount(ids: string[], delta: number, capacity: Record<SecurityGroup['type'], number>): Promise<Pick<SecurityGroup, 'id' | 'type'> | undefined>;
   };
   readonly instances: {
     insert(i: Instance): Promise<void>;
@@ -263,8 +265,42 @@ export class TransientConflict extends Error {
   }
 }
 
+/** A signed request's nonce, recorded by a one-call change in the same transaction. */
+export interface CallNonce { accessKeyId: string; nonce: string; expiresMs: number }
+
+/** What the one-call changes check an ENI against (the general path's rules, as numbers). */
+export interface OneCallLimits {
+  /** the cap of an ENI not bound to an instance (Available), for the family */
+  availableCap: number;
+  /** per instance type: [IPv4 cap, IPv6 cap] of an ENI bound to such an instance */
+  typeCaps: Readonly<Record<string, readonly [number, number]>>;
+  securityGroupCapacity: Record<SecurityGroup['type'], number>;
+}
+
+/**
+ * An assign or unassign as one call to the database (PostgreSQL: one
+ * statement, its own transaction, no lock held across a round trip; see
+ * postgres/migrations/007). It succeeds only where the general path would
+ * succeed the same way; anything else ('general') leaves nothing changed, and
+ * the service runs the general path, which gives the exact error.
+ */
+export interface OneCallAddresses {
+  assign(c: {
+    accountId: AccountId; regionId: string; eniId: string; family: IpFamily; count: number;
+    /** the ENI's vSwitch as the caller knows it (the call checks it), where the candidates lie */
+    vSwitchId: string;
+    /** free addresses to try, in order (the free-space hint's picks); ipv4Nums in step (null for IPv6) */
+    candidates: string[]; ipv4Nums: (number | null)[];
+    limits: OneCallLimits; nonce?: CallNonce;
+  }): Promise<{ kind: 'done'; addresses: string[] } | { kind: 'general' } | { kind: 'candidates-taken' }>;
+  /** addresses: canonical and distinct; returns the ENI's vSwitch id when done */
+  unassign(c: { accountId: AccountId; regionId: string; eniId: string; family: IpFamily; addresses: string[]; nonce?: CallNonce }): Promise<{ kind: 'done'; vSwitchId: string } | { kind: 'general' }>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** present where an assign/unassign can be one call (PostgreSQL); SQLite's embedded path is already one local transaction */
+  readonly oneCall?: OneCallAddresses;
   /**
    * Runs fn in one transaction: all of it commits, or none of it. fn may be run
    * again from the start when the database aborts it for a concurrent one

@@ -19,6 +19,8 @@ const ACC = 'acc-1';
 const OTHER = 'acc-2';
 const REGION = 'cn-hangzhou';
 const T0 = '2024-01-01T00:00:00.000Z';
+/** security-group capacities for the counter cases */
+const CAP = { normal: 10, enterprise: 20 };
 
 // ---------------------------------------------------------------- fixtures
 
@@ -215,14 +217,33 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.equal(await ro(s, (t) => t.securityGroups.get(ACC, 'sg-3')), undefined);
       }));
 
-      it('adjusts IP counters and returns the groups as they are now (after an increase)', withStore(async (s) => {
-        const after = await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-2', 'sg-1', 'sg-2'], 5));
-        assert.deepEqual(after.map((g) => [g.id, g.ipCount]), [['sg-1', 5], ['sg-2', 5]]);
-        assert.deepEqual(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-1'], -2)), [], 'a decrease returns nothing');
-        assert.equal((await tx(s, (t) => t.securityGroups.get(ACC, 'sg-1')))?.ipCount, 3, 'but it is applied');
-        const up = await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-1'], 1));
-        assert.deepEqual(up.map((g) => [g.id, g.ipCount, g.type]), [['sg-1', 4, 'normal']]);
-        assert.deepEqual(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-missing'], 1)), []);
+      it('adjusts IP counters and names the group an increase would take past its capacity', withStore(async (s) => {
+        assert.equal(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-2', 'sg-1', 'sg-2'], 5, CAP)), undefined);
+        const counts = async () => ro(s, async (t) => [(await t.securityGroups.get(ACC, 'sg-1'))?.ipCount, (await t.securityGroups.get(ACC, 'sg-2'))?.ipCount]);
+        assert.deepEqual(await counts(), [5, 5]);
+        assert.equal(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-1'], -2, CAP)), undefined);
+        assert.deepEqual(await counts(), [3, 5], 'a decrease is applied');
+        assert.equal(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-1'], 7, CAP)), undefined, 'up to the capacity (10)');
+        // The caller aborts the transaction when a group is full (the service throws SecurityGroupIpCapacityExceeded).
+        const full = new Error('full');
+        let over: unknown;
+        await expectRejects(tx(s, async (t) => {
+          over = await t.securityGroups.adjustIpCount(['sg-2', 'sg-1'], 1, CAP);
+          throw full;
+        }));
+        assert.deepEqual(over, { id: 'sg-1', type: 'normal' });
+        assert.equal(await tx(s, (t) => t.securityGroups.adjustIpCount(['sg-missing'], 1, CAP)), undefined);
+        assert.deepEqual((await ro(s, (t) => t.securityGroups.list(ACC, { regionId: REGION }, { limit: 10 }))).items.map((g) => g.ipCount), [10, 5]);
+      }));
+
+      it('racing increases never pass a capacity, and fill it exactly', withStore(async (s) => {
+        const got = await concurrently(24, () => tx(s, async (t) => {
+          const over = await t.securityGroups.adjustIpCount(['sg-1'], 1, CAP);
+          if (over) throw new Error('full');
+          return true;
+        }).catch(() => false));
+        assert.equal(got.filter(Boolean).length, 10);
+        assert.equal((await ro(s, (t) => t.securityGroups.get(ACC, 'sg-1')))?.ipCount, 10);
       }));
     });
 
@@ -699,7 +720,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
           await t.vpcs.insert(vpc('vpc-9'));
           await t.enis.insert(eni('eni-9', { securityGroupIds: ['sg-1'], tags: [{ key: 'k', value: 'v' }] }));
           await t.addresses.insert([v4('vsw-1', 'eni-9', '192.168.1.9', true)]);
-          await t.securityGroups.adjustIpCount(['sg-1'], 1);
+          await t.securityGroups.adjustIpCount(['sg-1'], 1, CAP);
           await t.idempotency.put(ACC, 'A', 'tok', { paramsHash: 'h', result: 'r' }, 1);
           await t.nonces.add('k', 'n', 1);
           await t.kv.put('kk', 'v', null);
@@ -827,7 +848,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       }));
 
       it('security-group counters add up under racing adjustments', withStore(async (s) => {
-        await concurrently(12, (i) => tx(s, (t) => t.securityGroups.adjustIpCount(i % 2 ? ['sg-1', 'sg-2'] : ['sg-2', 'sg-1'], 1)));
+        await concurrently(12, (i) => tx(s, (t) => t.securityGroups.adjustIpCount(i % 2 ? ['sg-1', 'sg-2'] : ['sg-2', 'sg-1'], 1, { normal: 100, enterprise: 100 })));
         const groups = await ro(s, async (t) => [await t.securityGroups.get(ACC, 'sg-1'), await t.securityGroups.get(ACC, 'sg-2')]);
         assert.deepEqual(groups.map((g) => g?.ipCount), [12, 12]);
       }));
@@ -857,7 +878,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             await t.addresses.insert([v4('vsw-1', `eni-${String(i).padStart(2, '0')}`, `192.168.1.${10 + i}`, true)]);
             await t.instances.insert(inst(`i-${i}`, { status: 'Stopping', transitionDueMs: 1000 + i }));
           }
-          await t.securityGroups.adjustIpCount(['sg-1'], 24);
+          await t.securityGroups.adjustIpCount(['sg-1'], 24, { normal: 100, enterprise: 100 });
         });
         const finished: string[] = [];
         // Each settler: take a small batch, finish it slowly (while holding it), repeat until nothing is due.
@@ -869,7 +890,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
               for (const e of enis) {
                 await new Promise((r) => setTimeout(r, 2));
                 await t.addresses.deleteAllOf(e.id);
-                await t.securityGroups.adjustIpCount(e.securityGroupIds, -e.addresses.length);
+                await t.securityGroups.adjustIpCount(e.securityGroupIds, -e.addresses.length, CAP);
                 await t.enis.delete(e.id);
                 finished.push(e.id);
               }

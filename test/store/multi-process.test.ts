@@ -381,7 +381,7 @@ describe('three server processes on one PostgreSQL', { skip, timeout: 170_000 },
       if (opts.exact) assert.equal(have.size, held.size, `${e}: the database and the acknowledgements agree`);
     }
     // each security group's counter agrees with the rows it counts (all families, all vSwitches)
-    const sg = await db<{ id: string; ip_count: number; n: number }>(`SELECT g.id, g.ip_count, (SELECT COUNT(*)::int FROM private_ips p JOIN eni_security_groups m ON m.eni_id = p.eni_id
+    const sg = await db<{ id: string; ip_count: number; n: number }>(`SELECT g.id, g.ip_count + (SELECT COALESCE(SUM(n), 0)::int FROM sg_ip_shards s WHERE s.security_group_id = g.id) AS ip_count, (SELECT COUNT(*)::int FROM private_ips p JOIN eni_security_groups m ON m.eni_id = p.eni_id
       WHERE m.security_group_id = g.id) AS n FROM security_groups g`);
     assert.equal(sg.length, 3);
     for (const g of sg) assert.equal(g.ip_count, g.n, `${g.id}: counter = addresses held`);

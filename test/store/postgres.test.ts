@@ -190,7 +190,7 @@ describe('PostgresStore', { skip }, () => {
         await tx.kv.put('c', '1', null);
         await tx.vpcs.get('acc-1', 'x').then(() => tx.addresses.ipv4NumsInVSwitch('x'));
         // an error PostgreSQL raises: integer out of range
-        await tx.securityGroups.adjustIpCount(['none'], 2 ** 40).catch(() => events.push('caught'));
+        await tx.securityGroups.adjustIpCount(['none'], 2 ** 40, { normal: 1, enterprise: 1 }).catch(() => events.push('caught'));
       }).catch((e: unknown) => e);
       assert.ok(err instanceof pg.DatabaseError, String(err));
       assert.deepEqual(events, ['caught', 'rollback']);
@@ -227,6 +227,47 @@ describe('PostgresStore', { skip }, () => {
       const rows = await querySchema<{ created_ms: unknown }>(t.schema, "SELECT created_ms FROM idempotency WHERE token = 'big'");
       assert.equal(rows[0].created_ms, '1800000000000', 'a plain pg client sees int8 as text');
       assert.equal(await t.store.transaction((tx) => tx.idempotency.purge(1_800_000_000_001)), 1);
+    });
+  });
+
+  describe('assign and unassign in one call', () => {
+    it('after the first on an ENI, each is one round trip (nonce included); every refusal is still the exact one', async () => {
+      const t = await openFresh();
+      try {
+        const deps = createDeps(t.store, { limits: { basicSecurityGroupIpCapacity: 6 } });
+        const caller = { accountId: (await ensureRootAccount(deps)).accountId };
+        const vpc = await createVpc(deps, caller, { cidrBlock: '10.0.0.0/16' });
+        const vsw = await createVSwitch(deps, caller, { vpcId: vpc.id, zoneId: 'cn-hangzhou-i', cidrBlock: '10.0.1.0/24' });
+        const sg = await createSecurityGroup(deps, caller, { vpcId: vpc.id });
+        const eni = (await createEni(deps, caller, { vSwitchId: vsw.id, securityGroupIds: [sg.id] })).id;
+        let n = 0;
+        const signed = () => ({ ...caller, nonce: { accessKeyId: 'LTAItest', nonce: `n-${n++}`, expiresMs: Date.now() + 60_000, recorded: false } });
+        const trips = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+          const at = t.store.roundTrips;
+          const r = await f();
+          return [r, t.store.roundTrips - at];
+        };
+        const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (isDomainError(e) ? e.code : Promise.reject(e)));
+        await assignPrivateIps(deps, signed(), { eniId: eni, request: { count: 1 } }); // learns the ENI's vSwitch
+        const [two, assignTrips] = await trips(() => assignPrivateIps(deps, signed(), { eniId: eni, request: { count: 2 } }));
+        assert.equal(assignTrips, 1);
+        assert.equal(two.addresses.length, 2);
+        const [, unassignTrips] = await trips(() => unassignPrivateIps(deps, signed(), { eniId: eni, addresses: [two.addresses[0]] }));
+        assert.equal(unassignTrips, 1);
+        // the nonce went in with the call: the same one again is a replay
+        const replay = signed();
+        await assignPrivateIps(deps, replay, { eniId: eni, request: { count: 1 } });
+        assert.equal(await code(assignPrivateIps(deps, { ...replay, nonce: { ...replay.nonce, recorded: false } }, { eniId: eni, request: { count: 1 } })), 'RequestReplayed');
+        // refusals come from the general path, unchanged: 1 primary + 3 held; the group holds 6 at most
+        assert.equal(await code(assignPrivateIps(deps, signed(), { eniId: eni, request: { count: 3 } })), 'SecurityGroupIpCapacityExceeded');
+        assert.equal(await code(unassignPrivateIps(deps, signed(), { eniId: eni, addresses: ['10.0.1.250'] })), 'AddressNotAssigned');
+        assert.equal(await code(assignPrivateIps(deps, signed(), { eniId: 'eni-missing', request: { count: 1 } })), 'EniNotFound');
+        const rows = await querySchema<{ n: number; counted: number }>(t.schema, `SELECT (SELECT COUNT(*)::int FROM private_ips) AS n,
+          (SELECT COALESCE(SUM(n), 0)::int FROM sg_ip_shards WHERE security_group_id = $1) AS counted`, [sg.id]);
+        assert.deepEqual(rows[0], { n: 4, counted: 4 }, 'nothing of a refused call stayed');
+      } finally {
+        await t.dispose();
+      }
     });
   });
 
@@ -313,7 +354,7 @@ describe('PostgresStore', { skip }, () => {
       return bigVsw;
     }
     async function sgCount(): Promise<number> {
-      const r = await querySchema<{ ip_count: number }>((b.store as PostgresStore).schema!, 'SELECT ip_count FROM security_groups WHERE id = $1', [securityGroupId]);
+      const r = await querySchema<{ ip_count: number }>((b.store as PostgresStore).schema!, 'SELECT g.ip_count + (SELECT COALESCE(SUM(n), 0)::int FROM sg_ip_shards s WHERE s.security_group_id = g.id) AS ip_count FROM security_groups g WHERE id = $1', [securityGroupId]);
       return r[0].ip_count;
     }
   });
@@ -379,7 +420,7 @@ describe('PostgresStore', { skip }, () => {
             deleteInstance(p.a, p.caller, { instanceId, force: true }),
           ]);
         }
-        const rows = await querySchema<{ ip_count: number; n: number }>(p.schema, `SELECT g.ip_count, (SELECT COUNT(*)::int FROM private_ips x
+        const rows = await querySchema<{ ip_count: number; n: number }>(p.schema, `SELECT g.ip_count + (SELECT COALESCE(SUM(n), 0)::int FROM sg_ip_shards s WHERE s.security_group_id = g.id) AS ip_count, (SELECT COUNT(*)::int FROM private_ips x
           JOIN eni_security_groups m ON m.eni_id = x.eni_id WHERE m.security_group_id = g.id) AS n FROM security_groups g`);
         assert.equal(rows[0].ip_count, rows[0].n);
       } finally {

@@ -16,6 +16,8 @@ const TRANSIENT: Readonly<Record<string, string>> = {
   // A racing transaction removed (or has not yet committed) a referenced row: the re-run
   // sees the current state and answers NotFound / DependencyViolation as it should.
   '23503': 'foreign key violation',
+  // An address lock another transaction held past 100 ms (migration 007): run again.
+  '55P03': 'lock not available',
 };
 
 export function isDatabaseError(e: unknown): e is pg.DatabaseError {
@@ -29,6 +31,22 @@ export function isDatabaseError(e: unknown): e is pg.DatabaseError {
  */
 export function isStalePlan(e: unknown): boolean {
   return isDatabaseError(e) && e.code === '0A000' && /cached plan/.test(e.message);
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH']);
+
+/**
+ * The database is out of reach, not the request wrong: the server restarting or
+ * shutting down (SQLSTATE class 57P: admin/crash shutdown, "cannot connect
+ * now"), a connection exception (class 08), or a socket that closed under pg.
+ * Such a request answers ServiceUnavailable (503), which clients retry.
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  if (isDatabaseError(e)) return e.code !== undefined && (e.code.startsWith('57P') || e.code.startsWith('08'));
+  if (!(e instanceof Error)) return false;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== undefined && CONNECTION_CODES.has(code)) return true;
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|terminating connection/i.test(e.message);
 }
 
 /** Maps a pg error to TransientConflict when a re-run can succeed; anything else is returned as is. */
@@ -93,7 +111,8 @@ export class PgDriver implements SqlDriver {
   /** the connection holds outdated prepared statements and must not go back to the pool */
   stalePlans = false;
 
-  constructor(private readonly client: pg.PoolClient, readonly secrets?: SecretBox) {}
+  /** trips counts round trips to the server (for benchmarks: `PostgresStore.roundTrips`) */
+  constructor(private readonly client: pg.PoolClient, readonly secrets?: SecretBox, private readonly trips: { n: number } = { n: 0 }) {}
 
   /** a new transaction on this connection */
   reset(): void {
@@ -125,6 +144,7 @@ export class PgDriver implements SqlDriver {
     this.assertHealthy();
     try {
       const text = numberPlaceholders(sql);
+      this.trips.n++;
       return await this.client.query({ name: params.length > 0 ? statementName(text) : undefined, text, values: params });
     } catch (e) {
       if (isStalePlan(e)) this.stalePlans = true;

@@ -9,12 +9,14 @@
 // TransientConflict reaches the caller.
 import type { SecretBox } from '../secret-box.ts';
 import pg from 'pg';
-import type { Store, Tx } from '../store.ts';
+import type { OneCallAddresses, Store, Tx } from '../store.ts';
 import { TransientConflict } from '../store.ts';
 import { createSqlTx } from '../sql/sql-tx.ts';
-import { isDatabaseError, mapPgError, PgDriver } from './pg-driver.ts';
+import { isConnectionLoss, isDatabaseError, mapPgError, PgDriver } from './pg-driver.ts';
+import { DomainError } from '../../domain/errors.ts';
 import { parsePgUrl, redactPgUrl } from './pg-config.ts';
 import { migratePostgres, type MigrationResult } from './pg-migrate.ts';
+import { oneCallAddresses } from './pg-one-call.ts';
 
 /** Runs of one transaction callback when PostgreSQL keeps aborting it for concurrent ones. */
 const MAX_ATTEMPTS = 4;
@@ -38,6 +40,22 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   /** how many transaction attempts were re-run after a TransientConflict (for tests and benchmarks) */
   retries = 0;
+  /** statements sent to PostgreSQL, BEGIN and COMMIT included: round trips (for benchmarks) */
+  private readonly trips = { n: 0 };
+  get roundTrips(): number { return this.trips.n; }
+
+  /** assign/unassign in one statement (migration 007) */
+  readonly oneCall: OneCallAddresses = oneCallAddresses(async () => {
+    const { client } = await this.acquire();
+    return {
+      client,
+      counted: () => { this.trips.n++; },
+      release: (broken, stale) => {
+        if (stale) this.generation++;
+        client.release(broken);
+      },
+    };
+  });
 
   /** bumped when a connection meets a prepared statement outdated by a schema change: older connections are retired */
   private generation = 0;
@@ -84,6 +102,8 @@ export class PostgresStore implements Store {
       try {
         return await this.attempt(fn, readOnly);
       } catch (e) {
+        // Not re-run: a COMMIT that lost its connection may have committed. The client retries.
+        if (isConnectionLoss(e)) throw new DomainError('StoreUnavailable', { reason: (e as Error).message });
         if (!(e instanceof TransientConflict) || attempt >= MAX_ATTEMPTS) throw e;
         this.retries++;
         // Jittered backoff so the transactions that collided do not collide again in step.
@@ -97,7 +117,11 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       const known = this.drivers.get(client);
       if (known === undefined) {
-        const driver = new PgDriver(client, this.secrets);
+        // A connection the server ends while we hold it (PostgreSQL restarting) emits 'error'
+        // outside any query; unhandled it would crash the process. The query in flight, or the
+        // next one, fails instead, and the connection is released as broken.
+        client.on('error', () => undefined);
+        const driver = new PgDriver(client, this.secrets, this.trips);
         this.drivers.set(client, { driver, generation: this.generation });
         return { client, driver };
       }
@@ -122,9 +146,11 @@ export class PostgresStore implements Store {
         result = await fn(createSqlTx(driver, hooks, undo));
         // The callback may have caught a failed statement and gone on: the transaction is aborted regardless.
         driver.assertHealthy();
+        this.trips.n++;
         await client.query('COMMIT').catch((e: unknown) => { throw mapPgError(e); });
       } catch (e) {
         // SQL-level errors leave the connection usable after ROLLBACK; if ROLLBACK itself fails, it is not.
+        this.trips.n++;
         await client.query('ROLLBACK').catch((re: Error) => { broken = re; });
         for (const h of undo) h();
         throw e;

@@ -5,6 +5,7 @@ import type { SqlDriver } from './driver.ts';
 import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type EniRow } from './rows.ts';
+import { lockAddresses } from './misc-repos.ts';
 
 /** Traffic settings added by migration 006 (SQLite) / 005 (PostgreSQL): connection tracking, enhanced network. */
 const TRAFFIC_COLUMNS = [
@@ -135,6 +136,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         await saveSecurityGroups(d, e);
       },
       async delete(id) {
+        await lockAddresses(d, 'eni_id = ?', [id]);
         await d.run('DELETE FROM private_ips WHERE eni_id = ?', [id]);
         await d.run('DELETE FROM eni_security_groups WHERE eni_id = ?', [id]);
         await d.run('DELETE FROM eni_tags WHERE eni_id = ?', [id]);

@@ -6,9 +6,19 @@ import { nonceKey, nonceKeySlice } from './nonce-key.ts';
 
 let seqCounter = 0;
 /** Assignment order for addresses: time-based and increasing within this process. */
-function nextSeq(): number {
+export function nextSeq(): number {
   seqCounter = (seqCounter + 1) % 1000;
   return Date.now() * 1000 + seqCounter;
+}
+
+/**
+ * PostgreSQL: takes the address locks of the rows about to be deleted (waiting
+ * at most 100 ms each, in address order), so an automatic pick never waits on
+ * an uncommitted delete. SQLite: nothing to do.
+ */
+export async function lockAddresses(d: SqlDriver, where: string, params: unknown[]): Promise<void> {
+  if (d.dialect !== 'postgres') return;
+  await d.all(`SELECT eniplane_address_lock(vswitch_id, address) FROM (SELECT vswitch_id, address FROM private_ips WHERE ${where} ORDER BY address) a`, params);
 }
 
 export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 'nonces' | 'kv'> {
@@ -17,11 +27,22 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
       async insert(rows) {
         const inserted: string[] = [];
         for (const r of rows) {
+          const values = [r.vSwitchId, r.address, r.family, r.ipv4Num, r.eniId, r.primary ? 1 : 0, nextSeq()];
+          if (d.dialect === 'postgres') {
+            // The address lock first (migration 007 says why), then the row.
+            const res = await d.run(
+              `INSERT INTO private_ips (vswitch_id, address, family, ipv4_num, eni_id, is_primary, seq)
+                SELECT ?::text, ?::text, ?::integer, ?::bigint, ?::text, ?::integer, ?::bigint WHERE eniplane_address_lock(?, ?) ON CONFLICT DO NOTHING`,
+              [...values, r.vSwitchId, r.address],
+            );
+            if (res.changes > 0) inserted.push(r.address);
+            continue;
+          }
           // ON CONFLICT DO NOTHING: a taken address is reported, not raised, so the
-          // caller can pick again without aborting the transaction (PostgreSQL).
+          // caller can pick again.
           const res = await d.run(
             'INSERT INTO private_ips (vswitch_id, address, family, ipv4_num, eni_id, is_primary, seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-            [r.vSwitchId, r.address, r.family, r.ipv4Num, r.eniId, r.primary ? 1 : 0, nextSeq()],
+            values,
           );
           if (res.changes > 0) inserted.push(r.address);
         }
@@ -29,9 +50,12 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
       },
       async delete(eniId, addresses) {
         if (addresses.length === 0) return 0;
-        return (await d.run(`DELETE FROM private_ips WHERE eni_id = ? AND address IN (${placeholders(addresses.length)})`, [eniId, ...addresses])).changes;
+        const where = `eni_id = ? AND address IN (${placeholders(addresses.length)})`;
+        await lockAddresses(d, where, [eniId, ...addresses]);
+        return (await d.run(`DELETE FROM private_ips WHERE ${where}`, [eniId, ...addresses])).changes;
       },
       async deleteAllOf(eniId) {
+        await lockAddresses(d, 'eni_id = ?', [eniId]);
         return (await d.run('DELETE FROM private_ips WHERE eni_id = ?', [eniId])).changes;
       },
       async ipv4NumsInVSwitch(vSwitchId) {

@@ -1,10 +1,11 @@
 // VPCs, vSwitches and security groups.
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
-import { forUpdate } from './driver.ts';
+import { forUpdate, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toSecurityGroup, toVpc, toVSwitch, type SecurityGroupRow, type VpcRow, type VSwitchRow } from './rows.ts';
 import type { NetworkFilter } from '../store.ts';
+import type { SecurityGroup } from '../../domain/model.ts';
 
 function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string): Where {
   return new Where()
@@ -15,6 +16,15 @@ function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string): 
     .eq('zone_id', f.zoneId)
     .eq(nameColumn, f.name)
     .eq('resource_group_id', f.resourceGroupId);
+}
+
+/** Groups as domain objects; on PostgreSQL their IP count is the sum of their shards (migration 007). */
+async function withShardCounts(d: SqlDriver, rows: SecurityGroupRow[]): Promise<SecurityGroup[]> {
+  if (d.dialect !== 'postgres' || rows.length === 0) return rows.map(toSecurityGroup);
+  const sums = await d.all<{ id: string; n: number | string }>(
+    `SELECT security_group_id AS id, SUM(n) AS n FROM sg_ip_shards WHERE security_group_id IN (${placeholders(rows.length)}) GROUP BY security_group_id`, rows.map((r) => r.id));
+  const byId = new Map(sums.map((x) => [x.id, Number(x.n)]));
+  return rows.map((r) => toSecurityGroup({ ...r, ip_count: Number(r.ip_count) + (byId.get(r.id) ?? 0) }));
 }
 
 export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'securityGroups'> {
@@ -77,10 +87,10 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
       },
       async get(accountId, id) {
         const r = await d.get<SecurityGroupRow>('SELECT * FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]);
-        return r && toSecurityGroup(r);
+        return r && (await withShardCounts(d, [r]))[0];
       },
       list(accountId, f, p) {
-        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', networkWhere(accountId, f, 'name'), p, (rows) => rows.map(toSecurityGroup));
+        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', networkWhere(accountId, f, 'name'), p, (rows) => withShardCounts(d, rows));
       },
       async delete(accountId, id) { await d.run('DELETE FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]); },
       async rename(accountId, id, name, description) { await d.run('UPDATE security_groups SET name = ?, description = ? WHERE account_id = ? AND id = ?', [name, description, accountId, id]); },
@@ -88,23 +98,29 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM eni_security_groups WHERE security_group_id = ?', [id]);
         return Number(r?.n ?? 0);
       },
-      async adjustIpCount(ids, delta) {
+      async adjustIpCount(ids, delta, capacity) {
         const sorted = [...new Set(ids)].sort();
-        const out = [];
+        if (delta === 0 || sorted.length === 0) return undefined;
+        if (d.dialect === 'postgres') {
+          // Sharded counters with escrowed quotas, in one call (migration 007): no group row is a
+          // serialisation point, and the capacity check is exact.
+          const r = await d.get<{ over_id: string | null; over_type: string | null }>(
+            'SELECT over_id, over_type FROM eniplane_sg_adjust(?::text[], ?, ?, ?)', [sorted, delta, capacity.normal, capacity.enterprise]);
+          return r?.over_id ? { id: r.over_id, type: r.over_type === 'enterprise' ? 'enterprise' as const : 'normal' as const } : undefined;
+        }
         for (const id of sorted) {
-          // One row at a time in id order: concurrent transactions lock in the same order (no deadlock).
-          // UPDATE ... RETURNING, not UPDATE then SELECT FOR UPDATE: on PostgreSQL the UPDATE's row lock
-          // does not conflict with the KEY SHARE locks that inserting eni_security_groups rows takes on
-          // the group, whereas FOR UPDATE does, and waiting on those while holding the UPDATE deadlocks.
+          // SQLite: one writer at a time, the counter in the group's row.
           if (delta <= 0) {
             await d.run('UPDATE security_groups SET ip_count = ip_count + ? WHERE id = ?', [delta, id]);
             continue;
           }
           // Only the columns the capacity rule reads: RETURNING * cost SQLite 3.0 µs, these 1.9 (every assign runs it).
           const r = await d.get<Pick<SecurityGroupRow, 'id' | 'type' | 'ip_count'>>('UPDATE security_groups SET ip_count = ip_count + ? WHERE id = ? RETURNING id, type, ip_count', [delta, id]);
-          if (r) out.push({ id: r.id, type: r.type === 'enterprise' ? 'enterprise' as const : 'normal' as const, ipCount: Number(r.ip_count) });
+          if (!r) continue;
+          const type = r.type === 'enterprise' ? 'enterprise' as const : 'normal' as const;
+          if (Number(r.ip_count) > capacity[type]) return { id: r.id, type };
         }
-        return out;
+        return undefined;
       },
     },
   };
