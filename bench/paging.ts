@@ -1,5 +1,5 @@
 // bench/paging: what a page of DescribeNetworkInterfaces costs with 10,000 ENIs,
-// the way the console asks (session RPC, MaxResults=100 / NextToken, filters),
+// the way the console asks (session RPC, MaxResults=100 / NextToken, filters, tag filters),
 // as ratios against the first page measured in the same run: deep pages, the
 // last page and the server-side filters must cost about the same.
 // In-process (app.inject), bounded in count; nothing leaves the process.
@@ -16,7 +16,8 @@ const REPEATS = 20;
 export async function benchPaging(): Promise<void> {
   console.log('## bench/paging');
   const dir = mkdtempSync(join(tmpdir(), 'eniplane-bench-paging-'));
-  const { store, deps, root } = await seedManyEnis(join(dir, 'eniplane.db'), ENIS);
+  // Every ENI carries terway's creator tag and one of 100 shard tags (1 % of the ENIs each).
+  const { store, deps, root } = await seedManyEnis(join(dir, 'eniplane.db'), ENIS, { tags: (i) => [{ key: 'creator', value: 'terway' }, { key: 'shard', value: String(i % 100) }] });
   const app = createApp(deps, { logger: pino({ level: 'silent' }), loose: false, checkNonce: true, console: { assetsDir: dir } });
   try {
     await app.server.ready();
@@ -35,6 +36,10 @@ export async function benchPaging(): Promise<void> {
       ['last page of 20', { MaxResults: '20', NextToken: token(ENIS - 21) }],
       ['Status=InUse, 20', { MaxResults: '20', Status: 'InUse' }],
       ['PrivateIpAddress.1, 20', { MaxResults: '20', 'PrivateIpAddress.1': '10.0.39.25' }],
+      // Tag filters (terway's GC listing): one tag every ENI has, a 1 % tag, both, and a deep page of the 1 %.
+      ['Tag creator (100 %), 100', { MaxResults: '100', 'Tag.1.Key': 'creator', 'Tag.1.Value': 'terway' }],
+      ['Tag shard=7 (1 %), 100', { MaxResults: '100', 'Tag.1.Key': 'shard', 'Tag.1.Value': '7' }],
+      ['Tag creator + shard=7, 100', { MaxResults: '100', 'Tag.1.Key': 'creator', 'Tag.1.Value': 'terway', 'Tag.2.Key': 'shard', 'Tag.2.Value': '7' }],
     ];
     // Median of REPEATS, the cases interleaved so drift hits them alike.
     const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));

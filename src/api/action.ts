@@ -9,6 +9,9 @@ import type { AddressRequest } from '../service/address-book.ts';
 import { COMMON_PARAMS, specFromModel } from './params.ts';
 import { modelOf } from './models/index.ts';
 import { wireErrors } from './errors.ts';
+import { DomainError } from '../domain/errors.ts';
+import { ECS_TAG_RULES, validateTags, type Tag, type TagRules } from '../domain/tags.ts';
+import type { TagFilter } from '../store/store.ts';
 
 export const ECS_VERSION = PRODUCTS.ecs.version;
 export const VPC_VERSION = PRODUCTS.vpc.version;
@@ -100,31 +103,24 @@ export function readAddressRequest(p: ParamReader, listName: string, countName: 
 }
 
 /**
- * Tag rules as each action documents them (the SDK models' remarks): keys are 1..128 characters, never
- * starting with `aliyun` or `acs:` nor containing `http://`/`https://`; values up to 128 characters
- * without `http://`/`https://`. The ECS actions allow `aliyun`/`acs:` at the start of a value,
- * the VPC ones (CreateVpc, CreateVSwitch) do not: `VPC_TAG_RULES`.
+ * Tag.N.Key/Tag.N.Value of a create call, checked by the action's product rules
+ * (domain/tags.ts: the SDK models' remarks) and sorted by key, so a ClientToken
+ * retry listing them in another order is the same request.
  */
-export interface TagRules { reservedValuePrefix: boolean }
-const ECS_TAG_RULES: TagRules = { reservedValuePrefix: false };
-export const VPC_TAG_RULES: TagRules = { reservedValuePrefix: true };
+export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): Tag[] | undefined {
+  // Indexes past 20 are counted (NumberExceed.Tags), not refused as a malformed name.
+  const tags = p.objectList('Tag', 1000);
+  return tags && validateTags(tags.map((t) => ({ key: t.Key, value: t.Value })), rules);
+}
 
-export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): { key: string; value: string }[] | undefined {
+/** Tag.N filters of a Describe call: a key, and a value only when given. */
+export function readTagFilter(p: ParamReader): TagFilter[] | undefined {
   const tags = p.objectList('Tag', 20);
   if (!tags) return undefined;
-  const keys = new Set<string>();
   return tags.map((t, i) => {
     const key = t.Key ?? '';
-    if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || /https?:\/\//i.test(key)) {
-      throw wireErrors.invalidTagKey(i + 1);
-    }
-    if (keys.has(key)) throw wireErrors.duplicateTagKey();
-    keys.add(key);
-    const value = t.Value ?? '';
-    if (value.length > 128 || /https?:\/\//i.test(value) || (rules.reservedValuePrefix && /^(aliyun|acs:)/i.test(value))) {
-      throw wireErrors.invalidTagValue(i + 1);
-    }
-    return { key, value };
+    if (key === '') throw new DomainError('TagKeyInvalid', { index: i + 1 });
+    return { key, value: t.Value };
   });
 }
 

@@ -81,9 +81,26 @@ export const WIRE_CATALOGUE = {
   parameterConflict: { status: 400, code: 'InvalidParameter.Conflict', message: (names: string) => `The specified parameters ${names} conflict with each other.` },
   /** e.g. "IPv4 prefixes": COMPAT, not emulated. */
   unsupportedParameter: { status: 400, code: 'UnsupportedParameter', message: (what: string) => `${what} are not supported by eniplane.` },
-  invalidTagKey: { status: 400, code: 'InvalidTagKey.Malformed', message: (n: number) => `The specified Tag.${n}.Key is not valid.` },
-  invalidTagValue: { status: 400, code: 'InvalidTagValue.Malformed', message: (n: number) => `The specified Tag.${n}.Value is not valid.` },
+
+  // --- tags (domain/tags.ts; ECS codes, the VPC product's below) ---
+  invalidTagKey: { status: 400, code: 'InvalidTagKey.Malformed', message: (n: string) => `The specified Tag.${n}.Key is not valid.` },
+  invalidTagValue: { status: 400, code: 'InvalidTagValue.Malformed', message: (n: string) => `The specified Tag.${n}.Value is not valid.` },
   duplicateTagKey: { status: 400, code: 'Duplicate.TagKey', message: () => 'The Tag.N.Key contain duplicate key.' },
+  tooManyTagsInRequest: { status: 400, code: 'NumberExceed.Tags', message: () => "The Tags parameter's number is exceed , Valid : 20" },
+  tooManyTagResourceIds: { status: 400, code: 'NumberExceed.ResourceIds', message: () => "The ResourceIds parameter's number is exceed , Valid : 50" },
+  tagQuotaExceeded: { status: 400, code: 'OperationDenied.QuotaExceed', message: () => 'The quota of tags on resource is beyond permitted range.' },
+  tagResourceNotFound: { status: 404, code: 'InvalidResourceId.NotFound', message: () => 'The specified ResourceIds are not found in our records.' },
+  tagResourceTypeNotFound: { status: 404, code: 'InvalidResourceType.NotFound', message: () => 'The ResourceType provided does not exist in our records.' },
+  tagQueryEmpty: { status: 400, code: 'BothEmpty.TagsAndResources', message: () => 'The specified Tags and ResourcesIds are not allow to both empty.' },
+  /** The VPC product's TagResources, UnTagResources and ListTagResources answer with their own family (ActionDef.errors). */
+  vpcInvalidTagKey: { status: 400, code: 'InvalidTagKey', message: () => 'The tag keys are not valid.' },
+  vpcInvalidTagValue: { status: 400, code: 'InvalidTagValue', message: () => 'The tag values are not valid.' },
+  vpcDuplicateTagKey: { status: 400, code: 'Forbidden.TagKey.Duplicated', message: () => 'The specified tag key already exists.' },
+  vpcTooManyTags: { status: 400, code: 'SizeLimitExceeded.TagNum', message: () => 'The maximum number of tags is exceeded.' },
+  vpcTooManyResourceIds: { status: 400, code: 'SizeLimitExceeded.ResourceId', message: () => 'The maximum number of resource IDs is exceeded.' },
+  vpcTagQuotaExceeded: { status: 400, code: 'QuotaExceeded.TagNum', message: () => 'Custom Tags quota exceeded' },
+  vpcTagResourceNotFound: { status: 400, code: 'InvalidInstanceIds.NotFound', message: () => 'The instanceIds are not found' },
+  vpcTagResourceTypeNotFound: { status: 400, code: 'InvalidInstanceType.NotFound', message: () => 'The instance type is not found' },
 
   // --- the request itself ---
   invalidVersion: { status: 400, code: 'InvalidVersion', message: (version: string) => `Specified parameter Version "${version}" is not valid.` },
@@ -229,6 +246,15 @@ export const ERROR_TABLE = {
   Ipv6CidrInvalid: from('ipv6CidrInvalid'),
   VpcIpv6NotEnabled: from('vpcIpv6NotEnabled'),
   DependencyViolation: from('dependencyViolation', (d) => [q(d.dependent)]),
+  TagKeyInvalid: from('invalidTagKey', (d) => [q(d.index)]),
+  TagValueInvalid: from('invalidTagValue', (d) => [q(d.index)]),
+  TagKeyDuplicated: from('duplicateTagKey'),
+  TooManyTagsInRequest: from('tooManyTagsInRequest'),
+  TooManyTagResourceIds: from('tooManyTagResourceIds'),
+  TagQuotaExceeded: from('tagQuotaExceeded'),
+  TagResourceNotFound: from('tagResourceNotFound'),
+  TagResourceTypeInvalid: from('tagResourceTypeNotFound'),
+  TagQueryEmpty: from('tagQueryEmpty'),
   InvalidParameter: from('invalidParameter', (d) => [param(d.name), sentence(d.reason)]),
   ParameterConflict: from('parameterConflict', (d) => [params(d.names)]),
   MissingParameter: from('missingParameter', (d) => [param(d.name)]),
@@ -244,6 +270,17 @@ export type ErrorOverrides = Partial<Record<DomainErrorCode, WireErrorSpec>>;
 export const ECS_ID_NOT_FOUND = from('ecsIdNotFound');
 export const INCORRECT_INSTANCE_STATUS = from('incorrectInstanceStatus');
 export const SECURITY_GROUP_IN_USE = from('securityGroupInUse');
+
+export const VPC_TAG_ERRORS: ErrorOverrides = {
+  TagKeyInvalid: from('vpcInvalidTagKey'),
+  TagValueInvalid: from('vpcInvalidTagValue'),
+  TagKeyDuplicated: from('vpcDuplicateTagKey'),
+  TooManyTagsInRequest: from('vpcTooManyTags'),
+  TooManyTagResourceIds: from('vpcTooManyResourceIds'),
+  TagQuotaExceeded: from('vpcTagQuotaExceeded'),
+  TagResourceNotFound: from('vpcTagResourceNotFound'),
+  TagResourceTypeInvalid: from('vpcTagResourceTypeNotFound'),
+};
 
 export function toWireError(e: DomainError, overrides?: ErrorOverrides): WireError {
   const spec: WireErrorSpec = overrides?.[e.code] ?? ERROR_TABLE[e.code];

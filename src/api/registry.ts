@@ -52,6 +52,12 @@ import modifyVpcAttribute from './actions/modify-vpc-attribute.ts';
 import modifyVSwitchAttribute from './actions/modify-vswitch-attribute.ts';
 import modifySecurityGroupAttribute from './actions/modify-security-group-attribute.ts';
 import describeInstanceAutoRenewAttribute from './actions/describe-instance-auto-renew-attribute.ts';
+import tagResources from './actions/tag-resources.ts';
+import untagResources from './actions/untag-resources.ts';
+import listTagResources from './actions/list-tag-resources.ts';
+import vpcTagResources from './actions/vpc-tag-resources.ts';
+import vpcUntagResources from './actions/vpc-untag-resources.ts';
+import vpcListTagResources from './actions/vpc-list-tag-resources.ts';
 
 export const ACTIONS: readonly ActionDef[] = [
   assignPrivateIpAddresses, unassignPrivateIpAddresses, assignIpv6Addresses, unassignIpv6Addresses,
@@ -66,6 +72,7 @@ export const ACTIONS: readonly ActionDef[] = [
   describeUserData, describeInstanceRamRole, describeInstanceMaintenanceAttributes, describeInstanceAttachmentAttributes, createInstance,
   modifyInstanceAttribute, ecsCreateVpc, ecsDescribeVpcs, ecsDeleteVpc, ecsCreateVSwitch, ecsDescribeVSwitches, ecsDeleteVSwitch,
   modifyVpcAttribute, modifyVSwitchAttribute, modifySecurityGroupAttribute, describeInstanceAutoRenewAttribute,
+  tagResources, untagResources, listTagResources, vpcTagResources, vpcUntagResources, vpcListTagResources,
 ];
 
 const BY_KEY = new Map(ACTIONS.map((a) => [`${a.version}/${a.action}`, a]));

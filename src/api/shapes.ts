@@ -6,6 +6,7 @@ import type { VSwitchView } from '../service/networks.ts';
 import type { InstanceView } from '../service/instances.ts';
 import type { InstanceTypeSpec } from '../domain/instance-types.ts';
 import { trunkSupported } from '../domain/trunk-rules.ts';
+import type { Tag } from '../domain/tags.ts';
 
 function ipv4Sets(eni: Eni) {
   return { PrivateIpSet: eni.addresses.filter((a) => a.family === 4).map((a) => ({ PrivateIpAddress: a.address, Primary: a.primary })) };
@@ -16,7 +17,10 @@ function ipv6Sets(eni: Eni) {
 function primaryAddress(eni: Eni): string {
   return eni.addresses.find((a) => a.family === 4 && a.primary)?.address ?? '';
 }
-const tagsOf = (eni: Eni) => ({ Tag: eni.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) });
+/** ECS answers carry tags as TagKey/TagValue, the VPC product's as Key/Value. */
+const ecsTags = (tags: Tag[]) => ({ Tag: tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) });
+const vpcTags = (tags: Tag[]) => ({ Tag: tags.map((t) => ({ Key: t.key, Value: t.value })) });
+const tagsOf = (eni: Eni) => ecsTags(eni.tags);
 
 /** Unset queue counts read as the defaults the real API reports for an ENI of a type without multi-queue settings. */
 function trafficFields(eni: Eni) {
@@ -69,12 +73,12 @@ export function eniShape(eni: Eni) {
   };
 }
 
-export function vpcShape(v: Vpc, vSwitchIds: string[]) {
+export function vpcShape(v: Vpc & { tags: Tag[] }, vSwitchIds: string[]) {
   return {
     VpcId: v.id, RegionId: v.regionId, Status: v.status, VpcName: v.name, Description: v.description, CidrBlock: v.cidrBlock,
     Ipv6CidrBlock: v.ipv6CidrBlock ?? '', Ipv6CidrBlocks: { Ipv6CidrBlock: v.ipv6CidrBlock ? [{ Ipv6CidrBlock: v.ipv6CidrBlock, Ipv6Isp: 'BGP' }] : [] },
     VRouterId: vRouterId(v.id), IsDefault: false, CreationTime: v.createdAt, ResourceGroupId: v.resourceGroupId,
-    OwnerId: Number(v.accountId), VSwitchIds: { VSwitchId: vSwitchIds }, UserCidrs: { UserCidr: [] }, Tags: { Tag: [] },
+    OwnerId: Number(v.accountId), VSwitchIds: { VSwitchId: vSwitchIds }, UserCidrs: { UserCidr: [] }, Tags: vpcTags(v.tags),
   };
 }
 
@@ -83,15 +87,15 @@ export function vSwitchShape(v: VSwitchView) {
     VSwitchId: v.id, VpcId: v.vpcId, ZoneId: v.zoneId, Status: v.status, CidrBlock: v.cidrBlock, Ipv6CidrBlock: v.ipv6CidrBlock ?? '',
     EnabledIpv6: v.ipv6CidrBlock !== null, AvailableIpAddressCount: v.availableIpAddressCount, VSwitchName: v.name, Description: v.description,
     CreationTime: v.createdAt, IsDefault: false, ResourceGroupId: v.resourceGroupId, OwnerId: Number(v.accountId), ShareType: 'Private',
-    NetworkAclId: '', RouteTable: { RouteTableId: systemRouteTableId(v.vpcId), RouteTableType: 'System' }, Tags: { Tag: [] },
+    NetworkAclId: '', RouteTable: { RouteTableId: systemRouteTableId(v.vpcId), RouteTableType: 'System' }, Tags: vpcTags(v.tags),
   };
 }
 
-export function securityGroupShape(g: SecurityGroup, enis: number) {
+export function securityGroupShape(g: SecurityGroup & { tags: Tag[] }, enis: number) {
   return {
     SecurityGroupId: g.id, SecurityGroupName: g.name, Description: g.description, VpcId: g.vpcId, SecurityGroupType: g.type,
     CreationTime: g.createdAt, ResourceGroupId: g.resourceGroupId, ServiceManaged: false, EcsCount: enis, AvailableInstanceAmount: 0,
-    Tags: { Tag: [] },
+    Tags: ecsTags(g.tags),
   };
 }
 
@@ -150,7 +154,7 @@ export function instanceShape(v: InstanceView, additional: readonly string[] = [
         Ipv4PrefixSets: { Ipv4PrefixSet: [] }, Ipv6PrefixSets: { Ipv6PrefixSet: [] },
       })),
     },
-    Tags: { Tag: [] },
+    Tags: ecsTags(v.tags),
   };
 }
 
@@ -188,7 +192,7 @@ export function routeTableShape(v: Vpc, vSwitchIds: string[]) {
 }
 
 /** The body of DescribeVpcAttribute. */
-export function vpcAttributeShape(v: Vpc, vSwitchIds: string[]) {
+export function vpcAttributeShape(v: Vpc & { tags: Tag[] }, vSwitchIds: string[]) {
   const { VSwitchIds, UserCidrs, Tags, Ipv6CidrBlock, Ipv6CidrBlocks, ...rest } = vpcShape(v, vSwitchIds);
   return {
     ...rest, Ipv6CidrBlock, Ipv6CidrBlocks, EnabledIpv6: v.ipv6CidrBlock !== null, ClassicLinkEnabled: false, DnsHostnameStatus: 'DISABLED',

@@ -51,6 +51,16 @@ export type DomainErrorCode =
   | 'Ipv6CidrInvalid'
   | 'VpcIpv6NotEnabled'
   | 'DependencyViolation'
+  // tags (domain/tags.ts)
+  | 'TagKeyInvalid'
+  | 'TagValueInvalid'
+  | 'TagKeyDuplicated'
+  | 'TooManyTagsInRequest'
+  | 'TooManyTagResourceIds'
+  | 'TagQuotaExceeded'
+  | 'TagResourceNotFound'
+  | 'TagResourceTypeInvalid'
+  | 'TagQueryEmpty'
   // requests
   | 'InvalidParameter'
   | 'ParameterConflict'

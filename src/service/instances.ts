@@ -10,6 +10,7 @@ import { unbound } from '../domain/trunk-rules.ts';
 import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES, defaultHostName } from '../domain/model.ts';
 import type { Eni, Instance, InstanceAttributes, InstanceBilling, InstanceStatus, SystemDisk } from '../domain/model.ts';
 import type { InstanceFilter, Page, Paging, Tx } from '../store/store.ts';
+import type { Tag } from '../domain/tags.ts';
 import { removeAllAddresses, type AddressRequest } from './address-book.ts';
 import { idempotent } from './client-token.ts';
 import { findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
@@ -31,6 +32,8 @@ export interface RunInstancesCommand {
   name?: string;
   imageId?: string;
   resourceGroupId?: string;
+  /** on the instance and its primary ENI */
+  tags?: Tag[];
   clientToken?: string;
   /** what the caller set of the stored-and-returned attributes; the rest are the real API's defaults */
   attributes?: InstanceAttributeInput;
@@ -53,7 +56,7 @@ function instanceAttributes(id: string, input: InstanceAttributeInput | undefine
   };
 }
 
-export interface InstanceView { instance: Instance; enis: Eni[] }
+export interface InstanceView { instance: Instance; enis: Eni[]; tags: Tag[] }
 
 export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstancesCommand): Promise<string[]> {
   const region = findRegion(deps, cmd.regionId);
@@ -86,11 +89,12 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
           status: stopped ? 'Stopped' : due === null ? 'Running' : 'Pending', transitionDueMs: stopped ? null : due, createdAt: isoTime(now),
         };
         await tx.instances.insert(instance);
+        await tx.tags.put({ resourceType: 'instance', resourceId: instance.id, accountId: instance.accountId, regionId: instance.regionId }, cmd.tags ?? []);
         await insertEni(deps, tx, caller, {
           regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id, resourceGroupId, name: '', description: '',
           type: 'Primary', status: 'InUse', instanceId: instance.id, pendingInstanceId: null, transitionDueMs: null, deviceIndex: 0, trunkEniId: null,
           deleteOnRelease: true, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: 0,
-          securityGroupIds: groups.map((g) => g.id), tags: [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
+          securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
         });
         ids.push(instance.id);
       }
@@ -105,7 +109,8 @@ export async function describeInstances(deps: ServiceDeps, caller: Caller, f: Om
   return readTx(deps, async (tx) => {
     const page = await tx.instances.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
     const items: InstanceView[] = [];
-    for (const instance of page.items) items.push({ instance, enis: await tx.enis.listByInstance(instance.id) });
+    const tags = await tx.tags.of(page.items.map((i) => i.id));
+    for (const instance of page.items) items.push({ instance, enis: await tx.enis.listByInstance(instance.id), tags: tags.get(instance.id) ?? [] });
     return { ...page, items };
   });
 }
@@ -167,7 +172,7 @@ export async function describeInstance(deps: ServiceDeps, caller: Caller, q: { r
   await settleDue(deps);
   return readTx(deps, async (tx) => {
     const instance = await loadInstance(tx, caller, region, q.instanceId);
-    return { instance, enis: await tx.enis.listByInstance(instance.id) };
+    return { instance, enis: await tx.enis.listByInstance(instance.id), tags: (await tx.tags.of([instance.id])).get(instance.id) ?? [] };
   });
 }
 

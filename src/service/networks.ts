@@ -11,13 +11,15 @@ import { assertZone, findRegion, readTx, writeTx, type Caller, type ServiceDeps 
 import { resolveResourceGroup, resourceGroupFilter } from './resource-groups.ts';
 import { idempotent } from './client-token.ts';
 import { loadSecurityGroup, loadVpc, loadVSwitch } from './load.ts';
+import { withTags } from './tags.ts';
+import type { Tag } from '../domain/tags.ts';
 
 /** Ranges a VPC may not use (the VPC API's list). */
 const FORBIDDEN_VPC_RANGES = ['100.64.0.0/10', '224.0.0.0/4', '127.0.0.0/8', '169.254.0.0/16'].map((c) => parseIpv4Cidr(c, { minPrefix: 1, maxPrefix: 32 }));
 /** The lab is a real network on this host: it only ever uses the benchmarking range. */
 const LAB_RANGE = parseIpv4Cidr('198.18.0.0/15', { minPrefix: 1, maxPrefix: 32 });
 
-export interface CreateVpcCommand { regionId?: string; cidrBlock?: string; name?: string; description?: string; enableIpv6?: boolean; resourceGroupId?: string }
+export interface CreateVpcCommand { regionId?: string; cidrBlock?: string; name?: string; description?: string; enableIpv6?: boolean; resourceGroupId?: string; tags?: Tag[] }
 
 export function createVpc(deps: ServiceDeps, caller: Caller, cmd: CreateVpcCommand): Promise<Vpc> {
   const region = findRegion(deps, cmd.regionId);
@@ -32,13 +34,17 @@ export function createVpc(deps: ServiceDeps, caller: Caller, cmd: CreateVpcComma
       status: 'Available', createdAt: isoTime(deps.clock.nowMs()),
     };
     await tx.vpcs.insert(vpc);
+    await tx.tags.put({ resourceType: 'vpc', resourceId: vpc.id, accountId: vpc.accountId, regionId: vpc.regionId }, cmd.tags ?? []);
     return vpc;
   }, caller);
 }
 
-export function describeVpcs(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<Vpc>> {
+export function describeVpcs(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<Vpc & { tags: Tag[] }>> {
   const region = findRegion(deps, f.regionId);
-  return readTx(deps, async (tx) => tx.vpcs.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p));
+  return readTx(deps, async (tx) => {
+    const page = await tx.vpcs.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
+    return { ...page, items: await withTags(tx, page.items) };
+  });
 }
 
 export async function deleteVpc(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; vpcId: string; clientToken?: string }): Promise<void> {
@@ -54,7 +60,7 @@ export async function deleteVpc(deps: ServiceDeps, caller: Caller, cmd: { region
   }), caller);
 }
 
-export interface CreateVSwitchCommand { regionId?: string; vpcId: string; zoneId: string; cidrBlock: string; ipv6CidrBlock?: number; name?: string; description?: string; resourceGroupId?: string }
+export interface CreateVSwitchCommand { regionId?: string; vpcId: string; zoneId: string; cidrBlock: string; ipv6CidrBlock?: number; name?: string; description?: string; resourceGroupId?: string; tags?: Tag[] }
 
 export function createVSwitch(deps: ServiceDeps, caller: Caller, cmd: CreateVSwitchCommand): Promise<VSwitch> {
   const region = findRegion(deps, cmd.regionId);
@@ -80,18 +86,19 @@ export function createVSwitch(deps: ServiceDeps, caller: Caller, cmd: CreateVSwi
       cidrBlock: formatIpv4Cidr(cidr), ipv6CidrBlock: ipv6, status: 'Available', createdAt: isoTime(deps.clock.nowMs()),
     };
     await tx.vSwitches.insert(vsw);
+    await tx.tags.put({ resourceType: 'vswitch', resourceId: vsw.id, accountId: vsw.accountId, regionId: vsw.regionId }, cmd.tags ?? []);
     return vsw;
   }, caller);
 }
 
-export interface VSwitchView extends VSwitch { availableIpAddressCount: number }
+export interface VSwitchView extends VSwitch { availableIpAddressCount: number; tags: Tag[] }
 
 export function describeVSwitches(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<VSwitchView>> {
   const region = findRegion(deps, f.regionId);
   return readTx(deps, async (tx) => {
     const page = await tx.vSwitches.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
     const items = [];
-    for (const v of page.items) {
+    for (const v of await withTags(tx, page.items)) {
       const used = await tx.vSwitches.addressCount(v.id, 4);
       items.push({ ...v, availableIpAddressCount: usableIpv4Count(parseIpv4Cidr(v.cidrBlock)) - used });
     }
@@ -109,7 +116,7 @@ export function deleteVSwitch(deps: ServiceDeps, caller: Caller, cmd: { regionId
   }, caller);
 }
 
-export interface CreateSecurityGroupCommand { regionId?: string; vpcId: string; name?: string; description?: string; type?: SecurityGroupType; resourceGroupId?: string }
+export interface CreateSecurityGroupCommand { regionId?: string; vpcId: string; name?: string; description?: string; type?: SecurityGroupType; resourceGroupId?: string; tags?: Tag[] }
 
 export function createSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: CreateSecurityGroupCommand): Promise<SecurityGroup> {
   const region = findRegion(deps, cmd.regionId);
@@ -121,13 +128,17 @@ export function createSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: Crea
       type: cmd.type ?? 'normal', ipCount: 0, createdAt: isoTime(deps.clock.nowMs()),
     };
     await tx.securityGroups.insert(g);
+    await tx.tags.put({ resourceType: 'securitygroup', resourceId: g.id, accountId: g.accountId, regionId: g.regionId }, cmd.tags ?? []);
     return g;
   }, caller);
 }
 
-export function describeSecurityGroups(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<SecurityGroup>> {
+export function describeSecurityGroups(deps: ServiceDeps, caller: Caller, f: Omit<NetworkFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<SecurityGroup & { tags: Tag[] }>> {
   const region = findRegion(deps, f.regionId);
-  return readTx(deps, async (tx) => tx.securityGroups.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p));
+  return readTx(deps, async (tx) => {
+    const page = await tx.securityGroups.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
+    return { ...page, items: await withTags(tx, page.items) };
+  });
 }
 
 export function deleteSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; securityGroupId: string }): Promise<void> {
@@ -140,12 +151,12 @@ export function deleteSecurityGroup(deps: ServiceDeps, caller: Caller, cmd: { re
 }
 
 /** One VPC with its vSwitch ids (DescribeVpcAttribute, DescribeRouteTableList). */
-export function describeVpc(deps: ServiceDeps, caller: Caller, q: { regionId?: string; vpcId: string }): Promise<{ vpc: Vpc; vSwitchIds: string[] }> {
+export function describeVpc(deps: ServiceDeps, caller: Caller, q: { regionId?: string; vpcId: string }): Promise<{ vpc: Vpc & { tags: Tag[] }; vSwitchIds: string[] }> {
   const region = findRegion(deps, q.regionId);
   return readTx(deps, async (tx) => {
     const vpc = await tx.vpcs.get(caller.accountId, q.vpcId);
     if (!vpc || vpc.regionId !== region.id) throw new DomainError('VpcNotFound', { vpcId: q.vpcId });
-    return { vpc, vSwitchIds: (await tx.vSwitches.listByVpc(vpc.id)).map((s) => s.id).sort() };
+    return { vpc: (await withTags(tx, [vpc]))[0], vSwitchIds: (await tx.vSwitches.listByVpc(vpc.id)).map((s) => s.id).sort() };
   });
 }
 
@@ -156,7 +167,7 @@ export function describeVSwitch(deps: ServiceDeps, caller: Caller, q: { regionId
     const v = await tx.vSwitches.get(caller.accountId, q.vSwitchId);
     if (!v || v.regionId !== region.id) throw new DomainError('VSwitchNotFound', { vSwitchId: q.vSwitchId });
     const used = await tx.vSwitches.addressCount(v.id, 4);
-    return { ...v, availableIpAddressCount: usableIpv4Count(parseIpv4Cidr(v.cidrBlock)) - used };
+    return { ...(await withTags(tx, [v]))[0], availableIpAddressCount: usableIpv4Count(parseIpv4Cidr(v.cidrBlock)) - used };
   });
 }
 

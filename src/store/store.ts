@@ -2,6 +2,7 @@
 // domain errors; each adapter (sqlite/, postgres/) turns its own
 // unique-violation codes into domain errors. Every use case runs inside
 // store.transaction(...): all of it commits, or none of it.
+import type { Tag, TagResourceType } from '../domain/tags.ts';
 import type {
   AccountId, Eni, EniStatus, EniType, Instance, InstanceStatus, IpFamily, PrivateAddress, ResourceGroup, SecurityGroup, Vpc, VSwitch,
 } from '../domain/model.ts';
@@ -32,6 +33,13 @@ export interface Paging {
   limit: number;
 }
 
+/** A tag a Describe call filters by: a key alone matches any value. */
+export interface TagFilter { key: string; value?: string }
+/** Where a tag belongs: its resource, of one type, in one account and region. */
+export interface TagScope { accountId: AccountId; regionId: string; resourceType: TagResourceType }
+interface TagOwner extends TagScope { resourceId: string }
+export interface TagPosition { resourceId: string; key: string }
+
 export interface EniFilter {
   regionId: string;
   ids?: string[];
@@ -46,7 +54,7 @@ export interface EniFilter {
   type?: EniType;
   status?: EniStatus;
   resourceGroupId?: string;
-  tags?: { key: string; value?: string }[];
+  tags?: TagFilter[];
 }
 
 export interface InstanceFilter {
@@ -59,6 +67,7 @@ export interface InstanceFilter {
   name?: string;
   resourceGroupId?: string;
   privateIpAddresses?: string[];
+  tags?: TagFilter[];
 }
 
 export interface NetworkFilter {
@@ -68,6 +77,7 @@ export interface NetworkFilter {
   zoneId?: string;
   name?: string;
   resourceGroupId?: string;
+  tags?: TagFilter[];
 }
 
 export interface AddressRow { vSwitchId: string; eniId: string; family: IpFamily; address: string; primary: boolean; ipv4Num: number | null }
@@ -183,6 +193,26 @@ export interface Tx {
     /** ENIs whose transition is due, locked and current (another transaction's are skipped), as instances.due */
     due(nowMs: number, limit: number): Promise<Eni[]>;
     nextDueMs(): Promise<number | null>;
+  };
+  /**
+   * Tags of every taggable resource. ENIs write and read theirs through `enis`
+   * (they come with the ENI); every repository's delete removes its resource's tags.
+   */
+  readonly tags: {
+    /** those of the ids that are resources of the scope (type, account, region), locked until the transaction ends */
+    owners(scope: TagScope, resourceIds: string[]): Promise<string[]>;
+    /** each resource's tags sorted by key (an entry, maybe empty, for every id asked) */
+    of(resourceIds: string[]): Promise<Map<string, Tag[]>>;
+    /** adds the tags, an existing key taking the new value */
+    put(owner: TagOwner, tags: Tag[]): Promise<void>;
+    /** removes these keys, or every tag when keys is undefined */
+    remove(resourceId: string, keys?: string[]): Promise<void>;
+    /**
+     * Tags of the scope's resources in (resource id, key) order, after `after`:
+     * those of `resourceIds` if given, of resources carrying every tag of `tags`
+     * if given (then only the rows of the keys asked about).
+     */
+    list(scope: TagScope, q: { resourceIds?: string[]; tags?: TagFilter[] }, p: { after?: TagPosition; limit: number }): Promise<{ items: (Tag & { resourceId: string })[]; next?: TagPosition }>;
   };
   readonly addresses: {
     /** inserts, skipping any address already taken in the vSwitch; returns the ones inserted */

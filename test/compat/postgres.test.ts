@@ -5,6 +5,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { dropSchema, freshSchemaName, urlWithSchema } from '../store/pg-support.ts';
 import { storySuite } from './story.ts';
 import { terraformSuite } from './terraform.ts';
+import { tagClientsSuite } from './tag-clients.ts';
 
 let server: ServerProcess;
 const schema = freshSchemaName();
@@ -15,3 +16,4 @@ after(async () => {
 });
 storySuite('PostgreSQL', () => server);
 terraformSuite('PostgreSQL', () => server);
+tagClientsSuite('PostgreSQL', () => server);

@@ -57,6 +57,13 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         assert.equal(eniAgain.NetworkInterfaceId, eni.NetworkInterfaceId, 'ClientToken replays CreateNetworkInterface');
         assert.equal(eni.Status, 'Available');
         const id = eni.NetworkInterfaceId as string;
+        // Tag it, find it again by tag, read its tags back.
+        await c.call('TagResources', { ...R, ResourceType: 'eni', ResourceId: [id], Tag: [{ Key: 'role', Value: `failover-${n}` }] });
+        const byTag = await c.call('DescribeNetworkInterfaces', { ...R, Tag: [{ Key: 'role', Value: `failover-${n}` }], MaxResults: 10 });
+        assert.deepEqual(byTag.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => e.NetworkInterfaceId), [id]);
+        const tagged = await c.call('ListTagResources', { ...R, ResourceType: 'eni', ResourceId: [id] });
+        assert.deepEqual(tagged.TagResources.TagResource.map((t: any) => [t.ResourceId, t.ResourceType, t.TagKey, t.TagValue]), [[id, 'eni', 'role', `failover-${n}`]]);
+        expectError(c, await c.fail('TagResources', { ...R, ResourceType: 'eni', ResourceId: ['eni-bpdoesnotexist0000'], Tag: [{ Key: 'k', Value: 'v' }] }), 'InvalidResourceId.NotFound', 404);
         // The seed's manual address, or the next one if a primary picked at random above already holds it.
         const held = new Set(((await c.call('DescribeNetworkInterfaces', { ...R, VSwitchId: vsw.VSwitchId, MaxResults: 100 })).NetworkInterfaceSets.NetworkInterfaceSet as any[])
           .flatMap((e) => e.PrivateIpSets.PrivateIpSet.map((x: any) => x.PrivateIpAddress as string)));

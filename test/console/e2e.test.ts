@@ -217,6 +217,45 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await page.getByRole('tab', { name: 'Details' }).click();
   });
 
+  test('tags: add, change and remove on the details page; the ENIs page filters by tag', async () => {
+    const tags = page.getByTestId('eni-tags');
+    const add = async (k: string, v: string, button: string) => {
+      await tags.getByLabel('Tag key').fill(k);
+      await tags.getByLabel('Tag value').fill(v);
+      await tags.getByRole('button', { name: button }).click();
+      await tags.getByTestId('eni-tag').filter({ hasText: `${k}: ${v}` }).waitFor();
+    };
+    await add('team', 'net', 'Add tag');
+    await add('env', 'prod', 'Add tag');
+    await add('team', 'ops', 'Change value');
+    await tags.getByLabel('Remove tag env').click();
+    await tags.getByTestId('eni-tag').filter({ hasText: 'env: prod' }).waitFor({ state: 'detached' });
+    // A reserved key is caught before sending.
+    await tags.getByLabel('Tag key').fill('acs:x');
+    assert.equal(await tags.getByRole('button', { name: 'Add tag' }).isDisabled(), true);
+    await tags.getByLabel('Tag key').fill('');
+    const key = { id: server.root.accessKeyId, secret: server.root.accessKeySecret };
+    const api = sdkClient('popcore-get', new URL(server.url).host, key);
+    const listed = await api.call('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'eni', ResourceId: [ids.eni] });
+    assert.deepEqual((listed.TagResources.TagResource as { TagKey: string; TagValue: string }[]).map((t) => `${t.TagKey}=${t.TagValue}`), ['team=ops']);
+    await shot('11b-eni-tags');
+
+    await go('Elastic Network Interfaces');
+    const search = page.getByLabel('Search ENIs');
+    const rows = page.getByTestId('eni-table').locator('tbody tr[data-row-key]');
+    await search.fill('tag:team=ops');
+    await search.press('Enter');
+    await page.getByTestId('eni-table').locator(`tr[data-row-key="${ids.eni}"]`).getByTestId('eni-row-tags').filter({ hasText: 'team: ops' }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="eni-table"] tbody tr[data-row-key]').length === 1);
+    assert.equal(await rows.count(), 1);
+    await search.fill('tag:team=nobody');
+    await search.press('Enter');
+    await page.getByText('No ENI matches tag team=nobody').waitFor();
+    await search.fill('');
+    await search.press('Enter');
+    await page.getByTestId('eni-table').locator(`tr[data-row-key="${ids.eni}"]`).waitFor();
+  });
+
   test('failover: bind to A, unbind, bind to B — Detaching and Attaching show live until InUse', async () => {
     await go('Elastic Network Interfaces');
     const row = page.getByTestId('eni-table').locator(`tr[data-row-key="${ids.eni}"]`);

@@ -24,6 +24,10 @@ describe('search box', () => {
     assert.deepEqual(parseSearch('192.168.1.202'), { kind: 'ipv4', address: '192.168.1.202' });
     assert.deepEqual(parseSearch('2408:4000:0::A'), { kind: 'ipv6', address: '2408:4000::a' });
     assert.deepEqual(parseSearch('web eni'), { kind: 'name', name: 'web eni' });
+    assert.deepEqual(parseSearch('tag:creator=terway'), { kind: 'tag', key: 'creator', value: 'terway' });
+    assert.deepEqual(parseSearch('TAG: ack.aliyun.com '), { kind: 'tag', key: 'ack.aliyun.com' });
+    assert.deepEqual(parseSearch('tag:k='), { kind: 'tag', key: 'k', value: '' });
+    assert.equal(describeSearch(parseSearch('tag:creator=terway')), 'tag creator=terway');
     assert.equal(describeSearch(parseSearch('192.168.1.202')), 'private IPv4 192.168.1.202');
   });
 });

@@ -504,6 +504,104 @@ export function storeContract(name: string, factory: StoreFactory): void {
       }));
     });
 
+    describe('tags', () => {
+      const scope = (resourceType: 'eni' | 'instance' | 'securitygroup' | 'vpc' | 'vswitch', accountId = ACC) => ({ accountId, regionId: REGION, resourceType });
+
+      it('put adds or overwrites, of reads them sorted by key, remove drops keys or all; ENIs carry theirs', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-1', { tags: [{ key: 'b', value: '2' }, { key: 'a', value: '1' }] }));
+          await t.tags.put({ ...scope('eni'), resourceId: 'eni-1' }, [{ key: 'a', value: 'one' }, { key: 'c', value: '3' }]);
+          await t.tags.put({ ...scope('vpc'), resourceId: 'vpc-1' }, [{ key: 'Z', value: '' }]);
+        });
+        assert.deepEqual((await ro(s, (t) => t.enis.get(ACC, 'eni-1')))?.tags, [{ key: 'a', value: 'one' }, { key: 'b', value: '2' }, { key: 'c', value: '3' }]);
+        const of = await ro(s, (t) => t.tags.of(['eni-1', 'vpc-1', 'sg-1']));
+        assert.deepEqual([...of.entries()], [['eni-1', [{ key: 'a', value: 'one' }, { key: 'b', value: '2' }, { key: 'c', value: '3' }]], ['vpc-1', [{ key: 'Z', value: '' }]], ['sg-1', []]]);
+        await tx(s, (t) => t.tags.remove('eni-1', ['a', 'nope']));
+        assert.deepEqual((await ro(s, (t) => t.tags.of(['eni-1']))).get('eni-1')?.map((x) => x.key), ['b', 'c']);
+        await tx(s, (t) => t.tags.remove('eni-1'));
+        assert.deepEqual((await ro(s, (t) => t.tags.of(['eni-1']))).get('eni-1'), []);
+      }));
+
+      it('owners finds only resources of the type, account and region asked', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.enis.insert(eni('eni-1'));
+          await t.enis.insert(eni('eni-9', { accountId: OTHER }));
+          await t.instances.insert(inst('i-1'));
+        });
+        assert.deepEqual(await tx(s, (t) => t.tags.owners(scope('eni'), ['eni-9', 'eni-1', 'i-1', 'eni-1'])), ['eni-1']);
+        assert.deepEqual(await tx(s, (t) => t.tags.owners(scope('instance'), ['i-1'])), ['i-1']);
+        assert.deepEqual(await tx(s, (t) => t.tags.owners({ ...scope('eni'), regionId: 'cn-beijing' }, ['eni-1'])), []);
+        assert.deepEqual(await tx(s, (t) => t.tags.owners(scope('vswitch'), ['vsw-2', 'vsw-1', 'sg-1'])), ['vsw-1', 'vsw-2']);
+      }));
+
+      it('list pages in (resource, key) order; by tag it lists the keys asked of resources carrying every pair', withStore(async (s) => {
+        await tx(s, async (t) => {
+          for (const id of ['eni-1', 'eni-2', 'eni-3']) await t.enis.insert(eni(id));
+          await t.tags.put({ ...scope('eni'), resourceId: 'eni-1' }, [{ key: 'k1', value: 'a' }, { key: 'k2', value: 'b' }, { key: 'k3', value: 'c' }]);
+          await t.tags.put({ ...scope('eni'), resourceId: 'eni-2' }, [{ key: 'k1', value: 'a' }, { key: 'k2', value: 'x' }]);
+          await t.tags.put({ ...scope('eni'), resourceId: 'eni-3' }, [{ key: 'k1', value: 'a' }]);
+          await t.tags.put({ ...scope('eni', OTHER), resourceId: 'eni-x' }, [{ key: 'k1', value: 'a' }]);
+        });
+        const all: string[] = [];
+        let after: { resourceId: string; key: string } | undefined;
+        for (let i = 0; i < 10; i++) {
+          const page = await ro(s, (t) => t.tags.list(scope('eni'), { resourceIds: ['eni-1', 'eni-2', 'eni-3'] }, { after, limit: 2 }));
+          all.push(...page.items.map((x) => `${x.resourceId}/${x.key}=${x.value}`));
+          after = page.next;
+          if (!after) break;
+        }
+        assert.deepEqual(all, ['eni-1/k1=a', 'eni-1/k2=b', 'eni-1/k3=c', 'eni-2/k1=a', 'eni-2/k2=x', 'eni-3/k1=a']);
+        const byTag = await ro(s, (t) => t.tags.list(scope('eni'), { tags: [{ key: 'k1', value: 'a' }, { key: 'k2' }] }, { limit: 50 }));
+        assert.deepEqual(byTag.items.map((x) => `${x.resourceId}/${x.key}`), ['eni-1/k1', 'eni-1/k2', 'eni-2/k1', 'eni-2/k2']);
+        assert.equal(byTag.next, undefined);
+        // The same filter on DescribeNetworkInterfaces' list.
+        const enis = await ro(s, (t) => t.enis.list(ACC, { regionId: REGION, tags: [{ key: 'k1', value: 'a' }, { key: 'k2', value: 'x' }] }, { limit: 10 }));
+        assert.deepEqual(enis.items.map((e) => e.id), ['eni-2']);
+      }));
+
+      it('tag filters give the same answer whichever tag is rare (a rare one drives, common ones are probed)', withStore(async (s) => {
+        await tx(s, async (t) => {
+          for (let i = 0; i < 12; i++) {
+            const tags = [{ key: 'common', value: 'yes' }, ...(i % 6 === 0 ? [{ key: 'rare', value: 'yes' }] : []), ...(i % 2 === 0 ? [{ key: 'half', value: '' }] : [])];
+            await t.enis.insert(eni(`eni-${String(i).padStart(2, '0')}`, { tags }));
+          }
+        });
+        const ids = async (tags: { key: string; value?: string }[], limit = 20) => (await ro(s, (t) => t.enis.list(ACC, { regionId: REGION, tags }, { limit }))).items.map((e) => e.id);
+        assert.deepEqual(await ids([{ key: 'rare', value: 'yes' }]), ['eni-00', 'eni-06']);
+        assert.deepEqual(await ids([{ key: 'common', value: 'yes' }, { key: 'rare', value: 'yes' }]), ['eni-00', 'eni-06']);
+        assert.deepEqual(await ids([{ key: 'common' }, { key: 'half' }]), ['eni-00', 'eni-02', 'eni-04', 'eni-06', 'eni-08', 'eni-10']);
+        assert.deepEqual(await ids([{ key: 'half', value: '' }, { key: 'rare', value: 'yes' }, { key: 'common' }]), ['eni-00', 'eni-06']);
+        assert.deepEqual(await ids([{ key: 'rare', value: 'no' }, { key: 'common' }]), []);
+        const page = await ro(s, (t) => t.enis.list(ACC, { regionId: REGION, tags: [{ key: 'common' }] }, { limit: 5 }));
+        assert.deepEqual([page.items.length, page.totalCount, page.nextToken], [5, 12, 'eni-04']);
+      }));
+
+      it('deleting a resource deletes its tags; tag filters work on every list', withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.instances.insert(inst('i-1'));
+          await t.instances.insert(inst('i-2'));
+          await t.vpcs.insert(vpc('vpc-2'));
+          for (const [type, id] of [['instance', 'i-1'], ['vpc', 'vpc-2'], ['vswitch', 'vsw-2'], ['securitygroup', 'sg-2']] as const) {
+            await t.tags.put({ ...scope(type), resourceId: id }, [{ key: 'env', value: 'prod' }]);
+          }
+        });
+        const f = { regionId: REGION, tags: [{ key: 'env', value: 'prod' }] };
+        assert.deepEqual((await ro(s, (t) => t.instances.list(ACC, f, { limit: 10 }))).items.map((x) => x.id), ['i-1']);
+        assert.deepEqual((await ro(s, (t) => t.vpcs.list(ACC, f, { limit: 10 }))).items.map((x) => x.id), ['vpc-2']);
+        assert.deepEqual((await ro(s, (t) => t.vSwitches.list(ACC, f, { limit: 10 }))).items.map((x) => x.id), ['vsw-2']);
+        assert.deepEqual((await ro(s, (t) => t.securityGroups.list(ACC, { ...f, tags: [{ key: 'env' }] }, { limit: 10 }))).items.map((x) => x.id), ['sg-2']);
+        assert.equal((await ro(s, (t) => t.securityGroups.list(ACC, { ...f, tags: [{ key: 'env', value: 'dev' }] }, { limit: 10 }))).totalCount, 0);
+        await tx(s, async (t) => {
+          await t.instances.delete('i-1');
+          await t.vpcs.delete(ACC, 'vpc-2');
+          await t.vSwitches.delete(ACC, 'vsw-2');
+          await t.securityGroups.delete(ACC, 'sg-2');
+        });
+        const left = await ro(s, (t) => t.tags.of(['i-1', 'vpc-2', 'vsw-2', 'sg-2']));
+        assert.deepEqual([...left.values()], [[], [], [], []]);
+      }));
+    });
+
     describe('addresses', () => {
       it('one address per vSwitch: ON CONFLICT DO NOTHING returns only what was inserted', withStore(async (s) => {
         await tx(s, async (t) => {
@@ -825,6 +923,21 @@ export function storeContract(name: string, factory: StoreFactory): void {
         }));
         assert.equal((await ro(s, (t) => t.enis.get(ACC, 'eni-1')))?.name, 'xxxxxxxx');
         assert.equal((await ro(s, (t) => t.instances.get(ACC, 'i-1')))?.name, 'yyyyyyyy');
+      }));
+
+      it('owners locks the tagged rows: racing count-then-put checks keep the 20-tag limit', withStore(async (s) => {
+        await tx(s, (t) => t.enis.insert(eni('eni-1')));
+        const LIMIT = 20;
+        const added = await concurrently(8, (i) => tx(s, async (t) => {
+          await t.tags.owners({ accountId: ACC, regionId: REGION, resourceType: 'eni' }, ['eni-1']);
+          const have = (await t.tags.of(['eni-1'])).get('eni-1')!.length;
+          if (have + 3 > LIMIT) return false;
+          await new Promise((r) => setTimeout(r, 2));
+          await t.tags.put({ accountId: ACC, regionId: REGION, resourceType: 'eni', resourceId: 'eni-1' }, [0, 1, 2].map((j) => ({ key: `r${i}-${j}`, value: '' })));
+          return true;
+        }));
+        assert.equal(added.filter(Boolean).length, 6);
+        assert.equal((await ro(s, (t) => t.tags.of(['eni-1']))).get('eni-1')!.length, 18);
       }));
 
       it('an account lock serializes count-then-insert quota checks; a VPC lock, CIDR checks', withStore(async (s) => {

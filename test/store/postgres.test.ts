@@ -128,6 +128,34 @@ describe('PostgresStore', { skip }, () => {
       }
     });
 
+    it('006 moves eni_tags into the one tags table, with the ENI\'s account and region', async () => {
+      const schema = freshSchemaName();
+      const c = new pg.Client({ connectionString: PG_BASE_URL });
+      await c.connect();
+      let store: PostgresStore | undefined;
+      try {
+        await c.query(`CREATE SCHEMA "${schema}"; SET search_path TO "${schema}"`);
+        await c.query(readFileSync(new URL('../../src/store/postgres/migrations/001-initial.sql', import.meta.url), 'utf8'));
+        await c.query("CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES ('001-initial.sql', 'then')");
+        await c.query(`INSERT INTO accounts VALUES ('acc', 'a', 'now');
+          INSERT INTO vpcs VALUES ('vpc-1', 'acc', 'cn-hangzhou', 'rg', 'v', '', '10.0.0.0/8', NULL, 'Available', 'now');
+          INSERT INTO vswitches VALUES ('vsw-1', 'acc', 'cn-hangzhou', 'vpc-1', 'cn-hangzhou-h', 'rg', 'v', '', '10.1.0.0/16', NULL, 'Available', 'now');
+          INSERT INTO enis (id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, delete_on_release, created_at)
+            VALUES ('eni-1', 'acc', 'cn-hangzhou', 'cn-hangzhou-h', 'vpc-1', 'vsw-1', 'rg', '', '', 'Secondary', 'Available', '00:16:3e:00:00:01', 1, 'now');
+          INSERT INTO eni_tags VALUES ('eni-1', 'team', 'net'), ('eni-1', 'creator', 'terway');`);
+        store = await PostgresStore.open(urlWithSchema(schema));
+        const eni = await store.transaction((tx) => tx.enis.get('acc', 'eni-1'));
+        assert.deepEqual(eni?.tags, [{ key: 'creator', value: 'terway' }, { key: 'team', value: 'net' }]);
+        const rows = await querySchema<Record<string, string>>(schema, 'SELECT resource_id, resource_type, account_id, region_id, key FROM tags ORDER BY key');
+        assert.deepEqual(rows.map((r) => Object.values(r).join(' ')), ['eni-1 eni acc cn-hangzhou creator', 'eni-1 eni acc cn-hangzhou team']);
+        assert.deepEqual(await querySchema(schema, "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'eni_tags'", [schema]), []);
+      } finally {
+        await store?.close();
+        await c.end();
+        await dropSchema(schema);
+      }
+    });
+
     it('migrate: false connects without touching the schema', async () => {
       const schema = freshSchemaName();
       const store = await PostgresStore.open(urlWithSchema(schema), { migrate: false });

@@ -1,6 +1,6 @@
 // ECS DescribeInstances, with each instance's ENIs and their addresses; AdditionalAttributes.N adds
 // the objects the real API leaves out unless asked (Terraform's DescribeInstance asks for META_OPTIONS and more).
-import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
+import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { describeInstances } from '../../service/instances.ts';
 import { INSTANCE_ADDITIONAL_ATTRIBUTES, instanceShape } from '../shapes.ts';
@@ -14,7 +14,7 @@ export default defineAction({
   use: {
     honoured: [
       'RegionId', 'InstanceIds', 'VpcId', 'VSwitchId', 'ZoneId', 'Status', 'InstanceName', 'PrivateIpAddresses', 'ResourceGroupId',
-      'PageNumber', 'PageSize', 'MaxResults', 'NextToken', 'AdditionalAttributes', 'ImageId', 'InstanceType', 'InstanceChargeType', 'KeyPairName',
+      'PageNumber', 'PageSize', 'MaxResults', 'NextToken', 'Tag', 'AdditionalAttributes', 'ImageId', 'InstanceType', 'InstanceChargeType', 'KeyPairName',
       'LockReason', 'PublicIpAddresses', 'EipAddresses', 'RdmaIpAddresses', 'HpcClusterId',
     ],
   },
@@ -28,7 +28,7 @@ export default defineAction({
     const page = await describeInstances(deps, caller, {
       regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds'), vpcId: p.str('VpcId'), vSwitchId: p.str('VSwitchId'), zoneId: p.str('ZoneId'),
       status: status as InstanceStatus | undefined, name: p.str('InstanceName'), privateIpAddresses: p.jsonList('PrivateIpAddresses'),
-      resourceGroupId: p.str('ResourceGroupId'),
+      resourceGroupId: p.str('ResourceGroupId'), tags: readTagFilter(p),
     }, paging.paging);
     // Filters on what no instance here can have (a lock, a public or RDMA address) match nothing;
     // the stored attributes filter the page (they are rarely used, and never on a hot path).

@@ -1,6 +1,6 @@
 // ECS DescribeNetworkInterfaces: every filter of the model, MaxResults/NextToken or PageNumber/PageSize
 // paging (NextToken answered in both); unknown ids, and values no ENI here can have, give an empty list.
-import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
+import { defineAction, ECS_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { describeEnis } from '../../service/describe-enis.ts';
 import { eniShape } from '../shapes.ts';
@@ -33,7 +33,7 @@ export default defineAction({
       vSwitchId: p.str('VSwitchId'), securityGroupId: p.str('SecurityGroupId'), primaryIpAddress: p.str('PrimaryIpAddress'),
       privateIpAddresses: p.list('PrivateIpAddress', 100), ipv6Addresses: p.list('Ipv6Address', 100), name: p.str('NetworkInterfaceName'),
       type: type as EniType | undefined, status: status as EniStatus | undefined, resourceGroupId: p.str('ResourceGroupId'),
-      tags: p.objectList('Tag', 20)?.map((t) => ({ key: t.Key ?? '', value: t.Value })),
+      tags: readTagFilter(p),
     }, paging.paging);
     return {
       NetworkInterfaceSets: { NetworkInterfaceSet: page.items.map(eniShape) },

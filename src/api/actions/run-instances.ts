@@ -1,6 +1,6 @@
 // ECS RunInstances, the subset a network user needs: each instance comes with its primary ENI; the
 // attributes a client reads back (description, host name, system disk, billing, user data) are stored.
-import { defineAction, ECS_VERSION, readAddressRequest } from '../action.ts';
+import { defineAction, ECS_VERSION, readAddressRequest, readTags } from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { runInstances } from '../../service/instances.ts';
 import { INSTANCE_ATTRIBUTE_NAMES, readInstanceAttributes } from '../instance-params.ts';
@@ -12,7 +12,7 @@ export default defineAction({
     required: ['InstanceType', 'VSwitchId'],
     honoured: [
       'RegionId', 'InstanceType', 'VSwitchId', 'ZoneId', 'SecurityGroupId', 'SecurityGroupIds', 'PrivateIpAddress', 'Ipv6Address', 'Ipv6AddressCount',
-      'Amount', 'InstanceName', 'ImageId', 'ResourceGroupId', 'ClientToken',
+      'Amount', 'InstanceName', 'ImageId', 'ResourceGroupId', 'ClientToken', 'Tag',
     ],
     stored: INSTANCE_ATTRIBUTE_NAMES,
   },
@@ -26,7 +26,7 @@ export default defineAction({
       regionId: p.str('RegionId'), instanceType: p.reqStr('InstanceType'), vSwitchId: p.reqStr('VSwitchId'), zoneId: p.str('ZoneId'),
       securityGroupIds, privateIpAddress: p.str('PrivateIpAddress'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount', 10),
       amount: p.int('Amount', { min: 1, max: 100 }) ?? 1, name: p.str('InstanceName'), imageId: p.str('ImageId'),
-      resourceGroupId: p.str('ResourceGroupId'), clientToken: p.str('ClientToken'), attributes: readInstanceAttributes(p),
+      resourceGroupId: p.str('ResourceGroupId'), tags: readTags(p), clientToken: p.str('ClientToken'), attributes: readInstanceAttributes(p),
     });
     return { InstanceIdSets: { InstanceIdSet: ids }, OrderId: '', TradePrice: 0 };
   },

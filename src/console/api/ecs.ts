@@ -21,13 +21,16 @@ export interface EniQuery {
   name?: string;
   privateIp?: string;
   ipv6?: string;
+  /** a tag the ENIs carry: the key, and the value when given */
+  tag?: { key: string; value?: string };
 }
 
 export function describeEnis(scope: Scope, q: EniQuery, page: { nextToken?: string; maxResults: number }) {
   return rpc<EniPage>('DescribeNetworkInterfaces', {
     RegionId: scope.regionId, ...rg(scope), Status: q.status, Type: q.type, VSwitchId: q.vSwitchId, VpcId: q.vpcId, InstanceId: q.instanceId,
     NetworkInterfaceName: q.name, ...list('NetworkInterfaceId', q.ids ?? []), ...(q.privateIp ? { 'PrivateIpAddress.1': q.privateIp } : {}),
-    ...(q.ipv6 ? { 'Ipv6Address.1': q.ipv6 } : {}), MaxResults: page.maxResults, NextToken: page.nextToken,
+    ...(q.ipv6 ? { 'Ipv6Address.1': q.ipv6 } : {}), ...(q.tag ? { 'Tag.1.Key': q.tag.key, 'Tag.1.Value': q.tag.value } : {}),
+    MaxResults: page.maxResults, NextToken: page.nextToken,
   });
 }
 
@@ -163,6 +166,15 @@ export const modifyEni = (regionId: string, id: string, p: { name?: string; desc
   rpc('ModifyNetworkInterfaceAttribute', {
     RegionId: regionId, NetworkInterfaceId: id, NetworkInterfaceName: p.name, Description: p.description, ...list('SecurityGroupId', p.securityGroupIds ?? []),
   });
+
+/** Adds tags to an ENI (an existing key takes the new value). */
+export const tagEni = (regionId: string, id: string, tags: { key: string; value: string }[]) =>
+  rpc('TagResources', {
+    RegionId: regionId, ResourceType: 'eni', 'ResourceId.1': id,
+    ...Object.fromEntries(tags.flatMap((t, i) => [[`Tag.${i + 1}.Key`, t.key], [`Tag.${i + 1}.Value`, t.value]])),
+  });
+export const untagEni = (regionId: string, id: string, keys: string[]) =>
+  rpc('UntagResources', { RegionId: regionId, ResourceType: 'eni', 'ResourceId.1': id, ...list('TagKey', keys) });
 
 /** The four address actions, as the Manage ENI IP Addresses dialog sends them; resolves with the addresses assigned. */
 export async function addressAction(regionId: string, action: string, params: Record<string, string>): Promise<string[]> {

@@ -1,6 +1,6 @@
 // The ENI search box: what the operator typed, as DescribeNetworkInterfaces
 // filters. The API's filters are exact, so the box recognizes the kind of
-// value: an ENI id, an IPv4 or IPv6 address, or else a name.
+// value: an ENI id, an IPv4 or IPv6 address, a tag ("tag:key=value"), or else a name.
 import { canonicalAddress } from './ip-rows.ts';
 
 export type SearchFilter =
@@ -8,11 +8,15 @@ export type SearchFilter =
   | { kind: 'id'; ids: string[] }
   | { kind: 'ipv4'; address: string }
   | { kind: 'ipv6'; address: string }
-  | { kind: 'name'; name: string };
+  | { kind: 'name'; name: string }
+  | { kind: 'tag'; key: string; value?: string };
 
 export function parseSearch(text: string): SearchFilter {
   const t = text.trim();
   if (t === '') return { kind: 'none' };
+  // "tag:key" (any value) or "tag:key=value"
+  const tag = /^tag:\s*([^=]+?)\s*(?:=(.*))?$/i.exec(t);
+  if (tag) return tag[2] === undefined ? { kind: 'tag', key: tag[1] } : { kind: 'tag', key: tag[1], value: tag[2].trim() };
   const tokens = t.split(/[\s,]+/).filter(Boolean);
   if (tokens.every((x) => /^eni-[a-z0-9]+$/i.test(x))) return { kind: 'id', ids: tokens.map((x) => x.toLowerCase()).slice(0, 100) };
   const v4 = canonicalAddress(4, t);
@@ -31,5 +35,6 @@ export function describeSearch(f: SearchFilter): string {
     case 'ipv4': return `private IPv4 ${f.address}`;
     case 'ipv6': return `IPv6 ${f.address}`;
     case 'name': return `name "${f.name}"`;
+    case 'tag': return f.value === undefined ? `tag ${f.key}` : `tag ${f.key}=${f.value}`;
   }
 }

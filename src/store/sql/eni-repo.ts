@@ -6,6 +6,7 @@ import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type EniRow } from './rows.ts';
 import { lockAddresses } from './misc-repos.ts';
+import { whereTaggedPlanned } from './tag-repo.ts';
 
 /** Traffic settings added by migration 006 (SQLite) / 005 (PostgreSQL): connection tracking, enhanced network. */
 const TRAFFIC_COLUMNS = [
@@ -36,7 +37,7 @@ function childrenColumns(d: SqlDriver): string {
     : (cols: string) => `json_group_array(json_array(${cols}))`;
   return `(SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = e.id) AS child_addresses,
     (SELECT ${agg('security_group_id, position')} FROM eni_security_groups WHERE eni_id = e.id) AS child_sgs,
-    (SELECT ${agg('key, value')} FROM eni_tags WHERE eni_id = e.id) AS child_tags`;
+    (SELECT ${agg('key, value')} FROM tags WHERE resource_id = e.id) AS child_tags`;
 }
 
 // SQLite hands JSON back as text, PostgreSQL (pg) already parsed.
@@ -70,10 +71,6 @@ function eniWhere(accountId: string, f: EniFilter): Where {
   if (f.primaryIpAddress !== undefined) w.add('id IN (SELECT eni_id FROM private_ips WHERE address = ? AND is_primary = 1)', f.primaryIpAddress);
   if (f.privateIpAddresses?.length) w.add(`id IN (SELECT eni_id FROM private_ips WHERE family = 4 AND address IN (${placeholders(f.privateIpAddresses.length)}))`, ...f.privateIpAddresses);
   if (f.ipv6Addresses?.length) w.add(`id IN (SELECT eni_id FROM private_ips WHERE family = 6 AND address IN (${placeholders(f.ipv6Addresses.length)}))`, ...f.ipv6Addresses);
-  for (const tag of f.tags ?? []) {
-    if (tag.value === undefined) w.add('id IN (SELECT eni_id FROM eni_tags WHERE key = ?)', tag.key);
-    else w.add('id IN (SELECT eni_id FROM eni_tags WHERE key = ? AND value = ?)', tag.key, tag.value);
-  }
   return w;
 }
 
@@ -96,7 +93,9 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
           ...trafficValues(e.traffic), e.trunkEniId,
         ]);
         await saveSecurityGroups(d, e);
-        for (const t of e.tags) await d.run('INSERT INTO eni_tags (eni_id, key, value) VALUES (?, ?, ?)', [e.id, t.key, t.value]);
+        for (const t of e.tags) {
+          await d.run('INSERT INTO tags (resource_id, key, value, resource_type, account_id, region_id) VALUES (?, ?, ?, ?, ?, ?)', [e.id, t.key, t.value, 'eni', e.accountId, e.regionId]);
+        }
       },
       async get(accountId, id, opts) {
         if (opts?.forUpdate && d.dialect === 'postgres') {
@@ -108,8 +107,9 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         const r = await d.get<EniRow & AggregatedChildren>(getWithChildren, [accountId, id]);
         return r ? withChildren(r, r) : undefined;
       },
-      list(accountId, f, p) {
-        return pagedSelect<EniRow, Eni>(d, 'enis', eniWhere(accountId, f), p, (rows) => hydrate(d, rows));
+      async list(accountId, f, p) {
+        const w = await whereTaggedPlanned(d, 'enis', eniWhere(accountId, f), { accountId, regionId: f.regionId, resourceType: 'eni' }, f.tags);
+        return pagedSelect<EniRow, Eni>(d, 'enis', w, p, (rows) => hydrate(d, rows));
       },
       async listByInstance(instanceId) {
         const rows = await d.all<EniRow>('SELECT * FROM enis WHERE instance_id = ? OR pending_instance_id = ? ORDER BY device_index, id', [instanceId, instanceId]);
@@ -139,7 +139,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         await lockAddresses(d, 'eni_id = ?', [id]);
         await d.run('DELETE FROM private_ips WHERE eni_id = ?', [id]);
         await d.run('DELETE FROM eni_security_groups WHERE eni_id = ?', [id]);
-        await d.run('DELETE FROM eni_tags WHERE eni_id = ?', [id]);
+        await d.run('DELETE FROM tags WHERE resource_id = ?', [id]);
         await d.run('DELETE FROM enis WHERE id = ?', [id]);
       },
       async due(nowMs, limit) {

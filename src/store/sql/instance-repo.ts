@@ -5,6 +5,7 @@ import type { SqlDriver } from './driver.ts';
 import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toInstance, type InstanceRow } from './rows.ts';
+import { whereTaggedPlanned } from './tag-repo.ts';
 
 const COLUMNS = 'id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, instance_type, image_id, status, transition_due_ms, created_at';
 /** What ModifyInstanceAttribute and friends change, besides name and status. */
@@ -38,12 +39,13 @@ export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
         const r = await d.get<InstanceRow>(`SELECT * FROM instances WHERE account_id = ? AND id = ?${opts?.forUpdate ? forUpdate(d) : ''}`, [accountId, id]);
         return r && toInstance(r);
       },
-      list(accountId, f, p) {
+      async list(accountId, f, p) {
         const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).in('id', f.ids).eq('vpc_id', f.vpcId)
           .eq('vswitch_id', f.vSwitchId).eq('zone_id', f.zoneId).eq('status', f.status).eq('name', f.name).eq('resource_group_id', f.resourceGroupId);
         if (f.privateIpAddresses) {
           w.add(`id IN (SELECT e.instance_id FROM enis e JOIN private_ips p ON p.eni_id = e.id WHERE e.type = 'Primary' AND p.address IN (${f.privateIpAddresses.map(() => '?').join(',') || 'NULL'}))`, ...f.privateIpAddresses);
         }
+        await whereTaggedPlanned(d, 'instances', w, { accountId, regionId: f.regionId, resourceType: 'instance' }, f.tags);
         return pagedSelect<InstanceRow, Instance>(d, 'instances', w, p, (rows) => rows.map(toInstance));
       },
       async update(i) {
@@ -51,7 +53,10 @@ export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
           i.name, i.status, i.transitionDueMs, i.resourceGroupId, ...attributeValues(i), i.id,
         ]);
       },
-      async delete(id) { await d.run('DELETE FROM instances WHERE id = ?', [id]); },
+      async delete(id) {
+        await d.run('DELETE FROM tags WHERE resource_id = ?', [id]);
+        await d.run('DELETE FROM instances WHERE id = ?', [id]);
+      },
       async due(nowMs, limit) {
         return (await d.all<InstanceRow>(`SELECT * FROM instances WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?${forUpdateSkipLocked(d)}`, [nowMs, limit])).map(toInstance);
       },

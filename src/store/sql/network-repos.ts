@@ -6,6 +6,7 @@ import { pagedSelect, Where } from './query.ts';
 import { toSecurityGroup, toVpc, toVSwitch, type SecurityGroupRow, type VpcRow, type VSwitchRow } from './rows.ts';
 import type { NetworkFilter } from '../store.ts';
 import type { SecurityGroup } from '../../domain/model.ts';
+import { whereTaggedPlanned } from './tag-repo.ts';
 
 function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string): Where {
   return new Where()
@@ -38,11 +39,15 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const r = await d.get<VpcRow>(`SELECT * FROM vpcs WHERE account_id = ? AND id = ?${opts?.forUpdate ? forUpdate(d) : ''}`, [accountId, id]);
         return r && toVpc(r);
       },
-      list(accountId, f, p) {
+      async list(accountId, f, p) {
         const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).in('id', f.ids).eq('name', f.name).eq('resource_group_id', f.resourceGroupId);
+        await whereTaggedPlanned(d, 'vpcs', w, { accountId, regionId: f.regionId, resourceType: 'vpc' }, f.tags);
         return pagedSelect<VpcRow, ReturnType<typeof toVpc>>(d, 'vpcs', w, p, (rows) => rows.map(toVpc));
       },
-      async delete(accountId, id) { await d.run('DELETE FROM vpcs WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async delete(accountId, id) {
+        await d.run('DELETE FROM tags WHERE resource_id = ? AND account_id = ?', [id, accountId]);
+        await d.run('DELETE FROM vpcs WHERE account_id = ? AND id = ?', [accountId, id]);
+      },
       async rename(accountId, id, name, description) { await d.run('UPDATE vpcs SET name = ?, description = ? WHERE account_id = ? AND id = ?', [name, description, accountId, id]); },
       async dependents(accountId, id) {
         const v = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM vswitches WHERE account_id = ? AND vpc_id = ?', [accountId, id]);
@@ -59,13 +64,17 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const r = await d.get<VSwitchRow>('SELECT * FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]);
         return r && toVSwitch(r);
       },
-      list(accountId, f, p) {
-        return pagedSelect<VSwitchRow, ReturnType<typeof toVSwitch>>(d, 'vswitches', networkWhere(accountId, f, 'name'), p, (rows) => rows.map(toVSwitch));
+      async list(accountId, f, p) {
+        const w = await whereTaggedPlanned(d, 'vswitches', networkWhere(accountId, f, 'name'), { accountId, regionId: f.regionId, resourceType: 'vswitch' }, f.tags);
+        return pagedSelect<VSwitchRow, ReturnType<typeof toVSwitch>>(d, 'vswitches', w, p, (rows) => rows.map(toVSwitch));
       },
       async listByVpc(vpcId) {
         return (await d.all<VSwitchRow>('SELECT * FROM vswitches WHERE vpc_id = ? ORDER BY id', [vpcId])).map(toVSwitch);
       },
-      async delete(accountId, id) { await d.run('DELETE FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async delete(accountId, id) {
+        await d.run('DELETE FROM tags WHERE resource_id = ? AND account_id = ?', [id, accountId]);
+        await d.run('DELETE FROM vswitches WHERE account_id = ? AND id = ?', [accountId, id]);
+      },
       async rename(accountId, id, name, description) { await d.run('UPDATE vswitches SET name = ?, description = ? WHERE account_id = ? AND id = ?', [name, description, accountId, id]); },
       async addressCount(id, family) {
         // Through the vSwitch's ENIs (addresses are keyed by ENI; an ENI's are all in its vSwitch).
@@ -89,10 +98,14 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const r = await d.get<SecurityGroupRow>('SELECT * FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]);
         return r && (await withShardCounts(d, [r]))[0];
       },
-      list(accountId, f, p) {
-        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', networkWhere(accountId, f, 'name'), p, (rows) => withShardCounts(d, rows));
+      async list(accountId, f, p) {
+        const w = await whereTaggedPlanned(d, 'security_groups', networkWhere(accountId, f, 'name'), { accountId, regionId: f.regionId, resourceType: 'securitygroup' }, f.tags);
+        return pagedSelect<SecurityGroupRow, ReturnType<typeof toSecurityGroup>>(d, 'security_groups', w, p, (rows) => withShardCounts(d, rows));
       },
-      async delete(accountId, id) { await d.run('DELETE FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]); },
+      async delete(accountId, id) {
+        await d.run('DELETE FROM tags WHERE resource_id = ? AND account_id = ?', [id, accountId]);
+        await d.run('DELETE FROM security_groups WHERE account_id = ? AND id = ?', [accountId, id]);
+      },
       async rename(accountId, id, name, description) { await d.run('UPDATE security_groups SET name = ?, description = ? WHERE account_id = ? AND id = ?', [name, description, accountId, id]); },
       async enis(id) {
         const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM eni_security_groups WHERE security_group_id = ?', [id]);

@@ -11,12 +11,13 @@ import { miscRepos } from './misc-repos.ts';
 import { metadataRepo } from './metadata-repo.ts';
 import { throttleRepo } from './throttle-repo.ts';
 import { auditRepo } from './audit-repo.ts';
+import { tagRepo } from './tag-repo.ts';
 
 type Repos = Omit<Tx, 'onCommit' | 'onRollback'>;
 const built = new WeakMap<SqlDriver, Repos>();
 
 function build(d: SqlDriver): Repos {
-  const r: Repos = { ...accountRepos(d), ...networkRepos(d), ...instanceRepo(d), ...eniRepo(d), ...miscRepos(d), ...metadataRepo(d), ...throttleRepo(d), ...auditRepo(d) };
+  const r: Repos = { ...accountRepos(d), ...networkRepos(d), ...instanceRepo(d), ...eniRepo(d), ...miscRepos(d), ...metadataRepo(d), ...throttleRepo(d), ...auditRepo(d), ...tagRepo(d) };
   built.set(d, r);
   return r;
 }

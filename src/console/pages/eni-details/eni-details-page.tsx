@@ -17,6 +17,7 @@ import { ModifyEniDialog } from '../../dialogs/modify-eni-dialog.tsx';
 import { EniOverview } from './eni-overview.tsx';
 import { EniAddresses } from './eni-addresses.tsx';
 import { EniLimits } from './eni-limits.tsx';
+import { EniTags } from './eni-tags.tsx';
 import { OsConfigTab } from './os-config-tab.tsx';
 import { withPending } from '../../logic/optimistic.ts';
 import { eniBindable } from '../../logic/attach-eligibility.ts';
@@ -108,6 +109,7 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
                 <>
                   <EniOverview ctx={c} />
                   <EniAddresses ctx={c} onManage={() => setDialog('manage')} />
+                  <EniTags regionId={scope.regionId} eni={c.eni} onChanged={() => void ctx.reload()} />
                   <EniLimits ctx={c} />
                 </>
               ),

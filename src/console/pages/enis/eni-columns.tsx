@@ -41,6 +41,19 @@ export function eniColumns(vSwitches: Map<string, VSwitchWire>, actions: EniRowA
       render: (id: string) => (id ? <span style={mono}>{id}</span> : <Typography.Text type="secondary">-</Typography.Text>),
     },
     {
+      title: 'Tags', key: 'tags', width: 170,
+      render: (_, e) => {
+        const tags = e.Tags.Tag;
+        if (tags.length === 0) return <Typography.Text type="secondary">-</Typography.Text>;
+        const text = (t: { TagKey: string; TagValue: string }) => (t.TagValue ? `${t.TagKey}: ${t.TagValue}` : t.TagKey);
+        return (
+          <Tooltip title={tags.map(text).join(', ')}>
+            <span data-testid="eni-row-tags">{tags.slice(0, 2).map((t) => <Tag key={t.TagKey} bordered={false}>{text(t)}</Tag>)}{tags.length > 2 ? `+${tags.length - 2}` : ''}</span>
+          </Tooltip>
+        );
+      },
+    },
+    {
       title: 'VPC / vSwitch', key: 'net', width: 215,
       render: (_, e) => {
         const v = vSwitches.get(e.VSwitchId);

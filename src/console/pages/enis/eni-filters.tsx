@@ -30,7 +30,7 @@ export function EniFilters(props: {
     <Flex gap={8} wrap style={{ marginBottom: 12 }} role="search" aria-label="Filter ENIs">
       <Input.Search
         aria-label="Search ENIs"
-        placeholder="ENI ID, name, or a private IPv4/IPv6 address (exact)"
+        placeholder="ENI ID, name, private IPv4/IPv6 (exact), or tag:key=value"
         allowClear
         value={search}
         onChange={(e) => setSearch(e.target.value)}

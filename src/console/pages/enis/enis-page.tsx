@@ -31,6 +31,7 @@ function toQuery(f: EniFilterValues): EniQuery {
     status: f.status, type: f.type, vSwitchId: f.vSwitchId, instanceId: f.instanceId,
     ids: s.kind === 'id' ? s.ids : undefined, name: s.kind === 'name' ? s.name : undefined,
     privateIp: s.kind === 'ipv4' ? s.address : undefined, ipv6: s.kind === 'ipv6' ? s.address : undefined,
+    tag: s.kind === 'tag' ? { key: s.key, value: s.value } : undefined,
   };
 }
 
