@@ -57,6 +57,13 @@ export const WIRE_CATALOGUE = {
   vpcIpv6NotEnabled: { status: 400, code: 'OperationFailed.Ipv6NotEnabled', message: () => 'The VPC has no IPv6 CIDR block; create it with EnableIpv6.' },
   dependencyViolation: { status: 400, code: 'DependencyViolation', message: (dependent: string) => `Specified object has dependent resources (${dependent}).` },
   idempotentParameterMismatch: { status: 400, code: 'IdempotentParameterMismatch', message: () => 'The request uses the same client token as a previous, but non-identical request.' },
+  // trunk mode: the codes of DetachNetworkInterface's and ModifyInstanceSpec's error tables (their messages are "%s" there)
+  instanceTypeNotSupportTrunking: { status: 403, code: 'InvalidOperation.InstanceTypeNotSupportEniTrunking', message: (instanceType: string) => `The instance type "${instanceType}" does not support ENI trunking.` },
+  eniTypeNotSupportTrunking: { status: 403, code: 'InvalidOperation.EniTypeNotSupportTrunking', message: (eniId: string, type: string) => `The ENI "${eniId}" of type ${type} does not support operations related to the trunk mode.` },
+  eniNotBelongTrunk: { status: 403, code: 'InvalidParameter.EniNotBelongTrunk', message: (eniId: string, trunkEniId: string) => `The specified ENI "${eniId}" is not a member of the trunk ENI "${trunkEniId}".` },
+  trunkEniStateInvalid: { status: 403, code: 'InvalidOperation.InvalidTrunkEniStatus', message: (trunkEniId: string, instanceId: string) => `The trunk ENI "${trunkEniId}" is not InUse on the instance "${instanceId}".` },
+  hasMemberEniAttached: { status: 403, code: 'InvalidOperation.HasMemberEniAttached', message: (trunkEniId: string) => `Member ENIs are attached to the trunk ENI "${trunkEniId}"; detach them first.` },
+  memberEniPerInstanceLimitExceeded: { status: 403, code: 'EniPerInstanceLimitExceeded', message: (max: string) => `The maximum number of member ENIs of the instance type is reached (${max}: EniTotalQuantity minus EniQuantity).` },
   operationConflict: { status: 403, code: 'Operation.Conflict', message: () => 'The operation may conflicts with others, please retry later.' },
 
   // --- per-action variants (ActionDef.errors) ---
@@ -214,6 +221,12 @@ export const ERROR_TABLE = {
   ZoneMismatch: from('zoneMismatch'),
   VpcMismatch: from('vpcMismatch'),
   EniPerInstanceLimitExceeded: from('eniPerInstanceLimitExceeded'),
+  InstanceTypeNotSupportTrunking: from('instanceTypeNotSupportTrunking', (d) => [q(d.instanceType)]),
+  EniTypeNotSupportTrunking: from('eniTypeNotSupportTrunking', (d) => [q(d.eniId), q(d.type)]),
+  EniNotBelongTrunk: from('eniNotBelongTrunk', (d) => [q(d.eniId), q(d.trunkEniId)]),
+  TrunkEniStateInvalid: from('trunkEniStateInvalid', (d) => [q(d.eniId), q(d.instanceId)]),
+  HasMemberEniAttached: from('hasMemberEniAttached', (d) => [q(d.eniId)]),
+  MemberEniPerInstanceLimitExceeded: from('memberEniPerInstanceLimitExceeded', (d) => [q(d.max)]),
   EniPerRegionLimitExceeded: from('eniPerRegionLimitExceeded'),
   EniIpv4LimitExceeded: from('eniIpv4LimitExceeded', (d) => [q(d.max)]),
   InstanceTypeIpv4LimitExceeded: from('instanceTypeIpv4LimitExceeded', (d) => [q(d.max)]),

@@ -5,6 +5,7 @@ import { findInstanceType } from '../domain/instance-types.ts';
 import type { VSwitchView } from '../service/networks.ts';
 import type { InstanceView } from '../service/instances.ts';
 import type { InstanceTypeSpec } from '../domain/instance-types.ts';
+import { trunkSupported } from '../domain/trunk-rules.ts';
 import type { Tag } from '../domain/tags.ts';
 
 function ipv4Sets(eni: Eni) {
@@ -67,7 +68,7 @@ export function eniShape(eni: Eni) {
     SecurityGroupIds: { SecurityGroupId: eni.securityGroupIds },
     PrivateIpSets: { PrivateIpSet: eni.addresses.filter((a) => a.family === 4).map((a) => ({ PrivateIpAddress: a.address, Primary: a.primary, PrivateDnsName: '', AssociatedPublicIp: {} })) },
     Ipv6Sets: ipv6Sets(eni), Ipv4PrefixSets: { Ipv4PrefixSet: [] }, Ipv6PrefixSets: { Ipv6PrefixSet: [] }, AssociatedPublicIp: {},
-    Attachment: instanceId ? { InstanceId: instanceId, DeviceIndex: eni.deviceIndex ?? 0, NetworkCardIndex: eni.networkCardIndex ?? 0, TrunkNetworkInterfaceId: '' } : {},
+    Attachment: instanceId ? { InstanceId: instanceId, DeviceIndex: eni.deviceIndex ?? 0, NetworkCardIndex: eni.networkCardIndex ?? 0, TrunkNetworkInterfaceId: eni.trunkEniId ?? '' } : {},
     Tags: tagsOf(eni),
   };
 }
@@ -212,7 +213,7 @@ export function instanceTypeShape(t: InstanceTypeSpec) {
   return {
     InstanceTypeId: t.id, InstanceTypeFamily: t.family, CpuCoreCount: t.cpuCoreCount, MemorySize: t.memorySizeGiB, EniQuantity: t.eniQuantity,
     EniPrivateIpAddressQuantity: t.eniPrivateIpAddressQuantity, EniIpv6AddressQuantity: t.eniIpv6AddressQuantity, EniTotalQuantity: t.eniTotalQuantity,
-    EniTrunkSupported: t.eniTotalQuantity > t.eniQuantity, EriQuantity: 0, PrimaryEniQueueNumber: 1, SecondaryEniQueueNumber: 1, MaximumQueueNumberPerEni: 1,
+    EniTrunkSupported: trunkSupported(t), EriQuantity: 0, PrimaryEniQueueNumber: 1, SecondaryEniQueueNumber: 1, MaximumQueueNumberPerEni: 1,
     TotalEniQueueQuantity: t.eniQuantity, NetworkCardQuantity: 1, NetworkCards: { NetworkCardInfo: [{ NetworkCardIndex: 0 }] },
   };
 }

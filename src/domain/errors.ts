@@ -21,6 +21,13 @@ export type DomainErrorCode =
   | 'EniTypeInvalid'
   | 'ZoneMismatch'
   | 'VpcMismatch'
+  // trunk mode
+  | 'InstanceTypeNotSupportTrunking'
+  | 'EniTypeNotSupportTrunking'
+  | 'EniNotBelongTrunk'
+  | 'TrunkEniStateInvalid'
+  | 'HasMemberEniAttached'
+  | 'MemberEniPerInstanceLimitExceeded'
   // limits
   | 'EniPerInstanceLimitExceeded'
   | 'EniPerRegionLimitExceeded'

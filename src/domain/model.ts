@@ -7,7 +7,8 @@ export type IpFamily = 4 | 6;
 /** Every ENI status, in lifecycle order (the console's filter lists them). */
 export const ENI_STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'] as const;
 export type EniStatus = (typeof ENI_STATUSES)[number];
-export type EniType = 'Primary' | 'Secondary';
+// Trunk and Member: terway's trunk mode. A Member is a Secondary ENI while it is bound to a trunk.
+export type EniType = 'Primary' | 'Secondary' | 'Trunk' | 'Member';
 export type InstanceStatus = 'Pending' | 'Running' | 'Starting' | 'Stopping' | 'Stopped' | 'Deleting';
 export type SecurityGroupType = 'normal' | 'enterprise';
 
@@ -160,6 +161,8 @@ export interface Eni {
   /** epoch ms when the in-flight transition completes */
   transitionDueMs: number | null;
   deviceIndex: number | null;
+  /** a Member's trunk ENI (the one it was attached through), null otherwise */
+  trunkEniId: string | null;
   deleteOnRelease: boolean;
   /** NetworkInterfaceTrafficMode, queues and the rest a client sets and reads back */
   traffic: EniTraffic;

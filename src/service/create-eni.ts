@@ -1,4 +1,4 @@
-// CreateNetworkInterface: synchronous; the new secondary ENI is Available at once.
+// CreateNetworkInterface: synchronous; the new Secondary (or Trunk) ENI is Available at once.
 import { DomainError } from '../domain/errors.ts';
 import { assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-rules.ts';
 import { newMacAddress, newResourceId } from '../domain/ids.ts';
@@ -16,6 +16,8 @@ import { settleDueIn } from './transitions.ts';
 export interface CreateEniCommand {
   regionId?: string;
   vSwitchId: string;
+  /** InstanceType: Trunk for terway's trunk mode */
+  type?: 'Secondary' | 'Trunk';
   securityGroupIds: string[];
   primaryIpAddress?: string;
   secondaryIpv4?: AddressRequest;
@@ -86,7 +88,7 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
       return insertEni(deps, tx, caller, {
         regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id,
         resourceGroupId: await resolveResourceGroup(tx, caller, cmd.resourceGroupId), name: cmd.name ?? '', description: cmd.description ?? '',
-        type: 'Secondary', status: 'Available', instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null,
+        type: cmd.type ?? 'Secondary', status: 'Available', instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null,
         deleteOnRelease: cmd.deleteOnRelease ?? false, sourceDestCheck: cmd.sourceDestCheck ?? false, networkCardIndex: null,
         traffic: { ...DEFAULT_ENI_TRAFFIC, ...Object.fromEntries(Object.entries(cmd.traffic ?? {}).filter(([, v]) => v !== undefined)) },
         securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [],

@@ -3,6 +3,7 @@ import type { Eni } from '../domain/model.ts';
 import type { EniFilter, Page, Paging } from '../store/store.ts';
 import { canonicalIpv6 } from '../ipam/index.ts';
 import { findRegion, readTx, type Caller, type ServiceDeps } from './deps.ts';
+import { memberIdsOf } from './eni-lifecycle.ts';
 import { loadEni } from './load.ts';
 import { resourceGroupFilter } from './resource-groups.ts';
 import { settleDue } from './transitions.ts';
@@ -24,4 +25,14 @@ export async function describeEni(deps: ServiceDeps, caller: Caller, q: { region
   const region = findRegion(deps, q.regionId);
   await settleDue(deps, caller);
   return readTx(deps, (tx) => loadEni(tx, caller, region, q.eniId));
+}
+
+/** DescribeNetworkInterfaceAttribute: the ENI and, for a trunk, the members bound through it. */
+export async function describeEniAttribute(deps: ServiceDeps, caller: Caller, q: { regionId?: string; eniId: string }): Promise<{ eni: Eni; memberIds: string[] }> {
+  const region = findRegion(deps, q.regionId);
+  await settleDue(deps);
+  return readTx(deps, async (tx) => {
+    const eni = await loadEni(tx, caller, region, q.eniId);
+    return { eni, memberIds: await memberIdsOf(tx, eni) };
+  });
 }

@@ -1,16 +1,33 @@
 // AttachNetworkInterface, DetachNetworkInterface, DeleteNetworkInterface,
 // ModifyNetworkInterfaceAttribute. Attach, detach and delete are asynchronous:
 // they answer at once and the ENI passes through Attaching/Detaching/Deleting.
+// With TrunkNetworkInstanceId, Attach and Detach bind and unbind a member ENI
+// (domain/trunk-rules.ts).
 import { DomainError } from '../domain/errors.ts';
 import { assertAttachable, assertDeletable, assertDetachable, assertSecurityGroupsFit } from '../domain/eni-rules.ts';
 import type { Eni, EniTraffic, Region } from '../domain/model.ts';
+import { assertMemberAttachable, assertMemberOf, assertNoMembers, assertTrunkHost } from '../domain/trunk-rules.ts';
 import type { Tx } from '../store/store.ts';
 import { countInSecurityGroups } from './address-book.ts';
 import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { instanceTypeOf, loadEni, loadInstance, loadSecurityGroups } from './load.ts';
 import { dueTime, finishEniTransition, settleDueIn } from './transitions.ts';
 
-export interface AttachCommand { regionId?: string; eniId: string; instanceId: string; networkCardIndex?: number }
+export interface AttachCommand {
+  regionId?: string;
+  eniId: string;
+  instanceId: string;
+  networkCardIndex?: number;
+  /** TrunkNetworkInstanceId: bind (or unbind) the ENI as a member of this trunk ENI */
+  trunkEniId?: string;
+}
+
+/** The ids of the members bound (or binding, unbinding) through a trunk, from its instance's ENIs. */
+export async function memberIdsOf(tx: Tx, trunk: Eni): Promise<string[]> {
+  const instanceId = trunk.instanceId ?? trunk.pendingInstanceId;
+  if (trunk.type !== 'Trunk' || instanceId === null) return [];
+  return (await tx.enis.listByInstance(instanceId)).filter((e) => e.trunkEniId === trunk.id).map((e) => e.id).sort();
+}
 
 export function attachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
@@ -20,7 +37,17 @@ export function attachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand)
     const instance = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
     const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
     const bound = await tx.enis.listByInstance(instance.id);
-    assertAttachable(eni, instance, instanceTypeOf(instance), bound.length, deps.limits);
+    if (cmd.trunkEniId !== undefined) {
+      // A member takes no device index and counts against the member quota only.
+      const trunk = await loadEni(tx, caller, region, cmd.trunkEniId, { forUpdate: true });
+      assertMemberAttachable(eni, trunk, instance, instanceTypeOf(instance), bound.filter((e) => e.type === 'Member').length, deps.limits);
+      const member: Eni = { ...eni, type: 'Member', trunkEniId: trunk.id, status: 'Attaching', pendingInstanceId: instance.id, deviceIndex: null, transitionDueMs: dueTime(deps) };
+      await tx.enis.update(member);
+      if (member.transitionDueMs === null) await finishEniTransition(deps, tx, member);
+      return;
+    }
+    assertAttachable(eni, instance, instanceTypeOf(instance), bound.filter((e) => e.type !== 'Member').length, deps.limits);
+    assertTrunkHost(eni, instanceTypeOf(instance));
     const used = new Set(bound.map((e) => e.deviceIndex));
     let deviceIndex = 1;
     while (used.has(deviceIndex)) deviceIndex++;
@@ -37,6 +64,8 @@ export function detachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand)
     const instance = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
     const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
     assertDetachable(eni, instance.id);
+    if (cmd.trunkEniId !== undefined) assertMemberOf(eni, cmd.trunkEniId);
+    assertNoMembers(eni, await memberIdsOf(tx, eni));
     if (eni.status === 'Detaching') return; // a re-sent Detach: already under way
     const next: Eni = { ...eni, status: 'Detaching', pendingInstanceId: instance.id, instanceId: null, transitionDueMs: dueTime(deps) };
     await tx.enis.update(next);
@@ -49,6 +78,9 @@ export function deleteEni(deps: ServiceDeps, caller: Caller, cmd: { regionId?: s
   return writeTx(deps, async (tx) => {
     await settleDueIn(deps, tx);
     const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
+    // Checked first: an InUse trunk with members answers HasMemberEniAttached, the code
+    // Terraform's ENI delete retries on, rather than the plain state error.
+    assertNoMembers(eni, await memberIdsOf(tx, eni));
     assertDeletable(eni);
     const next: Eni = { ...eni, status: 'Deleting', transitionDueMs: dueTime(deps) };
     await tx.enis.update(next);

@@ -94,7 +94,9 @@ function describeInterface(e: EniPlacement, vsw: VSwitch, vpc: Vpc): MetadataInt
 }
 
 async function snapshotIn(tx: Tx, instance: Instance): Promise<InstanceMetadata> {
-  const enis = (await tx.enis.listByInstance(instance.id)).filter((e) => boundTo(e, instance.id));
+  // COMPAT: members of a trunk are not NICs of the guest (terway reaches them through the trunk, by
+  // VLAN), so the guest's interface list leaves them out; the trunk itself is listed.
+  const enis = (await tx.enis.listByInstance(instance.id)).filter((e) => boundTo(e, instance.id) && e.type !== 'Member');
   const interfaces: MetadataInterface[] = [];
   const vsws = new Map<string, VSwitch | undefined>();
   const vpcs = new Map<string, Vpc | undefined>();

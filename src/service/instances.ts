@@ -6,6 +6,7 @@ import { assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-r
 import { findInstanceType } from '../domain/instance-types.ts';
 import { newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
+import { unbound } from '../domain/trunk-rules.ts';
 import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES, defaultHostName } from '../domain/model.ts';
 import type { Eni, Instance, InstanceAttributes, InstanceBilling, InstanceStatus, SystemDisk } from '../domain/model.ts';
 import type { InstanceFilter, Page, Paging, Tx } from '../store/store.ts';
@@ -91,7 +92,7 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
         await tx.tags.put({ resourceType: 'instance', resourceId: instance.id, accountId: instance.accountId, regionId: instance.regionId }, cmd.tags ?? []);
         await insertEni(deps, tx, caller, {
           regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id, resourceGroupId, name: '', description: '',
-          type: 'Primary', status: 'InUse', instanceId: instance.id, pendingInstanceId: null, transitionDueMs: null, deviceIndex: 0,
+          type: 'Primary', status: 'InUse', instanceId: instance.id, pendingInstanceId: null, transitionDueMs: null, deviceIndex: 0, trunkEniId: null,
           deleteOnRelease: true, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: 0,
           securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
         });
@@ -147,7 +148,7 @@ async function releaseEnis(deps: ServiceDeps, tx: Tx, accountId: string, instanc
       await removeAllAddresses(deps, tx, eni);
       await tx.enis.delete(eni.id);
     } else {
-      await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
+      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
     }
   }
 }

@@ -5,6 +5,7 @@
 // exactly once, and a process that dies mid-way leaves nothing stuck — any
 // other process (or the same one on restart) finishes it.
 import type { Eni, Instance } from '../domain/model.ts';
+import { unbound } from '../domain/trunk-rules.ts';
 import type { Tx } from '../store/store.ts';
 import { removeAllAddresses } from './address-book.ts';
 import { writeTx, type Caller, type ServiceDeps } from './deps.ts';
@@ -53,7 +54,7 @@ export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): 
       await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
       return;
     case 'Detaching':
-      await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
+      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
       return;
     case 'Deleting':
       await removeAllAddresses(deps, tx, eni);

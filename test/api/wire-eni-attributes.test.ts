@@ -85,7 +85,7 @@ describe('ENI attributes: stored and returned', () => {
 });
 
 describe('DescribeNetworkInterfaces: every filter value of the model', () => {
-  it('Type=Trunk/Member and Status=Creating/CreateFailed match nothing here; unknown values are refused', async () => {
+  it('Type=Trunk/Member match no ENI of this file, Status=Creating/CreateFailed nothing here; unknown values are refused', async () => {
     await eni();
     const filters: Record<string, string | boolean>[] = [{ Type: 'Trunk' }, { Type: 'Member' }, { Status: 'Creating' }, { Status: 'CreateFailed' }, { ServiceManaged: true }];
     const pagings: Record<string, number>[] = [{ MaxResults: 10 }, { PageSize: 10 }];

@@ -78,7 +78,7 @@ describe('pending transitions', () => {
   // The server's own shape function makes the fixture, so it has every field the console's type has.
   const eni = (id: string, status: EniWire['Status'], instanceId = ''): EniWire => eniShape({
     id, accountId: '1', regionId: 'r', zoneId: 'z', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg', name: '', description: '', type: 'Secondary',
-    status, macAddress: '00:16:3e:00:00:01', instanceId: instanceId || null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null,
+    status, macAddress: '00:16:3e:00:00:01', instanceId: instanceId || null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null,
     deleteOnRelease: false, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null,
     securityGroupIds: [], addresses: [{ family: 4, address: '10.0.0.5', primary: true }], tags: [], createdAt: '',
   } as Eni);

@@ -45,7 +45,7 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
   return {
     id, accountId: ACC, regionId: REGION, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg-1', name: '', description: '',
     type: 'Secondary', status: 'Available', macAddress: `00:16:3e:00:${(macSeq >> 8).toString(16).padStart(2, '0')}:${(macSeq & 255).toString(16).padStart(2, '0')}`,
-    instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, deleteOnRelease: false, securityGroupIds: [], addresses: [], tags: [],
+    instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null, deleteOnRelease: false, securityGroupIds: [], addresses: [], tags: [],
     traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null, createdAt: T0, ...over,
   };
 }
@@ -366,6 +366,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual(got.securityGroupIds, ['sg-2', 'sg-1']);
         assert.deepEqual(got.addresses.map((a) => a.address), ['192.168.1.7']);
         assert.deepEqual(got.tags, [{ key: 'k', value: 'v' }]);
+      }));
+
+      it("keeps a member's type and trunk through insert and update, and lists by the Member type", withStore(async (s) => {
+        await tx(s, async (t) => {
+          await t.instances.insert(inst('i-1'));
+          await t.enis.insert(eni('eni-t', { type: 'Trunk', status: 'InUse', instanceId: 'i-1', deviceIndex: 1 }));
+          await t.enis.insert(eni('eni-m', { type: 'Member', status: 'InUse', instanceId: 'i-1', trunkEniId: 'eni-t' }));
+          await t.enis.insert(eni('eni-s'));
+        });
+        const m = (await ro(s, (t) => t.enis.get(ACC, 'eni-m')))!;
+        assert.deepEqual([m.type, m.trunkEniId], ['Member', 'eni-t']);
+        assert.equal((await ro(s, (t) => t.enis.get(ACC, 'eni-s')))!.trunkEniId, null);
+        const byType = (type: 'Trunk' | 'Member' | 'Secondary') => ro(s, async (t) => (await t.enis.list(ACC, { regionId: REGION, type }, { limit: 50 })).items.map((e) => e.id));
+        assert.deepEqual(await byType('Member'), ['eni-m']);
+        assert.deepEqual(await byType('Trunk'), ['eni-t']);
+        // Unbound, it is a Secondary again with no trunk: update writes both columns.
+        await tx(s, async (t) => {
+          const cur = (await t.enis.get(ACC, 'eni-m', { forUpdate: true }))!;
+          await t.enis.update({ ...cur, type: 'Secondary', trunkEniId: null, status: 'Available', instanceId: null });
+        });
+        const u = (await ro(s, (t) => t.enis.get(ACC, 'eni-m')))!;
+        assert.deepEqual([u.type, u.trunkEniId, u.status], ['Secondary', null, 'Available']);
+        assert.deepEqual(await byType('Member'), []);
+        assert.deepEqual(await byType('Secondary'), ['eni-m', 'eni-s']);
       }));
 
       it('round-trips and updates the traffic settings, SourceDestCheck and NetworkCardIndex', withStore(async (s) => {

@@ -28,7 +28,7 @@ export async function seedManyEnis(file: string, count: number, opts: { tags?: (
         id: `eni-bp${String(i).padStart(18, '0')}`, accountId: root.accountId, regionId: 'cn-hangzhou', zoneId: vsw.zoneId, vpcId: vpc.id, vSwitchId: vsw.id,
         resourceGroupId: vpc.resourceGroupId, name: `eni-${i}`, description: '', type: 'Secondary', status: i % 10 === 0 ? 'InUse' : 'Available',
         macAddress: `00:16:3e:${((i >> 16) & 0xff).toString(16).padStart(2, '0')}:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`,
-        instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, deleteOnRelease: false, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null, securityGroupIds: [sg.id],
+        instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null, deleteOnRelease: false, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null, securityGroupIds: [sg.id],
         addresses: [{ family: 4, address, primary: true }], tags: opts.tags?.(i) ?? [], createdAt: '2026-01-01T00:00:00Z',
       };
       await tx.enis.insert(eni);

@@ -1,4 +1,4 @@
-// ECS CreateNetworkInterface: a secondary ENI in a vSwitch, Available at once (synchronous).
+// ECS CreateNetworkInterface: a Secondary (or, InstanceType=Trunk, a Trunk) ENI in a vSwitch, Available at once (synchronous).
 import { defineAction, ECS_VERSION, readAddressRequest, readDescription, readName, readTags } from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { createEni } from '../../service/create-eni.ts';
@@ -28,13 +28,13 @@ export default defineAction({
     const securityGroupIds = many ?? (single !== undefined ? [single] : undefined);
     if (!securityGroupIds) throw wireErrors.missingParameter('SecurityGroupId');
     const type = p.str('InstanceType') ?? 'Secondary';
-    // COMPAT: only Secondary ENIs can be created; Trunk is invitational on the real cloud.
-    if (type !== 'Secondary') throw wireErrors.invalidParameter('InstanceType', 'Only Secondary is supported.');
+    // COMPAT: Trunk is invitational on the real cloud; here every account may create one.
+    if (type !== 'Secondary' && type !== 'Trunk') throw wireErrors.invalidParameter('InstanceType', 'It must be Secondary or Trunk.');
     if (p.has('Ipv4Prefix') || p.has('Ipv4PrefixCount') || p.has('Ipv6Prefix') || p.has('Ipv6PrefixCount')) {
       throw wireErrors.unsupportedParameter('IP prefixes');
     }
     const eni = await createEni(deps, caller, {
-      regionId: p.str('RegionId'), vSwitchId, securityGroupIds, primaryIpAddress: p.str('PrimaryIpAddress'),
+      regionId: p.str('RegionId'), vSwitchId, type, securityGroupIds, primaryIpAddress: p.str('PrimaryIpAddress'),
       secondaryIpv4: readAddressRequest(p, 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount'),
       name: readName(p, 'NetworkInterfaceName'), description: readDescription(p, 'Description'), resourceGroupId: p.str('ResourceGroupId'),
       tags: readTags(p), deleteOnRelease: p.bool('DeleteOnRelease'), clientToken: p.str('ClientToken'),

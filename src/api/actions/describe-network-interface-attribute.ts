@@ -1,6 +1,6 @@
 // ECS DescribeNetworkInterfaceAttribute: one ENI, in full.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { describeEni } from '../../service/describe-enis.ts';
+import { describeEniAttribute } from '../../service/describe-enis.ts';
 import { eniConnectionTrackingShape, eniEnhancedNetworkShape, eniShape, eniTrafficConfigShape } from '../shapes.ts';
 
 export default defineAction({
@@ -9,9 +9,12 @@ export default defineAction({
   // Attribute is accepted with any value: Terway sends the undocumented "basic".
   use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'Attribute'] },
   async handle({ deps, caller }, p) {
-    const eni = await describeEni(deps, caller, { regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId') });
+    const { eni, memberIds } = await describeEniAttribute(deps, caller, { regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId') });
+    const shape = eniShape(eni);
     const body: Record<string, unknown> = {
-      ...eniShape(eni),
+      ...shape,
+      // Only here, not in DescribeNetworkInterfaces: a trunk's members (the SDK model has them on this action only).
+      Attachment: eni.type === 'Trunk' && shape.InstanceId ? { ...shape.Attachment, MemberNetworkInterfaceIds: { MemberNetworkInterfaceId: memberIds } } : shape.Attachment,
       TcpOptionAddressEnabled: 'false',
       NetworkInterfaceTrafficConfig: eniTrafficConfigShape(eni),
     };

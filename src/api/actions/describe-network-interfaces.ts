@@ -8,8 +8,8 @@ import type { EniStatus, EniType } from '../../domain/model.ts';
 
 const STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting', 'Creating', 'CreateFailed'] as const;
 const TYPES = ['Primary', 'Secondary', 'Trunk', 'Member'] as const;
-/** Values the model allows that no ENI here ever has: ENIs are created synchronously, and trunking is not offered. */
-const NEVER = new Set<string>(['Creating', 'CreateFailed', 'Trunk', 'Member']);
+/** Values the model allows that no ENI here ever has: ENIs are created synchronously. */
+const NEVER = new Set<string>(['Creating', 'CreateFailed']);
 
 export default defineAction({
   action: 'DescribeNetworkInterfaces',

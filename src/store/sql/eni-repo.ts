@@ -13,7 +13,7 @@ const TRAFFIC_COLUMNS = [
   'tcp_closed_and_time_wait_timeout', 'tcp_established_timeout', 'udp_timeout', 'enable_sriov', 'enable_rss', 'enable_express', 'virtual_function_quantity',
   'virtual_function_total_queue_number',
 ];
-const COLUMNS = `id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at, traffic_mode, queue_number, queue_pair_number, rx_queue_size, tx_queue_size, source_dest_check, network_card_index, ${TRAFFIC_COLUMNS.join(', ')}`;
+const COLUMNS = `id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at, traffic_mode, queue_number, queue_pair_number, rx_queue_size, tx_queue_size, source_dest_check, network_card_index, ${TRAFFIC_COLUMNS.join(', ')}, trunk_eni_id`;
 
 const TRAFFIC_UPDATE = TRAFFIC_COLUMNS.map((c) => `${c} = ?`).join(', ');
 
@@ -86,11 +86,11 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
   return {
     enis: {
       async insert(e) {
-        await d.run(`INSERT INTO enis (${COLUMNS}) VALUES (${placeholders(33)})`, [
+        await d.run(`INSERT INTO enis (${COLUMNS}) VALUES (${placeholders(34)})`, [
           e.id, e.accountId, e.regionId, e.zoneId, e.vpcId, e.vSwitchId, e.resourceGroupId, e.name, e.description, e.type, e.status,
           e.macAddress, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.createdAt,
           e.traffic.mode, e.traffic.queueNumber, e.traffic.queuePairNumber, e.traffic.rxQueueSize, e.traffic.txQueueSize, e.sourceDestCheck ? 1 : 0, e.networkCardIndex,
-          ...trafficValues(e.traffic),
+          ...trafficValues(e.traffic), e.trunkEniId,
         ]);
         await saveSecurityGroups(d, e);
         for (const t of e.tags) {
@@ -129,9 +129,9 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
       async update(e) {
         await d.run(`UPDATE enis SET name = ?, description = ?, status = ?, instance_id = ?, pending_instance_id = ?, transition_due_ms = ?, device_index = ?, delete_on_release = ?, resource_group_id = ?,
           traffic_mode = ?, queue_number = ?, queue_pair_number = ?, rx_queue_size = ?, tx_queue_size = ?, source_dest_check = ?, network_card_index = ?,
-          ${TRAFFIC_UPDATE} WHERE id = ?`, [
+          ${TRAFFIC_UPDATE}, type = ?, trunk_eni_id = ? WHERE id = ?`, [
           e.name, e.description, e.status, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.resourceGroupId,
-          e.traffic.mode, e.traffic.queueNumber, e.traffic.queuePairNumber, e.traffic.rxQueueSize, e.traffic.txQueueSize, e.sourceDestCheck ? 1 : 0, e.networkCardIndex, ...trafficValues(e.traffic), e.id,
+          e.traffic.mode, e.traffic.queueNumber, e.traffic.queuePairNumber, e.traffic.rxQueueSize, e.traffic.txQueueSize, e.sourceDestCheck ? 1 : 0, e.networkCardIndex, ...trafficValues(e.traffic), e.type, e.trunkEniId, e.id,
         ]);
         await saveSecurityGroups(d, e);
       },

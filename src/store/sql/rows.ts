@@ -14,7 +14,7 @@ export interface InstanceRow {
 export interface EniRow { id: string; account_id: string; region_id: string; zone_id: string; vpc_id: string; vswitch_id: string; resource_group_id: string; name: string; description: string; type: string; status: string; mac_address: string; instance_id: string | null; pending_instance_id: string | null; transition_due_ms: number | string | null; device_index: number | null; delete_on_release: number | boolean; created_at: string;
   traffic_mode: string; queue_number: number | null; queue_pair_number: number | null; rx_queue_size: number | null; tx_queue_size: number | null; source_dest_check: number | boolean; network_card_index: number | null;
   tcp_closed_and_time_wait_timeout: number | null; tcp_established_timeout: number | null; udp_timeout: number | null; enable_sriov: number | boolean | null;
-  enable_rss: number | boolean | null; enable_express: number | boolean | null; virtual_function_quantity: number | null; virtual_function_total_queue_number: number | null }
+  enable_rss: number | boolean | null; enable_express: number | boolean | null; virtual_function_quantity: number | null; virtual_function_total_queue_number: number | null; trunk_eni_id: string | null }
 export interface ResourceGroupRow { id: string; account_id: string; name: string; display_name: string; is_default: number | boolean; created_at: string }
 export interface AddressSqlRow { eni_id: string; address: string; family: number; is_primary: number | boolean }
 
@@ -52,7 +52,7 @@ export function toEni(r: EniRow, addresses: PrivateAddress[], securityGroupIds: 
     id: r.id, accountId: r.account_id, regionId: r.region_id, zoneId: r.zone_id, vpcId: r.vpc_id, vSwitchId: r.vswitch_id,
     resourceGroupId: r.resource_group_id, name: r.name, description: r.description, type: r.type as Eni['type'],
     status: r.status as Eni['status'], macAddress: r.mac_address, instanceId: r.instance_id, pendingInstanceId: r.pending_instance_id,
-    transitionDueMs: num(r.transition_due_ms), deviceIndex: r.device_index, deleteOnRelease: Boolean(r.delete_on_release),
+    transitionDueMs: num(r.transition_due_ms), deviceIndex: r.device_index, trunkEniId: r.trunk_eni_id ?? null, deleteOnRelease: Boolean(r.delete_on_release),
     traffic: {
       mode: r.traffic_mode === 'HighPerformance' ? 'HighPerformance' : 'Standard', queueNumber: num(r.queue_number), queuePairNumber: num(r.queue_pair_number),
       rxQueueSize: num(r.rx_queue_size), txQueueSize: num(r.tx_queue_size), tcpClosedAndTimeWaitTimeout: num(r.tcp_closed_and_time_wait_timeout),

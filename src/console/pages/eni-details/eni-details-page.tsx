@@ -42,7 +42,7 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
   }
   const c = ctx.data ? { ...ctx.data, eni: withPending([ctx.data.eni], ctx.dataAt, pending)[0] } : undefined;
   const eni = c?.eni;
-  const secondary = eni?.Type === 'Secondary';
+  const secondary = eni !== undefined && eni.Type !== 'Primary'; // Trunk and Member ENIs bind, unbind and delete like Secondary ones
 
   const unbind = () => {
     if (!eni) return;

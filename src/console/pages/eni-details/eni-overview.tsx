@@ -22,7 +22,13 @@ export function EniOverview({ ctx }: { ctx: EniContext }) {
           { key: 'id', label: 'ENI ID', children: <Typography.Text copyable style={mono}>{eni.NetworkInterfaceId}</Typography.Text> },
           { key: 'name', label: 'Name', children: eni.NetworkInterfaceName || <Typography.Text type="secondary">-</Typography.Text> },
           { key: 'status', label: 'Status', children: <StatusTag status={eni.Status} /> },
-          { key: 'type', label: 'Type', children: eni.Type },
+          {
+            key: 'type', label: 'Type',
+            // A member names the trunk ENI it is bound through (terway's trunk mode).
+            children: eni.Type === 'Member' && eni.Attachment?.TrunkNetworkInterfaceId
+              ? <span>Member of <span style={mono}>{eni.Attachment.TrunkNetworkInterfaceId}</span></span>
+              : eni.Type,
+          },
           { key: 'mac', label: 'MAC address', children: <Typography.Text copyable style={mono}>{eni.MacAddress}</Typography.Text> },
           { key: 'primary', label: 'Primary private IP', children: <Typography.Text copyable style={mono}>{eni.PrivateIpAddress}</Typography.Text> },
           { key: 'vpc', label: 'VPC', children: <span style={mono}>{eni.VpcId}</span> },

@@ -75,7 +75,7 @@ export function eniColumns(vSwitches: Map<string, VSwitchWire>, actions: EniRowA
 }
 
 function RowActions({ eni: e, actions }: { eni: EniWire; actions: EniRowActions }) {
-  const secondary = e.Type === 'Secondary';
+  const secondary = e.Type !== 'Primary'; // Trunk and Member ENIs bind, unbind and delete like Secondary ones
   return (
     <Flex wrap gap={0} style={{ marginLeft: -7 }}>
       <Button type="link" size="small" onClick={() => actions.manage(e)}>Manage ENI IP Addresses</Button>
