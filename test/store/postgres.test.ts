@@ -98,7 +98,7 @@ describe('PostgresStore', { skip }, () => {
         const again = await stores[0].migrate();
         assert.deepEqual({ schema: again.schema, applied: again.applied, unknown: again.unknown }, { schema, applied: [], unknown: [] });
         const tables = await querySchema<{ n: number }>(schema, "SELECT COUNT(*)::int AS n FROM information_schema.tables WHERE table_schema = $1", [schema]);
-        assert.equal(tables[0].n, 16, 'the 15 tables and schema_migrations, all in the named schema');
+        assert.equal(tables[0].n, 18, 'the 17 tables and schema_migrations, all in the named schema');
       } finally {
         await Promise.all(stores.map((s) => s.close()));
         await dropSchema(schema);
