@@ -44,6 +44,8 @@ async function until(cond: () => Promise<boolean>, withinMs: number, what: strin
   }
 }
 
+const SEAL_KEY = randomBytes(32).toString('base64');
+
 describe('PostgreSQL restarted under load', { skip, timeout: 150_000 }, () => {
   const schema = freshSchemaName();
   const url = urlWithSchema(schema);
@@ -53,7 +55,8 @@ describe('PostgreSQL restarted under load', { skip, timeout: 150_000 }, () => {
   before(async () => {
     for (let i = 0; i < 3; i++) {
       servers.push(await startServerProcess({
-        args: ['--database', url], env: { ENIPLANE_ROOT_ACCESS_KEY_ID: KEY.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: KEY.secret },
+        // Servers sharing a database share the key that seals AccessKey secrets (docs/security.md).
+        args: ['--database', url], env: { ENIPLANE_ROOT_ACCESS_KEY_ID: KEY.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: KEY.secret, ENIPLANE_SECRET_KEY: SEAL_KEY },
       }));
     }
     servers.forEach((s) => clients.push(sdkClient('popcore-post', s.endpoint, KEY)));
