@@ -194,12 +194,6 @@ export const DEFAULT_ENI_TRAFFIC: EniTraffic = {
   enableSriov: null, enableRss: null, enableExpress: null, virtualFunctionQuantity: null, virtualFunctionTotalQueueNumber: null,
 };
 
-export function primaryIpv4(eni: Eni): string {
-  const p = eni.addresses.find((a) => a.family === 4 && a.primary);
-  if (!p) throw new Error(`ENI ${eni.id} has no primary IPv4 address`);
-  return p.address;
-}
-
 export function addressesOf(eni: Eni, family: IpFamily): string[] {
   return eni.addresses.filter((a) => a.family === family).map((a) => a.address);
 }

@@ -4,8 +4,6 @@
 import type { EniFacts } from '../domain/eni-facts.ts';
 import type { Eni, VSwitch } from '../domain/model.ts';
 import { formatIpv4, ipv4Gateway, ipv6Gateway, parseIpv4Cidr, parseIpv6Cidr } from '../ipam/index.ts';
-import { findRegion, readTx, type Caller, type ServiceDeps } from './deps.ts';
-import { loadEni, loadVSwitch } from './load.ts';
 
 /** Alibaba Cloud's resolvers inside a VPC. */
 export const DEFAULT_DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
@@ -37,12 +35,4 @@ export function toEniFacts(eni: EniForFacts, vsw: Pick<VSwitch, 'cidrBlock' | 'i
       : {}),
     dnsServers: [...dnsServers],
   };
-}
-
-export function eniFacts(deps: ServiceDeps, caller: Caller, q: { regionId?: string; eniId: string }): Promise<EniFacts> {
-  const region = findRegion(deps, q.regionId);
-  return readTx(deps, async (tx) => {
-    const eni = await loadEni(tx, caller, region, q.eniId);
-    return toEniFacts(eni, await loadVSwitch(tx, caller, region, eni.vSwitchId));
-  });
 }
