@@ -60,7 +60,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function startBaseline(): Promise<{ port: number; child: ChildProcess }> {
   // With eniplane's own V8 flags (its shebang's), so the two differ only in what they do.
-  const child = spawn(process.execPath, [...BIN_NODE_FLAGS, '--import', 'tsx', new URL('./lib/baseline-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...BIN_NODE_FLAGS, '--import', 'tsx', new URL('./lib/baseline-server.ts', import.meta.url).pathname],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<number>((resolve) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -88,7 +92,12 @@ function assignUnassign(port: number, key: Key, enis: string[]) {
   };
 }
 
-interface Eniplane { server: ServerProcess; enis: string[]; dataDir: string; filledPercent: number }
+interface Eniplane {
+  server: ServerProcess;
+  enis: string[];
+  dataDir: string;
+  filledPercent: number;
+}
 
 /** A server with a /16 vSwitch and 16 ENIs on it; `fill` takes 99% of the /16 (behind the server's back, before it starts). */
 async function startEniplane(fill: boolean): Promise<Eniplane> {
@@ -99,7 +108,11 @@ async function startEniplane(fill: boolean): Promise<Eniplane> {
   const vsw = await rpc(port, key, 'CreateVSwitch', { VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.1.0.0/16' }, '2016-04-28');
   const sg = await rpc(port, key, 'CreateSecurityGroup', { VpcId: vpc.VpcId, SecurityGroupType: 'enterprise' });
   const enis: string[] = [];
-  for (let i = 0; i < 17; i++) enis.push((await rpc(port, key, 'CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId })).NetworkInterfaceId);
+  for (let i = 0; i < 17; i++)
+    enis.push(
+      (await rpc(port, key, 'CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId }))
+        .NetworkInterfaceId,
+    );
   const filler = enis.pop()!;
   let filled = 17;
   if (fill) {
@@ -115,7 +128,9 @@ export async function benchAssign(): Promise<void> {
   const base = await startBaseline();
   const empty = await startEniplane(false);
   const full = await startEniplane(true);
-  const baseOp = async () => { await get(base.port, '/'); };
+  const baseOp = async () => {
+    await get(base.port, '/');
+  };
   const emptyOp = assignUnassign(empty.server.port, empty.server.key, empty.enis);
   const fullOp = assignUnassign(full.server.port, full.server.key, full.enis);
   try {
@@ -155,13 +170,19 @@ export async function benchAssign(): Promise<void> {
       total16.eni.push(e16.serverCpuMs + e16.clientCpuMs);
     }
     const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
-    console.log(`ratio to baseline (median of ${ROUNDS} rounds): c=1 ${median(ratio1).toFixed(2)} [${list(ratio1)}]  c=16 ${median(ratio16).toFixed(2)} [${list(ratio16)}]   (target ≥ 0.30)`);
+    console.log(
+      `ratio to baseline (median of ${ROUNDS} rounds): c=1 ${median(ratio1).toFixed(2)} [${list(ratio1)}]  c=16 ${median(ratio16).toFixed(2)} [${list(ratio16)}]   (target ≥ 0.30)`,
+    );
     console.log(`p99 at c=16 (median): ${median(p99s).toFixed(2)} ms [${list(p99s)}]   (target < 10 ms)`);
-    console.log(`server CPU per request, baseline / eniplane at c=16 (median): ${median(cpuRatio16).toFixed(2)} [${list(cpuRatio16)}]   (for reading the ratios: steadier than req/s)`);
+    console.log(
+      `server CPU per request, baseline / eniplane at c=16 (median): ${median(cpuRatio16).toFixed(2)} [${list(cpuRatio16)}]   (for reading the ratios: steadier than req/s)`,
+    );
     const cpus = availableParallelism();
     const eniTotal = median(total16.eni);
-    console.log(`CPU per request at c=16, server + load generator (median): baseline ${median(total16.base).toFixed(3)} ms, eniplane ${eniTotal.toFixed(3)} ms: `
-      + `${cpus} CPUs serve eniplane at most ${((cpus * 1000) / eniTotal).toFixed(0)} req/s here   (both share this machine)`);
+    console.log(
+      `CPU per request at c=16, server + load generator (median): baseline ${median(total16.base).toFixed(3)} ms, eniplane ${eniTotal.toFixed(3)} ms: ` +
+        `${cpus} CPUs serve eniplane at most ${((cpus * 1000) / eniTotal).toFixed(0)} req/s here   (both share this machine)`,
+    );
     console.log(`cost per operation, 99% full vs empty (median): ${median(fullCost).toFixed(2)}x [${list(fullCost)}]   (target ≤ 2x)`);
   } finally {
     base.child.kill('SIGTERM');

@@ -25,7 +25,11 @@ async function world(server: ServerProcess): Promise<string[]> {
   const vsw = await rpc(port, key, 'CreateVSwitch', { VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.1.0.0/16' }, '2016-04-28');
   const sg = await rpc(port, key, 'CreateSecurityGroup', { VpcId: vpc.VpcId, SecurityGroupType: 'enterprise' });
   const enis: string[] = [];
-  for (let i = 0; i < 16; i++) enis.push((await rpc(port, key, 'CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId })).NetworkInterfaceId);
+  for (let i = 0; i < 16; i++)
+    enis.push(
+      (await rpc(port, key, 'CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId }))
+        .NetworkInterfaceId,
+    );
   return enis;
 }
 
@@ -52,7 +56,10 @@ export async function benchChaos(): Promise<void> {
   const profile = join(dir, 'throttle.json');
   writeFileSync(profile, JSON.stringify({ windowMs: 60_000, perAccount: { '*': 1_000_000_000 } }));
   const faults = join(dir, 'faults.json');
-  writeFileSync(faults, JSON.stringify({ seed: 1, rules: [{ actions: ['RunInstances'], effect: { kind: 'error', code: 'InternalError', status: 500 } }] }));
+  writeFileSync(
+    faults,
+    JSON.stringify({ seed: 1, rules: [{ actions: ['RunInstances'], effect: { kind: 'error', code: 'InternalError', status: 500 } }] }),
+  );
   const common = ['--transition-ms', '0', '--log-level', 'error'];
   const servers = {
     plain: await startServerProcess({ args: common }),
@@ -60,7 +67,9 @@ export async function benchChaos(): Promise<void> {
     rule: await startServerProcess({ args: [...common, '--faults', faults] }),
   };
   try {
-    const ops = Object.fromEntries(await Promise.all(Object.entries(servers).map(async ([name, s]) => [name, assignUnassign(s.port, s.key, await world(s))] as const)));
+    const ops = Object.fromEntries(
+      await Promise.all(Object.entries(servers).map(async ([name, s]) => [name, assignUnassign(s.port, s.key, await world(s))] as const)),
+    );
     for (const op of Object.values(ops)) await load(16, MAX_OPS, SLICE_MS, op);
     const ratios = { throttled: [] as number[], rule: [] as number[] };
     for (let round = 1; round <= ROUNDS; round++) {
@@ -69,13 +78,19 @@ export async function benchChaos(): Promise<void> {
       const rule = await load(16, MAX_OPS, SLICE_MS, ops.rule);
       const plainAgain = await load(16, MAX_OPS, SLICE_MS, ops.plain);
       const base = (plain.rps + plainAgain.rps) / 2;
-      console.log(`round ${round}: plain ${base.toFixed(0)} req/s, throttled ${throttled.rps.toFixed(0)}, one non-matching rule ${rule.rps.toFixed(0)}`);
+      console.log(
+        `round ${round}: plain ${base.toFixed(0)} req/s, throttled ${throttled.rps.toFixed(0)}, one non-matching rule ${rule.rps.toFixed(0)}`,
+      );
       ratios.throttled.push(throttled.rps / base);
       ratios.rule.push(rule.rps / base);
     }
     const list = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' ');
-    console.log(`throughput ratio to plain at c=16 (median of ${ROUNDS}): throttling on ${median(ratios.throttled).toFixed(3)} [${list(ratios.throttled)}]   (target ≥ 0.95)`);
-    console.log(`throughput ratio to plain at c=16 (median of ${ROUNDS}): one fault rule, never matching ${median(ratios.rule).toFixed(3)} [${list(ratios.rule)}]   (target ≥ 0.95; an empty table is the plain server)`);
+    console.log(
+      `throughput ratio to plain at c=16 (median of ${ROUNDS}): throttling on ${median(ratios.throttled).toFixed(3)} [${list(ratios.throttled)}]   (target ≥ 0.95)`,
+    );
+    console.log(
+      `throughput ratio to plain at c=16 (median of ${ROUNDS}): one fault rule, never matching ${median(ratios.rule).toFixed(3)} [${list(ratios.rule)}]   (target ≥ 0.95; an empty table is the plain server)`,
+    );
   } finally {
     for (const s of Object.values(servers)) await s.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -59,9 +59,17 @@ try {
   const from = h.ns(client.id);
 
   // Baseline: addresses held by an unattached ENI (so the allocator never hands them out) put on by hand.
-  const reserve = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 9 })).NetworkInterfaceId;
-  const spare = ((await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [reserve] })).NetworkInterfaceSets.NetworkInterfaceSet[0].PrivateIpSets.PrivateIpSet as { PrivateIpAddress: string }[])
-    .map((p) => p.PrivateIpAddress);
+  const reserve = (
+    await h.call('CreateNetworkInterface', {
+      VSwitchId: h.vSwitchId,
+      SecurityGroupId: h.securityGroupId,
+      SecondaryPrivateIpAddressCount: 9,
+    })
+  ).NetworkInterfaceId;
+  const spare = (
+    (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [reserve] })).NetworkInterfaceSets.NetworkInterfaceSet[0].PrivateIpSets
+      .PrivateIpSet as { PrivateIpAddress: string }[]
+  ).map((p) => p.PrivateIpAddress);
   const baseline: number[] = [];
   for (let round = 0; round < 2; round++) {
     for (const a of spare) {
@@ -89,8 +97,15 @@ try {
   const failover: number[] = [];
   const b = await h.runInstance();
   await h.agentConverged(b.id);
-  const eniId = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 2 })).NetworkInterfaceId as string;
-  const target = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [eniId] })).NetworkInterfaceSets.NetworkInterfaceSet[0].PrivateIpSets.PrivateIpSet[1].PrivateIpAddress as string;
+  const eniId = (
+    await h.call('CreateNetworkInterface', {
+      VSwitchId: h.vSwitchId,
+      SecurityGroupId: h.securityGroupId,
+      SecondaryPrivateIpAddressCount: 2,
+    })
+  ).NetworkInterfaceId as string;
+  const target = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [eniId] })).NetworkInterfaceSets.NetworkInterfaceSet[0]
+    .PrivateIpSets.PrivateIpSet[1].PrivateIpAddress as string;
   await h.call('AttachNetworkInterface', { NetworkInterfaceId: eniId, InstanceId: inst.id });
   await h.waitEni(eniId, 'InUse');
   await h.firstReply(from, target, 5000);
@@ -122,8 +137,10 @@ try {
   for (let i = 0; i < hostSize; i++) hostB.push(await h.runInstance({ instanceType: 'ecs.g7.32xlarge' }));
   const enis: { id: string; ip: string; on: number }[] = [];
   for (let i = 0; i < moved; i++) {
-    const e = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId })).NetworkInterfaceId as string;
-    const ip = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [e] })).NetworkInterfaceSets.NetworkInterfaceSet[0].PrivateIpAddress as string;
+    const e = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId }))
+      .NetworkInterfaceId as string;
+    const ip = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [e] })).NetworkInterfaceSets.NetworkInterfaceSet[0]
+      .PrivateIpAddress as string;
     const on = i % hostSize;
     await h.call('AttachNetworkInterface', { NetworkInterfaceId: e, InstanceId: hostA[on]!.id });
     enis.push({ id: e, ip, on });
@@ -133,16 +150,32 @@ try {
   // the same-run baseline: as many addresses put on by hand in one `ip -batch` → all answering
   const byHand: string[] = [];
   while (byHand.length < moved) {
-    const r = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 9 })).NetworkInterfaceId;
-    byHand.push(...((await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [r] })).NetworkInterfaceSets.NetworkInterfaceSet[0].PrivateIpSets.PrivateIpSet as { PrivateIpAddress: string }[])
-      .map((p) => p.PrivateIpAddress));
+    const r = (
+      await h.call('CreateNetworkInterface', {
+        VSwitchId: h.vSwitchId,
+        SecurityGroupId: h.securityGroupId,
+        SecondaryPrivateIpAddressCount: 9,
+      })
+    ).NetworkInterfaceId;
+    byHand.push(
+      ...(
+        (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [r] })).NetworkInterfaceSets.NetworkInterfaceSet[0].PrivateIpSets
+          .PrivateIpSet as { PrivateIpAddress: string }[]
+      ).map((p) => p.PrivateIpAddress),
+    );
   }
   byHand.length = moved;
   let t0 = Date.now();
-  await ipBatch(ns, byHand.map((a) => `address add ${a}/24 dev eth0`));
+  await ipBatch(
+    ns,
+    byHand.map((a) => `address add ${a}/24 dev eth0`),
+  );
   await Promise.all(byHand.map((a) => h.firstReply(from, a, 10_000)));
   const hostBaseline = Date.now() - t0;
-  await ipBatch(ns, byHand.map((a) => `address del ${a}/24 dev eth0`));
+  await ipBatch(
+    ns,
+    byHand.map((a) => `address del ${a}/24 dev eth0`),
+  );
 
   for (const x of hostA) await h.call('StopInstance', { InstanceId: x.id });
   for (const x of hostA) await h.waitInstance(x.id, 'Stopped');
@@ -154,8 +187,13 @@ try {
   const replies: number[] = [];
   let callsDone = 0;
   await Promise.all([
-    Promise.all(enis.map((e) => h.call('AttachNetworkInterface', { NetworkInterfaceId: e.id, InstanceId: hostB[e.on]!.id }))).then(() => { callsDone = Date.now() - t0; }),
-    ...enis.map(async (e) => { await h.firstReply(from, e.ip, 30_000); replies.push(Date.now() - t0); }),
+    Promise.all(enis.map((e) => h.call('AttachNetworkInterface', { NetworkInterfaceId: e.id, InstanceId: hostB[e.on]!.id }))).then(() => {
+      callsDone = Date.now() - t0;
+    }),
+    ...enis.map(async (e) => {
+      await h.firstReply(from, e.ip, 30_000);
+      replies.push(Date.now() - t0);
+    }),
   ]);
   const hostMove = Math.max(...replies);
 
@@ -166,13 +204,19 @@ try {
   console.log('');
   console.log(`baseline     ip addr add → reply:                    ${fmt(baseline)}`);
   console.log(`convergence  AssignPrivateIpAddresses → reply:       ${fmt(converge)}`);
-  console.log(`             target p95 ≤ 2 × baseline p95 + ${LONG_POLL_WAKE_MS} ms long-poll wake = ${convergeTarget} ms: ${ok1 ? 'met' : 'MISSED'}`
-    + ` (p50 ratio ${(pct(converge, 50) / Math.max(1, pct(baseline, 50))).toFixed(1)}x)`);
+  console.log(
+    `             target p95 ≤ 2 × baseline p95 + ${LONG_POLL_WAKE_MS} ms long-poll wake = ${convergeTarget} ms: ${ok1 ? 'met' : 'MISSED'}` +
+      ` (p50 ratio ${(pct(converge, 50) / Math.max(1, pct(baseline, 50))).toFixed(1)}x)`,
+  );
   console.log(`failover     AttachNetworkInterface call → reply:    ${fmt(failover)}   (baseline p95 ${pct(baseline, 95)} ms)`);
   console.log(`             target p95 < 500 ms at --transition-ms 0: ${ok2 ? 'met' : 'MISSED'}`);
-  console.log(`host failure ${moved} ENIs moved at once → all answer:    ${hostMove} ms from the first Attach call (the ${moved} calls took ${callsDone} ms; `
-    + `first ENI answered at ${Math.min(...replies)} ms, p50 ${pct(replies, 50)} ms); ${hostMove + (t0 - tDetach)} ms from the first Detach call`);
-  console.log(`             baseline: ${byHand.length} addresses in one ip -batch → all answer: ${hostBaseline} ms;  target < 2000 ms: ${ok3 ? 'met' : 'MISSED'}`);
+  console.log(
+    `host failure ${moved} ENIs moved at once → all answer:    ${hostMove} ms from the first Attach call (the ${moved} calls took ${callsDone} ms; ` +
+      `first ENI answered at ${Math.min(...replies)} ms, p50 ${pct(replies, 50)} ms); ${hostMove + (t0 - tDetach)} ms from the first Detach call`,
+  );
+  console.log(
+    `             baseline: ${byHand.length} addresses in one ip -batch → all answer: ${hostBaseline} ms;  target < 2000 ms: ${ok3 ? 'met' : 'MISSED'}`,
+  );
   code = ok1 && ok2 && ok3 ? 0 : 1;
 } catch (e) {
   console.error(e);

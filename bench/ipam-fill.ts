@@ -29,7 +29,10 @@ function spaceFilled(fraction: number): Ipv4FreeSpace {
     const j = rng(i + 1);
     [offsets[i], offsets[j]] = [offsets[j]!, offsets[i]!];
   }
-  return new Ipv4FreeSpace(cidr, offsets.slice(0, Math.round(usable * fraction)).map((o) => cidr.base + o));
+  return new Ipv4FreeSpace(
+    cidr,
+    offsets.slice(0, Math.round(usable * fraction)).map((o) => cidr.base + o),
+  );
 }
 
 /** Every address taken but one, far from most starts: the longest summary walk. */
@@ -73,7 +76,9 @@ const baseline = best.get('empty /16')!;
 console.log(`IPv4 { count: 1 } on a /16, ${iterations} allocations per round, best of 3`);
 for (const [name, space] of cases) {
   const ns = best.get(name)!;
-  console.log(`${name.padEnd(18)} free=${String(space.freeCount()).padStart(5)}  ${ns.toFixed(0).padStart(6)} ns/alloc  ratio ${(ns / baseline).toFixed(2)}x`);
+  console.log(
+    `${name.padEnd(18)} free=${String(space.freeCount()).padStart(5)}  ${ns.toFixed(0).padStart(6)} ns/alloc  ratio ${(ns / baseline).toFixed(2)}x`,
+  );
 }
 const ratio = best.get('99% full')! / baseline;
 console.log(`99% full vs empty: ${ratio.toFixed(2)}x (target <= 2x) ${ratio <= 2 ? 'OK' : 'OVER TARGET'}`);

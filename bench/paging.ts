@@ -17,16 +17,36 @@ export async function benchPaging(): Promise<void> {
   console.log('## bench/paging');
   const dir = mkdtempSync(join(tmpdir(), 'eniplane-bench-paging-'));
   // Every ENI carries terway's creator tag and one of 100 shard tags (1 % of the ENIs each).
-  const { store, deps, root } = await seedManyEnis(join(dir, 'eniplane.db'), ENIS, { tags: (i) => [{ key: 'creator', value: 'terway' }, { key: 'shard', value: String(i % 100) }] });
+  const { store, deps, root } = await seedManyEnis(join(dir, 'eniplane.db'), ENIS, {
+    tags: (i) => [
+      { key: 'creator', value: 'terway' },
+      { key: 'shard', value: String(i % 100) },
+    ],
+  });
   const app = createApp(deps, { logger: pino({ level: 'silent' }), loose: false, checkNonce: true, console: { assetsDir: dir } });
   try {
     await app.server.ready();
-    const s = await app.server.inject({ method: 'POST', url: '/console/api/session', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ accessKeyId: root.accessKeyId, accessKeySecret: root.accessKeySecret }) });
+    const s = await app.server.inject({
+      method: 'POST',
+      url: '/console/api/session',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ accessKeyId: root.accessKeyId, accessKeySecret: root.accessKeySecret }),
+    });
     const cookie = String(s.headers['set-cookie']).split(';')[0];
     const csrf = JSON.parse(s.body).csrfToken as string;
     const page = async (params: Record<string, string>) => {
-      const payload = new URLSearchParams({ Action: 'DescribeNetworkInterfaces', Version: '2014-05-26', RegionId: 'cn-hangzhou', ...params }).toString();
-      const r = await app.server.inject({ method: 'POST', url: '/', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/x-www-form-urlencoded' }, payload });
+      const payload = new URLSearchParams({
+        Action: 'DescribeNetworkInterfaces',
+        Version: '2014-05-26',
+        RegionId: 'cn-hangzhou',
+        ...params,
+      }).toString();
+      const r = await app.server.inject({
+        method: 'POST',
+        url: '/',
+        headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/x-www-form-urlencoded' },
+        payload,
+      });
       if (r.statusCode !== 200) throw new Error(r.body);
     };
     const token = (i: number) => Buffer.from(`eni-bp${String(i).padStart(18, '0')}`).toString('base64url');
@@ -39,7 +59,10 @@ export async function benchPaging(): Promise<void> {
       // Tag filters (terway's GC listing): one tag every ENI has, a 1 % tag, both, and a deep page of the 1 %.
       ['Tag creator (100 %), 100', { MaxResults: '100', 'Tag.1.Key': 'creator', 'Tag.1.Value': 'terway' }],
       ['Tag shard=7 (1 %), 100', { MaxResults: '100', 'Tag.1.Key': 'shard', 'Tag.1.Value': '7' }],
-      ['Tag creator + shard=7, 100', { MaxResults: '100', 'Tag.1.Key': 'creator', 'Tag.1.Value': 'terway', 'Tag.2.Key': 'shard', 'Tag.2.Value': '7' }],
+      [
+        'Tag creator + shard=7, 100',
+        { MaxResults: '100', 'Tag.1.Key': 'creator', 'Tag.1.Value': 'terway', 'Tag.2.Key': 'shard', 'Tag.2.Value': '7' },
+      ],
     ];
     // Median of REPEATS, the cases interleaved so drift hits them alike.
     const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));

@@ -31,8 +31,21 @@ const CONCURRENCY = 32;
 const ENIS = 16;
 const CLK_TCK = 100; // /proc/<pid>/stat ticks per second on Linux
 
-interface Setup { label: string; processes: number; database?: string; groupPerEni?: boolean }
-interface Outcome { setup: Setup; r: LoadResult; cpu: { servers: number; postgres: number; client: number; wall: number }; waits?: string; lockShare?: number; deadlocks?: number; xacts?: number }
+interface Setup {
+  label: string;
+  processes: number;
+  database?: string;
+  groupPerEni?: boolean;
+}
+interface Outcome {
+  setup: Setup;
+  r: LoadResult;
+  cpu: { servers: number; postgres: number; client: number; wall: number };
+  waits?: string;
+  lockShare?: number;
+  deadlocks?: number;
+  xacts?: number;
+}
 /* cpu.postgres: CPU seconds of this run's own backends (found by application_name); all postgres processes' for SQLite runs (≈ 0) */
 
 /**
@@ -50,12 +63,26 @@ function sampleWaits(url: string, applicationName: string): { stop(): Promise<{ 
   const loop = (async () => {
     await client.connect();
     while (running) {
-      const rows = (await client.query<{ pid: number; t: string | null; e: string | null; s: string | null }>(
-        'SELECT pid, wait_event_type AS t, wait_event AS e, state AS s FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows;
+      const rows = (
+        await client.query<{ pid: number; t: string | null; e: string | null; s: string | null }>(
+          'SELECT pid, wait_event_type AS t, wait_event AS e, state AS s FROM pg_stat_activity WHERE application_name = $1',
+          [applicationName],
+        )
+      ).rows;
       for (const r of rows) {
         if (!baseline.has(r.pid)) baseline.set(r.pid, cpuOf(r.pid));
-        const k = r.t === 'Lock' ? 'row/tx lock' : r.s === 'idle in transaction' ? 'idle in tx (server process busy)'
-          : r.t === 'IO' && /WAL/.test(r.e ?? '') ? 'WAL flush' : r.s === 'active' && r.t === null ? 'running' : r.s === 'idle' ? null : `${r.t}:${r.e}`;
+        const k =
+          r.t === 'Lock'
+            ? 'row/tx lock'
+            : r.s === 'idle in transaction'
+              ? 'idle in tx (server process busy)'
+              : r.t === 'IO' && /WAL/.test(r.e ?? '')
+                ? 'WAL flush'
+                : r.s === 'active' && r.t === null
+                  ? 'running'
+                  : r.s === 'idle'
+                    ? null
+                    : `${r.t}:${r.e}`;
         if (k === null) continue;
         counts.set(k, (counts.get(k) ?? 0) + 1);
         total++;
@@ -70,7 +97,11 @@ function sampleWaits(url: string, applicationName: string): { stop(): Promise<{ 
       await client.end().catch(() => undefined);
       let cpu = 0;
       for (const [pid, at] of baseline) cpu += Math.max(0, cpuOf(pid) - at);
-      const waits = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${Math.round((100 * v) / Math.max(1, total))}%`).join(', ');
+      const waits = [...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([k, v]) => `${k} ${Math.round((100 * v) / Math.max(1, total))}%`)
+        .join(', ');
       return { waits, cpu, lockShare: (counts.get('row/tx lock') ?? 0) / Math.max(1, total) };
     },
   };
@@ -105,7 +136,11 @@ async function dropOwnDatabase(serverUrl: string, url: string): Promise<void> {
 async function dbStats(url: string): Promise<{ deadlocks: number; xacts: number }> {
   return admin(url, async (c) => {
     await c.query('SELECT pg_stat_clear_snapshot()');
-    const r = (await c.query<{ d: string; x: string }>('SELECT deadlocks AS d, xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()')).rows[0];
+    const r = (
+      await c.query<{ d: string; x: string }>(
+        'SELECT deadlocks AS d, xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()',
+      )
+    ).rows[0];
     return { deadlocks: Number(r.d), xacts: Number(r.x) };
   });
 }
@@ -125,7 +160,10 @@ async function roundTripsPerRequest(url: string): Promise<{ assign: number; unas
     const vsw = await createVSwitch(deps, caller, { vpcId: vpc.id, zoneId: 'cn-hangzhou-h', cidrBlock: '10.1.0.0/16' });
     const sg = await createSecurityGroup(deps, caller, { vpcId: vpc.id, type: 'enterprise' });
     const eni = await createEni(deps, caller, { vSwitchId: vsw.id, securityGroupIds: [sg.id] });
-    const signed = (i: number) => ({ ...deps, requestNonce: { accessKeyId: 'LTAIbench', nonce: `n-${i}`, expiresMs: Date.now() + 60_000, recorded: false } });
+    const signed = (i: number) => ({
+      ...deps,
+      requestNonce: { accessKeyId: 'LTAIbench', nonce: `n-${i}`, expiresMs: Date.now() + 60_000, recorded: false },
+    });
     // the first assign on an ENI takes the general path (this process learns the ENI's vSwitch)
     const first = await assignPrivateIps(signed(0), caller, { eniId: eni.id, request: { count: 1 } });
     await unassignPrivateIps(signed(1), caller, { eniId: eni.id, addresses: first.addresses });
@@ -165,14 +203,21 @@ function postgresCpu(): number {
     if (!/^\d+$/.test(d)) continue;
     try {
       if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') sum += cpuOf(Number(d));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return sum;
 }
 
 function sample(servers: ServerProcess[]) {
   const c = process.cpuUsage();
-  return { servers: servers.reduce((s, p) => s + cpuOf(p.child.pid!), 0), postgres: postgresCpu(), client: (c.user + c.system) / 1e6, at: performance.now() };
+  return {
+    servers: servers.reduce((s, p) => s + cpuOf(p.child.pid!), 0),
+    postgres: postgresCpu(),
+    client: (c.user + c.system) / 1e6,
+    at: performance.now(),
+  };
 }
 
 /** Each worker alternates assign (count 1) and unassign of what it got, on its own ENI slot, spread over the servers. */
@@ -206,7 +251,11 @@ async function run(setup: Setup): Promise<Outcome> {
   // (with 0 it would poll every 25 ms, a load that grows with the number of processes).
   const args = ['--log-level', 'error', ...(url ? ['--database', url] : [])];
   // Processes sharing one database share the key that seals AccessKey secrets (each has its own data dir).
-  const env = { ENIPLANE_ROOT_ACCESS_KEY_ID: key.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: key.secret, ENIPLANE_SECRET_KEY: randomBytes(32).toString('base64') };
+  const env = {
+    ENIPLANE_ROOT_ACCESS_KEY_ID: key.id,
+    ENIPLANE_ROOT_ACCESS_KEY_SECRET: key.secret,
+    ENIPLANE_SECRET_KEY: randomBytes(32).toString('base64'),
+  };
   const servers: ServerProcess[] = [];
   try {
     // The first one migrates; the others then start against the same schema.
@@ -214,12 +263,22 @@ async function run(setup: Setup): Promise<Outcome> {
     for (let i = 1; i < setup.processes; i++) servers.push(await startServerProcess({ args, env }));
     const { port } = servers[0];
     const vpc = await rpc(port, key, 'CreateVpc', { CidrBlock: '10.0.0.0/8' }, '2016-04-28');
-    const vsw = await rpc(port, key, 'CreateVSwitch', { VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.1.0.0/16' }, '2016-04-28');
+    const vsw = await rpc(
+      port,
+      key,
+      'CreateVSwitch',
+      { VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.1.0.0/16' },
+      '2016-04-28',
+    );
     const groups: string[] = [];
-    for (let i = 0; i < (setup.groupPerEni ? ENIS : 1); i++) groups.push((await rpc(port, key, 'CreateSecurityGroup', { VpcId: vpc.VpcId, SecurityGroupType: 'enterprise' })).SecurityGroupId);
+    for (let i = 0; i < (setup.groupPerEni ? ENIS : 1); i++)
+      groups.push((await rpc(port, key, 'CreateSecurityGroup', { VpcId: vpc.VpcId, SecurityGroupType: 'enterprise' })).SecurityGroupId);
     const enis: string[] = [];
     for (let i = 0; i < ENIS; i++) {
-      enis.push((await rpc(port, key, 'CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: groups[i % groups.length] })).NetworkInterfaceId);
+      enis.push(
+        (await rpc(port, key, 'CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: groups[i % groups.length] }))
+          .NetworkInterfaceId,
+      );
     }
     const op = assignUnassign(servers, enis);
     await load(CONCURRENCY, 400, 5000, op); // warm-up: connections, JIT, address hints
@@ -231,11 +290,21 @@ async function run(setup: Setup): Promise<Outcome> {
     const after = sample(servers);
     const pgSide = await sampler?.stop();
     return {
-      setup, r, waits: pgSide?.waits, lockShare: pgSide?.lockShare,
-      ...(setup.database && statsBefore ? await dbStats(setup.database).then((a) => ({ deadlocks: a.deadlocks - statsBefore.deadlocks, xacts: a.xacts - statsBefore.xacts })) : {}),
+      setup,
+      r,
+      waits: pgSide?.waits,
+      lockShare: pgSide?.lockShare,
+      ...(setup.database && statsBefore
+        ? await dbStats(setup.database).then((a) => ({
+            deadlocks: a.deadlocks - statsBefore.deadlocks,
+            xacts: a.xacts - statsBefore.xacts,
+          }))
+        : {}),
       cpu: {
-        servers: after.servers - before.servers, postgres: pgSide ? pgSide.cpu : after.postgres - before.postgres,
-        client: after.client - before.client, wall: (after.at - before.at) / 1000,
+        servers: after.servers - before.servers,
+        postgres: pgSide ? pgSide.cpu : after.postgres - before.postgres,
+        client: after.client - before.client,
+        wall: (after.at - before.at) / 1000,
       },
     };
   } finally {
@@ -247,16 +316,21 @@ async function run(setup: Setup): Promise<Outcome> {
 function line(o: Outcome): string {
   const { r, cpu } = o;
   const perReq = (x: number) => ((1000 * x) / r.requests).toFixed(2);
-  return `${o.setup.label.padEnd(34)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  ` +
+  return (
+    `${o.setup.label.padEnd(34)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  ` +
     `(${r.requests} req)\n${' '.repeat(8)}CPU ms per request: servers ${perReq(cpu.servers)}, postgres ${perReq(cpu.postgres)}, client ${perReq(cpu.client)}` +
     ` -> ceiling on ${cpus().length} idle cores ${((cpus().length * r.requests) / (cpu.servers + cpu.postgres + cpu.client)).toFixed(0)} req/s` +
-    (o.waits ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}; ` +
-      `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}` : '');
+    (o.waits
+      ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}; ` +
+        `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}`
+      : '')
+  );
 }
 
 export async function benchReplicas(): Promise<void> {
   console.log(`## bench/replicas (${cpus().length} CPUs, ${CONCURRENCY} concurrent clients, ${ENIS} ENIs, assign/unassign count 1)`);
-  const serverUrl = process.env.ENIPLANE_BENCH_DATABASE_URL ?? process.env.ENIPLANE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const serverUrl =
+    process.env.ENIPLANE_BENCH_DATABASE_URL ?? process.env.ENIPLANE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const down = await pgUnavailable(serverUrl);
   const setups: Setup[] = [{ label: 'sqlite, 1 process', processes: 1 }];
   // A database of its own (dropped at the end): pg_stat_database.deadlocks then counts this bench's alone,
@@ -264,15 +338,25 @@ export async function benchReplicas(): Promise<void> {
   const pgUrl = down ? serverUrl : await ownDatabase(serverUrl);
   if (down) console.log(`PostgreSQL runs skipped: ${down}`);
   else {
-    const trips = await roundTripsPerRequest(pgUrl).catch(async (e: unknown) => { await dropOwnDatabase(serverUrl, pgUrl); throw e; });
-    console.log(`round trips to PostgreSQL per request (signed, nonce included): assign ${trips.assign.toFixed(2)}, unassign ${trips.unassign.toFixed(2)}`);
+    const trips = await roundTripsPerRequest(pgUrl).catch(async (e: unknown) => {
+      await dropOwnDatabase(serverUrl, pgUrl);
+      throw e;
+    });
+    console.log(
+      `round trips to PostgreSQL per request (signed, nonce included): assign ${trips.assign.toFixed(2)}, unassign ${trips.unassign.toFixed(2)}`,
+    );
     setups.push(
       { label: 'postgres, 1 process', processes: 1, database: pgUrl },
       { label: 'postgres, 3 processes, one SG', processes: 3, database: pgUrl },
     );
-    if (process.env.BENCH_SG_PER_ENI) setups.push({ label: 'postgres, 3 processes, 1 SG per ENI', processes: 3, database: pgUrl, groupPerEni: true });
+    if (process.env.BENCH_SG_PER_ENI)
+      setups.push({ label: 'postgres, 3 processes, 1 SG per ENI', processes: 3, database: pgUrl, groupPerEni: true });
   }
-  console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on this machine skews every figure)`);
+  console.log(
+    `load average before: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (other work on this machine skews every figure)`,
+  );
   const runs = new Map<Setup, Outcome[]>(setups.map((s) => [s, []]));
   try {
     for (let pass = 1; pass <= PASSES; pass++) {
@@ -285,16 +369,24 @@ export async function benchReplicas(): Promise<void> {
   } finally {
     if (!down) await dropOwnDatabase(serverUrl, pgUrl);
   }
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const median = (s: Setup) => [...runs.get(s)!].sort((a, b) => a.r.rps - b.r.rps)[Math.floor(runs.get(s)!.length / 2)];
   console.log(`median of ${PASSES} (by req/s):`);
   for (const s of setups) console.log(`  ${line(median(s))}`);
   if (setups.length < 3) return;
   const [sqlite, pg1, pg3] = setups.map(median);
   const all = setups.slice(1).flatMap((s) => runs.get(s)!);
-  console.log(`ratios (medians): postgres 1 process / sqlite ${(pg1.r.rps / sqlite.r.rps).toFixed(2)}   postgres 3 processes, one SG / postgres 1 ${(pg3.r.rps / pg1.r.rps).toFixed(2)}`);
-  console.log(`every postgres round: deadlocks ${all.map((o) => o.deadlocks).join(' ')}; row/tx lock waits ${all.map((o) => `${Math.round(100 * (o.lockShare ?? 0))}%`).join(' ')}; ` +
-    `p99 ${all.map((o) => o.r.p99.toFixed(0)).join(' ')} ms`);
+  console.log(
+    `ratios (medians): postgres 1 process / sqlite ${(pg1.r.rps / sqlite.r.rps).toFixed(2)}   postgres 3 processes, one SG / postgres 1 ${(pg3.r.rps / pg1.r.rps).toFixed(2)}`,
+  );
+  console.log(
+    `every postgres round: deadlocks ${all.map((o) => o.deadlocks).join(' ')}; row/tx lock waits ${all.map((o) => `${Math.round(100 * (o.lockShare ?? 0))}%`).join(' ')}; ` +
+      `p99 ${all.map((o) => o.r.p99.toFixed(0)).join(' ')} ms`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchReplicas();

@@ -26,7 +26,16 @@ const OPS = 4000;
 const WAL_HEADER_BYTES = 32;
 const FRAME_BYTES = 24 + 1024; // frame header + one 1 KiB page (sqlite-store.ts PAGE_SIZE)
 
-interface Setup { deps: ServiceDeps; file: string; accessKeyId: string; caller: { accountId: string }; enis: string[]; vSwitchId: string; dir: string; store: SqliteStore }
+interface Setup {
+  deps: ServiceDeps;
+  file: string;
+  accessKeyId: string;
+  caller: { accountId: string };
+  enis: string[];
+  vSwitchId: string;
+  dir: string;
+  store: SqliteStore;
+}
 
 async function setup(): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'eniplane-walpages-'));
@@ -49,20 +58,25 @@ async function setup(): Promise<Setup> {
 async function drive(s: Setup, concurrency: number, ops: number): Promise<void> {
   const holding = new Map<number, string>();
   let issued = 0;
-  await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-    while (issued < ops) {
-      issued++;
-      const deps = s.deps;
-      const caller = { ...s.caller, nonce: { accessKeyId: s.accessKeyId, nonce: randomUUID(), expiresMs: Date.now() + 15 * 60_000, recorded: false } };
-      const held = holding.get(w);
-      if (held) {
-        await unassignPrivateIps(deps, caller, { eniId: s.enis[w], addresses: [held] });
-        holding.delete(w);
-      } else {
-        holding.set(w, (await assignPrivateIps(deps, caller, { eniId: s.enis[w], request: { count: 1 } })).addresses[0]);
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      while (issued < ops) {
+        issued++;
+        const deps = s.deps;
+        const caller = {
+          ...s.caller,
+          nonce: { accessKeyId: s.accessKeyId, nonce: randomUUID(), expiresMs: Date.now() + 15 * 60_000, recorded: false },
+        };
+        const held = holding.get(w);
+        if (held) {
+          await unassignPrivateIps(deps, caller, { eniId: s.enis[w], addresses: [held] });
+          holding.delete(w);
+        } else {
+          holding.set(w, (await assignPrivateIps(deps, caller, { eniId: s.enis[w], request: { count: 1 } })).addresses[0]);
+        }
       }
-    }
-  }));
+    }),
+  );
   for (const [w, a] of holding) await unassignPrivateIps({ ...s.deps }, s.caller, { eniId: s.enis[w], addresses: [a] });
 }
 
@@ -87,7 +101,11 @@ async function measure(s: Setup, concurrency: number): Promise<{ perOp: number; 
     byTree.set(tree, (byTree.get(tree) ?? 0) + 1);
     frames++;
   }
-  return { perOp: frames / OPS, commitsPerOp: commits / OPS, byTree: [...byTree].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / OPS]) };
+  return {
+    perOp: frames / OPS,
+    commitsPerOp: commits / OPS,
+    byTree: [...byTree].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / OPS]),
+  };
 }
 
 export async function benchWalPages(): Promise<void> {
@@ -103,8 +121,13 @@ export async function benchWalPages(): Promise<void> {
       }
       for (const c of [1, 16]) {
         const r = await measure(s, c);
-        const trees = r.byTree.filter(([, v]) => v >= 0.01).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
-        console.log(`  ${full ? '99% full' : 'empty   '} c=${String(c).padEnd(2)}  ${r.perOp.toFixed(2)} pages/request (${(1 / r.commitsPerOp).toFixed(1)} requests a commit): ${trees}`);
+        const trees = r.byTree
+          .filter(([, v]) => v >= 0.01)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ');
+        console.log(
+          `  ${full ? '99% full' : 'empty   '} c=${String(c).padEnd(2)}  ${r.perOp.toFixed(2)} pages/request (${(1 / r.commitsPerOp).toFixed(1)} requests a commit): ${trees}`,
+        );
       }
     }
   } finally {

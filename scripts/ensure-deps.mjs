@@ -24,8 +24,18 @@ if (!npmInstalled()) {
 const consoleIndex = join(root, 'dist', 'console', 'index.html');
 const consoleSrc = join(root, 'src', 'console', 'index.html');
 // Rebuilt when any source it bundles is newer than the build, so `npm start` never serves a stale console.
-const newest = (p) => { const st = statSync(p); return st.isDirectory() ? Math.max(st.mtimeMs, ...readdirSync(p).map((n) => newest(join(p, n)))) : st.mtimeMs; };
-const stale = existsSync(consoleIndex) && Math.max(...['src/console', 'src/ipam', 'src/domain', 'src/api/errors.ts'].map((p) => join(root, p)).filter(existsSync).map(newest)) > statSync(consoleIndex).mtimeMs;
+const newest = (p) => {
+  const st = statSync(p);
+  return st.isDirectory() ? Math.max(st.mtimeMs, ...readdirSync(p).map((n) => newest(join(p, n)))) : st.mtimeMs;
+};
+const stale =
+  existsSync(consoleIndex) &&
+  Math.max(
+    ...['src/console', 'src/ipam', 'src/domain', 'src/api/errors.ts']
+      .map((p) => join(root, p))
+      .filter(existsSync)
+      .map(newest),
+  ) > statSync(consoleIndex).mtimeMs;
 if (existsSync(consoleSrc) && (!existsSync(consoleIndex) || stale)) {
   console.error('[eniplane] building the web console ...');
   run('npx vite build --config src/console/vite.config.ts --logLevel warn');
@@ -33,8 +43,12 @@ if (existsSync(consoleSrc) && (!existsSync(consoleIndex) || stale)) {
 
 if (withTest && process.getuid?.() === 0) {
   const wanted = readFileSync(join(root, 'scripts', 'debian-packages.txt'), 'utf8')
-    .split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  const missing = wanted.filter((p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true);
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const missing = wanted.filter(
+    (p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true,
+  );
   if (missing.length > 0) {
     console.error(`[eniplane] installing Debian packages: ${missing.join(' ')}`);
     run('apt-get update -qq');

@@ -7,7 +7,9 @@ import { parseArgs } from 'node:util';
 import { startServerProcess } from '../test/support/server-process.ts';
 import { buildWorld, fuzz } from '../test/support/fuzz/run.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '100000' }, seed: { type: 'string' }, database: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '100000' }, seed: { type: 'string' }, database: { type: 'string' } },
+});
 const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
 const runs = Number(values.runs);
 console.log(`fuzz: seed ${seed}, ${runs} requests${values.database ? `, ${values.database.replace(/:[^:@/]*@/, ':***@')}` : ', SQLite'}`);
@@ -19,7 +21,12 @@ try {
   const secs = (performance.now() - started) / 1000;
   console.log(`fuzz: ${stats.requests} requests in ${secs.toFixed(0)} s, 0 out of shape`);
   console.log(`  by status: ${JSON.stringify(stats.byStatus)}`);
-  console.log(`  by code:   ${Object.entries(stats.byCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  console.log(
+    `  by code:   ${Object.entries(stats.byCode)
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ')}`,
+  );
 } catch (e) {
   console.error(`fuzz: FAILED (replay with --seed ${seed})\n${(e as Error).message}`);
   process.exitCode = 1;

@@ -58,10 +58,20 @@ export async function startEniplane(opts: EniplaneOptions = {}): Promise<Eniplan
     const throttle = opts.throttle === 'ecs' ? 'ecs' : opts.throttle ? write('throttle.json', opts.throttle) : undefined;
     const faults = initialFaults ? write('faults.json', initialFaults) : undefined;
     // Settings as flags (no environment: a test's ENIPLANE_* must not leak in).
-    const config = resolveServeConfig({
-      host: '127.0.0.1', port: ports.api, data: dir, transitionMs: opts.transitionMs ?? 0, logLevel: opts.logLevel ?? 'silent',
-      metadataListen: `127.0.0.1:${ports.metadata}`, metadataTrustInstanceHeader: true, throttle, faults,
-    }, {});
+    const config = resolveServeConfig(
+      {
+        host: '127.0.0.1',
+        port: ports.api,
+        data: dir,
+        transitionMs: opts.transitionMs ?? 0,
+        logLevel: opts.logLevel ?? 'silent',
+        metadataListen: `127.0.0.1:${ports.metadata}`,
+        metadataTrustInstanceHeader: true,
+        throttle,
+        faults,
+      },
+      {},
+    );
     const env = rootKey ? { ENIPLANE_ROOT_ACCESS_KEY_ID: rootKey.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: rootKey.secret } : {};
     server = await startServer(config, env, undefined, { backgroundCheckpoints: false });
     rootKey = { id: server.credentials.accessKeyId, secret: server.credentials.accessKeySecret };
@@ -79,10 +89,18 @@ export async function startEniplane(opts: EniplaneOptions = {}): Promise<Eniplan
 
   await boot(opts.faults);
   return {
-    get endpoint() { return server.endpoint; },
-    get accessKeyId() { return rootKey!.id; },
-    get accessKeySecret() { return rootKey!.secret; },
-    get metadataUrl() { return `http://${server.metadataEndpoints[0]}`; },
+    get endpoint() {
+      return server.endpoint;
+    },
+    get accessKeyId() {
+      return rootKey!.id;
+    },
+    get accessKeySecret() {
+      return rootKey!.secret;
+    },
+    get metadataUrl() {
+      return `http://${server.metadataEndpoints[0]}`;
+    },
     async reset() {
       await shutdown();
       await boot(undefined);

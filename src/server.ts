@@ -42,7 +42,12 @@ function rootKeyFromEnv(env: NodeJS.ProcessEnv): { id: string; secret: string } 
 }
 
 /** backgroundCheckpoints: false for short-lived servers (the test harness): no worker thread to start and stop */
-export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = process.env, logger?: Logger, store0: { backgroundCheckpoints?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: ServeConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  logger?: Logger,
+  store0: { backgroundCheckpoints?: boolean } = {},
+): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { svc: 'eniplane' } });
   const dataDir = resolve(config.data);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -56,18 +61,32 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   const credentials = await ensureRootAccount(deps, rootKeyFromEnv(env));
   const credentialsFile = join(dataDir, 'credentials.json');
   if (!existsSync(credentialsFile) || credentials.created) {
-    writeFileSync(credentialsFile, JSON.stringify({ accountId: credentials.accountId, accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret }, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(
+      credentialsFile,
+      JSON.stringify(
+        { accountId: credentials.accountId, accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret },
+        null,
+        2,
+      ) + '\n',
+      { mode: 0o600 },
+    );
     chmodSync(credentialsFile, 0o600);
   }
 
   const faults = new FaultBook(deps);
   if (config.faults) await faults.replace(readJson(config.faults, faultSetSchema));
   else await faults.refresh();
-  const throttle = config.throttle ? new Throttle(deps, readJson(config.throttle === 'ecs' ? BUNDLED_THROTTLE : config.throttle, throttleProfileSchema)) : undefined;
+  const throttle = config.throttle
+    ? new Throttle(deps, readJson(config.throttle === 'ecs' ? BUNDLED_THROTTLE : config.throttle, throttleProfileSchema))
+    : undefined;
   const metrics = createMetrics(deps);
   const chaos = { faults, throttle, metrics };
   // Rules changed through another server on the same database arrive within this interval.
-  const stopFaultPoll = runEvery(500, () => faults.refresh(), (e) => log.error({ err: e }, 'reading fault rules failed'));
+  const stopFaultPoll = runEvery(
+    500,
+    () => faults.refresh(),
+    (e) => log.error({ err: e }, 'reading fault rules failed'),
+  );
 
   const app = createApp(deps, { logger: log, loose: config.loose, checkNonce: true, console: {}, chaos });
   // With immediate transitions nothing is ever due: a slow poll only catches what a dead process left.
@@ -108,7 +127,15 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
   }
   const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
   return {
-    endpoint: `${hostForUrl}:${bound.port}`, host: bound.host, port: bound.port, credentials, credentialsFile, deps, app, metadataEndpoints, faults,
+    endpoint: `${hostForUrl}:${bound.port}`,
+    host: bound.host,
+    port: bound.port,
+    credentials,
+    credentialsFile,
+    deps,
+    app,
+    metadataEndpoints,
+    faults,
     async close() {
       stopSettler();
       stopPurger();
@@ -124,7 +151,12 @@ export async function startServer(config: ServeConfig, env: NodeJS.ProcessEnv = 
 const BUNDLED_THROTTLE = new URL('../profiles/throttle-ecs.json', import.meta.url).pathname;
 
 /** A JSON settings file, validated; a bad one is the user's error, reported before a port is bound. */
-function readJson<T>(file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }): T {
+function readJson<T>(
+  file: string,
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+): T {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -132,6 +164,7 @@ function readJson<T>(file: string, schema: { safeParse(v: unknown): { success: t
     throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const r = schema.safeParse(raw);
-  if (!r.success) throw new ConfigError(`invalid ${file}:\n${r.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n')}`);
+  if (!r.success)
+    throw new ConfigError(`invalid ${file}:\n${r.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n')}`);
   return r.data;
 }

@@ -11,7 +11,9 @@ export function get(port: number, path: string): Promise<{ status: number; body:
     const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', agent }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
+      res.on('data', (d) => {
+        body += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
@@ -33,12 +35,24 @@ function encodedPair(k: string, v: string): [string, string] {
  * once and the sorted canonical query reused as the URL's query, so the load
  * generator spends its share of the machine on the HTTP exchange.
  */
-export function signedPath(key: { id: string; secret: string }, action: string, params: Record<string, string>, version = '2014-05-26'): string {
+export function signedPath(
+  key: { id: string; secret: string },
+  action: string,
+  params: Record<string, string>,
+  version = '2014-05-26',
+): string {
   const ck = `${key.id}\n${action}\n${version}`;
   let common = commonParts.get(ck);
   if (!common) {
-    common = [['AccessKeyId', key.id], ['Action', action], ['Version', version], ['Format', 'JSON'], ['SignatureMethod', 'HMAC-SHA1'], ['SignatureVersion', '1.0'], ['RegionId', 'cn-hangzhou']]
-      .map(([k, v]) => encodedPair(k, v));
+    common = [
+      ['AccessKeyId', key.id],
+      ['Action', action],
+      ['Version', version],
+      ['Format', 'JSON'],
+      ['SignatureMethod', 'HMAC-SHA1'],
+      ['SignatureVersion', '1.0'],
+      ['RegionId', 'cn-hangzhou'],
+    ].map(([k, v]) => encodedPair(k, v));
     commonParts.set(ck, common);
   }
   const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -53,31 +67,64 @@ export function signedPath(key: { id: string; secret: string }, action: string, 
   return `/?${canonical}&Signature=${pct(sig)}`;
 }
 
-export async function rpc(port: number, key: { id: string; secret: string }, action: string, params: Record<string, string> = {}, version?: string): Promise<any> {
+export async function rpc(
+  port: number,
+  key: { id: string; secret: string },
+  action: string,
+  params: Record<string, string> = {},
+  version?: string,
+): Promise<any> {
   const r = await get(port, signedPath(key, action, params, version));
   const body = JSON.parse(r.body);
   if (r.status >= 400) throw Object.assign(new Error(`${action}: ${body.Code} ${body.Message}`), { code: body.Code });
   return body;
 }
 
-export interface LoadResult { requests: number; seconds: number; rps: number; p50: number; p90: number; p99: number; p999: number; max: number; meanMs: number }
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  meanMs: number;
+}
 
 /** Runs `op` from `concurrency` workers until `count` ops or `maxMs` elapse; latencies in ms. */
-export async function load(concurrency: number, count: number, maxMs: number, op: (worker: number, i: number) => Promise<void>): Promise<LoadResult> {
+export async function load(
+  concurrency: number,
+  count: number,
+  maxMs: number,
+  op: (worker: number, i: number) => Promise<void>,
+): Promise<LoadResult> {
   const lat: number[] = [];
   let issued = 0;
   const start = performance.now();
   const deadline = start + maxMs;
-  await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-    while (issued < count && performance.now() < deadline) {
-      const i = issued++;
-      const t = performance.now();
-      await op(w, i);
-      lat.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      while (issued < count && performance.now() < deadline) {
+        const i = issued++;
+        const t = performance.now();
+        await op(w, i);
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
   const seconds = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
-  return { requests: lat.length, seconds, rps: lat.length / seconds, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: lat[lat.length - 1] ?? NaN, meanMs: lat.reduce((a, b) => a + b, 0) / lat.length };
+  return {
+    requests: lat.length,
+    seconds,
+    rps: lat.length / seconds,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    p999: q(0.999),
+    max: lat[lat.length - 1] ?? NaN,
+    meanMs: lat.reduce((a, b) => a + b, 0) / lat.length,
+  };
 }

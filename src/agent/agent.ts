@@ -48,16 +48,17 @@ export interface ReconcileResult {
   status: AgentStatus;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-  if (signal?.aborted) return resolve();
-  const t = setTimeout(done, ms);
-  function done() {
-    clearTimeout(t);
-    signal?.removeEventListener('abort', done);
-    resolve();
-  }
-  signal?.addEventListener('abort', done, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 /** The actual state once every step has succeeded (links and addresses: what the status report needs). */
 export function projected(actual: Actual, steps: Plan['steps']): Actual {
@@ -72,7 +73,13 @@ export function projected(actual: Actual, steps: Plan['steps']): Actual {
   return { ...actual, links };
 }
 
-function statusOf(desired: Desired, actual: Actual, mode: AgentStatus['mode'], errors: string[], persistent?: PersistentOutcome): AgentStatus {
+function statusOf(
+  desired: Desired,
+  actual: Actual,
+  mode: AgentStatus['mode'],
+  errors: string[],
+  persistent?: PersistentOutcome,
+): AgentStatus {
   const interfaces = (desired.kind === 'unavailable' ? [] : desired.interfaces).map((d) => {
     const link = actual.links.find((l) => l.mac === d.mac);
     const wanted = [
@@ -80,15 +87,27 @@ function statusOf(desired: Desired, actual: Actual, mode: AgentStatus['mode'], e
       ...d.ipv6.addresses.map((address) => ({ address, family: 6 as const })),
     ];
     return {
-      mac: d.mac, networkInterfaceId: d.networkInterfaceId, ifname: link?.ifname ?? null,
-      addresses: wanted.map((w) => ({ ...w, configured: link?.addresses.some((a) => a.family === w.family && a.address === w.address) ?? false })),
+      mac: d.mac,
+      networkInterfaceId: d.networkInterfaceId,
+      ifname: link?.ifname ?? null,
+      addresses: wanted.map((w) => ({
+        ...w,
+        configured: link?.addresses.some((a) => a.family === w.family && a.address === w.address) ?? false,
+      })),
     };
   });
-  const ok = desired.kind === 'complete' && interfaces.every((i) => i.ifname !== null && i.addresses.every((a) => a.configured))
-    && (persistent === undefined || persistent.state === 'applied' || persistent.state === 'unchanged');
+  const ok =
+    desired.kind === 'complete' &&
+    interfaces.every((i) => i.ifname !== null && i.addresses.every((a) => a.configured)) &&
+    (persistent === undefined || persistent.state === 'applied' || persistent.state === 'unchanged');
   return {
-    version: desired.kind === 'unavailable' ? '' : desired.version, mode, ok, reportedAtMs: Date.now(), interfaces,
-    ...(persistent ? { persistent } : {}), errors: errors.slice(0, 20).map((e) => e.slice(0, 2000)),
+    version: desired.kind === 'unavailable' ? '' : desired.version,
+    mode,
+    ok,
+    reportedAtMs: Date.now(),
+    interfaces,
+    ...(persistent ? { persistent } : {}),
+    errors: errors.slice(0, 20).map((e) => e.slice(0, 2000)),
   };
 }
 
@@ -122,19 +141,28 @@ export class Agent {
     log('debug', `read the kernel state in ${Date.now() - t0} ms; ${p.steps.length} step(s) to run`);
     if (this.opts.dryRun) {
       const print = this.opts.print ?? ((l: string) => log('info', l));
-      print(`desired: ${desired.kind}${desired.kind !== 'unavailable' ? ` (version ${desired.version}, ${desired.interfaces.length} interface(s))` : `: ${desired.reason}`}`);
+      print(
+        `desired: ${desired.kind}${desired.kind !== 'unavailable' ? ` (version ${desired.version}, ${desired.interfaces.length} interface(s))` : `: ${desired.reason}`}`,
+      );
       for (const s of p.steps) print(`would run: ${describeStep(s)}`);
       if (p.steps.length === 0) print('nothing to do');
       for (const m of p.missingLinks) print(`no local interface has MAC ${m} (yet)`);
       if (p.removalsSuppressed && desired.kind !== 'unavailable') print('removals held back: the metadata answer is partial');
       if (this.opts.persistent && desired.kind === 'complete') await this.opts.persistent.apply(desired, actual);
-      return { desired, plan: p, converged: p.steps.length === 0 && p.missingLinks.length === 0 && desired.kind === 'complete', errors, status: statusOf(desired, actual, this.opts.persistent ? 'persistent' : 'runtime', errors) };
+      return {
+        desired,
+        plan: p,
+        converged: p.steps.length === 0 && p.missingLinks.length === 0 && desired.kind === 'complete',
+        errors,
+        status: statusOf(desired, actual, this.opts.persistent ? 'persistent' : 'runtime', errors),
+      };
     }
     let after = actual;
     if (p.steps.length > 0) {
       const outcome = await applySteps(p.steps, this.ip);
       // an ENI swapped under the apply: what went onto the wrong link is taken back, and not owned
-      for (const x of await takeBackMisplaced(p.steps, outcome, this.ip)) log('warn', `took back ${x}: the ENI it was planned for had moved`);
+      for (const x of await takeBackMisplaced(p.steps, outcome, this.ip))
+        log('warn', `took back ${x}: the ENI it was planned for had moved`);
       errors.push(...outcome.errors);
       this.owned = settleOwnership(p, outcome.failed);
       await saveOwnership(this.opts.stateDir, this.owned);
@@ -151,7 +179,8 @@ export class Agent {
     if (this.opts.persistent && desired.kind === 'complete' && opts.persist !== false) {
       persistent = await this.opts.persistent.apply(desired, after);
       if (persistent.state === 'rolled-back' || persistent.state === 'failed') errors.push(`persistent: ${persistent.message}`);
-      if (persistent.state !== 'unchanged') log(persistent.state === 'applied' ? 'info' : 'warn', `persistent configuration ${persistent.state}: ${persistent.message}`);
+      if (persistent.state !== 'unchanged')
+        log(persistent.state === 'applied' ? 'info' : 'warn', `persistent configuration ${persistent.state}: ${persistent.message}`);
       // the distro's apply command may have reset addresses: put them back at once
       if (persistent.state !== 'unchanged') {
         const again = plan(desired, await readActual(this.ip), this.owned ?? owned);
@@ -205,7 +234,8 @@ export class Agent {
         // No answer: change nothing, try again later, backing off.
         unavailableFor++;
         const delay = Math.min(5000, 250 * 2 ** Math.min(unavailableFor, 5));
-        if (unavailableFor === 1 || unavailableFor % 10 === 0) log('warn', `${desired.reason}; keeping the current configuration, retrying in ${delay} ms`);
+        if (unavailableFor === 1 || unavailableFor % 10 === 0)
+          log('warn', `${desired.reason}; keeping the current configuration, retrying in ${delay} ms`);
         await sleep(delay, signal);
         continue;
       }

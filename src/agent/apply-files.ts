@@ -59,28 +59,57 @@ export interface FilesApplierOptions {
   ip?: IpRunner;
 }
 
-interface FileBackup { path: string; existed: boolean; mode?: number; saved?: string }
+interface FileBackup {
+  path: string;
+  existed: boolean;
+  mode?: number;
+  saved?: string;
+}
 
 function run(command: string, timeoutMs: number): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     const timer = setTimeout(() => {
       output += `\n(killed after ${timeoutMs} ms)`;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }, timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, output: e.message }); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, output: output.trim() }); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: 127, output: e.message });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output: output.trim() });
+    });
   });
 }
 
 /** What the renderers need to know about one ENI, from the metadata and the local interface name. */
 export function factsOf(d: DesiredInterface, ifname: string): EniFacts {
   return {
-    interfaceName: ifname, macAddress: d.mac, eniId: d.networkInterfaceId, isPrimaryEni: d.primary, deviceIndex: d.deviceIndex,
-    ipv4: { primary: d.ipv4.primary, secondaries: d.ipv4.secondaries, prefixLength: d.ipv4.prefixLength, gateway: d.ipv4.gateway, cidrBlock: d.ipv4.cidr },
+    interfaceName: ifname,
+    macAddress: d.mac,
+    eniId: d.networkInterfaceId,
+    isPrimaryEni: d.primary,
+    deviceIndex: d.deviceIndex,
+    ipv4: {
+      primary: d.ipv4.primary,
+      secondaries: d.ipv4.secondaries,
+      prefixLength: d.ipv4.prefixLength,
+      gateway: d.ipv4.gateway,
+      cidrBlock: d.ipv4.cidr,
+    },
     ...(d.ipv6.addresses.length > 0 && d.ipv6.cidr && d.ipv6.gateway
       ? { ipv6: { addresses: d.ipv6.addresses, prefixLength: d.ipv6.prefixLength, gateway: d.ipv6.gateway, cidrBlock: d.ipv6.cidr } }
       : {}),
@@ -101,7 +130,8 @@ function breakRendering(r: Rendering, fault: Fault, d: DesiredInterface): Render
     if (fault === 'bad-gateway' && d.primary) {
       return { ...f, content: f.content.split(d.ipv4.gateway).join(deadGateway) };
     }
-    if (fault === 'bad-syntax' && f.path.includes('/network/')) return { ...f, content: `${f.content}\niface ${f.content.includes('eth') ? 'eth0' : 'x'} inet statik\n` };
+    if (fault === 'bad-syntax' && f.path.includes('/network/'))
+      return { ...f, content: `${f.content}\niface ${f.content.includes('eth') ? 'eth0' : 'x'} inet statik\n` };
     return f;
   });
   return { ...r, files };
@@ -160,7 +190,8 @@ export class FilesApplier implements PersistentApplier {
     for (const r of renderings) {
       for (const f of r.files) {
         const seen = files.get(f.path);
-        if (seen && seen.content !== f.content) return { state: 'failed', message: `two interfaces render different content for ${f.path}` };
+        if (seen && seen.content !== f.content)
+          return { state: 'failed', message: `two interfaces render different content for ${f.path}` };
         files.set(f.path, { content: f.content, mode: f.mode });
       }
     }
@@ -176,7 +207,9 @@ export class FilesApplier implements PersistentApplier {
 
     // Nothing to do when every file already holds exactly this, and the
     // command-only configuration (nmcli) was last applied from the same renderings.
-    const key = createHash('sha256').update(JSON.stringify(renderings.map((r) => ({ files: r.files, commands: r.commands })))).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify(renderings.map((r) => ({ files: r.files, commands: r.commands }))))
+      .digest('hex');
     let same = (await this.lastApplied()) === key || !renderings.some(isSession);
     for (const [path, f] of files) {
       const now = await readFile(this.at(path), 'utf8').catch(() => undefined);
@@ -189,13 +222,22 @@ export class FilesApplier implements PersistentApplier {
     const backups = await this.backUp([...files.keys(), ...profiles]);
     const applyTimeoutMs = this.opts.applyTimeoutMs ?? 30_000;
     if (this.opts.root === '/') {
-      for (const c of this.commands(renderings.filter((r) => !isSession(r)), 'prepare')) {
+      for (const c of this.commands(
+        renderings.filter((r) => !isSession(r)),
+        'prepare',
+      )) {
         const r = await run(c, applyTimeoutMs);
         if (r.code !== 0) log('warn', `prepare command failed (${r.code}): ${c}: ${r.output}`);
       }
       // a session's prepare part on its own first (its backups see the files before we write them)
       for (const r of sessions) {
-        const p = await run(r.commands.filter((c) => c.stage === 'prepare').map((c) => c.run).join('\n'), applyTimeoutMs);
+        const p = await run(
+          r.commands
+            .filter((c) => c.stage === 'prepare')
+            .map((c) => c.run)
+            .join('\n'),
+          applyTimeoutMs,
+        );
         if (p.code !== 0) log('warn', `prepare commands failed (${p.code}): ${p.output}`);
       }
     }
@@ -206,7 +248,7 @@ export class FilesApplier implements PersistentApplier {
     }
     log('info', `wrote ${[...files.keys()].join(', ')} for ${this.opts.osId}`);
 
-    const problem = await this.runApply(renderings, applyTimeoutMs) ?? await this.verify(desired);
+    const problem = (await this.runApply(renderings, applyTimeoutMs)) ?? (await this.verify(desired));
     if (!problem) {
       await this.saveApplied(key);
       return { state: 'applied', message: `${[...files.keys()].join(', ')} written and applied${note}` };
@@ -214,19 +256,25 @@ export class FilesApplier implements PersistentApplier {
 
     log('warn', `persistent configuration did not work (${problem}); restoring the previous files`);
     await this.restore(backups);
-    const again = sessions.length > 0
-      ? await this.restoreProfiles(profiles, sessions, renderings, applyTimeoutMs)
-      : await this.runApply(renderings, applyTimeoutMs);
+    const again =
+      sessions.length > 0
+        ? await this.restoreProfiles(profiles, sessions, renderings, applyTimeoutMs)
+        : await this.runApply(renderings, applyTimeoutMs);
     if (again) return { state: 'failed', message: `${problem}; after restoring the previous files the apply command failed too: ${again}` };
     return { state: 'rolled-back', message: `${problem}; the previous files are back and applied` };
   }
 
   private async runApply(renderings: Rendering[], timeoutMs: number): Promise<string | undefined> {
-    const scripts = this.opts.applyCommand ? [this.opts.applyCommand] : [
-      ...this.commands(renderings.filter((r) => !isSession(r)), 'apply'),
-      // a session whole: prepare again (it only looks things up: its backups exist by now), then apply
-      ...renderings.filter(isSession).map((r) => ['set -e', ...r.commands.map((c) => c.run)].join('\n')),
-    ];
+    const scripts = this.opts.applyCommand
+      ? [this.opts.applyCommand]
+      : [
+          ...this.commands(
+            renderings.filter((r) => !isSession(r)),
+            'apply',
+          ),
+          // a session whole: prepare again (it only looks things up: its backups exist by now), then apply
+          ...renderings.filter(isSession).map((r) => ['set -e', ...r.commands.map((c) => c.run)].join('\n')),
+        ];
     for (const c of scripts) {
       const r = await run(c, timeoutMs);
       if (r.code !== 0) return `"${c}" exited with ${r.code}: ${r.output.slice(-500)}`;
@@ -237,7 +285,13 @@ export class FilesApplier implements PersistentApplier {
   /** The files of NetworkManager's profiles now (by NetworkManager's own account, and its keyfile directory). */
   private async nmProfiles(): Promise<string[]> {
     const r = await run('nmcli -g FILENAME connection show', 10_000);
-    const listed = r.code === 0 ? r.output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/')) : [];
+    const listed =
+      r.code === 0
+        ? r.output
+            .split('\n')
+            .map((l) => l.trim())
+            .filter((l) => l.startsWith('/'))
+        : [];
     const inDir = (await readdir(NM_PROFILE_DIR).catch(() => [] as string[])).map((n) => join(NM_PROFILE_DIR, n));
     return [...new Set([...listed, ...inDir])].sort();
   }
@@ -248,14 +302,22 @@ export class FilesApplier implements PersistentApplier {
    * and each touched device takes its restored profile again. (Running the
    * rendering's commands again would only re-apply the broken settings.)
    */
-  private async restoreProfiles(before: string[], sessions: Rendering[], renderings: Rendering[], timeoutMs: number): Promise<string | undefined> {
+  private async restoreProfiles(
+    before: string[],
+    sessions: Rendering[],
+    renderings: Rendering[],
+    timeoutMs: number,
+  ): Promise<string | undefined> {
     const created = (await this.nmProfiles()).filter((f) => !before.includes(f));
     for (const f of created) await rm(f, { force: true });
     const devices = [...new Set(sessions.map((r) => this.ifnameOf.get(r)).filter((d): d is string => !!d))];
     const script = ['nmcli connection reload', ...devices.map((d) => `nmcli device reapply ${d} >/dev/null 2>&1 || true`)].join('\n');
     const r = await run(script, timeoutMs);
     if (r.code !== 0) return `"${script}" exited with ${r.code}: ${r.output.slice(-500)}`;
-    return this.runApply(renderings.filter((x) => !isSession(x)), timeoutMs);
+    return this.runApply(
+      renderings.filter((x) => !isSession(x)),
+      timeoutMs,
+    );
   }
 
   private async lastApplied(): Promise<string | undefined> {

@@ -12,11 +12,13 @@ export function networkCidr(c: ParsedCidr): string {
 
 function checkInterface(raw: unknown, at: number): { ok: true; value: DesiredInterface } | { ok: false; problem: string } {
   const r = snapshotInterfaceSchema.safeParse(raw);
-  if (!r.success) return { ok: false, problem: `interfaces[${at}]: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (!r.success)
+    return { ok: false, problem: `interfaces[${at}]: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
   const i = r.data;
   const bad = (why: string) => ({ ok: false as const, problem: `interfaces[${at}] (${i.mac}): ${why}` });
   const cidr = parseCidr(i.vswitchCidrBlock);
-  if (!cidr || cidr.family !== 4 || cidr.prefixLength !== i.prefixLength) return bad(`vswitchCidrBlock ${i.vswitchCidrBlock} does not match prefixLength ${i.prefixLength}`);
+  if (!cidr || cidr.family !== 4 || cidr.prefixLength !== i.prefixLength)
+    return bad(`vswitchCidrBlock ${i.vswitchCidrBlock} does not match prefixLength ${i.prefixLength}`);
   const v4: string[] = [];
   for (const a of i.privateIpv4s) {
     const p = parseIp(a);
@@ -29,11 +31,13 @@ function checkInterface(raw: unknown, at: number): { ok: true; value: DesiredInt
   const gw = parseIp(i.gateway);
   if (!gw || gw.family !== 4 || !cidrContains(cidr, gw)) return bad(`gateway ${i.gateway} is outside ${i.vswitchCidrBlock}`);
   const v6cidr = i.vswitchIpv6CidrBlock ? parseCidr(i.vswitchIpv6CidrBlock) : undefined;
-  if (i.vswitchIpv6CidrBlock && (!v6cidr || v6cidr.family !== 6)) return bad(`vswitchIpv6CidrBlock ${i.vswitchIpv6CidrBlock} is not an IPv6 CIDR`);
+  if (i.vswitchIpv6CidrBlock && (!v6cidr || v6cidr.family !== 6))
+    return bad(`vswitchIpv6CidrBlock ${i.vswitchIpv6CidrBlock} is not an IPv6 CIDR`);
   const v6: string[] = [];
   for (const a of i.ipv6s) {
     const p = parseIp(a);
-    if (!p || p.family !== 6 || (v6cidr && !cidrContains(v6cidr, p))) return bad(`${a} is not an IPv6 address of ${i.vswitchIpv6CidrBlock}`);
+    if (!p || p.family !== 6 || (v6cidr && !cidrContains(v6cidr, p)))
+      return bad(`${a} is not an IPv6 address of ${i.vswitchIpv6CidrBlock}`);
     v6.push(canonicalIp(a)!);
   }
   if (v6.length > 0 && !v6cidr) return bad('ipv6s without vswitchIpv6CidrBlock');
@@ -42,8 +46,17 @@ function checkInterface(raw: unknown, at: number): { ok: true; value: DesiredInt
   return {
     ok: true,
     value: {
-      mac: i.mac.toLowerCase(), networkInterfaceId: i.networkInterfaceId, deviceIndex: i.deviceIndex, primary: i.primary,
-      ipv4: { primary: v4[0]!, secondaries: v4.slice(1), prefixLength: i.prefixLength, gateway: canonicalIp(i.gateway)!, cidr: networkCidr(cidr) },
+      mac: i.mac.toLowerCase(),
+      networkInterfaceId: i.networkInterfaceId,
+      deviceIndex: i.deviceIndex,
+      primary: i.primary,
+      ipv4: {
+        primary: v4[0]!,
+        secondaries: v4.slice(1),
+        prefixLength: i.prefixLength,
+        gateway: canonicalIp(i.gateway)!,
+        cidr: networkCidr(cidr),
+      },
       ipv6: { addresses: v6, prefixLength: v6cidr?.prefixLength ?? 64, gateway: gw6 ?? null, cidr: v6cidr ? networkCidr(v6cidr) : null },
     },
   };

@@ -24,7 +24,12 @@ export class HttpTimeout extends Error {
 
 const MAX_BODY = 1024 * 1024;
 
-export function httpRequest(ep: Endpoint, method: string, path: string, opts: { headers?: Record<string, string>; body?: string; timeoutMs: number; signal?: AbortSignal }): Promise<HttpResponse> {
+export function httpRequest(
+  ep: Endpoint,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string; timeoutMs: number; signal?: AbortSignal },
+): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     let host = 'localhost';
     let port: number | undefined;

@@ -50,7 +50,13 @@ export function parseRuleJson(text: string, family: Family): ActualRule[] {
     if (typeof r.src !== 'string' || r.src === 'all') continue;
     const src = canonicalIp(r.src);
     if (!src) continue;
-    out.push({ family, priority: Number(r.priority), src, srcLen: r.srclen === undefined ? (family === 4 ? 32 : 128) : Number(r.srclen), table: tableNumber(r.table) });
+    out.push({
+      family,
+      priority: Number(r.priority),
+      src,
+      srcLen: r.srclen === undefined ? (family === 4 ? 32 : 128) : Number(r.srclen),
+      table: tableNumber(r.table),
+    });
   }
   return out;
 }
@@ -66,8 +72,12 @@ export function parseRouteJson(text: string, familyArg: Family | 'any'): ActualR
     if (r0.type !== undefined && r0.type !== 'unicast') continue;
     if (typeof r0.dst !== 'string' || typeof r0.dev !== 'string') continue;
     const r = r0 as Json & { dst: string; dev: string };
-    const family: Family = familyArg !== 'any' ? familyArg
-      : r.dst.includes(':') || (typeof r.gateway === 'string' && r.gateway.includes(':')) || r.pref !== undefined ? 6 : 4;
+    const family: Family =
+      familyArg !== 'any'
+        ? familyArg
+        : r.dst.includes(':') || (typeof r.gateway === 'string' && r.gateway.includes(':')) || r.pref !== undefined
+          ? 6
+          : 4;
     let dst = r.dst;
     if (dst !== 'default') {
       const c = parseCidr(dst.includes('/') ? dst : `${dst}/${family === 4 ? 32 : 128}`);

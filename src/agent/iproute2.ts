@@ -15,7 +15,11 @@ export interface IpRunner {
 }
 
 /** Runs `ip` (stdin when given), bounded in time; rejects only when it cannot start. Shared with the lab. */
-export function runIp(args: string[], input?: string, timeoutMs = IP_TIMEOUT_MS): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runIp(
+  args: string[],
+  input?: string,
+  timeoutMs = IP_TIMEOUT_MS,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     if (input === undefined) {
       execFile('ip', args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
@@ -27,8 +31,12 @@ export function runIp(args: string[], input?: string, timeoutMs = IP_TIMEOUT_MS)
     const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     child.stdin.end(input);
@@ -68,14 +76,19 @@ export async function readActual(ip: IpRunner = systemIp): Promise<Actual> {
 /** One `ip -batch` line per step (the family comes from the batch's -4/-6). */
 export function batchLine(s: Exclude<Step, { op: 'promote-secondaries' }>): string {
   switch (s.op) {
-    case 'link-up': return `link set dev ${s.ifname} up`;
+    case 'link-up':
+      return `link set dev ${s.ifname} up`;
     // an IPv4 address with its broadcast, as DHCP clients and the distros' tools set it: networkd or
     // NetworkManager taking over an address added without one must change it, which some kernels refuse
-    case 'addr-add': return `address add ${s.address}/${s.prefixLength}${s.family === 4 ? ' brd +' : ''} dev ${s.ifname}`;
-    case 'addr-del': return `address del ${s.address}/${s.prefixLength} dev ${s.ifname}`;
-    case 'route-replace': case 'route-del':
+    case 'addr-add':
+      return `address add ${s.address}/${s.prefixLength}${s.family === 4 ? ' brd +' : ''} dev ${s.ifname}`;
+    case 'addr-del':
+      return `address del ${s.address}/${s.prefixLength} dev ${s.ifname}`;
+    case 'route-replace':
+    case 'route-del':
       return `route ${s.op === 'route-del' ? 'del' : 'replace'} ${s.dst}${s.gateway ? ` via ${s.gateway}` : ''} dev ${s.ifname} table ${s.table}`;
-    case 'rule-add': case 'rule-del':
+    case 'rule-add':
+    case 'rule-del':
       return `rule ${s.op === 'rule-add' ? 'add' : 'del'} from ${s.src}/${s.family === 4 ? 32 : 128} lookup ${s.table} priority ${s.priority}`;
   }
 }
@@ -106,7 +119,9 @@ export async function applySteps(steps: Step[], ip: IpRunner = systemIp, procSys
     }
   }
   for (const family of [4, 6] as const) {
-    const batch = steps.filter((s): s is Exclude<Step, { op: 'promote-secondaries' }> => s.op !== 'promote-secondaries' && familyOf(s) === family);
+    const batch = steps.filter(
+      (s): s is Exclude<Step, { op: 'promote-secondaries' }> => s.op !== 'promote-secondaries' && familyOf(s) === family,
+    );
     if (batch.length === 0) continue;
     const r = await ip.run([`-${family}`, '-force', '-batch', '-'], batch.map(batchLine).join('\n') + '\n');
     if (r.code === 0) continue;
@@ -148,14 +163,17 @@ export async function takeBackMisplaced(steps: Step[], outcome: ApplyOutcome, ip
     if (!link || link.mac === s.mac) continue;
     outcome.failed.add(s);
     outcome.errors.push(`${s.ifname} is no longer ${s.mac} (now ${link.mac}): the ENI moved during the apply`);
-    if (link.addresses.some((a) => a.family === s.family && a.address === s.address)) lines.push({ family: s.family, line: batchLine({ ...s, op: 'addr-del' }), step: s });
+    if (link.addresses.some((a) => a.family === s.family && a.address === s.address))
+      lines.push({ family: s.family, line: batchLine({ ...s, op: 'addr-del' }), step: s });
   }
   for (const family of [4, 6] as const) {
     const mine = lines.filter((l) => l.family === family);
     if (mine.length === 0) continue;
     const r = await ip.run([`-${family}`, '-force', '-batch', '-'], mine.map((l) => l.line).join('\n') + '\n');
     const bad = new Set([...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1])));
-    mine.forEach((l, n) => { if (!bad.has(n + 1)) taken.push(`${l.step.address} from ${l.step.ifname}`); });
+    mine.forEach((l, n) => {
+      if (!bad.has(n + 1)) taken.push(`${l.step.address} from ${l.step.ifname}`);
+    });
   }
   return taken;
 }

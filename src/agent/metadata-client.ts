@@ -13,7 +13,10 @@ const TOKEN_TTL_S = 21600;
 const REQUEST_TIMEOUT_MS = 5000;
 
 export class MetadataError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'MetadataError';
   }
@@ -47,7 +50,11 @@ export class MetadataClient {
   private async tokenHeader(signal?: AbortSignal): Promise<Record<string, string>> {
     if (!this.tokensSupported) return {};
     if (this.token && Date.now() < this.token.refreshAtMs) return { [TOKEN_HEADER]: this.token.value };
-    const r = await httpRequest(this.opts, 'PUT', '/latest/api/token', { headers: { ...this.baseHeaders(), [TOKEN_TTL_HEADER]: String(TOKEN_TTL_S) }, timeoutMs: REQUEST_TIMEOUT_MS, signal });
+    const r = await httpRequest(this.opts, 'PUT', '/latest/api/token', {
+      headers: { ...this.baseHeaders(), [TOKEN_TTL_HEADER]: String(TOKEN_TTL_S) },
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      signal,
+    });
     if (r.status === 200 && r.body.length > 0) {
       this.token = { value: r.body.trim(), refreshAtMs: Date.now() + (TOKEN_TTL_S * 1000) / 2 };
       return { [TOKEN_HEADER]: this.token.value };
@@ -62,7 +69,11 @@ export class MetadataClient {
   /** GET with the token; a 401 (token expired or the service restarted) drops it and retries once. */
   async get(path: string, timeoutMs = REQUEST_TIMEOUT_MS, signal?: AbortSignal): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt++) {
-      const r = await httpRequest(this.opts, 'GET', path, { headers: { ...this.baseHeaders(), ...(await this.tokenHeader(signal)) }, timeoutMs, signal });
+      const r = await httpRequest(this.opts, 'GET', path, {
+        headers: { ...this.baseHeaders(), ...(await this.tokenHeader(signal)) },
+        timeoutMs,
+        signal,
+      });
       if (r.status === 401 && attempt === 0) {
         this.token = undefined;
         continue;
@@ -79,7 +90,11 @@ export class MetadataClient {
     try {
       if (this.snapshotSupported) {
         const q = opts.wait !== undefined ? `?wait=${encodeURIComponent(opts.wait)}&timeoutMs=${opts.waitMs ?? 25_000}` : '';
-        const r = await this.get(SNAPSHOT_PATH + q, (opts.wait !== undefined ? (opts.waitMs ?? 25_000) : 0) + REQUEST_TIMEOUT_MS, opts.signal);
+        const r = await this.get(
+          SNAPSHOT_PATH + q,
+          (opts.wait !== undefined ? (opts.waitMs ?? 25_000) : 0) + REQUEST_TIMEOUT_MS,
+          opts.signal,
+        );
         if (r.status === 200) return desiredFromSnapshot(JSON.parse(r.body));
         if (r.status !== 404) return { kind: 'unavailable', reason: `metadata answered ${r.status}: ${r.body.slice(0, 200)}` };
         this.snapshotSupported = false;
@@ -102,7 +117,10 @@ export class MetadataClient {
       if (r.status === 404 && optional) return null;
       throw new MetadataError(`${path} answered ${r.status}`, r.status);
     };
-    const macs = (await text('network/interfaces/macs/'))!.split('\n').map((l) => l.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean);
+    const macs = (await text('network/interfaces/macs/'))!
+      .split('\n')
+      .map((l) => l.trim().replace(/\/$/, '').toLowerCase())
+      .filter(Boolean);
     const primaryMac = (await text('mac'))!.toLowerCase();
     const instanceId = (await text('instance-id'))!;
     const interfaces: unknown[] = [];
@@ -114,12 +132,29 @@ export class MetadataClient {
         const cidr = (await text(base + 'vswitch-cidr-block'))!;
         const ipv6s = await text(base + 'ipv6s', true);
         interfaces.push({
-          mac, networkInterfaceId: await text(base + 'network-interface-id'), deviceIndex: mac === primaryMac ? 0 : next++, primary: mac === primaryMac,
-          primaryIpAddress: await text(base + 'primary-ip-address'), privateIpv4s: JSON.parse((await text(base + 'private-ipv4s'))!),
-          prefixLength: Number(cidr.split('/')[1]), netmask: await text(base + 'netmask'), gateway: await text(base + 'gateway'),
-          vswitchId: await text(base + 'vswitch-id'), vswitchCidrBlock: cidr, vpcId: await text(base + 'vpc-id'), vpcCidrBlock: await text(base + 'vpc-cidr-block'),
-          ipv6s: ipv6s ? ipv6s.replace(/^\[|\]$/g, '').split(',').map((s) => s.trim()).filter(Boolean) : [],
-          ipv6Gateway: await text(base + 'ipv6-gateway', true), vswitchIpv6CidrBlock: await text(base + 'vswitch-ipv6-cidr-block', true), vpcIpv6CidrBlock: null,
+          mac,
+          networkInterfaceId: await text(base + 'network-interface-id'),
+          deviceIndex: mac === primaryMac ? 0 : next++,
+          primary: mac === primaryMac,
+          primaryIpAddress: await text(base + 'primary-ip-address'),
+          privateIpv4s: JSON.parse((await text(base + 'private-ipv4s'))!),
+          prefixLength: Number(cidr.split('/')[1]),
+          netmask: await text(base + 'netmask'),
+          gateway: await text(base + 'gateway'),
+          vswitchId: await text(base + 'vswitch-id'),
+          vswitchCidrBlock: cidr,
+          vpcId: await text(base + 'vpc-id'),
+          vpcCidrBlock: await text(base + 'vpc-cidr-block'),
+          ipv6s: ipv6s
+            ? ipv6s
+                .replace(/^\[|\]$/g, '')
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : [],
+          ipv6Gateway: await text(base + 'ipv6-gateway', true),
+          vswitchIpv6CidrBlock: await text(base + 'vswitch-ipv6-cidr-block', true),
+          vpcIpv6CidrBlock: null,
         });
       } catch (e) {
         problems.push(`${mac}: ${(e as Error).message}`);
@@ -136,9 +171,12 @@ export class MetadataClient {
   async report(status: AgentStatus): Promise<void> {
     const body = JSON.stringify(status);
     const r = await httpRequest(this.opts, 'PUT', STATUS_PATH, {
-      headers: { ...this.baseHeaders(), ...(await this.tokenHeader()), 'content-type': 'application/json' }, body, timeoutMs: REQUEST_TIMEOUT_MS,
+      headers: { ...this.baseHeaders(), ...(await this.tokenHeader()), 'content-type': 'application/json' },
+      body,
+      timeoutMs: REQUEST_TIMEOUT_MS,
     });
-    if (r.status !== 204 && r.status !== 200 && r.status !== 404) throw new MetadataError(`status report answered ${r.status}: ${r.body.slice(0, 200)}`, r.status);
+    if (r.status !== 204 && r.status !== 200 && r.status !== 404)
+      throw new MetadataError(`status report answered ${r.status}: ${r.body.slice(0, 200)}`, r.status);
   }
 
   /** Is the service reachable at all (for verification)? */

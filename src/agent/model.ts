@@ -85,9 +85,25 @@ export interface Actual {
   routes: ActualRoute[];
 }
 
-export interface OwnedAddress { mac: string; family: Family; address: string; prefixLength: number }
-export interface OwnedRule { family: Family; src: string; table: number; priority: number }
-export interface OwnedRoute { family: Family; table: number; dst: string; gateway?: string; mac: string }
+export interface OwnedAddress {
+  mac: string;
+  family: Family;
+  address: string;
+  prefixLength: number;
+}
+export interface OwnedRule {
+  family: Family;
+  src: string;
+  table: number;
+  priority: number;
+}
+export interface OwnedRoute {
+  family: Family;
+  table: number;
+  dst: string;
+  gateway?: string;
+  mac: string;
+}
 
 export interface Ownership {
   addresses: OwnedAddress[];

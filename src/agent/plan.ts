@@ -13,18 +13,40 @@
 import { POLICY_TABLE_BASE } from '../osconfig/limits.ts';
 import { networkOf, parseIp } from '../osconfig/ip.ts';
 import {
-  MAIN_TABLE, type Actual, type ActualLink, type ActualRoute, type Desired, type DesiredInterface, type Family, type OwnedAddress,
-  type OwnedRoute, type OwnedRule, type Ownership, type Plan, type Step,
+  MAIN_TABLE,
+  type Actual,
+  type ActualLink,
+  type ActualRoute,
+  type Desired,
+  type DesiredInterface,
+  type Family,
+  type OwnedAddress,
+  type OwnedRoute,
+  type OwnedRule,
+  type Ownership,
+  type Plan,
+  type Step,
 } from './model.ts';
 
-interface WantAddress { family: Family; address: string; prefixLength: number }
+interface WantAddress {
+  family: Family;
+  address: string;
+  prefixLength: number;
+}
 
 const addrKey = (mac: string, a: { family: Family; address: string }) => `${mac}|${a.family}|${a.address}`;
 const ruleKey = (r: OwnedRule) => `${r.family}|${r.src}|${r.table}|${r.priority}`;
-const routeKey = (mac: string, r: { family: Family; table: number; dst: string; gateway?: string }) => `${mac}|${r.family}|${r.table}|${r.dst}|${r.gateway ?? ''}`;
+const routeKey = (mac: string, r: { family: Family; table: number; dst: string; gateway?: string }) =>
+  `${mac}|${r.family}|${r.table}|${r.dst}|${r.gateway ?? ''}`;
 
 function routeMatches(r: ActualRoute, want: { family: Family; table: number; dst: string; gateway?: string }, ifname: string): boolean {
-  return r.family === want.family && r.table === want.table && r.dst === want.dst && (r.gateway ?? '') === (want.gateway ?? '') && r.dev === ifname;
+  return (
+    r.family === want.family &&
+    r.table === want.table &&
+    r.dst === want.dst &&
+    (r.gateway ?? '') === (want.gateway ?? '') &&
+    r.dev === ifname
+  );
 }
 
 function wantedAddresses(d: DesiredInterface): WantAddress[] {
@@ -77,8 +99,9 @@ function strandsSecondaries(link: ActualLink, gone: OwnedAddress, deleted: Set<s
   const mine = link.addresses.find((a) => a.family === 4 && a.address === gone.address);
   if (!mine || mine.secondary) return false;
   const net = networkOf(parseIp(gone.address)!, mine.prefixLength);
-  const remaining = [...link.addresses.filter((a) => a.family === 4).map((a) => a.address), ...added]
-    .filter((a) => a !== gone.address && !deleted.has(a));
+  const remaining = [...link.addresses.filter((a) => a.family === 4).map((a) => a.address), ...added].filter(
+    (a) => a !== gone.address && !deleted.has(a),
+  );
   return remaining.some((a) => networkOf(parseIp(a)!, mine.prefixLength) === net);
 }
 
@@ -89,8 +112,12 @@ export function plan(desired: Desired, actual: Actual, owned: Ownership): Plan {
 
   // What we own and is still there; anything that vanished (a link moved away,
   // someone deleted it) is forgotten, and re-added below if it is still desired.
-  const ownedAddrs = owned.addresses.filter((o) => byMac.get(o.mac)?.addresses.some((a) => a.family === o.family && a.address === o.address));
-  const ownedRules = owned.rules.filter((o) => actual.rules.some((r) => r.family === o.family && r.src === o.src && r.table === o.table && r.priority === o.priority));
+  const ownedAddrs = owned.addresses.filter((o) =>
+    byMac.get(o.mac)?.addresses.some((a) => a.family === o.family && a.address === o.address),
+  );
+  const ownedRules = owned.rules.filter((o) =>
+    actual.rules.some((r) => r.family === o.family && r.src === o.src && r.table === o.table && r.priority === o.priority),
+  );
   const ownedRoutes = owned.routes.filter((o) => {
     const link = byMac.get(o.mac);
     return link !== undefined && actual.routes.some((r) => routeMatches(r, o, link.ifname));
@@ -158,12 +185,27 @@ export function plan(desired: Desired, actual: Actual, owned: Ownership): Plan {
         promotes.push({ op: 'promote-secondaries', ifname: link.ifname });
         promoted.add(link.ifname);
       }
-      addrDels.push({ op: 'addr-del', ifname: link.ifname, mac: o.mac, family: o.family, address: o.address, prefixLength: o.prefixLength });
+      addrDels.push({
+        op: 'addr-del',
+        ifname: link.ifname,
+        mac: o.mac,
+        family: o.family,
+        address: o.address,
+        prefixLength: o.prefixLength,
+      });
     }
     for (const o of ownedRules) if (!desiredRules.has(ruleKey(o))) ruleDels.push({ op: 'rule-del', ...o });
     for (const o of ownedRoutes) {
       if (desiredRoutes.has(routeKey(o.mac, o))) continue;
-      routeDels.push({ op: 'route-del', family: o.family, table: o.table, dst: o.dst, ...(o.gateway ? { gateway: o.gateway } : {}), ifname: byMac.get(o.mac)!.ifname, mac: o.mac });
+      routeDels.push({
+        op: 'route-del',
+        family: o.family,
+        table: o.table,
+        dst: o.dst,
+        ...(o.gateway ? { gateway: o.gateway } : {}),
+        ifname: byMac.get(o.mac)!.ifname,
+        mac: o.mac,
+      });
     }
   }
   // Secondaries before their subnet's primary: deleting the primary first would
@@ -222,13 +264,18 @@ export function settleOwnership(p: Plan, failed: ReadonlySet<Step>): Ownership {
 /** One line per step, for --dry-run and logs. */
 export function describeStep(s: Step): string {
   switch (s.op) {
-    case 'link-up': return `ip link set dev ${s.ifname} up`;
-    case 'promote-secondaries': return `sysctl -w net.ipv4.conf.${s.ifname}.promote_secondaries=1`;
-    case 'addr-add': case 'addr-del':
+    case 'link-up':
+      return `ip link set dev ${s.ifname} up`;
+    case 'promote-secondaries':
+      return `sysctl -w net.ipv4.conf.${s.ifname}.promote_secondaries=1`;
+    case 'addr-add':
+    case 'addr-del':
       return `ip -${s.family} addr ${s.op === 'addr-add' ? 'add' : 'del'} ${s.address}/${s.prefixLength}${s.op === 'addr-add' && s.family === 4 ? ' brd +' : ''} dev ${s.ifname}`;
-    case 'route-replace': case 'route-del':
+    case 'route-replace':
+    case 'route-del':
       return `ip -${s.family} route ${s.op === 'route-replace' ? 'replace' : 'del'} ${s.dst}${s.gateway ? ` via ${s.gateway}` : ''} dev ${s.ifname} table ${s.table}`;
-    case 'rule-add': case 'rule-del':
+    case 'rule-add':
+    case 'rule-del':
       return `ip -${s.family} rule ${s.op === 'rule-add' ? 'add' : 'del'} from ${s.src}/${s.family === 4 ? 32 : 128} lookup ${s.table} priority ${s.priority}`;
   }
 }

@@ -18,7 +18,11 @@ export const VPC_VERSION = PRODUCTS.vpc.version;
 /** ResourceManager, for resource groups */
 export const RM_VERSION = PRODUCTS.resourceManager.version;
 
-export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: string }
+export interface ActionContext {
+  deps: ServiceDeps;
+  caller: Caller;
+  requestId: string;
+}
 
 /**
  * What an action does with the parameters of its SDK model (top-level names: "Tag", "SystemDisk").
@@ -26,7 +30,10 @@ export interface ActionContext { deps: ServiceDeps; caller: Caller; requestId: s
  * error when present. Every other model parameter is accepted and ignored (docs/api-coverage.md).
  */
 export interface ParamUse {
-  required?: string[]; honoured?: string[]; stored?: string[]; refused?: string[];
+  required?: string[];
+  honoured?: string[];
+  stored?: string[];
+  refused?: string[];
   /** Parameters the SDK model lacks but the action takes (the console sends ResourceGroupId to CreateVSwitch). */
   extra?: ParamSpec;
 }
@@ -62,7 +69,12 @@ function decodeToken(t: string): string {
   return id;
 }
 
-export interface PagingRequest { paging: Paging; mode: 'token' | 'page'; pageNumber: number; pageSize: number }
+export interface PagingRequest {
+  paging: Paging;
+  mode: 'token' | 'page';
+  pageNumber: number;
+  pageSize: number;
+}
 
 /** MaxResults/NextToken (keyset) or PageNumber/PageSize (offset), as the action's caller chose. */
 export function readPaging(p: ParamReader, opts: { defaultPageSize?: number; maxPageSize?: number; tokens?: boolean } = {}): PagingRequest {
@@ -82,11 +94,20 @@ export function readPaging(p: ParamReader, opts: { defaultPageSize?: number; max
  * nextTokenInPages: the action answers NextToken in PageNumber mode too (DescribeNetworkInterfaces,
  * DescribeInstances, DescribeDisks do): the token of the next page, so a client may switch modes.
  */
-export function pageFields(r: PagingRequest, page: { totalCount: number; nextToken: string }, opts: { nextTokenInPages?: boolean } = {}): Record<string, unknown> {
+export function pageFields(
+  r: PagingRequest,
+  page: { totalCount: number; nextToken: string },
+  opts: { nextTokenInPages?: boolean } = {},
+): Record<string, unknown> {
   const token = page.nextToken ? encodeToken(page.nextToken) : '';
   return r.mode === 'token'
     ? { NextToken: token, TotalCount: page.totalCount }
-    : { TotalCount: page.totalCount, PageNumber: r.pageNumber, PageSize: r.pageSize, ...(opts.nextTokenInPages ? { NextToken: token } : {}) };
+    : {
+        TotalCount: page.totalCount,
+        PageNumber: r.pageNumber,
+        PageSize: r.pageSize,
+        ...(opts.nextTokenInPages ? { NextToken: token } : {}),
+      };
 }
 
 /** Either a list of named addresses or a count, never both. */
@@ -110,7 +131,13 @@ export function readAddressRequest(p: ParamReader, listName: string, countName: 
 export function readTags(p: ParamReader, rules: TagRules = ECS_TAG_RULES): Tag[] | undefined {
   // Indexes past 20 are counted (NumberExceed.Tags), not refused as a malformed name.
   const tags = p.objectList('Tag', 1000);
-  return tags && validateTags(tags.map((t) => ({ key: t.Key, value: t.Value })), rules);
+  return (
+    tags &&
+    validateTags(
+      tags.map((t) => ({ key: t.Key, value: t.Value })),
+      rules,
+    )
+  );
 }
 
 /** Tag.N filters of a Describe call: a key, and a value only when given. */
@@ -128,13 +155,18 @@ export function readTagFilter(p: ParamReader): TagFilter[] | undefined {
 export function readName(p: ParamReader, wire: string): string | undefined {
   const v = p.str(wire);
   if (v === undefined) return undefined;
-  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v)) throw wireErrors.invalidParameter(wire, 'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.');
+  if (v.length < 2 || v.length > 128 || !/^[\p{L}]/u.test(v) || /^https?:\/\//.test(v))
+    throw wireErrors.invalidParameter(
+      wire,
+      'It must be 2 to 128 characters in length, start with a letter and cannot start with http:// or https://.',
+    );
   return v;
 }
 
 export function readDescription(p: ParamReader, wire: string): string | undefined {
   const v = p.str(wire);
   if (v === undefined) return undefined;
-  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw wireErrors.invalidParameter(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
+  if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v))
+    throw wireErrors.invalidParameter(wire, 'It must be 2 to 256 characters in length and cannot start with http:// or https://.');
   return v;
 }

@@ -51,35 +51,52 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ServiceDeps, opt
     }
   });
 
-  const guarded = (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!(await isRootKey(deps, req.headers.authorization))) return problem(reply, 401, 'the admin API needs Authorization: Bearer <root AccessKeyId>:<AccessKeySecret>');
-    try {
-      return await fn(req, reply);
-    } catch (e) {
-      const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-      if (issues) return problem(reply, 400, issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      if (e instanceof SyntaxError) return problem(reply, 400, `the body is not JSON: ${e.message}`);
-      throw e;
-    }
-  };
+  const guarded =
+    (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
+      if (!(await isRootKey(deps, req.headers.authorization)))
+        return problem(reply, 401, 'the admin API needs Authorization: Bearer <root AccessKeyId>:<AccessKeySecret>');
+      try {
+        return await fn(req, reply);
+      } catch (e) {
+        const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+        if (issues) return problem(reply, 400, issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (e instanceof SyntaxError) return problem(reply, 400, `the body is not JSON: ${e.message}`);
+        throw e;
+      }
+    };
   const bodyOf = (req: FastifyRequest): unknown => (typeof req.body === 'string' && req.body.length > 0 ? JSON.parse(req.body) : {});
 
-  app.get(`${ADMIN_PREFIX}/faults`, guarded(async () => {
-    await faults.refresh();
-    return { version: faults.version, seed: faults.seed, rules: faults.rules() };
-  }));
+  app.get(
+    `${ADMIN_PREFIX}/faults`,
+    guarded(async () => {
+      await faults.refresh();
+      return { version: faults.version, seed: faults.seed, rules: faults.rules() };
+    }),
+  );
   // Body: one rule, or { rules: [...], seed? }.
-  app.post(`${ADMIN_PREFIX}/faults`, guarded(async (req) => {
-    const body = bodyOf(req) as { rules?: unknown[]; seed?: number };
-    const added = await faults.add((Array.isArray(body.rules) ? body.rules : [body]) as never[], body.seed);
-    opts.logger.info({ rules: added.map((r) => r.id) }, 'fault rules added');
-    return { added };
-  }));
-  app.delete(`${ADMIN_PREFIX}/faults`, guarded(async () => ({ removed: await faults.clear() })));
-  app.delete(`${ADMIN_PREFIX}/faults/:id`, guarded(async (req, reply) => {
-    const removed = await faults.clear((req.params as { id: string }).id);
-    return removed ? { removed } : problem(reply, 404, 'no such rule');
-  }));
+  app.post(
+    `${ADMIN_PREFIX}/faults`,
+    guarded(async (req) => {
+      const body = bodyOf(req) as { rules?: unknown[]; seed?: number };
+      const added = await faults.add((Array.isArray(body.rules) ? body.rules : [body]) as never[], body.seed);
+      opts.logger.info({ rules: added.map((r) => r.id) }, 'fault rules added');
+      return { added };
+    }),
+  );
+  app.delete(
+    `${ADMIN_PREFIX}/faults`,
+    guarded(async () => ({ removed: await faults.clear() })),
+  );
+  app.delete(
+    `${ADMIN_PREFIX}/faults/:id`,
+    guarded(async (req, reply) => {
+      const removed = await faults.clear((req.params as { id: string }).id);
+      return removed ? { removed } : problem(reply, 404, 'no such rule');
+    }),
+  );
   // Completes every pending async transition now (Attaching, Detaching, Deleting, Pending, Starting, Stopping).
-  app.post(`${ADMIN_PREFIX}/settle`, guarded(async () => ({ settled: await settleAllNow(deps) })));
+  app.post(
+    `${ADMIN_PREFIX}/settle`,
+    guarded(async () => ({ settled: await settleAllNow(deps) })),
+  );
 }

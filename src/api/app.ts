@@ -49,10 +49,16 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): App {
   registerHttpErrors(server, opts.logger, { bodyLimit: BODY_LIMIT_BYTES });
   const closer = registerGracefulClose(server);
   const consoleFace = opts.console ? createConsole(deps, opts.logger, opts.console) : undefined;
-  registerRpcRoutes(server, deps, opts.logger, consoleFace && !opts.sessionCaller ? { ...opts, sessionCaller: consoleFace.sessionCaller } : opts);
+  registerRpcRoutes(
+    server,
+    deps,
+    opts.logger,
+    consoleFace && !opts.sessionCaller ? { ...opts, sessionCaller: consoleFace.sessionCaller } : opts,
+  );
   consoleFace?.register(server);
   // /metrics, /healthz, /readyz and the admin API (faults, settle) when the server runs with them.
-  if (opts.chaos?.faults && opts.chaos.metrics) registerAdminRoutes(server, deps, { faults: opts.chaos.faults, metrics: opts.chaos.metrics, logger: opts.logger });
+  if (opts.chaos?.faults && opts.chaos.metrics)
+    registerAdminRoutes(server, deps, { faults: opts.chaos.faults, metrics: opts.chaos.metrics, logger: opts.logger });
   return {
     server,
     async listen(host, port) {

@@ -39,7 +39,11 @@ export async function authenticate(deps: ServiceDeps, input: SignedRequestInput)
   // A disabled key is told apart from an unknown one (Alibaba's gateway does), before its signature is looked at.
   if (key && key.status !== 'Active') throw wireErrors.accessKeyInactive();
   const nowMs = deps.clock.nowMs();
-  const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), { nowMs, maxSkewMs: SIGNATURE_SKEW_MS, credentials: creds });
+  const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), {
+    nowMs,
+    maxSkewMs: SIGNATURE_SKEW_MS,
+    credentials: creds,
+  });
   if (!result.ok) throw result.error;
   // Remembered until the signed Timestamp leaves the window (after that a replay is refused for its age),
   // and at least 15 minutes from its arrival, whatever clock the client has.

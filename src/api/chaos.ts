@@ -20,7 +20,10 @@ export interface Chaos {
 
 /** A throttled request's answer; the Tea SDKs read x-acs-retry-after (ms) as their back-off. */
 export class ThrottledError extends WireError {
-  constructor(code: 'Throttling' | 'Throttling.User' | 'Throttling.Api', readonly retryAfterMs: number) {
+  constructor(
+    code: 'Throttling' | 'Throttling.User' | 'Throttling.Api',
+    readonly retryAfterMs: number,
+  ) {
     const t = WIRE_CATALOGUE[code === 'Throttling' ? 'throttling' : code === 'Throttling.User' ? 'throttlingUser' : 'throttlingApi'];
     super(t.status, t.code, t.message());
   }
@@ -60,10 +63,20 @@ function dropConnection(req: FastifyRequest, reply: FastifyReply): void {
  * the rest, or undefined when no rule fired; "dropped" when the connection is gone.
  */
 export async function injectFault(
-  chaos: Chaos, log: Logger, req: FastifyRequest, reply: FastifyReply, deps: ServiceDeps,
+  chaos: Chaos,
+  log: Logger,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  deps: ServiceDeps,
   probe: { requestId: string; action: string; regionId: string; accountId: string; params: Map<string, string> },
 ): Promise<FaultPlan | 'dropped' | undefined> {
-  const rule = chaos.faults!.pick({ target: 'api', action: probe.action, regionId: probe.regionId, accountId: probe.accountId, values: probe.params.values() });
+  const rule = chaos.faults!.pick({
+    target: 'api',
+    action: probe.action,
+    regionId: probe.regionId,
+    accountId: probe.accountId,
+    values: probe.params.values(),
+  });
   if (!rule) return undefined;
   const effect = rule.effect;
   log.warn({ requestId: probe.requestId, rule: rule.id, effect, action: probe.action, accountId: probe.accountId }, 'fault injected');
@@ -71,7 +84,11 @@ export async function injectFault(
   const plan: FaultPlan = { rule, deps, after: async () => false };
   switch (effect.kind) {
     case 'error':
-      throw new InjectedError(effect.status, effect.code, effect.message ?? `The request processing has failed due to an injected fault (${rule.id}).`);
+      throw new InjectedError(
+        effect.status,
+        effect.code,
+        effect.message ?? `The request processing has failed due to an injected fault (${rule.id}).`,
+      );
     case 'latency':
       await sleep(effect.ms);
       return plan;
@@ -101,12 +118,20 @@ export async function injectFault(
 }
 
 /** The one structured line per request, and its metrics. */
-export function recordRequest(chaos: Chaos, log: Logger, r: { requestId: string; accountId?: string; action?: string; code: string; status: number; startMs: number }): void {
+export function recordRequest(
+  chaos: Chaos,
+  log: Logger,
+  r: { requestId: string; accountId?: string; action?: string; code: string; status: number; startMs: number },
+): void {
   const ms = performance.now() - r.startMs;
   const action = r.action ?? '-';
   if (chaos.metrics) {
     chaos.metrics.requests.inc({ action, code: r.code });
     chaos.metrics.latency.observe({ action }, ms / 1000);
   }
-  if (log.isLevelEnabled('info')) log.info({ requestId: r.requestId, account: r.accountId, action, code: r.code, status: r.status, ms: Math.round(ms * 100) / 100 }, 'request');
+  if (log.isLevelEnabled('info'))
+    log.info(
+      { requestId: r.requestId, account: r.accountId, action, code: r.code, status: r.status, ms: Math.round(ms * 100) / 100 },
+      'request',
+    );
 }

@@ -10,7 +10,8 @@ const MODES: readonly EniTrafficMode[] = ['Standard', 'HighPerformance'];
 export function readEniTraffic(p: ParamReader): Partial<EniTraffic> {
   const pick = (name: string) => (p.params.has(`NetworkInterfaceTrafficConfig.${name}`) ? `NetworkInterfaceTrafficConfig.${name}` : name);
   const mode = p.str(pick('NetworkInterfaceTrafficMode'));
-  if (mode !== undefined && !(MODES as readonly string[]).includes(mode)) throw wireErrors.invalidParameter(pick('NetworkInterfaceTrafficMode'));
+  if (mode !== undefined && !(MODES as readonly string[]).includes(mode))
+    throw wireErrors.invalidParameter(pick('NetworkInterfaceTrafficMode'));
   return {
     mode: mode as EniTrafficMode | undefined,
     queueNumber: p.int(pick('QueueNumber'), { min: 1, max: 2048 }),
@@ -21,7 +22,9 @@ export function readEniTraffic(p: ParamReader): Partial<EniTraffic> {
     tcpClosedAndTimeWaitTimeout: p.int('ConnectionTrackingConfiguration.TcpClosedAndTimeWaitTimeout', { min: 3, max: 15 }),
     tcpEstablishedTimeout: p.int('ConnectionTrackingConfiguration.TcpEstablishedTimeout', { min: 30, max: 910 }),
     udpTimeout: p.int('ConnectionTrackingConfiguration.UdpTimeout', { min: 10, max: 100 }),
-    enableSriov: p.bool('EnhancedNetwork.EnableSriov'), enableRss: p.bool('EnhancedNetwork.EnableRss'), enableExpress: p.bool('EnhancedNetwork.EnableExpress'),
+    enableSriov: p.bool('EnhancedNetwork.EnableSriov'),
+    enableRss: p.bool('EnhancedNetwork.EnableRss'),
+    enableExpress: p.bool('EnhancedNetwork.EnableExpress'),
     virtualFunctionQuantity: p.int('EnhancedNetwork.VirtualFunctionQuantity', { min: 0, max: 64 }),
     virtualFunctionTotalQueueNumber: p.int('EnhancedNetwork.VirtualFunctionTotalQueueNumber', { min: 0, max: 2048 }),
   };

@@ -16,7 +16,10 @@ const JSON_TYPE = 'application/json;charset=utf-8';
 /** The RPC error body (the console's JSON is this without HostId and Recommend). */
 export function rpcErrorBody(requestId: string, hostId: string, e: WireError) {
   return {
-    RequestId: requestId, HostId: hostId, Code: e.code, Message: e.message,
+    RequestId: requestId,
+    HostId: hostId,
+    Code: e.code,
+    Message: e.message,
     Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=Ecs&requestId=${requestId}`,
   };
 }
@@ -55,7 +58,12 @@ export function httpErrorOptions(log: Logger) {
 /** node's HTTP parser refused the request: no route, no reply object; answer on the socket and close it. */
 function answerClientError(log: Logger, err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const e = err.code === 'HPE_HEADER_OVERFLOW' ? wireErrors.headersTooLarge() : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? wireErrors.requestTimeout() : wireErrors.badRequest();
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? wireErrors.headersTooLarge()
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? wireErrors.requestTimeout()
+        : wireErrors.badRequest();
   log.debug({ err: err.code }, 'client error');
   if (!socket.writable) {
     socket.destroy();
@@ -64,8 +72,11 @@ function answerClientError(log: Logger, err: NodeJS.ErrnoException, socket: Sock
   // The URL is unknown here (the parser failed), so the RPC shape: it is what most clients speak.
   const body = JSON.stringify(rpcErrorBody(newRequestId(), 'ecs.aliyuncs.com', e));
   const head = [
-    `HTTP/1.1 ${e.status} ${STATUS_TEXT[e.status] ?? 'Error'}`, `Content-Type: ${JSON_TYPE}`, `Content-Length: ${Buffer.byteLength(body)}`,
-    'X-Content-Type-Options: nosniff', 'Connection: close',
+    `HTTP/1.1 ${e.status} ${STATUS_TEXT[e.status] ?? 'Error'}`,
+    `Content-Type: ${JSON_TYPE}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'X-Content-Type-Options: nosniff',
+    'Connection: close',
   ].join('\r\n');
   // end() flushes before closing (destroy() may drop what is still queued); then the socket goes.
   socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
@@ -77,13 +88,17 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
 export function registerHttpErrors(server: FastifyInstance, log: Logger, opts: { bodyLimit: number }): void {
   server.setNotFoundHandler((_req, reply) => {
     const url = reply.request.raw.url ?? '/';
-    sendInShape(reply, isConsolePath(url) && !url.startsWith('/console/api') ? wireErrors.consoleFileNotFound() : wireErrors.actionNotFound());
+    sendInShape(
+      reply,
+      isConsolePath(url) && !url.startsWith('/console/api') ? wireErrors.consoleFileNotFound() : wireErrors.actionNotFound(),
+    );
   });
   server.setErrorHandler((err: FastifyError, _req, reply) => {
     // Errors of the body parser: the rest of the body may be unread, so the connection is not reused.
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendInShape(reply, wireErrors.bodyTooLarge(opts.bodyLimit), { close: true });
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendInShape(reply, wireErrors.badContentType(), { close: true });
-    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return sendInShape(reply, wireErrors.badRequest(), { close: true });
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
+      return sendInShape(reply, wireErrors.badRequest(), { close: true });
     log.error({ err }, 'internal error outside a handler');
     return sendInShape(reply, wireErrors.internalError());
   });

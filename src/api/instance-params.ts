@@ -6,9 +6,24 @@ import { wireErrors } from './errors.ts';
 
 /** The top-level model parameters behind InstanceAttributeInput: stored and returned by both actions. */
 export const INSTANCE_ATTRIBUTE_NAMES = [
-  'Description', 'HostName', 'UserData', 'KeyPairName', 'RamRoleName', 'DeletionProtection', 'CreditSpecification', 'InstanceChargeType',
-  'InternetChargeType', 'InternetMaxBandwidthOut', 'InternetMaxBandwidthIn', 'SpotStrategy', 'SpotPriceLimit', 'Period', 'PeriodUnit', 'AutoRenew',
-  'AutoRenewPeriod', 'SystemDisk',
+  'Description',
+  'HostName',
+  'UserData',
+  'KeyPairName',
+  'RamRoleName',
+  'DeletionProtection',
+  'CreditSpecification',
+  'InstanceChargeType',
+  'InternetChargeType',
+  'InternetMaxBandwidthOut',
+  'InternetMaxBandwidthIn',
+  'SpotStrategy',
+  'SpotPriceLimit',
+  'Period',
+  'PeriodUnit',
+  'AutoRenew',
+  'AutoRenewPeriod',
+  'SystemDisk',
 ];
 
 const oneOf = (p: ParamReader, name: string, values: string[]): string | undefined => {
@@ -21,26 +36,40 @@ const DISK_CATEGORIES = ['cloud', 'cloud_efficiency', 'cloud_ssd', 'cloud_essd',
 
 export function readInstanceAttributes(p: ParamReader): InstanceAttributeInput {
   const hostName = p.str('HostName');
-  if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName))) throw wireErrors.invalidParameter('HostName');
+  if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName)))
+    throw wireErrors.invalidParameter('HostName');
   const userData = p.str('UserData');
   // The real limit: 32 KB before encoding, sent as base64.
-  if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData))) throw wireErrors.invalidParameter('UserData');
+  if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)))
+    throw wireErrors.invalidParameter('UserData');
   const spotPrice = p.str('SpotPriceLimit');
   if (spotPrice !== undefined && !/^\d+(\.\d+)?$/.test(spotPrice)) throw wireErrors.invalidParameter('SpotPriceLimit');
   const size = p.int('SystemDisk.Size', { min: 20, max: 2048 });
   return {
-    description: p.str('Description'), hostName, userData, keyPairName: p.str('KeyPairName'), ramRoleName: p.str('RamRoleName'),
-    deletionProtection: p.bool('DeletionProtection'), creditSpecification: oneOf(p, 'CreditSpecification', ['Standard', 'Unlimited']),
+    description: p.str('Description'),
+    hostName,
+    userData,
+    keyPairName: p.str('KeyPairName'),
+    ramRoleName: p.str('RamRoleName'),
+    deletionProtection: p.bool('DeletionProtection'),
+    creditSpecification: oneOf(p, 'CreditSpecification', ['Standard', 'Unlimited']),
     systemDisk: {
-      category: oneOf(p, 'SystemDisk.Category', DISK_CATEGORIES), sizeGiB: size, name: p.str('SystemDisk.DiskName'),
-      description: p.str('SystemDisk.Description'), performanceLevel: oneOf(p, 'SystemDisk.PerformanceLevel', ['PL0', 'PL1', 'PL2', 'PL3']),
+      category: oneOf(p, 'SystemDisk.Category', DISK_CATEGORIES),
+      sizeGiB: size,
+      name: p.str('SystemDisk.DiskName'),
+      description: p.str('SystemDisk.Description'),
+      performanceLevel: oneOf(p, 'SystemDisk.PerformanceLevel', ['PL0', 'PL1', 'PL2', 'PL3']),
     },
     billing: {
       instanceChargeType: oneOf(p, 'InstanceChargeType', ['PrePaid', 'PostPaid']) as 'PrePaid' | 'PostPaid' | undefined,
       internetChargeType: oneOf(p, 'InternetChargeType', ['PayByBandwidth', 'PayByTraffic']),
-      internetMaxBandwidthOut: p.int('InternetMaxBandwidthOut', { min: 0, max: 100 }), internetMaxBandwidthIn: p.int('InternetMaxBandwidthIn', { min: 1, max: 200 }),
-      spotStrategy: oneOf(p, 'SpotStrategy', ['NoSpot', 'SpotWithPriceLimit', 'SpotAsPriceGo']), spotPriceLimit: spotPrice === undefined ? undefined : Number(spotPrice),
-      period: p.int('Period', { min: 1, max: 60 }), periodUnit: oneOf(p, 'PeriodUnit', ['Week', 'Month']), autoRenew: p.bool('AutoRenew'),
+      internetMaxBandwidthOut: p.int('InternetMaxBandwidthOut', { min: 0, max: 100 }),
+      internetMaxBandwidthIn: p.int('InternetMaxBandwidthIn', { min: 1, max: 200 }),
+      spotStrategy: oneOf(p, 'SpotStrategy', ['NoSpot', 'SpotWithPriceLimit', 'SpotAsPriceGo']),
+      spotPriceLimit: spotPrice === undefined ? undefined : Number(spotPrice),
+      period: p.int('Period', { min: 1, max: 60 }),
+      periodUnit: oneOf(p, 'PeriodUnit', ['Week', 'Month']),
+      autoRenew: p.bool('AutoRenew'),
       autoRenewPeriod: p.int('AutoRenewPeriod', { min: 1, max: 12 }),
     },
   };

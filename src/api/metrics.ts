@@ -14,27 +14,45 @@ export interface Metrics {
 export function createMetrics(deps: ServiceDeps): Metrics {
   const registry = new Registry();
   const requests = new Counter({
-    name: 'eniplane_requests_total', help: 'RPC requests by action and answer Code ("Success" for a 2xx)', labelNames: ['action', 'code'] as const, registers: [registry],
+    name: 'eniplane_requests_total',
+    help: 'RPC requests by action and answer Code ("Success" for a 2xx)',
+    labelNames: ['action', 'code'] as const,
+    registers: [registry],
   });
   const latency = new Histogram({
-    name: 'eniplane_request_duration_seconds', help: 'RPC request time, from arrival to the answer, by action', labelNames: ['action'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+    name: 'eniplane_request_duration_seconds',
+    help: 'RPC request time, from arrival to the answer, by action',
+    labelNames: ['action'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
   });
   const faults = new Counter({
-    name: 'eniplane_faults_injected_total', help: 'injected faults by rule id, effect and target (api or metadata)', labelNames: ['rule', 'effect', 'target'] as const, registers: [registry],
+    name: 'eniplane_faults_injected_total',
+    help: 'injected faults by rule id, effect and target (api or metadata)',
+    labelNames: ['rule', 'effect', 'target'] as const,
+    registers: [registry],
   });
   const throttled = new Counter({
-    name: 'eniplane_throttled_requests_total', help: 'requests refused by the request quotas (--throttle), by action and Code', labelNames: ['action', 'code'] as const, registers: [registry],
+    name: 'eniplane_throttled_requests_total',
+    help: 'requests refused by the request quotas (--throttle), by action and Code',
+    labelNames: ['action', 'code'] as const,
+    registers: [registry],
   });
   new Gauge({
-    name: 'eniplane_vswitch_addresses_in_use', help: 'private addresses held per vSwitch and family (read from the database at scrape time)',
-    labelNames: ['vswitch', 'family'] as const, registers: [registry],
+    name: 'eniplane_vswitch_addresses_in_use',
+    help: 'private addresses held per vSwitch and family (read from the database at scrape time)',
+    labelNames: ['vswitch', 'family'] as const,
+    registers: [registry],
     async collect() {
-      const counts = await deps.store.transaction(async (tx) => {
-        const out: { id: string; v4: number; v6: number }[] = [];
-        for (const v of await tx.metadata.allVSwitches()) out.push({ id: v.id, v4: await tx.vSwitches.addressCount(v.id, 4), v6: await tx.vSwitches.addressCount(v.id, 6) });
-        return out;
-      }, { readOnly: true });
+      const counts = await deps.store.transaction(
+        async (tx) => {
+          const out: { id: string; v4: number; v6: number }[] = [];
+          for (const v of await tx.metadata.allVSwitches())
+            out.push({ id: v.id, v4: await tx.vSwitches.addressCount(v.id, 4), v6: await tx.vSwitches.addressCount(v.id, 6) });
+          return out;
+        },
+        { readOnly: true },
+      );
       this.reset();
       for (const c of counts) {
         this.set({ vswitch: c.id, family: '4' }, c.v4);

@@ -12,16 +12,37 @@ export type ScalarKind = 'string' | 'int' | 'float' | 'bool' | 'json';
  * in hand-written specs, `fields` (string-valued names).
  */
 export type FieldKind = ScalarKind | 'list' | 'objectList' | 'object' | 'map';
-export interface FieldSpec { kind: FieldKind; required?: boolean; fields?: string[]; of?: Record<string, FieldSpec>; item?: FieldSpec }
+export interface FieldSpec {
+  kind: FieldKind;
+  required?: boolean;
+  fields?: string[];
+  of?: Record<string, FieldSpec>;
+  item?: FieldSpec;
+}
 export type ParamSpec = Record<string, FieldSpec>;
 
 /** Parameters every RPC/ECS request may carry, used by signing and the gateway, never by actions. */
 export const COMMON_PARAMS: ParamSpec = {
-  Action: { kind: 'string' }, Version: { kind: 'string' }, Format: { kind: 'string' }, AccessKeyId: { kind: 'string' },
-  Signature: { kind: 'string' }, SignatureMethod: { kind: 'string' }, SignatureVersion: { kind: 'string' },
-  SignatureNonce: { kind: 'string' }, SignatureType: { kind: 'string' }, Timestamp: { kind: 'string' }, SecurityToken: { kind: 'string' },
-  OwnerId: { kind: 'string' }, OwnerAccount: { kind: 'string' }, ResourceOwnerId: { kind: 'string' }, ResourceOwnerAccount: { kind: 'string' },
-  RegionId: { kind: 'string' }, SourceIp: { kind: 'string' }, SecureTransport: { kind: 'string' }, CallerParentId: { kind: 'string' }, RequestContent: { kind: 'string' },
+  Action: { kind: 'string' },
+  Version: { kind: 'string' },
+  Format: { kind: 'string' },
+  AccessKeyId: { kind: 'string' },
+  Signature: { kind: 'string' },
+  SignatureMethod: { kind: 'string' },
+  SignatureVersion: { kind: 'string' },
+  SignatureNonce: { kind: 'string' },
+  SignatureType: { kind: 'string' },
+  Timestamp: { kind: 'string' },
+  SecurityToken: { kind: 'string' },
+  OwnerId: { kind: 'string' },
+  OwnerAccount: { kind: 'string' },
+  ResourceOwnerId: { kind: 'string' },
+  ResourceOwnerAccount: { kind: 'string' },
+  RegionId: { kind: 'string' },
+  SourceIp: { kind: 'string' },
+  SecureTransport: { kind: 'string' },
+  CallerParentId: { kind: 'string' },
+  RequestContent: { kind: 'string' },
 };
 
 export const str = (required = false): FieldSpec => ({ kind: 'string', required });
@@ -51,17 +72,34 @@ const VALUE_RE: Partial<Record<ScalarKind, RegExp>> = {
 /** The kind of value a wire name holds under the spec, or undefined when no declared shape has that name. */
 export function resolveParam(key: string, spec: ParamSpec): ScalarKind | undefined {
   const segs = key.split('.');
-  let node: FieldSpec | undefined = Object.hasOwn(spec, segs[0]) ? spec[segs[0]] : Object.hasOwn(COMMON_PARAMS, segs[0]) ? COMMON_PARAMS[segs[0]] : undefined;
+  let node: FieldSpec | undefined = Object.hasOwn(spec, segs[0])
+    ? spec[segs[0]]
+    : Object.hasOwn(COMMON_PARAMS, segs[0])
+      ? COMMON_PARAMS[segs[0]]
+      : undefined;
   let i = 1;
   while (node) {
     if (i === segs.length) return SCALAR.has(node.kind) ? (node.kind as ScalarKind) : undefined;
     const seg = segs[i];
     switch (node.kind) {
-      case 'list': node = INDEX_RE.test(seg) ? (node.item ?? STRING) : undefined; i += 1; break;
-      case 'map': node = seg ? (node.item ?? STRING) : undefined; i += 1; break;
-      case 'object': node = field(node, seg); i += 1; break;
-      case 'objectList': node = INDEX_RE.test(seg) && i + 1 < segs.length ? field(node, segs[i + 1]) : undefined; i += 2; break;
-      default: return undefined;
+      case 'list':
+        node = INDEX_RE.test(seg) ? (node.item ?? STRING) : undefined;
+        i += 1;
+        break;
+      case 'map':
+        node = seg ? (node.item ?? STRING) : undefined;
+        i += 1;
+        break;
+      case 'object':
+        node = field(node, seg);
+        i += 1;
+        break;
+      case 'objectList':
+        node = INDEX_RE.test(seg) && i + 1 < segs.length ? field(node, segs[i + 1]) : undefined;
+        i += 2;
+        break;
+      default:
+        return undefined;
     }
   }
   return undefined;
@@ -144,16 +182,22 @@ export function specFromModel(model: string, required: readonly string[] = []): 
     for (let i = 0; i < segs.length; i++) {
       const name = segs[i];
       const next = segs[i + 1];
-      if (next === undefined) { container[name] ??= leaf; break; }
+      if (next === undefined) {
+        container[name] ??= leaf;
+        break;
+      }
       if (next === 'N' || next === '*') {
         const after = segs[i + 2];
-        if (after === undefined) { container[name] ??= { kind: next === 'N' ? 'list' : 'map', item: leaf }; break; }
+        if (after === undefined) {
+          container[name] ??= { kind: next === 'N' ? 'list' : 'map', item: leaf };
+          break;
+        }
         const node: FieldSpec = (container[name] ??= { kind: 'objectList', of: {} });
-        container = (node.of ??= {});
+        container = node.of ??= {};
         i += 1;
       } else {
         const node: FieldSpec = (container[name] ??= { kind: 'object', of: {} });
-        container = (node.of ??= {});
+        container = node.of ??= {};
       }
     }
   }
@@ -169,7 +213,10 @@ const MODEL_KINDS: Record<string, ScalarKind> = { s: 'string', i: 'int', f: 'flo
 const INT_RE = /^-?\d{1,15}$/;
 
 export class ParamReader {
-  constructor(readonly params: Map<string, string>, private readonly spec: ParamSpec) {}
+  constructor(
+    readonly params: Map<string, string>,
+    private readonly spec: ParamSpec,
+  ) {}
 
   has(name: string): boolean {
     return this.params.has(name) || [...this.params.keys()].some((k) => k.startsWith(`${name}.`));
@@ -198,7 +245,8 @@ export class ParamReader {
     }
     if (!INT_RE.test(v)) throw wireErrors.invalidParameter(name);
     const n = Number(v);
-    if ((range?.min !== undefined && n < range.min) || (range?.max !== undefined && n > range.max)) throw wireErrors.invalidParameter(name, `Range: ${range.min ?? ''}..${range.max ?? ''}.`);
+    if ((range?.min !== undefined && n < range.min) || (range?.max !== undefined && n > range.max))
+      throw wireErrors.invalidParameter(name, `Range: ${range.min ?? ''}..${range.max ?? ''}.`);
     return n;
   }
 
@@ -246,7 +294,9 @@ export class ParamReader {
     try {
       const parsed: unknown = JSON.parse(v);
       if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) return parsed;
-    } catch { /* fall through */ }
+    } catch {
+      /* fall through */
+    }
     throw wireErrors.invalidParameter(name, 'Expecting a JSON array of strings.');
   }
 }

@@ -39,7 +39,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
     let action: ActionDef | undefined;
     let hostId = 'ecs.aliyuncs.com';
     // audit: who asked (once authenticated), what was named, what came of it (recorded for mutating actions)
-    let audit: { accountId: string; accessKeyId: string; params: Map<string, string>; body?: Record<string, unknown>; result: string } | undefined;
+    let audit:
+      { accountId: string; accessKeyId: string; params: Map<string, string>; body?: Record<string, unknown>; result: string } | undefined;
     try {
       // parse: query ∪ form body, decoded (signatures are checked on decoded values re-encoded)
       const url = req.raw.url ?? '/';
@@ -51,8 +52,12 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       const params = new Map<string, string>(query);
       for (const [k, v] of form) params.set(k, v);
       const input: SignedRequestInput = {
-        method: req.method, path: qIndex >= 0 ? url.slice(0, qIndex) : url, query, form,
-        headers: req.headers as Record<string, string | string[] | undefined>, rawBody,
+        method: req.method,
+        path: qIndex >= 0 ? url.slice(0, qIndex) : url,
+        query,
+        form,
+        headers: req.headers as Record<string, string | string[] | undefined>,
+        rawBody,
       };
 
       // authenticate: a signed request, or a console session (same actions, same rules)
@@ -88,7 +93,13 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       let fault: FaultPlan | undefined;
       let actionDeps = deps;
       if (chaos.faults?.active) {
-        const f = await injectFault(chaos, log, req, reply, deps, { requestId, action: action.action, regionId: params.get('RegionId') ?? deps.defaultRegionId, accountId: caller.accountId, params });
+        const f = await injectFault(chaos, log, req, reply, deps, {
+          requestId,
+          action: action.action,
+          regionId: params.get('RegionId') ?? deps.defaultRegionId,
+          accountId: caller.accountId,
+          params,
+        });
         if (f === 'dropped') return reply;
         if (f) actionDeps = (fault = f).deps;
       }
@@ -129,7 +140,14 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
         log.error({ err: e, requestId, action: action?.action }, 'internal error');
         wire = wireErrors.internalError();
       }
-      recordRequest(chaos, log, { requestId, accountId: caller?.accountId, action: action?.action, code: wire.code, status: wire.status, startMs });
+      recordRequest(chaos, log, {
+        requestId,
+        accountId: caller?.accountId,
+        action: action?.action,
+        code: wire.code,
+        status: wire.status,
+        startMs,
+      });
       if (audit) audit.result = wire.code;
       if (wire instanceof ThrottledError) reply.header('x-acs-retry-after', String(wire.retryAfterMs));
       reply.code(wire.status).header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
@@ -137,8 +155,14 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
     } finally {
       if (audit && action && isMutating(action.action)) {
         recordAudit(deps, {
-          atMs: deps.clock.nowMs(), accountId: audit.accountId, accessKeyId: audit.accessKeyId, sourceIp: req.ip, action: action.action,
-          resources: auditResources(audit.params, audit.body), requestId, result: audit.result,
+          atMs: deps.clock.nowMs(),
+          accountId: audit.accountId,
+          accessKeyId: audit.accessKeyId,
+          sourceIp: req.ip,
+          action: action.action,
+          resources: auditResources(audit.params, audit.body),
+          requestId,
+          result: audit.result,
         });
       }
     }
@@ -151,7 +175,9 @@ const requiredNames = new WeakMap<ActionDef, string[]>();
 function requiredParams(action: ActionDef): string[] {
   let names = requiredNames.get(action);
   if (!names) {
-    names = Object.entries(action.params).filter(([, spec]) => spec.required).map(([name]) => name);
+    names = Object.entries(action.params)
+      .filter(([, spec]) => spec.required)
+      .map(([name]) => name);
     requiredNames.set(action, names);
   }
   return names;

@@ -7,19 +7,37 @@
 import type { WireError } from './wire-error.ts';
 import { wireErrors } from './errors.ts';
 
-interface Limit { min: number; max: number; error: () => WireError }
+interface Limit {
+  min: number;
+  max: number;
+  error: () => WireError;
+}
 
-const clientToken: Limit = { min: 1, max: 64, error: () => wireErrors.invalidParameter('ClientToken', 'It must be at most 64 ASCII characters.') };
+const clientToken: Limit = {
+  min: 1,
+  max: 64,
+  error: () => wireErrors.invalidParameter('ClientToken', 'It must be at most 64 ASCII characters.'),
+};
 
 /** action → parameter → limit; '*' applies to every action that declares the parameter. */
 export const STRING_LIMITS: Record<string, Record<string, Limit>> = {
   '*': { ClientToken: clientToken },
-  CreateVpc: { VpcName: { min: 1, max: 128, error: wireErrors.vpcNameMalformed }, Description: { min: 1, max: 256, error: wireErrors.vpcDescriptionMalformed } },
-  CreateVSwitch: { VSwitchName: { min: 1, max: 128, error: wireErrors.vSwitchNameMalformed }, Description: { min: 1, max: 256, error: wireErrors.vSwitchDescriptionMalformed } },
-  CreateSecurityGroup: {
-    SecurityGroupName: { min: 2, max: 128, error: wireErrors.securityGroupNameMalformed }, Description: { min: 2, max: 256, error: wireErrors.securityGroupDescriptionMalformed },
+  CreateVpc: {
+    VpcName: { min: 1, max: 128, error: wireErrors.vpcNameMalformed },
+    Description: { min: 1, max: 256, error: wireErrors.vpcDescriptionMalformed },
   },
-  RunInstances: { InstanceName: { min: 2, max: 128, error: wireErrors.instanceNameMalformed }, HostName: { min: 2, max: 64, error: wireErrors.hostNameMalformed } },
+  CreateVSwitch: {
+    VSwitchName: { min: 1, max: 128, error: wireErrors.vSwitchNameMalformed },
+    Description: { min: 1, max: 256, error: wireErrors.vSwitchDescriptionMalformed },
+  },
+  CreateSecurityGroup: {
+    SecurityGroupName: { min: 2, max: 128, error: wireErrors.securityGroupNameMalformed },
+    Description: { min: 2, max: 256, error: wireErrors.securityGroupDescriptionMalformed },
+  },
+  RunInstances: {
+    InstanceName: { min: 2, max: 128, error: wireErrors.instanceNameMalformed },
+    HostName: { min: 2, max: 64, error: wireErrors.hostNameMalformed },
+  },
 };
 
 /** Any other string parameter: far above every real value (a JSON list of 100 ids is ~3,000). */

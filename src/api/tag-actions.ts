@@ -3,7 +3,15 @@
 import { defineAction, readTags, type ActionDef } from './action.ts';
 import { VPC_TAG_ERRORS, wireErrors } from './errors.ts';
 import { PRODUCTS } from './products.ts';
-import { decodeTagToken, encodeTagToken, readResourceIds, readResourceType, readTagKeys, wireResourceType, type TagProduct } from './tag-params.ts';
+import {
+  decodeTagToken,
+  encodeTagToken,
+  readResourceIds,
+  readResourceType,
+  readTagKeys,
+  wireResourceType,
+  type TagProduct,
+} from './tag-params.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ECS_TAG_RULES, VPC_TAG_RULES } from '../domain/tags.ts';
 import { listTagResources, tagResources, untagResources } from '../service/tags.ts';
@@ -57,9 +65,10 @@ export function listTagResourcesAction(product: TagProduct): ActionDef {
     action: 'ListTagResources',
     version: versionOf(product),
     // COMPAT: ECS's TagFilter.N (fuzzy tag queries) is refused, not ignored.
-    use: product === 'ecs'
-      ? { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken'], refused: ['TagFilter'] }
-      : { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken', 'MaxResults'] },
+    use:
+      product === 'ecs'
+        ? { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken'], refused: ['TagFilter'] }
+        : { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken', 'MaxResults'] },
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
       if (p.has('TagFilter')) throw wireErrors.unsupportedParameter('TagFilter.N queries');
@@ -75,7 +84,9 @@ export function listTagResourcesAction(product: TagProduct): ActionDef {
       const page = await listTagResources(deps, caller, { regionId, resourceType, resourceIds, tags }, { after, limit });
       const type = wireResourceType(resourceType, product);
       return {
-        TagResources: { TagResource: page.items.map((t) => ({ ResourceId: t.resourceId, ResourceType: type, TagKey: t.key, TagValue: t.value })) },
+        TagResources: {
+          TagResource: page.items.map((t) => ({ ResourceId: t.resourceId, ResourceType: type, TagKey: t.key, TagValue: t.value })),
+        },
         // The last page carries no NextToken at all, as the real one: Terraform's
         // EcsService.ListTagResources stops on a missing one, not an empty one.
         ...(page.next ? { NextToken: encodeTagToken(page.next) } : {}),

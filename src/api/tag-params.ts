@@ -4,7 +4,13 @@
 import type { ParamReader } from './params.ts';
 import { wireErrors } from './errors.ts';
 import { DomainError } from '../domain/errors.ts';
-import { ECS_TAG_RESOURCE_TYPES, MAX_TAGS_PER_RESOURCE, validTagKey, VPC_TAG_RESOURCE_TYPES, type TagResourceType } from '../domain/tags.ts';
+import {
+  ECS_TAG_RESOURCE_TYPES,
+  MAX_TAGS_PER_RESOURCE,
+  validTagKey,
+  VPC_TAG_RESOURCE_TYPES,
+  type TagResourceType,
+} from '../domain/tags.ts';
 import type { TagPosition } from '../store/store.ts';
 
 export type TagProduct = 'ecs' | 'vpc';
@@ -40,7 +46,9 @@ export function readTagKeys(p: ParamReader): string[] | undefined {
   const keys = p.list('TagKey', 1000);
   if (!keys) return undefined;
   if (keys.length > MAX_TAGS_PER_RESOURCE) throw new DomainError('TooManyTagsInRequest', { max: MAX_TAGS_PER_RESOURCE });
-  keys.forEach((k, i) => { if (!validTagKey(k)) throw new DomainError('TagKeyInvalid', { index: i + 1 }); });
+  keys.forEach((k, i) => {
+    if (!validTagKey(k)) throw new DomainError('TagKeyInvalid', { index: i + 1 });
+  });
   return [...new Set(keys)];
 }
 
@@ -54,7 +62,10 @@ export function decodeTagToken(p: ParamReader): TagPosition | undefined {
   if (v === undefined || v === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(v, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((x) => typeof x === 'string')) return { resourceId: parsed[0] as string, key: parsed[1] as string };
-  } catch { /* fall through */ }
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((x) => typeof x === 'string'))
+      return { resourceId: parsed[0] as string, key: parsed[1] as string };
+  } catch {
+    /* fall through */
+  }
   throw wireErrors.invalidParameter('NextToken');
 }

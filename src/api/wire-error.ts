@@ -2,7 +2,11 @@
 // through the catalogue in errors.ts (`wireErrors.*`, `toWireError`); eslint
 // forbids `new WireError(` anywhere else.
 export class WireError<C extends string = string> extends Error {
-  constructor(readonly status: number, readonly code: C, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: C,
+    message: string,
+  ) {
     super(message);
     this.name = 'WireError';
   }

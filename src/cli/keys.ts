@@ -11,7 +11,9 @@ import { addKeyToFile, secretBoxFor } from '../store/secret-box.ts';
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('the key that seals AccessKey secrets at rest');
-  keys.command('rotate').description('seal every AccessKey secret under a new key (one transaction)')
+  keys
+    .command('rotate')
+    .description('seal every AccessKey secret under a new key (one transaction)')
     .option('--data <dir>', 'data directory (where secret.key lives)', process.env.ENIPLANE_DATA ?? './data')
     .option('--database <url>', 'database URL (ENIPLANE_DATABASE_URL)')
     .option('--json', 'JSON output')
@@ -22,11 +24,14 @@ export function registerKeys(program: Command): void {
       // Opening the store re-seals every row not under the current key, in one transaction.
       const store = await openStore(o.database ?? process.env.ENIPLANE_DATABASE_URL, dir);
       try {
-        const sealed = await store.transaction(async (tx) => {
-          let n = 0;
-          for (const a of await tx.accounts.list()) n += (await tx.accessKeys.listByAccount(a.id)).length;
-          return n;
-        }, { readOnly: true });
+        const sealed = await store.transaction(
+          async (tx) => {
+            let n = 0;
+            for (const a of await tx.accounts.list()) n += (await tx.accessKeys.listByAccount(a.id)).length;
+            return n;
+          },
+          { readOnly: true },
+        );
         const out = { keyId, accessKeys: sealed, source: process.env.ENIPLANE_SECRET_KEY ? 'ENIPLANE_SECRET_KEY' : `${dir}/secret.key` };
         console.log(o.json ? JSON.stringify(out) : `${sealed} AccessKey secrets sealed under key ${keyId} (${out.source})`);
       } finally {

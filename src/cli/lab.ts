@@ -19,7 +19,9 @@ import { createMetadataServer } from '../metadata/server.ts';
 const LAB_COMMON = {
   ...STORE_SETTINGS,
   prefix: {
-    flag: '--prefix <p>', env: 'ENIPLANE_LAB_PREFIX', help: 'namespace name prefix, unique per lab',
+    flag: '--prefix <p>',
+    env: 'ENIPLANE_LAB_PREFIX',
+    help: 'namespace name prefix, unique per lab',
     schema: z.string().regex(PREFIX_PATTERN, '1-12 characters of a-z 0-9, starting with a letter').default('enp'),
   },
   stateDir: { flag: '--state-dir <dir>', help: 'lab state and logs (default <data>/lab-<prefix>)', schema: z.string().min(1).optional() },
@@ -28,14 +30,30 @@ const LAB_COMMON = {
 const labUpSettings = defineSettings('lab up', {
   ...LAB_COMMON,
   agents: { flag: '--agents <all|none>', help: 'start an agent in every running instance', schema: z.enum(['all', 'none']).default('all') },
-  agentArg: { flag: '--agent-arg <arg>', help: 'extra flag for every agent (repeatable)', schema: z.array(z.string()).default([]), repeatable: true },
-  intervalMs: { flag: '--interval-ms <ms>', help: 'how often the store is read, ms', schema: z.coerce.number().int().min(20).max(60_000).default(200) },
+  agentArg: {
+    flag: '--agent-arg <arg>',
+    help: 'extra flag for every agent (repeatable)',
+    schema: z.array(z.string()).default([]),
+    repeatable: true,
+  },
+  intervalMs: {
+    flag: '--interval-ms <ms>',
+    help: 'how often the store is read, ms',
+    schema: z.coerce.number().int().min(20).max(60_000).default(200),
+  },
 });
 const labDownSettings = defineSettings('lab down', LAB_COMMON);
-const labStatusSettings = defineSettings('lab status', { ...LAB_COMMON, json: { flag: '--json', help: 'JSON output', schema: switchSchema() } });
+const labStatusSettings = defineSettings('lab status', {
+  ...LAB_COMMON,
+  json: { flag: '--json', help: 'JSON output', schema: switchSchema() },
+});
 const labMetadataSettings = defineSettings('lab metadata', {
   ...STORE_SETTINGS,
-  listen: { flag: '--listen <host:port>', help: 'address to listen on', schema: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port') },
+  listen: {
+    flag: '--listen <host:port>',
+    help: 'address to listen on',
+    schema: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port'),
+  },
 });
 
 /** Absolute paths, and the state directory defaulted from the data directory and prefix. */
@@ -48,9 +66,10 @@ function rootOnly(): void {
 }
 
 export function registerLab(program: Command): void {
-  const lab = program.command('lab').description('network namespaces that carry the instances\' traffic (root; IPv4 only in 198.18.0.0/15)');
+  const lab = program.command('lab').description("network namespaces that carry the instances' traffic (root; IPv4 only in 198.18.0.0/15)");
 
-  labUpSettings.register(lab.command('up').description('build the lab from the store, start the metadata service and agents, and follow the store'))
+  labUpSettings
+    .register(lab.command('up').description('build the lab from the store, start the metadata service and agents, and follow the store'))
     .action(async (flags: Record<string, unknown>) => {
       rootOnly();
       const c = labPaths(labUpSettings.resolve(flags, process.env));
@@ -61,14 +80,22 @@ export function registerLab(program: Command): void {
       process.once('SIGINT', stop);
       const print = (l: string) => console.log(l);
       const l = new Lab({
-        prefix: c.prefix, deps: createDeps(store), stateDir: c.stateDir, store: { data: c.data, database: c.database }, agents: c.agents === 'all',
-        agentArgs: c.agentArg, intervalMs: c.intervalMs, print,
+        prefix: c.prefix,
+        deps: createDeps(store),
+        stateDir: c.stateDir,
+        store: { data: c.data, database: c.database },
+        agents: c.agents === 'all',
+        agentArgs: c.agentArg,
+        intervalMs: c.intervalMs,
+        print,
       });
       try {
         print(`lab: building lab "${c.prefix}" from ${c.database ?? `${c.data}/eniplane.db`} (state in ${c.stateDir})`);
         await l.up();
         const s = l.summary();
-        print(`lab: ready — ${s.vSwitches} vSwitch(es), ${s.instances} instance(s), ${s.enis} ENI(s); following the store (Ctrl-C removes the lab)`);
+        print(
+          `lab: ready — ${s.vSwitches} vSwitch(es), ${s.instances} instance(s), ${s.enis} ENI(s); following the store (Ctrl-C removes the lab)`,
+        );
         await l.follow(abort.signal);
       } finally {
         print('lab: removing the lab');
@@ -78,7 +105,8 @@ export function registerLab(program: Command): void {
       }
     });
 
-  labDownSettings.register(lab.command('down').description('remove every namespace and process a lab with this prefix made'))
+  labDownSettings
+    .register(lab.command('down').description('remove every namespace and process a lab with this prefix made'))
     .action(async (flags: Record<string, unknown>) => {
       rootOnly();
       const c = labPaths(labDownSettings.resolve(flags, process.env));
@@ -86,7 +114,8 @@ export function registerLab(program: Command): void {
       console.log('lab: down');
     });
 
-  labStatusSettings.register(lab.command('status').description('the lab\'s namespaces, interfaces and addresses next to the store'))
+  labStatusSettings
+    .register(lab.command('status').description("the lab's namespaces, interfaces and addresses next to the store"))
     .action(async (flags: Record<string, unknown>) => {
       rootOnly();
       const c = labPaths(labStatusSettings.resolve(flags, process.env));
@@ -101,20 +130,19 @@ export function registerLab(program: Command): void {
 
   // Started by `lab up` inside the router namespace: the metadata service on
   // 100.100.100.200, where it sees each instance's real source address.
-  labMetadataSettings.register(lab.command('metadata', { hidden: true }))
-    .action(async (flags: Record<string, unknown>) => {
-      const o = labMetadataSettings.resolve(flags, process.env);
-      const store = await openStore(o.database, resolve(o.data));
-      const m = createMetadataServer(createDeps(store));
-      const at = o.listen.lastIndexOf(':');
-      const b = await m.listen(o.listen.slice(0, at), Number(o.listen.slice(at + 1)));
-      console.log(`metadata listening on ${b.host}:${b.port}`);
-      const stop = async () => {
-        await m.close();
-        await store.close();
-        process.exit(0);
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
+  labMetadataSettings.register(lab.command('metadata', { hidden: true })).action(async (flags: Record<string, unknown>) => {
+    const o = labMetadataSettings.resolve(flags, process.env);
+    const store = await openStore(o.database, resolve(o.data));
+    const m = createMetadataServer(createDeps(store));
+    const at = o.listen.lastIndexOf(':');
+    const b = await m.listen(o.listen.slice(0, at), Number(o.listen.slice(at + 1)));
+    console.log(`metadata listening on ${b.host}:${b.port}`);
+    const stop = async () => {
+      await m.close();
+      await store.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
 }

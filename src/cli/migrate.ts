@@ -24,9 +24,8 @@ async function migrateStore(database: string | undefined, data: string): Promise
   }
   try {
     const r = await store.migrate();
-    const shown = store.kind === 'postgres'
-      ? (await import('../store/postgres/pg-config.ts')).redactPgUrl(database!)
-      : `sqlite:${r.target}`;
+    const shown =
+      store.kind === 'postgres' ? (await import('../store/postgres/pg-config.ts')).redactPgUrl(database!) : `sqlite:${r.target}`;
     return { database: shown, target: r.target, applied: r.applied, unknown: r.unknown };
   } finally {
     await store.close();
@@ -34,8 +33,8 @@ async function migrateStore(database: string | undefined, data: string): Promise
 }
 
 export function registerMigrate(program: Command): void {
-  migrateSettings.register(program.command('migrate')
-    .description('apply pending database migrations and exit (serve also applies them at start)'))
+  migrateSettings
+    .register(program.command('migrate').description('apply pending database migrations and exit (serve also applies them at start)'))
     .action(async (flags: Record<string, unknown>) => {
       const config = migrateSettings.resolve(flags, process.env);
       const report = await migrateStore(config.database, config.data);
@@ -43,11 +42,11 @@ export function registerMigrate(program: Command): void {
         console.log(JSON.stringify(report));
         return;
       }
-      console.log(report.applied.length > 0
-        ? `${report.target}: applied ${report.applied.join(', ')}`
-        : `${report.target}: up to date`);
+      console.log(report.applied.length > 0 ? `${report.target}: applied ${report.applied.join(', ')}` : `${report.target}: up to date`);
       if (report.unknown.length > 0) {
-        console.error(`warning: the database has migrations this build does not know (${report.unknown.join(', ')}): a newer eniplane ran against it`);
+        console.error(
+          `warning: the database has migrations this build does not know (${report.unknown.join(', ')}): a newer eniplane ran against it`,
+        );
       }
     });
 }

@@ -10,7 +10,18 @@ import { toEniFacts } from '../service/eni-facts.ts';
 import { PRODUCTS } from '../api/products.ts';
 import { callRpc, cliCredentials, UserError } from './rpc-client.ts';
 
-interface RenderFlags { os?: string; osRelease?: string; eni?: string; facts?: string; endpoint: string; region: string; data: string; format: string; out?: string; listOs?: boolean }
+interface RenderFlags {
+  os?: string;
+  osRelease?: string;
+  eni?: string;
+  facts?: string;
+  endpoint: string;
+  region: string;
+  data: string;
+  format: string;
+  out?: string;
+  listOs?: boolean;
+}
 
 /** Facts from the API's own answers: the ENI and its vSwitch. */
 async function factsFromServer(f: RenderFlags): Promise<EniFacts> {
@@ -19,7 +30,11 @@ async function factsFromServer(f: RenderFlags): Promise<EniFacts> {
   const vsws = await callRpc(f.endpoint, key, 'DescribeVSwitches', { RegionId: f.region, VSwitchId: eni.VSwitchId }, PRODUCTS.vpc.version);
   const vsw = vsws.VSwitches.VSwitch[0];
   const addresses = [
-    ...eni.PrivateIpSets.PrivateIpSet.map((p: any) => ({ family: 4 as const, address: String(p.PrivateIpAddress), primary: p.Primary === true })),
+    ...eni.PrivateIpSets.PrivateIpSet.map((p: any) => ({
+      family: 4 as const,
+      address: String(p.PrivateIpAddress),
+      primary: p.Primary === true,
+    })),
     ...eni.Ipv6Sets.Ipv6Set.map((p: any) => ({ family: 6 as const, address: String(p.Ipv6Address), primary: false })),
   ];
   return toEniFacts(
@@ -33,7 +48,15 @@ export function renderText(r: Rendering): string {
   if (r.warnings.length) out.push('Before you start:', ...r.warnings.map((w) => `  ! ${w}`), '');
   const prepare = r.commands.filter((c) => c.stage === 'prepare');
   if (prepare.length) out.push('1. Prepare:', ...prepare.flatMap((c) => [`   # ${c.why}`, `   ${c.run}`]), '');
-  for (const f of r.files) out.push(`2. Write ${f.path}${f.mode ? ` (mode ${f.mode.toString(8)})` : ''} — ${f.description}`, ...f.content.trimEnd().split('\n').map((l) => `   ${l}`), '');
+  for (const f of r.files)
+    out.push(
+      `2. Write ${f.path}${f.mode ? ` (mode ${f.mode.toString(8)})` : ''} — ${f.description}`,
+      ...f.content
+        .trimEnd()
+        .split('\n')
+        .map((l) => `   ${l}`),
+      '',
+    );
   const apply = r.commands.filter((c) => c.stage === 'apply');
   if (apply.length) out.push('3. Apply:', ...apply.flatMap((c) => [`   # ${c.why}`, `   ${c.run}`]), '');
   if (r.verify.length) out.push('4. Verify:', ...r.verify.map((v) => `   ${v}`), '');
@@ -50,14 +73,19 @@ export function writeRendering(r: Rendering, dir: string): string[] {
   const installs: string[] = [];
   const ps = r.shell === 'powershell';
   for (const f of r.files) {
-    const rel = f.path.replace(/^[A-Za-z]:\\/, '').replace(/\\/g, '/').replace(/^\/+/, '');
+    const rel = f.path
+      .replace(/^[A-Za-z]:\\/, '')
+      .replace(/\\/g, '/')
+      .replace(/^\/+/, '');
     const target = join(dir, rel);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, f.content, { mode: f.mode ?? 0o644 });
     written.push(target);
-    installs.push(ps
-      ? `New-Item -ItemType Directory -Force -Path (Split-Path '${f.path}') | Out-Null; Copy-Item -Force (Join-Path $PSScriptRoot '${rel.replace(/\//g, '\\')}') '${f.path}'`
-      : `install -D -m ${(f.mode ?? 0o644).toString(8)} "$HERE/${rel}" '${f.path}'`);
+    installs.push(
+      ps
+        ? `New-Item -ItemType Directory -Force -Path (Split-Path '${f.path}') | Out-Null; Copy-Item -Force (Join-Path $PSScriptRoot '${rel.replace(/\//g, '\\')}') '${f.path}'`
+        : `install -D -m ${(f.mode ?? 0o644).toString(8)} "$HERE/${rel}" '${f.path}'`,
+    );
   }
   const script = join(dir, ps ? 'commands.ps1' : 'commands.sh');
   const lines = ps
@@ -72,21 +100,30 @@ export function writeRendering(r: Rendering, dir: string): string[] {
 }
 
 export function registerRender(program: Command): void {
-  program.command('render')
-    .description('render the guest OS configuration that makes an ENI\'s secondary addresses work')
+  program
+    .command('render')
+    .description("render the guest OS configuration that makes an ENI's secondary addresses work")
     .option('--os <id>', 'target OS id (see --list-os)')
     .option('--os-release <file>', 'detect the OS from an /etc/os-release file instead of --os')
     .option('--eni <id>', 'ENI id, read from a running server')
     .option('--facts <file>', 'ENI facts JSON instead of a server (format: docs/osconfig.md)')
     .option('--endpoint <host:port>', 'server endpoint', process.env.ENIPLANE_ENDPOINT ?? '127.0.0.1:8080')
     .option('--region <id>', 'region of the ENI', 'cn-hangzhou')
-    .option('--data <dir>', 'data directory holding credentials.json (when ENIPLANE_ACCESS_KEY_ID/SECRET are not set)', process.env.ENIPLANE_DATA ?? './data')
+    .option(
+      '--data <dir>',
+      'data directory holding credentials.json (when ENIPLANE_ACCESS_KEY_ID/SECRET are not set)',
+      process.env.ENIPLANE_DATA ?? './data',
+    )
     .option('--format <text|json>', 'output format', 'text')
     .option('--out <dir>', 'write the files under DIR at their target paths, and the commands to DIR/commands.sh (.ps1)')
     .option('--list-os', 'list the supported OS ids')
     .action(async (f: RenderFlags) => {
       if (f.listOs) {
-        console.log(listOs().map((os) => `${os.id.padEnd(16)} ${os.target.padEnd(22)} ${os.name}`).join('\n'));
+        console.log(
+          listOs()
+            .map((os) => `${os.id.padEnd(16)} ${os.target.padEnd(22)} ${os.name}`)
+            .join('\n'),
+        );
         return;
       }
       if (f.format !== 'text' && f.format !== 'json') throw new UserError('--format must be text or json');

@@ -7,12 +7,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pct, rpcSignature, rpcStringToSign } from '../api/signing/index.ts';
 
-export interface CliCredentials { id: string; secret: string }
+export interface CliCredentials {
+  id: string;
+  secret: string;
+}
 
 export function cliCredentials(dataDir: string, env: NodeJS.ProcessEnv = process.env): CliCredentials {
-  if (env.ENIPLANE_ACCESS_KEY_ID && env.ENIPLANE_ACCESS_KEY_SECRET) return { id: env.ENIPLANE_ACCESS_KEY_ID, secret: env.ENIPLANE_ACCESS_KEY_SECRET };
+  if (env.ENIPLANE_ACCESS_KEY_ID && env.ENIPLANE_ACCESS_KEY_SECRET)
+    return { id: env.ENIPLANE_ACCESS_KEY_ID, secret: env.ENIPLANE_ACCESS_KEY_SECRET };
   const file = join(dataDir, 'credentials.json');
-  if (!existsSync(file)) throw new UserError(`no credentials: set ENIPLANE_ACCESS_KEY_ID and ENIPLANE_ACCESS_KEY_SECRET, or point --data at the server's data directory (${file} not found)`);
+  if (!existsSync(file))
+    throw new UserError(
+      `no credentials: set ENIPLANE_ACCESS_KEY_ID and ENIPLANE_ACCESS_KEY_SECRET, or point --data at the server's data directory (${file} not found)`,
+    );
   const c = JSON.parse(readFileSync(file, 'utf8'));
   return { id: c.accessKeyId, secret: c.accessKeySecret };
 }
@@ -25,15 +32,31 @@ export class UserError extends Error {
 }
 
 export class ApiError extends UserError {
-  constructor(readonly code: string, readonly status: number, message: string) {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
     super(`${code}: ${message}`);
   }
 }
 
-export async function callRpc(endpoint: string, key: CliCredentials, action: string, params: Record<string, string>, version: string = PRODUCTS.ecs.version): Promise<Record<string, any>> {
+export async function callRpc(
+  endpoint: string,
+  key: CliCredentials,
+  action: string,
+  params: Record<string, string>,
+  version: string = PRODUCTS.ecs.version,
+): Promise<Record<string, any>> {
   const pairs: [string, string][] = [
-    ['Action', action], ['Version', version], ['Format', 'JSON'], ['AccessKeyId', key.id], ['SignatureMethod', 'HMAC-SHA1'],
-    ['SignatureVersion', '1.0'], ['SignatureNonce', randomUUID()], ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
+    ['Action', action],
+    ['Version', version],
+    ['Format', 'JSON'],
+    ['AccessKeyId', key.id],
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['SignatureNonce', randomUUID()],
+    ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
     ...Object.entries(params),
   ];
   const signature = rpcSignature(rpcStringToSign('GET', pairs), key.secret);

@@ -6,8 +6,8 @@ import { PRODUCTS } from '../api/products.ts';
 import { redactPgUrl } from '../store/postgres/pg-config.ts';
 
 export function registerServe(program: Command): void {
-  serveSettings.register(program.command('serve')
-    .description('run the ECS/VPC-compatible API server'))
+  serveSettings
+    .register(program.command('serve').description('run the ECS/VPC-compatible API server'))
     .action(async (flags: Record<string, unknown>) => {
       const config = resolveServeConfig(flags, process.env);
       const server = await startServer(config);
@@ -21,9 +21,15 @@ export function registerServe(program: Command): void {
       ];
       lines.push(`  metrics:     http://${server.endpoint}/metrics  (health: /healthz, /readyz; admin API: /_eniplane/admin/)`);
       if (config.throttle) lines.push(`  throttle:    ${config.throttle}`);
-      if (server.faults.active) lines.push(`  FAULTS ACTIVE: ${server.faults.rules().length} rule(s) injecting failures (eniplane faults list)`);
-      for (const m of server.metadataEndpoints) lines.push(`  metadata:    ${m.startsWith('/') ? `unix:${m}` : `http://${m}/latest/meta-data/`}`);
-      if (c.created) lines.push(`  AccessKey ID:     ${c.accessKeyId}`, `  AccessKey Secret: ${c.accessKeySecret}   (printed once; kept in credentials.json, mode 0600)`);
+      if (server.faults.active)
+        lines.push(`  FAULTS ACTIVE: ${server.faults.rules().length} rule(s) injecting failures (eniplane faults list)`);
+      for (const m of server.metadataEndpoints)
+        lines.push(`  metadata:    ${m.startsWith('/') ? `unix:${m}` : `http://${m}/latest/meta-data/`}`);
+      if (c.created)
+        lines.push(
+          `  AccessKey ID:     ${c.accessKeyId}`,
+          `  AccessKey Secret: ${c.accessKeySecret}   (printed once; kept in credentials.json, mode 0600)`,
+        );
       else lines.push(`  AccessKey ID:     ${c.accessKeyId}  (secret in credentials.json)`);
       lines.push(
         `  SDK:  new Client(new Config({ accessKeyId, accessKeySecret, endpoint: '${server.endpoint}', protocol: 'http', regionId: 'cn-hangzhou' }))`,

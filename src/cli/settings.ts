@@ -46,20 +46,26 @@ export interface Settings<T extends SettingsTable> {
  * (report each with issue(key, message)).
  */
 export function defineSettings<T extends SettingsTable>(
-  label: string, table: T, check?: (c: SettingsOf<T>, issue: (key: keyof T & string, message: string) => void) => void,
+  label: string,
+  table: T,
+  check?: (c: SettingsOf<T>, issue: (key: keyof T & string, message: string) => void) => void,
 ): Settings<T> {
   const shape = Object.fromEntries(Object.entries(table).map(([k, d]) => [k, d.schema]));
   let schema: z.ZodType = z.object(shape).strict();
   if (check) {
-    schema = (schema as z.ZodObject).superRefine((c, ctx) => check(c as SettingsOf<T>, (key, message) => ctx.addIssue({ code: 'custom', path: [key], message })));
+    schema = (schema as z.ZodObject).superRefine((c, ctx) =>
+      check(c as SettingsOf<T>, (key, message) => ctx.addIssue({ code: 'custom', path: [key], message })),
+    );
   }
   return {
     table,
     register(cmd) {
       for (const def of Object.values(table)) {
         const dflt = def.schema.safeParse(undefined);
-        const shown = dflt.success && dflt.data !== undefined && dflt.data !== false && !(Array.isArray(dflt.data) && dflt.data.length === 0)
-          ? `default ${JSON.stringify(dflt.data)}` : undefined;
+        const shown =
+          dflt.success && dflt.data !== undefined && dflt.data !== false && !(Array.isArray(dflt.data) && dflt.data.length === 0)
+            ? `default ${JSON.stringify(dflt.data)}`
+            : undefined;
         const extra = [def.env, shown].filter(Boolean).join(', ');
         const help = extra ? `${def.help} (${extra})` : def.help;
         // No commander default: an absent flag must let the environment through.
@@ -94,9 +100,19 @@ export function defineSettings<T extends SettingsTable>(
 
 /** Where the data lives: shared by every command that opens the store. */
 export const STORE_SETTINGS = {
-  data: { flag: '--data <dir>', env: 'ENIPLANE_DATA', help: 'data directory; the SQLite file and credentials.json live here', schema: z.string().min(1).default('./data') },
+  data: {
+    flag: '--data <dir>',
+    env: 'ENIPLANE_DATA',
+    help: 'data directory; the SQLite file and credentials.json live here',
+    schema: z.string().min(1).default('./data'),
+  },
   database: {
-    flag: '--database <url>', env: 'ENIPLANE_DATABASE_URL', help: 'sqlite:<file> or postgres://...[?schema=NAME] (default: <data>/eniplane.db)',
-    schema: z.string().regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'unsupported URL (use sqlite:<file> or postgres://...)').optional(),
+    flag: '--database <url>',
+    env: 'ENIPLANE_DATABASE_URL',
+    help: 'sqlite:<file> or postgres://...[?schema=NAME] (default: <data>/eniplane.db)',
+    schema: z
+      .string()
+      .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'unsupported URL (use sqlite:<file> or postgres://...)')
+      .optional(),
   },
 } satisfies SettingsTable;

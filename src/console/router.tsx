@@ -5,7 +5,10 @@ import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 
 export const BASE = '/console';
 const CHANGE = 'eniplane:navigate';
 
-export interface Location { path: string; query: URLSearchParams }
+export interface Location {
+  path: string;
+  query: URLSearchParams;
+}
 
 function current(): Location {
   const path = window.location.pathname.startsWith(BASE) ? window.location.pathname.slice(BASE.length) || '/' : '/';
@@ -41,5 +44,9 @@ export function Link({ to, children, ...rest }: { to: string } & AnchorHTMLAttri
     e.preventDefault();
     navigate(to);
   };
-  return <a href={BASE + to} onClick={onClick} {...rest}>{children}</a>;
+  return (
+    <a href={BASE + to} onClick={onClick} {...rest}>
+      {children}
+    </a>
+  );
 }

@@ -11,7 +11,10 @@ export function addressCap(
   family: IpFamily,
   limits: Limits,
   instanceType: InstanceTypeSpec | undefined,
-): { max: number; error: 'EniIpv4LimitExceeded' | 'InstanceTypeIpv4LimitExceeded' | 'EniIpv6LimitExceeded' | 'InstanceTypeIpv6LimitExceeded' } {
+): {
+  max: number;
+  error: 'EniIpv4LimitExceeded' | 'InstanceTypeIpv4LimitExceeded' | 'EniIpv6LimitExceeded' | 'InstanceTypeIpv6LimitExceeded';
+} {
   // Bound to an instance (InUse), the instance type decides; otherwise the ENI's own cap.
   if (eni.status !== 'Available' && instanceType) {
     return family === 4
@@ -89,13 +92,18 @@ export function assertAttachable(
   limits: Limits,
 ): void {
   switch (attachRefusal(eni, instance)) {
-    case 'EniTypeInvalid': throw new DomainError('EniTypeInvalid', { eniId: eni.id, type: eni.type });
-    case 'EniStateInvalid': throw new DomainError('EniStateInvalid', { eniId: eni.id, expected: 'Available', current: eni.status });
+    case 'EniTypeInvalid':
+      throw new DomainError('EniTypeInvalid', { eniId: eni.id, type: eni.type });
+    case 'EniStateInvalid':
+      throw new DomainError('EniStateInvalid', { eniId: eni.id, expected: 'Available', current: eni.status });
     case 'InstanceStateInvalid':
       throw new DomainError('InstanceStateInvalid', { instanceId: instance.id, expected: 'Running/Stopped', current: instance.status });
-    case 'VpcMismatch': throw new DomainError('VpcMismatch', { eniId: eni.id, instanceId: instance.id });
-    case 'ZoneMismatch': throw new DomainError('ZoneMismatch', { eniId: eni.id, instanceId: instance.id });
-    case undefined: break;
+    case 'VpcMismatch':
+      throw new DomainError('VpcMismatch', { eniId: eni.id, instanceId: instance.id });
+    case 'ZoneMismatch':
+      throw new DomainError('ZoneMismatch', { eniId: eni.id, instanceId: instance.id });
+    case undefined:
+      break;
   }
   // EniQuantity counts the primary ENI, which enisOnInstance includes.
   if (enisOnInstance + 1 > instanceType.eniQuantity) {
@@ -103,7 +111,14 @@ export function assertAttachable(
   }
   // Once bound, the instance type's caps apply to what the ENI already holds.
   for (const family of [4, 6] as const) {
-    assertWithinAddressCap({ id: eni.id, status: 'InUse' }, family, eni.addresses.filter((a) => a.family === family).length, 0, limits, instanceType);
+    assertWithinAddressCap(
+      { id: eni.id, status: 'InUse' },
+      family,
+      eni.addresses.filter((a) => a.family === family).length,
+      0,
+      limits,
+      instanceType,
+    );
   }
 }
 

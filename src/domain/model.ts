@@ -101,7 +101,13 @@ export interface Instance {
 }
 
 /** The instance's system disk: only what the answers carry (no block storage behind it). */
-export interface SystemDisk { category: string; sizeGiB: number; name: string; description: string; performanceLevel: string }
+export interface SystemDisk {
+  category: string;
+  sizeGiB: number;
+  name: string;
+  description: string;
+  performanceLevel: string;
+}
 
 /** How the instance is billed: stored and returned, never charged. */
 export interface InstanceBilling {
@@ -118,7 +124,18 @@ export interface InstanceBilling {
 }
 
 /** What RunInstances/CreateInstance store as sent and the Describe calls return. */
-export type InstanceAttributes = Pick<Instance, 'description' | 'hostName' | 'systemDisk' | 'billing' | 'keyPairName' | 'ramRoleName' | 'deletionProtection' | 'creditSpecification' | 'userData'>;
+export type InstanceAttributes = Pick<
+  Instance,
+  | 'description'
+  | 'hostName'
+  | 'systemDisk'
+  | 'billing'
+  | 'keyPairName'
+  | 'ramRoleName'
+  | 'deletionProtection'
+  | 'creditSpecification'
+  | 'userData'
+>;
 
 /** The real API's host name for an instance created without one: "iZ" + the id's tail + "Z". */
 export function defaultHostName(instanceId: string): string {
@@ -130,10 +147,22 @@ export const DEFAULT_INSTANCE_ATTRIBUTES: Omit<InstanceAttributes, 'hostName'> =
   description: '',
   systemDisk: { category: 'cloud_efficiency', sizeGiB: 40, name: '', description: '', performanceLevel: '' },
   billing: {
-    instanceChargeType: 'PostPaid', internetChargeType: 'PayByTraffic', internetMaxBandwidthOut: 0, internetMaxBandwidthIn: -1, spotStrategy: 'NoSpot',
-    spotPriceLimit: 0, period: null, periodUnit: null, autoRenew: false, autoRenewPeriod: null,
+    instanceChargeType: 'PostPaid',
+    internetChargeType: 'PayByTraffic',
+    internetMaxBandwidthOut: 0,
+    internetMaxBandwidthIn: -1,
+    spotStrategy: 'NoSpot',
+    spotPriceLimit: 0,
+    period: null,
+    periodUnit: null,
+    autoRenew: false,
+    autoRenewPeriod: null,
   },
-  keyPairName: '', ramRoleName: '', deletionProtection: false, creditSpecification: '', userData: '',
+  keyPairName: '',
+  ramRoleName: '',
+  deletionProtection: false,
+  creditSpecification: '',
+  userData: '',
 };
 
 export interface PrivateAddress {
@@ -183,15 +212,35 @@ export type EniTrafficMode = 'Standard' | 'HighPerformance';
  * timeouts (seconds), enhanced-network switches. null: not set by the client (the real default is reported).
  */
 export interface EniTraffic {
-  mode: EniTrafficMode; queueNumber: number | null; queuePairNumber: number | null; rxQueueSize: number | null; txQueueSize: number | null;
-  tcpClosedAndTimeWaitTimeout: number | null; tcpEstablishedTimeout: number | null; udpTimeout: number | null;
-  enableSriov: boolean | null; enableRss: boolean | null; enableExpress: boolean | null; virtualFunctionQuantity: number | null; virtualFunctionTotalQueueNumber: number | null;
+  mode: EniTrafficMode;
+  queueNumber: number | null;
+  queuePairNumber: number | null;
+  rxQueueSize: number | null;
+  txQueueSize: number | null;
+  tcpClosedAndTimeWaitTimeout: number | null;
+  tcpEstablishedTimeout: number | null;
+  udpTimeout: number | null;
+  enableSriov: boolean | null;
+  enableRss: boolean | null;
+  enableExpress: boolean | null;
+  virtualFunctionQuantity: number | null;
+  virtualFunctionTotalQueueNumber: number | null;
 }
 
 export const DEFAULT_ENI_TRAFFIC: EniTraffic = {
-  mode: 'Standard', queueNumber: null, queuePairNumber: null, rxQueueSize: null, txQueueSize: null,
-  tcpClosedAndTimeWaitTimeout: null, tcpEstablishedTimeout: null, udpTimeout: null,
-  enableSriov: null, enableRss: null, enableExpress: null, virtualFunctionQuantity: null, virtualFunctionTotalQueueNumber: null,
+  mode: 'Standard',
+  queueNumber: null,
+  queuePairNumber: null,
+  rxQueueSize: null,
+  txQueueSize: null,
+  tcpClosedAndTimeWaitTimeout: null,
+  tcpEstablishedTimeout: null,
+  udpTimeout: null,
+  enableSriov: null,
+  enableRss: null,
+  enableExpress: null,
+  virtualFunctionQuantity: null,
+  virtualFunctionTotalQueueNumber: null,
 };
 
 export function addressesOf(eni: Eni, family: IpFamily): string[] {

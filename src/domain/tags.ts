@@ -5,7 +5,10 @@
 // SDK models allow it) but not on the VPC product's. Neither may contain a URL scheme.
 import { DomainError } from './errors.ts';
 
-export interface Tag { key: string; value: string }
+export interface Tag {
+  key: string;
+  value: string;
+}
 
 /** ECS ResourceType values eniplane tags, and the VPC product's (sent upper-case, matched case-insensitively). */
 export const ECS_TAG_RESOURCE_TYPES = ['instance', 'eni', 'securitygroup'] as const;

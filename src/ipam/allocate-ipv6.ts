@@ -5,14 +5,7 @@
 import { DomainError, invalidParameter } from '../domain/errors.ts';
 import type { Rng } from '../domain/ports.ts';
 import { checkRequest, type AddressRequest } from './address-request.ts';
-import {
-  bigIntToIpv6,
-  formatIpv6Cidr,
-  ipv6CidrNetwork,
-  ipv6ToBigInt,
-  VSWITCH_IPV6_PREFIX_LENGTH,
-  type Ipv6Cidr,
-} from './ipv6.ts';
+import { bigIntToIpv6, formatIpv6Cidr, ipv6CidrNetwork, ipv6ToBigInt, VSWITCH_IPV6_PREFIX_LENGTH, type Ipv6Cidr } from './ipv6.ts';
 import { isReservedInterfaceId } from './ipv6-reserved.ts';
 import { drawBits } from './random-draw.ts';
 
@@ -39,12 +32,7 @@ export const IPV6_DRAWS_PER_ADDRESS = 64;
  *
  * `subnet` must be a vSwitch /64 (InvalidParameter otherwise).
  */
-export function allocateIpv6(
-  subnet: Ipv6Cidr,
-  request: Ipv6Request,
-  isTaken: (canonical: string) => boolean,
-  rng: Rng,
-): string[] {
+export function allocateIpv6(subnet: Ipv6Cidr, request: Ipv6Request, isTaken: (canonical: string) => boolean, rng: Rng): string[] {
   if (subnet.prefixLength !== VSWITCH_IPV6_PREFIX_LENGTH) throw invalidParameter('subnet', 'must be a vSwitch /64');
   const network = ipv6CidrNetwork(subnet);
   const checked = checkRequest(request);

@@ -4,15 +4,7 @@
 // addresses are never free, whatever is taken or released.
 
 import { DomainError } from '../domain/errors.ts';
-import {
-  formatIpv4,
-  formatIpv4Cidr,
-  ipv4InCidr,
-  isReservedIpv4,
-  isUint32,
-  usableIpv4Count,
-  type Ipv4Cidr,
-} from './ipv4.ts';
+import { formatIpv4, formatIpv4Cidr, ipv4InCidr, isReservedIpv4, isUint32, usableIpv4Count, type Ipv4Cidr } from './ipv4.ts';
 import { DenseBitmap, OverlayBitmap, type BitmapSearch } from './two-level-bitmap.ts';
 
 /** What a search needs; both the index and a draft of it provide this. */
@@ -67,8 +59,14 @@ export class Ipv4FreeSpace extends FreeSpaceSearch {
    * came from are wrong); reserved ones are ignored, they are never free.
    */
   constructor(cidr: Ipv4Cidr, taken: Iterable<number> = []) {
-    if (!Number.isInteger(cidr.prefixLength) || cidr.prefixLength < MIN_PREFIX || cidr.prefixLength > 30
-      || cidr.size !== 2 ** (32 - cidr.prefixLength) || !isUint32(cidr.base) || cidr.base % cidr.size !== 0) {
+    if (
+      !Number.isInteger(cidr.prefixLength) ||
+      cidr.prefixLength < MIN_PREFIX ||
+      cidr.prefixLength > 30 ||
+      cidr.size !== 2 ** (32 - cidr.prefixLength) ||
+      !isUint32(cidr.base) ||
+      cidr.base % cidr.size !== 0
+    ) {
       const text = isUint32(cidr.base) ? formatIpv4Cidr(cidr) : `${cidr.base}/${cidr.prefixLength}`;
       throw new DomainError('CidrInvalid', { cidr: text, reason: `free-space index needs a network /${MIN_PREFIX}../30` });
     }

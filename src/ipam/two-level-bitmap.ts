@@ -85,7 +85,7 @@ export class DenseBitmap extends BitmapSearch {
 
   /** Sets every bit in [from, to): whole words at a time. */
   setRange(from: number, to: number): void {
-    for (let i = from; i < to; ) {
+    for (let i = from; i < to;) {
       if ((i & 31) === 0 && i + 32 <= to) {
         const w = i / 32;
         this.setCount += 32 - popcount(this.words[w]!);

@@ -62,7 +62,11 @@ export interface LabOptions {
   print: (line: string) => void;
 }
 
-interface Placed { ns: string; ifname: string; up: boolean }
+interface Placed {
+  ns: string;
+  ifname: string;
+  up: boolean;
+}
 
 export interface LabStateFile {
   prefix: string;
@@ -101,7 +105,9 @@ export class Lab {
     this.names = labNames(opts.prefix);
   }
 
-  get routerNs(): string { return this.names.router; }
+  get routerNs(): string {
+    return this.names.router;
+  }
 
   private say(line: string): void {
     this.opts.print(`lab: ${line}`);
@@ -114,7 +120,11 @@ export class Lab {
       if (pid) agents[id] = pid;
     }
     const state: LabStateFile = {
-      prefix: this.opts.prefix, pid: process.pid, startedAt: new Date().toISOString(), metadataPid: this.metadata?.pid(), agents,
+      prefix: this.opts.prefix,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      metadataPid: this.metadata?.pid(),
+      agents,
       namespaces: [...this.namespaces].sort(),
     };
     mkdirSync(this.opts.stateDir, { recursive: true });
@@ -126,7 +136,9 @@ export class Lab {
     if (process.getuid?.() !== 0) throw new LabError('the lab needs root (network namespaces)');
     const previous = readLabState(this.opts.stateDir);
     if (previous && previous.pid !== process.pid && isEniplaneProcess(previous.pid)) {
-      throw new LabError(`a lab with prefix ${this.opts.prefix} is already running (pid ${previous.pid}); stop it or run \`eniplane lab down --prefix ${this.opts.prefix}\``);
+      throw new LabError(
+        `a lab with prefix ${this.opts.prefix} is already running (pid ${previous.pid}); stop it or run \`eniplane lab down --prefix ${this.opts.prefix}\``,
+      );
     }
     // leftovers of a lab that died without cleaning up
     for (const pid of [previous?.metadataPid, ...Object.values(previous?.agents ?? {})]) if (pid) await killPid(pid);
@@ -137,7 +149,10 @@ export class Lab {
       await mustIp(['netns', 'add', router]);
       this.namespaces.add(router);
       await sysctl(router, {
-        'net.ipv4.ip_forward': 1, 'net.ipv6.conf.all.forwarding': 1, 'net.ipv6.conf.default.accept_dad': 0, 'net.ipv6.conf.all.accept_dad': 0,
+        'net.ipv4.ip_forward': 1,
+        'net.ipv6.conf.all.forwarding': 1,
+        'net.ipv6.conf.default.accept_dad': 0,
+        'net.ipv6.conf.all.accept_dad': 0,
       });
       await batch(router, ['link set dev lo up', `address add ${METADATA_ADDRESS}/32 dev lo`]);
     }
@@ -153,12 +168,23 @@ export class Lab {
 
   private async startMetadata(): Promise<void> {
     const port = this.opts.metadataPort ?? 80;
-    const args = ['lab', 'metadata', '--listen', `${METADATA_ADDRESS}:${port}`, '--data', this.opts.store.data, ...(this.opts.store.database ? ['--database', this.opts.store.database] : [])];
+    const args = [
+      'lab',
+      'metadata',
+      '--listen',
+      `${METADATA_ADDRESS}:${port}`,
+      '--data',
+      this.opts.store.data,
+      ...(this.opts.store.database ? ['--database', this.opts.store.database] : []),
+    ];
     const { handle, ready } = supervise('metadata service', this.names.router, args, join(this.opts.stateDir, 'metadata.log'), {
-      ready: /metadata listening/, onEvent: (l) => this.say(l),
+      ready: /metadata listening/,
+      onEvent: (l) => this.say(l),
     });
     this.metadata = handle;
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new LabError('the metadata service did not start within 20 s')), 20_000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new LabError('the metadata service did not start within 20 s')), 20_000).unref(),
+    );
     await Promise.race([ready, timeout]);
     this.say(`metadata service listening on ${METADATA_ADDRESS}:${port} in ${this.names.router} (pid ${handle.pid()})`);
   }
@@ -202,8 +228,16 @@ export class Lab {
       this.skippedShown.add(s);
     }
     let changed = false;
-    for (const v of layout.vSwitches) if (!this.bridges.has(v.bridge)) { await this.addBridge(v); changed = true; }
-    for (const i of layout.instances) if (!this.namespaces.has(i.ns)) { await this.addInstance(i); changed = true; }
+    for (const v of layout.vSwitches)
+      if (!this.bridges.has(v.bridge)) {
+        await this.addBridge(v);
+        changed = true;
+      }
+    for (const i of layout.instances)
+      if (!this.namespaces.has(i.ns)) {
+        await this.addInstance(i);
+        changed = true;
+      }
     const wanted = new Set(layout.enis.map((e) => e.mac));
     const moves: { e: LabEni; at: Placed }[] = [];
     for (const e of layout.enis) {
@@ -241,7 +275,9 @@ export class Lab {
   }
 
   private async addBridge(v: LabVSwitch): Promise<void> {
-    this.say(`+ vSwitch ${v.id} ${v.cidr}${v.ipv6 ? ` ${v.ipv6.cidr}` : ''} → bridge ${v.bridge} ${v.mac} (gateway ${v.gateway}${v.ipv6 ? `, ${v.ipv6.gateway}` : ''})`);
+    this.say(
+      `+ vSwitch ${v.id} ${v.cidr}${v.ipv6 ? ` ${v.ipv6.cidr}` : ''} → bridge ${v.bridge} ${v.mac} (gateway ${v.gateway}${v.ipv6 ? `, ${v.ipv6.gateway}` : ''})`,
+    );
     await batch(this.names.router, [
       // a MAC given at creation (addr_assign_type 3) is never replaced by a port's: the gateway's MAC stays put
       `link add ${v.bridge} address ${v.mac} type bridge`,
@@ -261,16 +297,24 @@ export class Lab {
     // ENIs share a subnet), no reverse-path filter (replies may leave by
     // another ENI), no IPv6 DAD delay. New links inherit `default`.
     await sysctl(i.ns, {
-      'net.ipv4.conf.all.arp_ignore': 1, 'net.ipv4.conf.all.arp_announce': 2, 'net.ipv4.conf.default.arp_ignore': 1, 'net.ipv4.conf.default.arp_announce': 2,
-      'net.ipv4.conf.all.rp_filter': 0, 'net.ipv4.conf.default.rp_filter': 0,
-      'net.ipv6.conf.all.accept_dad': 0, 'net.ipv6.conf.default.accept_dad': 0,
+      'net.ipv4.conf.all.arp_ignore': 1,
+      'net.ipv4.conf.all.arp_announce': 2,
+      'net.ipv4.conf.default.arp_ignore': 1,
+      'net.ipv4.conf.default.arp_announce': 2,
+      'net.ipv4.conf.all.rp_filter': 0,
+      'net.ipv4.conf.default.rp_filter': 0,
+      'net.ipv6.conf.all.accept_dad': 0,
+      'net.ipv6.conf.default.accept_dad': 0,
     });
     await batch(i.ns, ['link set dev lo up']);
   }
 
   /** Creates an ENI's veth where the layout says. */
   private async addEni(e: LabEni): Promise<boolean> {
-    await batch(e.ns, [`link add ${e.ifname} address ${e.mac} type veth peer name ${e.peer} netns ${this.names.router}`, ...neighbourRetry(e.ifname)]);
+    await batch(e.ns, [
+      `link add ${e.ifname} address ${e.mac} type veth peer name ${e.peer} netns ${this.names.router}`,
+      ...neighbourRetry(e.ifname),
+    ]);
     await batch(this.names.router, [`link set dev ${e.peer} master ${e.bridge}`, `link set dev ${e.peer} up`]);
     this.links.set(e.mac, { ns: e.ns, ifname: e.ifname, up: false });
     this.say(`+ ENI ${e.id} (${e.mac}) → ${e.ifname} in ${e.ns}`);
@@ -308,15 +352,25 @@ export class Lab {
     }
     for (const [ns, ms] of group((m) => m.e.ns)) {
       const renames = ms.filter(({ e }) => e.ifname !== e.transit);
-      const msgs = await batch(ns, renames.map(({ e }) => `link set dev ${e.transit} name ${e.ifname}`), { force: true });
+      const msgs = await batch(
+        ns,
+        renames.map(({ e }) => `link set dev ${e.transit} name ${e.ifname}`),
+        { force: true },
+      );
       const failed = new Set(msgs.flatMap((m) => /Command failed -:(\d+)/.exec(m)?.[1] ?? []).map((n) => renames[Number(n) - 1]!.e.mac));
       const names = ms.map(({ e }) => (e.ifname === e.transit || failed.has(e.mac) ? e.transit : e.ifname));
-      await batch(ns, names.flatMap((n) => neighbourRetry(n)), { force: true });
+      await batch(
+        ns,
+        names.flatMap((n) => neighbourRetry(n)),
+        { force: true },
+      );
       ms.forEach(({ e, at }, n) => {
         const ifname = names[n]!;
         this.links.set(e.mac, { ns: e.ns, ifname, up: false });
         if (failed.has(e.mac)) this.say(`ENI ${e.id}: the name ${e.ifname} is taken in ${e.ns}; it stays ${e.transit}`);
-        this.say(`~ ENI ${e.id} (${e.mac}) moved ${at.ns} → ${e.ns} as ${ifname} (${Date.now() - t0} ms${moves.length > 1 ? `, ${moves.length} at once` : ''})`);
+        this.say(
+          `~ ENI ${e.id} (${e.mac}) moved ${at.ns} → ${e.ns} as ${ifname} (${Date.now() - t0} ms${moves.length > 1 ? `, ${moves.length} at once` : ''})`,
+        );
       });
     }
   }
@@ -343,7 +397,11 @@ export class Lab {
       this.ensureAgent(i);
     } else {
       await this.stopAgent(i.id);
-      await batch(i.ns, linksHere.map(([, p]) => `link set dev ${p.ifname} down`), { force: true });
+      await batch(
+        i.ns,
+        linksHere.map(([, p]) => `link set dev ${p.ifname} down`),
+        { force: true },
+      );
       for (const [, p] of linksHere) p.up = false;
       this.powered.delete(i.ns);
       this.say(`instance ${i.id} is ${i.status}: powered off (links down, agent stopped)`);
@@ -354,8 +412,15 @@ export class Lab {
   private ensureAgent(i: LabInstance): void {
     if (!this.opts.agents || this.agents.has(i.id)) return;
     const stateDir = join(this.opts.stateDir, 'agents', i.id);
-    const args = ['agent', '--watch', '--metadata-url', `http://${METADATA_ADDRESS}${this.opts.metadataPort && this.opts.metadataPort !== 80 ? `:${this.opts.metadataPort}` : ''}`,
-      '--state-dir', stateDir, ...(this.opts.agentArgs ?? [])];
+    const args = [
+      'agent',
+      '--watch',
+      '--metadata-url',
+      `http://${METADATA_ADDRESS}${this.opts.metadataPort && this.opts.metadataPort !== 80 ? `:${this.opts.metadataPort}` : ''}`,
+      '--state-dir',
+      stateDir,
+      ...(this.opts.agentArgs ?? []),
+    ];
     const { handle } = supervise(`agent of ${i.id}`, i.ns, args, `${stateDir}.log`, { onEvent: (l) => this.say(l) });
     this.agents.set(i.id, handle);
     this.say(`agent started in ${i.ns} (pid ${handle.pid()}, log ${stateDir}.log)`);
@@ -405,7 +470,11 @@ export class Lab {
   }
 
   summary(): { instances: number; enis: number; vSwitches: number } {
-    return { instances: this.layout?.instances.length ?? 0, enis: this.layout?.enis.length ?? 0, vSwitches: this.layout?.vSwitches.length ?? 0 };
+    return {
+      instances: this.layout?.instances.length ?? 0,
+      enis: this.layout?.enis.length ?? 0,
+      vSwitches: this.layout?.vSwitches.length ?? 0,
+    };
   }
 }
 

@@ -5,7 +5,15 @@
 // its other end on the vSwitch's bridge.
 import { createHash } from 'node:crypto';
 import {
-  cidrContains, cidrsOverlap, formatIpv4, ipv4Gateway, ipv6Gateway, ipv6InCidr, parseIpv4Cidr, parseIpv6Cidr, parseIpv6Pool,
+  cidrContains,
+  cidrsOverlap,
+  formatIpv4,
+  ipv4Gateway,
+  ipv6Gateway,
+  ipv6InCidr,
+  parseIpv4Cidr,
+  parseIpv6Cidr,
+  parseIpv6Pool,
 } from '../ipam/index.ts';
 import type { LabInventory } from '../service/lab-inventory.ts';
 
@@ -125,7 +133,15 @@ export function labLayout(inv: LabInventory, prefix: string): LabLayout {
       if (ipv6InCidr(labV6, gw6)) ipv6 = { cidr: v.ipv6CidrBlock, gateway: gw6, prefixLength: c6.prefixLength };
       else skipped.push(`IPv6 of vSwitch ${v.id} (${v.ipv6CidrBlock}): outside ${LAB_IPV6_RANGE}`);
     }
-    vSwitches.push({ id: v.id, bridge: n.bridge(v.id), mac: bridgeMac(v.id), cidr: v.cidrBlock, gateway: formatIpv4(ipv4Gateway(cidr)), prefixLength: cidr.prefixLength, ...(ipv6 ? { ipv6 } : {}) });
+    vSwitches.push({
+      id: v.id,
+      bridge: n.bridge(v.id),
+      mac: bridgeMac(v.id),
+      cidr: v.cidrBlock,
+      gateway: formatIpv4(ipv4Gateway(cidr)),
+      prefixLength: cidr.prefixLength,
+      ...(ipv6 ? { ipv6 } : {}),
+    });
   }
   const vswById = new Map(vSwitches.map((v) => [v.id, v]));
 
@@ -139,8 +155,14 @@ export function labLayout(inv: LabInventory, prefix: string): LabLayout {
       continue;
     }
     instances.push({
-      id: i.id, ns: n.instance(i.id), on: i.status === 'Running', status: i.status, primaryMac: primary.macAddress.toLowerCase(), primaryIp: ip,
-      prefixLength: vsw.prefixLength, gateway: vsw.gateway,
+      id: i.id,
+      ns: n.instance(i.id),
+      on: i.status === 'Running',
+      status: i.status,
+      primaryMac: primary.macAddress.toLowerCase(),
+      primaryIp: ip,
+      prefixLength: vsw.prefixLength,
+      gateway: vsw.gateway,
     });
   }
   const instById = new Map(instances.map((i) => [i.id, i]));
@@ -153,10 +175,19 @@ export function labLayout(inv: LabInventory, prefix: string): LabLayout {
     const boundTo = e.instanceId ?? (e.status === 'Attaching' || e.status === 'Detaching' ? e.pendingInstanceId : null);
     const inst = boundTo ? instById.get(boundTo) : undefined;
     if (e.type === 'Primary' && !inst) continue;
-    const base = { id: e.id, mac: e.macAddress.toLowerCase(), primary: e.type === 'Primary', bridge: vsw.bridge, peer: n.peer(e.id), transit: n.transit(e.id) };
-    enis.push(inst
-      ? { ...base, ns: inst.ns, ifname: `eth${e.deviceIndex ?? 0}`, instanceId: inst.id }
-      : { ...base, ns: n.park, ifname: base.transit, instanceId: null });
+    const base = {
+      id: e.id,
+      mac: e.macAddress.toLowerCase(),
+      primary: e.type === 'Primary',
+      bridge: vsw.bridge,
+      peer: n.peer(e.id),
+      transit: n.transit(e.id),
+    };
+    enis.push(
+      inst
+        ? { ...base, ns: inst.ns, ifname: `eth${e.deviceIndex ?? 0}`, instanceId: inst.id }
+        : { ...base, ns: n.park, ifname: base.transit, instanceId: null },
+    );
   }
   return { prefix, router: n.router, park: n.park, vSwitches, instances, enis, skipped };
 }

@@ -12,7 +12,11 @@ export class LabError extends Error {
   }
 }
 
-export interface IpResult { code: number; stdout: string; stderr: string }
+export interface IpResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export async function ip(args: string[], input?: string): Promise<IpResult> {
   try {
@@ -47,16 +51,32 @@ export function listNetns(): string[] {
   return readdirSync('/run/netns');
 }
 
-export interface ScannedLink { ifname: string; mac: string; up: boolean; kind?: string }
+export interface ScannedLink {
+  ifname: string;
+  mac: string;
+  up: boolean;
+  kind?: string;
+}
 
 /** The ethernet links of a namespace (veths, bridges); loopback left out. */
 export async function linksIn(ns: string): Promise<ScannedLink[]> {
   const r = await ip(['-n', ns, '-json', '-details', 'link', 'show']);
   if (r.code !== 0) throw new LabError(`ip -n ${ns} link show: ${r.stderr.trim()}`);
-  const links = JSON.parse(r.stdout || '[]') as { ifname: string; address?: string; link_type?: string; flags?: string[]; linkinfo?: { info_kind?: string } }[];
-  return links.filter((l) => l.link_type === 'ether' && l.address).map((l) => ({
-    ifname: l.ifname, mac: l.address!.toLowerCase(), up: (l.flags ?? []).includes('UP'), ...(l.linkinfo?.info_kind ? { kind: l.linkinfo.info_kind } : {}),
-  }));
+  const links = JSON.parse(r.stdout || '[]') as {
+    ifname: string;
+    address?: string;
+    link_type?: string;
+    flags?: string[];
+    linkinfo?: { info_kind?: string };
+  }[];
+  return links
+    .filter((l) => l.link_type === 'ether' && l.address)
+    .map((l) => ({
+      ifname: l.ifname,
+      mac: l.address!.toLowerCase(),
+      up: (l.flags ?? []).includes('UP'),
+      ...(l.linkinfo?.info_kind ? { kind: l.linkinfo.info_kind } : {}),
+    }));
 }
 
 /** `ip netns exec ns sysctl -qw k=v ...` */

@@ -28,27 +28,44 @@ export function isEniplaneProcess(pid: number): boolean {
 
 export async function killPid(pid: number, graceMs = 3000): Promise<void> {
   if (!isEniplaneProcess(pid)) return;
-  try { process.kill(pid, 'SIGTERM'); } catch { return; }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
   const end = Date.now() + graceMs;
   while (Date.now() < end) {
     if (!existsSync(`/proc/${pid}`)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
 }
 
 /**
  * Runs `ip netns exec <ns> node bin/eniplane.mjs <args>` and keeps it running.
  * `ready` (optional) is a line the process prints once it is up.
  */
-export function supervise(name: string, ns: string, args: string[], logFile: string, opts: { onEvent?: (line: string) => void; ready?: RegExp } = {}): { handle: Supervised; ready: Promise<void> } {
+export function supervise(
+  name: string,
+  ns: string,
+  args: string[],
+  logFile: string,
+  opts: { onEvent?: (line: string) => void; ready?: RegExp } = {},
+): { handle: Supervised; ready: Promise<void> } {
   mkdirSync(dirname(logFile), { recursive: true });
   let child: ChildProcess | undefined;
   let stopped = false;
   let restarts = 0;
   let resolveReady: () => void;
   let rejectReady: (e: Error) => void;
-  const ready = new Promise<void>((res, rej) => { resolveReady = res; rejectReady = rej; });
+  const ready = new Promise<void>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
+  });
   let isReady = false;
 
   const start = () => {
@@ -62,7 +79,11 @@ export function supervise(name: string, ns: string, args: string[], logFile: str
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const l of lines) {
-        try { writeSync(out, l + '\n'); } catch { /* log file gone */ }
+        try {
+          writeSync(out, l + '\n');
+        } catch {
+          /* log file gone */
+        }
         if (!isReady && opts.ready?.test(l)) {
           isReady = true;
           resolveReady();
@@ -71,7 +92,11 @@ export function supervise(name: string, ns: string, args: string[], logFile: str
     });
     const startedMs = Date.now();
     child.once('exit', (code, signal) => {
-      try { closeSync(out); } catch { /* closed */ }
+      try {
+        closeSync(out);
+      } catch {
+        /* closed */
+      }
       child = undefined;
       if (stopped) return;
       if (!isReady && opts.ready) {
@@ -81,7 +106,9 @@ export function supervise(name: string, ns: string, args: string[], logFile: str
       if (Date.now() - startedMs > 30_000) restarts = 0;
       const delay = Math.min(10_000, 250 * 2 ** restarts++);
       opts.onEvent?.(`${name} exited (${code ?? signal}); restarting in ${delay} ms`);
-      setTimeout(() => { if (!stopped) start(); }, delay).unref();
+      setTimeout(() => {
+        if (!stopped) start();
+      }, delay).unref();
     });
   };
   start();
@@ -99,8 +126,13 @@ export function supervise(name: string, ns: string, args: string[], logFile: str
         const c = child;
         if (!c || c.exitCode !== null) return;
         await new Promise<void>((resolve) => {
-          const t = setTimeout(() => { c.kill('SIGKILL'); }, 3000);
-          c.once('exit', () => { clearTimeout(t); resolve(); });
+          const t = setTimeout(() => {
+            c.kill('SIGKILL');
+          }, 3000);
+          c.once('exit', () => {
+            clearTimeout(t);
+            resolve();
+          });
           c.kill('SIGTERM');
         });
       },

@@ -36,9 +36,17 @@ async function addressesIn(ns: string): Promise<Map<string, { ifname: string; ad
   const out = new Map<string, { ifname: string; addresses: string[] }>();
   const r = await ip(['-n', ns, '-json', 'addr', 'show']);
   if (r.code !== 0) return out;
-  for (const l of JSON.parse(r.stdout || '[]') as { ifname: string; address?: string; link_type?: string; addr_info?: { local: string; scope: string }[] }[]) {
+  for (const l of JSON.parse(r.stdout || '[]') as {
+    ifname: string;
+    address?: string;
+    link_type?: string;
+    addr_info?: { local: string; scope: string }[];
+  }[]) {
     if (l.link_type !== 'ether' || !l.address) continue;
-    out.set(l.address.toLowerCase(), { ifname: l.ifname, addresses: (l.addr_info ?? []).filter((a) => a.scope === 'global').map((a) => a.local) });
+    out.set(l.address.toLowerCase(), {
+      ifname: l.ifname,
+      addresses: (l.addr_info ?? []).filter((a) => a.scope === 'global').map((a) => a.local),
+    });
   }
   return out;
 }
@@ -47,10 +55,15 @@ export async function labReport(deps: ServiceDeps, prefix: string, stateDir: str
   const names = labNames(prefix);
   const inv = await labInventory(deps);
   const layout = labLayout(inv, prefix);
-  const namespaces = listNetns().filter((n) => names.owns(n)).sort();
+  const namespaces = listNetns()
+    .filter((n) => names.owns(n))
+    .sort();
   const state = readLabState(stateDir);
-  const running = state && isEniplaneProcess(state.pid) ? { pid: state.pid, ...(state.metadataPid ? { metadataPid: state.metadataPid } : {}) } : null;
-  const bridges = namespaces.includes(names.router) ? new Set((await linksIn(names.router)).filter((l) => l.kind === 'bridge').map((l) => l.ifname)) : new Set<string>();
+  const running =
+    state && isEniplaneProcess(state.pid) ? { pid: state.pid, ...(state.metadataPid ? { metadataPid: state.metadataPid } : {}) } : null;
+  const bridges = namespaces.includes(names.router)
+    ? new Set((await linksIn(names.router)).filter((l) => l.kind === 'bridge').map((l) => l.ifname))
+    : new Set<string>();
   const byMac = new Map<string, { ns: string; ifname: string; addresses: string[] }>();
   const upByMac = new Map<string, boolean>();
   for (const ns of namespaces) {
@@ -66,8 +79,14 @@ export async function labReport(deps: ServiceDeps, prefix: string, stateDir: str
     const actual = byMac.get(e.mac);
     const actualAddresses = actual?.addresses ?? [];
     interfaces.push({
-      eniId: e.id, mac: e.mac, expectedNs: e.ns, actualNs: actual?.ns ?? null, ifname: actual?.ifname ?? null, up: upByMac.get(e.mac) ?? false,
-      storeAddresses, actualAddresses,
+      eniId: e.id,
+      mac: e.mac,
+      expectedNs: e.ns,
+      actualNs: actual?.ns ?? null,
+      ifname: actual?.ifname ?? null,
+      up: upByMac.get(e.mac) ?? false,
+      storeAddresses,
+      actualAddresses,
       missing: storeAddresses.filter((a) => !actualAddresses.includes(a)),
       extra: actualAddresses.filter((a) => !storeAddresses.includes(a)),
     });
@@ -75,25 +94,39 @@ export async function labReport(deps: ServiceDeps, prefix: string, stateDir: str
   const instances = [];
   for (const i of layout.instances) {
     instances.push({
-      id: i.id, status: i.status, ns: i.ns, present: namespaces.includes(i.ns), agentPid: state?.agents[i.id] && isEniplaneProcess(state.agents[i.id]!) ? state.agents[i.id]! : null,
+      id: i.id,
+      status: i.status,
+      ns: i.ns,
+      present: namespaces.includes(i.ns),
+      agentPid: state?.agents[i.id] && isEniplaneProcess(state.agents[i.id]!) ? state.agents[i.id]! : null,
       agent: (await loadAgentStatus(deps, i.id)) ?? null,
     });
   }
   return {
-    prefix, running, namespaces, skipped: layout.skipped,
+    prefix,
+    running,
+    namespaces,
+    skipped: layout.skipped,
     vSwitches: layout.vSwitches.map((v) => ({ id: v.id, cidr: v.cidr, bridge: v.bridge, present: bridges.has(v.bridge) })),
-    instances, interfaces,
+    instances,
+    interfaces,
   };
 }
 
 export function formatLabReport(r: LabReport): string {
   const lines: string[] = [];
-  lines.push(`lab ${r.prefix}: ${r.running ? `running (pid ${r.running.pid}, metadata pid ${r.running.metadataPid ?? '-'})` : 'not running'}; namespaces: ${r.namespaces.join(' ') || 'none'}`);
+  lines.push(
+    `lab ${r.prefix}: ${r.running ? `running (pid ${r.running.pid}, metadata pid ${r.running.metadataPid ?? '-'})` : 'not running'}; namespaces: ${r.namespaces.join(' ') || 'none'}`,
+  );
   for (const v of r.vSwitches) lines.push(`vSwitch ${v.id} ${v.cidr} → bridge ${v.bridge} ${v.present ? 'ok' : 'MISSING'}`);
   for (const i of r.instances) {
     const a = i.agent as { ok?: boolean; version?: string; receivedAtMs?: number; errors?: string[] } | null;
-    const agent = a ? `agent reports ${a.ok ? 'ok' : 'NOT ok'} (version ${a.version}, ${Math.round((Date.now() - (a.receivedAtMs ?? 0)) / 1000)} s ago)${a.errors?.length ? `: ${a.errors.join('; ')}` : ''}` : 'no agent report';
-    lines.push(`instance ${i.id} ${i.status}: namespace ${i.ns} ${i.present ? 'ok' : 'MISSING'}, agent ${i.agentPid ? `pid ${i.agentPid}` : 'not running'}, ${agent}`);
+    const agent = a
+      ? `agent reports ${a.ok ? 'ok' : 'NOT ok'} (version ${a.version}, ${Math.round((Date.now() - (a.receivedAtMs ?? 0)) / 1000)} s ago)${a.errors?.length ? `: ${a.errors.join('; ')}` : ''}`
+      : 'no agent report';
+    lines.push(
+      `instance ${i.id} ${i.status}: namespace ${i.ns} ${i.present ? 'ok' : 'MISSING'}, agent ${i.agentPid ? `pid ${i.agentPid}` : 'not running'}, ${agent}`,
+    );
     for (const f of r.interfaces.filter((x) => x.expectedNs === i.ns)) lines.push(formatInterface(f));
   }
   const parked = r.interfaces.filter((x) => !r.instances.some((i) => i.ns === x.expectedNs));
@@ -103,7 +136,10 @@ export function formatLabReport(r: LabReport): string {
 }
 
 function formatInterface(f: InterfaceReport): string {
-  const where = f.actualNs === f.expectedNs ? `${f.ifname} ${f.up ? 'UP' : 'DOWN'}` : `in ${f.actualNs ?? 'NOWHERE'} (expected ${f.expectedNs})`;
-  const diff = [f.missing.length ? `missing ${f.missing.join(',')}` : '', f.extra.length ? `extra ${f.extra.join(',')}` : ''].filter(Boolean).join('; ');
+  const where =
+    f.actualNs === f.expectedNs ? `${f.ifname} ${f.up ? 'UP' : 'DOWN'}` : `in ${f.actualNs ?? 'NOWHERE'} (expected ${f.expectedNs})`;
+  const diff = [f.missing.length ? `missing ${f.missing.join(',')}` : '', f.extra.length ? `extra ${f.extra.join(',')}` : '']
+    .filter(Boolean)
+    .join('; ');
   return `  ${f.eniId} ${f.mac} ${where}: store ${f.storeAddresses.join(',') || '-'} | namespace ${f.actualAddresses.join(',') || '-'}${diff ? `  (${diff})` : ''}`;
 }

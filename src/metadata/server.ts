@@ -9,12 +9,27 @@ import { chmodSync, existsSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ServiceDeps } from '../service/deps.ts';
 import {
-  instanceById, instanceBySourceAddress, issueMetadataToken, loadAgentStatus, loadInstanceFacts, metadataTokenOwner, saveAgentStatus,
-  METADATA_TOKEN_MAX_TTL_S, METADATA_TOKEN_MIN_TTL_S, type InstanceFacts,
+  instanceById,
+  instanceBySourceAddress,
+  issueMetadataToken,
+  loadAgentStatus,
+  loadInstanceFacts,
+  metadataTokenOwner,
+  saveAgentStatus,
+  METADATA_TOKEN_MAX_TTL_S,
+  METADATA_TOKEN_MIN_TTL_S,
+  type InstanceFacts,
 } from '../service/instance-metadata.ts';
 import { lookup, METADATA_VERSIONS, metadataTree } from './tree.ts';
 import {
-  agentStatusSchema, DEFAULT_WAIT_MS, INSTANCE_ID_HEADER, MAX_WAIT_MS, SNAPSHOT_PATH, STATUS_PATH, TOKEN_HEADER, TOKEN_TTL_HEADER,
+  agentStatusSchema,
+  DEFAULT_WAIT_MS,
+  INSTANCE_ID_HEADER,
+  MAX_WAIT_MS,
+  SNAPSHOT_PATH,
+  STATUS_PATH,
+  TOKEN_HEADER,
+  TOKEN_TTL_HEADER,
 } from './wire.ts';
 import type { Chaos } from '../api/chaos.ts';
 
@@ -43,21 +58,25 @@ export interface MetadataServer {
 }
 
 class Refusal extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  if (signal.aborted) return resolve();
-  const t = setTimeout(done, ms);
-  function done() {
-    clearTimeout(t);
-    signal.removeEventListener('abort', done);
-    resolve();
-  }
-  signal.addEventListener('abort', done, { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 function sourceAddress(req: FastifyRequest): string | undefined {
   const a = req.socket.remoteAddress;
@@ -107,21 +126,27 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
     if (hit && hit.startedMs >= notBeforeMs) return hit.facts;
     const entry = { startedMs: Date.now(), facts: loadInstanceFacts(deps, instanceId) };
     reads.set(instanceId, entry);
-    const forget = () => { if (reads.get(instanceId) === entry) reads.delete(instanceId); };
+    const forget = () => {
+      if (reads.get(instanceId) === entry) reads.delete(instanceId);
+    };
     entry.facts.then(() => setTimeout(forget, pollMs).unref(), forget);
     return entry.facts;
   }
 
   async function identify(req: FastifyRequest): Promise<string> {
     const named = header(req, INSTANCE_ID_HEADER);
-    const r = named !== undefined && opts.trustInstanceHeader
-      ? await instanceById(deps, named)
-      : await instanceBySourceAddress(deps, sourceAddress(req) ?? '');
+    const r =
+      named !== undefined && opts.trustInstanceHeader
+        ? await instanceById(deps, named)
+        : await instanceBySourceAddress(deps, sourceAddress(req) ?? '');
     if (r.ok) return r.instanceId;
     if (r.reason === 'ambiguous-source') throw new Refusal(403, 'the source address belongs to more than one instance');
-    throw new Refusal(403, named !== undefined && !opts.trustInstanceHeader
-      ? `${INSTANCE_ID_HEADER} is only honoured when the server is started with --metadata-trust-instance-header`
-      : 'the request does not come from a known instance');
+    throw new Refusal(
+      403,
+      named !== undefined && !opts.trustInstanceHeader
+        ? `${INSTANCE_ID_HEADER} is only honoured when the server is started with --metadata-trust-instance-header`
+        : 'the request does not come from a known instance',
+    );
   }
 
   /** Identifies the caller and checks its token (hardened mode). */
@@ -156,7 +181,11 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
       log?.warn({ rule: rule.id, effect, path: req.url, source: values[0] }, 'metadata fault injected');
       chaos.metrics?.faults.inc({ rule: rule.id, effect: effect.kind, target: 'metadata' });
       if (effect.kind === 'latency') await new Promise((r) => setTimeout(r, effect.ms));
-      else if (effect.kind === 'error') return reply.code(effect.status).type('text/plain; charset=utf-8').send(effect.message ?? 'Internal Server Error');
+      else if (effect.kind === 'error')
+        return reply
+          .code(effect.status)
+          .type('text/plain; charset=utf-8')
+          .send(effect.message ?? 'Internal Server Error');
       else if (effect.kind === 'drop') {
         reply.hijack();
         req.raw.socket.destroy();
@@ -235,7 +264,8 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
     try {
       const instanceId = await authorize(req);
       const parsed = agentStatusSchema.safeParse(req.body);
-      if (!parsed.success) throw new Refusal(400, `invalid status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Refusal(400, `invalid status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       await saveAgentStatus(deps, instanceId, parsed.data);
       return reply.code(204).send();
     } catch (e) {

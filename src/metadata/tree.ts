@@ -35,8 +35,8 @@ function interfaceNode(i: MetadataInterface): Record<string, MetadataNode> {
     'primary-ip-address': i.primaryIpAddress,
     // a JSON array of quoted strings (Terway json-decodes it)
     'private-ipv4s': JSON.stringify(i.privateIpv4s),
-    'netmask': i.netmask,
-    'gateway': i.gateway,
+    netmask: i.netmask,
+    gateway: i.gateway,
     'vswitch-id': i.vswitchId,
     'vswitch-cidr-block': i.vswitchCidrBlock,
     'vpc-id': i.vpcId,
@@ -65,11 +65,11 @@ export function metadataTree(facts: InstanceFacts): MetadataNode {
     'public-keys': {},
     'serial-number': serial,
     'source-address': SOURCE_ADDRESS,
-    'hostname': hostname,
+    hostname: hostname,
     'image-id': instance.imageId,
-    'instance': { 'instance-type': instance.instanceType, 'instance-name': instance.name || hostname },
+    instance: { 'instance-type': instance.instanceType, 'instance-name': instance.name || hostname },
     'instance-id': instance.id,
-    'network': { interfaces: { macs } },
+    network: { interfaces: { macs } },
     'network-type': 'vpc',
     'owner-account-id': instance.accountId,
     'region-id': instance.regionId,
@@ -77,7 +77,7 @@ export function metadataTree(facts: InstanceFacts): MetadataNode {
   };
   if (primary) {
     Object.assign(metaData, {
-      'mac': primary.mac,
+      mac: primary.mac,
       'private-ipv4': primary.primaryIpAddress,
       'vpc-id': primary.vpcId,
       'vpc-cidr-block': primary.vpcCidrBlock,
@@ -88,12 +88,18 @@ export function metadataTree(facts: InstanceFacts): MetadataNode {
     });
   }
   const document = JSON.stringify({
-    'zone-id': instance.zoneId, 'serial-number': serial, 'instance-id': instance.id, 'region-id': instance.regionId,
-    'private-ipv4': primary?.primaryIpAddress ?? '', 'owner-account-id': instance.accountId, 'mac': primary?.mac ?? '',
-    'image-id': instance.imageId, 'instance-type': instance.instanceType,
+    'zone-id': instance.zoneId,
+    'serial-number': serial,
+    'instance-id': instance.id,
+    'region-id': instance.regionId,
+    'private-ipv4': primary?.primaryIpAddress ?? '',
+    'owner-account-id': instance.accountId,
+    mac: primary?.mac ?? '',
+    'image-id': instance.imageId,
+    'instance-type': instance.instanceType,
   });
   // user-data is not there: eniplane keeps none, and the real service answers 404 for an instance without it
-  const version: Record<string, MetadataNode> = { 'meta-data': metaData, 'dynamic': { 'instance-identity': { document } } };
+  const version: Record<string, MetadataNode> = { 'meta-data': metaData, dynamic: { 'instance-identity': { document } } };
   return Object.fromEntries(METADATA_VERSIONS.map((v) => [v, version]));
 }
 
@@ -119,6 +125,8 @@ export function lookup(tree: MetadataNode, path: string): Lookup {
   if (all) return path.endsWith('/') ? { kind: 'missing' } : { kind: 'leaf', body: JSON.stringify(node), json: true };
   if (typeof node === 'string') return path.endsWith('/') ? { kind: 'missing' } : { kind: 'leaf', body: node };
   const slash = parts.length >= 2;
-  const names = Object.keys(node).sort().map((k) => (slash && typeof node === 'object' && typeof node[k] === 'object' ? `${k}/` : k));
+  const names = Object.keys(node)
+    .sort()
+    .map((k) => (slash && typeof node === 'object' && typeof node[k] === 'object' ? `${k}/` : k));
   return { kind: 'dir', body: names.join('\n') };
 }

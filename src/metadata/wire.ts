@@ -18,7 +18,10 @@ export const DEFAULT_WAIT_MS = 25_000;
 export const MAX_WAIT_MS = 60_000;
 
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
-const ipv6 = z.string().regex(/^[0-9a-fA-F:.]+$/).refine((s) => s.includes(':'));
+const ipv6 = z
+  .string()
+  .regex(/^[0-9a-fA-F:.]+$/)
+  .refine((s) => s.includes(':'));
 
 export const snapshotInterfaceSchema = z.object({
   mac: z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/),
@@ -55,21 +58,31 @@ export const agentStatusSchema = z.object({
   /** every desired address is configured */
   ok: z.boolean(),
   reportedAtMs: z.number().int().nonnegative(),
-  interfaces: z.array(z.object({
-    mac: z.string().max(32),
-    networkInterfaceId: z.string().max(64),
-    /** the local interface carrying the MAC, null when it is not (yet) there */
-    ifname: z.string().max(32).nullable(),
-    addresses: z.array(z.object({
-      address: z.string().max(64),
-      family: z.union([z.literal(4), z.literal(6)]),
-      configured: z.boolean(),
-    })).max(128),
-  })).max(64),
-  persistent: z.object({
-    state: z.enum(['applied', 'unchanged', 'rolled-back', 'failed']),
-    message: z.string().max(4000),
-  }).optional(),
+  interfaces: z
+    .array(
+      z.object({
+        mac: z.string().max(32),
+        networkInterfaceId: z.string().max(64),
+        /** the local interface carrying the MAC, null when it is not (yet) there */
+        ifname: z.string().max(32).nullable(),
+        addresses: z
+          .array(
+            z.object({
+              address: z.string().max(64),
+              family: z.union([z.literal(4), z.literal(6)]),
+              configured: z.boolean(),
+            }),
+          )
+          .max(128),
+      }),
+    )
+    .max(64),
+  persistent: z
+    .object({
+      state: z.enum(['applied', 'unchanged', 'rolled-back', 'failed']),
+      message: z.string().max(4000),
+    })
+    .optional(),
   errors: z.array(z.string().max(2000)).max(20),
 });
 

@@ -44,14 +44,18 @@ export function planEni(facts: EniFacts): EniPlan {
   const v4 = [facts.ipv4.primary, ...facts.ipv4.secondaries];
   const v6 = facts.ipv6?.addresses ?? [];
   const role = facts.isPrimaryEni ? 'primary ENI' : `secondary ENI, device index ${facts.deviceIndex}`;
-  const policy: PolicyRouting | undefined = facts.isPrimaryEni ? undefined : {
-    table,
-    priority: table,
-    v4: { subnet: facts.ipv4.cidrBlock, gateway: facts.ipv4.gateway, sources: v4, hostPrefix: 32 },
-    ...(facts.ipv6 ? {
-      v6: { subnet: facts.ipv6.cidrBlock, gateway: facts.ipv6.gateway, sources: v6, hostPrefix: 128 },
-    } : {}),
-  };
+  const policy: PolicyRouting | undefined = facts.isPrimaryEni
+    ? undefined
+    : {
+        table,
+        priority: table,
+        v4: { subnet: facts.ipv4.cidrBlock, gateway: facts.ipv4.gateway, sources: v4, hostPrefix: 32 },
+        ...(facts.ipv6
+          ? {
+              v6: { subnet: facts.ipv6.cidrBlock, gateway: facts.ipv6.gateway, sources: v6, hostPrefix: 128 },
+            }
+          : {}),
+      };
   return {
     facts,
     ifname: facts.interfaceName,

@@ -6,9 +6,7 @@
 
 import { dnsByFamily, planEni, type EniPlan, type FamilyPolicy } from './eni-plan.ts';
 import type { EniFacts } from './facts.ts';
-import {
-  backupCommand, cloudInitSwitch, headerComment, linuxVerify, moveAwayCommand, restartCommand,
-} from './linux-steps.ts';
+import { backupCommand, cloudInitSwitch, headerComment, linuxVerify, moveAwayCommand, restartCommand } from './linux-steps.ts';
 import type { OsEntry } from './os-catalog.ts';
 import type { Rendering } from './rendering.ts';
 
@@ -59,8 +57,10 @@ export function interfacesStanzas(plan: EniPlan): string[] {
     // read by the resolvconf package when installed; harmless otherwise
     if (facts.dnsServers.length > 0) v4Main.push(`dns-nameservers ${[...dns.v4, ...dns.v6].join(' ')}`);
   } else {
-    v4Main.push(...tableHooks('-4', policy.v4, ifname, policy.table),
-      ...ruleHooks('-4', policy.v4, plan.v4[0], policy.table, policy.priority));
+    v4Main.push(
+      ...tableHooks('-4', policy.v4, ifname, policy.table),
+      ...ruleHooks('-4', policy.v4, plan.v4[0], policy.table, policy.priority),
+    );
   }
   out.push(stanza([`auto ${ifname}`, `iface ${ifname} inet static`], v4Main));
 
@@ -104,19 +104,26 @@ export function renderIfupdown(facts: EniFacts, os: OsEntry): Rendering {
   let content: string;
   if (!plan.policy) {
     path = MAIN_FILE;
-    content = `${header}\nauto lo\niface lo inet loopback\n\n${stanzas.join('\n\n')}\n\n`
-      + `# other interfaces (secondary ENIs) live in /etc/network/interfaces.d\n${style.sourceLine}\n`;
+    content =
+      `${header}\nauto lo\niface lo inet loopback\n\n${stanzas.join('\n\n')}\n\n` +
+      `# other interfaces (secondary ENIs) live in /etc/network/interfaces.d\n${style.sourceLine}\n`;
     commands.push(
       backupCommand(MAIN_FILE),
-      moveAwayCommand('/etc/network/interfaces.d/50-cloud-init /etc/network/interfaces.d/50-cloud-init.cfg',
-        `cloud-init's own stanzas also define ${plan.ifname} (dhcp) and ifupdown would apply both; moved to the backup directory`),
+      moveAwayCommand(
+        '/etc/network/interfaces.d/50-cloud-init /etc/network/interfaces.d/50-cloud-init.cfg',
+        `cloud-init's own stanzas also define ${plan.ifname} (dhcp) and ifupdown would apply both; moved to the backup directory`,
+      ),
     );
-    warnings.push(`${MAIN_FILE} is replaced as a whole: if it configured other interfaces, copy their stanzas from the backup into /etc/network/interfaces.d.`);
+    warnings.push(
+      `${MAIN_FILE} is replaced as a whole: if it configured other interfaces, copy their stanzas from the backup into /etc/network/interfaces.d.`,
+    );
   } else {
     path = style.fileFor(plan.ifname);
     content = `${header}\n${stanzas.join('\n\n')}\n`;
     commands.push(backupCommand(path));
-    warnings.push(`${MAIN_FILE} must read ${path} ("${style.sourceLine}" or "source-directory /etc/network/interfaces.d"); check that "ifquery --list" shows ${plan.ifname}.`);
+    warnings.push(
+      `${MAIN_FILE} must read ${path} ("${style.sourceLine}" or "source-directory /etc/network/interfaces.d"); check that "ifquery --list" shows ${plan.ifname}.`,
+    );
   }
   commands.push(...restartCommand(os.restart));
   return {
@@ -124,7 +131,12 @@ export function renderIfupdown(facts: EniFacts, os: OsEntry): Rendering {
     target: os.target,
     files: [
       cloudInit.file,
-      { path, content, mode: 0o644, description: `ifupdown stanzas for ${plan.ifname} with one ${plan.ifname}:N alias stanza per secondary IPv4 address` },
+      {
+        path,
+        content,
+        mode: 0o644,
+        description: `ifupdown stanzas for ${plan.ifname} with one ${plan.ifname}:N alias stanza per secondary IPv4 address`,
+      },
     ],
     commands,
     warnings,

@@ -28,13 +28,13 @@ export { validateFacts } from './validate-facts.ts';
 type Renderer = (facts: EniFacts, os: OsEntry) => Rendering;
 
 const RENDERERS: Record<TargetId, Renderer> = {
-  'nmcli': renderNmcli,
+  nmcli: renderNmcli,
   'rhel-ifcfg': renderRhelIfcfg,
   'netplan-gateway4': renderNetplanGateway4,
   'netplan-default-route': renderNetplanDefaultRoute,
-  'ifupdown': renderIfupdown,
+  ifupdown: renderIfupdown,
   'sles-ifcfg': renderSlesIfcfg,
-  'windows': renderWindows,
+  windows: renderWindows,
 };
 
 /** targets that name each secondary IPv4 address with an "ethX:N" label */

@@ -54,11 +54,9 @@ function policyLines(plan: EniPlan): string[] {
   const { policy } = plan;
   if (!policy) return [];
   const fams = policy.v6 ? [policy.v4, policy.v6] : [policy.v4];
-  return fams.flatMap((f) => f.sources.flatMap((a) => [
-    `- from: ${q6(`${a}/${f.hostPrefix}`)}`,
-    `  table: ${policy.table}`,
-    `  priority: ${policy.priority}`,
-  ]));
+  return fams.flatMap((f) =>
+    f.sources.flatMap((a) => [`- from: ${q6(`${a}/${f.hostPrefix}`)}`, `  table: ${policy.table}`, `  priority: ${policy.priority}`]),
+  );
 }
 
 export function netplanYaml(plan: EniPlan, variant: Variant): string {
@@ -70,10 +68,7 @@ export function netplanYaml(plan: EniPlan, variant: Variant): string {
     `    macaddress: ${facts.macAddress}`,
     `set-name: ${plan.ifname}`,
     'addresses:',
-    ...ind(4, [
-      ...plan.v4.map((a) => `- ${a}/${plan.v4Prefix}`),
-      ...plan.v6.map((a) => `- ${q6(`${a}/${facts.ipv6!.prefixLength}`)}`),
-    ]),
+    ...ind(4, [...plan.v4.map((a) => `- ${a}/${plan.v4Prefix}`), ...plan.v6.map((a) => `- ${q6(`${a}/${facts.ipv6!.prefixLength}`)}`)]),
   ];
   if (!plan.policy && variant === 'gateway4') {
     body.push(`gateway4: ${facts.ipv4.gateway}`);
@@ -89,16 +84,14 @@ export function netplanYaml(plan: EniPlan, variant: Variant): string {
   if (!plan.policy && facts.dnsServers.length > 0) {
     body.push('nameservers:', `    addresses: [${[...dns.v4, ...dns.v6].map(q6).join(', ')}]`);
   }
-  return headerComment([
-    `Written by eniplane for ${plan.label}.`,
-    'cloud-init no longer regenerates this file: see /etc/cloud/cloud.cfg.d/99-disable-network-config.cfg.',
-  ]) + [
-    'network:',
-    '    version: 2',
-    '    ethernets:',
-    `        ${plan.ifname}:`,
-    ...ind(12, body),
-  ].join('\n') + '\n';
+  return (
+    headerComment([
+      `Written by eniplane for ${plan.label}.`,
+      'cloud-init no longer regenerates this file: see /etc/cloud/cloud.cfg.d/99-disable-network-config.cfg.',
+    ]) +
+    ['network:', '    version: 2', '    ethernets:', `        ${plan.ifname}:`, ...ind(12, body)].join('\n') +
+    '\n'
+  );
 }
 
 function renderNetplan(facts: EniFacts, os: OsEntry, variant: Variant): Rendering {
@@ -106,7 +99,9 @@ function renderNetplan(facts: EniFacts, os: OsEntry, variant: Variant): Renderin
   const path = plan.policy ? `/etc/netplan/60-eniplane-${plan.ifname}.yaml` : PRIMARY_FILE;
   const cloudInit = cloudInitSwitch();
   const warnings = plan.policy
-    ? [`netplan merges every file in /etc/netplan: if ${PRIMARY_FILE} also defines ${plan.ifname} (for example with dhcp4: true), remove that stanza there.`]
+    ? [
+        `netplan merges every file in /etc/netplan: if ${PRIMARY_FILE} also defines ${plan.ifname} (for example with dhcp4: true), remove that stanza there.`,
+      ]
     : [`${PRIMARY_FILE} is replaced as a whole: if it also configured other interfaces, copy their stanzas back from the backup.`];
   return {
     osId: os.id,
@@ -118,9 +113,10 @@ function renderNetplan(facts: EniFacts, os: OsEntry, variant: Variant): Renderin
         content: netplanYaml(plan, variant),
         // netplan warns "Permissions ... are too open" for anything wider
         mode: 0o600,
-        description: variant === 'gateway4'
-          ? 'netplan for Ubuntu 18.04/20.04: default routes as gateway4/gateway6 (their netplan predates "to: default")'
-          : 'netplan with "routes: - to: default" (netplan 0.103+)',
+        description:
+          variant === 'gateway4'
+            ? 'netplan for Ubuntu 18.04/20.04: default routes as gateway4/gateway6 (their netplan predates "to: default")'
+            : 'netplan with "routes: - to: default" (netplan 0.103+)',
       },
     ],
     commands: [

@@ -72,8 +72,9 @@ export function nmcliCommands(plan: EniPlan): RenderedCommand[] {
       stage: 'prepare',
     },
     {
-      run: `F=$(nmcli -g UUID,FILENAME connection show | awk -F: -v u="$CON" '$1 == u { print $2; exit }'); `
-        + `if [ -n "$F" ] && [ -e "$F" ] && [ ! -e "${BACKUP_DIR}$F" ]; then mkdir -p "${BACKUP_DIR}\${F%/*}" && cp -a "$F" "${BACKUP_DIR}$F"; fi`,
+      run:
+        `F=$(nmcli -g UUID,FILENAME connection show | awk -F: -v u="$CON" '$1 == u { print $2; exit }'); ` +
+        `if [ -n "$F" ] && [ -e "$F" ] && [ ! -e "${BACKUP_DIR}$F" ]; then mkdir -p "${BACKUP_DIR}\${F%/*}" && cp -a "$F" "${BACKUP_DIR}$F"; fi`,
       why: `back up the profile's file to ${BACKUP_DIR} (outside NetworkManager's directories, where a copy would load as a second profile)`,
       stage: 'prepare',
     },

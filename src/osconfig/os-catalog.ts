@@ -25,9 +25,18 @@ const RESTART_NETWORKING = { run: 'systemctl restart networking', why: 'seed tab
 // COMPAT: the seed's table says "systemctl restart networking or reboot" for
 // Ubuntu 14/16, but 14.04 boots with upstart (no systemctl) and its
 // `service networking restart` does not reconfigure interfaces, so: reboot.
-const REBOOT_1404 = { run: 'reboot', why: 'Ubuntu 14.04 has no systemctl and "service networking restart" does not re-read the interfaces; the seed allows a reboot' };
+const REBOOT_1404 = {
+  run: 'reboot',
+  why: 'Ubuntu 14.04 has no systemctl and "service networking restart" does not re-read the interfaces; the seed allows a reboot',
+};
 
-const rhel = (id: string, name: string, restart: OsEntry['restart']): OsEntry => ({ id, name, family: 'rhel', target: 'rhel-ifcfg', restart });
+const rhel = (id: string, name: string, restart: OsEntry['restart']): OsEntry => ({
+  id,
+  name,
+  family: 'rhel',
+  target: 'rhel-ifcfg',
+  restart,
+});
 
 const CATALOG: readonly OsEntry[] = [
   { id: 'nmcli', name: 'Any distribution managed by NetworkManager (nmcli)', family: 'networkmanager', target: 'nmcli' },
@@ -107,14 +116,28 @@ const major = (version: string): string => version.split('.')[0];
 /** the catalogue id an os-release ID (or an ID_LIKE word) and VERSION_ID would have */
 function candidateId(id: string, versionId: string): string | undefined {
   switch (id) {
-    case 'ubuntu': return `ubuntu-${versionId}`;
-    case 'debian': return `debian-${major(versionId)}`;
-    case 'centos': case 'rhel': case 'anolis': case 'fedora': return `${id}-${major(versionId)}`;
+    case 'ubuntu':
+      return `ubuntu-${versionId}`;
+    case 'debian':
+      return `debian-${major(versionId)}`;
+    case 'centos':
+    case 'rhel':
+    case 'anolis':
+    case 'fedora':
+      return `${id}-${major(versionId)}`;
     // Aliyun Linux 2 said ID="aliyun"; Alibaba Cloud Linux says ID="alinux"
-    case 'alinux': case 'aliyun': return `alinux-${major(versionId)}`;
-    case 'sles': case 'sles_sap': case 'suse': return `sles-${major(versionId)}`;
-    case 'opensuse-leap': case 'opensuse': return `opensuse-${major(versionId)}`;
-    default: return undefined;
+    case 'alinux':
+    case 'aliyun':
+      return `alinux-${major(versionId)}`;
+    case 'sles':
+    case 'sles_sap':
+    case 'suse':
+      return `sles-${major(versionId)}`;
+    case 'opensuse-leap':
+    case 'opensuse':
+      return `opensuse-${major(versionId)}`;
+    default:
+      return undefined;
   }
 }
 

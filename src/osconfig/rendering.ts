@@ -3,14 +3,7 @@
 // and executed by the agent.
 
 /** One renderer per configuration format; several OS versions share a target. */
-export type TargetId =
-  | 'nmcli'
-  | 'rhel-ifcfg'
-  | 'netplan-gateway4'
-  | 'netplan-default-route'
-  | 'ifupdown'
-  | 'sles-ifcfg'
-  | 'windows';
+export type TargetId = 'nmcli' | 'rhel-ifcfg' | 'netplan-gateway4' | 'netplan-default-route' | 'ifupdown' | 'sles-ifcfg' | 'windows';
 
 export interface RenderedFile {
   /** absolute path on the guest (a Windows path for the windows target) */

@@ -7,9 +7,7 @@
 import { dnsByFamily, planEni, type EniPlan } from './eni-plan.ts';
 import type { EniFacts } from './facts.ts';
 import { isIpv6LinkLocal, parseIpv6 } from './ip.ts';
-import {
-  backupCommand, cloudInitSwitch, headerComment, linuxVerify, moveAwayCommand, restartCommand,
-} from './linux-steps.ts';
+import { backupCommand, cloudInitSwitch, headerComment, linuxVerify, moveAwayCommand, restartCommand } from './linux-steps.ts';
 import type { OsEntry } from './os-catalog.ts';
 import type { RenderedFile, Rendering } from './rendering.ts';
 
@@ -46,23 +44,35 @@ export function mainIfcfg(plan: EniPlan): string {
   if (facts.ipv6) {
     const p = facts.ipv6.prefixLength;
     pairs.push(['IPV6INIT', 'yes'], ['IPV6_AUTOCONF', 'no'], ['IPV6ADDR', `${plan.v6[0]}/${p}`]);
-    if (plan.v6.length > 1) pairs.push(['IPV6ADDR_SECONDARIES', plan.v6.slice(1).map((a) => `${a}/${p}`).join(' ')]);
+    if (plan.v6.length > 1)
+      pairs.push([
+        'IPV6ADDR_SECONDARIES',
+        plan.v6
+          .slice(1)
+          .map((a) => `${a}/${p}`)
+          .join(' '),
+      ]);
     if (policy) pairs.push(['IPV6_DEFROUTE', 'no']);
     else pairs.push(['IPV6_DEFAULTGW', v6Gateway(facts.ipv6.gateway, ifname)]);
   }
-  return headerComment([`Written by eniplane for ${plan.label}.`, `Secondary IPv4 addresses are in ${ifname}:0, ${ifname}:1, ...`])
-    + assignments(pairs);
+  return (
+    headerComment([`Written by eniplane for ${plan.label}.`, `Secondary IPv4 addresses are in ${ifname}:0, ${ifname}:1, ...`]) +
+    assignments(pairs)
+  );
 }
 
 /** the seed's alias file, byte for byte after our header */
 export function aliasIfcfg(plan: EniPlan, n: number): string {
-  return headerComment([`Written by eniplane: secondary address ${n + 1} of ${plan.label}.`]) + assignments([
-    ['DEVICE', `${plan.ifname}:${n}`],
-    ['TYPE', 'Ethernet'],
-    ['BOOTPROTO', 'static'],
-    ['IPADDR', plan.v4[n + 1]],
-    ['NETMASK', plan.v4Netmask],
-  ]);
+  return (
+    headerComment([`Written by eniplane: secondary address ${n + 1} of ${plan.label}.`]) +
+    assignments([
+      ['DEVICE', `${plan.ifname}:${n}`],
+      ['TYPE', 'Ethernet'],
+      ['BOOTPROTO', 'static'],
+      ['IPADDR', plan.v4[n + 1]],
+      ['NETMASK', plan.v4Netmask],
+    ])
+  );
 }
 
 function policyFiles(plan: EniPlan): RenderedFile[] {
@@ -72,19 +82,25 @@ function policyFiles(plan: EniPlan): RenderedFile[] {
   const fams = [{ f: policy.v4, route: 'route', rule: 'rule' }];
   if (policy.v6) fams.push({ f: policy.v6, route: 'route6', rule: 'rule6' });
   for (const { f, route, rule } of fams) {
-    files.push({
-      path: `${DIR}/${route}-${ifname}`,
-      content: headerComment([`Written by eniplane: ${plan.label} routes in its own table; each line is "ip route add <line>".`])
-        + `${f.subnet} dev ${ifname} table ${policy.table}\ndefault via ${f.gateway} dev ${ifname} table ${policy.table}\n`,
-      mode: 0o644,
-      description: `routes of table ${policy.table}: the vSwitch subnet and the default route via the ENI's gateway`,
-    }, {
-      path: `${DIR}/${rule}-${ifname}`,
-      content: headerComment([`Written by eniplane: traffic from ${ifname}'s addresses uses table ${policy.table}; each line is "ip rule add <line>".`])
-        + f.sources.map((a) => `from ${a}/${f.hostPrefix} table ${policy.table} priority ${policy.priority}\n`).join(''),
-      mode: 0o644,
-      description: `source rules: replies from ${ifname}'s addresses leave through ${ifname}`,
-    });
+    files.push(
+      {
+        path: `${DIR}/${route}-${ifname}`,
+        content:
+          headerComment([`Written by eniplane: ${plan.label} routes in its own table; each line is "ip route add <line>".`]) +
+          `${f.subnet} dev ${ifname} table ${policy.table}\ndefault via ${f.gateway} dev ${ifname} table ${policy.table}\n`,
+        mode: 0o644,
+        description: `routes of table ${policy.table}: the vSwitch subnet and the default route via the ENI's gateway`,
+      },
+      {
+        path: `${DIR}/${rule}-${ifname}`,
+        content:
+          headerComment([
+            `Written by eniplane: traffic from ${ifname}'s addresses uses table ${policy.table}; each line is "ip rule add <line>".`,
+          ]) + f.sources.map((a) => `from ${a}/${f.hostPrefix} table ${policy.table} priority ${policy.priority}\n`).join(''),
+        mode: 0o644,
+        description: `source rules: replies from ${ifname}'s addresses leave through ${ifname}`,
+      },
+    );
   }
   return files;
 }
@@ -95,7 +111,12 @@ export function renderRhelIfcfg(facts: EniFacts, os: OsEntry): Rendering {
   const cloudInit = cloudInitSwitch();
   const files: RenderedFile[] = [
     cloudInit.file,
-    { path: `${DIR}/ifcfg-${ifname}`, content: mainIfcfg(plan), mode: 0o644, description: `main configuration of ${ifname}: primary IPv4 address${facts.ipv6 ? ' and the IPv6 addresses' : ''}` },
+    {
+      path: `${DIR}/ifcfg-${ifname}`,
+      content: mainIfcfg(plan),
+      mode: 0o644,
+      description: `main configuration of ${ifname}: primary IPv4 address${facts.ipv6 ? ' and the IPv6 addresses' : ''}`,
+    },
     ...plan.v4.slice(1).map((_, n): RenderedFile => ({
       path: `${DIR}/ifcfg-${ifname}:${n}`,
       content: aliasIfcfg(plan, n),
@@ -106,7 +127,9 @@ export function renderRhelIfcfg(facts: EniFacts, os: OsEntry): Rendering {
   ];
   const warnings: string[] = [];
   if (os.restart?.run.includes('NetworkManager')) {
-    warnings.push('On NetworkManager releases the ifcfg files are read by its ifcfg-rh plugin; if "nmcli connection show" lists no profile for the device after the restart, use the nmcli target instead.');
+    warnings.push(
+      'On NetworkManager releases the ifcfg files are read by its ifcfg-rh plugin; if "nmcli connection show" lists no profile for the device after the restart, use the nmcli target instead.',
+    );
   }
   return {
     osId: os.id,

@@ -6,9 +6,7 @@
 
 import { planEni, type EniPlan } from './eni-plan.ts';
 import type { EniFacts } from './facts.ts';
-import {
-  backupCommand, cloudInitSwitch, headerComment, linuxVerify, restartCommand,
-} from './linux-steps.ts';
+import { backupCommand, cloudInitSwitch, headerComment, linuxVerify, restartCommand } from './linux-steps.ts';
 import type { OsEntry } from './os-catalog.ts';
 import type { RenderedCommand, RenderedFile, Rendering } from './rendering.ts';
 
@@ -31,22 +29,37 @@ export function slesRoutes(plan: EniPlan): string {
   const { facts, ifname } = plan;
   // the interface column is given for IPv6: a link-local gateway is ambiguous without it
   const v6 = facts.ipv6 ? `default ${facts.ipv6.gateway} - ${ifname}\n` : '';
-  return headerComment(['Written by eniplane: default routes (Destination Gateway Netmask Interface).'])
-    + `default ${facts.ipv4.gateway} - -\n${v6}`;
+  return (
+    headerComment(['Written by eniplane: default routes (Destination Gateway Netmask Interface).']) +
+    `default ${facts.ipv4.gateway} - -\n${v6}`
+  );
 }
 
 export function slesIfroute(plan: EniPlan): string {
   const { policy, ifname } = plan;
   const fams = policy!.v6 ? [policy!.v4, policy!.v6] : [policy!.v4];
-  return headerComment([`Written by eniplane: ${plan.label} routes in table ${policy!.table}.`, 'Destination Gateway Netmask Interface Options'])
-    + fams.map((f) => `${f.subnet} - - ${ifname} table ${policy!.table}\ndefault ${f.gateway} - ${ifname} table ${policy!.table}\n`).join('');
+  return (
+    headerComment([
+      `Written by eniplane: ${plan.label} routes in table ${policy!.table}.`,
+      'Destination Gateway Netmask Interface Options',
+    ]) +
+    fams.map((f) => `${f.subnet} - - ${ifname} table ${policy!.table}\ndefault ${f.gateway} - ${ifname} table ${policy!.table}\n`).join('')
+  );
 }
 
 export function slesIfrule(plan: EniPlan): string {
   const { policy } = plan;
   const fams = policy!.v6 ? [policy!.v4, policy!.v6] : [policy!.v4];
-  return headerComment([`Written by eniplane: replies from ${plan.ifname}'s addresses use table ${policy!.table}.`])
-    + fams.flatMap((f) => f.sources.map((a) => `${f.hostPrefix === 32 ? 'ipv4' : 'ipv6'} from ${a}/${f.hostPrefix} table ${policy!.table} priority ${policy!.priority}\n`)).join('');
+  return (
+    headerComment([`Written by eniplane: replies from ${plan.ifname}'s addresses use table ${policy!.table}.`]) +
+    fams
+      .flatMap((f) =>
+        f.sources.map(
+          (a) => `${f.hostPrefix === 32 ? 'ipv4' : 'ipv6'} from ${a}/${f.hostPrefix} table ${policy!.table} priority ${policy!.priority}\n`,
+        ),
+      )
+      .join('')
+  );
 }
 
 export function renderSlesIfcfg(facts: EniFacts, os: OsEntry): Rendering {
@@ -55,26 +68,52 @@ export function renderSlesIfcfg(facts: EniFacts, os: OsEntry): Rendering {
   const cloudInit = cloudInitSwitch();
   const files: RenderedFile[] = [
     cloudInit.file,
-    { path: `${DIR}/ifcfg-${ifname}`, content: slesIfcfg(plan), mode: 0o644, description: `${ifname} with every address as IPADDR_n (the seed's format)` },
+    {
+      path: `${DIR}/ifcfg-${ifname}`,
+      content: slesIfcfg(plan),
+      mode: 0o644,
+      description: `${ifname} with every address as IPADDR_n (the seed's format)`,
+    },
   ];
   const warnings: string[] = [];
   const apply: RenderedCommand[] = [];
   if (plan.policy) {
     files.push(
-      { path: `${DIR}/ifroute-${ifname}`, content: slesIfroute(plan), mode: 0o644, description: `routes of table ${plan.policy.table}: subnet and default via the ENI's gateway` },
-      { path: `${DIR}/ifrule-${ifname}`, content: slesIfrule(plan), mode: 0o644, description: `source rules: replies from ${ifname}'s addresses leave through ${ifname}` },
+      {
+        path: `${DIR}/ifroute-${ifname}`,
+        content: slesIfroute(plan),
+        mode: 0o644,
+        description: `routes of table ${plan.policy.table}: subnet and default via the ENI's gateway`,
+      },
+      {
+        path: `${DIR}/ifrule-${ifname}`,
+        content: slesIfrule(plan),
+        mode: 0o644,
+        description: `source rules: replies from ${ifname}'s addresses leave through ${ifname}`,
+      },
     );
     if (os.id === 'sles-11') {
-      warnings.push(`SLES 11's sysconfig scripts predate ifrule files: add the rules of ${DIR}/ifrule-${ifname} with "ip rule add" from a POST_UP_SCRIPT.`);
+      warnings.push(
+        `SLES 11's sysconfig scripts predate ifrule files: add the rules of ${DIR}/ifrule-${ifname} with "ip rule add" from a POST_UP_SCRIPT.`,
+      );
     }
   } else {
-    files.push({ path: `${DIR}/routes`, content: slesRoutes(plan), mode: 0o644, description: 'the default gateway (seed: "default G - -")' });
+    files.push({
+      path: `${DIR}/routes`,
+      content: slesRoutes(plan),
+      mode: 0o644,
+      description: 'the default gateway (seed: "default G - -")',
+    });
     warnings.push(`${DIR}/routes is replaced as a whole: copy any other static routes back from the backup.`);
     if (facts.dnsServers.length > 0) {
       // BOOTPROTO=static ends the DHCP-supplied resolver list; netconfig then uses the static one
       const servers = facts.dnsServers.join(' ');
       apply.push(
-        { run: `sed -i 's/^NETCONFIG_DNS_STATIC_SERVERS=.*/NETCONFIG_DNS_STATIC_SERVERS="${servers}"/' ${DIR}/config`, why: 'static addressing stops DHCP from supplying DNS servers: give netconfig the static list', stage: 'apply' },
+        {
+          run: `sed -i 's/^NETCONFIG_DNS_STATIC_SERVERS=.*/NETCONFIG_DNS_STATIC_SERVERS="${servers}"/' ${DIR}/config`,
+          why: 'static addressing stops DHCP from supplying DNS servers: give netconfig the static list',
+          stage: 'apply',
+        },
         { run: 'netconfig update -f', why: 'rewrites /etc/resolv.conf from the static list', stage: 'apply' },
       );
     }

@@ -9,12 +9,27 @@ import { z } from 'zod';
 import type { EniFacts } from './facts.ts';
 import type { FactsProblem } from './errors.ts';
 import {
-  broadcastOf, canonicalCidr, cidrContains, formatIp, isIpv6LinkLocal, isNetworkAligned,
-  networkOf, parseCidr, parseIp, type IpFamily, type ParsedCidr, type ParsedIp,
+  broadcastOf,
+  canonicalCidr,
+  cidrContains,
+  formatIp,
+  isIpv6LinkLocal,
+  isNetworkAligned,
+  networkOf,
+  parseCidr,
+  parseIp,
+  type IpFamily,
+  type ParsedCidr,
+  type ParsedIp,
 } from './ip.ts';
 import {
-  MAX_DEVICE_INDEX, MAX_DNS_SERVERS, MAX_IPV6_PER_ENI, MAX_LINUX_IFNAME_LENGTH,
-  MAX_IPV4_PREFIX_LENGTH, MAX_PRIVATE_IPV4_PER_ENI, MIN_IPV4_PREFIX_LENGTH,
+  MAX_DEVICE_INDEX,
+  MAX_DNS_SERVERS,
+  MAX_IPV6_PER_ENI,
+  MAX_LINUX_IFNAME_LENGTH,
+  MAX_IPV4_PREFIX_LENGTH,
+  MAX_PRIVATE_IPV4_PER_ENI,
+  MIN_IPV4_PREFIX_LENGTH,
 } from './limits.ts';
 
 const factsShape = z.strictObject({
@@ -30,18 +45,18 @@ const factsShape = z.strictObject({
     gateway: z.string(),
     cidrBlock: z.string(),
   }),
-  ipv6: z.strictObject({
-    addresses: z.array(z.string()),
-    prefixLength: z.number().int(),
-    gateway: z.string(),
-    cidrBlock: z.string(),
-  }).optional(),
+  ipv6: z
+    .strictObject({
+      addresses: z.array(z.string()),
+      prefixLength: z.number().int(),
+      gateway: z.string(),
+      cidrBlock: z.string(),
+    })
+    .optional(),
   dnsServers: z.array(z.string()),
 });
 
-export type FactsValidation =
-  | { ok: true; facts: EniFacts }
-  | { ok: false; problems: FactsProblem[] };
+export type FactsValidation = { ok: true; facts: EniFacts } | { ok: false; problems: FactsProblem[] };
 
 // Interface names go unquoted into shell lines and file names: keep them plain.
 const LINUX_IFNAME = /^[A-Za-z0-9_.-]+$/;
@@ -69,8 +84,7 @@ function checkRules(raw: Raw, problems: FactsProblem[]): void {
   const add = (path: string, message: string) => problems.push({ path, message });
   const { interfaceName, macAddress, eniId, deviceIndex, isPrimaryEni } = raw;
 
-  if (typeof interfaceName === 'string'
-    && (!LINUX_IFNAME.test(interfaceName) || interfaceName.length > MAX_LINUX_IFNAME_LENGTH)) {
+  if (typeof interfaceName === 'string' && (!LINUX_IFNAME.test(interfaceName) || interfaceName.length > MAX_LINUX_IFNAME_LENGTH)) {
     add('interfaceName', `must be 1-${MAX_LINUX_IFNAME_LENGTH} characters of A-Z a-z 0-9 _ . - (a Linux interface name such as eth0)`);
   }
   if (typeof macAddress === 'string' && !MAC.test(macAddress.toLowerCase())) {
@@ -120,7 +134,10 @@ function checkCidr(raw: Raw, rules: FamilyRules, add: Add): ParsedCidr | undefin
     return undefined;
   }
   if (!isNetworkAligned(cidr)) {
-    add(`${section}.cidrBlock`, `${raw.cidrBlock} has host bits set (did you mean ${formatIp({ family, value: networkOf(cidr, cidr.prefixLength) })}/${cidr.prefixLength}?)`);
+    add(
+      `${section}.cidrBlock`,
+      `${raw.cidrBlock} has host bits set (did you mean ${formatIp({ family, value: networkOf(cidr, cidr.prefixLength) })}/${cidr.prefixLength}?)`,
+    );
   }
   if (isInt(raw.prefixLength) && raw.prefixLength !== cidr.prefixLength) {
     add(`${section}.prefixLength`, `is ${raw.prefixLength} but cidrBlock is a /${cidr.prefixLength}`);
@@ -130,8 +147,12 @@ function checkCidr(raw: Raw, rules: FamilyRules, add: Add): ParsedCidr | undefin
 
 /** parses one address and checks it against the CIDR and the addresses already seen */
 function checkAddress(
-  text: unknown, path: string, rules: FamilyRules, cidr: ParsedCidr | undefined,
-  add: Add, taken: Map<string, string>,
+  text: unknown,
+  path: string,
+  rules: FamilyRules,
+  cidr: ParsedCidr | undefined,
+  add: Add,
+  taken: Map<string, string>,
 ): ParsedIp | undefined {
   if (typeof text !== 'string') return undefined;
   const ip = parseIp(text);
@@ -161,7 +182,10 @@ function checkIpv4(raw: Raw, add: Add, taken: Map<string, string>): void {
   checkAddress(raw.primary, 'ipv4.primary', rules, cidr, add, taken);
   if (Array.isArray(raw.secondaries)) {
     if (raw.secondaries.length > MAX_PRIVATE_IPV4_PER_ENI - 1) {
-      add('ipv4.secondaries', `at most ${MAX_PRIVATE_IPV4_PER_ENI - 1} (an ENI holds at most ${MAX_PRIVATE_IPV4_PER_ENI} private IPv4 addresses)`);
+      add(
+        'ipv4.secondaries',
+        `at most ${MAX_PRIVATE_IPV4_PER_ENI - 1} (an ENI holds at most ${MAX_PRIVATE_IPV4_PER_ENI} private IPv4 addresses)`,
+      );
     }
     raw.secondaries.forEach((s, i) => checkAddress(s, `ipv4.secondaries.${i}`, rules, cidr, add, taken));
   }
@@ -205,14 +229,16 @@ function normalise(f: z.infer<typeof factsShape>): EniFacts {
       gateway: canon(f.ipv4.gateway),
       cidrBlock: cidr(f.ipv4.cidrBlock),
     },
-    ...(f.ipv6 === undefined ? {} : {
-      ipv6: {
-        addresses: f.ipv6.addresses.map(canon),
-        prefixLength: f.ipv6.prefixLength,
-        gateway: canon(f.ipv6.gateway),
-        cidrBlock: cidr(f.ipv6.cidrBlock),
-      },
-    }),
+    ...(f.ipv6 === undefined
+      ? {}
+      : {
+          ipv6: {
+            addresses: f.ipv6.addresses.map(canon),
+            prefixLength: f.ipv6.prefixLength,
+            gateway: canon(f.ipv6.gateway),
+            cidrBlock: cidr(f.ipv6.cidrBlock),
+          },
+        }),
     dnsServers: f.dnsServers.map(canon),
   };
 }

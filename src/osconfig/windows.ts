@@ -75,12 +75,17 @@ export function powershellScript(plan: EniPlan): string {
   for (const a of plan.v4.slice(1)) L.push(`Add-EniAddress -IPAddress '${a}' -PrefixLength ${plan.v4Prefix} -SkipAsSource $true`);
   const dns = dnsByFamily(facts);
   if (!policy && facts.dnsServers.length > 0) {
-    L.push('', '# DNS: with DHCP off the DHCP-supplied servers are gone.',
-      `Set-DnsClientServerAddress -InterfaceIndex $index -ServerAddresses ${psList([...dns.v4, ...dns.v6])}`);
+    L.push(
+      '',
+      '# DNS: with DHCP off the DHCP-supplied servers are gone.',
+      `Set-DnsClientServerAddress -InterfaceIndex $index -ServerAddresses ${psList([...dns.v4, ...dns.v6])}`,
+    );
   }
   if (facts.ipv6) {
     L.push('', '# IPv6 addresses (the first is the source address) and the IPv6 default route.');
-    plan.v6.forEach((a, i) => L.push(`Add-EniAddress -IPAddress '${a}' -PrefixLength ${v6Prefix} -SkipAsSource $${i === 0 ? 'false' : 'true'}`));
+    plan.v6.forEach((a, i) =>
+      L.push(`Add-EniAddress -IPAddress '${a}' -PrefixLength ${v6Prefix} -SkipAsSource $${i === 0 ? 'false' : 'true'}`),
+    );
     L.push(`Add-EniDefaultRoute -DestinationPrefix '::/0' -NextHop '${facts.ipv6.gateway}'`);
   }
   L.push(
@@ -111,22 +116,36 @@ export function netshBatch(plan: EniPlan): string {
     `netsh interface ipv4 set address ${n} source=static address=${plan.v4[0]} mask=${plan.v4Netmask} gateway=${facts.ipv4.gateway} gwmetric=0`,
   ];
   if (policy) {
-    L.push('REM secondary ENI: no policy routing on Windows; a high metric keeps other traffic on the primary ENI',
-      `netsh interface ipv4 set interface interface="%IFNAME%" metric=${SECONDARY_ENI_METRIC_BASE + facts.deviceIndex}`);
+    L.push(
+      'REM secondary ENI: no policy routing on Windows; a high metric keeps other traffic on the primary ENI',
+      `netsh interface ipv4 set interface interface="%IFNAME%" metric=${SECONDARY_ENI_METRIC_BASE + facts.deviceIndex}`,
+    );
   }
   L.push('REM secondary addresses; skipassource stops Windows from using them as the source of new connections');
   for (const a of plan.v4.slice(1)) L.push(`netsh interface ipv4 add address ${n} address=${a} mask=${plan.v4Netmask} skipassource=true`);
   const dns = dnsByFamily(facts);
   if (!policy) {
-    dns.v4.forEach((s, i) => L.push(i === 0
-      ? `netsh interface ipv4 set dnsservers ${n} source=static address=${s} register=primary validate=no`
-      : `netsh interface ipv4 add dnsservers ${n} address=${s} index=${i + 1} validate=no`));
-    dns.v6.forEach((s, i) => L.push(i === 0
-      ? `netsh interface ipv6 set dnsservers ${n} source=static address=${s} register=primary validate=no`
-      : `netsh interface ipv6 add dnsservers ${n} address=${s} index=${i + 1} validate=no`));
+    dns.v4.forEach((s, i) =>
+      L.push(
+        i === 0
+          ? `netsh interface ipv4 set dnsservers ${n} source=static address=${s} register=primary validate=no`
+          : `netsh interface ipv4 add dnsservers ${n} address=${s} index=${i + 1} validate=no`,
+      ),
+    );
+    dns.v6.forEach((s, i) =>
+      L.push(
+        i === 0
+          ? `netsh interface ipv6 set dnsservers ${n} source=static address=${s} register=primary validate=no`
+          : `netsh interface ipv6 add dnsservers ${n} address=${s} index=${i + 1} validate=no`,
+      ),
+    );
   }
   if (facts.ipv6) {
-    plan.v6.forEach((a, i) => L.push(`netsh interface ipv6 add address interface="%IFNAME%" address=${a}/${facts.ipv6!.prefixLength}${i === 0 ? '' : ' skipassource=true'}`));
+    plan.v6.forEach((a, i) =>
+      L.push(
+        `netsh interface ipv6 add address interface="%IFNAME%" address=${a}/${facts.ipv6!.prefixLength}${i === 0 ? '' : ' skipassource=true'}`,
+      ),
+    );
     L.push(`netsh interface ipv6 add route prefix=::/0 interface="%IFNAME%" nexthop=${facts.ipv6.gateway}`);
   }
   L.push('ipconfig');
@@ -146,20 +165,39 @@ export function renderWindows(facts: EniFacts, os: OsEntry): Rendering {
     'Run the script from the VNC console or accept a short break: the remote desktop session may drop while IPv4 switches to static.',
   ];
   if (plan.policy) {
-    warnings.push(`Windows has no source-based policy routing: this secondary ENI gets its own default gateway with interface metric ${SECONDARY_ENI_METRIC_BASE + facts.deviceIndex}; Windows' strong host model sends replies from its addresses through it, other traffic keeps the primary ENI's lower-metric route.`);
+    warnings.push(
+      `Windows has no source-based policy routing: this secondary ENI gets its own default gateway with interface metric ${SECONDARY_ENI_METRIC_BASE + facts.deviceIndex}; Windows' strong host model sends replies from its addresses through it, other traffic keeps the primary ENI's lower-metric route.`,
+    );
   }
   return {
     osId: os.id,
     target: os.target,
     files: [
-      { path: script, content: powershellScript(plan), description: 'PowerShell: static primary address and gateway first, then the secondary addresses (New-NetIPAddress each), DNS, IPv6, a final check' },
-      { path: batch, content: netshBatch(plan), description: 'the same with netsh for cmd.exe: an alternative to the PowerShell script, run one or the other' },
+      {
+        path: script,
+        content: powershellScript(plan),
+        description:
+          'PowerShell: static primary address and gateway first, then the secondary addresses (New-NetIPAddress each), DNS, IPv6, a final check',
+      },
+      {
+        path: batch,
+        content: netshBatch(plan),
+        description: 'the same with netsh for cmd.exe: an alternative to the PowerShell script, run one or the other',
+      },
     ],
     commands: [
-      { run: `New-Item -ItemType Directory -Force -Path '${DIR}' | Out-Null`, why: 'the folder for the scripts and the backups', stage: 'prepare' },
+      {
+        run: `New-Item -ItemType Directory -Force -Path '${DIR}' | Out-Null`,
+        why: 'the folder for the scripts and the backups',
+        stage: 'prepare',
+      },
       backup('ipv4'),
       ...(facts.ipv6 ? [backup('ipv6')] : []),
-      { run: `powershell -NoProfile -ExecutionPolicy Bypass -File '${script}'`, why: 'applies the configuration; it checks every address at the end', stage: 'apply' },
+      {
+        run: `powershell -NoProfile -ExecutionPolicy Bypass -File '${script}'`,
+        why: 'applies the configuration; it checks every address at the end',
+        stage: 'apply',
+      },
     ],
     warnings,
     verify: ['ipconfig', `Get-NetAdapter | Where-Object { $_.MacAddress -eq '${windowsMac(facts.macAddress)}' } | Get-NetIPAddress`],

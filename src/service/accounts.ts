@@ -9,7 +9,14 @@ async function insertAccount(deps: ServiceDeps, tx: Tx, name: string): Promise<A
   const now = isoTime(deps.clock.nowMs());
   const account: Account = { id: newAccountId(deps.rng), name, createdAt: now };
   await tx.accounts.insert(account);
-  await tx.resourceGroups.insert({ id: newResourceGroupId(deps.rng), accountId: account.id, name: 'default', displayName: 'Default Resource Group', isDefault: true, createdAt: now });
+  await tx.resourceGroups.insert({
+    id: newResourceGroupId(deps.rng),
+    accountId: account.id,
+    name: 'default',
+    displayName: 'Default Resource Group',
+    isDefault: true,
+    createdAt: now,
+  });
   return account;
 }
 
@@ -20,7 +27,12 @@ async function insertKey(deps: ServiceDeps, tx: Tx, accountId: string, pair?: { 
   return key;
 }
 
-export interface RootCredentials { accountId: string; accessKeyId: string; accessKeySecret: string; created: boolean }
+export interface RootCredentials {
+  accountId: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  created: boolean;
+}
 
 /**
  * Makes sure the root account exists. With a given key pair (from the
@@ -38,8 +50,10 @@ export function ensureRootAccount(deps: ServiceDeps, given?: { id: string; secre
     }
     if (given) {
       const existing = await tx.accessKeys.get(given.id);
-      if (existing && existing.accountId !== root.id) throw new DomainError('InvalidParameter', { name: 'accessKeyId', reason: 'belongs to another account' });
-      if (existing && existing.secret !== given.secret) throw new DomainError('InvalidParameter', { name: 'accessKeySecret', reason: 'differs from the stored one' });
+      if (existing && existing.accountId !== root.id)
+        throw new DomainError('InvalidParameter', { name: 'accessKeyId', reason: 'belongs to another account' });
+      if (existing && existing.secret !== given.secret)
+        throw new DomainError('InvalidParameter', { name: 'accessKeySecret', reason: 'differs from the stored one' });
       if (!existing) await insertKey(deps, tx, root.id, given);
       return { accountId: root.id, accessKeyId: given.id, accessKeySecret: given.secret, created };
     }
@@ -49,10 +63,15 @@ export function ensureRootAccount(deps: ServiceDeps, given?: { id: string; secre
   });
 }
 
-export function createAccount(deps: ServiceDeps, name: string, pair?: { id: string; secret: string }): Promise<{ account: Account; key: AccessKey }> {
+export function createAccount(
+  deps: ServiceDeps,
+  name: string,
+  pair?: { id: string; secret: string },
+): Promise<{ account: Account; key: AccessKey }> {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/.test(name)) throw new DomainError('InvalidParameter', { name: 'name' });
   return writeTx(deps, async (tx) => {
-    if ((await tx.accounts.list()).some((a) => a.name === name)) throw new DomainError('InvalidParameter', { name: 'name', reason: 'an account with this name exists' });
+    if ((await tx.accounts.list()).some((a) => a.name === name))
+      throw new DomainError('InvalidParameter', { name: 'name', reason: 'an account with this name exists' });
     const account = await insertAccount(deps, tx, name);
     return { account, key: await insertKey(deps, tx, account.id, pair) };
   });
@@ -70,7 +89,9 @@ export function setAccessKeyStatus(deps: ServiceDeps, keyId: string, status: Acc
 }
 
 export function listAccounts(deps: ServiceDeps): Promise<{ account: Account; keys: AccessKey[] }[]> {
-  return readTx(deps, async (tx) => Promise.all((await tx.accounts.list()).map(async (account) => ({ account, keys: await tx.accessKeys.listByAccount(account.id) }))));
+  return readTx(deps, async (tx) =>
+    Promise.all((await tx.accounts.list()).map(async (account) => ({ account, keys: await tx.accessKeys.listByAccount(account.id) }))),
+  );
 }
 
 /** The signing secret of an active key, with its account. */

@@ -22,12 +22,22 @@ function withVSwitch(e: unknown, vSwitchId: string): unknown {
 /** Adds `delta` addresses to every group of the ENI, refusing to pass a group's capacity. */
 export async function countInSecurityGroups(deps: ServiceDeps, tx: Tx, securityGroupIds: string[], delta: number): Promise<void> {
   if (delta === 0 || securityGroupIds.length === 0) return;
-  const capacity = { normal: securityGroupCapacity({ type: 'normal' }, deps.limits), enterprise: securityGroupCapacity({ type: 'enterprise' }, deps.limits) };
+  const capacity = {
+    normal: securityGroupCapacity({ type: 'normal' }, deps.limits),
+    enterprise: securityGroupCapacity({ type: 'enterprise' }, deps.limits),
+  };
   const over = await tx.securityGroups.adjustIpCount(securityGroupIds, delta, capacity);
   if (over) throw new DomainError('SecurityGroupIpCapacityExceeded', { securityGroupId: over.id, max: capacity[over.type] });
 }
 
-async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: VSwitchCidrs, request: Ipv4Request, primary: boolean): Promise<string[]> {
+async function allocateV4(
+  deps: ServiceDeps,
+  tx: Tx,
+  eni: Pick<Eni, 'id'>,
+  vsw: VSwitchCidrs,
+  request: Ipv4Request,
+  primary: boolean,
+): Promise<string[]> {
   let space = await deps.hints.space(tx, vsw);
   let refreshed = false;
   let conflicts = 0;
@@ -49,11 +59,15 @@ async function allocateV4(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: 
     }
     const nums = picks.map(parseIpv4);
     for (const n of nums) space.take(n);
-    const inserted = await tx.addresses.insert(picks.map((address, i) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 4 as const, address, primary, ipv4Num: nums[i] })));
+    const inserted = await tx.addresses.insert(
+      picks.map((address, i) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 4 as const, address, primary, ipv4Num: nums[i] })),
+    );
     const insertedSet = new Set(inserted);
     const mine = nums.filter((_, i) => insertedSet.has(picks[i]));
     const s = space;
-    tx.onRollback(() => { for (const n of mine) s.release(n); });
+    tx.onRollback(() => {
+      for (const n of mine) s.release(n);
+    });
     result.push(...inserted);
     if (inserted.length === picks.length) return result;
     // Someone else holds what we picked: a named address is simply in use; a counted one is re-picked.
@@ -77,7 +91,9 @@ async function allocateV6(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: 
   // IPv6 is sparse (/64): random picks, and the database's uniqueness is the collision check.
   for (let attempt = 0; attempt < MAX_PICK_ATTEMPTS; attempt++) {
     const picks = allocateIpv6(subnet, pending, () => false, deps.rng);
-    const inserted = await tx.addresses.insert(picks.map((address) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 6 as const, address, primary: false, ipv4Num: null })));
+    const inserted = await tx.addresses.insert(
+      picks.map((address) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 6 as const, address, primary: false, ipv4Num: null })),
+    );
     result.push(...inserted);
     if (inserted.length === picks.length) return result;
     const insertedSet = new Set(inserted);
@@ -93,7 +109,13 @@ async function allocateV6(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: 
  * in the ENI's security groups. The caller has already checked the ENI's limits.
  */
 export async function addAddresses(
-  deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id' | 'securityGroupIds'>, vsw: VSwitchCidrs, family: IpFamily, request: AddressRequest, opts: { primary?: boolean } = {},
+  deps: ServiceDeps,
+  tx: Tx,
+  eni: Pick<Eni, 'id' | 'securityGroupIds'>,
+  vsw: VSwitchCidrs,
+  family: IpFamily,
+  request: AddressRequest,
+  opts: { primary?: boolean } = {},
 ): Promise<string[]> {
   const n = 'count' in request ? request.count : request.addresses.length;
   if (n === 0) return [];
@@ -113,5 +135,9 @@ export async function removeAddresses(deps: ServiceDeps, tx: Tx, eni: Eni, famil
 export async function removeAllAddresses(deps: ServiceDeps, tx: Tx, eni: Eni): Promise<void> {
   await tx.addresses.deleteAllOf(eni.id);
   await countInSecurityGroups(deps, tx, eni.securityGroupIds, -eni.addresses.length);
-  deps.hints.released(tx, eni.vSwitchId, eni.addresses.filter((a) => a.family === 4).map((a) => parseIpv4(a.address)));
+  deps.hints.released(
+    tx,
+    eni.vSwitchId,
+    eni.addresses.filter((a) => a.family === 4).map((a) => parseIpv4(a.address)),
+  );
 }

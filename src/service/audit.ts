@@ -55,7 +55,11 @@ export function startAuditWriter(deps: ServiceDeps, onError: (e: unknown) => voi
 }
 
 /** A caller's own trail (the RPC/console side); the operator's CLI passes no account. */
-export function listAudit(deps: ServiceDeps, caller: Caller | undefined, f: Omit<AuditFilter, 'accountId'> & { accountId?: string }): Promise<AuditEvent[]> {
+export function listAudit(
+  deps: ServiceDeps,
+  caller: Caller | undefined,
+  f: Omit<AuditFilter, 'accountId'> & { accountId?: string },
+): Promise<AuditEvent[]> {
   const accountId = caller ? caller.accountId : f.accountId;
   return readTx(deps, (tx) => tx.audit.list({ ...f, accountId, limit: Math.min(Math.max(f.limit, 1), 1000) }));
 }

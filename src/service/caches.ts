@@ -5,7 +5,10 @@
 // The vSwitch free-space bitmaps and CIDRs are deps.hints (AddressHints).
 import type { AccessKey } from '../store/store.ts';
 
-export interface CachedAccessKey { key: AccessKey | undefined; until: number }
+export interface CachedAccessKey {
+  key: AccessKey | undefined;
+  until: number;
+}
 
 export class ProcessCaches {
   /** AccessKeys by id (api/auth.ts), each fresh for ACCESS_KEY_CACHE_MS; emptied past ACCESS_KEY_CACHE_MAX entries. */

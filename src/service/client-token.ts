@@ -14,8 +14,11 @@ const UNORDERED = new Set(['tags']);
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort()
-      .map((k) => `${JSON.stringify(k)}:${field(k, (v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${field(k, (v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -32,7 +35,13 @@ export function assertClientToken(token: string): void {
 }
 
 export async function idempotent<T>(
-  deps: ServiceDeps, tx: Tx, caller: Caller, action: string, token: string | undefined, params: unknown, work: () => Promise<T>,
+  deps: ServiceDeps,
+  tx: Tx,
+  caller: Caller,
+  action: string,
+  token: string | undefined,
+  params: unknown,
+  work: () => Promise<T>,
 ): Promise<T> {
   if (token === undefined) return work();
   assertClientToken(token);
@@ -52,7 +61,13 @@ export async function idempotent<T>(
     if (await tx.idempotency.get(caller.accountId, action, token)) throw new RetryTransaction(`ClientToken ${token} completed by a twin`);
     throw e;
   }
-  const stored = await tx.idempotency.put(caller.accountId, action, token, { paramsHash, result: JSON.stringify(result) }, deps.clock.nowMs());
+  const stored = await tx.idempotency.put(
+    caller.accountId,
+    action,
+    token,
+    { paramsHash, result: JSON.stringify(result) },
+    deps.clock.nowMs(),
+  );
   // A twin request with the same token committed first (another process): undo ours, replay theirs.
   if (!stored) throw new RetryTransaction(`ClientToken ${token} raced`);
   return result;

@@ -32,7 +32,10 @@ export const cryptoRng: Rng = (max) => {
   }
 };
 
-export function createDeps(store: Store, opts: { limits?: Partial<Limits>; regions?: Region[]; defaultRegionId?: string; clock?: Clock; rng?: Rng; labMode?: boolean } = {}): ServiceDeps {
+export function createDeps(
+  store: Store,
+  opts: { limits?: Partial<Limits>; regions?: Region[]; defaultRegionId?: string; clock?: Clock; rng?: Rng; labMode?: boolean } = {},
+): ServiceDeps {
   return {
     store,
     clock: opts.clock ?? systemClock,

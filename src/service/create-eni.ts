@@ -42,20 +42,33 @@ async function uniqueMac(deps: ServiceDeps, tx: Tx): Promise<string> {
 
 /** Builds and stores a new ENI with its addresses; shared by CreateNetworkInterface and RunInstances. */
 export async function insertEni(
-  deps: ServiceDeps, tx: Tx, caller: Caller,
-  spec: Omit<Eni, 'id' | 'macAddress' | 'addresses' | 'createdAt' | 'accountId'> & { primaryIpAddress?: string; secondaryIpv4?: AddressRequest; ipv6?: AddressRequest },
+  deps: ServiceDeps,
+  tx: Tx,
+  caller: Caller,
+  spec: Omit<Eni, 'id' | 'macAddress' | 'addresses' | 'createdAt' | 'accountId'> & {
+    primaryIpAddress?: string;
+    secondaryIpv4?: AddressRequest;
+    ipv6?: AddressRequest;
+  },
 ): Promise<Eni> {
   const region = findRegion(deps, spec.regionId);
   const vsw = await loadVSwitch(tx, caller, region, spec.vSwitchId);
   const eni: Eni = {
-    ...spec, id: newResourceId('eni', region.idPrefix, deps.rng), accountId: caller.accountId, macAddress: await uniqueMac(deps, tx),
-    addresses: [], createdAt: isoTime(deps.clock.nowMs()),
+    ...spec,
+    id: newResourceId('eni', region.idPrefix, deps.rng),
+    accountId: caller.accountId,
+    macAddress: await uniqueMac(deps, tx),
+    addresses: [],
+    createdAt: isoTime(deps.clock.nowMs()),
   };
   await tx.enis.insert(eni);
-  const primary = await addAddresses(deps, tx, eni, vsw, 4, spec.primaryIpAddress ? { addresses: [spec.primaryIpAddress] } : { count: 1 }, { primary: true });
+  const primary = await addAddresses(deps, tx, eni, vsw, 4, spec.primaryIpAddress ? { addresses: [spec.primaryIpAddress] } : { count: 1 }, {
+    primary: true,
+  });
   eni.addresses.push({ family: 4, address: primary[0], primary: true });
   if (spec.secondaryIpv4) {
-    for (const a of await addAddresses(deps, tx, eni, vsw, 4, spec.secondaryIpv4)) eni.addresses.push({ family: 4, address: a, primary: false });
+    for (const a of await addAddresses(deps, tx, eni, vsw, 4, spec.secondaryIpv4))
+      eni.addresses.push({ family: 4, address: a, primary: false });
   }
   if (spec.ipv6) {
     for (const a of await addAddresses(deps, tx, eni, vsw, 6, spec.ipv6)) eni.addresses.push({ family: 6, address: a, primary: false });
@@ -70,30 +83,53 @@ export function requestSize(r: AddressRequest | undefined): number {
 export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniCommand): Promise<Eni> {
   const region = findRegion(deps, cmd.regionId);
   const { clientToken, ...params } = cmd;
-  return writeTx(deps, async (tx) => {
-    await settleDueIn(deps, tx);
-    return idempotent(deps, tx, caller, 'CreateNetworkInterface', clientToken, params, async () => {
-      const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
-      const groups = await loadSecurityGroups(tx, caller, region, cmd.securityGroupIds);
-      assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
-      // The new ENI is Available: its own caps apply (the primary address counts as one IPv4).
-      for (const [family, current, adding] of [[4, 1, requestSize(cmd.secondaryIpv4)], [6, 0, requestSize(cmd.ipv6)]] as const) {
-        assertWithinAddressCap({ status: 'Available' }, family, current, adding, deps.limits, undefined);
-      }
-      // The account's row lock serializes concurrent creators, so the count below stays true.
-      await tx.accounts.lock(caller.accountId);
-      if ((await tx.enis.countInRegion(caller.accountId, region.id)) >= deps.limits.enisPerRegion) {
-        throw new DomainError('EniPerRegionLimitExceeded', { max: deps.limits.enisPerRegion });
-      }
-      return insertEni(deps, tx, caller, {
-        regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id,
-        resourceGroupId: await resolveResourceGroup(tx, caller, cmd.resourceGroupId), name: cmd.name ?? '', description: cmd.description ?? '',
-        type: cmd.type ?? 'Secondary', status: 'Available', instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null,
-        deleteOnRelease: cmd.deleteOnRelease ?? false, sourceDestCheck: cmd.sourceDestCheck ?? false, networkCardIndex: null,
-        traffic: { ...DEFAULT_ENI_TRAFFIC, ...Object.fromEntries(Object.entries(cmd.traffic ?? {}).filter(([, v]) => v !== undefined)) },
-        securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [],
-        primaryIpAddress: cmd.primaryIpAddress, secondaryIpv4: cmd.secondaryIpv4, ipv6: cmd.ipv6,
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      return idempotent(deps, tx, caller, 'CreateNetworkInterface', clientToken, params, async () => {
+        const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
+        const groups = await loadSecurityGroups(tx, caller, region, cmd.securityGroupIds);
+        assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
+        // The new ENI is Available: its own caps apply (the primary address counts as one IPv4).
+        for (const [family, current, adding] of [
+          [4, 1, requestSize(cmd.secondaryIpv4)],
+          [6, 0, requestSize(cmd.ipv6)],
+        ] as const) {
+          assertWithinAddressCap({ status: 'Available' }, family, current, adding, deps.limits, undefined);
+        }
+        // The account's row lock serializes concurrent creators, so the count below stays true.
+        await tx.accounts.lock(caller.accountId);
+        if ((await tx.enis.countInRegion(caller.accountId, region.id)) >= deps.limits.enisPerRegion) {
+          throw new DomainError('EniPerRegionLimitExceeded', { max: deps.limits.enisPerRegion });
+        }
+        return insertEni(deps, tx, caller, {
+          regionId: region.id,
+          zoneId: vsw.zoneId,
+          vpcId: vsw.vpcId,
+          vSwitchId: vsw.id,
+          resourceGroupId: await resolveResourceGroup(tx, caller, cmd.resourceGroupId),
+          name: cmd.name ?? '',
+          description: cmd.description ?? '',
+          type: cmd.type ?? 'Secondary',
+          status: 'Available',
+          instanceId: null,
+          pendingInstanceId: null,
+          transitionDueMs: null,
+          deviceIndex: null,
+          trunkEniId: null,
+          deleteOnRelease: cmd.deleteOnRelease ?? false,
+          sourceDestCheck: cmd.sourceDestCheck ?? false,
+          networkCardIndex: null,
+          traffic: { ...DEFAULT_ENI_TRAFFIC, ...Object.fromEntries(Object.entries(cmd.traffic ?? {}).filter(([, v]) => v !== undefined)) },
+          securityGroupIds: groups.map((g) => g.id),
+          tags: cmd.tags ?? [],
+          primaryIpAddress: cmd.primaryIpAddress,
+          secondaryIpv4: cmd.secondaryIpv4,
+          ipv6: cmd.ipv6,
+        });
       });
-    });
-  }, caller);
+    },
+    caller,
+  );
 }

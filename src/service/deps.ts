@@ -21,14 +21,21 @@ export interface ServiceDeps {
   labMode: boolean;
 }
 
-export interface RequestNonce { accessKeyId: string; nonce: string; expiresMs: number; recorded: boolean }
+export interface RequestNonce {
+  accessKeyId: string;
+  nonce: string;
+  expiresMs: number;
+  recorded: boolean;
+}
 
 /** Records the request's nonce in this transaction; a nonce seen before is a replay. */
 export async function recordNonce(tx: Tx, n: RequestNonce): Promise<void> {
   if (n.recorded) return;
   if (!(await tx.nonces.add(n.accessKeyId, n.nonce, n.expiresMs))) throw new DomainError('RequestReplayed', { accessKeyId: n.accessKeyId });
   n.recorded = true;
-  tx.onRollback(() => { n.recorded = false; });
+  tx.onRollback(() => {
+    n.recorded = false;
+  });
 }
 
 /** Who is calling (every query is scoped by the account): the request context every use case receives. */

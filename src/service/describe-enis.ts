@@ -13,12 +13,24 @@ export type DescribeEnisQuery = Omit<EniFilter, 'regionId'> & { regionId?: strin
 export async function describeEnis(deps: ServiceDeps, caller: Caller, q: DescribeEnisQuery, p: Paging): Promise<Page<Eni>> {
   const region = findRegion(deps, q.regionId);
   await settleDue(deps, caller);
-  return readTx(deps, async (tx) => tx.enis.list(caller.accountId, {
-    ...q,
-    regionId: region.id,
-    ipv6Addresses: q.ipv6Addresses?.map((a) => { try { return canonicalIpv6(a); } catch { return a; } }),
-    resourceGroupId: await resourceGroupFilter(tx, caller, q.resourceGroupId),
-  }, p));
+  return readTx(deps, async (tx) =>
+    tx.enis.list(
+      caller.accountId,
+      {
+        ...q,
+        regionId: region.id,
+        ipv6Addresses: q.ipv6Addresses?.map((a) => {
+          try {
+            return canonicalIpv6(a);
+          } catch {
+            return a;
+          }
+        }),
+        resourceGroupId: await resourceGroupFilter(tx, caller, q.resourceGroupId),
+      },
+      p,
+    ),
+  );
 }
 
 export async function describeEni(deps: ServiceDeps, caller: Caller, q: { regionId?: string; eniId: string }): Promise<Eni> {
@@ -28,7 +40,11 @@ export async function describeEni(deps: ServiceDeps, caller: Caller, q: { region
 }
 
 /** DescribeNetworkInterfaceAttribute: the ENI and, for a trunk, the members bound through it. */
-export async function describeEniAttribute(deps: ServiceDeps, caller: Caller, q: { regionId?: string; eniId: string }): Promise<{ eni: Eni; memberIds: string[] }> {
+export async function describeEniAttribute(
+  deps: ServiceDeps,
+  caller: Caller,
+  q: { regionId?: string; eniId: string },
+): Promise<{ eni: Eni; memberIds: string[] }> {
   const region = findRegion(deps, q.regionId);
   await settleDue(deps);
   return readTx(deps, async (tx) => {

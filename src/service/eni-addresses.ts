@@ -13,34 +13,49 @@ import { requestSize } from './create-eni.ts';
 import { settleDueIn } from './transitions.ts';
 import { assignIpv4InOneCall, unassignInOneCall } from './one-call-addresses.ts';
 
-export interface AssignCommand { regionId?: string; eniId: string; request: AddressRequest; clientToken?: string }
-export interface AssignResult { eniId: string; addresses: string[] }
+export interface AssignCommand {
+  regionId?: string;
+  eniId: string;
+  request: AddressRequest;
+  clientToken?: string;
+}
+export interface AssignResult {
+  eniId: string;
+  addresses: string[];
+}
 
 async function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: string, cmd: AssignCommand): Promise<AssignResult> {
   const region = findRegion(deps, cmd.regionId);
   const n = requestSize(cmd.request);
   if (n < 1 || n > deps.limits.maxAddressesPerRequest) {
-    throw new DomainError('InvalidParameter', { name: family === 4 ? 'secondaryIpv4Count' : 'ipv6Count', reason: `1..${deps.limits.maxAddressesPerRequest}` });
+    throw new DomainError('InvalidParameter', {
+      name: family === 4 ? 'secondaryIpv4Count' : 'ipv6Count',
+      reason: `1..${deps.limits.maxAddressesPerRequest}`,
+    });
   }
   const { clientToken, ...params } = cmd;
   if (family === 4 && clientToken === undefined && 'count' in cmd.request) {
     const done = await assignIpv4InOneCall(deps, caller, region, cmd.eniId, n);
     if (done) return { eniId: cmd.eniId, addresses: done };
   }
-  return writeTx(deps, async (tx) => {
-    await settleDueIn(deps, tx);
-    return idempotent(deps, tx, caller, action, clientToken, params, async () => {
-      // Row lock on the ENI: racing assigns on one ENI serialize, so its limit holds.
-      const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
-      const instance = await boundInstance(tx, caller, eni);
-      assertAddressesChangeable(eni, instance);
-      assertAddressCapacity(eni, family, n, deps.limits, instance ? instanceTypeOf(instance) : undefined);
-      const vsw = await eniVSwitchCidrs(deps, tx, caller, eni);
-      deps.hints.rememberEni(eni.id, eni.vSwitchId);
-      const addresses = await addAddresses(deps, tx, eni, vsw, family, cmd.request);
-      return { eniId: eni.id, addresses };
-    });
-  }, caller);
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      return idempotent(deps, tx, caller, action, clientToken, params, async () => {
+        // Row lock on the ENI: racing assigns on one ENI serialize, so its limit holds.
+        const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
+        const instance = await boundInstance(tx, caller, eni);
+        assertAddressesChangeable(eni, instance);
+        assertAddressCapacity(eni, family, n, deps.limits, instance ? instanceTypeOf(instance) : undefined);
+        const vsw = await eniVSwitchCidrs(deps, tx, caller, eni);
+        deps.hints.rememberEni(eni.id, eni.vSwitchId);
+        const addresses = await addAddresses(deps, tx, eni, vsw, family, cmd.request);
+        return { eniId: eni.id, addresses };
+      });
+    },
+    caller,
+  );
 }
 
 export function assignPrivateIps(deps: ServiceDeps, caller: Caller, cmd: AssignCommand): Promise<AssignResult> {
@@ -52,31 +67,50 @@ export function assignIpv6(deps: ServiceDeps, caller: Caller, cmd: AssignCommand
 }
 
 /** clientToken: Terraform sends one on every unassign; a retry with it answers as the first call did. */
-export interface UnassignCommand { regionId?: string; eniId: string; addresses: string[]; clientToken?: string }
+export interface UnassignCommand {
+  regionId?: string;
+  eniId: string;
+  addresses: string[];
+  clientToken?: string;
+}
 
 async function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd: UnassignCommand): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  if (cmd.addresses.length === 0) throw new DomainError('MissingParameter', { name: family === 4 ? 'privateIpAddresses' : 'ipv6Addresses' });
+  if (cmd.addresses.length === 0)
+    throw new DomainError('MissingParameter', { name: family === 4 ? 'privateIpAddresses' : 'ipv6Addresses' });
   // Canonical forms first, so "2001:DB8::1" names the same address as "2001:db8::1".
   const wanted = cmd.addresses.map((a) => (family === 4 ? formatIpv4(parseIpv4(a)) : canonicalIpv6(a)));
-  if (new Set(wanted).size !== wanted.length) throw new DomainError('AddressRepeated', { address: wanted.find((a, i) => wanted.indexOf(a) !== i) });
+  if (new Set(wanted).size !== wanted.length)
+    throw new DomainError('AddressRepeated', { address: wanted.find((a, i) => wanted.indexOf(a) !== i) });
   // A ClientToken needs the general path (its result is stored with the change).
   if (cmd.clientToken === undefined && (await unassignInOneCall(deps, caller, region, family, cmd.eniId, wanted))) return;
   const { clientToken, ...params } = cmd;
-  return writeTx(deps, async (tx) => {
-    await settleDueIn(deps, tx);
-    await idempotent(deps, tx, caller, family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses', clientToken, params, async () => {
-      const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
-      assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
-      for (const a of wanted) {
-        const held = eni.addresses.find((x) => x.family === family && x.address === a);
-        // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
-        if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
-      }
-      await removeAddresses(deps, tx, eni, family, wanted);
-      return true;
-    });
-  }, caller);
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      await idempotent(
+        deps,
+        tx,
+        caller,
+        family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses',
+        clientToken,
+        params,
+        async () => {
+          const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
+          assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
+          for (const a of wanted) {
+            const held = eni.addresses.find((x) => x.family === family && x.address === a);
+            // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
+            if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
+          }
+          await removeAddresses(deps, tx, eni, family, wanted);
+          return true;
+        },
+      );
+    },
+    caller,
+  );
 }
 
 export function unassignPrivateIps(deps: ServiceDeps, caller: Caller, cmd: UnassignCommand): Promise<void> {

@@ -10,7 +10,11 @@ export const DEFAULT_DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
 
 export type EniForFacts = Pick<Eni, 'id' | 'macAddress' | 'type' | 'deviceIndex' | 'addresses'>;
 
-export function toEniFacts(eni: EniForFacts, vsw: Pick<VSwitch, 'cidrBlock' | 'ipv6CidrBlock'>, dnsServers = DEFAULT_DNS_SERVERS): EniFacts {
+export function toEniFacts(
+  eni: EniForFacts,
+  vsw: Pick<VSwitch, 'cidrBlock' | 'ipv6CidrBlock'>,
+  dnsServers = DEFAULT_DNS_SERVERS,
+): EniFacts {
   const cidr = parseIpv4Cidr(vsw.cidrBlock);
   const primary = eni.addresses.find((a) => a.family === 4 && a.primary);
   if (!primary) throw new Error(`ENI ${eni.id} has no primary address`);
@@ -31,7 +35,14 @@ export function toEniFacts(eni: EniForFacts, vsw: Pick<VSwitch, 'cidrBlock' | 'i
       cidrBlock: vsw.cidrBlock,
     },
     ...(v6.length > 0 && vsw.ipv6CidrBlock
-      ? { ipv6: { addresses: v6, prefixLength: 64, gateway: ipv6Gateway(parseIpv6Cidr(vsw.ipv6CidrBlock, 64)), cidrBlock: vsw.ipv6CidrBlock } }
+      ? {
+          ipv6: {
+            addresses: v6,
+            prefixLength: 64,
+            gateway: ipv6Gateway(parseIpv6Cidr(vsw.ipv6CidrBlock, 64)),
+            cidrBlock: vsw.ipv6CidrBlock,
+          },
+        }
       : {}),
     dnsServers: [...dnsServers],
   };

@@ -13,7 +13,14 @@ const KEY = 'eniplane:faults';
 
 const effectSchema = z.discriminatedUnion('kind', [
   /** an error answer: any Code, HTTP status and Message */
-  z.object({ kind: z.literal('error'), code: z.string().min(1).default('InternalError'), status: z.number().int().min(400).max(599).default(500), message: z.string().optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('error'),
+      code: z.string().min(1).default('InternalError'),
+      status: z.number().int().min(400).max(599).default(500),
+      message: z.string().optional(),
+    })
+    .strict(),
   /** the answer waits this long (ms); on the metadata service, too */
   z.object({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }).strict(),
   /** the connection is closed without an answer, before anything is done */
@@ -21,40 +28,51 @@ const effectSchema = z.discriminatedUnion('kind', [
   /** the action is done and committed, then the connection is closed: the client must replay its ClientToken */
   z.object({ kind: z.literal('lose-answer') }).strict(),
   /** an attach/detach/delete/start/stop that takes ms, optionally ending in the wrong state */
-  z.object({ kind: z.literal('transition'), ms: z.number().int().min(0).max(3_600_000), end: z.enum(['Available', 'InUse']).optional() }).strict(),
+  z
+    .object({ kind: z.literal('transition'), ms: z.number().int().min(0).max(3_600_000), end: z.enum(['Available', 'InUse']).optional() })
+    .strict(),
 ]);
 
-const faultRuleSchema = z.object({
-  /** assigned when the rule is added */
-  id: z.string().optional(),
-  /** api: the RPC endpoint; metadata: the instance metadata service */
-  target: z.enum(['api', 'metadata']).default('api'),
-  /** RPC action names (api) */
-  actions: z.array(z.string()).optional(),
-  regions: z.array(z.string()).optional(),
-  /** account ids (api) */
-  accounts: z.array(z.string()).optional(),
-  /** resource ids: any request parameter equal to one (api), or the calling instance (metadata) */
-  resources: z.array(z.string()).optional(),
-  /** metadata path prefix, e.g. /latest/meta-data/ or /eniplane/v1/interfaces */
-  pathPrefix: z.string().optional(),
-  /** chance that a matching request is hit, drawn from the set's seeded generator */
-  probability: z.number().min(0).max(1).default(1),
-  /** fire at most this many times (counted per server process) */
-  times: z.number().int().min(1).optional(),
-  effect: effectSchema,
-}).strict();
+const faultRuleSchema = z
+  .object({
+    /** assigned when the rule is added */
+    id: z.string().optional(),
+    /** api: the RPC endpoint; metadata: the instance metadata service */
+    target: z.enum(['api', 'metadata']).default('api'),
+    /** RPC action names (api) */
+    actions: z.array(z.string()).optional(),
+    regions: z.array(z.string()).optional(),
+    /** account ids (api) */
+    accounts: z.array(z.string()).optional(),
+    /** resource ids: any request parameter equal to one (api), or the calling instance (metadata) */
+    resources: z.array(z.string()).optional(),
+    /** metadata path prefix, e.g. /latest/meta-data/ or /eniplane/v1/interfaces */
+    pathPrefix: z.string().optional(),
+    /** chance that a matching request is hit, drawn from the set's seeded generator */
+    probability: z.number().min(0).max(1).default(1),
+    /** fire at most this many times (counted per server process) */
+    times: z.number().int().min(1).optional(),
+    effect: effectSchema,
+  })
+  .strict();
 
-export const faultSetSchema = z.object({
-  seed: z.number().int().default(1),
-  rules: z.array(faultRuleSchema).default([]),
-}).strict();
+export const faultSetSchema = z
+  .object({
+    seed: z.number().int().default(1),
+    rules: z.array(faultRuleSchema).default([]),
+  })
+  .strict();
 
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 
 export type FaultRuleInput = z.input<typeof faultRuleSchema>;
 
-interface StoredSet { version: number; seed: number; nextId: number; rules: FaultRule[] }
+interface StoredSet {
+  version: number;
+  seed: number;
+  nextId: number;
+  rules: FaultRule[];
+}
 
 /** What a request looks like to the matcher. */
 export interface FaultProbe {
@@ -87,7 +105,11 @@ function matches(rule: FaultRule, p: FaultProbe): boolean {
   if (rule.pathPrefix && !(p.path && p.path.startsWith(rule.pathPrefix))) return false;
   if (rule.resources) {
     let hit = false;
-    for (const v of p.values) if (rule.resources.includes(v)) { hit = true; break; }
+    for (const v of p.values)
+      if (rule.resources.includes(v)) {
+        hit = true;
+        break;
+      }
     if (!hit) return false;
   }
   return true;
@@ -103,9 +125,15 @@ export class FaultBook {
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  get version(): number { return this.set.version; }
-  get seed(): number { return this.set.seed; }
-  rules(): FaultRule[] { return this.set.rules; }
+  get version(): number {
+    return this.set.version;
+  }
+  get seed(): number {
+    return this.set.seed;
+  }
+  rules(): FaultRule[] {
+    return this.set.rules;
+  }
 
   /** Re-reads the stored set; cheap when its version is unchanged. */
   async refresh(): Promise<void> {
@@ -149,7 +177,12 @@ export class FaultBook {
   /** Replaces the whole set (a --faults file at start). */
   async replace(input: z.input<typeof faultSetSchema>): Promise<void> {
     const set = faultSetSchema.parse(input);
-    await this.change((s) => ({ ...s, seed: set.seed, nextId: s.nextId + set.rules.length, rules: set.rules.map((r, i) => ({ ...r, id: r.id ?? `fault-${s.nextId + i}` })) }));
+    await this.change((s) => ({
+      ...s,
+      seed: set.seed,
+      nextId: s.nextId + set.rules.length,
+      rules: set.rules.map((r, i) => ({ ...r, id: r.id ?? `fault-${s.nextId + i}` })),
+    }));
   }
 
   private async change(fn: (s: StoredSet) => StoredSet): Promise<StoredSet> {

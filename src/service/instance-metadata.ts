@@ -7,7 +7,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Instance, VSwitch, Vpc } from '../domain/model.ts';
 import type { EniPlacement, Tx } from '../store/store.ts';
 import {
-  canonicalIpv6, formatIpv4, ipv4Gateway, ipv6Gateway, parseIpv4, parseIpv4Cidr, parseIpv6Cidr, prefixToNetmask,
+  canonicalIpv6,
+  formatIpv4,
+  ipv4Gateway,
+  ipv6Gateway,
+  parseIpv4,
+  parseIpv4Cidr,
+  parseIpv6Cidr,
+  prefixToNetmask,
 } from '../ipam/index.ts';
 import { readTx, writeTx, type ServiceDeps } from './deps.ts';
 import { settleDue } from './transitions.ts';
@@ -125,8 +132,7 @@ export async function loadInstanceFacts(deps: ServiceDeps, instanceId: string): 
 }
 
 export type CallerResolution =
-  | { ok: true; instanceId: string }
-  | { ok: false; reason: 'unknown-source' | 'ambiguous-source' | 'unknown-instance' };
+  { ok: true; instanceId: string } | { ok: false; reason: 'unknown-source' | 'ambiguous-source' | 'unknown-instance' };
 
 /** The instance owning this private IPv4 (the request's source address), as the real service decides. */
 export async function instanceBySourceAddress(deps: ServiceDeps, address: string): Promise<CallerResolution> {

@@ -48,82 +48,148 @@ export type InstanceAttributeInput = Partial<Omit<InstanceAttributes, 'systemDis
 
 function instanceAttributes(id: string, input: InstanceAttributeInput | undefined): InstanceAttributes {
   const d = DEFAULT_INSTANCE_ATTRIBUTES;
-  const defined = <T extends object>(o: T | undefined): Partial<T> => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const defined = <T extends object>(o: T | undefined): Partial<T> =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
   const { systemDisk, billing, ...rest } = input ?? {};
   return {
-    ...d, hostName: defaultHostName(id), ...defined(rest),
-    systemDisk: { ...d.systemDisk, ...defined(systemDisk) }, billing: { ...d.billing, ...defined(billing) },
+    ...d,
+    hostName: defaultHostName(id),
+    ...defined(rest),
+    systemDisk: { ...d.systemDisk, ...defined(systemDisk) },
+    billing: { ...d.billing, ...defined(billing) },
   };
 }
 
-export interface InstanceView { instance: Instance; enis: Eni[]; tags: Tag[] }
+export interface InstanceView {
+  instance: Instance;
+  enis: Eni[];
+  tags: Tag[];
+}
 
 export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstancesCommand): Promise<string[]> {
   const region = findRegion(deps, cmd.regionId);
   const type = findInstanceType(cmd.instanceType);
   if (!type) throw new DomainError('InstanceTypeNotFound', { instanceType: cmd.instanceType });
   if (cmd.amount < 1 || cmd.amount > 100) throw new DomainError('InvalidParameter', { name: 'amount', reason: '1..100' });
-  if (cmd.privateIpAddress !== undefined && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'privateIpAddress,amount' });
+  if (cmd.privateIpAddress !== undefined && cmd.amount > 1)
+    throw new DomainError('ParameterConflict', { names: 'privateIpAddress,amount' });
   if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'ipv6Address,amount' });
   // The primary ENI is born InUse: the instance type's cap applies to its IPv6 addresses.
   assertWithinAddressCap({ status: 'InUse' }, 6, 0, requestSize(cmd.ipv6), deps.limits, type);
   const { clientToken, ...params } = cmd;
-  return writeTx(deps, async (tx) => {
-    await settleDueIn(deps, tx);
-    return idempotent(deps, tx, caller, 'RunInstances', clientToken, params, async () => {
-      const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
-      if (cmd.zoneId !== undefined && cmd.zoneId !== vsw.zoneId) throw new DomainError('ZoneMismatch', { zoneId: cmd.zoneId, vSwitchId: vsw.id });
-      const groups = await loadSecurityGroups(tx, caller, region, cmd.securityGroupIds);
-      assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
-      const resourceGroupId = await resolveResourceGroup(tx, caller, cmd.resourceGroupId);
-      const ids: string[] = [];
-      for (let n = 0; n < cmd.amount; n++) {
-        const now = deps.clock.nowMs();
-        const due = dueTime(deps);
-        const id = newResourceId('i', region.idPrefix, deps.rng);
-        const stopped = cmd.initialStatus === 'Stopped';
-        const instance: Instance = {
-          id, accountId: caller.accountId, regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId,
-          vSwitchId: vsw.id, resourceGroupId, name: cmd.name ?? '', instanceType: type.id, imageId: cmd.imageId ?? 'aliyun_3_x64_20G_alibase',
-          ...instanceAttributes(id, cmd.attributes),
-          status: stopped ? 'Stopped' : due === null ? 'Running' : 'Pending', transitionDueMs: stopped ? null : due, createdAt: isoTime(now),
-        };
-        await tx.instances.insert(instance);
-        await tx.tags.put({ resourceType: 'instance', resourceId: instance.id, accountId: instance.accountId, regionId: instance.regionId }, cmd.tags ?? []);
-        await insertEni(deps, tx, caller, {
-          regionId: region.id, zoneId: vsw.zoneId, vpcId: vsw.vpcId, vSwitchId: vsw.id, resourceGroupId, name: '', description: '',
-          type: 'Primary', status: 'InUse', instanceId: instance.id, pendingInstanceId: null, transitionDueMs: null, deviceIndex: 0, trunkEniId: null,
-          deleteOnRelease: true, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: 0,
-          securityGroupIds: groups.map((g) => g.id), tags: cmd.tags ?? [], primaryIpAddress: cmd.privateIpAddress, ipv6: cmd.ipv6,
-        });
-        ids.push(instance.id);
-      }
-      return ids;
-    });
-  }, caller);
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      return idempotent(deps, tx, caller, 'RunInstances', clientToken, params, async () => {
+        const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
+        if (cmd.zoneId !== undefined && cmd.zoneId !== vsw.zoneId)
+          throw new DomainError('ZoneMismatch', { zoneId: cmd.zoneId, vSwitchId: vsw.id });
+        const groups = await loadSecurityGroups(tx, caller, region, cmd.securityGroupIds);
+        assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
+        const resourceGroupId = await resolveResourceGroup(tx, caller, cmd.resourceGroupId);
+        const ids: string[] = [];
+        for (let n = 0; n < cmd.amount; n++) {
+          const now = deps.clock.nowMs();
+          const due = dueTime(deps);
+          const id = newResourceId('i', region.idPrefix, deps.rng);
+          const stopped = cmd.initialStatus === 'Stopped';
+          const instance: Instance = {
+            id,
+            accountId: caller.accountId,
+            regionId: region.id,
+            zoneId: vsw.zoneId,
+            vpcId: vsw.vpcId,
+            vSwitchId: vsw.id,
+            resourceGroupId,
+            name: cmd.name ?? '',
+            instanceType: type.id,
+            imageId: cmd.imageId ?? 'aliyun_3_x64_20G_alibase',
+            ...instanceAttributes(id, cmd.attributes),
+            status: stopped ? 'Stopped' : due === null ? 'Running' : 'Pending',
+            transitionDueMs: stopped ? null : due,
+            createdAt: isoTime(now),
+          };
+          await tx.instances.insert(instance);
+          await tx.tags.put(
+            { resourceType: 'instance', resourceId: instance.id, accountId: instance.accountId, regionId: instance.regionId },
+            cmd.tags ?? [],
+          );
+          await insertEni(deps, tx, caller, {
+            regionId: region.id,
+            zoneId: vsw.zoneId,
+            vpcId: vsw.vpcId,
+            vSwitchId: vsw.id,
+            resourceGroupId,
+            name: '',
+            description: '',
+            type: 'Primary',
+            status: 'InUse',
+            instanceId: instance.id,
+            pendingInstanceId: null,
+            transitionDueMs: null,
+            deviceIndex: 0,
+            trunkEniId: null,
+            deleteOnRelease: true,
+            traffic: DEFAULT_ENI_TRAFFIC,
+            sourceDestCheck: false,
+            networkCardIndex: 0,
+            securityGroupIds: groups.map((g) => g.id),
+            tags: cmd.tags ?? [],
+            primaryIpAddress: cmd.privateIpAddress,
+            ipv6: cmd.ipv6,
+          });
+          ids.push(instance.id);
+        }
+        return ids;
+      });
+    },
+    caller,
+  );
 }
 
-export async function describeInstances(deps: ServiceDeps, caller: Caller, f: Omit<InstanceFilter, 'regionId'> & { regionId?: string }, p: Paging): Promise<Page<InstanceView>> {
+export async function describeInstances(
+  deps: ServiceDeps,
+  caller: Caller,
+  f: Omit<InstanceFilter, 'regionId'> & { regionId?: string },
+  p: Paging,
+): Promise<Page<InstanceView>> {
   const region = findRegion(deps, f.regionId);
   await settleDue(deps, caller);
   return readTx(deps, async (tx) => {
-    const page = await tx.instances.list(caller.accountId, { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) }, p);
+    const page = await tx.instances.list(
+      caller.accountId,
+      { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) },
+      p,
+    );
     const items: InstanceView[] = [];
     const tags = await tx.tags.of(page.items.map((i) => i.id));
-    for (const instance of page.items) items.push({ instance, enis: await tx.enis.listByInstance(instance.id), tags: tags.get(instance.id) ?? [] });
+    for (const instance of page.items)
+      items.push({ instance, enis: await tx.enis.listByInstance(instance.id), tags: tags.get(instance.id) ?? [] });
     return { ...page, items };
   });
 }
 
-function changeState(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; instanceId: string }, from: InstanceStatus, via: InstanceStatus, to: InstanceStatus): Promise<void> {
+function changeState(
+  deps: ServiceDeps,
+  caller: Caller,
+  cmd: { regionId?: string; instanceId: string },
+  from: InstanceStatus,
+  via: InstanceStatus,
+  to: InstanceStatus,
+): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  return writeTx(deps, async (tx) => {
-    await settleDueIn(deps, tx);
-    const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
-    if (i.status !== from) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: from, current: i.status });
-    const due = dueTime(deps);
-    await tx.instances.update({ ...i, status: due === null ? to : via, transitionDueMs: due });
-  }, caller);
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
+      if (i.status !== from) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: from, current: i.status });
+      const due = dueTime(deps);
+      await tx.instances.update({ ...i, status: due === null ? to : via, transitionDueMs: due });
+    },
+    caller,
+  );
 }
 
 export function startInstance(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; instanceId: string }): Promise<void> {
@@ -148,26 +214,47 @@ async function releaseEnis(deps: ServiceDeps, tx: Tx, accountId: string, instanc
       await removeAllAddresses(deps, tx, eni);
       await tx.enis.delete(eni.id);
     } else {
-      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
+      await tx.enis.update({
+        ...eni,
+        ...unbound(eni),
+        status: 'Available',
+        instanceId: null,
+        pendingInstanceId: null,
+        deviceIndex: null,
+        networkCardIndex: null,
+        transitionDueMs: null,
+      });
     }
   }
 }
 
 /** Deletes a Stopped instance (any settled state with force), with its primary ENI; secondary ENIs are detached or deleted per DeleteOnRelease. */
-export function deleteInstance(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; instanceId: string; force?: boolean }): Promise<void> {
+export function deleteInstance(
+  deps: ServiceDeps,
+  caller: Caller,
+  cmd: { regionId?: string; instanceId: string; force?: boolean },
+): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  return writeTx(deps, async (tx) => {
-    await settleDueIn(deps, tx);
-    const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
-    const ok = i.status === 'Stopped' || (cmd.force === true && (i.status === 'Running' || i.status === 'Stopping'));
-    if (!ok) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: 'Stopped', current: i.status });
-    await releaseEnis(deps, tx, caller.accountId, i.id);
-    await tx.instances.delete(i.id);
-  }, caller);
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
+      const ok = i.status === 'Stopped' || (cmd.force === true && (i.status === 'Running' || i.status === 'Stopping'));
+      if (!ok) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: 'Stopped', current: i.status });
+      await releaseEnis(deps, tx, caller.accountId, i.id);
+      await tx.instances.delete(i.id);
+    },
+    caller,
+  );
 }
 
 /** One instance with its ENIs (DescribeInstanceAttribute and the other per-instance reads). */
-export async function describeInstance(deps: ServiceDeps, caller: Caller, q: { regionId?: string; instanceId: string }): Promise<InstanceView> {
+export async function describeInstance(
+  deps: ServiceDeps,
+  caller: Caller,
+  q: { regionId?: string; instanceId: string },
+): Promise<InstanceView> {
   const region = findRegion(deps, q.regionId);
   await settleDue(deps);
   return readTx(deps, async (tx) => {

@@ -23,7 +23,10 @@ const limitsByDeps = new WeakMap<ServiceDeps['limits'], Record<IpFamily, OneCall
 function oneCallLimits(deps: ServiceDeps, family: IpFamily): OneCallLimits {
   let l = limitsByDeps.get(deps.limits);
   if (!l) {
-    const securityGroupCapacity_ = { normal: securityGroupCapacity({ type: 'normal' }, deps.limits), enterprise: securityGroupCapacity({ type: 'enterprise' }, deps.limits) };
+    const securityGroupCapacity_ = {
+      normal: securityGroupCapacity({ type: 'normal' }, deps.limits),
+      enterprise: securityGroupCapacity({ type: 'enterprise' }, deps.limits),
+    };
     l = {
       4: { availableCap: deps.limits.availableEniMaxIpv4, typeCaps, securityGroupCapacity: securityGroupCapacity_ },
       6: { availableCap: deps.limits.availableEniMaxIpv6, typeCaps, securityGroupCapacity: securityGroupCapacity_ },
@@ -40,7 +43,13 @@ function pendingNonce(caller: Caller): CallNonce | undefined {
 }
 
 /** Automatic IPv4 assign by count in one call; undefined: take the general path. */
-export async function assignIpv4InOneCall(deps: ServiceDeps, caller: Caller, region: Region, eniId: string, count: number): Promise<string[] | undefined> {
+export async function assignIpv4InOneCall(
+  deps: ServiceDeps,
+  caller: Caller,
+  region: Region,
+  eniId: string,
+  count: number,
+): Promise<string[] | undefined> {
   const oneCall = deps.store.oneCall;
   const known = deps.hints.knownEni(eniId);
   if (!oneCall || !known) return undefined;
@@ -52,7 +61,16 @@ export async function assignIpv4InOneCall(deps: ServiceDeps, caller: Caller, reg
     const nums = candidates.map(parseIpv4);
     const nonce = pendingNonce(caller);
     const r = await oneCall.assign({
-      accountId: caller.accountId, regionId: region.id, eniId, vSwitchId: known.vSwitch.id, family: 4, count, candidates, ipv4Nums: nums, limits: oneCallLimits(deps, 4), nonce,
+      accountId: caller.accountId,
+      regionId: region.id,
+      eniId,
+      vSwitchId: known.vSwitch.id,
+      family: 4,
+      count,
+      candidates,
+      ipv4Nums: nums,
+      limits: oneCallLimits(deps, 4),
+      nonce,
     });
     if (r.kind === 'general') return undefined;
     if (r.kind === 'done') {
@@ -68,7 +86,14 @@ export async function assignIpv4InOneCall(deps: ServiceDeps, caller: Caller, reg
 }
 
 /** Unassign in one call; false: take the general path. */
-export async function unassignInOneCall(deps: ServiceDeps, caller: Caller, region: Region, family: IpFamily, eniId: string, addresses: string[]): Promise<boolean> {
+export async function unassignInOneCall(
+  deps: ServiceDeps,
+  caller: Caller,
+  region: Region,
+  family: IpFamily,
+  eniId: string,
+  addresses: string[],
+): Promise<boolean> {
   const oneCall = deps.store.oneCall;
   if (!oneCall) return false;
   const nonce = pendingNonce(caller);

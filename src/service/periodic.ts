@@ -5,7 +5,11 @@ export function runEvery(intervalMs: number, task: () => Promise<unknown>, onErr
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    task().catch(onError).finally(() => { running = false; });
+    task()
+      .catch(onError)
+      .finally(() => {
+        running = false;
+      });
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -18,7 +18,11 @@ export const PURGE_BATCH = 2000;
 export const NONCE_SLICES = 1024;
 export const SLICES_PER_RUN = 4;
 
-export interface Purged { nonces: number; clientTokens: number; kv: number }
+export interface Purged {
+  nonces: number;
+  clientTokens: number;
+  kv: number;
+}
 
 export interface PurgeOptions {
   /** ClientToken results per transaction */

@@ -27,14 +27,26 @@ export function listResourceGroups(deps: ServiceDeps, caller: Caller): Promise<R
   return readTx(deps, (tx) => tx.resourceGroups.list(caller.accountId));
 }
 
-export function createResourceGroup(deps: ServiceDeps, caller: Caller, cmd: { name: string; displayName?: string }): Promise<ResourceGroup> {
+export function createResourceGroup(
+  deps: ServiceDeps,
+  caller: Caller,
+  cmd: { name: string; displayName?: string },
+): Promise<ResourceGroup> {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{2,49}$/.test(cmd.name)) throw new DomainError('InvalidParameter', { name: 'resourceGroupName' });
-  return writeTx(deps, async (tx) => {
-    const g: ResourceGroup = {
-      id: newResourceGroupId(deps.rng), accountId: caller.accountId, name: cmd.name, displayName: cmd.displayName ?? cmd.name,
-      isDefault: false, createdAt: isoTime(deps.clock.nowMs()),
-    };
-    await tx.resourceGroups.insert(g);
-    return g;
-  }, caller);
+  return writeTx(
+    deps,
+    async (tx) => {
+      const g: ResourceGroup = {
+        id: newResourceGroupId(deps.rng),
+        accountId: caller.accountId,
+        name: cmd.name,
+        displayName: cmd.displayName ?? cmd.name,
+        isDefault: false,
+        createdAt: isoTime(deps.clock.nowMs()),
+      };
+      await tx.resourceGroups.insert(g);
+      return g;
+    },
+    caller,
+  );
 }

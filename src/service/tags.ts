@@ -6,7 +6,11 @@ import type { TagFilter, TagPosition, Tx } from '../store/store.ts';
 import { findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { settleDue, settleDueIn } from './transitions.ts';
 
-export interface TagCommand { regionId?: string; resourceType: TagResourceType; resourceIds: string[] }
+export interface TagCommand {
+  regionId?: string;
+  resourceType: TagResourceType;
+  resourceIds: string[];
+}
 
 /** Every resource must exist in the caller's account and region: all are tagged, or none. */
 async function ownersOrFail(tx: Tx, caller: Caller, regionId: string, cmd: TagCommand) {
@@ -43,16 +47,26 @@ export function untagResources(deps: ServiceDeps, caller: Caller, cmd: TagComman
   });
 }
 
-export interface TagResourceRow extends Tag { resourceId: string }
+export interface TagResourceRow extends Tag {
+  resourceId: string;
+}
 
 export async function listTagResources(
-  deps: ServiceDeps, caller: Caller, q: { regionId?: string; resourceType: TagResourceType; resourceIds?: string[]; tags?: TagFilter[] },
+  deps: ServiceDeps,
+  caller: Caller,
+  q: { regionId?: string; resourceType: TagResourceType; resourceIds?: string[]; tags?: TagFilter[] },
   p: { after?: TagPosition; limit: number },
 ): Promise<{ items: TagResourceRow[]; next?: TagPosition }> {
   const region = findRegion(deps, q.regionId);
   if (!q.resourceIds?.length && !q.tags?.length) throw new DomainError('TagQueryEmpty');
   await settleDue(deps);
-  return readTx(deps, (tx) => tx.tags.list({ accountId: caller.accountId, regionId: region.id, resourceType: q.resourceType }, { resourceIds: q.resourceIds, tags: q.tags }, p));
+  return readTx(deps, (tx) =>
+    tx.tags.list(
+      { accountId: caller.accountId, regionId: region.id, resourceType: q.resourceType },
+      { resourceIds: q.resourceIds, tags: q.tags },
+      p,
+    ),
+  );
 }
 
 /** A page of resources with their tags, for a Describe call's answer. */

@@ -11,16 +11,18 @@
 import { z } from 'zod';
 import type { ServiceDeps } from './deps.ts';
 
-export const throttleProfileSchema = z.object({
-  /** the fixed window, ms (ECS: 60,000) */
-  windowMs: z.number().int().min(100).max(3_600_000).default(60_000),
-  /** the Code answered when an account's quota for an action is spent */
-  code: z.enum(['Throttling', 'Throttling.User']).default('Throttling'),
-  /** requests per window per account, region and action; "*" for every other action */
-  perAccount: z.record(z.string(), z.number().int().min(0)).default({}),
-  /** requests per window per action over all accounts (answered Throttling.Api) */
-  perApi: z.record(z.string(), z.number().int().min(0)).default({}),
-}).strict();
+export const throttleProfileSchema = z
+  .object({
+    /** the fixed window, ms (ECS: 60,000) */
+    windowMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    /** the Code answered when an account's quota for an action is spent */
+    code: z.enum(['Throttling', 'Throttling.User']).default('Throttling'),
+    /** requests per window per account, region and action; "*" for every other action */
+    perAccount: z.record(z.string(), z.number().int().min(0)).default({}),
+    /** requests per window per action over all accounts (answered Throttling.Api) */
+    perApi: z.record(z.string(), z.number().int().min(0)).default({}),
+  })
+  .strict();
 
 export type ThrottleProfile = z.infer<typeof throttleProfileSchema>;
 
@@ -30,14 +32,22 @@ export interface ThrottleVerdict {
   retryAfterMs: number;
 }
 
-interface Allowance { windowStart: number; left: number; exhausted: boolean; pending?: Promise<void> }
+interface Allowance {
+  windowStart: number;
+  left: number;
+  exhausted: boolean;
+  pending?: Promise<void>;
+}
 
 const MAX_LEASE = 1000;
 
 export class Throttle {
   private readonly allowances = new Map<string, Allowance>();
 
-  constructor(private readonly deps: ServiceDeps, readonly profile: ThrottleProfile) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    readonly profile: ThrottleProfile,
+  ) {}
 
   /** undefined when the request may go on; otherwise what to answer. */
   async check(accountId: string, regionId: string, action: string): Promise<ThrottleVerdict | undefined> {
@@ -48,7 +58,8 @@ export class Throttle {
     const api = p.perApi[action];
     if (api !== undefined && !(await this.take(`api|${action}`, api, windowStart))) return { code: 'Throttling.Api', retryAfterMs };
     const own = p.perAccount[action] ?? p.perAccount['*'];
-    if (own !== undefined && !(await this.take(`acct|${accountId}|${regionId}|${action}`, own, windowStart))) return { code: p.code, retryAfterMs };
+    if (own !== undefined && !(await this.take(`acct|${accountId}|${regionId}|${action}`, own, windowStart)))
+      return { code: p.code, retryAfterMs };
     return undefined;
   }
 
@@ -69,7 +80,9 @@ export class Throttle {
       // One lease at a time per key: requests arriving meanwhile wait for it.
       if (!a.pending) {
         const leasing = a;
-        leasing.pending = this.lease(key, quota, leasing).finally(() => { leasing.pending = undefined; });
+        leasing.pending = this.lease(key, quota, leasing).finally(() => {
+          leasing.pending = undefined;
+        });
       }
       await a.pending;
     }

@@ -40,11 +40,24 @@ export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): 
     if (wrongEnd !== undefined) {
       await tx.kv.delete(wrongEndKey(eni.id));
       if (eni.status === 'Attaching' && wrongEnd === 'Available') {
-        await tx.enis.update({ ...eni, status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, transitionDueMs: null });
+        await tx.enis.update({
+          ...eni,
+          status: 'Available',
+          instanceId: null,
+          pendingInstanceId: null,
+          deviceIndex: null,
+          transitionDueMs: null,
+        });
         return;
       }
       if (eni.status === 'Detaching' && wrongEnd === 'InUse') {
-        await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
+        await tx.enis.update({
+          ...eni,
+          status: 'InUse',
+          instanceId: eni.pendingInstanceId,
+          pendingInstanceId: null,
+          transitionDueMs: null,
+        });
         return;
       }
     }
@@ -54,7 +67,16 @@ export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): 
       await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
       return;
     case 'Detaching':
-      await tx.enis.update({ ...eni, ...unbound(eni), status: 'Available', instanceId: null, pendingInstanceId: null, deviceIndex: null, networkCardIndex: null, transitionDueMs: null });
+      await tx.enis.update({
+        ...eni,
+        ...unbound(eni),
+        status: 'Available',
+        instanceId: null,
+        pendingInstanceId: null,
+        deviceIndex: null,
+        networkCardIndex: null,
+        transitionDueMs: null,
+      });
       return;
     case 'Deleting':
       await removeAllAddresses(deps, tx, eni);
@@ -99,11 +121,14 @@ export async function settleDueIn(deps: ServiceDeps, tx: Tx, asOfMs?: number): P
  */
 export async function settleDue(deps: ServiceDeps, caller?: Caller): Promise<number> {
   const now = deps.clock.nowMs();
-  const next = await deps.store.transaction(async (tx) => {
-    const a = await tx.enis.nextDueMs();
-    const b = await tx.instances.nextDueMs();
-    return Math.min(a ?? Infinity, b ?? Infinity);
-  }, { readOnly: true });
+  const next = await deps.store.transaction(
+    async (tx) => {
+      const a = await tx.enis.nextDueMs();
+      const b = await tx.instances.nextDueMs();
+      return Math.min(a ?? Infinity, b ?? Infinity);
+    },
+    { readOnly: true },
+  );
   const hint = dueHint(deps);
   hint.ms = Math.min(hint.ms === 0 ? Infinity : hint.ms, next);
   if (next > now) return 0;

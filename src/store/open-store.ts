@@ -32,7 +32,8 @@ export function lockDownDataDir(dir: string): string {
 export async function openStore(database: string | undefined, dataDir: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const dir = lockDownDataDir(resolve(dataDir));
   const secrets = secretBoxFor(dir, opts.env ?? process.env);
-  const sqlite = (file: string) => new SqliteStore(file, { migrate: opts.migrate, backgroundCheckpoints: opts.backgroundCheckpoints, secrets });
+  const sqlite = (file: string) =>
+    new SqliteStore(file, { migrate: opts.migrate, backgroundCheckpoints: opts.backgroundCheckpoints, secrets });
   let store: Store;
   if (database === undefined || database === '') store = sqlite(join(dir, 'eniplane.db'));
   else if (database.startsWith('sqlite:')) store = sqlite(resolve(database.slice('sqlite:'.length)));

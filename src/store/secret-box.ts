@@ -20,7 +20,10 @@ export function keyIdOf(key: Buffer): string {
 }
 
 function parseKeys(text: string, source: string): Buffer[] {
-  const keys = text.split(/[\s,]+/).filter(Boolean).map((b) => Buffer.from(b, 'base64'));
+  const keys = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((b) => Buffer.from(b, 'base64'));
   if (keys.length === 0 || keys.some((k) => k.length !== KEY_BYTES)) {
     throw new Error(`${source}: expected base64 AES-256 keys (32 bytes each), newest first`);
   }
@@ -32,7 +35,10 @@ export class SecretBox {
   private currentId = '';
 
   /** keys newest first; `reload` re-reads their source when a row names a key this process does not hold yet */
-  constructor(keys: Buffer[], private readonly reload?: () => Buffer[]) {
+  constructor(
+    keys: Buffer[],
+    private readonly reload?: () => Buffer[],
+  ) {
     this.use(keys);
   }
 
@@ -59,7 +65,10 @@ export class SecretBox {
       this.use(this.reload());
       key = this.keys.get(keyId);
     }
-    if (!key) throw new Error(`AccessKey ${rowId} is sealed with key ${keyId}, which this process does not hold (ENIPLANE_SECRET_KEY or ${SECRET_KEY_FILE})`);
+    if (!key)
+      throw new Error(
+        `AccessKey ${rowId} is sealed with key ${keyId}, which this process does not hold (ENIPLANE_SECRET_KEY or ${SECRET_KEY_FILE})`,
+      );
     const raw = Buffer.from(sealed, 'base64');
     const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
     d.setAAD(Buffer.from(rowId));

@@ -4,11 +4,32 @@
 // store.transaction(...): all of it commits, or none of it.
 import type { Tag, TagResourceType } from '../domain/tags.ts';
 import type {
-  AccountId, Eni, EniStatus, EniType, Instance, InstanceStatus, IpFamily, PrivateAddress, ResourceGroup, SecurityGroup, Vpc, VSwitch,
+  AccountId,
+  Eni,
+  EniStatus,
+  EniType,
+  Instance,
+  InstanceStatus,
+  IpFamily,
+  PrivateAddress,
+  ResourceGroup,
+  SecurityGroup,
+  Vpc,
+  VSwitch,
 } from '../domain/model.ts';
 
-export interface Account { id: AccountId; name: string; createdAt: string }
-export interface AccessKey { id: string; secret: string; accountId: AccountId; status: 'Active' | 'Inactive'; createdAt: string }
+export interface Account {
+  id: AccountId;
+  name: string;
+  createdAt: string;
+}
+export interface AccessKey {
+  id: string;
+  secret: string;
+  accountId: AccountId;
+  status: 'Active' | 'Inactive';
+  createdAt: string;
+}
 
 export interface AuditEvent {
   atMs: number;
@@ -22,9 +43,19 @@ export interface AuditEvent {
   /** 'Success' or the error Code */
   result: string;
 }
-export interface AuditFilter { accountId?: AccountId; action?: string; sinceMs?: number; untilMs?: number; limit: number }
+export interface AuditFilter {
+  accountId?: AccountId;
+  action?: string;
+  sinceMs?: number;
+  untilMs?: number;
+  limit: number;
+}
 
-export interface Page<T> { items: T[]; totalCount: number; nextToken: string }
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+  nextToken: string;
+}
 export interface Paging {
   /** keyset paging: the id to continue after ('' for the first page) */
   after?: string;
@@ -34,11 +65,23 @@ export interface Paging {
 }
 
 /** A tag a Describe call filters by: a key alone matches any value. */
-export interface TagFilter { key: string; value?: string }
+export interface TagFilter {
+  key: string;
+  value?: string;
+}
 /** Where a tag belongs: its resource, of one type, in one account and region. */
-export interface TagScope { accountId: AccountId; regionId: string; resourceType: TagResourceType }
-interface TagOwner extends TagScope { resourceId: string }
-export interface TagPosition { resourceId: string; key: string }
+export interface TagScope {
+  accountId: AccountId;
+  regionId: string;
+  resourceType: TagResourceType;
+}
+interface TagOwner extends TagScope {
+  resourceId: string;
+}
+export interface TagPosition {
+  resourceId: string;
+  key: string;
+}
 
 export interface EniFilter {
   regionId: string;
@@ -80,9 +123,19 @@ export interface NetworkFilter {
   tags?: TagFilter[];
 }
 
-export interface AddressRow { vSwitchId: string; eniId: string; family: IpFamily; address: string; primary: boolean; ipv4Num: number | null }
+export interface AddressRow {
+  vSwitchId: string;
+  eniId: string;
+  family: IpFamily;
+  address: string;
+  primary: boolean;
+  ipv4Num: number | null;
+}
 
-export interface StoredResult { paramsHash: string; result: string }
+export interface StoredResult {
+  paramsHash: string;
+  result: string;
+}
 
 /** Where an ENI is, for the metadata service and the lab (any account). */
 export interface EniPlacement {
@@ -161,7 +214,11 @@ export interface Tx {
      * (postgres/migrations/007), which no request waits on unless the group is
      * nearly full.
      */
-    adjustIpCount(ids: string[], delta: number, capacity: Record<SecurityGroup['type'], number>): Promise<Pick<SecurityGroup, 'id' | 'type'> | undefined>;
+    adjustIpCount(
+      ids: string[],
+      delta: number,
+      capacity: Record<SecurityGroup['type'], number>,
+    ): Promise<Pick<SecurityGroup, 'id' | 'type'> | undefined>;
   };
   readonly instances: {
     insert(i: Instance): Promise<void>;
@@ -212,7 +269,11 @@ export interface Tx {
      * those of `resourceIds` if given, of resources carrying every tag of `tags`
      * if given (then only the rows of the keys asked about).
      */
-    list(scope: TagScope, q: { resourceIds?: string[]; tags?: TagFilter[] }, p: { after?: TagPosition; limit: number }): Promise<{ items: (Tag & { resourceId: string })[]; next?: TagPosition }>;
+    list(
+      scope: TagScope,
+      q: { resourceIds?: string[]; tags?: TagFilter[] },
+      p: { after?: TagPosition; limit: number },
+    ): Promise<{ items: (Tag & { resourceId: string })[]; next?: TagPosition }>;
   };
   readonly addresses: {
     /** inserts, skipping any address already taken in the vSwitch; returns the ones inserted */
@@ -289,14 +350,22 @@ export interface Tx {
  * usually succeeds, because the re-run sees the twin's committed result.
  */
 export class TransientConflict extends Error {
-  constructor(message: string, readonly sqlState: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly sqlState: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'TransientConflict';
   }
 }
 
 /** A signed request's nonce, recorded by a one-call change in the same transaction. */
-export interface CallNonce { accessKeyId: string; nonce: string; expiresMs: number }
+export interface CallNonce {
+  accessKeyId: string;
+  nonce: string;
+  expiresMs: number;
+}
 
 /** What the one-call changes check an ENI against (the general path's rules, as numbers). */
 export interface OneCallLimits {
@@ -316,15 +385,28 @@ export interface OneCallLimits {
  */
 export interface OneCallAddresses {
   assign(c: {
-    accountId: AccountId; regionId: string; eniId: string; family: IpFamily; count: number;
+    accountId: AccountId;
+    regionId: string;
+    eniId: string;
+    family: IpFamily;
+    count: number;
     /** the ENI's vSwitch as the caller knows it (the call checks it), where the candidates lie */
     vSwitchId: string;
     /** free addresses to try, in order (the free-space hint's picks); ipv4Nums in step (null for IPv6) */
-    candidates: string[]; ipv4Nums: (number | null)[];
-    limits: OneCallLimits; nonce?: CallNonce;
+    candidates: string[];
+    ipv4Nums: (number | null)[];
+    limits: OneCallLimits;
+    nonce?: CallNonce;
   }): Promise<{ kind: 'done'; addresses: string[] } | { kind: 'general' } | { kind: 'candidates-taken' }>;
   /** addresses: canonical and distinct; returns the ENI's vSwitch id when done */
-  unassign(c: { accountId: AccountId; regionId: string; eniId: string; family: IpFamily; addresses: string[]; nonce?: CallNonce }): Promise<{ kind: 'done'; vSwitchId: string } | { kind: 'general' }>;
+  unassign(c: {
+    accountId: AccountId;
+    regionId: string;
+    eniId: string;
+    family: IpFamily;
+    addresses: string[];
+    nonce?: CallNonce;
+  }): Promise<{ kind: 'done'; vSwitchId: string } | { kind: 'general' }>;
 }
 
 export interface Store {

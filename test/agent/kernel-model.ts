@@ -15,11 +15,18 @@ export function applyToModel(actual: Actual, steps: Step[], promoted = new Set<s
   const link = (ifname: string) => links.find((l) => l.ifname === ifname);
   for (const s of steps) {
     switch (s.op) {
-      case 'link-up': link(s.ifname)!.up = true; break;
-      case 'promote-secondaries': promoted.add(s.ifname); break;
+      case 'link-up':
+        link(s.ifname)!.up = true;
+        break;
+      case 'promote-secondaries':
+        promoted.add(s.ifname);
+        break;
       case 'addr-add': {
         const l = link(s.ifname)!;
-        if (l.addresses.some((a) => a.family === s.family && a.address === s.address)) { failed.add(s); break; }
+        if (l.addresses.some((a) => a.family === s.family && a.address === s.address)) {
+          failed.add(s);
+          break;
+        }
         const secondary = s.family === 4 && l.addresses.some((a) => a.family === 4 && sameNet(a.address, s.address, s.prefixLength));
         l.addresses.push({ family: s.family, address: s.address, prefixLength: s.prefixLength, secondary });
         break;
@@ -27,7 +34,10 @@ export function applyToModel(actual: Actual, steps: Step[], promoted = new Set<s
       case 'addr-del': {
         const l = link(s.ifname)!;
         const a = l.addresses.find((x) => x.family === s.family && x.address === s.address);
-        if (!a) { failed.add(s); break; }
+        if (!a) {
+          failed.add(s);
+          break;
+        }
         l.addresses = l.addresses.filter((x) => x !== a);
         if (a.family === 4 && !a.secondary) {
           const mates = l.addresses.filter((x) => x.family === 4 && sameNet(x.address, a.address, a.prefixLength));
@@ -45,12 +55,24 @@ export function applyToModel(actual: Actual, steps: Step[], promoted = new Set<s
         break;
       case 'route-del': {
         const before = routes.length;
-        routes = routes.filter((r) => !(r.family === s.family && r.table === s.table && r.dst === s.dst && (r.gateway ?? '') === (s.gateway ?? '') && r.dev === s.ifname));
+        routes = routes.filter(
+          (r) =>
+            !(
+              r.family === s.family &&
+              r.table === s.table &&
+              r.dst === s.dst &&
+              (r.gateway ?? '') === (s.gateway ?? '') &&
+              r.dev === s.ifname
+            ),
+        );
         if (routes.length === before) failed.add(s);
         break;
       }
       case 'rule-add':
-        if (rules.some((r) => r.family === s.family && r.src === s.src && r.table === s.table && r.priority === s.priority)) { failed.add(s); break; }
+        if (rules.some((r) => r.family === s.family && r.src === s.src && r.table === s.table && r.priority === s.priority)) {
+          failed.add(s);
+          break;
+        }
         rules.push({ family: s.family, src: s.src, srcLen: s.family === 4 ? 32 : 128, table: s.table, priority: s.priority });
         break;
       case 'rule-del': {

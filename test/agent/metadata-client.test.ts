@@ -19,8 +19,21 @@ let instanceId: string;
 before(async () => {
   h = await startHarness();
   const net = await seedNetwork(h, { cidr: '198.18.0.0/16', vswCidr: '198.18.1.0/24' });
-  instanceId = (await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, Ipv6AddressCount: 1 })).body.InstanceIdSets.InstanceIdSet[0];
-  const eni = (await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, SecondaryPrivateIpAddressCount: 2 })).body.NetworkInterfaceId;
+  instanceId = (
+    await h.call('RunInstances', {
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      Ipv6AddressCount: 1,
+    })
+  ).body.InstanceIdSets.InstanceIdSet[0];
+  const eni = (
+    await h.call('CreateNetworkInterface', {
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      SecondaryPrivateIpAddressCount: 2,
+    })
+  ).body.NetworkInterfaceId;
   await h.call('AttachNetworkInterface', { NetworkInterfaceId: eni, InstanceId: instanceId });
   md = createMetadataServer(h.deps, { trustInstanceHeader: true, tokens: 'required' });
   mdPort = (await md.listen('127.0.0.1', 0)).port;
@@ -29,7 +42,10 @@ before(async () => {
   plain.all('/*', async (req, reply) => {
     if (req.url.startsWith('/eniplane/')) return reply.code(404).send('Not Found');
     const r = await md.server.inject({ method: req.method as 'GET', url: req.url, headers: req.headers as Record<string, string> });
-    return reply.code(r.statusCode).headers({ 'content-type': String(r.headers['content-type'] ?? 'text/plain') }).send(r.body);
+    return reply
+      .code(r.statusCode)
+      .headers({ 'content-type': String(r.headers['content-type'] ?? 'text/plain') })
+      .send(r.body);
   });
   await plain.listen({ host: '127.0.0.1', port: 0 });
   plainPort = (plain.server.address() as { port: number }).port;
@@ -67,7 +83,8 @@ test('long-poll: a wait returns as soon as the version changes', async () => {
   assert.equal(first.kind, 'complete');
   const waiting = c.desired({ wait: first.kind === 'complete' ? first.version : '', waitMs: 10_000 });
   await new Promise((r) => setTimeout(r, 200));
-  const eni = (await h.call('DescribeNetworkInterfaces', { InstanceId: instanceId })).body.NetworkInterfaceSets.NetworkInterfaceSet[0].NetworkInterfaceId;
+  const eni = (await h.call('DescribeNetworkInterfaces', { InstanceId: instanceId })).body.NetworkInterfaceSets.NetworkInterfaceSet[0]
+    .NetworkInterfaceId;
   await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 });
   const t0 = Date.now();
   const next = await waiting;
@@ -79,6 +96,10 @@ test('long-poll: a wait returns as soon as the version changes', async () => {
 test('no service, a refusal, an unknown instance: unavailable, never an empty complete', async () => {
   assert.equal((await new MetadataClient({ url: 'http://127.0.0.1:9', instanceId }).desired()).kind, 'unavailable');
   assert.equal((await new MetadataClient({ url: `http://127.0.0.1:${mdPort}`, instanceId: 'i-nope' }).desired()).kind, 'unavailable');
-  assert.equal((await new MetadataClient({ url: `http://127.0.0.1:${mdPort}`, instanceId, tokens: 'off' }).desired()).kind, 'unavailable', 'hardened-only refuses token-less');
+  assert.equal(
+    (await new MetadataClient({ url: `http://127.0.0.1:${mdPort}`, instanceId, tokens: 'off' }).desired()).kind,
+    'unavailable',
+    'hardened-only refuses token-less',
+  );
   assert.equal((await new MetadataClient({ socketPath: '/nonexistent/metadata.sock', instanceId }).desired()).kind, 'unavailable');
 });

@@ -11,7 +11,10 @@ const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8
 // Every table row with an HTTP status cell: the codes are the backticked names of the next cell.
 const documented = new Set<string>();
 for (const line of doc.split('\n').filter((l) => l.startsWith('|'))) {
-  const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+  const cells = line
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim());
   const at = cells.findIndex((c) => /^\d{3}$/.test(c));
   if (at < 0 || at + 1 >= cells.length) continue;
   for (const m of cells[at + 1].matchAll(/`([\w.]+)`/g)) documented.add(`${m[1]} ${cells[at]}`);
@@ -19,7 +22,11 @@ for (const line of doc.split('\n').filter((l) => l.startsWith('|'))) {
 const catalogue = new Set(Object.values(WIRE_CATALOGUE).map((t) => `${t.code} ${t.status}`));
 
 const domainSection = doc.slice(doc.indexOf('## Domain errors'), doc.indexOf('### Per-action differences'));
-const domainRows = [...domainSection.matchAll(/^\| `(\w+)` \| (\d{3}) \| `([\w.]+)` \|/gm)].map((m) => ({ domain: m[1], status: Number(m[2]), code: m[3] }));
+const domainRows = [...domainSection.matchAll(/^\| `(\w+)` \| (\d{3}) \| `([\w.]+)` \|/gm)].map((m) => ({
+  domain: m[1],
+  status: Number(m[2]),
+  code: m[3],
+}));
 
 it('every code of the catalogue is documented with its status', () => {
   for (const pair of catalogue) assert.ok(documented.has(pair), `${pair} (code, HTTP) missing from docs/errors.md`);

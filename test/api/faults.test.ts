@@ -9,8 +9,12 @@ import { sdkClient, type SdkClient } from '../support/sdk-clients.ts';
 
 let e: Eniplane;
 let c: SdkClient;
-before(async () => { e = await startEniplane(); });
-after(async () => { await e?.close(); });
+before(async () => {
+  e = await startEniplane();
+});
+after(async () => {
+  await e?.close();
+});
 beforeEach(async () => {
   await e.faults.clear();
   c = sdkClient('ecs-v2', e.endpoint, { id: e.accessKeyId, secret: e.accessKeySecret });
@@ -25,7 +29,10 @@ async function network() {
 }
 
 it('an error rule answers its Code, status and Message; other actions pass', async () => {
-  await e.faults.add({ actions: ['DescribeRegions'], effect: { kind: 'error', code: 'ServiceUnavailable', status: 503, message: 'try later' } });
+  await e.faults.add({
+    actions: ['DescribeRegions'],
+    effect: { kind: 'error', code: 'ServiceUnavailable', status: 503, message: 'try later' },
+  });
   const err = await c.fail('DescribeRegions', {});
   assert.equal(err.code, 'ServiceUnavailable');
   assert.equal(err.statusCode, 503);
@@ -36,20 +43,33 @@ it('an error rule answers its Code, status and Message; other actions pass', asy
 it('times limits a rule; resources match on a parameter value', async () => {
   const { vSwitchId, securityGroupId } = await network();
   const eni = (await c.call('CreateNetworkInterface', { ...R, VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).NetworkInterfaceId;
-  const other = (await c.call('CreateNetworkInterface', { ...R, VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).NetworkInterfaceId;
+  const other = (await c.call('CreateNetworkInterface', { ...R, VSwitchId: vSwitchId, SecurityGroupId: securityGroupId }))
+    .NetworkInterfaceId;
   await e.faults.add({ resources: [eni], times: 2, effect: { kind: 'error', code: 'Operation.Conflict', status: 403 } });
   await c.call('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: other });
   assert.equal((await c.fail('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: eni })).code, 'Operation.Conflict');
-  assert.equal((await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 })).code, 'Operation.Conflict');
+  assert.equal(
+    (await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 })).code,
+    'Operation.Conflict',
+  );
   await c.call('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: eni });
 });
 
 it('a probability draws from the seed: the same seed gives the same sequence, another seed another', async () => {
   const run = async (seed: number) => {
     await e.faults.clear();
-    await e.faults.add({ actions: ['DescribeRegions'], probability: 0.5, effect: { kind: 'error', code: 'InternalError', status: 500 } }, seed);
+    await e.faults.add(
+      { actions: ['DescribeRegions'], probability: 0.5, effect: { kind: 'error', code: 'InternalError', status: 500 } },
+      seed,
+    );
     const seen: boolean[] = [];
-    for (let i = 0; i < 24; i++) seen.push(await c.call('DescribeRegions', {}).then(() => true, () => false));
+    for (let i = 0; i < 24; i++)
+      seen.push(
+        await c.call('DescribeRegions', {}).then(
+          () => true,
+          () => false,
+        ),
+      );
     return seen.map((ok) => (ok ? '.' : 'x')).join('');
   };
   const a = await run(7);
@@ -74,12 +94,17 @@ it('lose-answer commits the action and cuts the answer: a ClientToken replay get
   await c.fail('CreateNetworkInterface', params);
   const again = await c.call('CreateNetworkInterface', params);
   const all = (await c.call('DescribeNetworkInterfaces', { ...R, VSwitchId: vSwitchId })).NetworkInterfaceSets.NetworkInterfaceSet;
-  assert.deepEqual(all.map((x: any) => x.NetworkInterfaceId), [again.NetworkInterfaceId]);
+  assert.deepEqual(
+    all.map((x: any) => x.NetworkInterfaceId),
+    [again.NetworkInterfaceId],
+  );
 });
 
 it('a transition fault keeps an ENI Attaching, and a Detaching one can end back InUse', async () => {
   const { vSwitchId, securityGroupId } = await network();
-  const [instanceId] = (await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).InstanceIdSets.InstanceIdSet;
+  const [instanceId] = (
+    await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })
+  ).InstanceIdSets.InstanceIdSet;
   const eni = (await c.call('CreateNetworkInterface', { ...R, VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).NetworkInterfaceId;
   const status = async () => (await c.call('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: eni })).Status;
   await e.faults.add({ actions: ['AttachNetworkInterface'], effect: { kind: 'transition', ms: 60_000 } });
@@ -101,7 +126,9 @@ it('a transition fault keeps an ENI Attaching, and a Detaching one can end back 
 
 it('metadata faults: a 500 on a path, then latency', async () => {
   const { vSwitchId, securityGroupId } = await network();
-  const [instanceId] = (await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).InstanceIdSets.InstanceIdSet;
+  const [instanceId] = (
+    await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })
+  ).InstanceIdSets.InstanceIdSet;
   const get = () => fetch(`${e.metadataUrl}/latest/meta-data/instance-id`, { headers: { 'x-eniplane-instance-id': instanceId } });
   const [rule] = await e.faults.add({ target: 'metadata', pathPrefix: '/latest/meta-data/', effect: { kind: 'error', status: 500 } });
   assert.equal((await get()).status, 500);
@@ -129,10 +156,14 @@ it('the admin API needs a root AccessKey, and manages the rules', async () => {
   const auth = { authorization: `Bearer ${e.accessKeyId}:${e.accessKeySecret}` };
   const bad = await fetch(url, { method: 'POST', headers: auth, body: JSON.stringify({ effect: { kind: 'nonsense' } }) });
   assert.equal(bad.status, 400);
-  const added = await fetch(url, { method: 'POST', headers: auth, body: JSON.stringify({ actions: ['DescribeRegions'], effect: { kind: 'error', code: 'InternalError', status: 500 } }) });
+  const added = await fetch(url, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ actions: ['DescribeRegions'], effect: { kind: 'error', code: 'InternalError', status: 500 } }),
+  });
   assert.equal(added.status, 200);
   assert.equal((await c.fail('DescribeRegions', {})).code, 'InternalError');
-  const listed = await (await fetch(url, { headers: auth })).json() as { rules: unknown[] };
+  const listed = (await (await fetch(url, { headers: auth })).json()) as { rules: unknown[] };
   assert.equal(listed.rules.length, 1);
   assert.equal((await fetch(url, { method: 'DELETE', headers: auth })).status, 200);
   await c.call('DescribeRegions', {});

@@ -15,9 +15,29 @@ import { ensureRootAccount } from '../../src/service/accounts.ts';
 
 const ROOT = new URL('../fixtures/sdk/', import.meta.url).pathname;
 const FOLDERS = ['ecs-7.11.6', 'ecs-7.11.6-sigv2', 'ecs-4.3.0-legacy', 'popcore-1.8.0'];
-const AUTH_CODES = new Set(['SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidAccessKeyId.NotFound', 'InvalidTimeStamp.Expired', 'IllegalTimestamp', 'InvalidTimeStamp.Format', 'InvalidAccessKeyId.Inactive', 'SignatureNonceUsed', 'MissingParameter', 'InvalidParameter', 'InvalidParamater', 'InvalidAction.NotFound', 'InternalError']);
+const AUTH_CODES = new Set([
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'InvalidAccessKeyId.NotFound',
+  'InvalidTimeStamp.Expired',
+  'IllegalTimestamp',
+  'InvalidTimeStamp.Format',
+  'InvalidAccessKeyId.Inactive',
+  'SignatureNonceUsed',
+  'MissingParameter',
+  'InvalidParameter',
+  'InvalidParamater',
+  'InvalidAction.NotFound',
+  'InternalError',
+]);
 
-interface Captured { method: string; url: string; rawHeaders: [string, string][]; body: string; headers: Record<string, string> }
+interface Captured {
+  method: string;
+  url: string;
+  rawHeaders: [string, string][];
+  body: string;
+  headers: Record<string, string>;
+}
 
 let nowMs = 0;
 let app: App;

@@ -11,8 +11,12 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 
 let server: ServerProcess;
-before(async () => { server = await startServerProcess({ args: ['--transition-ms', '0'] }); });
-after(async () => { await server.stop(); });
+before(async () => {
+  server = await startServerProcess({ args: ['--transition-ms', '0'] });
+});
+after(async () => {
+  await server.stop();
+});
 
 it(`${RUNS} generated requests over every action (seed ${SEED}): no 5xx, every answer Alibaba's JSON`, async () => {
   const world = await buildWorld(server.port, server.key);

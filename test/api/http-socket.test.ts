@@ -26,13 +26,22 @@ after(async () => {
 });
 
 async function listening(extra?: (app: App) => void): Promise<{ app: App; port: number }> {
-  const app = createApp(createDeps(store, { limits: { transitionMs: 0 } }), { logger: pino({ level: 'silent' }), loose: false, checkNonce: true });
+  const app = createApp(createDeps(store, { limits: { transitionMs: 0 } }), {
+    logger: pino({ level: 'silent' }),
+    loose: false,
+    checkNonce: true,
+  });
   extra?.(app);
   const { port } = await app.listen('127.0.0.1', 0);
   return { app, port };
 }
 
-function get(agent: http.Agent, port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  agent: http.Agent,
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
       let body = '';
@@ -103,11 +112,13 @@ describe('closing', () => {
     const held = new Promise<void>((r) => (release = r));
     let started!: () => void;
     const inFlight = new Promise<void>((r) => (started = r));
-    const { app, port } = await listening((a) => a.server.get('/test-slow', async () => {
-      started();
-      await held;
-      return { ok: true };
-    }));
+    const { app, port } = await listening((a) =>
+      a.server.get('/test-slow', async () => {
+        started();
+        await held;
+        return { ok: true };
+      }),
+    );
     const a = rawExchange(port, 'GET /test-slow HTTP/1.1\r\nHost: x\r\n\r\n');
     // B has begun its request (so it is not an idle connection) but not finished its headers.
     const b = rawExchange(port, 'GET /nope HTTP/1.1\r\nHost: x\r\n');

@@ -22,7 +22,12 @@ function fullRequest(model: string, only?: string): Record<string, string> {
   for (const entry of model.split(' ')) {
     const [pattern, type] = [entry.slice(0, entry.lastIndexOf(':')), entry.slice(entry.lastIndexOf(':') + 1)];
     if (only !== undefined && pattern.split('.')[0] !== only) continue;
-    out[pattern.split('.').map((s, i) => (i > 0 && s === 'N' ? '1' : i > 0 && s === '*' ? 'K' : s)).join('.')] = SAMPLE[type];
+    out[
+      pattern
+        .split('.')
+        .map((s, i) => (i > 0 && s === 'N' ? '1' : i > 0 && s === '*' ? 'K' : s))
+        .join('.')
+    ] = SAMPLE[type];
   }
   return out;
 }
@@ -70,11 +75,32 @@ describe('generated models', () => {
     assert.equal(resolveParam('SpotPriceLimit', spec), 'float');
     assert.equal(resolveParam('AutoRenew', spec), 'bool');
     assert.equal(resolveParam('Tag.1.Key', spec), 'string');
-    for (const bad of ['SystemDisk.1.Category', 'SystemDisk', 'DataDisk.1', 'DataDisk.Size', 'DataDisk.1.Colour', 'Tag.1', 'NetworkInterface.1.SecurityGroupIds', 'AutoRenew.1', 'Nope']) {
+    for (const bad of [
+      'SystemDisk.1.Category',
+      'SystemDisk',
+      'DataDisk.1',
+      'DataDisk.Size',
+      'DataDisk.1.Colour',
+      'Tag.1',
+      'NetworkInterface.1.SecurityGroupIds',
+      'AutoRenew.1',
+      'Nope',
+    ]) {
       assert.equal(resolveParam(bad, spec), undefined, bad);
     }
     assert.equal(spec.InstanceType.required, true);
-    assert.equal(mistypedParam(new Map([['Amount', '2'], ['AutoRenew', 'False'], ['SpotPriceLimit', '0'], ['DataDisk.1.Size', '40']]), spec), undefined);
+    assert.equal(
+      mistypedParam(
+        new Map([
+          ['Amount', '2'],
+          ['AutoRenew', 'False'],
+          ['SpotPriceLimit', '0'],
+          ['DataDisk.1.Size', '40'],
+        ]),
+        spec,
+      ),
+      undefined,
+    );
     assert.equal(mistypedParam(new Map([['Amount', 'two']]), spec), 'Amount');
     assert.equal(mistypedParam(new Map([['AutoRenew', 'yes']]), spec), 'AutoRenew');
     assert.equal(mistypedParam(new Map([['DataDisk.2.Size', '4x']]), spec), 'DataDisk.2.Size');
@@ -102,22 +128,46 @@ describe('served actions over the wire', () => {
 
   it('RunInstances as some Go clients send it: AutoRenew=false, SpotPriceLimit=0, SystemDisk.Category, DataDisk.N.*', async () => {
     const r = await h.call('RunInstances', {
-      InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'ubuntu_22_04_x64_20G_alibase_20240101.vhd',
-      AutoRenew: false, SpotPriceLimit: 0, 'SystemDisk.Category': 'cloud_essd', 'SystemDisk.Size': 40, 'DataDisk.1.Size': 40,
-      'DataDisk.1.Category': 'cloud_essd', 'DataDisk.1.DeleteWithInstance': true, InternetMaxBandwidthOut: 0, SpotStrategy: 'NoSpot',
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      ImageId: 'ubuntu_22_04_x64_20G_alibase_20240101.vhd',
+      AutoRenew: false,
+      SpotPriceLimit: 0,
+      'SystemDisk.Category': 'cloud_essd',
+      'SystemDisk.Size': 40,
+      'DataDisk.1.Size': 40,
+      'DataDisk.1.Category': 'cloud_essd',
+      'DataDisk.1.DeleteWithInstance': true,
+      InternetMaxBandwidthOut: 0,
+      SpotStrategy: 'NoSpot',
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.InstanceIdSets.InstanceIdSet.length, 1);
   });
 
   it('a value not of its type is InvalidParameter naming it; the wrong shape is an unknown name', async () => {
-    const bad = await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, 'DataDisk.1.Size': 'forty' });
+    const bad = await h.call('RunInstances', {
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      'DataDisk.1.Size': 'forty',
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.Code, 'InvalidParameter');
     assert.equal(bad.body.Message, 'The specified parameter "DataDisk.1.Size" is not valid.');
-    const flag = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, DeleteOnRelease: 'yes' });
+    const flag = await h.call('CreateNetworkInterface', {
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      DeleteOnRelease: 'yes',
+    });
     assert.equal(flag.body.Message, 'The specified parameter "DeleteOnRelease" is not valid.');
-    const shape = await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, 'SystemDisk.1.Category': 'cloud_essd' });
+    const shape = await h.call('RunInstances', {
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      'SystemDisk.1.Category': 'cloud_essd',
+    });
     assert.equal(shape.body.Code, 'InvalidParameter');
     assert.match(shape.body.Message, /"SystemDisk\.1\.Category" is not valid\. It is not a parameter of RunInstances/);
   });
@@ -130,7 +180,10 @@ describe('served actions over the wire', () => {
     for (const m of ['has', 'str', 'reqStr', 'int', 'bool', 'list', 'objectList', 'jsonList']) {
       const orig = proto[m];
       originals.set(m, orig);
-      proto[m] = function (this: ParamReader, name: string, ...rest: unknown[]) { read.add(name.split('.')[0]); return orig.call(this, name, ...rest); };
+      proto[m] = function (this: ParamReader, name: string, ...rest: unknown[]) {
+        read.add(name.split('.')[0]);
+        return orig.call(this, name, ...rest);
+      };
     }
     // Real ids (a fresh ENI and instance after each Delete*, which consume theirs), so that handlers
     // reading a parameter only after finding the resource (Attribute) get that far.
@@ -138,17 +191,28 @@ describe('served actions over the wire', () => {
     const realIds = async (): Promise<Record<string, string>> => {
       if (cached) return cached;
       const eni = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId });
-      const ins = await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId });
-      return cached = {
-        VpcId: net.vpcId, VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ZoneId: 'cn-hangzhou-h', RegionId: 'cn-hangzhou',
-        NetworkInterfaceId: eni.body.NetworkInterfaceId, InstanceId: ins.body.InstanceIdSets.InstanceIdSet[0],
-      };
+      const ins = await h.call('RunInstances', {
+        InstanceType: 'ecs.g7.large',
+        VSwitchId: net.vSwitchId,
+        SecurityGroupId: net.securityGroupId,
+      });
+      return (cached = {
+        VpcId: net.vpcId,
+        VSwitchId: net.vSwitchId,
+        SecurityGroupId: net.securityGroupId,
+        ZoneId: 'cn-hangzhou-h',
+        RegionId: 'cn-hangzhou',
+        NetworkInterfaceId: eni.body.NetworkInterfaceId,
+        InstanceId: ins.body.InstanceIdSets.InstanceIdSet[0],
+      });
     };
     const problems: string[] = [];
     try {
       for (const a of served) {
         const model = modelOf(a.version, a.action)!;
-        const required = Object.entries(a.params).filter(([, f]) => f.required).map(([n]) => n);
+        const required = Object.entries(a.params)
+          .filter(([, f]) => f.required)
+          .map(([n]) => n);
         const everRead = new Set<string>();
         // One run per honoured name, and one per other model name: what each reads is recorded.
         const names = [...new Set([...(a.use?.honoured ?? []), ...Object.keys(a.params)])];
@@ -167,11 +231,13 @@ describe('served actions over the wire', () => {
           }
           if (a.action.startsWith('Delete')) cached = undefined;
           for (const n of read) everRead.add(n);
-          if (a.use?.honoured?.includes(name) && !read.has(name)) problems.push(`${a.action} declares ${name} honoured but its handler never reads it`);
+          if (a.use?.honoured?.includes(name) && !read.has(name))
+            problems.push(`${a.action} declares ${name} honoured but its handler never reads it`);
         }
         const declared = new Set([...(a.use?.honoured ?? []), ...(a.use?.stored ?? []), ...(a.use?.refused ?? [])]);
         for (const n of everRead) {
-          if (Object.hasOwn(a.params, n) && !declared.has(n)) problems.push(`${a.action} reads ${n} but does not declare it honoured, stored or refused`);
+          if (Object.hasOwn(a.params, n) && !declared.has(n))
+            problems.push(`${a.action} reads ${n} but does not declare it honoured, stored or refused`);
         }
       }
     } finally {

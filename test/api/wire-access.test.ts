@@ -24,8 +24,16 @@ function signedUrl(params: [string, string][], secret: string, method = 'GET'): 
   return '/?' + [...params, ['Signature', sig]].map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
 }
 function common(keyId: string, nonce: string = randomUUID(), ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')): [string, string][] {
-  return [['Action', 'DescribeRegions'], ['Version', '2014-05-26'], ['Format', 'JSON'], ['AccessKeyId', keyId], ['SignatureMethod', 'HMAC-SHA1'],
-    ['SignatureVersion', '1.0'], ['SignatureNonce', nonce], ['Timestamp', ts]];
+  return [
+    ['Action', 'DescribeRegions'],
+    ['Version', '2014-05-26'],
+    ['Format', 'JSON'],
+    ['AccessKeyId', keyId],
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['SignatureNonce', nonce],
+    ['Timestamp', ts],
+  ];
 }
 
 describe('authentication', () => {
@@ -43,7 +51,10 @@ describe('authentication', () => {
     assert.equal((await h.app.server.inject({ method: 'GET', url: signedUrl(params, h.key.secret) })).statusCode, 200);
     const replay = await h.app.server.inject({ method: 'GET', url: signedUrl(params, h.key.secret) });
     assert.equal(JSON.parse(replay.body).Code, 'SignatureNonceUsed');
-    const old = await h.app.server.inject({ method: 'GET', url: signedUrl(common(h.key.id, randomUUID(), '2020-01-01T00:00:00Z'), h.key.secret) });
+    const old = await h.app.server.inject({
+      method: 'GET',
+      url: signedUrl(common(h.key.id, randomUUID(), '2020-01-01T00:00:00Z'), h.key.secret),
+    });
     assert.equal(JSON.parse(old.body).Code, 'InvalidTimeStamp.Expired');
     const unsigned = await h.app.server.inject({ method: 'GET', url: '/?Action=DescribeRegions&Version=2014-05-26' });
     assert.equal(JSON.parse(unsigned.body).Code, 'MissingParameter');
@@ -52,7 +63,10 @@ describe('authentication', () => {
   it('a nonce stays used for the whole window: with another Timestamp, and after a purge of what a Timestamp 14 minutes old would have let go', async () => {
     const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const nonce = `window-${randomUUID()}`;
-    const first = await h.app.server.inject({ method: 'GET', url: signedUrl(common(h.key.id, nonce, iso(Date.now() - 14 * 60_000)), h.key.secret) });
+    const first = await h.app.server.inject({
+      method: 'GET',
+      url: signedUrl(common(h.key.id, nonce, iso(Date.now() - 14 * 60_000)), h.key.secret),
+    });
     assert.equal(first.statusCode, 200, first.body);
     const again = await h.app.server.inject({ method: 'GET', url: signedUrl(common(h.key.id, nonce, iso(Date.now())), h.key.secret) });
     assert.equal(JSON.parse(again.body).Code, 'SignatureNonceUsed', 'same nonce, another Timestamp');
@@ -66,7 +80,12 @@ describe('authentication', () => {
     const params = common(h.key.id);
     const sig = rpcSignature(rpcStringToSign('POST', params), h.key.secret);
     const body = [...params, ['Signature', sig]].map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
-    const r = await h.app.server.inject({ method: 'POST', url: '/', payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r = await h.app.server.inject({
+      method: 'POST',
+      url: '/',
+      payload: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(r.statusCode, 200, r.body);
   });
 
@@ -81,16 +100,29 @@ describe('authentication', () => {
 describe('accounts', () => {
   it("never shows or touches another account's resources", async () => {
     const other = await h.newAccount('tenant-b');
-    const e = (await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId })).body.NetworkInterfaceId;
+    const e = (await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId })).body
+      .NetworkInterfaceId;
     assertError(await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: e }, { key: other }), 404, 'InvalidEniId.NotFound');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e, SecondaryPrivateIpAddressCount: 1 }, { key: other }), 404, 'InvalidEniId.NotFound');
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId }, { key: other }), 404, 'InvalidVSwitchId.NotFound');
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e, SecondaryPrivateIpAddressCount: 1 }, { key: other }),
+      404,
+      'InvalidEniId.NotFound',
+    );
+    assertError(
+      await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId }, { key: other }),
+      404,
+      'InvalidVSwitchId.NotFound',
+    );
     const list = await h.call('DescribeNetworkInterfaces', {}, { key: other });
     assert.deepEqual(list.body.NetworkInterfaceSets.NetworkInterfaceSet, []);
     assert.deepEqual((await h.call('DescribeVpcs', {}, { key: other })).body.Vpcs.Vpc, []);
     // Their own network with the same CIDR is fine: address spaces are per vSwitch.
     const theirs = await seedNetwork(h, { key: other });
-    const mine = await h.call('CreateNetworkInterface', { VSwitchId: theirs.vSwitchId, SecurityGroupId: theirs.securityGroupId, PrimaryIpAddress: '192.168.1.201' }, { key: other });
+    const mine = await h.call(
+      'CreateNetworkInterface',
+      { VSwitchId: theirs.vSwitchId, SecurityGroupId: theirs.securityGroupId, PrimaryIpAddress: '192.168.1.201' },
+      { key: other },
+    );
     assert.equal(mine.status, 200);
   });
 });
@@ -100,12 +132,32 @@ describe('networks', () => {
     assertError(await h.call('CreateVpc', { CidrBlock: '192.168.0.0/33' }), 400, 'InvalidCidrBlock.Malformed');
     assertError(await h.call('CreateVpc', { CidrBlock: '127.0.0.0/16' }), 400, 'InvalidCidrBlock.Malformed');
     const vpc = (await h.call('CreateVpc', { CidrBlock: '172.16.0.0/12', VpcName: 'prod' })).body.VpcId;
-    assertError(await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.0.0.0/24' }), 400, 'InvalidCidrBlock.Malformed');
-    assertError(await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.0.0/30' }), 400, 'InvalidCidrBlock.Malformed');
-    assertError(await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-z', CidrBlock: '172.16.0.0/24' }), 404, 'InvalidZoneId.NotFound');
+    assertError(
+      await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.0.0.0/24' }),
+      400,
+      'InvalidCidrBlock.Malformed',
+    );
+    assertError(
+      await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.0.0/30' }),
+      400,
+      'InvalidCidrBlock.Malformed',
+    );
+    assertError(
+      await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-z', CidrBlock: '172.16.0.0/24' }),
+      404,
+      'InvalidZoneId.NotFound',
+    );
     const vsw = (await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.0.0/24' })).body.VSwitchId;
-    assertError(await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.0.128/25' }), 400, 'InvalidCidrBlock.Overlapped');
-    assertError(await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.1.0/24', Ipv6CidrBlock: 3 }), 400, 'OperationFailed.Ipv6NotEnabled');
+    assertError(
+      await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.0.128/25' }),
+      400,
+      'InvalidCidrBlock.Overlapped',
+    );
+    assertError(
+      await h.call('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.1.0/24', Ipv6CidrBlock: 3 }),
+      400,
+      'OperationFailed.Ipv6NotEnabled',
+    );
     const d = await h.call('DescribeVSwitches', { VpcId: vpc });
     assert.equal(d.body.VSwitches.VSwitch[0].AvailableIpAddressCount, 252);
     assert.equal(d.body.TotalCount, 1);
@@ -121,7 +173,11 @@ describe('networks', () => {
     assertError(await h.call('DescribeZones', { RegionId: 'mars-north-1' }), 404, 'InvalidRegionId.NotFound');
     const t = await h.call('DescribeInstanceTypes', { RegionId: '__omit__', InstanceTypes: ['ecs.g7.2xlarge'] });
     assert.deepEqual(
-      [t.body.InstanceTypes.InstanceType[0].EniQuantity, t.body.InstanceTypes.InstanceType[0].EniPrivateIpAddressQuantity, t.body.InstanceTypes.InstanceType[0].EniTotalQuantity],
+      [
+        t.body.InstanceTypes.InstanceType[0].EniQuantity,
+        t.body.InstanceTypes.InstanceType[0].EniPrivateIpAddressQuantity,
+        t.body.InstanceTypes.InstanceType[0].EniTotalQuantity,
+      ],
       [4, 15, 10],
     );
   });
@@ -132,12 +188,24 @@ describe('DescribeNetworkInterfaces', () => {
     const n = await seedNetwork(h, { cidr: '10.8.0.0/16', vswCidr: '10.8.1.0/24', sgType: 'enterprise' });
     const ids: string[] = [];
     for (let i = 0; i < 23; i++) {
-      ids.push((await h.call('CreateNetworkInterface', { VSwitchId: n.vSwitchId, SecurityGroupId: n.securityGroupId, NetworkInterfaceName: i % 2 ? 'odd' : 'even' })).body.NetworkInterfaceId);
+      ids.push(
+        (
+          await h.call('CreateNetworkInterface', {
+            VSwitchId: n.vSwitchId,
+            SecurityGroupId: n.securityGroupId,
+            NetworkInterfaceName: i % 2 ? 'odd' : 'even',
+          })
+        ).body.NetworkInterfaceId,
+      );
     }
     const seen: string[] = [];
     let token = '';
     for (let page = 0; page < 5; page++) {
-      const r = await h.call('DescribeNetworkInterfaces', { VSwitchId: n.vSwitchId, MaxResults: 10, ...(token ? { NextToken: token } : {}) });
+      const r = await h.call('DescribeNetworkInterfaces', {
+        VSwitchId: n.vSwitchId,
+        MaxResults: 10,
+        ...(token ? { NextToken: token } : {}),
+      });
       seen.push(...r.body.NetworkInterfaceSets.NetworkInterfaceSet.map((x: any) => x.NetworkInterfaceId));
       token = r.body.NextToken;
       if (!token) break;
@@ -149,8 +217,13 @@ describe('DescribeNetworkInterfaces', () => {
     assert.equal(p3.body.PageNumber, 3);
     const odd = await h.call('DescribeNetworkInterfaces', { VSwitchId: n.vSwitchId, NetworkInterfaceName: 'odd', MaxResults: 100 });
     assert.equal(odd.body.NetworkInterfaceSets.NetworkInterfaceSet.length, 11);
-    const byIp = await h.call('DescribeNetworkInterfaces', { PrivateIpAddress: [(await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: ids[4] })).body.PrivateIpAddress] });
-    assert.deepEqual(byIp.body.NetworkInterfaceSets.NetworkInterfaceSet.map((x: any) => x.NetworkInterfaceId), [ids[4]]);
+    const byIp = await h.call('DescribeNetworkInterfaces', {
+      PrivateIpAddress: [(await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: ids[4] })).body.PrivateIpAddress],
+    });
+    assert.deepEqual(
+      byIp.body.NetworkInterfaceSets.NetworkInterfaceSet.map((x: any) => x.NetworkInterfaceId),
+      [ids[4]],
+    );
     assertError(await h.call('DescribeNetworkInterfaces', { Status: 'Sleeping' }), 400, 'InvalidParameter');
     const none = await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: ['eni-bpnothing0000000000'] });
     assert.deepEqual(none.body.NetworkInterfaceSets.NetworkInterfaceSet, []);
@@ -161,13 +234,25 @@ describe('DescribeNetworkInterfaces', () => {
 describe('security group capacity', () => {
   it('a basic group holds at most its configured private IPs (6 here); enterprise groups hold more', async () => {
     const sg = (await h.call('CreateSecurityGroup', { VpcId: net.vpcId })).body.SecurityGroupId;
-    const e1 = (await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: sg, SecondaryPrivateIpAddressCount: 3 })).body.NetworkInterfaceId;
+    const e1 = (
+      await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: sg, SecondaryPrivateIpAddressCount: 3 })
+    ).body.NetworkInterfaceId;
     const e2 = (await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: sg })).body.NetworkInterfaceId;
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e2, SecondaryPrivateIpAddressCount: 2 }), 403, 'SecurityGroupInstanceLimitExceed');
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e2, SecondaryPrivateIpAddressCount: 2 }),
+      403,
+      'SecurityGroupInstanceLimitExceed',
+    );
     assert.equal((await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e2, SecondaryPrivateIpAddressCount: 1 })).status, 200);
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: sg }), 403, 'SecurityGroupInstanceLimitExceed');
+    assertError(
+      await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: sg }),
+      403,
+      'SecurityGroupInstanceLimitExceed',
+    );
     // Unassigning makes room again.
-    const ip = (await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: e1 })).body.PrivateIpSets.PrivateIpSet.find((x: any) => !x.Primary).PrivateIpAddress;
+    const ip = (await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: e1 })).body.PrivateIpSets.PrivateIpSet.find(
+      (x: any) => !x.Primary,
+    ).PrivateIpAddress;
     assert.equal((await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: e1, PrivateIpAddress: [ip] })).status, 200);
     assert.equal((await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: sg })).status, 200);
   });
@@ -179,16 +264,34 @@ describe('resource groups', () => {
     assert.equal(g.status, 200, JSON.stringify(g.body));
     const id = g.body.ResourceGroup.Id;
     const list = await h.call('ListResourceGroups', {}, { version: '2020-03-31' });
-    assert.deepEqual(list.body.ResourceGroups.ResourceGroup.map((x: any) => x.Name), ['default', 'prod-net']);
+    assert.deepEqual(
+      list.body.ResourceGroups.ResourceGroup.map((x: any) => x.Name),
+      ['default', 'prod-net'],
+    );
     const vpc = await h.call('CreateVpc', { CidrBlock: '172.20.0.0/16', ResourceGroupId: id });
     assert.equal(vpc.body.ResourceGroupId, id);
     const vsw = await h.call('CreateVSwitch', { VpcId: vpc.body.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.20.1.0/24' });
     const sg = await h.call('CreateSecurityGroup', { VpcId: vpc.body.VpcId, ResourceGroupId: id });
-    const e = await h.call('CreateNetworkInterface', { VSwitchId: vsw.body.VSwitchId, SecurityGroupId: sg.body.SecurityGroupId, ResourceGroupId: id });
+    const e = await h.call('CreateNetworkInterface', {
+      VSwitchId: vsw.body.VSwitchId,
+      SecurityGroupId: sg.body.SecurityGroupId,
+      ResourceGroupId: id,
+    });
     const inGroup = await h.call('DescribeNetworkInterfaces', { ResourceGroupId: id });
-    assert.deepEqual(inGroup.body.NetworkInterfaceSets.NetworkInterfaceSet.map((x: any) => x.NetworkInterfaceId), [e.body.NetworkInterfaceId]);
+    assert.deepEqual(
+      inGroup.body.NetworkInterfaceSets.NetworkInterfaceSet.map((x: any) => x.NetworkInterfaceId),
+      [e.body.NetworkInterfaceId],
+    );
     assert.equal((await h.call('DescribeVpcs', { ResourceGroupId: id })).body.Vpcs.Vpc.length, 1);
-    assert.equal((await h.call('DescribeVSwitches', { ResourceGroupId: id })).body.VSwitches.VSwitch.length, 1, 'a vSwitch joins its VPC group by default');
-    assertError(await h.call('DescribeNetworkInterfaces', { ResourceGroupId: 'rg-acfmnothere000000' }), 404, 'InvalidResourceGroup.NotFound');
+    assert.equal(
+      (await h.call('DescribeVSwitches', { ResourceGroupId: id })).body.VSwitches.VSwitch.length,
+      1,
+      'a vSwitch joins its VPC group by default',
+    );
+    assertError(
+      await h.call('DescribeNetworkInterfaces', { ResourceGroupId: 'rg-acfmnothere000000' }),
+      404,
+      'InvalidResourceGroup.NotFound',
+    );
   });
 });

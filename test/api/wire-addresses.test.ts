@@ -47,7 +47,9 @@ describe('AssignPrivateIpAddresses', () => {
       assert.ok(last >= 1 && last <= 252, `${a} is reserved`);
     }
     const d = await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: eni });
-    const v4 = d.body.PrivateIpSets.PrivateIpSet.filter((x: any) => !x.Primary).map((x: any) => x.PrivateIpAddress).sort();
+    const v4 = d.body.PrivateIpSets.PrivateIpSet.filter((x: any) => !x.Primary)
+      .map((x: any) => x.PrivateIpAddress)
+      .sort();
     assert.deepEqual(v4, [...set.PrivateIpSet.PrivateIpAddress].sort());
   });
 
@@ -62,7 +64,11 @@ describe('AssignPrivateIpAddresses', () => {
   it('refuses reserved and out-of-CIDR addresses with InvalidVSwitchId.IpInvalid', async () => {
     const eni = await newEni();
     for (const a of ['192.168.1.0', '192.168.1.253', '192.168.1.254', '192.168.1.255', '192.168.2.10', '10.0.0.1']) {
-      assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [a] }), 403, 'InvalidVSwitchId.IpInvalid');
+      assertError(
+        await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [a] }),
+        403,
+        'InvalidVSwitchId.IpInvalid',
+      );
     }
   });
 
@@ -72,9 +78,21 @@ describe('AssignPrivateIpAddresses', () => {
     const a = await newEni({ VSwitchId: vsw, PrimaryIpAddress: '192.168.77.70' });
     const b = await newEni({ VSwitchId: vsw, PrimaryIpAddress: '192.168.77.71' });
     assert.equal((await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: a, PrivateIpAddress: ['192.168.77.77'] })).status, 200);
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.77'] }), 403, 'InvalidIp.IpAssigned');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.78', '192.168.77.78'] }), 403, 'InvalidIp.IpRepeated');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.300'] }), 403, 'InvalidIp.Address');
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.77'] }),
+      403,
+      'InvalidIp.IpAssigned',
+    );
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.78', '192.168.77.78'] }),
+      403,
+      'InvalidIp.IpRepeated',
+    );
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: b, PrivateIpAddress: ['192.168.77.300'] }),
+      403,
+      'InvalidIp.Address',
+    );
   });
 
   it('holds at most 10 private IPv4 on an Available ENI (primary included), all or nothing', async () => {
@@ -90,19 +108,46 @@ describe('AssignPrivateIpAddresses', () => {
 
   it('refuses both a list and a count, a missing ENI id, an unknown ENI and an unknown parameter', async () => {
     const eni = await newEni();
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1, PrivateIpAddress: ['192.168.1.90'] }), 400, 'InvalidParameter.Conflict');
+    assertError(
+      await h.call('AssignPrivateIpAddresses', {
+        NetworkInterfaceId: eni,
+        SecondaryPrivateIpAddressCount: 1,
+        PrivateIpAddress: ['192.168.1.90'],
+      }),
+      400,
+      'InvalidParameter.Conflict',
+    );
     assertError(await h.call('AssignPrivateIpAddresses', { SecondaryPrivateIpAddressCount: 1 }), 400, 'MissingParameter');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: 'eni-bpdoesnotexist0000', SecondaryPrivateIpAddressCount: 1 }), 404, 'InvalidEniId.NotFound');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1, Bogus: 'x' }), 400, 'InvalidParameter');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 'two' as unknown as number }), 400, 'InvalidParameter');
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: 'eni-bpdoesnotexist0000', SecondaryPrivateIpAddressCount: 1 }),
+      404,
+      'InvalidEniId.NotFound',
+    );
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1, Bogus: 'x' }),
+      400,
+      'InvalidParameter',
+    );
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 'two' as unknown as number }),
+      400,
+      'InvalidParameter',
+    );
   });
 
   it('fills a /29 to its 4 usable addresses, then InvalidVSwitchId.IpNotEnough naming the vSwitch', async () => {
     const small = await h.call('CreateVSwitch', { VpcId: net.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.9.0/29' });
     const e = await h.call('CreateNetworkInterface', { VSwitchId: small.body.VSwitchId, SecurityGroupId: net.securityGroupId });
     assert.equal(e.status, 200);
-    assert.equal((await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e.body.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 3 })).status, 200);
-    const r = await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e.body.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 1 });
+    assert.equal(
+      (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e.body.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 3 }))
+        .status,
+      200,
+    );
+    const r = await h.call('AssignPrivateIpAddresses', {
+      NetworkInterfaceId: e.body.NetworkInterfaceId,
+      SecondaryPrivateIpAddressCount: 1,
+    });
     assertError(r, 403, 'InvalidVSwitchId.IpNotEnough');
     assert.equal(r.body.Message, `The specified VSwitch "${small.body.VSwitchId}" has not enough IpAddress.`);
     const v = await h.call('DescribeVSwitches', { VSwitchId: small.body.VSwitchId });
@@ -111,12 +156,24 @@ describe('AssignPrivateIpAddresses', () => {
 
   it('ClientToken: same params replay the result, other params are a mismatch', async () => {
     const eni = await newEni();
-    const first = await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 2, ClientToken: 'tok-1' });
-    const again = await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 2, ClientToken: 'tok-1' });
+    const first = await h.call('AssignPrivateIpAddresses', {
+      NetworkInterfaceId: eni,
+      SecondaryPrivateIpAddressCount: 2,
+      ClientToken: 'tok-1',
+    });
+    const again = await h.call('AssignPrivateIpAddresses', {
+      NetworkInterfaceId: eni,
+      SecondaryPrivateIpAddressCount: 2,
+      ClientToken: 'tok-1',
+    });
     assert.deepEqual(again.body.AssignedPrivateIpAddressesSet, first.body.AssignedPrivateIpAddressesSet);
     const d = await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: eni });
     assert.equal(d.body.PrivateIpSets.PrivateIpSet.length, 3, 'work done once');
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 3, ClientToken: 'tok-1' }), 400, 'IdempotentParameterMismatch');
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 3, ClientToken: 'tok-1' }),
+      400,
+      'IdempotentParameterMismatch',
+    );
   });
 });
 
@@ -126,10 +183,20 @@ describe('UnassignPrivateIpAddresses', () => {
     const d = await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: eni });
     const primary = d.body.PrivateIpAddress;
     const secondary = d.body.PrivateIpSets.PrivateIpSet.filter((x: any) => !x.Primary).map((x: any) => x.PrivateIpAddress);
-    assertError(await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [primary] }), 403, 'InvalidIp.IpUnassigned');
+    assertError(
+      await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [primary] }),
+      403,
+      'InvalidIp.IpUnassigned',
+    );
     // An address of the vSwitch this ENI does not hold (its own three were picked at random).
-    const notHeld = ['192.168.1.250', '192.168.1.249', '192.168.1.248', '192.168.1.247'].find((a) => a !== primary && !secondary.includes(a))!;
-    assertError(await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [notHeld] }), 403, 'InvalidIp.IpUnassigned');
+    const notHeld = ['192.168.1.250', '192.168.1.249', '192.168.1.248', '192.168.1.247'].find(
+      (a) => a !== primary && !secondary.includes(a),
+    )!;
+    assertError(
+      await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [notHeld] }),
+      403,
+      'InvalidIp.IpUnassigned',
+    );
     const r = await h.call('UnassignPrivateIpAddresses', { NetworkInterfaceId: eni, PrivateIpAddress: [secondary[0]] });
     assert.equal(r.status, 200);
     assert.deepEqual(Object.keys(r.body), ['RequestId']);
@@ -154,7 +221,11 @@ describe('AssignIpv6Addresses / UnassignIpv6Addresses', () => {
     const m = await h.call('AssignIpv6Addresses', { NetworkInterfaceId: eni, Ipv6Address: [named.toUpperCase()] });
     assert.equal(m.status, 200);
     assert.deepEqual(m.body.Ipv6Sets.Ipv6Address, [named], 'canonical form');
-    assertError(await h.call('AssignIpv6Addresses', { NetworkInterfaceId: eni, Ipv6Address: ['2001:db9::1'] }), 403, 'InvalidVSwitchId.IpInvalid');
+    assertError(
+      await h.call('AssignIpv6Addresses', { NetworkInterfaceId: eni, Ipv6Address: ['2001:db9::1'] }),
+      403,
+      'InvalidVSwitchId.IpInvalid',
+    );
     assertError(await h.call('AssignIpv6Addresses', { NetworkInterfaceId: eni, Ipv6AddressCount: 8 }), 403, 'MaxEniIpv6IpsCountExceeded');
     assert.equal((await h.call('UnassignIpv6Addresses', { NetworkInterfaceId: eni, Ipv6Address: [named] })).status, 200);
     assertError(await h.call('UnassignIpv6Addresses', { NetworkInterfaceId: eni, Ipv6Address: [named] }), 403, 'InvalidIp.IpUnassigned');
@@ -166,6 +237,10 @@ describe('AssignIpv6Addresses / UnassignIpv6Addresses', () => {
   it('refuses IPv6 on a vSwitch without an IPv6 CIDR', async () => {
     const plain = await h.call('CreateVSwitch', { VpcId: net.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.20.0/24' });
     const e = await h.call('CreateNetworkInterface', { VSwitchId: plain.body.VSwitchId, SecurityGroupId: net.securityGroupId });
-    assertError(await h.call('AssignIpv6Addresses', { NetworkInterfaceId: e.body.NetworkInterfaceId, Ipv6AddressCount: 1 }), 403, 'InvalidVSwitch.Ipv6NotTurnOn');
+    assertError(
+      await h.call('AssignIpv6Addresses', { NetworkInterfaceId: e.body.NetworkInterfaceId, Ipv6AddressCount: 1 }),
+      403,
+      'InvalidVSwitch.Ipv6NotTurnOn',
+    );
   });
 });

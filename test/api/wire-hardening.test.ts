@@ -20,7 +20,10 @@ after(() => h.close());
 describe('a security group named twice', () => {
   it('CreateNetworkInterface, ModifyNetworkInterfaceAttribute and RunInstances keep it once', async () => {
     const sg2 = (await h.call('CreateSecurityGroup', { VpcId: net.vpcId })).body.SecurityGroupId as string;
-    const c = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupIds: [net.securityGroupId, sg2, net.securityGroupId] });
+    const c = await h.call('CreateNetworkInterface', {
+      VSwitchId: net.vSwitchId,
+      SecurityGroupIds: [net.securityGroupId, sg2, net.securityGroupId],
+    });
     assert.equal(c.status, 200, JSON.stringify(c.body));
     assert.deepEqual(c.body.SecurityGroupIds.SecurityGroupId, [net.securityGroupId, sg2]);
     const eniId = c.body.NetworkInterfaceId as string;
@@ -28,15 +31,26 @@ describe('a security group named twice', () => {
     assert.equal(m.status, 200, JSON.stringify(m.body));
     const a = await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: eniId });
     assert.deepEqual(a.body.SecurityGroupIds.SecurityGroupId, [sg2]);
-    const r = await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupIds: [sg2, sg2], ImageId: 'any' });
+    const r = await h.call('RunInstances', {
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupIds: [sg2, sg2],
+      ImageId: 'any',
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const i = await h.call('DescribeNetworkInterfaces', { InstanceId: r.body.InstanceIdSets.InstanceIdSet[0] });
     assert.deepEqual(i.body.NetworkInterfaceSets.NetworkInterfaceSet[0].SecurityGroupIds.SecurityGroupId, [sg2]);
     // The counters moved once per address, not once per mention: the ENI's one address and the instance's primary one.
-    const counts = await h.deps.store.transaction(async (tx) => {
-      const accountId = (await tx.accessKeys.get(h.key.id))!.accountId;
-      return [(await tx.securityGroups.get(accountId, net.securityGroupId))!.ipCount, (await tx.securityGroups.get(accountId, sg2))!.ipCount];
-    }, { readOnly: true });
+    const counts = await h.deps.store.transaction(
+      async (tx) => {
+        const accountId = (await tx.accessKeys.get(h.key.id))!.accountId;
+        return [
+          (await tx.securityGroups.get(accountId, net.securityGroupId))!.ipCount,
+          (await tx.securityGroups.get(accountId, sg2))!.ipCount,
+        ];
+      },
+      { readOnly: true },
+    );
     assert.deepEqual(counts, [0, 2]);
   });
 });
@@ -57,8 +71,15 @@ describe('DescribeNetworkInterfaces ServiceManaged=true', () => {
 /** Signs `params` for `method` with the harness key; the URL to send. */
 function signed(method: string, params: [string, string][]): string {
   const all: [string, string][] = [
-    ['Version', '2014-05-26'], ['Format', 'JSON'], ['AccessKeyId', h.key.id], ['SignatureMethod', 'HMAC-SHA1'], ['SignatureVersion', '1.0'],
-    ['SignatureNonce', randomUUID()], ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')], ['RegionId', 'cn-hangzhou'], ...params,
+    ['Version', '2014-05-26'],
+    ['Format', 'JSON'],
+    ['AccessKeyId', h.key.id],
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['SignatureNonce', randomUUID()],
+    ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
+    ['RegionId', 'cn-hangzhou'],
+    ...params,
   ];
   const sig = rpcSignature(rpcStringToSign(method, all), h.key.secret);
   return '/?' + [...all, ['Signature', sig]].map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
@@ -66,8 +87,13 @@ function signed(method: string, params: [string, string][]): string {
 
 describe('methods', () => {
   it('a signed HEAD runs nothing: 404 InvalidAction.NotFound, no address assigned', async () => {
-    const eniId = (await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId })).body.NetworkInterfaceId as string;
-    const url = signed('HEAD', [['Action', 'AssignPrivateIpAddresses'], ['NetworkInterfaceId', eniId], ['SecondaryPrivateIpAddressCount', '2']]);
+    const eniId = (await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId })).body
+      .NetworkInterfaceId as string;
+    const url = signed('HEAD', [
+      ['Action', 'AssignPrivateIpAddresses'],
+      ['NetworkInterfaceId', eniId],
+      ['SecondaryPrivateIpAddressCount', '2'],
+    ]);
     const r = await h.app.server.inject({ method: 'HEAD', url });
     assert.equal(r.statusCode, 404);
     const a = await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: eniId });
@@ -104,7 +130,12 @@ describe("answers of the HTTP layer, in Alibaba's shape", () => {
     assert.equal(rpc.statusCode, 404);
     assertRpcShape(rpc, 'InvalidAction.NotFound');
     for (const method of ['GET', 'POST', 'PUT', 'DELETE'] as const) {
-      const r = await h.app.server.inject({ method, url: '/console/api/nope', headers: { 'content-type': 'application/json' }, payload: method === 'GET' || method === 'DELETE' ? undefined : '{}' });
+      const r = await h.app.server.inject({
+        method,
+        url: '/console/api/nope',
+        headers: { 'content-type': 'application/json' },
+        payload: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+      });
       assert.equal(r.statusCode, 404, method);
       assertConsoleShape(r, 'InvalidAction.NotFound');
     }
@@ -123,7 +154,12 @@ describe("answers of the HTTP layer, in Alibaba's shape", () => {
   });
 
   it('413 body too large and 415 odd Content-Type, with Connection: close', async () => {
-    const big = await h.app.server.inject({ method: 'POST', url: '/', payload: 'a='.padEnd(2 * 1024 * 1024, 'x'), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const big = await h.app.server.inject({
+      method: 'POST',
+      url: '/',
+      payload: 'a='.padEnd(2 * 1024 * 1024, 'x'),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(big.statusCode, 413);
     assertRpcShape(big, 'RequestBodyTooLarge');
     assert.equal(big.headers.connection, 'close');
@@ -158,14 +194,19 @@ describe('codes of the real gateway', () => {
 });
 
 describe('string lengths', () => {
-  it('names and descriptions out of bounds answer the action\'s own code; at the bounds they pass', async () => {
+  it("names and descriptions out of bounds answer the action's own code; at the bounds they pass", async () => {
     const long = (n: number) => 'a'.repeat(n);
     const cases: [string, Record<string, string>, string, string][] = [
       ['CreateVpc', { CidrBlock: '10.9.0.0/16' }, 'VpcName', 'InvalidVpcName.Malformed'],
       ['CreateVpc', { CidrBlock: '10.9.0.0/16' }, 'Description', 'InvalidVpcDiscription.Malformed'],
       ['CreateSecurityGroup', { VpcId: net.vpcId }, 'SecurityGroupName', 'InvalidSecurityGroupName.Malformed'],
       ['CreateSecurityGroup', { VpcId: net.vpcId }, 'Description', 'InvalidSecurityGroupDiscription.Malformed'],
-      ['RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'any' }, 'InstanceName', 'InvalidInstanceName.Malformed'],
+      [
+        'RunInstances',
+        { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'any' },
+        'InstanceName',
+        'InvalidInstanceName.Malformed',
+      ],
     ];
     for (const [action, base, param, code] of cases) {
       const max = param === 'Description' ? 256 : 128;
@@ -177,7 +218,12 @@ describe('string lengths', () => {
       const ok = await h.call(action, { ...base, [param]: long(max) });
       assert.equal(ok.status, 200, `${action} ${param} at ${max}: ${JSON.stringify(ok.body)}`);
     }
-    const vsw = await h.call('CreateVSwitch', { VpcId: net.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.77.0/24', VSwitchName: long(129) });
+    const vsw = await h.call('CreateVSwitch', {
+      VpcId: net.vpcId,
+      ZoneId: 'cn-hangzhou-h',
+      CidrBlock: '192.168.77.0/24',
+      VSwitchName: long(129),
+    });
     assert.equal(vsw.body.Code, 'InvalidVSwitchName.Malformed');
     // Characters, not UTF-16 units: 128 CJK characters are a valid name.
     assert.equal((await h.call('CreateSecurityGroup', { VpcId: net.vpcId, SecurityGroupName: '名'.repeat(128) })).status, 200);
@@ -187,7 +233,11 @@ describe('string lengths', () => {
     const r = await h.call('DescribeNetworkInterfaces', { NetworkInterfaceName: 'x'.repeat(200_000) });
     assert.equal(r.status, 400);
     assert.equal(r.body.Code, 'InvalidParameter');
-    const t = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ClientToken: 'c'.repeat(65) });
+    const t = await h.call('CreateNetworkInterface', {
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      ClientToken: 'c'.repeat(65),
+    });
     assert.equal(t.body.Code, 'InvalidParameter');
   });
 });
@@ -206,7 +256,10 @@ describe('the audit trail', () => {
     await flushAudit(h.deps);
     const rootId = (await h.deps.store.transaction((tx) => tx.accessKeys.get(h.key.id), { readOnly: true }))!.accountId;
     const mine = await listAudit(h.deps, { accountId: rootId }, { limit: 1000 });
-    assert.ok(mine.every((e) => e.accountId === rootId), 'only its own account');
+    assert.ok(
+      mine.every((e) => e.accountId === rootId),
+      'only its own account',
+    );
     assert.ok(!mine.some((e) => e.action.startsWith('Describe')), 'reads are not recorded');
     const ok = mine.find((e) => e.requestId === assigned.body.RequestId)!;
     assert.equal(ok.action, 'AssignPrivateIpAddresses');
@@ -217,7 +270,14 @@ describe('the audit trail', () => {
     assert.equal(bad.result, 'InvalidIp.IpAssigned');
     const created = mine.find((e) => e.requestId === eni.body.RequestId)!;
     assert.ok(created.resources.includes(eniId), 'what the call made');
-    const theirs = await listAudit(h.deps, { accountId: (await h.deps.store.transaction((tx) => tx.accessKeys.get(other.id), { readOnly: true }))!.accountId }, { limit: 1000 });
-    assert.deepEqual(theirs.map((e) => e.action), ['CreateVpc']);
+    const theirs = await listAudit(
+      h.deps,
+      { accountId: (await h.deps.store.transaction((tx) => tx.accessKeys.get(other.id), { readOnly: true }))!.accountId },
+      { limit: 1000 },
+    );
+    assert.deepEqual(
+      theirs.map((e) => e.action),
+      ['CreateVpc'],
+    );
   });
 });

@@ -17,15 +17,34 @@ before(async () => {
   net = await seedNetwork(h);
   plain = await run({});
   dressed = await run({
-    Description: 'dressed up', HostName: 'web-1', UserData: USER_DATA, KeyPairName: 'kp', RamRoleName: 'role-a', DeletionProtection: true,
-    'SystemDisk.Category': 'cloud_essd', 'SystemDisk.Size': 80, 'SystemDisk.DiskName': 'root', 'SystemDisk.PerformanceLevel': 'PL1',
-    InstanceChargeType: 'PostPaid', InternetChargeType: 'PayByBandwidth', InternetMaxBandwidthOut: 5, SpotStrategy: 'NoSpot', AutoRenew: false, SpotPriceLimit: '0',
+    Description: 'dressed up',
+    HostName: 'web-1',
+    UserData: USER_DATA,
+    KeyPairName: 'kp',
+    RamRoleName: 'role-a',
+    DeletionProtection: true,
+    'SystemDisk.Category': 'cloud_essd',
+    'SystemDisk.Size': 80,
+    'SystemDisk.DiskName': 'root',
+    'SystemDisk.PerformanceLevel': 'PL1',
+    InstanceChargeType: 'PostPaid',
+    InternetChargeType: 'PayByBandwidth',
+    InternetMaxBandwidthOut: 5,
+    SpotStrategy: 'NoSpot',
+    AutoRenew: false,
+    SpotPriceLimit: '0',
   });
 });
 after(() => h.close());
 
 async function run(extra: Record<string, string | number | boolean>) {
-  const r = await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'img-1', ...extra });
+  const r = await h.call('RunInstances', {
+    InstanceType: 'ecs.g7.large',
+    VSwitchId: net.vSwitchId,
+    SecurityGroupId: net.securityGroupId,
+    ImageId: 'img-1',
+    ...extra,
+  });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.InstanceIdSets.InstanceIdSet[0] as string;
 }
@@ -35,18 +54,31 @@ function assertError(r: { status: number; body: Record<string, any> }, status: n
   assert.equal(r.status, status);
 }
 
-const describeOne = async (id: string, extra: Record<string, any> = {}) => (await h.call('DescribeInstances', { InstanceIds: JSON.stringify([id]), ...extra })).body.Instances.Instance[0];
+const describeOne = async (id: string, extra: Record<string, any> = {}) =>
+  (await h.call('DescribeInstances', { InstanceIds: JSON.stringify([id]), ...extra })).body.Instances.Instance[0];
 
 describe('RunInstances attributes, read back', () => {
   it('DescribeInstances returns what was set, and the real defaults otherwise', async () => {
     const d = await describeOne(dressed);
     assert.deepEqual(
-      [d.Description, d.HostName, d.KeyPairName, d.DeletionProtection, d.InstanceChargeType, d.InternetChargeType, d.InternetMaxBandwidthOut, d.ImageId],
+      [
+        d.Description,
+        d.HostName,
+        d.KeyPairName,
+        d.DeletionProtection,
+        d.InstanceChargeType,
+        d.InternetChargeType,
+        d.InternetMaxBandwidthOut,
+        d.ImageId,
+      ],
       ['dressed up', 'web-1', 'kp', true, 'PostPaid', 'PayByBandwidth', 5, 'img-1'],
     );
     const p = await describeOne(plain);
     assert.equal(p.HostName, `iZ${plain.slice(2)}Z`);
-    assert.deepEqual([p.Description, p.InstanceChargeType, p.InternetChargeType, p.SpotStrategy, p.Cpu, p.Memory], ['', 'PostPaid', 'PayByTraffic', 'NoSpot', 2, 8192]);
+    assert.deepEqual(
+      [p.Description, p.InstanceChargeType, p.InternetChargeType, p.SpotStrategy, p.Cpu, p.Memory],
+      ['', 'PostPaid', 'PayByTraffic', 'NoSpot', 2, 8192],
+    );
     assert.equal('MetadataOptions' in p, false, 'left out unless asked');
   });
   it('refuses values the real API refuses', async () => {
@@ -61,7 +93,15 @@ describe('RunInstances attributes, read back', () => {
 
 describe('DescribeInstances AdditionalAttributes.N', () => {
   it('adds the objects asked for', async () => {
-    const d = await describeOne(plain, { AdditionalAttributes: ['META_OPTIONS', 'LOGIN_AS_NON_ROOT', 'DISK_HIGH_DENSITY_MODE', 'CPU_OPTIONS_TOPOLOGY_TYPE', 'NETWORK_PRIMARY_ENI_IP'] });
+    const d = await describeOne(plain, {
+      AdditionalAttributes: [
+        'META_OPTIONS',
+        'LOGIN_AS_NON_ROOT',
+        'DISK_HIGH_DENSITY_MODE',
+        'CPU_OPTIONS_TOPOLOGY_TYPE',
+        'NETWORK_PRIMARY_ENI_IP',
+      ],
+    });
     assert.deepEqual(d.MetadataOptions, { HttpEndpoint: 'enabled', HttpTokens: 'optional', HttpPutResponseHopLimit: 1 });
     assert.deepEqual(d.ImageOptions, { LoginAsNonRoot: false });
     assert.deepEqual(d.AdditionalInfo, { EnableHighDensityMode: false });
@@ -73,7 +113,10 @@ describe('DescribeInstances AdditionalAttributes.N', () => {
     assert.equal(page.body.Instances.Instance.length, 1);
     assert.notEqual(page.body.NextToken, '');
     const next = await h.call('DescribeInstances', { MaxResults: 10, NextToken: page.body.NextToken });
-    assert.ok(!next.body.Instances.Instance.some((i: any) => i.InstanceId === page.body.Instances.Instance[0].InstanceId), 'the token continues after page 1');
+    assert.ok(
+      !next.body.Instances.Instance.some((i: any) => i.InstanceId === page.body.Instances.Instance[0].InstanceId),
+      'the token continues after page 1',
+    );
   });
 });
 
@@ -81,7 +124,10 @@ describe('DescribeInstanceAttribute', () => {
   it('answers one instance with the fields its model has', async () => {
     const r = await h.call('DescribeInstanceAttribute', { InstanceId: dressed });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    assert.deepEqual([r.body.InstanceId, r.body.HostName, r.body.Description, r.body.EnableJumboFrame, r.body.IoOptimized], [dressed, 'web-1', 'dressed up', false, 'optimized']);
+    assert.deepEqual(
+      [r.body.InstanceId, r.body.HostName, r.body.Description, r.body.EnableJumboFrame, r.body.IoOptimized],
+      [dressed, 'web-1', 'dressed up', false, 'optimized'],
+    );
     assert.equal(r.body.VpcAttributes.VSwitchId, net.vSwitchId);
     assert.deepEqual(r.body.SecurityGroupIds.SecurityGroupId, [net.securityGroupId]);
     assertError(await h.call('DescribeInstanceAttribute', { InstanceId: 'i-bpnotthere0000000000' }), 404, 'InvalidInstanceId.NotFound');
@@ -93,11 +139,20 @@ describe('DescribeDisks', () => {
     const r = await h.call('DescribeDisks', { InstanceId: dressed, DiskType: 'system' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const [d] = r.body.Disks.Disk;
-    assert.deepEqual([d.InstanceId, d.Type, d.Category, d.Size, d.DiskName, d.PerformanceLevel, d.Status], [dressed, 'system', 'cloud_essd', 80, 'root', 'PL1', 'In_use']);
+    assert.deepEqual(
+      [d.InstanceId, d.Type, d.Category, d.Size, d.DiskName, d.PerformanceLevel, d.Status],
+      [dressed, 'system', 'cloud_essd', 80, 'root', 'PL1', 'In_use'],
+    );
     assert.equal(d.DiskId, `d-${dressed.slice(2)}`);
-    assert.deepEqual(d.Attachments.Attachment.map((a: any) => a.InstanceId), [dressed]);
+    assert.deepEqual(
+      d.Attachments.Attachment.map((a: any) => a.InstanceId),
+      [dressed],
+    );
     const byId = await h.call('DescribeDisks', { DiskIds: JSON.stringify([d.DiskId]) });
-    assert.deepEqual(byId.body.Disks.Disk.map((x: any) => x.DiskId), [d.DiskId]);
+    assert.deepEqual(
+      byId.body.Disks.Disk.map((x: any) => x.DiskId),
+      [d.DiskId],
+    );
     const p = (await h.call('DescribeDisks', { InstanceId: plain })).body.Disks.Disk[0];
     assert.deepEqual([p.Category, p.Size], ['cloud_efficiency', 40]);
   });
@@ -118,7 +173,10 @@ describe('DescribeUserData, DescribeInstanceRamRole, DescribeInstanceMaintenance
     assert.deepEqual(roles.body.InstanceRamRoleSets.InstanceRamRoleSet, [{ InstanceId: dressed, RamRoleName: 'role-a' }]);
     const m = await h.call('DescribeInstanceMaintenanceAttributes', { InstanceId: [plain] });
     assert.equal(m.status, 200, JSON.stringify(m.body));
-    assert.deepEqual(m.body.MaintenanceAttributes.MaintenanceAttribute.map((x: any) => [x.InstanceId, x.ActionOnMaintenance.Value, x.NotifyOnMaintenance]), [[plain, 'AutoRecover', false]]);
+    assert.deepEqual(
+      m.body.MaintenanceAttributes.MaintenanceAttribute.map((x: any) => [x.InstanceId, x.ActionOnMaintenance.Value, x.NotifyOnMaintenance]),
+      [[plain, 'AutoRecover', false]],
+    );
     const a = await h.call('DescribeInstanceAttachmentAttributes', { InstanceIds: JSON.stringify([plain]) });
     assert.deepEqual(a.body.Instances.Instance, [{ InstanceId: plain, PrivatePoolOptionsId: '', PrivatePoolOptionsMatchCriteria: 'None' }]);
     assertError(await h.call('DescribeInstanceAttachmentAttributes', { InstanceIds: 'not json' }), 400, 'InvalidParameter');
@@ -131,49 +189,102 @@ describe('DescribeInstanceAutoRenewAttribute', () => {
     const r = await h.call('DescribeInstanceAutoRenewAttribute', { InstanceId: `${sub},${plain}` });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(r.body.InstanceRenewAttributes.InstanceRenewAttribute, [
-      { InstanceId: sub, AutoRenewEnabled: true, RenewalStatus: 'AutoRenewal', Duration: 2, PeriodUnit: 'Month', EnableExpectedRenewDay: false },
+      {
+        InstanceId: sub,
+        AutoRenewEnabled: true,
+        RenewalStatus: 'AutoRenewal',
+        Duration: 2,
+        PeriodUnit: 'Month',
+        EnableExpectedRenewDay: false,
+      },
     ]);
     assert.equal((await describeOne(sub)).InstanceChargeType, 'PrePaid');
-    assert.deepEqual((await h.call('DescribeInstanceAutoRenewAttribute', { InstanceId: sub, RenewalStatus: 'Normal' })).body.InstanceRenewAttributes.InstanceRenewAttribute, []);
-    assertError(await h.call('DescribeInstanceAutoRenewAttribute', { InstanceId: sub, RenewalStatus: 'Sometimes' }), 400, 'InvalidParameter');
+    assert.deepEqual(
+      (await h.call('DescribeInstanceAutoRenewAttribute', { InstanceId: sub, RenewalStatus: 'Normal' })).body.InstanceRenewAttributes
+        .InstanceRenewAttribute,
+      [],
+    );
+    assertError(
+      await h.call('DescribeInstanceAutoRenewAttribute', { InstanceId: sub, RenewalStatus: 'Sometimes' }),
+      400,
+      'InvalidParameter',
+    );
   });
 });
 
 describe('CreateInstance', () => {
   it('makes one Stopped instance with its primary ENI and stored attributes; StartInstance runs it', async () => {
     const r = await h.call('CreateInstance', {
-      InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'img-2', HostName: 'old-client',
-      'SystemDisk.Category': 'cloud_ssd', 'SystemDisk.Size': 60, ClientToken: 'ci-1',
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      ImageId: 'img-2',
+      HostName: 'old-client',
+      'SystemDisk.Category': 'cloud_ssd',
+      'SystemDisk.Size': 60,
+      ClientToken: 'ci-1',
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const id = r.body.InstanceId as string;
     assert.match(id, /^i-bp/);
     const again = await h.call('CreateInstance', {
-      InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'img-2', HostName: 'old-client',
-      'SystemDisk.Category': 'cloud_ssd', 'SystemDisk.Size': 60, ClientToken: 'ci-1',
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      ImageId: 'img-2',
+      HostName: 'old-client',
+      'SystemDisk.Category': 'cloud_ssd',
+      'SystemDisk.Size': 60,
+      ClientToken: 'ci-1',
     });
     assert.equal(again.body.InstanceId, id, 'ClientToken replays CreateInstance');
     const d = await describeOne(id);
     assert.deepEqual([d.Status, d.HostName, d.ImageId], ['Stopped', 'old-client', 'img-2']);
     assert.equal(d.NetworkInterfaces.NetworkInterface.length, 1);
-    assert.deepEqual(((await h.call('DescribeDisks', { InstanceId: id })).body.Disks.Disk as any[]).map((x) => [x.Category, x.Size]), [['cloud_ssd', 60]]);
+    assert.deepEqual(
+      ((await h.call('DescribeDisks', { InstanceId: id })).body.Disks.Disk as any[]).map((x) => [x.Category, x.Size]),
+      [['cloud_ssd', 60]],
+    );
     assert.equal((await h.call('StartInstance', { InstanceId: id })).status, 200);
     assert.equal((await describeOne(id)).Status, 'Running');
   });
   it('refuses what it cannot make', async () => {
-    assertError(await h.call('CreateInstance', { InstanceType: 'ecs.g7.large', SecurityGroupId: net.securityGroupId }), 400, 'MissingParameter');
+    assertError(
+      await h.call('CreateInstance', { InstanceType: 'ecs.g7.large', SecurityGroupId: net.securityGroupId }),
+      400,
+      'MissingParameter',
+    );
     assertError(await h.call('CreateInstance', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId }), 400, 'MissingParameter');
-    assertError(await h.call('CreateInstance', { InstanceType: 'ecs.nope', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId }), 400, 'InvalidInstanceType.ValueNotSupported');
-    assertError(await h.call('CreateInstance', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, 'DataDisk.1.Size': 40 }), 400, 'UnsupportedParameter');
+    assertError(
+      await h.call('CreateInstance', { InstanceType: 'ecs.nope', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId }),
+      400,
+      'InvalidInstanceType.ValueNotSupported',
+    );
+    assertError(
+      await h.call('CreateInstance', {
+        InstanceType: 'ecs.g7.large',
+        VSwitchId: net.vSwitchId,
+        SecurityGroupId: net.securityGroupId,
+        'DataDisk.1.Size': 40,
+      }),
+      400,
+      'UnsupportedParameter',
+    );
   });
 });
 
 describe('ModifyInstanceAttribute', () => {
-  it('changes the stored attributes and replaces the primary ENI\'s security groups', async () => {
+  it("changes the stored attributes and replaces the primary ENI's security groups", async () => {
     const id = await run({});
     const sg2 = (await h.call('CreateSecurityGroup', { VpcId: net.vpcId })).body.SecurityGroupId as string;
     const r = await h.call('ModifyInstanceAttribute', {
-      InstanceId: id, InstanceName: 'renamed', Description: 'described', HostName: 'host-2', UserData: USER_DATA, DeletionProtection: true, SecurityGroupIds: [net.securityGroupId, sg2],
+      InstanceId: id,
+      InstanceName: 'renamed',
+      Description: 'described',
+      HostName: 'host-2',
+      UserData: USER_DATA,
+      DeletionProtection: true,
+      SecurityGroupIds: [net.securityGroupId, sg2],
       Password: 'Secret-123',
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -184,8 +295,16 @@ describe('ModifyInstanceAttribute', () => {
     assertError(await h.call('DeleteSecurityGroup', { SecurityGroupId: sg2 }), 403, 'DependencyViolation');
   });
   it('refuses unknown instances and groups, and bad values', async () => {
-    assertError(await h.call('ModifyInstanceAttribute', { InstanceId: 'i-bpnotthere0000000000', InstanceName: 'x1' }), 404, 'InvalidInstanceId.NotFound');
-    assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, SecurityGroupIds: ['sg-bpnotthere0000000000'] }), 404, 'InvalidSecurityGroupId.NotFound');
+    assertError(
+      await h.call('ModifyInstanceAttribute', { InstanceId: 'i-bpnotthere0000000000', InstanceName: 'x1' }),
+      404,
+      'InvalidInstanceId.NotFound',
+    );
+    assertError(
+      await h.call('ModifyInstanceAttribute', { InstanceId: plain, SecurityGroupIds: ['sg-bpnotthere0000000000'] }),
+      404,
+      'InvalidSecurityGroupId.NotFound',
+    );
     assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, HostName: '-bad' }), 400, 'InvalidParameter');
     assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, CreditSpecification: 'Boundless' }), 400, 'InvalidParameter');
     // A refused change leaves nothing half-done.

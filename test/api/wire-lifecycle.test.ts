@@ -18,7 +18,12 @@ function assertError(r: { status: number; body: Record<string, any> }, status: n
 }
 
 async function instance(type = 'ecs.g7.large', vSwitchId = net.vSwitchId) {
-  const r = await h.call('RunInstances', { InstanceType: type, VSwitchId: vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'any-image' });
+  const r = await h.call('RunInstances', {
+    InstanceType: type,
+    VSwitchId: vSwitchId,
+    SecurityGroupId: net.securityGroupId,
+    ImageId: 'any-image',
+  });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.body.InstanceIdSets.InstanceIdSet.length, 1);
   return r.body.InstanceIdSets.InstanceIdSet[0] as string;
@@ -33,8 +38,15 @@ const attr = async (id: string) => (await h.call('DescribeNetworkInterfaceAttrib
 describe('CreateNetworkInterface', () => {
   it('answers the full shape with types the SDK expects', async () => {
     const r = await h.call('CreateNetworkInterface', {
-      VSwitchId: net.vSwitchId, SecurityGroupIds: [net.securityGroupId], NetworkInterfaceName: 'web-eni', Description: 'for the web tier',
-      PrimaryIpAddress: '192.168.1.201', PrivateIpAddress: ['192.168.1.202', '192.168.1.203'], Ipv6AddressCount: 1, 'Tag.1.Key': 'team', 'Tag.1.Value': 'net',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupIds: [net.securityGroupId],
+      NetworkInterfaceName: 'web-eni',
+      Description: 'for the web tier',
+      PrimaryIpAddress: '192.168.1.201',
+      PrivateIpAddress: ['192.168.1.202', '192.168.1.203'],
+      Ipv6AddressCount: 1,
+      'Tag.1.Key': 'team',
+      'Tag.1.Value': 'net',
     } as any);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const b = r.body;
@@ -45,20 +57,55 @@ describe('CreateNetworkInterface', () => {
     assert.match(b.MacAddress, /^00:16:3e(:[0-9a-f]{2}){3}$/);
     assert.equal(typeof b.OwnerId, 'string');
     assert.deepEqual(b.SecurityGroupIds, { SecurityGroupId: [net.securityGroupId] });
-    assert.deepEqual(b.PrivateIpSets.PrivateIpSet.map((x: any) => [x.PrivateIpAddress, x.Primary]), [['192.168.1.201', true], ['192.168.1.202', false], ['192.168.1.203', false]]);
+    assert.deepEqual(
+      b.PrivateIpSets.PrivateIpSet.map((x: any) => [x.PrivateIpAddress, x.Primary]),
+      [
+        ['192.168.1.201', true],
+        ['192.168.1.202', false],
+        ['192.168.1.203', false],
+      ],
+    );
     assert.equal(b.Ipv6Sets.Ipv6Set.length, 1);
     assert.deepEqual(b.Tags, { Tag: [{ TagKey: 'team', TagValue: 'net' }] });
     assert.equal(b.ZoneId, 'cn-hangzhou-h');
   });
 
   it('refuses what the real API refuses', async () => {
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: 'vsw-bpnotthere00000000', SecurityGroupId: net.securityGroupId }), 404, 'InvalidVSwitchId.NotFound');
+    assertError(
+      await h.call('CreateNetworkInterface', { VSwitchId: 'vsw-bpnotthere00000000', SecurityGroupId: net.securityGroupId }),
+      404,
+      'InvalidVSwitchId.NotFound',
+    );
     assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId }), 400, 'MissingParameter');
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: 'sg-bpnotthere000000000' }), 404, 'InvalidSecurityGroupId.NotFound');
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, SecondaryPrivateIpAddressCount: 10 }), 403, 'MaxEniPrivateIpsCountExceeded');
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, PrimaryIpAddress: '192.168.1.255' }), 403, 'InvalidVSwitchId.IpInvalid');
+    assertError(
+      await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: 'sg-bpnotthere000000000' }),
+      404,
+      'InvalidSecurityGroupId.NotFound',
+    );
+    assertError(
+      await h.call('CreateNetworkInterface', {
+        VSwitchId: net.vSwitchId,
+        SecurityGroupId: net.securityGroupId,
+        SecondaryPrivateIpAddressCount: 10,
+      }),
+      403,
+      'MaxEniPrivateIpsCountExceeded',
+    );
+    assertError(
+      await h.call('CreateNetworkInterface', {
+        VSwitchId: net.vSwitchId,
+        SecurityGroupId: net.securityGroupId,
+        PrimaryIpAddress: '192.168.1.255',
+      }),
+      403,
+      'InvalidVSwitchId.IpInvalid',
+    );
     const other = await seedNetwork(h, { cidr: '10.0.0.0/16', vswCidr: '10.0.1.0/24' });
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: other.securityGroupId }), 403, 'InvalidOperation.VpcMismatch');
+    assertError(
+      await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: other.securityGroupId }),
+      403,
+      'InvalidOperation.VpcMismatch',
+    );
     const sgs = [];
     for (let i = 0; i < 6; i++) sgs.push((await h.call('CreateSecurityGroup', { VpcId: net.vpcId })).body.SecurityGroupId);
     assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupIds: sgs }), 400, 'JoinedGroupLimitExceed');
@@ -78,11 +125,25 @@ describe('instances and their primary ENI', () => {
     const p = await attr(nic.NetworkInterfaceId);
     assert.equal(p.Status, 'InUse');
     assert.equal(p.InstanceId, id);
-    assertError(await h.call('DetachNetworkInterface', { NetworkInterfaceId: nic.NetworkInterfaceId, InstanceId: id }), 400, 'InvalidOperation.DetachPrimaryEniNotAllowed');
-    assertError(await h.call('DeleteNetworkInterface', { NetworkInterfaceId: nic.NetworkInterfaceId }), 403, 'InvalidOperation.InvalidEniType');
+    assertError(
+      await h.call('DetachNetworkInterface', { NetworkInterfaceId: nic.NetworkInterfaceId, InstanceId: id }),
+      400,
+      'InvalidOperation.DetachPrimaryEniNotAllowed',
+    );
+    assertError(
+      await h.call('DeleteNetworkInterface', { NetworkInterfaceId: nic.NetworkInterfaceId }),
+      403,
+      'InvalidOperation.InvalidEniType',
+    );
     // InUse: bound by the instance type (ecs.g7.large: 6 IPv4 per ENI, primary included).
-    assert.equal((await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: nic.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 5 })).status, 200);
-    const over = await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: nic.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 1 });
+    assert.equal(
+      (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: nic.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 5 })).status,
+      200,
+    );
+    const over = await h.call('AssignPrivateIpAddresses', {
+      NetworkInterfaceId: nic.NetworkInterfaceId,
+      SecondaryPrivateIpAddressCount: 1,
+    });
     assertError(over, 403, 'InvalidOperation.Ipv4CountExceeded');
     assert.match(over.body.Message, /at most 6/);
   });
@@ -113,7 +174,11 @@ describe('attach, detach, delete', () => {
     assert.equal(x.Attachment.DeviceIndex, 1);
     assertError(await h.call('AttachNetworkInterface', { NetworkInterfaceId: e, InstanceId: b }), 400, 'InvalidOperation.InvalidEniState');
     assertError(await h.call('DeleteNetworkInterface', { NetworkInterfaceId: e }), 400, 'InvalidOperation.InvalidEniState');
-    assertError(await h.call('DetachNetworkInterface', { NetworkInterfaceId: e, InstanceId: 'i-bpnotthere00000000000' }), 404, 'InvalidEcsId.NotFound');
+    assertError(
+      await h.call('DetachNetworkInterface', { NetworkInterfaceId: e, InstanceId: 'i-bpnotthere00000000000' }),
+      404,
+      'InvalidEcsId.NotFound',
+    );
     assertError(await h.call('DetachNetworkInterface', { NetworkInterfaceId: e, InstanceId: b }), 404, 'InvalidEcsId.NotFound');
     assert.equal((await h.call('DetachNetworkInterface', { NetworkInterfaceId: e, InstanceId: a })).status, 200);
     assert.equal((await attr(e)).Status, 'Available');
@@ -128,14 +193,31 @@ describe('attach, detach, delete', () => {
   it('refuses an ENI whose addresses exceed the instance type, a full instance, another zone, and a primary ENI', async () => {
     const a = await instance('ecs.g6.large'); // 2 ENIs, 6 IPv4 per ENI
     const big = await eni({ SecondaryPrivateIpAddressCount: 6 });
-    assertError(await h.call('AttachNetworkInterface', { NetworkInterfaceId: big, InstanceId: a }), 403, 'InvalidOperation.Ipv4CountExceeded');
+    assertError(
+      await h.call('AttachNetworkInterface', { NetworkInterfaceId: big, InstanceId: a }),
+      403,
+      'InvalidOperation.Ipv4CountExceeded',
+    );
     assert.equal((await h.call('AttachNetworkInterface', { NetworkInterfaceId: await eni(), InstanceId: a })).status, 200);
-    assertError(await h.call('AttachNetworkInterface', { NetworkInterfaceId: await eni(), InstanceId: a }), 403, 'EniPerInstanceLimitExceeded');
+    assertError(
+      await h.call('AttachNetworkInterface', { NetworkInterfaceId: await eni(), InstanceId: a }),
+      403,
+      'EniPerInstanceLimitExceeded',
+    );
     const otherZone = await h.call('CreateVSwitch', { VpcId: net.vpcId, ZoneId: 'cn-hangzhou-i', CidrBlock: '192.168.30.0/24' });
     const far = await h.call('CreateNetworkInterface', { VSwitchId: otherZone.body.VSwitchId, SecurityGroupId: net.securityGroupId });
-    assertError(await h.call('AttachNetworkInterface', { NetworkInterfaceId: far.body.NetworkInterfaceId, InstanceId: await instance() }), 403, 'InvalidOperation.AvailabilityZoneMismatch');
-    const primary = (await h.call('DescribeNetworkInterfaces', { InstanceId: a, Type: 'Primary' })).body.NetworkInterfaceSets.NetworkInterfaceSet[0].NetworkInterfaceId;
-    assertError(await h.call('AttachNetworkInterface', { NetworkInterfaceId: primary, InstanceId: await instance() }), 403, 'InvalidOperation.InvalidEniType');
+    assertError(
+      await h.call('AttachNetworkInterface', { NetworkInterfaceId: far.body.NetworkInterfaceId, InstanceId: await instance() }),
+      403,
+      'InvalidOperation.AvailabilityZoneMismatch',
+    );
+    const primary = (await h.call('DescribeNetworkInterfaces', { InstanceId: a, Type: 'Primary' })).body.NetworkInterfaceSets
+      .NetworkInterfaceSet[0].NetworkInterfaceId;
+    assertError(
+      await h.call('AttachNetworkInterface', { NetworkInterfaceId: primary, InstanceId: await instance() }),
+      403,
+      'InvalidOperation.InvalidEniType',
+    );
   });
 
   it('deleting an instance deletes its primary ENI and detaches the others (DeleteOnRelease false)', async () => {
@@ -144,7 +226,8 @@ describe('attach, detach, delete', () => {
     const drop = await eni({ DeleteOnRelease: true } as any);
     await h.call('AttachNetworkInterface', { NetworkInterfaceId: keep, InstanceId: a });
     await h.call('AttachNetworkInterface', { NetworkInterfaceId: drop, InstanceId: a });
-    const primary = (await h.call('DescribeNetworkInterfaces', { InstanceId: a, Type: 'Primary' })).body.NetworkInterfaceSets.NetworkInterfaceSet[0].NetworkInterfaceId;
+    const primary = (await h.call('DescribeNetworkInterfaces', { InstanceId: a, Type: 'Primary' })).body.NetworkInterfaceSets
+      .NetworkInterfaceSet[0].NetworkInterfaceId;
     await h.call('StopInstance', { InstanceId: a });
     assert.equal((await h.call('DeleteInstance', { InstanceId: a })).status, 200);
     assert.equal((await attr(keep)).Status, 'Available');
@@ -156,7 +239,11 @@ describe('attach, detach, delete', () => {
   it('ModifyNetworkInterfaceAttribute renames and replaces the security groups', async () => {
     const e = await eni();
     const sg2 = (await h.call('CreateSecurityGroup', { VpcId: net.vpcId, SecurityGroupType: 'enterprise' })).body.SecurityGroupId;
-    assert.equal((await h.call('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: e, NetworkInterfaceName: 'renamed', SecurityGroupId: [sg2] })).status, 200);
+    assert.equal(
+      (await h.call('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: e, NetworkInterfaceName: 'renamed', SecurityGroupId: [sg2] }))
+        .status,
+      200,
+    );
     const x = await attr(e);
     assert.equal(x.NetworkInterfaceName, 'renamed');
     assert.deepEqual(x.SecurityGroupIds.SecurityGroupId, [sg2]);
@@ -169,25 +256,47 @@ describe('asynchronous states', () => {
     const slow = await startHarness({ limits: { transitionMs: 150 } });
     try {
       const n = await seedNetwork(slow);
-      const run = await slow.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: n.vSwitchId, SecurityGroupId: n.securityGroupId });
+      const run = await slow.call('RunInstances', {
+        InstanceType: 'ecs.g7.large',
+        VSwitchId: n.vSwitchId,
+        SecurityGroupId: n.securityGroupId,
+      });
       const id = run.body.InstanceIdSets.InstanceIdSet[0];
-      const status = async () => (await slow.call('DescribeInstances', { InstanceIds: JSON.stringify([id]) })).body.Instances.Instance[0].Status;
+      const status = async () =>
+        (await slow.call('DescribeInstances', { InstanceIds: JSON.stringify([id]) })).body.Instances.Instance[0].Status;
       assert.equal(await status(), 'Pending');
-      const e = (await slow.call('CreateNetworkInterface', { VSwitchId: n.vSwitchId, SecurityGroupId: n.securityGroupId })).body.NetworkInterfaceId;
-      assertError(await slow.call('AttachNetworkInterface', { NetworkInterfaceId: e, InstanceId: id }), 400, 'InvalidOperation.InvalidEcsState');
+      const e = (await slow.call('CreateNetworkInterface', { VSwitchId: n.vSwitchId, SecurityGroupId: n.securityGroupId })).body
+        .NetworkInterfaceId;
+      assertError(
+        await slow.call('AttachNetworkInterface', { NetworkInterfaceId: e, InstanceId: id }),
+        400,
+        'InvalidOperation.InvalidEcsState',
+      );
       await waitFor(async () => (await status()) === 'Running');
       const eniStatus = async () => (await slow.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: e })).body.Status;
       assert.equal((await slow.call('AttachNetworkInterface', { NetworkInterfaceId: e, InstanceId: id })).status, 200);
       assert.equal(await eniStatus(), 'Attaching');
-      assertError(await slow.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e, SecondaryPrivateIpAddressCount: 1 }), 400, 'InvalidOperation.InvalidEniState');
+      assertError(
+        await slow.call('AssignPrivateIpAddresses', { NetworkInterfaceId: e, SecondaryPrivateIpAddressCount: 1 }),
+        400,
+        'InvalidOperation.InvalidEniState',
+      );
       await waitFor(async () => (await eniStatus()) === 'InUse');
       assert.equal((await slow.call('DetachNetworkInterface', { NetworkInterfaceId: e, InstanceId: id })).status, 200);
       assert.equal(await eniStatus(), 'Detaching');
-      assert.equal((await slow.call('DetachNetworkInterface', { NetworkInterfaceId: e, InstanceId: id })).status, 200, 'a re-sent Detach is accepted');
+      assert.equal(
+        (await slow.call('DetachNetworkInterface', { NetworkInterfaceId: e, InstanceId: id })).status,
+        200,
+        'a re-sent Detach is accepted',
+      );
       await waitFor(async () => (await eniStatus()) === 'Available');
       assert.equal((await slow.call('DeleteNetworkInterface', { NetworkInterfaceId: e })).status, 200);
       assert.equal(await eniStatus(), 'Deleting');
-      await waitFor(async () => (await slow.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [e] })).body.NetworkInterfaceSets.NetworkInterfaceSet.length === 0);
+      await waitFor(
+        async () =>
+          (await slow.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [e] })).body.NetworkInterfaceSets.NetworkInterfaceSet
+            .length === 0,
+      );
     } finally {
       await slow.close();
     }

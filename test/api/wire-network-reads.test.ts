@@ -54,14 +54,23 @@ describe('DescribeVSwitchAttributes', () => {
     assert.deepEqual(r.body.RouteTable, { RouteTableId: net.vpcId.replace('vpc-', 'vtb-'), RouteTableType: 'System' });
   });
   it('404s an unknown vSwitch', async () => {
-    assertError(await h.call('DescribeVSwitchAttributes', { VSwitchId: 'vsw-bpnotthere0000000000' }, VPC), 404, 'InvalidVSwitchId.NotFound');
+    assertError(
+      await h.call('DescribeVSwitchAttributes', { VSwitchId: 'vsw-bpnotthere0000000000' }, VPC),
+      404,
+      'InvalidVSwitchId.NotFound',
+    );
   });
 });
 
 describe('DescribeRouteTableList', () => {
   it("finds each VPC's system table by VPC, table id or router id", async () => {
     const table = net.vpcId.replace('vpc-', 'vtb-');
-    const filters: Record<string, string>[] = [{ VpcId: net.vpcId }, { RouteTableId: table }, { RouterId: net.vpcId.replace('vpc-', 'vrt-') }, { VpcId: net.vpcId, RouteTableType: 'System' }];
+    const filters: Record<string, string>[] = [
+      { VpcId: net.vpcId },
+      { RouteTableId: table },
+      { RouterId: net.vpcId.replace('vpc-', 'vrt-') },
+      { VpcId: net.vpcId, RouteTableType: 'System' },
+    ];
     for (const filter of filters) {
       const r = await h.call('DescribeRouteTableList', filter, VPC);
       assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -75,7 +84,13 @@ describe('DescribeRouteTableList', () => {
   it('lists every VPC without a filter; filters no table here can match give an empty list', async () => {
     const all = await h.call('DescribeRouteTableList', {}, VPC);
     assert.ok(all.body.RouterTableList.RouterTableListType.some((t: any) => t.VpcId === net.vpcId));
-    const none: Record<string, string>[] = [{ RouteTableType: 'Custom' }, { RouteTableId: 'vtb-bpnotthere000000000' }, { VpcId: net.vpcId, RouteTableId: 'vtb-other' }, { RouterType: 'VBR' }, { RouteTableId: 'rtb-x' }];
+    const none: Record<string, string>[] = [
+      { RouteTableType: 'Custom' },
+      { RouteTableId: 'vtb-bpnotthere000000000' },
+      { VpcId: net.vpcId, RouteTableId: 'vtb-other' },
+      { RouterType: 'VBR' },
+      { RouteTableId: 'rtb-x' },
+    ];
     for (const filter of none) {
       const r = await h.call('DescribeRouteTableList', filter, VPC);
       assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -88,54 +103,102 @@ describe('DescribeSecurityGroupAttribute', () => {
   it('answers the group with no rules; a basic group accepts inner traffic, an enterprise one drops it', async () => {
     const r = await h.call('DescribeSecurityGroupAttribute', { SecurityGroupId: net.securityGroupId, Direction: 'all' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    assert.deepEqual([r.body.SecurityGroupId, r.body.VpcId, r.body.InnerAccessPolicy, r.body.RegionId], [net.securityGroupId, net.vpcId, 'Accept', 'cn-hangzhou']);
+    assert.deepEqual(
+      [r.body.SecurityGroupId, r.body.VpcId, r.body.InnerAccessPolicy, r.body.RegionId],
+      [net.securityGroupId, net.vpcId, 'Accept', 'cn-hangzhou'],
+    );
     assert.deepEqual(r.body.Permissions, { Permission: [] });
     const ent = await h.call('CreateSecurityGroup', { VpcId: net.vpcId, SecurityGroupType: 'enterprise' });
-    assert.equal((await h.call('DescribeSecurityGroupAttribute', { SecurityGroupId: ent.body.SecurityGroupId })).body.InnerAccessPolicy, 'Drop');
+    assert.equal(
+      (await h.call('DescribeSecurityGroupAttribute', { SecurityGroupId: ent.body.SecurityGroupId })).body.InnerAccessPolicy,
+      'Drop',
+    );
   });
   it('404s an unknown group and refuses an unknown direction', async () => {
-    assertError(await h.call('DescribeSecurityGroupAttribute', { SecurityGroupId: 'sg-bpnotthere0000000000' }), 404, 'InvalidSecurityGroupId.NotFound');
-    assertError(await h.call('DescribeSecurityGroupAttribute', { SecurityGroupId: net.securityGroupId, Direction: 'sideways' }), 400, 'InvalidParameter');
+    assertError(
+      await h.call('DescribeSecurityGroupAttribute', { SecurityGroupId: 'sg-bpnotthere0000000000' }),
+      404,
+      'InvalidSecurityGroupId.NotFound',
+    );
+    assertError(
+      await h.call('DescribeSecurityGroupAttribute', { SecurityGroupId: net.securityGroupId, Direction: 'sideways' }),
+      400,
+      'InvalidParameter',
+    );
   });
 });
 
 describe('ModifyVpcAttribute, ModifyVSwitchAttribute, ModifySecurityGroupAttribute', () => {
   it('rename and re-describe; what is not given stays', async () => {
     const n = await seedNetwork(h, { cidr: '10.20.0.0/16', vswCidr: '10.20.1.0/24' });
-    assert.equal((await h.call('ModifyVpcAttribute', { VpcId: n.vpcId, VpcName: 'renamed', Description: 'now described' }, VPC)).status, 200);
+    assert.equal(
+      (await h.call('ModifyVpcAttribute', { VpcId: n.vpcId, VpcName: 'renamed', Description: 'now described' }, VPC)).status,
+      200,
+    );
     assert.equal((await h.call('ModifyVpcAttribute', { VpcId: n.vpcId, Description: 'again' }, VPC)).status, 200);
     const vpc = (await h.call('DescribeVpcAttribute', { VpcId: n.vpcId }, VPC)).body;
     assert.deepEqual([vpc.VpcName, vpc.Description], ['renamed', 'again']);
     assert.equal((await h.call('ModifyVSwitchAttribute', { VSwitchId: n.vSwitchId, VSwitchName: 'vsw-renamed' }, VPC)).status, 200);
     assert.equal((await h.call('DescribeVSwitchAttributes', { VSwitchId: n.vSwitchId }, VPC)).body.VSwitchName, 'vsw-renamed');
-    assert.equal((await h.call('ModifySecurityGroupAttribute', { SecurityGroupId: n.securityGroupId, SecurityGroupName: 'sg-renamed', Description: 'd2' })).status, 200);
+    assert.equal(
+      (
+        await h.call('ModifySecurityGroupAttribute', {
+          SecurityGroupId: n.securityGroupId,
+          SecurityGroupName: 'sg-renamed',
+          Description: 'd2',
+        })
+      ).status,
+      200,
+    );
     const sg = (await h.call('DescribeSecurityGroupAttribute', { SecurityGroupId: n.securityGroupId })).body;
     assert.deepEqual([sg.SecurityGroupName, sg.Description], ['sg-renamed', 'd2']);
   });
   it('404s unknown ids, refuses what cannot change here and bad names', async () => {
-    assertError(await h.call('ModifyVpcAttribute', { VpcId: 'vpc-bpnotthere0000000000', VpcName: 'x1' }, VPC), 404, 'InvalidVpcId.NotFound');
-    assertError(await h.call('ModifyVSwitchAttribute', { VSwitchId: 'vsw-bpnotthere0000000000', VSwitchName: 'x1' }, VPC), 404, 'InvalidVSwitchId.NotFound');
-    assertError(await h.call('ModifySecurityGroupAttribute', { SecurityGroupId: 'sg-bpnotthere0000000000', SecurityGroupName: 'x1' }), 404, 'InvalidSecurityGroupId.NotFound');
+    assertError(
+      await h.call('ModifyVpcAttribute', { VpcId: 'vpc-bpnotthere0000000000', VpcName: 'x1' }, VPC),
+      404,
+      'InvalidVpcId.NotFound',
+    );
+    assertError(
+      await h.call('ModifyVSwitchAttribute', { VSwitchId: 'vsw-bpnotthere0000000000', VSwitchName: 'x1' }, VPC),
+      404,
+      'InvalidVSwitchId.NotFound',
+    );
+    assertError(
+      await h.call('ModifySecurityGroupAttribute', { SecurityGroupId: 'sg-bpnotthere0000000000', SecurityGroupName: 'x1' }),
+      404,
+      'InvalidSecurityGroupId.NotFound',
+    );
     assertError(await h.call('ModifyVpcAttribute', { VpcId: net.vpcId, CidrBlock: '10.0.0.0/8' }, VPC), 400, 'UnsupportedParameter');
     assertError(await h.call('ModifyVpcAttribute', { VpcId: net.vpcId, Description: 'http://x' }, VPC), 400, 'InvalidParameter');
   });
 });
 
 describe('the ECS 2014-05-26 forms of the VPC calls', () => {
-  it('create, describe and delete a VPC and vSwitch, answering with the ECS models\' fields', async () => {
+  it("create, describe and delete a VPC and vSwitch, answering with the ECS models' fields", async () => {
     const vpc = await h.call('CreateVpc', { CidrBlock: '10.30.0.0/16', VpcName: 'ecs-made', ClientToken: 'ecs-vpc-1' }, ECS);
     assert.equal(vpc.status, 200, JSON.stringify(vpc.body));
     assert.equal(vpc.body.RouteTableId, vpc.body.VpcId.replace('vpc-', 'vtb-'));
     assert.equal(vpc.body.VRouterId, vpc.body.VpcId.replace('vpc-', 'vrt-'));
-    const vsw = await h.call('CreateVSwitch', { VpcId: vpc.body.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.30.1.0/24', VSwitchName: 'ecs-vsw' }, ECS);
+    const vsw = await h.call(
+      'CreateVSwitch',
+      { VpcId: vpc.body.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.30.1.0/24', VSwitchName: 'ecs-vsw' },
+      ECS,
+    );
     assert.equal(vsw.status, 200, JSON.stringify(vsw.body));
     const vpcs = await h.call('DescribeVpcs', { VpcId: vpc.body.VpcId }, ECS);
     assert.equal(vpcs.status, 200, JSON.stringify(vpcs.body));
     const v = vpcs.body.Vpcs.Vpc[0];
-    assert.deepEqual([v.VpcId, v.VpcName, v.CidrBlock, v.VSwitchIds.VSwitchId], [vpc.body.VpcId, 'ecs-made', '10.30.0.0/16', [vsw.body.VSwitchId]]);
+    assert.deepEqual(
+      [v.VpcId, v.VpcName, v.CidrBlock, v.VSwitchIds.VSwitchId],
+      [vpc.body.VpcId, 'ecs-made', '10.30.0.0/16', [vsw.body.VSwitchId]],
+    );
     assert.equal('Ipv6CidrBlock' in v, false, 'the ECS model has no IPv6 fields');
     const vsws = await h.call('DescribeVSwitches', { VpcId: vpc.body.VpcId }, ECS);
-    assert.deepEqual(vsws.body.VSwitches.VSwitch.map((s: any) => [s.VSwitchId, s.VSwitchName, s.AvailableIpAddressCount]), [[vsw.body.VSwitchId, 'ecs-vsw', 252]]);
+    assert.deepEqual(
+      vsws.body.VSwitches.VSwitch.map((s: any) => [s.VSwitchId, s.VSwitchName, s.AvailableIpAddressCount]),
+      [[vsw.body.VSwitchId, 'ecs-vsw', 252]],
+    );
     assert.deepEqual((await h.call('DescribeVpcs', { IsDefault: true }, ECS)).body.Vpcs.Vpc, []);
     // Parameters only the VPC product's models have are refused here, as strict mode does.
     assertError(await h.call('CreateVpc', { CidrBlock: '10.31.0.0/16', EnableIpv6: true }, ECS), 400, 'InvalidParameter');

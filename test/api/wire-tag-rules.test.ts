@@ -11,11 +11,19 @@ before(async () => {
 });
 after(() => h.close());
 
-const create = (extra: Record<string, string>) => h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...extra });
+const create = (extra: Record<string, string>) =>
+  h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...extra });
 
 describe('CreateNetworkInterface Tag.N', () => {
   it('allows aliyun and acs: at the start of a value (only keys are reserved), and reads them back', async () => {
-    const r = await create({ 'Tag.1.Key': 'owner', 'Tag.1.Value': 'aliyun-team', 'Tag.2.Key': 'scope', 'Tag.2.Value': 'acs:ecs', 'Tag.3.Key': 'empty', 'Tag.3.Value': '' });
+    const r = await create({
+      'Tag.1.Key': 'owner',
+      'Tag.1.Value': 'aliyun-team',
+      'Tag.2.Key': 'scope',
+      'Tag.2.Value': 'acs:ecs',
+      'Tag.3.Key': 'empty',
+      'Tag.3.Value': '',
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const d = await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: r.body.NetworkInterfaceId });
     const tags = (d.body.Tags.Tag as { TagKey: string; TagValue: string }[]).map((t) => `${t.TagKey}=${t.TagValue}`).sort();

@@ -22,7 +22,10 @@ function assertError(r: { status: number; body: Record<string, any> }, status: n
 }
 function tagParams(tags: Record<string, string>, prefix = 'Tag'): Params {
   const out: Params = {};
-  Object.entries(tags).forEach(([k, v], i) => { out[`${prefix}.${i + 1}.Key`] = k; out[`${prefix}.${i + 1}.Value`] = v; });
+  Object.entries(tags).forEach(([k, v], i) => {
+    out[`${prefix}.${i + 1}.Key`] = k;
+    out[`${prefix}.${i + 1}.Value`] = v;
+  });
   return out;
 }
 async function ok(action: string, params: Params, opts?: { version?: string }) {
@@ -31,7 +34,8 @@ async function ok(action: string, params: Params, opts?: { version?: string }) {
   return r.body;
 }
 async function eni(tags: Record<string, string> = {}) {
-  return (await ok('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...tagParams(tags) })).NetworkInterfaceId as string;
+  return (await ok('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...tagParams(tags) }))
+    .NetworkInterfaceId as string;
 }
 async function listed(resourceType: string, params: Params, opts?: { version?: string }) {
   const b = await ok('ListTagResources', { ResourceType: resourceType, ...params }, opts);
@@ -64,20 +68,39 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
   });
 
   it('tags instances (and RunInstances tags the instance and its primary ENI) and security groups', async () => {
-    const run = await ok('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...tagParams({ app: 'web', 'ack.aliyun.com': 'c1' }) });
+    const run = await ok('RunInstances', {
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+      ...tagParams({ app: 'web', 'ack.aliyun.com': 'c1' }),
+    });
     const id = run.InstanceIdSets.InstanceIdSet[0] as string;
     const inst = (await ok('DescribeInstances', { InstanceIds: JSON.stringify([id]) })).Instances.Instance[0];
-    assert.deepEqual(inst.Tags, { Tag: [{ TagKey: 'ack.aliyun.com', TagValue: 'c1' }, { TagKey: 'app', TagValue: 'web' }] });
+    assert.deepEqual(inst.Tags, {
+      Tag: [
+        { TagKey: 'ack.aliyun.com', TagValue: 'c1' },
+        { TagKey: 'app', TagValue: 'web' },
+      ],
+    });
     const primary = inst.NetworkInterfaces.NetworkInterface[0].NetworkInterfaceId;
-    assert.deepEqual((await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: primary })).body.Tags.Tag.map((t: any) => t.TagKey), ['ack.aliyun.com', 'app']);
+    assert.deepEqual(
+      (await h.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: primary })).body.Tags.Tag.map((t: any) => t.TagKey),
+      ['ack.aliyun.com', 'app'],
+    );
     await ok('TagResources', { ResourceType: 'instance', ResourceId: [id], ...tagParams({ tier: 'front' }) });
     const byTag = await ok('DescribeInstances', { ...tagParams({ tier: 'front' }) });
-    assert.deepEqual(byTag.Instances.Instance.map((i: any) => i.InstanceId), [id]);
+    assert.deepEqual(
+      byTag.Instances.Instance.map((i: any) => i.InstanceId),
+      [id],
+    );
     assert.equal((await ok('DescribeInstances', { 'Tag.1.Key': 'tier', 'Tag.1.Value': 'back' })).Instances.Instance.length, 0);
 
     const sg = (await ok('CreateSecurityGroup', { VpcId: net.vpcId, ...tagParams({ role: 'db' }) })).SecurityGroupId as string;
     const sgs = await ok('DescribeSecurityGroups', { 'Tag.1.Key': 'role' });
-    assert.deepEqual(sgs.SecurityGroups.SecurityGroup.map((g: any) => [g.SecurityGroupId, g.Tags]), [[sg, { Tag: [{ TagKey: 'role', TagValue: 'db' }] }]]);
+    assert.deepEqual(
+      sgs.SecurityGroups.SecurityGroup.map((g: any) => [g.SecurityGroupId, g.Tags]),
+      [[sg, { Tag: [{ TagKey: 'role', TagValue: 'db' }] }]],
+    );
     await ok('TagResources', { ResourceType: 'securitygroup', ResourceId: [sg], ...tagParams({ role: 'cache' }) });
     assert.deepEqual(await listed('securitygroup', { ResourceId: [sg] }), [`${sg} securitygroup role=cache`]);
   });
@@ -85,7 +108,10 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
   it('filters DescribeNetworkInterfaces by several tags (all must match), a key alone matching any value', async () => {
     const a = await eni({ creator: 'terway', cluster: 'c9' });
     const b = await eni({ creator: 'terway', cluster: 'c8' });
-    const ids = async (p: Params) => ((await ok('DescribeNetworkInterfaces', { ...p, MaxResults: 100 })).NetworkInterfaceSets.NetworkInterfaceSet as any[]).map((e) => e.NetworkInterfaceId).sort();
+    const ids = async (p: Params) =>
+      ((await ok('DescribeNetworkInterfaces', { ...p, MaxResults: 100 })).NetworkInterfaceSets.NetworkInterfaceSet as any[])
+        .map((e) => e.NetworkInterfaceId)
+        .sort();
     assert.deepEqual(await ids(tagParams({ creator: 'terway', cluster: 'c9' })), [a]);
     assert.deepEqual(await ids({ 'Tag.1.Key': 'cluster' }), [a, b].sort());
     assert.deepEqual(await ids(tagParams({ creator: 'other' })), []);
@@ -96,21 +122,45 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
     const base = { ResourceType: 'eni', ResourceId: [a] };
     assertError(await h.call('TagResources', { ResourceId: [a], ...tagParams({ k: 'v' }) }), 400, 'MissingParameter');
     assertError(await h.call('TagResources', { ...base }), 400, 'MissingParameter');
-    assertError(await h.call('TagResources', { ResourceType: 'disk', ResourceId: [a], ...tagParams({ k: 'v' }) }), 404, 'InvalidResourceType.NotFound');
+    assertError(
+      await h.call('TagResources', { ResourceType: 'disk', ResourceId: [a], ...tagParams({ k: 'v' }) }),
+      404,
+      'InvalidResourceType.NotFound',
+    );
     assertError(await h.call('TagResources', { ...base, ...tagParams({ aliyunx: 'v' }) }), 400, 'InvalidTagKey.Malformed');
     assertError(await h.call('TagResources', { ...base, ...tagParams({ 'acs:k': 'v' }) }), 400, 'InvalidTagKey.Malformed');
     assertError(await h.call('TagResources', { ...base, ...tagParams({ 'see http://x': 'v' }) }), 400, 'InvalidTagKey.Malformed');
     assertError(await h.call('TagResources', { ...base, ...tagParams({ ['k'.repeat(129)]: 'v' }) }), 400, 'InvalidTagKey.Malformed');
     assertError(await h.call('TagResources', { ...base, ...tagParams({ k: 'v'.repeat(129) }) }), 400, 'InvalidTagValue.Malformed');
     assertError(await h.call('TagResources', { ...base, ...tagParams({ k: 'https://x' }) }), 400, 'InvalidTagValue.Malformed');
-    assertError(await h.call('TagResources', { ...base, 'Tag.1.Key': 'd', 'Tag.1.Value': '1', 'Tag.2.Key': 'd', 'Tag.2.Value': '2' }), 400, 'Duplicate.TagKey');
+    assertError(
+      await h.call('TagResources', { ...base, 'Tag.1.Key': 'd', 'Tag.1.Value': '1', 'Tag.2.Key': 'd', 'Tag.2.Value': '2' }),
+      400,
+      'Duplicate.TagKey',
+    );
     const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']));
     assertError(await h.call('TagResources', { ...base, ...tagParams(many) }), 400, 'NumberExceed.Tags');
-    assertError(await h.call('TagResources', { ResourceType: 'eni', ResourceId: Array.from({ length: 51 }, (_, i) => `eni-x${i}`), ...tagParams({ k: 'v' }) }), 400, 'NumberExceed.ResourceIds');
+    assertError(
+      await h.call('TagResources', {
+        ResourceType: 'eni',
+        ResourceId: Array.from({ length: 51 }, (_, i) => `eni-x${i}`),
+        ...tagParams({ k: 'v' }),
+      }),
+      400,
+      'NumberExceed.ResourceIds',
+    );
     // One missing resource: none is tagged.
-    assertError(await h.call('TagResources', { ResourceType: 'eni', ResourceId: [a, 'eni-bpnotthere00000000'], ...tagParams({ partial: 'no' }) }), 404, 'InvalidResourceId.NotFound');
+    assertError(
+      await h.call('TagResources', { ResourceType: 'eni', ResourceId: [a, 'eni-bpnotthere00000000'], ...tagParams({ partial: 'no' }) }),
+      404,
+      'InvalidResourceId.NotFound',
+    );
     // Another type's id is not an ENI.
-    assertError(await h.call('TagResources', { ResourceType: 'eni', ResourceId: [net.securityGroupId], ...tagParams({ k: 'v' }) }), 404, 'InvalidResourceId.NotFound');
+    assertError(
+      await h.call('TagResources', { ResourceType: 'eni', ResourceId: [net.securityGroupId], ...tagParams({ k: 'v' }) }),
+      404,
+      'InvalidResourceId.NotFound',
+    );
     // 20 tags a resource: 19 more fit beside "keep", the 21st does not (an overwrite does).
     const nineteen = Object.fromEntries(Array.from({ length: 19 }, (_, i) => [`n${i}`, 'v']));
     await ok('TagResources', { ...base, ...tagParams(nineteen) });
@@ -120,17 +170,45 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
     assert.equal(rows.length, 20);
     assert.ok(rows.includes(`${a} eni keep=changed`) && !rows.some((r) => r.includes('partial')));
     assertError(await h.call('ListTagResources', { ResourceType: 'eni' }), 400, 'BothEmpty.TagsAndResources');
-    assertError(await h.call('ListTagResources', { ResourceType: 'eni', 'TagFilter.1.TagKey': 'team', 'TagFilter.1.TagValues.1': 'ops' }), 400, 'UnsupportedParameter');
-    assertError(await h.call('UntagResources', { ResourceType: 'eni', ResourceId: ['eni-bpnotthere00000000'], TagKey: ['k'] }), 404, 'InvalidResourceId.NotFound');
+    assertError(
+      await h.call('ListTagResources', { ResourceType: 'eni', 'TagFilter.1.TagKey': 'team', 'TagFilter.1.TagValues.1': 'ops' }),
+      400,
+      'UnsupportedParameter',
+    );
+    assertError(
+      await h.call('UntagResources', { ResourceType: 'eni', ResourceId: ['eni-bpnotthere00000000'], TagKey: ['k'] }),
+      404,
+      'InvalidResourceId.NotFound',
+    );
   });
 
   it('values may start with aliyun on ECS (the models allow it); a create with bad tags creates nothing', async () => {
     const a = await eni({ owner: 'aliyun-team' });
     assert.deepEqual(await listed('eni', { ResourceId: [a] }), [`${a} eni owner=aliyun-team`]);
-    const before = (await ok('DescribeNetworkInterfaces', { VSwitchId: net.vSwitchId, MaxResults: 500 })).NetworkInterfaceSets.NetworkInterfaceSet.length;
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...tagParams({ 'acs:x': 'v' }) }), 400, 'InvalidTagKey.Malformed');
-    assertError(await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, 'Tag.1.Key': 'd', 'Tag.2.Key': 'd' }), 400, 'Duplicate.TagKey');
-    const afterCount = (await ok('DescribeNetworkInterfaces', { VSwitchId: net.vSwitchId, MaxResults: 500 })).NetworkInterfaceSets.NetworkInterfaceSet.length;
+    const before = (await ok('DescribeNetworkInterfaces', { VSwitchId: net.vSwitchId, MaxResults: 500 })).NetworkInterfaceSets
+      .NetworkInterfaceSet.length;
+    assertError(
+      await h.call('CreateNetworkInterface', {
+        VSwitchId: net.vSwitchId,
+        SecurityGroupId: net.securityGroupId,
+        ...tagParams({ 'acs:x': 'v' }),
+      }),
+      400,
+      'InvalidTagKey.Malformed',
+    );
+    assertError(
+      await h.call('RunInstances', {
+        InstanceType: 'ecs.g7.large',
+        VSwitchId: net.vSwitchId,
+        SecurityGroupId: net.securityGroupId,
+        'Tag.1.Key': 'd',
+        'Tag.2.Key': 'd',
+      }),
+      400,
+      'Duplicate.TagKey',
+    );
+    const afterCount = (await ok('DescribeNetworkInterfaces', { VSwitchId: net.vSwitchId, MaxResults: 500 })).NetworkInterfaceSets
+      .NetworkInterfaceSet.length;
     assert.equal(afterCount, before);
   });
 
@@ -166,7 +244,11 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
   it('another account sees none of it and cannot tag it', async () => {
     const a = await eni({ secret: 'x' });
     const other = await h.newAccount('tags-other');
-    assertError(await h.call('TagResources', { ResourceType: 'eni', ResourceId: [a], ...tagParams({ k: 'v' }) }, { key: other }), 404, 'InvalidResourceId.NotFound');
+    assertError(
+      await h.call('TagResources', { ResourceType: 'eni', ResourceId: [a], ...tagParams({ k: 'v' }) }, { key: other }),
+      404,
+      'InvalidResourceId.NotFound',
+    );
     const b = await h.call('ListTagResources', { ResourceType: 'eni', ...tagParams({ secret: 'x' }) }, { key: other });
     assert.deepEqual(b.body.TagResources, { TagResource: [] });
   });
@@ -175,11 +257,24 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
 describe('VPC product TagResources / UnTagResources / ListTagResources', () => {
   it('tags VPCs and vSwitches, answers Key/Value in DescribeVpcs/DescribeVSwitches and filters by tag', async () => {
     const vpc = (await ok('CreateVpc', { CidrBlock: '172.16.0.0/12', ...tagParams({ env: 'dev' }) })).VpcId as string;
-    const vsw = (await ok('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.1.0/24', ...tagParams({ env: 'dev', tier: 'app' }) })).VSwitchId as string;
+    const vsw = (
+      await ok('CreateVSwitch', {
+        VpcId: vpc,
+        ZoneId: 'cn-hangzhou-h',
+        CidrBlock: '172.16.1.0/24',
+        ...tagParams({ env: 'dev', tier: 'app' }),
+      })
+    ).VSwitchId as string;
     const vpcs = await ok('DescribeVpcs', { 'Tag.1.Key': 'env', 'Tag.1.Value': 'dev' });
-    assert.deepEqual(vpcs.Vpcs.Vpc.map((v: any) => [v.VpcId, v.Tags]), [[vpc, { Tag: [{ Key: 'env', Value: 'dev' }] }]]);
+    assert.deepEqual(
+      vpcs.Vpcs.Vpc.map((v: any) => [v.VpcId, v.Tags]),
+      [[vpc, { Tag: [{ Key: 'env', Value: 'dev' }] }]],
+    );
     const vsws = await ok('DescribeVSwitches', { 'Tag.1.Key': 'tier' });
-    assert.deepEqual(vsws.VSwitches.VSwitch.map((v: any) => [v.VSwitchId, v.Tags.Tag.length]), [[vsw, 2]]);
+    assert.deepEqual(
+      vsws.VSwitches.VSwitch.map((v: any) => [v.VSwitchId, v.Tags.Tag.length]),
+      [[vsw, 2]],
+    );
 
     await ok('TagResources', { ResourceType: 'VPC', ResourceId: [vpc], ...tagParams({ owner: 'me' }) }, VPC);
     await ok('TagResources', { ResourceType: 'vswitch', ResourceId: [vsw], ...tagParams({ owner: 'me' }) }, VPC);
@@ -188,27 +283,42 @@ describe('VPC product TagResources / UnTagResources / ListTagResources', () => {
     await ok('UnTagResources', { ResourceType: 'VSWITCH', ResourceId: [vsw], TagKey: ['owner', 'env'] }, VPC);
     assert.deepEqual(await listed('VSWITCH', { ResourceId: [vsw] }, VPC), [`${vsw} VSWITCH tier=app`]);
     // The ECS spelling is not the VPC product's action.
-    assertError(await h.call('UntagResources', { ResourceType: 'VPC', ResourceId: [vpc], TagKey: ['owner'] }, VPC), 404, 'InvalidAction.NotFound');
+    assertError(
+      await h.call('UntagResources', { ResourceType: 'VPC', ResourceId: [vpc], TagKey: ['owner'] }, VPC),
+      404,
+      'InvalidAction.NotFound',
+    );
     // Deleting a resource deletes its tags.
     await ok('DeleteVSwitch', { VSwitchId: vsw });
     assert.deepEqual(await listed('VSWITCH', tagParams({ tier: 'app' }), VPC), []);
   });
 
-  it('pages with MaxResults and answers the VPC product\'s codes', async () => {
+  it("pages with MaxResults and answers the VPC product's codes", async () => {
     const vpc = (await ok('CreateVpc', { CidrBlock: '10.0.0.0/8' })).VpcId as string;
     await ok('TagResources', { ResourceType: 'VPC', ResourceId: [vpc], ...tagParams({ a: '1', b: '2', c: '3' }) }, VPC);
     const p1 = await ok('ListTagResources', { ResourceType: 'VPC', ResourceId: [vpc], MaxResults: 2 }, VPC);
     assert.equal(p1.TagResources.TagResource.length, 2);
     const p2 = await ok('ListTagResources', { ResourceType: 'VPC', ResourceId: [vpc], MaxResults: 2, NextToken: p1.NextToken }, VPC);
-    assert.deepEqual(p2.TagResources.TagResource.map((t: any) => t.TagKey), ['c']);
+    assert.deepEqual(
+      p2.TagResources.TagResource.map((t: any) => t.TagKey),
+      ['c'],
+    );
     assert.ok(!('NextToken' in p2));
     const base = { ResourceType: 'VPC', ResourceId: [vpc] };
     // The VPC product refuses reserved prefixes in values too.
     assertError(await h.call('TagResources', { ...base, ...tagParams({ k: 'aliyun-x' }) }, VPC), 400, 'InvalidTagValue');
     assertError(await h.call('CreateVpc', { CidrBlock: '10.0.0.0/8', ...tagParams({ k: 'acs:x' }) }), 400, 'InvalidTagValue.Malformed');
     assertError(await h.call('TagResources', { ...base, ...tagParams({ 'aliyun:k': 'v' }) }, VPC), 400, 'InvalidTagKey');
-    assertError(await h.call('TagResources', { ResourceType: 'VPC', ResourceId: ['vpc-bpnotthere000000000'], ...tagParams({ k: 'v' }) }, VPC), 400, 'InvalidInstanceIds.NotFound');
-    assertError(await h.call('TagResources', { ResourceType: 'ROUTETABLE', ResourceId: [vpc], ...tagParams({ k: 'v' }) }, VPC), 400, 'InvalidInstanceType.NotFound');
+    assertError(
+      await h.call('TagResources', { ResourceType: 'VPC', ResourceId: ['vpc-bpnotthere000000000'], ...tagParams({ k: 'v' }) }, VPC),
+      400,
+      'InvalidInstanceIds.NotFound',
+    );
+    assertError(
+      await h.call('TagResources', { ResourceType: 'ROUTETABLE', ResourceId: [vpc], ...tagParams({ k: 'v' }) }, VPC),
+      400,
+      'InvalidInstanceType.NotFound',
+    );
     const many = Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`m${i}`, 'v']));
     assertError(await h.call('TagResources', { ...base, ...tagParams(many) }, VPC), 400, 'QuotaExceeded.TagNum');
   });

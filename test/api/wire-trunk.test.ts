@@ -24,14 +24,21 @@ async function ok(action: string, params: Record<string, any>) {
 }
 // ecs.g7.2xlarge: EniQuantity 4, EniTotalQuantity 10 → 6 members; ecs.g7.large has no room for members.
 async function instance(type = 'ecs.g7.2xlarge') {
-  const b = await ok('RunInstances', { InstanceType: type, VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ImageId: 'any-image' });
+  const b = await ok('RunInstances', {
+    InstanceType: type,
+    VSwitchId: net.vSwitchId,
+    SecurityGroupId: net.securityGroupId,
+    ImageId: 'any-image',
+  });
   return b.InstanceIdSets.InstanceIdSet[0] as string;
 }
 async function eni(extra: Record<string, any> = {}) {
-  return (await ok('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...extra })).NetworkInterfaceId as string;
+  return (await ok('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...extra }))
+    .NetworkInterfaceId as string;
 }
 const attr = (id: string) => ok('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: id });
-const membersOf = async (trunk: string) => (await attr(trunk)).Attachment.MemberNetworkInterfaceIds?.MemberNetworkInterfaceId as string[] | undefined;
+const membersOf = async (trunk: string) =>
+  (await attr(trunk)).Attachment.MemberNetworkInterfaceIds?.MemberNetworkInterfaceId as string[] | undefined;
 const bind = (eniId: string, instanceId: string, trunk: string) =>
   h.call('AttachNetworkInterface', { NetworkInterfaceId: eniId, InstanceId: instanceId, TrunkNetworkInstanceId: trunk });
 
@@ -41,13 +48,21 @@ describe('Trunk ENIs', () => {
     assert.equal(b.Type, 'Trunk');
     assert.equal(b.Status, 'Available');
     assert.equal((await attr(b.NetworkInterfaceId)).Type, 'Trunk');
-    assertError(await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, InstanceType: 'Member' }), 400, 'InvalidParameter');
+    assertError(
+      await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, InstanceType: 'Member' }),
+      400,
+      'InvalidParameter',
+    );
   });
 
   it('attaches only to an instance type that supports trunking', async () => {
     const trunk = await eni({ InstanceType: 'Trunk' });
     const plain = await instance('ecs.g7.large');
-    assertError(await h.call('AttachNetworkInterface', { NetworkInterfaceId: trunk, InstanceId: plain }), 403, 'InvalidOperation.InstanceTypeNotSupportEniTrunking');
+    assertError(
+      await h.call('AttachNetworkInterface', { NetworkInterfaceId: trunk, InstanceId: plain }),
+      403,
+      'InvalidOperation.InstanceTypeNotSupportEniTrunking',
+    );
     assert.equal((await attr(trunk)).Status, 'Available');
     const types = await ok('DescribeInstanceTypes', { 'InstanceTypes.1': 'ecs.g7.large', 'InstanceTypes.2': 'ecs.g7.2xlarge' });
     const supported = Object.fromEntries(types.InstanceTypes.InstanceType.map((t: any) => [t.InstanceTypeId, t.EniTrunkSupported]));
@@ -76,9 +91,15 @@ describe('member ENIs', () => {
     assert.deepEqual(await membersOf(trunk), [m]);
     // gcMemberENI's listing: Type=Member, Status=InUse; the trunk under Type=Trunk.
     const listed = await ok('DescribeNetworkInterfaces', { VpcId: net.vpcId, Type: 'Member', Status: 'InUse', MaxResults: 500 });
-    assert.deepEqual(listed.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => [e.NetworkInterfaceId, e.Type, e.Attachment.TrunkNetworkInterfaceId]), [[m, 'Member', trunk]]);
+    assert.deepEqual(
+      listed.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => [e.NetworkInterfaceId, e.Type, e.Attachment.TrunkNetworkInterfaceId]),
+      [[m, 'Member', trunk]],
+    );
     const trunks = await ok('DescribeNetworkInterfaces', { InstanceId: inst, Type: 'Trunk' });
-    assert.deepEqual(trunks.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => e.NetworkInterfaceId), [trunk]);
+    assert.deepEqual(
+      trunks.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => e.NetworkInterfaceId),
+      [trunk],
+    );
     // The guest's metadata lists the trunk as a NIC, not the member.
     const nics = (await loadInstanceFacts(h.deps, inst))!.metadata.interfaces.map((i) => i.networkInterfaceId);
     assert.ok(nics.includes(trunk));
@@ -106,8 +127,16 @@ describe('member ENIs', () => {
     assert.equal((await attr(m)).Status, 'Available');
 
     await ok('AttachNetworkInterface', { NetworkInterfaceId: m, InstanceId: inst, TrunkNetworkInstanceId: trunk });
-    assertError(await h.call('DetachNetworkInterface', { NetworkInterfaceId: m, InstanceId: inst, TrunkNetworkInstanceId: otherTrunk }), 403, 'InvalidParameter.EniNotBelongTrunk');
-    assertError(await h.call('DetachNetworkInterface', { NetworkInterfaceId: s, InstanceId: inst, TrunkNetworkInstanceId: trunk }), 403, 'InvalidParameter.EniNotBelongTrunk');
+    assertError(
+      await h.call('DetachNetworkInterface', { NetworkInterfaceId: m, InstanceId: inst, TrunkNetworkInstanceId: otherTrunk }),
+      403,
+      'InvalidParameter.EniNotBelongTrunk',
+    );
+    assertError(
+      await h.call('DetachNetworkInterface', { NetworkInterfaceId: s, InstanceId: inst, TrunkNetworkInstanceId: trunk }),
+      403,
+      'InvalidParameter.EniNotBelongTrunk',
+    );
     assert.equal((await attr(m)).Type, 'Member');
     await ok('DetachNetworkInterface', { NetworkInterfaceId: m, InstanceId: inst, TrunkNetworkInstanceId: trunk });
     await ok('DetachNetworkInterface', { NetworkInterfaceId: s, InstanceId: inst });
@@ -134,7 +163,11 @@ describe('member ENIs', () => {
     assert.deepEqual(await membersOf(trunk), [...members].sort());
 
     // A trunk with members can be neither detached nor deleted.
-    assertError(await h.call('DetachNetworkInterface', { NetworkInterfaceId: trunk, InstanceId: inst }), 403, 'InvalidOperation.HasMemberEniAttached');
+    assertError(
+      await h.call('DetachNetworkInterface', { NetworkInterfaceId: trunk, InstanceId: inst }),
+      403,
+      'InvalidOperation.HasMemberEniAttached',
+    );
     assertError(await h.call('DeleteNetworkInterface', { NetworkInterfaceId: trunk }), 403, 'InvalidOperation.HasMemberEniAttached');
     assert.equal((await attr(trunk)).Status, 'InUse');
 
@@ -148,7 +181,11 @@ describe('member ENIs', () => {
     await ok('AttachNetworkInterface', { NetworkInterfaceId: m, InstanceId: inst, TrunkNetworkInstanceId: trunk });
     // ecs.g7.2xlarge: 15 IPv4 per ENI, the primary included.
     await ok('AssignPrivateIpAddresses', { NetworkInterfaceId: m, SecondaryPrivateIpAddressCount: 14 });
-    assertError(await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: m, SecondaryPrivateIpAddressCount: 1 }), 403, 'InvalidOperation.Ipv4CountExceeded');
+    assertError(
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: m, SecondaryPrivateIpAddressCount: 1 }),
+      403,
+      'InvalidOperation.Ipv4CountExceeded',
+    );
     await ok('DetachNetworkInterface', { NetworkInterfaceId: m, InstanceId: inst, TrunkNetworkInstanceId: trunk });
   });
 

@@ -13,14 +13,19 @@ function input(path: string): SignedRequestInput {
 }
 
 test('every path the bench client signs verifies, whatever the parameter values (property)', () => {
-  const name = fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,12}(\.[1-9])?$/).filter((n) => !/^(Signature|Timestamp|AccessKeyId|Action|Version|Format|RegionId)/.test(n));
-  fc.assert(fc.property(fc.dictionary(name, fc.string({ unit: 'grapheme', maxLength: 20 }), { maxKeys: 5 }), (params) => {
-    const path = signedPath(key, 'AssignPrivateIpAddresses', params);
-    const r = verifySignature(input(path), (id) => (id === key.id ? key.secret : undefined), { nowMs: Date.now() });
-    assert.ok(r.ok, JSON.stringify(r));
-    const q = new URLSearchParams(path.slice(2));
-    for (const [k, v] of Object.entries(params)) assert.equal(q.get(k), v);
-  }), { numRuns: 300 });
+  const name = fc
+    .stringMatching(/^[A-Z][A-Za-z0-9]{0,12}(\.[1-9])?$/)
+    .filter((n) => !/^(Signature|Timestamp|AccessKeyId|Action|Version|Format|RegionId)/.test(n));
+  fc.assert(
+    fc.property(fc.dictionary(name, fc.string({ unit: 'grapheme', maxLength: 20 }), { maxKeys: 5 }), (params) => {
+      const path = signedPath(key, 'AssignPrivateIpAddresses', params);
+      const r = verifySignature(input(path), (id) => (id === key.id ? key.secret : undefined), { nowMs: Date.now() });
+      assert.ok(r.ok, JSON.stringify(r));
+      const q = new URLSearchParams(path.slice(2));
+      for (const [k, v] of Object.entries(params)) assert.equal(q.get(k), v);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('a changed parameter no longer verifies (the check can fail)', () => {

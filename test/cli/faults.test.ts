@@ -20,7 +20,13 @@ let dir: string;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'eniplane-faults-'));
   const file = join(dir, 'faults.json');
-  writeFileSync(file, JSON.stringify({ seed: 3, rules: [{ id: 'regions-down', actions: ['DescribeRegions'], effect: { kind: 'error', code: 'ServiceUnavailable', status: 503 } }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      seed: 3,
+      rules: [{ id: 'regions-down', actions: ['DescribeRegions'], effect: { kind: 'error', code: 'ServiceUnavailable', status: 503 } }],
+    }),
+  );
   srv = await startServerProcess({ args: ['--faults', file] });
 });
 after(async () => {
@@ -28,7 +34,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = async (...args: string[]) => (await run(process.execPath, [BIN, 'faults', ...args, '--endpoint', srv.endpoint, '--data', srv.dataDir])).stdout;
+const cli = async (...args: string[]) =>
+  (await run(process.execPath, [BIN, 'faults', ...args, '--endpoint', srv.endpoint, '--data', srv.dataDir])).stdout;
 
 it('rules from --faults act from the start, with a banner and a log line per fault', async () => {
   assert.match(srv.output(), /FAULTS ACTIVE: 1 rule/);
@@ -39,14 +46,20 @@ it('rules from --faults act from the start, with a banner and a log line per fau
   const requestId = /request id: ([0-9A-F-]{36})/i.exec(err.message)?.[1];
   assert.ok(requestId, err.message);
   for (let i = 0; i < 50 && !srv.output().includes(requestId); i++) await new Promise((r) => setTimeout(r, 20));
-  const line = srv.output().split('\n').find((l) => l.includes(requestId) && l.includes('fault injected'));
+  const line = srv
+    .output()
+    .split('\n')
+    .find((l) => l.includes(requestId) && l.includes('fault injected'));
   assert.ok(line, srv.output());
   assert.equal(JSON.parse(line).rule, 'regions-down');
 });
 
 it('faults list, add, clear', async () => {
   assert.match(await cli('list'), /regions-down/);
-  const added = await cli('add', JSON.stringify({ actions: ['DescribeZones'], effect: { kind: 'error', code: 'InternalError', status: 500 } }));
+  const added = await cli(
+    'add',
+    JSON.stringify({ actions: ['DescribeZones'], effect: { kind: 'error', code: 'InternalError', status: 500 } }),
+  );
   const id = /added (\S+)/.exec(added)?.[1];
   assert.ok(id);
   const c = sdkClient('ecs-v2', srv.endpoint, srv.key);
@@ -59,6 +72,6 @@ it('faults list, add, clear', async () => {
   assert.match(await cli('settle'), /settled \d+/);
 });
 
-it('a bad rule is the user\'s error (exit 1)', async () => {
+it("a bad rule is the user's error (exit 1)", async () => {
   await assert.rejects(cli('add', '{"effect":{"kind":"boom"}}'), (e: any) => e.code === 1 && /400/.test(e.stderr));
 });

@@ -12,7 +12,8 @@ import { BIN_NODE_FLAGS, startServerProcess } from '../support/server-process.ts
 import { sdkClient } from '../support/sdk-clients.ts';
 
 const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
-const run = (...args: string[]) => execFileSync(process.execPath, [...BIN_NODE_FLAGS, BIN, ...args], { encoding: 'utf8', env: { ...process.env, ENIPLANE_SECRET_KEY: '' } });
+const run = (...args: string[]) =>
+  execFileSync(process.execPath, [...BIN_NODE_FLAGS, BIN, ...args], { encoding: 'utf8', env: { ...process.env, ENIPLANE_SECRET_KEY: '' } });
 
 it('keys rotate re-seals every secret under a new key; the keys still sign; eniplane audit shows the trail', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eniplane-rotate-'));
@@ -40,7 +41,10 @@ it('keys rotate re-seals every secret under a new key; the keys still sign; enip
     }
     // The trail was flushed on SIGTERM: eniplane audit shows the create, not the read.
     const trail = JSON.parse(run('audit', '--data', dir, '--json', '--account', acct.accountId));
-    assert.deepEqual(trail.map((e: { action: string }) => e.action), ['CreateVpc']);
+    assert.deepEqual(
+      trail.map((e: { action: string }) => e.action),
+      ['CreateVpc'],
+    );
     assert.equal(trail[0].result, 'Success');
     assert.ok(trail[0].resources.includes(vpcId));
   } finally {

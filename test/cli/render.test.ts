@@ -26,7 +26,9 @@ after(async () => {
 
 async function eniplane(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ENIPLANE_ACCESS_KEY_ID: server.key.id, ENIPLANE_ACCESS_KEY_SECRET: server.key.secret } });
+    const r = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ENIPLANE_ACCESS_KEY_ID: server.key.id, ENIPLANE_ACCESS_KEY_SECRET: server.key.secret },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e: any) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
@@ -36,22 +38,66 @@ async function eniplane(args: string[]): Promise<{ code: number; stdout: string;
 it('renders netplan for the ENI as the server knows it, and writes it under --out', async () => {
   const c = sdkClient('ecs-acs3', server.endpoint, server.key);
   const vpc = await c.call('CreateVpc', { RegionId: 'cn-hangzhou', CidrBlock: '192.168.0.0/16' });
-  const vsw = await c.call('CreateVSwitch', { RegionId: 'cn-hangzhou', VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.1.0/24' });
+  const vsw = await c.call('CreateVSwitch', {
+    RegionId: 'cn-hangzhou',
+    VpcId: vpc.VpcId,
+    ZoneId: 'cn-hangzhou-h',
+    CidrBlock: '192.168.1.0/24',
+  });
   const sg = await c.call('CreateSecurityGroup', { RegionId: 'cn-hangzhou', VpcId: vpc.VpcId });
-  const run1 = await c.call('RunInstances', { RegionId: 'cn-hangzhou', InstanceType: 'ecs.g7.large', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId, PrivateIpAddress: '192.168.1.201' });
-  const eni = (await c.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', InstanceId: run1.InstanceIdSets.InstanceIdSet[0] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
-  await c.call('AssignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: eni.NetworkInterfaceId, PrivateIpAddress: ['192.168.1.202', '192.168.1.203'] });
+  const run1 = await c.call('RunInstances', {
+    RegionId: 'cn-hangzhou',
+    InstanceType: 'ecs.g7.large',
+    VSwitchId: vsw.VSwitchId,
+    SecurityGroupId: sg.SecurityGroupId,
+    PrivateIpAddress: '192.168.1.201',
+  });
+  const eni = (await c.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', InstanceId: run1.InstanceIdSets.InstanceIdSet[0] }))
+    .NetworkInterfaceSets.NetworkInterfaceSet[0];
+  await c.call('AssignPrivateIpAddresses', {
+    RegionId: 'cn-hangzhou',
+    NetworkInterfaceId: eni.NetworkInterfaceId,
+    PrivateIpAddress: ['192.168.1.202', '192.168.1.203'],
+  });
 
   const text = await eniplane(['render', '--os', 'ubuntu-22.04', '--eni', eni.NetworkInterfaceId, '--endpoint', server.endpoint]);
   assert.equal(text.code, 0, text.stderr);
-  for (const s of ['192.168.1.201/24', '192.168.1.202/24', '192.168.1.203/24', '192.168.1.253', eni.MacAddress, 'network: {config: disabled}']) assert.ok(text.stdout.includes(s), `missing ${s}`);
+  for (const s of [
+    '192.168.1.201/24',
+    '192.168.1.202/24',
+    '192.168.1.203/24',
+    '192.168.1.253',
+    eni.MacAddress,
+    'network: {config: disabled}',
+  ])
+    assert.ok(text.stdout.includes(s), `missing ${s}`);
 
-  const json = await eniplane(['render', '--os', 'alinux-3', '--eni', eni.NetworkInterfaceId, '--endpoint', server.endpoint, '--format', 'json']);
+  const json = await eniplane([
+    'render',
+    '--os',
+    'alinux-3',
+    '--eni',
+    eni.NetworkInterfaceId,
+    '--endpoint',
+    server.endpoint,
+    '--format',
+    'json',
+  ]);
   const r = JSON.parse(json.stdout);
   assert.equal(r.target, 'rhel-ifcfg');
   assert.ok(r.files.some((f: any) => f.path.endsWith('ifcfg-eth0:1') && f.content.includes('IPADDR=192.168.1.203')));
 
-  const written = await eniplane(['render', '--os', 'debian-10', '--eni', eni.NetworkInterfaceId, '--endpoint', server.endpoint, '--out', out]);
+  const written = await eniplane([
+    'render',
+    '--os',
+    'debian-10',
+    '--eni',
+    eni.NetworkInterfaceId,
+    '--endpoint',
+    server.endpoint,
+    '--out',
+    out,
+  ]);
   assert.equal(written.code, 0, written.stderr);
   const interfaces = readFileSync(join(out, 'etc/network/interfaces'), 'utf8');
   assert.match(interfaces, /iface eth0:0 inet static\s+address 192\.168\.1\.202/);
@@ -60,11 +106,17 @@ it('renders netplan for the ENI as the server knows it, and writes it under --ou
 
 it('renders from a facts file, and refuses unknown OS ids and bad facts with exit 1', async () => {
   const facts = join(out, 'facts.json');
-  writeFileSync(facts, JSON.stringify({
-    interfaceName: 'eth1', macAddress: '00:16:3e:00:00:01', isPrimaryEni: false, deviceIndex: 1,
-    ipv4: { primary: '198.18.1.10', secondaries: ['198.18.1.11'], prefixLength: 24, gateway: '198.18.1.253', cidrBlock: '198.18.1.0/24' },
-    dnsServers: ['100.100.2.136'],
-  }));
+  writeFileSync(
+    facts,
+    JSON.stringify({
+      interfaceName: 'eth1',
+      macAddress: '00:16:3e:00:00:01',
+      isPrimaryEni: false,
+      deviceIndex: 1,
+      ipv4: { primary: '198.18.1.10', secondaries: ['198.18.1.11'], prefixLength: 24, gateway: '198.18.1.253', cidrBlock: '198.18.1.0/24' },
+      dnsServers: ['100.100.2.136'],
+    }),
+  );
   const ok = await eniplane(['render', '--os', 'windows-2022', '--facts', facts]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /New-NetIPAddress/);
@@ -77,11 +129,17 @@ it('renders from a facts file, and refuses unknown OS ids and bad facts with exi
 
 it('--out writes one script in order: backups, installing the files, then applying', async () => {
   const facts = join(out, 'facts2.json');
-  writeFileSync(facts, JSON.stringify({
-    interfaceName: 'eth0', macAddress: '00:16:3e:00:00:02', isPrimaryEni: true, deviceIndex: 0,
-    ipv4: { primary: '198.18.1.10', secondaries: ['198.18.1.11'], prefixLength: 24, gateway: '198.18.1.253', cidrBlock: '198.18.1.0/24' },
-    dnsServers: ['100.100.2.136'],
-  }));
+  writeFileSync(
+    facts,
+    JSON.stringify({
+      interfaceName: 'eth0',
+      macAddress: '00:16:3e:00:00:02',
+      isPrimaryEni: true,
+      deviceIndex: 0,
+      ipv4: { primary: '198.18.1.10', secondaries: ['198.18.1.11'], prefixLength: 24, gateway: '198.18.1.253', cidrBlock: '198.18.1.0/24' },
+      dnsServers: ['100.100.2.136'],
+    }),
+  );
   const dir = join(out, 'u22');
   const r = await eniplane(['render', '--os', 'ubuntu-22.04', '--facts', facts, '--out', dir]);
   assert.equal(r.code, 0, r.stderr);

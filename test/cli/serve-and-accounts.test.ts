@@ -21,7 +21,11 @@ it('settings: flags win over the environment, which wins over defaults; all prob
   assert.equal(c.host, '0.0.0.0');
   assert.equal(c.transitionMs, 0);
   assert.equal(c.data, './data');
-  assert.throws(() => resolveServeConfig({ port: '70000', transitionMs: '-5' }, {}), (e: unknown) => e instanceof ConfigError && /--port \/ ENIPLANE_PORT/.test(e.message) && /--transition-ms \/ ENIPLANE_TRANSITION_MS/.test(e.message));
+  assert.throws(
+    () => resolveServeConfig({ port: '70000', transitionMs: '-5' }, {}),
+    (e: unknown) =>
+      e instanceof ConfigError && /--port \/ ENIPLANE_PORT/.test(e.message) && /--transition-ms \/ ENIPLANE_TRANSITION_MS/.test(e.message),
+  );
 });
 
 it('a bad flag exits 1 before binding a port', async () => {

@@ -24,7 +24,9 @@ it('serve defaults for the cloud limits are the domain constants, and reach the 
 
 it('every row: one ENIPLANE_* twin, unique across serve, and named in the help with its default', () => {
   const cmd = serveSettings.register(new Command('serve'));
-  const envs = Object.values(serveSettings.table).map((d) => d.env).filter(Boolean);
+  const envs = Object.values(serveSettings.table)
+    .map((d) => d.env)
+    .filter(Boolean);
   assert.equal(new Set(envs).size, envs.length);
   for (const e of envs) assert.match(e!, /^ENIPLANE_[A-Z0-9_]+$/);
   const help = cmd.helpInformation();
@@ -46,12 +48,18 @@ it('commands share the store settings: data and database from the same flags and
   const m = migrateSettings.resolve({}, { ENIPLANE_DATA: '/srv/x', ENIPLANE_DATABASE_URL: 'sqlite:/srv/x/e.db' });
   assert.equal(m.data, '/srv/x');
   assert.equal(m.database, 'sqlite:/srv/x/e.db');
-  assert.throws(() => migrateSettings.resolve({ database: 'mysql://x' }, {}), (e: unknown) => e instanceof ConfigError && /--database \/ ENIPLANE_DATABASE_URL: unsupported URL/.test(e.message));
+  assert.throws(
+    () => migrateSettings.resolve({ database: 'mysql://x' }, {}),
+    (e: unknown) => e instanceof ConfigError && /--database \/ ENIPLANE_DATABASE_URL: unsupported URL/.test(e.message),
+  );
 });
 
 it('cross-setting rules are reported with the rest, all at once', () => {
-  assert.throws(() => agentSettings.resolve({ once: true, watch: true, waitMs: '5' }, {}),
-    (e: unknown) => e instanceof ConfigError && /--watch: --once and --watch exclude each other/.test(e.message) && /--wait-ms/.test(e.message));
+  assert.throws(
+    () => agentSettings.resolve({ once: true, watch: true, waitMs: '5' }, {}),
+    (e: unknown) =>
+      e instanceof ConfigError && /--watch: --once and --watch exclude each other/.test(e.message) && /--wait-ms/.test(e.message),
+  );
 });
 
 it('repeatable flags collect in order; unknown keys are refused (strict)', () => {

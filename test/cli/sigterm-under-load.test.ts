@@ -18,14 +18,26 @@ const MAX_RUN_MS = 20_000;
 
 function signedPath(key: { id: string; secret: string }, params: [string, string][]): string {
   const all: [string, string][] = [
-    ['Format', 'JSON'], ['AccessKeyId', key.id], ['SignatureMethod', 'HMAC-SHA1'], ['SignatureVersion', '1.0'], ['SignatureNonce', randomUUID()],
-    ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')], ['RegionId', 'cn-hangzhou'], ...params,
+    ['Format', 'JSON'],
+    ['AccessKeyId', key.id],
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['SignatureNonce', randomUUID()],
+    ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
+    ['RegionId', 'cn-hangzhou'],
+    ...params,
   ];
   const sig = rpcSignature(rpcStringToSign('GET', all), key.secret);
   return '/?' + [...all, ['Signature', sig]].map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
 }
 
-interface Outcome { sentBeforeSignal: boolean; status?: number; body?: string; error?: string; write: boolean }
+interface Outcome {
+  sentBeforeSignal: boolean;
+  status?: number;
+  body?: string;
+  error?: string;
+  write: boolean;
+}
 
 function send(agent: http.Agent, port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -46,7 +58,15 @@ it('SIGTERM under load: in-flight and already-sent requests are answered, acknow
   const dataDir = server.dataDir;
   try {
     const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
-    const vpc = await send(agent, server.port, signedPath(server.key, [['Action', 'CreateVpc'], ['Version', '2016-04-28'], ['CidrBlock', '10.0.0.0/16']]));
+    const vpc = await send(
+      agent,
+      server.port,
+      signedPath(server.key, [
+        ['Action', 'CreateVpc'],
+        ['Version', '2016-04-28'],
+        ['CidrBlock', '10.0.0.0/16'],
+      ]),
+    );
     assert.equal(vpc.status, 200, vpc.body);
     const vpcId = JSON.parse(vpc.body).VpcId as string;
 
@@ -57,8 +77,16 @@ it('SIGTERM under load: in-flight and already-sent requests are answered, acknow
       for (let i = 0; i < MAX_REQUESTS_PER_WORKER && Date.now() - t0 < MAX_RUN_MS; i++) {
         const write = (i + n) % 2 === 0;
         const params: [string, string][] = write
-          ? [['Action', 'CreateSecurityGroup'], ['Version', '2014-05-26'], ['VpcId', vpcId]]
-          : [['Action', 'DescribeSecurityGroups'], ['Version', '2014-05-26'], ['PageSize', '10']];
+          ? [
+              ['Action', 'CreateSecurityGroup'],
+              ['Version', '2014-05-26'],
+              ['VpcId', vpcId],
+            ]
+          : [
+              ['Action', 'DescribeSecurityGroups'],
+              ['Version', '2014-05-26'],
+              ['PageSize', '10'],
+            ];
         const sentBeforeSignal = Date.now() < signalAt;
         try {
           const r = await send(agent, server.port, signedPath(server.key, params));

@@ -23,18 +23,36 @@ const Ecs = EcsModule as any;
 const Vpc = VpcModule as any;
 const R = { regionId: 'cn-hangzhou' };
 const running: { close(): Promise<void> }[] = [];
-after(async () => { for (const s of running) await s.close(); });
+after(async () => {
+  for (const s of running) await s.close();
+});
 
 function clients(e: Eniplane, retry: boolean) {
   const config = new $OpenApiUtil.Config({
-    accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret, endpoint: e.endpoint, protocol: 'http', regionId: 'cn-hangzhou', readTimeout: 5000, connectTimeout: 3000,
-    ...(retry ? {
-      retryOptions: new RetryOptions({
-        retryable: true,
-        retryCondition: [{ maxAttempts: 20, exception: ['ThrottlingError'], errorCode: ['Throttling', 'Throttling.User', 'Throttling.Api', 'InternalError', 'ServiceUnavailable'], backoff: { policy: 'Fixed', period: 20 }, maxDelay: 1500 }],
-        noRetryCondition: [],
-      }),
-    } : {}),
+    accessKeyId: e.accessKeyId,
+    accessKeySecret: e.accessKeySecret,
+    endpoint: e.endpoint,
+    protocol: 'http',
+    regionId: 'cn-hangzhou',
+    readTimeout: 5000,
+    connectTimeout: 3000,
+    ...(retry
+      ? {
+          retryOptions: new RetryOptions({
+            retryable: true,
+            retryCondition: [
+              {
+                maxAttempts: 20,
+                exception: ['ThrottlingError'],
+                errorCode: ['Throttling', 'Throttling.User', 'Throttling.Api', 'InternalError', 'ServiceUnavailable'],
+                backoff: { policy: 'Fixed', period: 20 },
+                maxDelay: 1500,
+              },
+            ],
+            noRetryCondition: [],
+          }),
+        }
+      : {}),
   });
   return { ecs: new Ecs.default(config), vpc: new Vpc.default(config) };
 }
@@ -47,7 +65,8 @@ async function backoff<T>(fn: () => Promise<T>): Promise<T> {
       return await fn();
     } catch (e: any) {
       const code = String(e.code ?? '');
-      const retryable = code.includes('Throttling') || code === 'InternalError' || code === 'Operation.Conflict' || e.statusCode === undefined;
+      const retryable =
+        code.includes('Throttling') || code === 'InternalError' || code === 'Operation.Conflict' || e.statusCode === undefined;
       if (!retryable || attempt >= 20) throw e;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 400);
@@ -92,81 +111,133 @@ it('two server processes on one database share one budget', async () => {
   // Two processes (as in production): SQLite's writer lock is per process, and one process holding two
   // writers on one file would wait on itself.
   const a = await startServerProcess({ dataDir: join(dir, 'data'), args: ['--throttle', profile] });
-  running.push({ close: async () => { await a.stop(); } });
+  running.push({
+    close: async () => {
+      await a.stop();
+    },
+  });
   const b = await startServerProcess({ dataDir: join(dir, 'data'), args: ['--throttle', profile] });
-  running.push({ close: async () => { await b.stop(); rmSync(dir, { recursive: true, force: true }); } });
+  running.push({
+    close: async () => {
+      await b.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
   let ok = 0;
   for (let i = 0; i < 14; i++) {
-    for (const s of [a, b]) ok += await sdkClient('ecs-v2', s.endpoint, a.key).call('DescribeRegions', {}).then(() => 1, () => 0);
+    for (const s of [a, b])
+      ok += await sdkClient('ecs-v2', s.endpoint, a.key)
+        .call('DescribeRegions', {})
+        .then(
+          () => 1,
+          () => 0,
+        );
   }
   assert.equal(ok, 10);
 });
 
-it('SDK retries and a back-off loop converge through throttling, errors, cut connections and lost answers', { timeout: 120_000 }, async () => {
-  const e = await startEniplane({
-    throttle: { windowMs: 1000, perAccount: { AssignPrivateIpAddresses: 8, CreateNetworkInterface: 6, '*': 40 } },
-    faults: {
-      seed: 11,
-      rules: [
-        { actions: ['AssignPrivateIpAddresses', 'CreateNetworkInterface'], probability: 0.25, effect: { kind: 'lose-answer' } },
-        { actions: ['AssignPrivateIpAddresses'], probability: 0.2, effect: { kind: 'error', code: 'InternalError', status: 500 } },
-        { actions: ['AssignPrivateIpAddresses'], probability: 0.1, effect: { kind: 'error', code: 'Operation.Conflict', status: 403 } },
-        { actions: ['DescribeNetworkInterfaces'], probability: 0.3, effect: { kind: 'drop' } },
-        { actions: ['CreateNetworkInterface'], probability: 0.2, effect: { kind: 'latency', ms: 30 } },
-      ],
-    },
-  });
-  running.push(e);
-  const rules = e.faults.list();
-  await e.faults.clear();
-  const { ecs, vpc } = clients(e, true);
-  const v = await vpc.createVpc(new Vpc.CreateVpcRequest({ ...R, cidrBlock: '10.0.0.0/16' }));
-  const sw = await vpc.createVSwitch(new Vpc.CreateVSwitchRequest({ ...R, vpcId: v.body.vpcId, zoneId: 'cn-hangzhou-h', cidrBlock: '10.0.1.0/24' }));
-  const sg = await ecs.createSecurityGroup(new Ecs.CreateSecurityGroupRequest({ ...R, vpcId: v.body.vpcId }));
-  await e.faults.add(rules, 11);
+it(
+  'SDK retries and a back-off loop converge through throttling, errors, cut connections and lost answers',
+  { timeout: 120_000 },
+  async () => {
+    const e = await startEniplane({
+      throttle: { windowMs: 1000, perAccount: { AssignPrivateIpAddresses: 8, CreateNetworkInterface: 6, '*': 40 } },
+      faults: {
+        seed: 11,
+        rules: [
+          { actions: ['AssignPrivateIpAddresses', 'CreateNetworkInterface'], probability: 0.25, effect: { kind: 'lose-answer' } },
+          { actions: ['AssignPrivateIpAddresses'], probability: 0.2, effect: { kind: 'error', code: 'InternalError', status: 500 } },
+          { actions: ['AssignPrivateIpAddresses'], probability: 0.1, effect: { kind: 'error', code: 'Operation.Conflict', status: 403 } },
+          { actions: ['DescribeNetworkInterfaces'], probability: 0.3, effect: { kind: 'drop' } },
+          { actions: ['CreateNetworkInterface'], probability: 0.2, effect: { kind: 'latency', ms: 30 } },
+        ],
+      },
+    });
+    running.push(e);
+    const rules = e.faults.list();
+    await e.faults.clear();
+    const { ecs, vpc } = clients(e, true);
+    const v = await vpc.createVpc(new Vpc.CreateVpcRequest({ ...R, cidrBlock: '10.0.0.0/16' }));
+    const sw = await vpc.createVSwitch(
+      new Vpc.CreateVSwitchRequest({ ...R, vpcId: v.body.vpcId, zoneId: 'cn-hangzhou-h', cidrBlock: '10.0.1.0/24' }),
+    );
+    const sg = await ecs.createSecurityGroup(new Ecs.CreateSecurityGroupRequest({ ...R, vpcId: v.body.vpcId }));
+    await e.faults.add(rules, 11);
 
-  const ENIS = 6;
-  const ROUNDS = 3;
-  const created = await Promise.all(Array.from({ length: ENIS }, async (_, i) => {
-    const eniId: string = (await backoff<any>(() => ecs.createNetworkInterface(new Ecs.CreateNetworkInterfaceRequest({
-      ...R, vSwitchId: sw.body.vSwitchId, securityGroupId: sg.body.securityGroupId, clientToken: `eni-${i}`,
-    })))).body.networkInterfaceId;
-    const got: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const r = await backoff<any>(() => ecs.assignPrivateIpAddresses(new Ecs.AssignPrivateIpAddressesRequest({
-        ...R, networkInterfaceId: eniId, secondaryPrivateIpAddressCount: 1, clientToken: `ip-${i}-${round}`,
-      })));
-      got.push(...r.body.assignedPrivateIpAddressesSet.privateIpSet.privateIpAddress);
+    const ENIS = 6;
+    const ROUNDS = 3;
+    const created = await Promise.all(
+      Array.from({ length: ENIS }, async (_, i) => {
+        const eniId: string = (
+          await backoff<any>(() =>
+            ecs.createNetworkInterface(
+              new Ecs.CreateNetworkInterfaceRequest({
+                ...R,
+                vSwitchId: sw.body.vSwitchId,
+                securityGroupId: sg.body.securityGroupId,
+                clientToken: `eni-${i}`,
+              }),
+            ),
+          )
+        ).body.networkInterfaceId;
+        const got: string[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const r = await backoff<any>(() =>
+            ecs.assignPrivateIpAddresses(
+              new Ecs.AssignPrivateIpAddressesRequest({
+                ...R,
+                networkInterfaceId: eniId,
+                secondaryPrivateIpAddressCount: 1,
+                clientToken: `ip-${i}-${round}`,
+              }),
+            ),
+          );
+          got.push(...r.body.assignedPrivateIpAddressesSet.privateIpSet.privateIpAddress);
+        }
+        return { eniId, got };
+      }),
+    );
+    // Read back through the faults too (DescribeNetworkInterfaces connections are cut at times).
+    const all = (
+      await backoff<any>(() =>
+        ecs.describeNetworkInterfaces(new Ecs.DescribeNetworkInterfacesRequest({ ...R, vSwitchId: sw.body.vSwitchId, maxResults: 100 })),
+      )
+    ).body.networkInterfaceSets.networkInterfaceSet;
+    await e.faults.clear();
+
+    assert.equal(new Set(created.map((c) => c.eniId)).size, ENIS, 'one ENI per ClientToken');
+    assert.deepEqual(all.map((x: any) => x.networkInterfaceId).sort(), created.map((c) => c.eniId).sort(), 'no ENI lost, none extra');
+    const addresses: string[] = [];
+    for (const x of all) {
+      const mine = created.find((c) => c.eniId === x.networkInterfaceId)!;
+      const secondary = x.privateIpSets.privateIpSet
+        .filter((p: any) => !p.primary)
+        .map((p: any) => p.privateIpAddress)
+        .sort();
+      assert.deepEqual(secondary, [...mine.got].sort(), `${x.networkInterfaceId}: exactly the addresses its answers gave`);
+      addresses.push(...x.privateIpSets.privateIpSet.map((p: any) => p.privateIpAddress));
     }
-    return { eniId, got };
-  }));
-  // Read back through the faults too (DescribeNetworkInterfaces connections are cut at times).
-  const all = (await backoff<any>(() => ecs.describeNetworkInterfaces(new Ecs.DescribeNetworkInterfacesRequest({ ...R, vSwitchId: sw.body.vSwitchId, maxResults: 100 })))).body.networkInterfaceSets.networkInterfaceSet;
-  await e.faults.clear();
-
-  assert.equal(new Set(created.map((c) => c.eniId)).size, ENIS, 'one ENI per ClientToken');
-  assert.deepEqual(all.map((x: any) => x.networkInterfaceId).sort(), created.map((c) => c.eniId).sort(), 'no ENI lost, none extra');
-  const addresses: string[] = [];
-  for (const x of all) {
-    const mine = created.find((c) => c.eniId === x.networkInterfaceId)!;
-    const secondary = x.privateIpSets.privateIpSet.filter((p: any) => !p.primary).map((p: any) => p.privateIpAddress).sort();
-    assert.deepEqual(secondary, [...mine.got].sort(), `${x.networkInterfaceId}: exactly the addresses its answers gave`);
-    addresses.push(...x.privateIpSets.privateIpSet.map((p: any) => p.privateIpAddress));
-  }
-  assert.equal(addresses.length, ENIS * (1 + ROUNDS));
-  assert.equal(new Set(addresses).size, addresses.length, 'no duplicate address');
-  const metrics = await (await fetch(`http://${e.endpoint}/metrics`)).text();
-  assert.match(metrics, /eniplane_faults_injected_total\{rule="fault-\d+",effect="lose-answer",target="api"\} [1-9]/);
-  assert.match(metrics, /eniplane_throttled_requests_total\{action="AssignPrivateIpAddresses",code="Throttling"\} [1-9]/);
-});
+    assert.equal(addresses.length, ENIS * (1 + ROUNDS));
+    assert.equal(new Set(addresses).size, addresses.length, 'no duplicate address');
+    const metrics = await (await fetch(`http://${e.endpoint}/metrics`)).text();
+    assert.match(metrics, /eniplane_faults_injected_total\{rule="fault-\d+",effect="lose-answer",target="api"\} [1-9]/);
+    assert.match(metrics, /eniplane_throttled_requests_total\{action="AssignPrivateIpAddresses",code="Throttling"\} [1-9]/);
+  },
+);
 
 /** One signed RPC GET by hand, to see the raw status, headers and body. */
 async function fetchSigned(e: Eniplane) {
   const { randomUUID } = await import('node:crypto');
   const { pct, rpcSignature, rpcStringToSign } = await import('../../src/api/signing/index.ts');
   const pairs: [string, string][] = [
-    ['Action', 'DescribeRegions'], ['Version', '2014-05-26'], ['Format', 'JSON'], ['AccessKeyId', e.accessKeyId], ['SignatureMethod', 'HMAC-SHA1'],
-    ['SignatureVersion', '1.0'], ['SignatureNonce', randomUUID()], ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
+    ['Action', 'DescribeRegions'],
+    ['Version', '2014-05-26'],
+    ['Format', 'JSON'],
+    ['AccessKeyId', e.accessKeyId],
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['SignatureNonce', randomUUID()],
+    ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
   ];
   const sig = rpcSignature(rpcStringToSign('GET', pairs), e.accessKeySecret);
   const res = await fetch(`http://${e.endpoint}/?${[...pairs, ['Signature', sig]].map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&')}`);

@@ -8,8 +8,12 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { sdkClient } from '../support/sdk-clients.ts';
 
 let server: ServerProcess;
-before(async () => { server = await startServerProcess({ args: ['--transition-ms', '0'] }); });
-after(async () => { await server?.stop(); });
+before(async () => {
+  server = await startServerProcess({ args: ['--transition-ms', '0'] });
+});
+after(async () => {
+  await server?.stop();
+});
 
 const REQUESTS = 600;
 const CONCURRENCY = 24;
@@ -21,11 +25,20 @@ it('parallel assign/unassign keep every invariant', async () => {
   // A /26: 60 usable addresses, so the load also runs the vSwitch full.
   const vsw = await c.call('CreateVSwitch', { VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.0.0.0/26' });
   const sg = await c.call('CreateSecurityGroup', { VpcId: vpc.VpcId });
-  const inst = (await c.call('RunInstances', { InstanceType: 'ecs.g6.large', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId })).InstanceIdSets.InstanceIdSet[0];
+  const inst = (
+    await c.call('RunInstances', { InstanceType: 'ecs.g6.large', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId })
+  ).InstanceIdSets.InstanceIdSet[0];
   const enis: string[] = [];
-  for (let i = 0; i < 3; i++) enis.push((await c.call('CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId })).NetworkInterfaceId);
+  for (let i = 0; i < 3; i++)
+    enis.push(
+      (await c.call('CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId })).NetworkInterfaceId,
+    );
   await c.call('AttachNetworkInterface', { NetworkInterfaceId: enis[0], InstanceId: inst });
-  const limits = new Map([[enis[0], 6], [enis[1], 10], [enis[2], 10]]); // g6.large: 6 per ENI; Available: 10
+  const limits = new Map([
+    [enis[0], 6],
+    [enis[1], 10],
+    [enis[2], 10],
+  ]); // g6.large: 6 per ENI; Available: 10
 
   const held = new Map(enis.map((e) => [e, new Set<string>()])); // acknowledged secondaries
   const codes = new Map<string, number>();
@@ -70,14 +83,25 @@ it('parallel assign/unassign keep every invariant', async () => {
       assert.ok(!seen.has(x.PrivateIpAddress), `${x.PrivateIpAddress} handed out twice`);
       seen.add(x.PrivateIpAddress);
     }
-    assert.deepEqual(v4.filter((x) => !x.Primary).map((x) => x.PrivateIpAddress).sort(), [...held.get(eni)!].sort(), 'store = acknowledged changes');
+    assert.deepEqual(
+      v4
+        .filter((x) => !x.Primary)
+        .map((x) => x.PrivateIpAddress)
+        .sort(),
+      [...held.get(eni)!].sort(),
+      'store = acknowledged changes',
+    );
   }
   // Fill the vSwitch to the last usable address with more ENIs, then one more is refused.
   const primaries = 1; // the instance's primary ENI
   let used = seen.size + primaries;
   while (used < 60) {
     const room = Math.min(10, 60 - used);
-    await c.call('CreateNetworkInterface', { VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId, ...(room > 1 ? { SecondaryPrivateIpAddressCount: room - 1 } : {}) });
+    await c.call('CreateNetworkInterface', {
+      VSwitchId: vsw.VSwitchId,
+      SecurityGroupId: sg.SecurityGroupId,
+      ...(room > 1 ? { SecondaryPrivateIpAddressCount: room - 1 } : {}),
+    });
     used += room;
   }
   const v = await c.call('DescribeVSwitches', { VSwitchId: vsw.VSwitchId });

@@ -9,7 +9,9 @@ import { tagClientsSuite } from './tag-clients.ts';
 
 let server: ServerProcess;
 const schema = freshSchemaName();
-before(async () => { server = await startServerProcess({ args: ['--transition-ms', '100', '--database', urlWithSchema(schema)] }); });
+before(async () => {
+  server = await startServerProcess({ args: ['--transition-ms', '100', '--database', urlWithSchema(schema)] });
+});
 after(async () => {
   await server?.stop();
   await dropSchema(schema);

@@ -7,8 +7,12 @@ import { FLAVOURS, sdkClient } from '../support/sdk-clients.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 
 let server: ServerProcess;
-before(async () => { server = await startServerProcess({ args: ['--transition-ms', '100'] }); });
-after(async () => { await server?.stop(); });
+before(async () => {
+  server = await startServerProcess({ args: ['--transition-ms', '100'] });
+});
+after(async () => {
+  await server?.stop();
+});
 
 describe('SDK model parameters in their real shapes', () => {
   FLAVOURS.forEach((flavour, n) => {
@@ -21,15 +25,34 @@ describe('SDK model parameters in their real shapes', () => {
       // The tea SDKs take nested models and flatten them; pop-core takes the wire names as they are.
       const disks = flavour.startsWith('ecs')
         ? { SystemDisk: { Category: 'cloud_essd', Size: '40' }, DataDisk: [{ Size: 40, Category: 'cloud_essd', DeleteWithInstance: true }] }
-        : { 'SystemDisk.Category': 'cloud_essd', 'SystemDisk.Size': '40', DataDisk: [{ Size: 40, Category: 'cloud_essd', DeleteWithInstance: true }] };
+        : {
+            'SystemDisk.Category': 'cloud_essd',
+            'SystemDisk.Size': '40',
+            DataDisk: [{ Size: 40, Category: 'cloud_essd', DeleteWithInstance: true }],
+          };
       const run = await c.call('RunInstances', {
-        ...R, InstanceType: 'ecs.g7.large', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId, ImageId: 'aliyun_3_x64',
-        AutoRenew: false, SpotPriceLimit: 0, SpotStrategy: 'NoSpot', InstanceChargeType: 'PostPaid', InternetMaxBandwidthOut: 0, ...disks,
+        ...R,
+        InstanceType: 'ecs.g7.large',
+        VSwitchId: vsw.VSwitchId,
+        SecurityGroupId: sg.SecurityGroupId,
+        ImageId: 'aliyun_3_x64',
+        AutoRenew: false,
+        SpotPriceLimit: 0,
+        SpotStrategy: 'NoSpot',
+        InstanceChargeType: 'PostPaid',
+        InternetMaxBandwidthOut: 0,
+        ...disks,
       });
       assert.equal(run.InstanceIdSets.InstanceIdSet.length, 1);
       // The tea SDKs type DataDisk.N.Size as a number and cannot send "forty"; pop-core can, and it is refused by name.
       if (!flavour.startsWith('ecs')) {
-        const e = await c.fail('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId, DataDisk: [{ Size: 'forty' }] });
+        const e = await c.fail('RunInstances', {
+          ...R,
+          InstanceType: 'ecs.g7.large',
+          VSwitchId: vsw.VSwitchId,
+          SecurityGroupId: sg.SecurityGroupId,
+          DataDisk: [{ Size: 'forty' }],
+        });
         assert.equal(e.code, 'InvalidParameter');
         assert.match(e.message, /"DataDisk\.1\.Size" is not valid/);
       }

@@ -6,8 +6,12 @@ import { terraformSuite } from './terraform.ts';
 import { tagClientsSuite } from './tag-clients.ts';
 
 let server: ServerProcess;
-before(async () => { server = await startServerProcess({ args: ['--transition-ms', '100'] }); });
-after(async () => { await server?.stop(); });
+before(async () => {
+  server = await startServerProcess({ args: ['--transition-ms', '100'] });
+});
+after(async () => {
+  await server?.stop();
+});
 storySuite('SQLite', () => server);
 terraformSuite('SQLite', () => server);
 tagClientsSuite('SQLite', () => server);

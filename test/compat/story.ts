@@ -32,41 +32,108 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         const R = { RegionId: 'cn-hangzhou' };
         // A network of the seed's shape: 192.168.1.0/24, gateway .253.
         const vpc = await c.call('CreateVpc', { ...R, CidrBlock: '192.168.0.0/16', EnableIpv6: true, VpcName: `story-${n}` });
-        const vsw = await c.call('CreateVSwitch', { ...R, VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.1.0/24', Ipv6CidrBlock: 1 });
+        const vsw = await c.call('CreateVSwitch', {
+          ...R,
+          VpcId: vpc.VpcId,
+          ZoneId: 'cn-hangzhou-h',
+          CidrBlock: '192.168.1.0/24',
+          Ipv6CidrBlock: 1,
+        });
         const sg = await c.call('CreateSecurityGroup', { ...R, VpcId: vpc.VpcId, SecurityGroupType: 'normal' });
         const vsws = await c.call('DescribeVSwitches', { ...R, VSwitchId: vsw.VSwitchId });
         assert.equal(Number(vsws.VSwitches.VSwitch[0].AvailableIpAddressCount), 252);
 
         // The active instance with the seed's primary address (192.168.1.201), and a standby.
-        const runA = { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId, PrivateIpAddress: '192.168.1.201', ImageId: 'aliyun_3_x64', ClientToken: `run-${flavour}` };
+        const runA = {
+          ...R,
+          InstanceType: 'ecs.g7.large',
+          VSwitchId: vsw.VSwitchId,
+          SecurityGroupId: sg.SecurityGroupId,
+          PrivateIpAddress: '192.168.1.201',
+          ImageId: 'aliyun_3_x64',
+          ClientToken: `run-${flavour}`,
+        };
         const [a] = (await c.call('RunInstances', runA)).InstanceIdSets.InstanceIdSet as string[];
         assert.deepEqual((await c.call('RunInstances', runA)).InstanceIdSets.InstanceIdSet, [a], 'ClientToken replays RunInstances');
         // The primary ENI takes the seed's two secondary addresses by hand.
-        const primaryOfA = (await c.call('DescribeNetworkInterfaces', { ...R, InstanceId: a, Type: 'Primary' })).NetworkInterfaceSets.NetworkInterfaceSet[0];
+        const primaryOfA = (await c.call('DescribeNetworkInterfaces', { ...R, InstanceId: a, Type: 'Primary' })).NetworkInterfaceSets
+          .NetworkInterfaceSet[0];
         assert.equal(primaryOfA.PrivateIpAddress, '192.168.1.201');
-        const statusOf = async (id: string) => (await c.call('DescribeInstances', { ...R, InstanceIds: JSON.stringify([id]) })).Instances.Instance[0].Status;
-        await waitFor('instance A running', () => statusOf(a), (s) => s === 'Running');
-        const manual = await c.call('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: primaryOfA.NetworkInterfaceId, PrivateIpAddress: ['192.168.1.202', '192.168.1.203'] });
+        const statusOf = async (id: string) =>
+          (await c.call('DescribeInstances', { ...R, InstanceIds: JSON.stringify([id]) })).Instances.Instance[0].Status;
+        await waitFor(
+          'instance A running',
+          () => statusOf(a),
+          (s) => s === 'Running',
+        );
+        const manual = await c.call('AssignPrivateIpAddresses', {
+          ...R,
+          NetworkInterfaceId: primaryOfA.NetworkInterfaceId,
+          PrivateIpAddress: ['192.168.1.202', '192.168.1.203'],
+        });
         assert.deepEqual(manual.AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress, ['192.168.1.202', '192.168.1.203']);
-        const [b] = (await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId })).InstanceIdSets.InstanceIdSet as string[];
-        await waitFor('instance B running', () => statusOf(b), (s) => s === 'Running');
+        const [b] = (
+          await c.call('RunInstances', {
+            ...R,
+            InstanceType: 'ecs.g7.large',
+            VSwitchId: vsw.VSwitchId,
+            SecurityGroupId: sg.SecurityGroupId,
+          })
+        ).InstanceIdSets.InstanceIdSet as string[];
+        await waitFor(
+          'instance B running',
+          () => statusOf(b),
+          (s) => s === 'Running',
+        );
 
         // A secondary ENI: auto-assigned and manual IPv4 and IPv6.
-        const eni = await c.call('CreateNetworkInterface', { ...R, VSwitchId: vsw.VSwitchId, SecurityGroupIds: [sg.SecurityGroupId], NetworkInterfaceName: 'failover-eni', ClientToken: `eni-${flavour}` });
-        const eniAgain = await c.call('CreateNetworkInterface', { ...R, VSwitchId: vsw.VSwitchId, SecurityGroupIds: [sg.SecurityGroupId], NetworkInterfaceName: 'failover-eni', ClientToken: `eni-${flavour}` });
+        const eni = await c.call('CreateNetworkInterface', {
+          ...R,
+          VSwitchId: vsw.VSwitchId,
+          SecurityGroupIds: [sg.SecurityGroupId],
+          NetworkInterfaceName: 'failover-eni',
+          ClientToken: `eni-${flavour}`,
+        });
+        const eniAgain = await c.call('CreateNetworkInterface', {
+          ...R,
+          VSwitchId: vsw.VSwitchId,
+          SecurityGroupIds: [sg.SecurityGroupId],
+          NetworkInterfaceName: 'failover-eni',
+          ClientToken: `eni-${flavour}`,
+        });
         assert.equal(eniAgain.NetworkInterfaceId, eni.NetworkInterfaceId, 'ClientToken replays CreateNetworkInterface');
         assert.equal(eni.Status, 'Available');
         const id = eni.NetworkInterfaceId as string;
         // Tag it, find it again by tag, read its tags back.
         await c.call('TagResources', { ...R, ResourceType: 'eni', ResourceId: [id], Tag: [{ Key: 'role', Value: `failover-${n}` }] });
         const byTag = await c.call('DescribeNetworkInterfaces', { ...R, Tag: [{ Key: 'role', Value: `failover-${n}` }], MaxResults: 10 });
-        assert.deepEqual(byTag.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => e.NetworkInterfaceId), [id]);
+        assert.deepEqual(
+          byTag.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => e.NetworkInterfaceId),
+          [id],
+        );
         const tagged = await c.call('ListTagResources', { ...R, ResourceType: 'eni', ResourceId: [id] });
-        assert.deepEqual(tagged.TagResources.TagResource.map((t: any) => [t.ResourceId, t.ResourceType, t.TagKey, t.TagValue]), [[id, 'eni', 'role', `failover-${n}`]]);
-        expectError(c, await c.fail('TagResources', { ...R, ResourceType: 'eni', ResourceId: ['eni-bpdoesnotexist0000'], Tag: [{ Key: 'k', Value: 'v' }] }), 'InvalidResourceId.NotFound', 404);
+        assert.deepEqual(
+          tagged.TagResources.TagResource.map((t: any) => [t.ResourceId, t.ResourceType, t.TagKey, t.TagValue]),
+          [[id, 'eni', 'role', `failover-${n}`]],
+        );
+        expectError(
+          c,
+          await c.fail('TagResources', {
+            ...R,
+            ResourceType: 'eni',
+            ResourceId: ['eni-bpdoesnotexist0000'],
+            Tag: [{ Key: 'k', Value: 'v' }],
+          }),
+          'InvalidResourceId.NotFound',
+          404,
+        );
         // The seed's manual address, or the next one if a primary picked at random above already holds it.
-        const held = new Set(((await c.call('DescribeNetworkInterfaces', { ...R, VSwitchId: vsw.VSwitchId, MaxResults: 100 })).NetworkInterfaceSets.NetworkInterfaceSet as any[])
-          .flatMap((e) => e.PrivateIpSets.PrivateIpSet.map((x: any) => x.PrivateIpAddress as string)));
+        const held = new Set(
+          (
+            (await c.call('DescribeNetworkInterfaces', { ...R, VSwitchId: vsw.VSwitchId, MaxResults: 100 })).NetworkInterfaceSets
+              .NetworkInterfaceSet as any[]
+          ).flatMap((e) => e.PrivateIpSets.PrivateIpSet.map((x: any) => x.PrivateIpAddress as string)),
+        );
         const manualAddr = ['192.168.1.210', '192.168.1.211', '192.168.1.212', '192.168.1.213'].find((x) => !held.has(x))!;
         await c.call('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: [manualAddr] });
         const auto = await c.call('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 2 });
@@ -78,12 +145,37 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         assert.deepEqual(v6manual.Ipv6Sets.Ipv6Address, [`${prefix}a:b`]);
 
         // Refusals: reserved (the seed's gateway .253), outside the CIDR, taken, the 11th address on an Available ENI.
-        expectError(c, await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: ['192.168.1.253'] }), 'InvalidVSwitchId.IpInvalid', 403);
-        expectError(c, await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: ['192.168.2.9'] }), 'InvalidVSwitchId.IpInvalid', 403);
-        expectError(c, await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: ['192.168.1.202'] }), 'InvalidIp.IpAssigned', 403);
+        expectError(
+          c,
+          await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: ['192.168.1.253'] }),
+          'InvalidVSwitchId.IpInvalid',
+          403,
+        );
+        expectError(
+          c,
+          await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: ['192.168.2.9'] }),
+          'InvalidVSwitchId.IpInvalid',
+          403,
+        );
+        expectError(
+          c,
+          await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: ['192.168.1.202'] }),
+          'InvalidIp.IpAssigned',
+          403,
+        );
         await c.call('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 6 });
-        expectError(c, await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }), 'MaxEniPrivateIpsCountExceeded', 403);
-        expectError(c, await c.fail('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: 'eni-bpdoesnotexist0000' }), 'InvalidEniId.NotFound', 404);
+        expectError(
+          c,
+          await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }),
+          'MaxEniPrivateIpsCountExceeded',
+          403,
+        );
+        expectError(
+          c,
+          await c.fail('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: 'eni-bpdoesnotexist0000' }),
+          'InvalidEniId.NotFound',
+          404,
+        );
 
         // Verify the assignment (the seed's "ENI details"): 10 IPv4 with one primary, 2 IPv6.
         let attr = await c.call('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: id });
@@ -93,13 +185,29 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         assert.equal(typeof attr.OwnerId, 'string');
 
         // Unassign down to the instance type's figure (ecs.g7.large: 6 IPv4 per ENI), then bind to A.
-        const secondaries = attr.PrivateIpSets.PrivateIpSet.filter((x: any) => !(x.Primary === true || x.Primary === 'true')).map((x: any) => x.PrivateIpAddress);
-        expectError(c, await c.fail('AttachNetworkInterface', { ...R, NetworkInterfaceId: id, InstanceId: a }), 'InvalidOperation.Ipv4CountExceeded', 403);
-        await c.call('UnassignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, PrivateIpAddress: secondaries.filter((x: string) => x !== manualAddr).slice(0, 4) });
+        const secondaries = attr.PrivateIpSets.PrivateIpSet.filter((x: any) => !(x.Primary === true || x.Primary === 'true')).map(
+          (x: any) => x.PrivateIpAddress,
+        );
+        expectError(
+          c,
+          await c.fail('AttachNetworkInterface', { ...R, NetworkInterfaceId: id, InstanceId: a }),
+          'InvalidOperation.Ipv4CountExceeded',
+          403,
+        );
+        await c.call('UnassignPrivateIpAddresses', {
+          ...R,
+          NetworkInterfaceId: id,
+          PrivateIpAddress: secondaries.filter((x: string) => x !== manualAddr).slice(0, 4),
+        });
         await c.call('AttachNetworkInterface', { ...R, NetworkInterfaceId: id, InstanceId: a });
         const eniStatus = async () => (await c.call('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: id })).Status;
         await waitFor('attached to A', eniStatus, (s) => s === 'InUse');
-        expectError(c, await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }), 'InvalidOperation.Ipv4CountExceeded', 403);
+        expectError(
+          c,
+          await c.fail('AssignPrivateIpAddresses', { ...R, NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }),
+          'InvalidOperation.Ipv4CountExceeded',
+          403,
+        );
 
         // Failover: A fails (stopped); unbind the ENI from A and bind it to the standby B.
         // StopInstance has no RegionId in the SDK model: the server's default region applies.
@@ -110,7 +218,10 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         await waitFor('attached to B', eniStatus, (s) => s === 'InUse');
         attr = await c.call('DescribeNetworkInterfaceAttribute', { ...R, NetworkInterfaceId: id });
         assert.equal(attr.InstanceId, b);
-        assert.ok(attr.PrivateIpSets.PrivateIpSet.some((x: any) => x.PrivateIpAddress === manualAddr), 'the secondary addresses follow the ENI');
+        assert.ok(
+          attr.PrivateIpSets.PrivateIpSet.some((x: any) => x.PrivateIpAddress === manualAddr),
+          'the secondary addresses follow the ENI',
+        );
         const onB = await c.call('DescribeNetworkInterfaces', { ...R, InstanceId: b, MaxResults: 50 });
         assert.ok(onB.NetworkInterfaceSets.NetworkInterfaceSet.some((x: any) => x.NetworkInterfaceId === id));
 
@@ -119,7 +230,12 @@ export function storySuite(label: string, server: () => ServerProcess): void {
         await c.call('DetachNetworkInterface', { ...R, NetworkInterfaceId: id, InstanceId: b });
         await waitFor('detached from B', eniStatus, (s) => s === 'Available');
         await c.call('DeleteNetworkInterface', { ...R, NetworkInterfaceId: id });
-        await waitFor('deleted', async () => (await c.call('DescribeNetworkInterfaces', { ...R, NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet.length, (len) => len === 0);
+        await waitFor(
+          'deleted',
+          async () =>
+            (await c.call('DescribeNetworkInterfaces', { ...R, NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet.length,
+          (len) => len === 0,
+        );
         expectError(c, await c.fail('DeleteNetworkInterface', { ...R, NetworkInterfaceId: id }), 'InvalidEniId.NotFound', 404);
         const types = await c.call('DescribeInstanceTypes', { InstanceTypes: ['ecs.g7.large'] });
         assert.equal(Number(types.InstanceTypes.InstanceType[0].EniPrivateIpAddressQuantity), 6);

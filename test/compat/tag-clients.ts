@@ -9,10 +9,18 @@ import PopCore from '@alicloud/pop-core';
 import type { ServerProcess } from '../support/server-process.ts';
 
 type Flat = Record<string, unknown>;
-interface Rpc { request(action: string, params: Flat, opts: Flat): Promise<Record<string, any>> }
+interface Rpc {
+  request(action: string, params: Flat, opts: Flat): Promise<Record<string, any>>;
+}
 
 function clients(server: ServerProcess) {
-  const make = (apiVersion: string): Rpc => new (PopCore as any).RPCClient({ accessKeyId: server.key.id, accessKeySecret: server.key.secret, endpoint: `http://${server.endpoint}`, apiVersion });
+  const make = (apiVersion: string): Rpc =>
+    new (PopCore as any).RPCClient({
+      accessKeyId: server.key.id,
+      accessKeySecret: server.key.secret,
+      endpoint: `http://${server.endpoint}`,
+      apiVersion,
+    });
   const ecs = make('2014-05-26');
   const vpc = make('2016-04-28');
   // Terraform's client.RpcPost: POST, form body; terway's Go SDK: its default GET.
@@ -47,7 +55,12 @@ export function tagClientsSuite(label: string, server: () => ServerProcess): voi
   describe(`Terraform and terway tag calls over ${label}`, () => {
     async function network(c: ReturnType<typeof clients>, cidr: string) {
       const vpc = await c.vpcPost('CreateVpc', { RegionId: REGION, CidrBlock: cidr });
-      const vsw = await c.vpcPost('CreateVSwitch', { RegionId: REGION, VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: cidr.replace(/\/\d+$/, '/22') });
+      const vsw = await c.vpcPost('CreateVSwitch', {
+        RegionId: REGION,
+        VpcId: vpc.VpcId,
+        ZoneId: 'cn-hangzhou-h',
+        CidrBlock: cidr.replace(/\/\d+$/, '/22'),
+      });
       const sg = await c.ecsPost('CreateSecurityGroup', { RegionId: REGION, VpcId: vpc.VpcId });
       return { vpcId: vpc.VpcId as string, vSwitchId: vsw.VSwitchId as string, securityGroupId: sg.SecurityGroupId as string };
     }
@@ -78,8 +91,16 @@ export function tagClientsSuite(label: string, server: () => ServerProcess): voi
 
       // resourceAliCloudEcsNetworkInterfaceCreate: Tag.N.Key/Value in the create request.
       const config: Record<string, string> = { Name: 'tf-eni', Env: 'test', 'ack.aliyun.com': 'c1' };
-      const create: Flat = { RegionId: REGION, VSwitchId: net.vSwitchId, 'SecurityGroupIds.1': net.securityGroupId, NetworkInterfaceName: 'tf-eni' };
-      Object.entries(config).forEach(([k, v], i) => { create[`Tag.${i + 1}.Key`] = k; create[`Tag.${i + 1}.Value`] = v; });
+      const create: Flat = {
+        RegionId: REGION,
+        VSwitchId: net.vSwitchId,
+        'SecurityGroupIds.1': net.securityGroupId,
+        NetworkInterfaceName: 'tf-eni',
+      };
+      Object.entries(config).forEach(([k, v], i) => {
+        create[`Tag.${i + 1}.Key`] = k;
+        create[`Tag.${i + 1}.Value`] = v;
+      });
       const id = (await c.ecsPost('CreateNetworkInterface', create)).NetworkInterfaceId as string;
       // EcsNetworkInterfaceStateRefreshFunc waits for Available, then Read.
       let state = await read(id);
@@ -92,10 +113,15 @@ export function tagClientsSuite(label: string, server: () => ServerProcess): voi
       const next: Record<string, string> = { Name: 'tf-eni', Env: 'prod', Owner: 'aliyun-team' };
       const { removed, added } = parsingTags(config, next);
       const untag: Flat = { RegionId: REGION, ResourceType: 'eni', 'ResourceId.1': id };
-      removed.forEach((k, i) => { untag[`TagKey.${i + 1}`] = k; });
+      removed.forEach((k, i) => {
+        untag[`TagKey.${i + 1}`] = k;
+      });
       await c.ecsPost('UntagResources', untag);
       const tag: Flat = { RegionId: REGION, ResourceType: 'eni', 'ResourceId.1': id };
-      Object.entries(added).forEach(([k, v], i) => { tag[`Tag.${i + 1}.Key`] = k; tag[`Tag.${i + 1}.Value`] = v; });
+      Object.entries(added).forEach(([k, v], i) => {
+        tag[`Tag.${i + 1}.Key`] = k;
+        tag[`Tag.${i + 1}.Value`] = v;
+      });
       await c.ecsPost('TagResources', tag);
       state = await read(id);
       assert.deepEqual(state?.tags, next);
@@ -111,28 +137,58 @@ export function tagClientsSuite(label: string, server: () => ServerProcess): voi
     it('alicloud_vpc, alicloud_vswitch, alicloud_security_group: Tag.N on create, SetResourceTags on update', async () => {
       const c = clients(server());
       // resourceAliCloudVpcVpcCreate: expandTagsToMap puts Tag.N.Key/Value into CreateVpc.
-      const vpc = (await c.vpcPost('CreateVpc', { RegionId: REGION, CidrBlock: '10.50.0.0/16', 'Tag.1.Key': 'Created', 'Tag.1.Value': 'TF' })).VpcId as string;
-      const vsw = (await c.vpcPost('CreateVSwitch', { RegionId: REGION, VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.50.1.0/24', 'Tag.1.Key': 'Created', 'Tag.1.Value': 'TF' })).VSwitchId as string;
-      const sg = (await c.ecsPost('CreateSecurityGroup', { RegionId: REGION, VpcId: vpc, 'Tag.1.Key': 'Created', 'Tag.1.Value': 'TF' })).SecurityGroupId as string;
+      const vpc = (
+        await c.vpcPost('CreateVpc', { RegionId: REGION, CidrBlock: '10.50.0.0/16', 'Tag.1.Key': 'Created', 'Tag.1.Value': 'TF' })
+      ).VpcId as string;
+      const vsw = (
+        await c.vpcPost('CreateVSwitch', {
+          RegionId: REGION,
+          VpcId: vpc,
+          ZoneId: 'cn-hangzhou-h',
+          CidrBlock: '10.50.1.0/24',
+          'Tag.1.Key': 'Created',
+          'Tag.1.Value': 'TF',
+        })
+      ).VSwitchId as string;
+      const sg = (await c.ecsPost('CreateSecurityGroup', { RegionId: REGION, VpcId: vpc, 'Tag.1.Key': 'Created', 'Tag.1.Value': 'TF' }))
+        .SecurityGroupId as string;
       // Read: $.Tags.Tag of the describe answers (Key/Value on the VPC product, TagKey/TagValue on ECS).
       const vpcTags = async () => plain((await c.vpcPost('DescribeVpcs', { RegionId: REGION, VpcId: vpc })).Vpcs.Vpc[0].Tags.Tag);
-      const vswTags = async () => plain((await c.vpcPost('DescribeVSwitches', { RegionId: REGION, VSwitchId: vsw })).VSwitches.VSwitch[0].Tags.Tag);
+      const vswTags = async () =>
+        plain((await c.vpcPost('DescribeVSwitches', { RegionId: REGION, VSwitchId: vsw })).VSwitches.VSwitch[0].Tags.Tag);
       assert.deepEqual(await vpcTags(), [{ Key: 'Created', Value: 'TF' }]);
       assert.deepEqual(await vswTags(), [{ Key: 'Created', Value: 'TF' }]);
 
       // VpcServiceV2.SetResourceTags(d, "VPC" / "VSWITCH"): UnTagResources then TagResources on Vpc 2016-04-28.
-      for (const [id, type] of [[vpc, 'VPC'], [vsw, 'VSWITCH']]) {
+      for (const [id, type] of [
+        [vpc, 'VPC'],
+        [vsw, 'VSWITCH'],
+      ]) {
         await c.vpcPost('UnTagResources', { RegionId: REGION, ResourceType: type, 'ResourceId.1': id, 'TagKey.1': 'Created' });
-        await c.vpcPost('TagResources', { RegionId: REGION, ResourceType: type, 'ResourceId.1': id, 'Tag.1.Key': 'For', 'Tag.1.Value': 'update' });
+        await c.vpcPost('TagResources', {
+          RegionId: REGION,
+          ResourceType: type,
+          'ResourceId.1': id,
+          'Tag.1.Key': 'For',
+          'Tag.1.Value': 'update',
+        });
       }
       assert.deepEqual(await vpcTags(), [{ Key: 'For', Value: 'update' }]);
       assert.deepEqual(await vswTags(), [{ Key: 'For', Value: 'update' }]);
       const listed = await c.vpcPost('ListTagResources', { RegionId: REGION, ResourceType: 'VSWITCH', 'ResourceId.1': vsw });
-      assert.deepEqual(plain(listed.TagResources.TagResource), [{ ResourceId: vsw, ResourceType: 'VSWITCH', TagKey: 'For', TagValue: 'update' }]);
+      assert.deepEqual(plain(listed.TagResources.TagResource), [
+        { ResourceId: vsw, ResourceType: 'VSWITCH', TagKey: 'For', TagValue: 'update' },
+      ]);
 
       // EcsServiceV2.SetResourceTags(d, "securitygroup") on ECS.
       await c.ecsPost('UntagResources', { RegionId: REGION, ResourceType: 'securitygroup', 'ResourceId.1': sg, 'TagKey.1': 'Created' });
-      await c.ecsPost('TagResources', { RegionId: REGION, ResourceType: 'securitygroup', 'ResourceId.1': sg, 'Tag.1.Key': 'For', 'Tag.1.Value': 'update' });
+      await c.ecsPost('TagResources', {
+        RegionId: REGION,
+        ResourceType: 'securitygroup',
+        'ResourceId.1': sg,
+        'Tag.1.Key': 'For',
+        'Tag.1.Value': 'update',
+      });
       const sgs = await c.ecsPost('DescribeSecurityGroups', { RegionId: REGION, SecurityGroupId: sg });
       assert.deepEqual(plain(sgs.SecurityGroups.SecurityGroup[0].Tags.Tag), [{ TagKey: 'For', TagValue: 'update' }]);
     });
@@ -152,8 +208,14 @@ export function tagClientsSuite(label: string, server: () => ServerProcess): voi
           const n = next++;
           const mine = n < OURS;
           const r = await c.ecsGet('CreateNetworkInterface', {
-            RegionId: REGION, VSwitchId: net.vSwitchId, 'SecurityGroupIds.1': net.securityGroupId, Description: 'interface create by terway',
-            'Tag.1.Key': 'creator', 'Tag.1.Value': 'terway-controller', 'Tag.2.Key': 'ack.aliyun.com', 'Tag.2.Value': mine ? cluster : 'another-cluster',
+            RegionId: REGION,
+            VSwitchId: net.vSwitchId,
+            'SecurityGroupIds.1': net.securityGroupId,
+            Description: 'interface create by terway',
+            'Tag.1.Key': 'creator',
+            'Tag.1.Value': 'terway-controller',
+            'Tag.2.Key': 'ack.aliyun.com',
+            'Tag.2.Value': mine ? cluster : 'another-cluster',
             ClientToken: `terway-${label}-${n}`,
           });
           if (mine) created.push(r.NetworkInterfaceId as string);
@@ -169,13 +231,23 @@ export function tagClientsSuite(label: string, server: () => ServerProcess): voi
       let pages = 0;
       for (;;) {
         const resp = await c.ecsGet('DescribeNetworkInterfaces', {
-          RegionId: REGION, VpcId: net.vpcId, Status: 'Available', 'Tag.1.Key': 'ack.aliyun.com', 'Tag.1.Value': cluster,
-          'Tag.2.Key': 'creator', 'Tag.2.Value': 'terway-controller', NextToken: nextToken, MaxResults: 500,
+          RegionId: REGION,
+          VpcId: net.vpcId,
+          Status: 'Available',
+          'Tag.1.Key': 'ack.aliyun.com',
+          'Tag.1.Value': cluster,
+          'Tag.2.Key': 'creator',
+          'Tag.2.Value': 'terway-controller',
+          NextToken: nextToken,
+          MaxResults: 500,
         });
         pages++;
         const set = resp.NetworkInterfaceSets.NetworkInterfaceSet as any[];
         for (const e of set) {
-          assert.deepEqual(Object.fromEntries(e.Tags.Tag.map((t: any) => [t.TagKey, t.TagValue])), { creator: 'terway-controller', 'ack.aliyun.com': cluster });
+          assert.deepEqual(Object.fromEntries(e.Tags.Tag.map((t: any) => [t.TagKey, t.TagValue])), {
+            creator: 'terway-controller',
+            'ack.aliyun.com': cluster,
+          });
           found.push(e.NetworkInterfaceId);
         }
         if (set.length < 500 || !resp.NextToken || pages > 10) break;

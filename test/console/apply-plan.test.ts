@@ -10,14 +10,22 @@ const none = { removing: [], rows: [] };
 
 describe('planChanges', () => {
   it('removals first, then IPv4 manual, IPv4 count, IPv6 manual, IPv6 count', () => {
-    const steps = planChanges('eni-1',
+    const steps = planChanges(
+      'eni-1',
       { removing: ['10.0.0.7'], rows: [auto('a'), manual('b', '10.0.0.9'), auto('c')] },
-      { removing: ['2408::7'], rows: [manual('d', '2408:0::9'), auto('e')] });
-    assert.deepEqual(steps.map((s) => [s.action, s.kind]), [
-      ['UnassignPrivateIpAddresses', 'unassign'], ['UnassignIpv6Addresses', 'unassign'],
-      ['AssignPrivateIpAddresses', 'manual'], ['AssignPrivateIpAddresses', 'auto'],
-      ['AssignIpv6Addresses', 'manual'], ['AssignIpv6Addresses', 'auto'],
-    ]);
+      { removing: ['2408::7'], rows: [manual('d', '2408:0::9'), auto('e')] },
+    );
+    assert.deepEqual(
+      steps.map((s) => [s.action, s.kind]),
+      [
+        ['UnassignPrivateIpAddresses', 'unassign'],
+        ['UnassignIpv6Addresses', 'unassign'],
+        ['AssignPrivateIpAddresses', 'manual'],
+        ['AssignPrivateIpAddresses', 'auto'],
+        ['AssignIpv6Addresses', 'manual'],
+        ['AssignIpv6Addresses', 'auto'],
+      ],
+    );
     assert.deepEqual(steps[0].params, { NetworkInterfaceId: 'eni-1', 'PrivateIpAddress.1': '10.0.0.7' });
     assert.deepEqual(steps[2].params, { NetworkInterfaceId: 'eni-1', 'PrivateIpAddress.1': '10.0.0.9' });
     assert.deepEqual(steps[3].params, { NetworkInterfaceId: 'eni-1', SecondaryPrivateIpAddressCount: '2' });
@@ -44,7 +52,9 @@ function fakeApi(refuse: (action: AddressAction, params: Record<string, string>)
       const r = refuse(action, params);
       if (r) throw Object.assign(new Error(r.message), { code: r.code, requestId: 'REQ' });
       if (action === 'AssignPrivateIpAddresses') {
-        const named = Object.entries(params).filter(([k]) => k.startsWith('PrivateIpAddress.')).map(([, v]) => v);
+        const named = Object.entries(params)
+          .filter(([k]) => k.startsWith('PrivateIpAddress.'))
+          .map(([, v]) => v);
         return named.length ? named : Array.from({ length: Number(params.SecondaryPrivateIpAddressCount) }, () => `10.0.0.${next++}`);
       }
       return [];
@@ -64,7 +74,11 @@ describe('applyPlan', () => {
   });
 
   it('stops at the first refusal and keeps its Code and Message', async () => {
-    const api = fakeApi((a) => (a === 'AssignPrivateIpAddresses' ? { code: 'InvalidVSwitchId.IpInvalid', message: 'The specified IpAddress is not valid in VSwitch CIDR block.' } : undefined));
+    const api = fakeApi((a) =>
+      a === 'AssignPrivateIpAddresses'
+        ? { code: 'InvalidVSwitchId.IpInvalid', message: 'The specified IpAddress is not valid in VSwitch CIDR block.' }
+        : undefined,
+    );
     const steps = planChanges('eni-1', { removing: ['10.0.0.7'], rows: [manual('b', '10.0.0.253')] }, { removing: [], rows: [auto('c')] });
     const out = await applyPlan(steps, api.run);
     assert.equal(out.ok, false);
@@ -76,7 +90,9 @@ describe('applyPlan', () => {
   });
 
   it('when the count request of a family is refused, the manual addresses it just added are released again', async () => {
-    const api = fakeApi((_a, p) => (p.SecondaryPrivateIpAddressCount ? { code: 'MaxEniPrivateIpsCountExceeded', message: 'at most 10' } : undefined));
+    const api = fakeApi((_a, p) =>
+      p.SecondaryPrivateIpAddressCount ? { code: 'MaxEniPrivateIpsCountExceeded', message: 'at most 10' } : undefined,
+    );
     const steps = planChanges('eni-1', { removing: [], rows: [manual('a', '10.0.0.9'), auto('b')] }, none);
     const out = await applyPlan(steps, api.run);
     assert.equal(out.ok, false);
@@ -87,14 +103,18 @@ describe('applyPlan', () => {
   });
 
   it('says so when releasing them fails too', async () => {
-    const api = fakeApi((a, p) => (p.SecondaryPrivateIpAddressCount ? { code: 'X', message: 'x' } : a.startsWith('Unassign') ? { code: 'Y', message: 'y' } : undefined));
+    const api = fakeApi((a, p) =>
+      p.SecondaryPrivateIpAddressCount ? { code: 'X', message: 'x' } : a.startsWith('Unassign') ? { code: 'Y', message: 'y' } : undefined,
+    );
     const out = await applyPlan(planChanges('eni-1', { removing: [], rows: [manual('a', '10.0.0.9'), auto('b')] }, none), api.run);
     assert.equal(out.rollbackError?.code, 'Y');
     assert.deepEqual(out.assigned[4], ['10.0.0.9']);
   });
 
   it('a network failure becomes Console.NetworkError', async () => {
-    const out = await applyPlan(planChanges('eni-1', { removing: [], rows: [auto('a')] }, none), async () => { throw new TypeError('Failed to fetch'); });
+    const out = await applyPlan(planChanges('eni-1', { removing: [], rows: [auto('a')] }, none), async () => {
+      throw new TypeError('Failed to fetch');
+    });
     assert.equal(out.error?.code, 'Console.NetworkError');
   });
 });

@@ -43,7 +43,9 @@ describe('console end to end', { timeout: 120_000 }, () => {
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     // HTTP refusals are part of the flows (the browser logs each as "Failed to load resource"); anything else is a bug.
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
+    });
   });
 
   after(async () => {
@@ -174,7 +176,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await shot('08-eni-details');
   });
 
-  test('a reserved address and an 11th address are refused with the API\'s Code and Message', async () => {
+  test("a reserved address and an 11th address are refused with the API's Code and Message", async () => {
     await page.getByRole('button', { name: 'Manage ENI IP Addresses' }).first().click();
     const d = dialog('Manage ENI IP Addresses');
     await d.getByTestId('increase-4').click();
@@ -193,8 +195,10 @@ describe('console end to end', { timeout: 120_000 }, () => {
     await d.getByTestId('issue-4-7').filter({ hasText: 'MaxEniPrivateIpsCountExceeded' }).waitFor();
     await d.getByTestId('confirm-ips').click();
     await err.getByText('MaxEniPrivateIpsCountExceeded').waitFor();
-    assert.equal(await err.getByTestId('api-error-message').textContent(),
-      'The maximum number of private IP addresses of the ENI is exceeded. An ENI in the Available state can have at most 10 private IPv4 addresses, including the primary one.');
+    assert.equal(
+      await err.getByTestId('api-error-message').textContent(),
+      'The maximum number of private IP addresses of the ENI is exceeded. An ENI in the Available state can have at most 10 private IPv4 addresses, including the primary one.',
+    );
     assert.equal(await d.isVisible(), true, 'the dialog stays open');
     await shot('10-refused-quota', false);
 
@@ -223,7 +227,10 @@ describe('console end to end', { timeout: 120_000 }, () => {
       await tags.getByLabel('Tag key').fill(k);
       await tags.getByLabel('Tag value').fill(v);
       await tags.getByRole('button', { name: button }).click();
-      await tags.getByTestId('eni-tag').filter({ hasText: `${k}: ${v}` }).waitFor();
+      await tags
+        .getByTestId('eni-tag')
+        .filter({ hasText: `${k}: ${v}` })
+        .waitFor();
     };
     await add('team', 'net', 'Add tag');
     await add('env', 'prod', 'Add tag');
@@ -237,7 +244,10 @@ describe('console end to end', { timeout: 120_000 }, () => {
     const key = { id: server.root.accessKeyId, secret: server.root.accessKeySecret };
     const api = sdkClient('popcore-get', new URL(server.url).host, key);
     const listed = await api.call('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'eni', ResourceId: [ids.eni] });
-    assert.deepEqual((listed.TagResources.TagResource as { TagKey: string; TagValue: string }[]).map((t) => `${t.TagKey}=${t.TagValue}`), ['team=ops']);
+    assert.deepEqual(
+      (listed.TagResources.TagResource as { TagKey: string; TagValue: string }[]).map((t) => `${t.TagKey}=${t.TagValue}`),
+      ['team=ops'],
+    );
     await shot('11b-eni-tags');
 
     await go('Elastic Network Interfaces');
@@ -245,7 +255,12 @@ describe('console end to end', { timeout: 120_000 }, () => {
     const rows = page.getByTestId('eni-table').locator('tbody tr[data-row-key]');
     await search.fill('tag:team=ops');
     await search.press('Enter');
-    await page.getByTestId('eni-table').locator(`tr[data-row-key="${ids.eni}"]`).getByTestId('eni-row-tags').filter({ hasText: 'team: ops' }).waitFor();
+    await page
+      .getByTestId('eni-table')
+      .locator(`tr[data-row-key="${ids.eni}"]`)
+      .getByTestId('eni-row-tags')
+      .filter({ hasText: 'team: ops' })
+      .waitFor();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="eni-table"] tbody tr[data-row-key]').length === 1);
     assert.equal(await rows.count(), 1);
     await search.fill('tag:team=nobody');
@@ -272,7 +287,10 @@ describe('console end to end', { timeout: 120_000 }, () => {
     // From the Instances page: unbind from A (the failed one), bind to B (the standby).
     await go('Instances');
     const table = page.getByTestId('instance-table');
-    await table.locator(`tr[data-row-key="${ids.a}"]`).getByRole('button', { name: /expand/i }).click();
+    await table
+      .locator(`tr[data-row-key="${ids.a}"]`)
+      .getByRole('button', { name: /expand/i })
+      .click();
     const enisOfA = page.getByTestId(`instance-enis-${ids.a}`);
     // This page may still show the bind it was told about until its own next poll; start from what it fetched.
     await enisOfA.locator(`tr[data-row-key="${ids.eni}"] [data-status="InUse"]`).waitFor();

@@ -2,14 +2,34 @@
 // answer must be the API's own Code and Message.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiError, canonicalAddress, checkFamily, examplePlaceholder, familyBudget, splitRows, vSwitchProblem, type FamilyState, type IpRow } from '../../src/console/logic/ip-rows.ts';
+import {
+  apiError,
+  canonicalAddress,
+  checkFamily,
+  examplePlaceholder,
+  familyBudget,
+  splitRows,
+  vSwitchProblem,
+  type FamilyState,
+  type IpRow,
+} from '../../src/console/logic/ip-rows.ts';
 
 const v4 = (over: Partial<FamilyState> = {}): FamilyState => ({
-  family: 4, cidr: '192.168.1.0/24', assigned: ['192.168.1.201', '192.168.1.202'], primary: '192.168.1.201', removing: [],
-  quota: { max: 10, errorCode: 'EniIpv4LimitExceeded' }, ...over,
+  family: 4,
+  cidr: '192.168.1.0/24',
+  assigned: ['192.168.1.201', '192.168.1.202'],
+  primary: '192.168.1.201',
+  removing: [],
+  quota: { max: 10, errorCode: 'EniIpv4LimitExceeded' },
+  ...over,
 });
 const v6 = (over: Partial<FamilyState> = {}): FamilyState => ({
-  family: 6, cidr: '2408:4000:1:100::/64', assigned: [], removing: [], quota: { max: 10, errorCode: 'EniIpv6LimitExceeded' }, ...over,
+  family: 6,
+  cidr: '2408:4000:1:100::/64',
+  assigned: [],
+  removing: [],
+  quota: { max: 10, errorCode: 'EniIpv6LimitExceeded' },
+  ...over,
 });
 let n = 0;
 const auto = (): IpRow => ({ key: `k${++n}`, mode: 'auto', address: '' });
@@ -83,9 +103,14 @@ describe('row checks, IPv4', () => {
     const rows = Array.from({ length: 9 }, auto);
     const c = checkFamily(v4(), rows);
     // 2 held + 9 = 11 > 10: only the 9th row is over.
-    assert.deepEqual(rows.map((r) => c.issues[r.key]?.code), [...Array(8).fill(undefined), 'MaxEniPrivateIpsCountExceeded']);
-    assert.equal(c.issues[rows[8].key]!.message,
-      'The maximum number of private IP addresses of the ENI is exceeded. An ENI in the Available state can have at most 10 private IPv4 addresses, including the primary one.');
+    assert.deepEqual(
+      rows.map((r) => c.issues[r.key]?.code),
+      [...Array(8).fill(undefined), 'MaxEniPrivateIpsCountExceeded'],
+    );
+    assert.equal(
+      c.issues[rows[8].key]!.message,
+      'The maximum number of private IP addresses of the ENI is exceeded. An ENI in the Available state can have at most 10 private IPv4 addresses, including the primary one.',
+    );
     assert.equal(c.left, -1);
     assert.equal(c.refusals, 1);
     const freed = checkFamily(v4({ removing: ['192.168.1.202'] }), rows);
@@ -93,7 +118,7 @@ describe('row checks, IPv4', () => {
     assert.equal(freed.left, 0);
   });
 
-  it('uses the instance type\'s error once the ENI is bound', () => {
+  it("uses the instance type's error once the ENI is bound", () => {
     const rows = [auto(), auto(), auto(), auto(), auto()];
     const c = checkFamily(v4({ quota: { max: 6, errorCode: 'InstanceTypeIpv4LimitExceeded' } }), rows);
     const found = c.issues[rows[4].key]!;
@@ -121,7 +146,10 @@ describe('row checks, IPv6', () => {
   it('without an IPv6 block on the vSwitch every row is predicted InvalidVSwitch.Ipv6NotTurnOn', () => {
     const rows = [auto(), manual('2408:4000:1:100::10')];
     const c = checkFamily(v6({ cidr: null }), rows);
-    assert.deepEqual(rows.map((r) => c.issues[r.key]?.code), ['InvalidVSwitch.Ipv6NotTurnOn', 'InvalidVSwitch.Ipv6NotTurnOn']);
+    assert.deepEqual(
+      rows.map((r) => c.issues[r.key]?.code),
+      ['InvalidVSwitch.Ipv6NotTurnOn', 'InvalidVSwitch.Ipv6NotTurnOn'],
+    );
   });
 
   it('quota uses MaxEniIpv6IpsCountExceeded', () => {
@@ -154,7 +182,10 @@ describe('helpers', () => {
     assert.equal(examplePlaceholder(6, '2408:4000:1:100::/64'), 'e.g. 2408:4000:1:100::10');
   });
 
-  it('apiError reads the server\'s own table', () => {
-    assert.deepEqual(apiError('AddressNotAssigned', { address: '10.0.0.5' }), { code: 'InvalidIp.IpUnassigned', message: 'The specified IP "10.0.0.5" is not assigned on this ENI.' });
+  it("apiError reads the server's own table", () => {
+    assert.deepEqual(apiError('AddressNotAssigned', { address: '10.0.0.5' }), {
+      code: 'InvalidIp.IpUnassigned',
+      message: 'The specified IP "10.0.0.5" is not assigned on this ENI.',
+    });
   });
 });

@@ -15,7 +15,14 @@ import { DEFAULT_ENI_TRAFFIC } from '../../src/domain/model.ts';
 
 const server = { availableEniMaxIpv4: 10, availableEniMaxIpv6: 10, maxAddressesPerRequest: 50, securityGroupsPerEni: 5 };
 // Only the fields the console's logic reads; the full type is the server's shape.
-const g7large = { InstanceTypeId: 'ecs.g7.large', CpuCoreCount: 2, MemorySize: 8, EniQuantity: 3, EniPrivateIpAddressQuantity: 6, EniIpv6AddressQuantity: 6 } as InstanceTypeWire;
+const g7large = {
+  InstanceTypeId: 'ecs.g7.large',
+  CpuCoreCount: 2,
+  MemorySize: 8,
+  EniQuantity: 3,
+  EniPrivateIpAddressQuantity: 6,
+  EniIpv6AddressQuantity: 6,
+} as InstanceTypeWire;
 
 describe('search box', () => {
   it('recognizes ids, addresses and names', () => {
@@ -55,34 +62,78 @@ describe('vSwitch CIDR suggestions', () => {
 });
 
 describe('limits that apply now', () => {
-  it('Available: the server\'s caps; bound: the instance type\'s (the server\'s own addressCap)', () => {
+  it("Available: the server's caps; bound: the instance type's (the server's own addressCap)", () => {
     assert.deepEqual(quotaFor('Available', 4, server, undefined), { max: 10, errorCode: 'EniIpv4LimitExceeded' });
-    assert.deepEqual(quotaFor('Available', 6, { ...server, availableEniMaxIpv6: 3 }, g7large), { max: 3, errorCode: 'EniIpv6LimitExceeded' });
+    assert.deepEqual(quotaFor('Available', 6, { ...server, availableEniMaxIpv6: 3 }, g7large), {
+      max: 3,
+      errorCode: 'EniIpv6LimitExceeded',
+    });
     assert.deepEqual(quotaFor('InUse', 4, server, g7large), { max: 6, errorCode: 'InstanceTypeIpv4LimitExceeded' });
     assert.deepEqual(quotaFor('InUse', 6, server, g7large), { max: 6, errorCode: 'InstanceTypeIpv6LimitExceeded' });
   });
 
   it('the limits table marks the row that applies', () => {
     const avail = limitRows('Available', server, undefined);
-    assert.deepEqual(avail.map((r) => [r.state, r.appliesNow]), [['Available', true], ['InUse', false]]);
+    assert.deepEqual(
+      avail.map((r) => [r.state, r.appliesNow]),
+      [
+        ['Available', true],
+        ['InUse', false],
+      ],
+    );
     const bound = limitRows('InUse', server, g7large);
-    assert.deepEqual(bound.map((r) => [r.state, r.ipv4, r.ipv6, r.appliesNow]), [['Available', 10, 10, false], ['InUse', 6, 6, true]]);
+    assert.deepEqual(
+      bound.map((r) => [r.state, r.ipv4, r.ipv6, r.appliesNow]),
+      [
+        ['Available', 10, 10, false],
+        ['InUse', 6, 6, true],
+      ],
+    );
   });
 
   it('addresses change only when Available or InUse', () => {
-    assert.deepEqual((['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'] as const).map(addressesChangeable), [true, false, true, false, false]);
+    assert.deepEqual((['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'] as const).map(addressesChangeable), [
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 
 describe('pending transitions', () => {
   // The server's own shape function makes the fixture, so it has every field the console's type has.
-  const eni = (id: string, status: EniWire['Status'], instanceId = ''): EniWire => eniShape({
-    id, accountId: '1', regionId: 'r', zoneId: 'z', vpcId: 'vpc-1', vSwitchId: 'vsw-1', resourceGroupId: 'rg', name: '', description: '', type: 'Secondary',
-    status, macAddress: '00:16:3e:00:00:01', instanceId: instanceId || null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null,
-    deleteOnRelease: false, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null,
-    securityGroupIds: [], addresses: [{ family: 4, address: '10.0.0.5', primary: true }], tags: [], createdAt: '',
-  } as Eni);
-  const pending = (p: Partial<PendingTransition> & { eni: EniWire }) => new Map([[p.eni.NetworkInterfaceId, { status: 'Detaching', instanceId: 'i-a', at: 100, ...p } as PendingTransition]]);
+  const eni = (id: string, status: EniWire['Status'], instanceId = ''): EniWire =>
+    eniShape({
+      id,
+      accountId: '1',
+      regionId: 'r',
+      zoneId: 'z',
+      vpcId: 'vpc-1',
+      vSwitchId: 'vsw-1',
+      resourceGroupId: 'rg',
+      name: '',
+      description: '',
+      type: 'Secondary',
+      status,
+      macAddress: '00:16:3e:00:00:01',
+      instanceId: instanceId || null,
+      pendingInstanceId: null,
+      transitionDueMs: null,
+      deviceIndex: null,
+      trunkEniId: null,
+      deleteOnRelease: false,
+      traffic: DEFAULT_ENI_TRAFFIC,
+      sourceDestCheck: false,
+      networkCardIndex: null,
+      securityGroupIds: [],
+      addresses: [{ family: 4, address: '10.0.0.5', primary: true }],
+      tags: [],
+      createdAt: '',
+    } as Eni);
+  const pending = (p: Partial<PendingTransition> & { eni: EniWire }) =>
+    new Map([[p.eni.NetworkInterfaceId, { status: 'Detaching', instanceId: 'i-a', at: 100, ...p } as PendingTransition]]);
 
   it('shows an accepted transition until a fetch that started after it', () => {
     const rows = [eni('eni-1', 'InUse', 'i-a')];
@@ -91,9 +142,12 @@ describe('pending transitions', () => {
     assert.equal(withPending(rows, 150, p)[0].Status, 'InUse');
   });
 
-  it('adds an ENI being attached to the instance\'s list, not to others', () => {
+  it("adds an ENI being attached to the instance's list, not to others", () => {
     const p = pending({ eni: eni('eni-2', 'Available'), status: 'Attaching', instanceId: 'i-b' });
-    assert.deepEqual(withPending([], 50, p, 'i-b').map((e) => [e.NetworkInterfaceId, e.Status, e.InstanceId]), [['eni-2', 'Attaching', 'i-b']]);
+    assert.deepEqual(
+      withPending([], 50, p, 'i-b').map((e) => [e.NetworkInterfaceId, e.Status, e.InstanceId]),
+      [['eni-2', 'Attaching', 'i-b']],
+    );
     assert.deepEqual(withPending([], 50, p, 'i-a'), []);
     assert.deepEqual(withPending([], 150, p, 'i-b'), []);
   });
@@ -101,11 +155,20 @@ describe('pending transitions', () => {
 
 describe('OS script', () => {
   it('puts prepare commands, files as here-documents and apply commands in order', () => {
-    const s = shellScript({
-      osId: 'ubuntu-22.04', shell: 'sh',
-      files: [{ path: "/etc/netplan/it's.yaml", content: 'network:\n  version: 2\nENIPLANE_EOF\n', mode: 0o600, description: 'the plan' }],
-      commands: [{ run: 'netplan apply', why: 'apply', stage: 'apply' }, { run: 'cp a b', why: 'backup', stage: 'prepare' }],
-    }, 'title')!;
+    const s = shellScript(
+      {
+        osId: 'ubuntu-22.04',
+        shell: 'sh',
+        files: [
+          { path: "/etc/netplan/it's.yaml", content: 'network:\n  version: 2\nENIPLANE_EOF\n', mode: 0o600, description: 'the plan' },
+        ],
+        commands: [
+          { run: 'netplan apply', why: 'apply', stage: 'apply' },
+          { run: 'cp a b', why: 'backup', stage: 'prepare' },
+        ],
+      },
+      'title',
+    )!;
     const lines = s.split('\n');
     assert.equal(lines[0], '#!/bin/sh');
     assert.ok(s.indexOf('cp a b') < s.indexOf('cat >') && s.indexOf('cat >') < s.indexOf('netplan apply'));
@@ -116,7 +179,7 @@ describe('OS script', () => {
 });
 
 describe('region names', () => {
-  it('English names for known ids, the server\'s otherwise', () => {
+  it("English names for known ids, the server's otherwise", () => {
     assert.equal(regionName('cn-hangzhou', '华东1（杭州）'), 'China (Hangzhou)');
     assert.equal(regionName('xx-lab-1', 'Lab'), 'Lab');
     assert.equal(zoneName('cn-hangzhou', 'cn-hangzhou-h', '杭州 可用区H'), 'Hangzhou Zone H');

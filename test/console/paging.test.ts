@@ -23,20 +23,38 @@ let cookie = '';
 let csrf = '';
 
 async function describeEnis(params: Record<string, string>): Promise<{ body: any }> {
-  const body = new URLSearchParams({ Action: 'DescribeNetworkInterfaces', Version: '2014-05-26', RegionId: 'cn-hangzhou', ...params }).toString();
-  const r = await app.server.inject({ method: 'POST', url: '/', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+  const body = new URLSearchParams({
+    Action: 'DescribeNetworkInterfaces',
+    Version: '2014-05-26',
+    RegionId: 'cn-hangzhou',
+    ...params,
+  }).toString();
+  const r = await app.server.inject({
+    method: 'POST',
+    url: '/',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body,
+  });
   assert.equal(r.statusCode, 200, r.body);
   return { body: JSON.parse(r.body) };
 }
 
-before(async () => {
-  ({ store, deps, root } = await seedManyEnis(join(dir, 'eniplane.db'), ENIS));
-  app = createApp(deps, { logger: pino({ level: 'silent' }), loose: false, checkNonce: true, console: { assetsDir: dir } });
-  await app.server.ready();
-  const r = await app.server.inject({ method: 'POST', url: '/console/api/session', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ accessKeyId: root.accessKeyId, accessKeySecret: root.accessKeySecret }) });
-  cookie = String(r.headers['set-cookie']).split(';')[0];
-  csrf = JSON.parse(r.body).csrfToken;
-}, { timeout: 120_000 });
+before(
+  async () => {
+    ({ store, deps, root } = await seedManyEnis(join(dir, 'eniplane.db'), ENIS));
+    app = createApp(deps, { logger: pino({ level: 'silent' }), loose: false, checkNonce: true, console: { assetsDir: dir } });
+    await app.server.ready();
+    const r = await app.server.inject({
+      method: 'POST',
+      url: '/console/api/session',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ accessKeyId: root.accessKeyId, accessKeySecret: root.accessKeySecret }),
+    });
+    cookie = String(r.headers['set-cookie']).split(';')[0];
+    csrf = JSON.parse(r.body).csrfToken;
+  },
+  { timeout: 120_000 },
+);
 
 after(async () => {
   await app?.close();
@@ -66,7 +84,10 @@ describe(`ENI list paging with ${ENIS.toLocaleString('en-US')} ENIs`, () => {
     assert.equal(inUse.body.TotalCount, ENIS / 10);
     const byIp = await describeEnis({ MaxResults: '20', 'PrivateIpAddress.1': '10.0.39.25' });
     assert.equal(byIp.body.TotalCount, 1);
-    const last = await describeEnis({ MaxResults: '20', NextToken: Buffer.from(`eni-bp${String(ENIS - 21).padStart(18, '0')}`).toString('base64url') });
+    const last = await describeEnis({
+      MaxResults: '20',
+      NextToken: Buffer.from(`eni-bp${String(ENIS - 21).padStart(18, '0')}`).toString('base64url'),
+    });
     assert.equal(last.body.NetworkInterfaceSets.NetworkInterfaceSet.length, 20);
     assert.equal(last.body.NextToken, '');
   });

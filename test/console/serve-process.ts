@@ -18,27 +18,62 @@ export interface ServeProcess {
 
 export async function startServe(extraArgs: string[] = []): Promise<ServeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'eniplane-console-'));
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'eniplane.mjs'), 'serve', '--port', '0', '--data', dataDir, '--transition-ms', '300', '--log-level', 'warn', ...extraArgs], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ENIPLANE_ROOT_ACCESS_KEY_ID: '', ENIPLANE_ROOT_ACCESS_KEY_SECRET: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'eniplane.mjs'),
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--transition-ms',
+      '300',
+      '--log-level',
+      'warn',
+      ...extraArgs,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ENIPLANE_ROOT_ACCESS_KEY_ID: '', ENIPLANE_ROOT_ACCESS_KEY_SECRET: '' },
+    },
+  );
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start in 30 s:\n${out}`)), 30_000);
     const check = () => {
       const m = /endpoint:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     };
     child.stdout!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${out}`));
+    });
   });
   const root = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as ServeProcess['root'];
   return {
-    url, dataDir, root, child,
+    url,
+    dataDir,
+    root,
+    child,
     output: () => out,
     createAccount(name) {
-      const json = execFileSync(process.execPath, [join(ROOT, 'bin', 'eniplane.mjs'), 'accounts', 'create', name, '--data', dataDir, '--json'], { cwd: ROOT, encoding: 'utf8' });
+      const json = execFileSync(
+        process.execPath,
+        [join(ROOT, 'bin', 'eniplane.mjs'), 'accounts', 'create', name, '--data', dataDir, '--json'],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       return JSON.parse(json.trim().split('\n').pop()!) as { accountId: string; accessKeyId: string; accessKeySecret: string };
     },
     async stop() {

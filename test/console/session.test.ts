@@ -17,7 +17,12 @@ import type { ServiceDeps } from '../../src/service/deps.ts';
 import { pct, rpcSignature, rpcStringToSign } from '../../src/api/signing/index.ts';
 import { SESSION_TTL_MS } from '../../src/api/console/sessions.ts';
 
-interface Res { status: number; headers: Record<string, unknown>; body: any; raw: string }
+interface Res {
+  status: number;
+  headers: Record<string, unknown>;
+  body: any;
+  raw: string;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'eniplane-console-session-'));
 const assets = join(dir, 'assets-root');
@@ -28,42 +33,71 @@ let root: { id: string; secret: string };
 let second: { id: string; secret: string };
 let nowOffsetMs = 0;
 
-async function req(method: string, url: string, opts: { cookie?: string; csrf?: string; body?: string; type?: string; headers?: Record<string, string>; target?: App } = {}): Promise<Res> {
+async function req(
+  method: string,
+  url: string,
+  opts: { cookie?: string; csrf?: string; body?: string; type?: string; headers?: Record<string, string>; target?: App } = {},
+): Promise<Res> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.csrf !== undefined) headers['x-csrf-token'] = opts.csrf;
   if (opts.type) headers['content-type'] = opts.type;
   const r = await (opts.target ?? app).server.inject({ method: method as 'GET', url, headers, payload: opts.body });
   let body: any;
-  try { body = JSON.parse(r.body); } catch { body = undefined; }
+  try {
+    body = JSON.parse(r.body);
+  } catch {
+    body = undefined;
+  }
   return { status: r.statusCode, headers: r.headers, body, raw: r.body };
 }
 
 async function signIn(key: { id: string; secret: string }, target?: App): Promise<{ cookie: string; csrf: string; setCookie: string }> {
-  const r = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: key.id, accessKeySecret: key.secret }), target });
+  const r = await req('POST', '/console/api/session', {
+    type: 'application/json',
+    body: JSON.stringify({ accessKeyId: key.id, accessKeySecret: key.secret }),
+    target,
+  });
   assert.equal(r.status, 201, r.raw);
   const setCookie = String(r.headers['set-cookie']);
   return { cookie: setCookie.split(';')[0], csrf: r.body.csrfToken, setCookie };
 }
 
 /** An RPC call the way the console makes it: POST / with a form body, the cookie and the CSRF header. */
-function rpc(s: { cookie: string; csrf?: string }, action: string, params: Record<string, string> = {}, extra: { headers?: Record<string, string> } = {}) {
+function rpc(
+  s: { cookie: string; csrf?: string },
+  action: string,
+  params: Record<string, string> = {},
+  extra: { headers?: Record<string, string> } = {},
+) {
   const version = /Vpc|VSwitch/.test(action) ? '2016-04-28' : '2014-05-26';
   const body = new URLSearchParams({ Action: action, Version: version, RegionId: 'cn-hangzhou', ...params }).toString();
   return req('POST', '/', { cookie: s.cookie, csrf: s.csrf, body, type: 'application/x-www-form-urlencoded', headers: extra.headers });
 }
 
 function signedUrl(action: string, key: { id: string; secret: string }, params: Record<string, string> = {}): string {
-  const pairs: [string, string][] = [['Action', action], ['Version', '2014-05-26'], ['Format', 'JSON'], ['AccessKeyId', key.id], ['SignatureMethod', 'HMAC-SHA1'],
-    ['SignatureVersion', '1.0'], ['SignatureNonce', randomUUID()], ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')], ['RegionId', 'cn-hangzhou'],
-    ...Object.entries(params)];
+  const pairs: [string, string][] = [
+    ['Action', action],
+    ['Version', '2014-05-26'],
+    ['Format', 'JSON'],
+    ['AccessKeyId', key.id],
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['SignatureNonce', randomUUID()],
+    ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
+    ['RegionId', 'cn-hangzhou'],
+    ...Object.entries(params),
+  ];
   const sig = rpcSignature(rpcStringToSign('GET', pairs), key.secret);
   return '/?' + [...pairs, ['Signature', sig]].map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
 }
 
 before(async () => {
   mkdirSync(join(assets, 'assets'), { recursive: true });
-  writeFileSync(join(assets, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/console/assets/app.js"></script>');
+  writeFileSync(
+    join(assets, 'index.html'),
+    '<!doctype html><div id="root"></div><script type="module" src="/console/assets/app.js"></script>',
+  );
   writeFileSync(join(assets, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), 'not for you');
   store = new SqliteStore(join(dir, 'eniplane.db'));
@@ -150,26 +184,45 @@ describe('security headers', () => {
 
 describe('signing in and out', () => {
   it('refuses a wrong secret, an unknown key and a body that is not JSON', async () => {
-    const wrong = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: root.id, accessKeySecret: 'nope' }) });
+    const wrong = await req('POST', '/console/api/session', {
+      type: 'application/json',
+      body: JSON.stringify({ accessKeyId: root.id, accessKeySecret: 'nope' }),
+    });
     assert.equal(wrong.body.Code, 'SignatureDoesNotMatch');
     assert.equal(wrong.headers['set-cookie'], undefined);
-    const unknown = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: 'LTAInobody', accessKeySecret: 'x' }) });
+    const unknown = await req('POST', '/console/api/session', {
+      type: 'application/json',
+      body: JSON.stringify({ accessKeyId: 'LTAInobody', accessKeySecret: 'x' }),
+    });
     assert.equal(unknown.body.Code, 'InvalidAccessKeyId.NotFound');
-    const form = await req('POST', '/console/api/session', { type: 'application/x-www-form-urlencoded', body: `accessKeyId=${root.id}&accessKeySecret=${root.secret}` });
+    const form = await req('POST', '/console/api/session', {
+      type: 'application/x-www-form-urlencoded',
+      body: `accessKeyId=${root.id}&accessKeySecret=${root.secret}`,
+    });
     assert.equal(form.status, 415, 'a cross-site form cannot sign anyone in');
     const missing = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: root.id }) });
     assert.equal(missing.body.Code, 'MissingParameter');
-    const cross = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: root.id, accessKeySecret: root.secret }), headers: { origin: 'https://evil.example' } });
+    const cross = await req('POST', '/console/api/session', {
+      type: 'application/json',
+      body: JSON.stringify({ accessKeyId: root.id, accessKeySecret: root.secret }),
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(cross.body.Code, 'ConsoleSession.CrossOrigin');
   });
 
-  it('an unknown AccessKey gets the signed endpoint\'s answer: same HTTP status, Code and Message', async () => {
+  it("an unknown AccessKey gets the signed endpoint's answer: same HTTP status, Code and Message", async () => {
     const nobody = { id: 'LTAInobody', secret: 'x' };
     const signed = await req('GET', signedUrl('DescribeRegions', nobody));
-    const console = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: nobody.id, accessKeySecret: nobody.secret }) });
+    const console = await req('POST', '/console/api/session', {
+      type: 'application/json',
+      body: JSON.stringify({ accessKeyId: nobody.id, accessKeySecret: nobody.secret }),
+    });
     assert.equal(signed.status, 400, signed.raw);
     assert.equal(signed.body.Code, 'InvalidAccessKeyId.NotFound');
-    assert.deepEqual({ status: console.status, Code: console.body.Code, Message: console.body.Message }, { status: signed.status, Code: signed.body.Code, Message: signed.body.Message });
+    assert.deepEqual(
+      { status: console.status, Code: console.body.Code, Message: console.body.Message },
+      { status: signed.status, Code: signed.body.Code, Message: signed.body.Message },
+    );
   });
 
   it('sets an HttpOnly, SameSite=Strict cookie holding 32 random bytes; the store keeps only its hash', async () => {
@@ -186,7 +239,11 @@ describe('signing in and out', () => {
     assert.equal(me.body.accessKeyId, root.id);
     assert.equal(me.body.accountName, 'root');
     assert.equal(me.body.limits.availableEniMaxIpv4, 10);
-    const https = await req('POST', '/console/api/session', { type: 'application/json', body: JSON.stringify({ accessKeyId: root.id, accessKeySecret: root.secret }), headers: { 'x-forwarded-proto': 'https' } });
+    const https = await req('POST', '/console/api/session', {
+      type: 'application/json',
+      body: JSON.stringify({ accessKeyId: root.id, accessKeySecret: root.secret }),
+      headers: { 'x-forwarded-proto': 'https' },
+    });
     assert.match(String(https.headers['set-cookie']), /Secure/);
   });
 
@@ -242,7 +299,10 @@ describe('the RPC endpoint with a session', () => {
     const get = await req('GET', '/?Action=DescribeRegions&Version=2014-05-26', { cookie: s.cookie });
     assert.equal(get.body.Code, 'ConsoleSession.CsrfTokenInvalid');
     assert.equal((await req('GET', '/?Action=DescribeRegions&Version=2014-05-26', { cookie: s.cookie, csrf: s.csrf })).status, 200);
-    assert.equal((await rpc(s, 'DescribeRegions', {}, { headers: { origin: 'https://evil.example' } })).body.Code, 'ConsoleSession.CrossOrigin');
+    assert.equal(
+      (await rpc(s, 'DescribeRegions', {}, { headers: { origin: 'https://evil.example' } })).body.Code,
+      'ConsoleSession.CrossOrigin',
+    );
     assert.equal((await rpc(s, 'DescribeRegions', {}, { headers: { origin: 'http://localhost:80', host: 'localhost:80' } })).status, 200);
   });
 
@@ -251,10 +311,15 @@ describe('the RPC endpoint with a session', () => {
     assert.equal(r.status, 200);
   });
 
-  it('runs the same actions with the same rules: the refusals are the API\'s, Code and Message', async () => {
+  it("runs the same actions with the same rules: the refusals are the API's, Code and Message", async () => {
     const vpc = await rpc(s, 'CreateVpc', { CidrBlock: '192.168.0.0/16', EnableIpv6: 'true' });
     assert.equal(vpc.status, 200, vpc.raw);
-    const vsw = await rpc(s, 'CreateVSwitch', { VpcId: vpc.body.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '192.168.1.0/24', Ipv6CidrBlock: '0' });
+    const vsw = await rpc(s, 'CreateVSwitch', {
+      VpcId: vpc.body.VpcId,
+      ZoneId: 'cn-hangzhou-h',
+      CidrBlock: '192.168.1.0/24',
+      Ipv6CidrBlock: '0',
+    });
     const sg = await rpc(s, 'CreateSecurityGroup', { VpcId: vpc.body.VpcId });
     const eni = await rpc(s, 'CreateNetworkInterface', { VSwitchId: vsw.body.VSwitchId, 'SecurityGroupIds.1': sg.body.SecurityGroupId });
     assert.equal(eni.status, 200, eni.raw);
@@ -266,14 +331,21 @@ describe('the RPC endpoint with a session', () => {
     const tooMany = await rpc(s, 'AssignPrivateIpAddresses', { NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: '10' });
     assert.equal(tooMany.body.Code, 'MaxEniPrivateIpsCountExceeded');
     // The same request signed gives the same answer.
-    const signed = await req('GET', signedUrl('AssignPrivateIpAddresses', root, { NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: '10' }));
+    const signed = await req(
+      'GET',
+      signedUrl('AssignPrivateIpAddresses', root, { NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: '10' }),
+    );
     assert.equal(signed.body.Code, tooMany.body.Code);
     assert.equal(signed.body.Message, tooMany.body.Message);
-    const both = await rpc(s, 'AssignPrivateIpAddresses', { NetworkInterfaceId: eniId, 'PrivateIpAddress.1': '192.168.1.20', SecondaryPrivateIpAddressCount: '1' });
+    const both = await rpc(s, 'AssignPrivateIpAddresses', {
+      NetworkInterfaceId: eniId,
+      'PrivateIpAddress.1': '192.168.1.20',
+      SecondaryPrivateIpAddressCount: '1',
+    });
     assert.equal(both.body.Code, 'InvalidParameter.Conflict');
   });
 
-  it('another account\'s session sees none of it', async () => {
+  it("another account's session sees none of it", async () => {
     const t = await signIn(second);
     const enis = await rpc(t, 'DescribeNetworkInterfaces');
     assert.deepEqual(enis.body.NetworkInterfaceSets.NetworkInterfaceSet, []);
@@ -288,7 +360,7 @@ describe('the RPC endpoint with a session', () => {
     assert.notEqual(groups.body.resourceGroups[0].resourceGroupId, mine.body.resourceGroups[0].resourceGroupId);
   });
 
-  it('the JSON endpoints: regions with zones, the OS list, and an ENI\'s OS configuration', async () => {
+  it("the JSON endpoints: regions with zones, the OS list, and an ENI's OS configuration", async () => {
     assert.equal((await req('GET', '/console/api/regions')).body.Code, 'ConsoleSession.Expired');
     const regions = await req('GET', '/console/api/regions', { cookie: s.cookie });
     assert.equal(regions.body.defaultRegionId, 'cn-hangzhou');

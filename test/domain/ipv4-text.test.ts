@@ -27,20 +27,29 @@ describe('parseDottedQuad', () => {
   });
 
   it('round-trips every uint32 and agrees with both adapters (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => {
-      const text = [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-      assert.equal(parseDottedQuad(text), n);
-      assert.equal(ipamOrUndefined(text), n);
-      assert.equal(osconfigParse(text), BigInt(n));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => {
+        const text = [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+        assert.equal(parseDottedQuad(text), n);
+        assert.equal(ipamOrUndefined(text), n);
+        assert.equal(osconfigParse(text), BigInt(n));
+      }),
+    );
   });
 
   it('the adapters refuse exactly what it refuses (property)', () => {
-    const texty = fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.oneof(fc.nat(300).map(String), fc.constantFrom('00', '01', '', ' 1', '1a')), { minLength: 1, maxLength: 6 }).map((p) => p.join('.')));
-    fc.assert(fc.property(texty, (s) => {
-      const n = parseDottedQuad(s);
-      assert.equal(ipamOrUndefined(s), n);
-      assert.equal(osconfigParse(s), n === undefined ? undefined : BigInt(n));
-    }));
+    const texty = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc
+        .array(fc.oneof(fc.nat(300).map(String), fc.constantFrom('00', '01', '', ' 1', '1a')), { minLength: 1, maxLength: 6 })
+        .map((p) => p.join('.')),
+    );
+    fc.assert(
+      fc.property(texty, (s) => {
+        const n = parseDottedQuad(s);
+        assert.equal(ipamOrUndefined(s), n);
+        assert.equal(osconfigParse(s), n === undefined ? undefined : BigInt(n));
+      }),
+    );
   });
 });

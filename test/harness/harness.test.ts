@@ -6,8 +6,12 @@ import { startEniplane, type Eniplane } from 'eniplane';
 import { sdkClient } from '../support/sdk-clients.ts';
 
 let e: Eniplane;
-before(async () => { e = await startEniplane({ transitionMs: 60_000 }); });
-after(async () => { await e?.close(); });
+before(async () => {
+  e = await startEniplane({ transitionMs: 60_000 });
+});
+after(async () => {
+  await e?.close();
+});
 
 const R = { RegionId: 'cn-hangzhou' };
 const sdk = () => sdkClient('ecs-acs3', e.endpoint, { id: e.accessKeyId, secret: e.accessKeySecret });
@@ -22,8 +26,11 @@ async function world() {
 
 it('serves the official SDK, and settle() completes a 60 s transition at once', async () => {
   const { c, vSwitchId, securityGroupId } = await world();
-  const [instanceId] = (await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).InstanceIdSets.InstanceIdSet;
-  const status = async () => (await c.call('DescribeInstances', { ...R, InstanceIds: JSON.stringify([instanceId]) })).Instances.Instance[0].Status;
+  const [instanceId] = (
+    await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })
+  ).InstanceIdSets.InstanceIdSet;
+  const status = async () =>
+    (await c.call('DescribeInstances', { ...R, InstanceIds: JSON.stringify([instanceId]) })).Instances.Instance[0].Status;
   assert.equal(await status(), 'Pending');
   assert.ok((await e.settle()) >= 1);
   assert.equal(await status(), 'Running');
@@ -31,7 +38,9 @@ it('serves the official SDK, and settle() completes a 60 s transition at once', 
 
 it('the metadata service answers for an instance named by header', async () => {
   const { c, vSwitchId, securityGroupId } = await world();
-  const [instanceId] = (await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).InstanceIdSets.InstanceIdSet;
+  const [instanceId] = (
+    await c.call('RunInstances', { ...R, InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })
+  ).InstanceIdSets.InstanceIdSet;
   await e.settle();
   const r = await fetch(`${e.metadataUrl}/latest/meta-data/instance-id`, { headers: { 'x-eniplane-instance-id': instanceId } });
   assert.equal(r.status, 200);

@@ -71,7 +71,9 @@ describe('allocateIpv4 {count}', () => {
     }
     assertDomainError(() => allocateIpv4(s, { addresses: [] }, rng), 'InvalidParameter', { name: 'addresses' });
     assertDomainError(() => allocateIpv4(s, { addresses: 'x' as unknown as string[] }, rng), 'InvalidParameter', { name: 'addresses' });
-    assertDomainError(() => allocateIpv4(s, { count: 1, addresses: ['192.168.1.5'] } as Ipv4Request, rng), 'InvalidParameter', { name: 'request' });
+    assertDomainError(() => allocateIpv4(s, { count: 1, addresses: ['192.168.1.5'] } as Ipv4Request, rng), 'InvalidParameter', {
+      name: 'request',
+    });
     assertDomainError(() => allocateIpv4(s, {} as Ipv4Request, rng), 'InvalidParameter', { name: 'request' });
   });
 
@@ -81,45 +83,54 @@ describe('allocateIpv4 {count}', () => {
   });
 
   it('never returns reserved, out-of-CIDR, taken or duplicate addresses (property)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 16, max: 29 }), fc.array(fc.nat(), { maxLength: 300 }), fc.integer({ min: 1, max: 60 }), fc.integer(),
-      (p, takenKeys, count, seed) => {
-        const c = parseIpv4Cidr(`10.0.0.0/${p}`);
-        const taken = new Set(takenKeys.map((k) => c.base + (k % c.size)));
-        const s = new Ipv4FreeSpace(c, taken);
-        const got = outcome(() => allocateIpv4(s, { count }, seededRng(seed)));
-        if (count > s.freeCount()) {
-          assert.match(got, /^VSwitchIpNotEnough/);
-          return;
-        }
-        const picked = allocateIpv4(s, { count }, seededRng(seed));
-        assert.equal(picked.length, count);
-        assert.equal(new Set(picked).size, count);
-        for (const a of picked) {
-          const n = ip(a);
-          assert.ok(ipv4InCidr(c, n) && !isReservedIpv4(c, n) && !taken.has(n), a);
-        }
-      },
-    ), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 16, max: 29 }),
+        fc.array(fc.nat(), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer(),
+        (p, takenKeys, count, seed) => {
+          const c = parseIpv4Cidr(`10.0.0.0/${p}`);
+          const taken = new Set(takenKeys.map((k) => c.base + (k % c.size)));
+          const s = new Ipv4FreeSpace(c, taken);
+          const got = outcome(() => allocateIpv4(s, { count }, seededRng(seed)));
+          if (count > s.freeCount()) {
+            assert.match(got, /^VSwitchIpNotEnough/);
+            return;
+          }
+          const picked = allocateIpv4(s, { count }, seededRng(seed));
+          assert.equal(picked.length, count);
+          assert.equal(new Set(picked).size, count);
+          for (const a of picked) {
+            const n = ip(a);
+            assert.ok(ipv4InCidr(c, n) && !isReservedIpv4(c, n) && !taken.has(n), a);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('fills any CIDR to its last free address, then one more → VSwitchIpNotEnough (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 22, max: 29 }), fc.integer(), (p, seed) => {
-      const c = parseIpv4Cidr(`10.0.0.0/${p}`);
-      const s = new Ipv4FreeSpace(c);
-      const rng = seededRng(seed);
-      const all = new Set<string>();
-      while (s.freeCount() > 0) {
-        const count = Math.min(1 + rng(8), s.freeCount());
-        for (const a of allocateIpv4(s, { count }, rng)) {
-          assert.ok(!all.has(a), `${a} handed out twice`);
-          all.add(a);
-          s.take(ip(a));
+    fc.assert(
+      fc.property(fc.integer({ min: 22, max: 29 }), fc.integer(), (p, seed) => {
+        const c = parseIpv4Cidr(`10.0.0.0/${p}`);
+        const s = new Ipv4FreeSpace(c);
+        const rng = seededRng(seed);
+        const all = new Set<string>();
+        while (s.freeCount() > 0) {
+          const count = Math.min(1 + rng(8), s.freeCount());
+          for (const a of allocateIpv4(s, { count }, rng)) {
+            assert.ok(!all.has(a), `${a} handed out twice`);
+            all.add(a);
+            s.take(ip(a));
+          }
         }
-      }
-      assert.equal(all.size, usableIpv4Count(c));
-      assertDomainError(() => allocateIpv4(s, { count: 1 }, rng), 'VSwitchIpNotEnough', { requested: 1, available: 0 });
-    }), { numRuns: 40 });
+        assert.equal(all.size, usableIpv4Count(c));
+        assertDomainError(() => allocateIpv4(s, { count: 1 }, rng), 'VSwitchIpNotEnough', { requested: 1, available: 0 });
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('fills a /16 to its 65532nd address with the real allocator, then refuses one more', () => {
@@ -178,17 +189,21 @@ describe('allocateIpv4 {count}', () => {
 describe('allocateIpv4 {addresses}', () => {
   it('returns the addresses in request order', () => {
     const s = space24(['192.168.1.7']);
-    assert.deepEqual(
-      allocateIpv4(s, { addresses: ['192.168.1.200', '192.168.1.1', '192.168.1.252'] }, scriptedRng([])),
-      ['192.168.1.200', '192.168.1.1', '192.168.1.252'],
-    );
+    assert.deepEqual(allocateIpv4(s, { addresses: ['192.168.1.200', '192.168.1.1', '192.168.1.252'] }, scriptedRng([])), [
+      '192.168.1.200',
+      '192.168.1.1',
+      '192.168.1.252',
+    ]);
   });
 
   it('accepts the edges of a /29 and a /16', () => {
     const s29 = new Ipv4FreeSpace(parseIpv4Cidr('10.0.0.8/29'));
     assert.deepEqual(allocateIpv4(s29, { addresses: ['10.0.0.9', '10.0.0.12'] }, seededRng(0)), ['10.0.0.9', '10.0.0.12']);
     for (const r of ['10.0.0.8', '10.0.0.13', '10.0.0.14', '10.0.0.15', '10.0.0.16', '10.0.0.7']) {
-      assertDomainError(() => allocateIpv4(s29, { addresses: [r] }, seededRng(0)), 'AddressInvalidForVSwitch', { address: r, cidr: '10.0.0.8/29' });
+      assertDomainError(() => allocateIpv4(s29, { addresses: [r] }, seededRng(0)), 'AddressInvalidForVSwitch', {
+        address: r,
+        cidr: '10.0.0.8/29',
+      });
     }
     const s16 = new Ipv4FreeSpace(parseIpv4Cidr('10.1.0.0/16'));
     assert.deepEqual(allocateIpv4(s16, { addresses: ['10.1.0.1', '10.1.255.252'] }, seededRng(0)), ['10.1.0.1', '10.1.255.252']);
@@ -199,42 +214,79 @@ describe('allocateIpv4 {addresses}', () => {
     const s = space24(['192.168.1.7']);
     const rng = seededRng(0);
     assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.1.07'] }, rng), 'AddressMalformed', { address: '192.168.1.07' });
-    assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.2.7'] }, rng), 'AddressInvalidForVSwitch', { address: '192.168.2.7', cidr: '192.168.1.0/24' });
+    assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.2.7'] }, rng), 'AddressInvalidForVSwitch', {
+      address: '192.168.2.7',
+      cidr: '192.168.1.0/24',
+    });
     assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.1.0'] }, rng), 'AddressInvalidForVSwitch', { address: '192.168.1.0' });
-    assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.1.253'] }, rng), 'AddressInvalidForVSwitch', { address: '192.168.1.253' });
-    assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.1.8', '192.168.1.8'] }, rng), 'AddressRepeated', { address: '192.168.1.8' });
-    assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.1.8', '192.168.1.7'] }, rng), 'AddressInUse', { address: '192.168.1.7' });
+    assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.1.253'] }, rng), 'AddressInvalidForVSwitch', {
+      address: '192.168.1.253',
+    });
+    assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.1.8', '192.168.1.8'] }, rng), 'AddressRepeated', {
+      address: '192.168.1.8',
+    });
+    assertDomainError(() => allocateIpv4(s, { addresses: ['192.168.1.8', '192.168.1.7'] }, rng), 'AddressInUse', {
+      address: '192.168.1.7',
+    });
   });
 
   it('validates in phases: malformed, then invalid, then repeated, then in use', () => {
     const s = space24(['192.168.1.7']);
     const run = (addresses: string[]) => outcome(() => allocateIpv4(s, { addresses }, seededRng(0)));
     assert.equal(run(['192.168.1.7', '192.168.1.8', '192.168.1.8', '10.0.0.1', 'x']), 'AddressMalformed {"address":"x"}');
-    assert.equal(run(['192.168.1.7', '192.168.1.8', '192.168.1.8', '10.0.0.1', '192.168.1.255']),
-      'AddressInvalidForVSwitch {"address":"10.0.0.1","cidr":"192.168.1.0/24"}');
-    assert.equal(run(['192.168.1.7', '192.168.1.9', '192.168.1.8', '192.168.1.8', '192.168.1.9']), 'AddressRepeated {"address":"192.168.1.8"}');
+    assert.equal(
+      run(['192.168.1.7', '192.168.1.8', '192.168.1.8', '10.0.0.1', '192.168.1.255']),
+      'AddressInvalidForVSwitch {"address":"10.0.0.1","cidr":"192.168.1.0/24"}',
+    );
+    assert.equal(
+      run(['192.168.1.7', '192.168.1.9', '192.168.1.8', '192.168.1.8', '192.168.1.9']),
+      'AddressRepeated {"address":"192.168.1.8"}',
+    );
     assert.equal(run(['192.168.1.9', '192.168.1.7']), 'AddressInUse {"address":"192.168.1.7"}');
   });
 
   it('is deterministic and all-or-nothing (property)', () => {
-    const candidates = ['192.168.1.1', '192.168.1.2', '192.168.1.3', '192.168.1.0', '192.168.1.254', '192.168.0.9', '1.2.3', '192.168.1.01'];
-    fc.assert(fc.property(fc.array(fc.constantFrom(...candidates), { minLength: 1, maxLength: 6 }), fc.subarray(['192.168.1.1', '192.168.1.2', '192.168.1.3']), (addresses, taken) => {
-      const s = space24(taken);
-      const before = freeSnapshot(s);
-      const first = outcome(() => allocateIpv4(s, { addresses }, seededRng(0)));
-      assert.equal(outcome(() => allocateIpv4(s, { addresses }, seededRng(1))), first);
-      assert.equal(freeSnapshot(s), before);
-      // the expected error, by phase
-      const malformed = addresses.find((a) => a === '1.2.3' || a === '192.168.1.01');
-      const invalid = addresses.find((a) => ['192.168.1.0', '192.168.1.254', '192.168.0.9'].includes(a));
-      const repeated = addresses.find((a, i) => addresses.indexOf(a) !== i);
-      const inUse = addresses.find((a) => taken.includes(a));
-      const expected = malformed ? `AddressMalformed {"address":"${malformed}"}`
-        : invalid ? `AddressInvalidForVSwitch {"address":"${invalid}","cidr":"192.168.1.0/24"}`
-        : repeated ? `AddressRepeated {"address":"${repeated}"}`
-        : inUse ? `AddressInUse {"address":"${inUse}"}`
-        : 'ok';
-      assert.equal(first, expected);
-    }), { numRuns: 300 });
+    const candidates = [
+      '192.168.1.1',
+      '192.168.1.2',
+      '192.168.1.3',
+      '192.168.1.0',
+      '192.168.1.254',
+      '192.168.0.9',
+      '1.2.3',
+      '192.168.1.01',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...candidates), { minLength: 1, maxLength: 6 }),
+        fc.subarray(['192.168.1.1', '192.168.1.2', '192.168.1.3']),
+        (addresses, taken) => {
+          const s = space24(taken);
+          const before = freeSnapshot(s);
+          const first = outcome(() => allocateIpv4(s, { addresses }, seededRng(0)));
+          assert.equal(
+            outcome(() => allocateIpv4(s, { addresses }, seededRng(1))),
+            first,
+          );
+          assert.equal(freeSnapshot(s), before);
+          // the expected error, by phase
+          const malformed = addresses.find((a) => a === '1.2.3' || a === '192.168.1.01');
+          const invalid = addresses.find((a) => ['192.168.1.0', '192.168.1.254', '192.168.0.9'].includes(a));
+          const repeated = addresses.find((a, i) => addresses.indexOf(a) !== i);
+          const inUse = addresses.find((a) => taken.includes(a));
+          const expected = malformed
+            ? `AddressMalformed {"address":"${malformed}"}`
+            : invalid
+              ? `AddressInvalidForVSwitch {"address":"${invalid}","cidr":"192.168.1.0/24"}`
+              : repeated
+                ? `AddressRepeated {"address":"${repeated}"}`
+                : inUse
+                  ? `AddressInUse {"address":"${inUse}"}`
+                  : 'ok';
+          assert.equal(first, expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -51,17 +51,27 @@ describe('allocateIpv6 {count}', () => {
   });
 
   it(`gives up after ${IPV6_DRAWS_PER_ADDRESS} fruitless draws with VSwitchIpNotEnough`, () => {
-    assertDomainError(() => allocateIpv6(subnet, { count: 1 }, () => true, seededRng(1)), 'VSwitchIpNotEnough', { requested: 1, cidr: '2001:db8:0:1ab::/64' });
+    assertDomainError(() => allocateIpv6(subnet, { count: 1 }, () => true, seededRng(1)), 'VSwitchIpNotEnough', {
+      requested: 1,
+      cidr: '2001:db8:0:1ab::/64',
+    });
     const asked: number[] = [];
     assertDomainError(() => allocateIpv6(subnet, { count: 1 }, none, (m) => (asked.push(m), 0)), 'VSwitchIpNotEnough');
     assert.equal(asked.length, 2 * IPV6_DRAWS_PER_ADDRESS);
   });
 
   it('needs a vSwitch /64 and a well-formed request (InvalidParameter)', () => {
-    assertDomainError(() => allocateIpv6(parseIpv6Cidr('2001:db8:0:100::/56'), { count: 1 }, none, seededRng(1)), 'InvalidParameter', { name: 'subnet' });
-    for (const count of [0, -2, 0.5]) assertDomainError(() => allocateIpv6(subnet, { count }, none, seededRng(1)), 'InvalidParameter', { name: 'count' });
+    assertDomainError(() => allocateIpv6(parseIpv6Cidr('2001:db8:0:100::/56'), { count: 1 }, none, seededRng(1)), 'InvalidParameter', {
+      name: 'subnet',
+    });
+    for (const count of [0, -2, 0.5])
+      assertDomainError(() => allocateIpv6(subnet, { count }, none, seededRng(1)), 'InvalidParameter', { name: 'count' });
     assertDomainError(() => allocateIpv6(subnet, { addresses: [] }, none, seededRng(1)), 'InvalidParameter', { name: 'addresses' });
-    assertDomainError(() => allocateIpv6(subnet, { count: 1, addresses: ['2001:db8:0:1ab::9'] } as Ipv6Request, none, seededRng(1)), 'InvalidParameter', { name: 'request' });
+    assertDomainError(
+      () => allocateIpv6(subnet, { count: 1, addresses: ['2001:db8:0:1ab::9'] } as Ipv6Request, none, seededRng(1)),
+      'InvalidParameter',
+      { name: 'request' },
+    );
   });
 
   it('spreads picks over many seeds', () => {
@@ -73,17 +83,20 @@ describe('allocateIpv6 {count}', () => {
 
 describe('allocateIpv6 {addresses}', () => {
   it('canonicalizes and keeps request order', () => {
-    assert.deepEqual(
-      allocateIpv6(subnet, { addresses: ['2001:DB8:0:1AB::FF', '2001:0db8:0000:01ab:0:0:0:2'] }, none, scriptedRng([])),
-      ['2001:db8:0:1ab::ff', '2001:db8:0:1ab::2'],
-    );
+    assert.deepEqual(allocateIpv6(subnet, { addresses: ['2001:DB8:0:1AB::FF', '2001:0db8:0000:01ab:0:0:0:2'] }, none, scriptedRng([])), [
+      '2001:db8:0:1ab::ff',
+      '2001:db8:0:1ab::2',
+    ]);
   });
 
   it('throws each error with its facts', () => {
     const taken = (a: string) => a === '2001:db8:0:1ab::7';
     const run = (addresses: string[]) => () => allocateIpv6(subnet, { addresses }, taken, seededRng(0));
     assertDomainError(run(['2001:db8:0:1ab::zz']), 'AddressMalformed', { address: '2001:db8:0:1ab::zz' });
-    assertDomainError(run(['2001:db8:0:1ac::7']), 'AddressInvalidForVSwitch', { address: '2001:db8:0:1ac::7', cidr: '2001:db8:0:1ab::/64' });
+    assertDomainError(run(['2001:db8:0:1ac::7']), 'AddressInvalidForVSwitch', {
+      address: '2001:db8:0:1ac::7',
+      cidr: '2001:db8:0:1ab::/64',
+    });
     assertDomainError(run(['2001:DB8:0:1AB::1']), 'AddressInvalidForVSwitch', { address: '2001:db8:0:1ab::1' });
     assertDomainError(run(['2001:db8:0:1ab::']), 'AddressInvalidForVSwitch', { address: '2001:db8:0:1ab::' });
     assertDomainError(run(['2001:db8:0:1ab::a', '2001:DB8:0:1AB:0:0:0:A']), 'AddressRepeated', { address: '2001:db8:0:1ab::a' });
@@ -91,25 +104,43 @@ describe('allocateIpv6 {addresses}', () => {
   });
 
   it('validates in phases and is deterministic (property)', () => {
-    const candidates = ['2001:db8:0:1ab::a', '2001:DB8:0:1AB::A', '2001:db8:0:1ab::b', '2001:db8:0:1ab::1', '2001:db8:0:1ac::a', 'nope', '1.2.3.4'];
+    const candidates = [
+      '2001:db8:0:1ab::a',
+      '2001:DB8:0:1AB::A',
+      '2001:db8:0:1ab::b',
+      '2001:db8:0:1ab::1',
+      '2001:db8:0:1ac::a',
+      'nope',
+      '1.2.3.4',
+    ];
     const takenSet = new Set(['2001:db8:0:1ab::b']);
-    fc.assert(fc.property(fc.array(fc.constantFrom(...candidates), { minLength: 1, maxLength: 6 }), (addresses) => {
-      let calls = 0;
-      const taken = (a: string) => (calls++, takenSet.has(a));
-      const got = outcome(() => allocateIpv6(subnet, { addresses }, taken, seededRng(0)));
-      assert.equal(outcome(() => allocateIpv6(subnet, { addresses }, taken, seededRng(1))), got);
-      const canon = addresses.map((a) => (a === 'nope' || a === '1.2.3.4' ? a : canonicalIpv6(a)));
-      const malformed = addresses.find((a) => a === 'nope' || a === '1.2.3.4');
-      const invalid = canon.find((a) => a === '2001:db8:0:1ab::1' || a === '2001:db8:0:1ac::a');
-      const repeated = canon.find((a, i) => canon.indexOf(a) !== i);
-      const inUse = canon.find((a) => takenSet.has(a));
-      const expected = malformed ? `AddressMalformed {"address":"${malformed}"}`
-        : invalid ? `AddressInvalidForVSwitch {"address":"${invalid}","cidr":"2001:db8:0:1ab::/64"}`
-        : repeated ? `AddressRepeated {"address":"${repeated}"}`
-        : inUse ? `AddressInUse {"address":"${inUse}"}`
-        : 'ok';
-      assert.equal(got, expected);
-      if (malformed || invalid || repeated) assert.equal(calls, 0, 'the store is not asked before the request itself is valid');
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...candidates), { minLength: 1, maxLength: 6 }), (addresses) => {
+        let calls = 0;
+        const taken = (a: string) => (calls++, takenSet.has(a));
+        const got = outcome(() => allocateIpv6(subnet, { addresses }, taken, seededRng(0)));
+        assert.equal(
+          outcome(() => allocateIpv6(subnet, { addresses }, taken, seededRng(1))),
+          got,
+        );
+        const canon = addresses.map((a) => (a === 'nope' || a === '1.2.3.4' ? a : canonicalIpv6(a)));
+        const malformed = addresses.find((a) => a === 'nope' || a === '1.2.3.4');
+        const invalid = canon.find((a) => a === '2001:db8:0:1ab::1' || a === '2001:db8:0:1ac::a');
+        const repeated = canon.find((a, i) => canon.indexOf(a) !== i);
+        const inUse = canon.find((a) => takenSet.has(a));
+        const expected = malformed
+          ? `AddressMalformed {"address":"${malformed}"}`
+          : invalid
+            ? `AddressInvalidForVSwitch {"address":"${invalid}","cidr":"2001:db8:0:1ab::/64"}`
+            : repeated
+              ? `AddressRepeated {"address":"${repeated}"}`
+              : inUse
+                ? `AddressInUse {"address":"${inUse}"}`
+                : 'ok';
+        assert.equal(got, expected);
+        if (malformed || invalid || repeated) assert.equal(calls, 0, 'the store is not asked before the request itself is valid');
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -52,7 +52,10 @@ describe('Ipv4FreeSpace', () => {
 
   it('refuses a taken address outside the CIDR with AddressInvalidForVSwitch {address, cidr}', () => {
     const c = parseIpv4Cidr('192.168.1.0/24');
-    assertDomainError(() => new Ipv4FreeSpace(c, [ip('192.168.2.1')]), 'AddressInvalidForVSwitch', { address: '192.168.2.1', cidr: '192.168.1.0/24' });
+    assertDomainError(() => new Ipv4FreeSpace(c, [ip('192.168.2.1')]), 'AddressInvalidForVSwitch', {
+      address: '192.168.2.1',
+      cidr: '192.168.1.0/24',
+    });
     const s = new Ipv4FreeSpace(c);
     assertDomainError(() => s.take(ip('10.0.0.1')), 'AddressInvalidForVSwitch', { address: '10.0.0.1' });
     assertDomainError(() => s.release(ip('10.0.0.1')), 'AddressInvalidForVSwitch', { address: '10.0.0.1' });
@@ -114,46 +117,57 @@ describe('Ipv4FreeSpace', () => {
 
   it('agrees with a naive model on random take/release sequences (property)', () => {
     const op = fc.tuple(fc.constantFrom('take', 'release', 'next'), fc.integer({ min: -3, max: 2 ** 13 + 3 }));
-    fc.assert(fc.property(fc.integer({ min: 19, max: 29 }), fc.array(op, { maxLength: 300 }), (p, ops) => {
-      const c = parseIpv4Cidr(`10.0.0.0/${p}`);
-      const s = new Ipv4FreeSpace(c);
-      const model = new FreeSetModel(c);
-      for (const [kind, k] of ops) {
-        // mostly inside the CIDR, sometimes just outside it
-        const n = c.base + (k % (c.size + 4)) - 2;
-        if (kind === 'next') {
-          assert.equal(s.nextFreeAtOrAfter(n), model.nextFreeAtOrAfter(n));
-          continue;
+    fc.assert(
+      fc.property(fc.integer({ min: 19, max: 29 }), fc.array(op, { maxLength: 300 }), (p, ops) => {
+        const c = parseIpv4Cidr(`10.0.0.0/${p}`);
+        const s = new Ipv4FreeSpace(c);
+        const model = new FreeSetModel(c);
+        for (const [kind, k] of ops) {
+          // mostly inside the CIDR, sometimes just outside it
+          const n = c.base + (k % (c.size + 4)) - 2;
+          if (kind === 'next') {
+            assert.equal(s.nextFreeAtOrAfter(n), model.nextFreeAtOrAfter(n));
+            continue;
+          }
+          if (n < c.base || n >= c.base + c.size) continue;
+          if (kind === 'take') {
+            s.take(n);
+            model.free.delete(n);
+          } else {
+            s.release(n);
+            if (!isReservedIpv4(c, n)) model.free.add(n);
+          }
+          assert.equal(s.freeCount(), model.free.size);
+          assert.equal(s.isFree(n), model.free.has(n));
         }
-        if (n < c.base || n >= c.base + c.size) continue;
-        if (kind === 'take') {
-          s.take(n);
-          model.free.delete(n);
-        } else {
-          s.release(n);
-          if (!isReservedIpv4(c, n)) model.free.add(n);
-        }
-        assert.equal(s.freeCount(), model.free.size);
-        assert.equal(s.isFree(n), model.free.has(n));
-      }
-    }), { numRuns: 150 });
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('agrees with the model near full, where the search has the most to skip (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 16, max: 24 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (p, keep, starts) => {
-      const c = parseIpv4Cidr(`10.0.0.0/${p}`);
-      const kept = new Set(keep.map((k) => c.base + 1 + (k % (c.size - 4))));
-      const taken = [];
-      for (let n = c.base + 1; n < c.base + c.size - 3; n++) if (!kept.has(n)) taken.push(n);
-      const s = new Ipv4FreeSpace(c, taken);
-      const model = new FreeSetModel(c);
-      for (const n of taken) model.free.delete(n);
-      assert.equal(s.freeCount(), kept.size);
-      for (const k of [...starts, ...keep]) {
-        const n = c.base + (k % c.size);
-        assert.equal(s.nextFreeAtOrAfter(n), model.nextFreeAtOrAfter(n));
-      }
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 16, max: 24 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (p, keep, starts) => {
+          const c = parseIpv4Cidr(`10.0.0.0/${p}`);
+          const kept = new Set(keep.map((k) => c.base + 1 + (k % (c.size - 4))));
+          const taken = [];
+          for (let n = c.base + 1; n < c.base + c.size - 3; n++) if (!kept.has(n)) taken.push(n);
+          const s = new Ipv4FreeSpace(c, taken);
+          const model = new FreeSetModel(c);
+          for (const n of taken) model.free.delete(n);
+          assert.equal(s.freeCount(), kept.size);
+          for (const k of [...starts, ...keep]) {
+            const n = c.base + (k % c.size);
+            assert.equal(s.nextFreeAtOrAfter(n), model.nextFreeAtOrAfter(n));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 
@@ -173,53 +187,75 @@ describe('Ipv4FreeSpace.draft', () => {
   });
 
   it('agrees with a model of base-then-overlay takes (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 20, max: 29 }), fc.array(fc.nat(), { maxLength: 400 }), fc.array(fc.nat(), { maxLength: 400 }), fc.array(fc.nat(), { maxLength: 30 }), (p, baseTakes, draftTakes, starts) => {
-      const c = parseIpv4Cidr(`10.0.0.0/${p}`);
-      const s = new Ipv4FreeSpace(c, baseTakes.map((k) => c.base + (k % c.size)));
-      const model = new FreeSetModel(c);
-      for (const k of baseTakes) model.free.delete(c.base + (k % c.size));
-      const before = s.freeCount();
-      const d = s.draft();
-      for (const k of draftTakes) {
-        d.take(c.base + (k % c.size));
-        model.free.delete(c.base + (k % c.size));
-      }
-      assert.equal(d.freeCount(), model.free.size);
-      for (const k of starts) {
-        const n = c.base + (k % c.size);
-        assert.equal(d.nextFreeAtOrAfter(n), model.nextFreeAtOrAfter(n));
-        assert.equal(d.isFree(n), model.free.has(n));
-      }
-      assert.equal(s.freeCount(), before);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 20, max: 29 }),
+        fc.array(fc.nat(), { maxLength: 400 }),
+        fc.array(fc.nat(), { maxLength: 400 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (p, baseTakes, draftTakes, starts) => {
+          const c = parseIpv4Cidr(`10.0.0.0/${p}`);
+          const s = new Ipv4FreeSpace(
+            c,
+            baseTakes.map((k) => c.base + (k % c.size)),
+          );
+          const model = new FreeSetModel(c);
+          for (const k of baseTakes) model.free.delete(c.base + (k % c.size));
+          const before = s.freeCount();
+          const d = s.draft();
+          for (const k of draftTakes) {
+            d.take(c.base + (k % c.size));
+            model.free.delete(c.base + (k % c.size));
+          }
+          assert.equal(d.freeCount(), model.free.size);
+          for (const k of starts) {
+            const n = c.base + (k % c.size);
+            assert.equal(d.nextFreeAtOrAfter(n), model.nextFreeAtOrAfter(n));
+            assert.equal(d.isFree(n), model.free.has(n));
+          }
+          assert.equal(s.freeCount(), before);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 
 describe('two-level bitmap', () => {
   it('handles sizes that are not multiples of 32 or 1024 (property)', () => {
     const op = fc.tuple(fc.constantFrom('set', 'clear', 'next', 'overlay'), fc.nat());
-    fc.assert(fc.property(fc.integer({ min: 1, max: 5000 }), fc.array(op, { maxLength: 200 }), (bitCount, ops) => {
-      const b = new DenseBitmap(bitCount);
-      const model = new Set<number>();
-      const modelNext = (set: Set<number>, start: number) => {
-        for (let k = 0; k < bitCount; k++) if (set.has((start + k) % bitCount)) return (start + k) % bitCount;
-        return undefined;
-      };
-      for (const [kind, k] of ops) {
-        const i = k % bitCount;
-        if (kind === 'set') { b.set(i); model.add(i); }
-        else if (kind === 'clear') { b.clear(i); model.delete(i); }
-        else if (kind === 'next') assert.equal(b.nextSetAtOrAfter(i), modelNext(model, i));
-        else {
-          const o = new OverlayBitmap(b);
-          const overlayModel = new Set(model);
-          for (const j of [i, (i * 7 + 3) % bitCount, (i + 1) % bitCount]) { o.clear(j); overlayModel.delete(j); }
-          assert.equal(o.count(), overlayModel.size);
-          assert.equal(o.nextSetAtOrAfter(i), modelNext(overlayModel, i));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.array(op, { maxLength: 200 }), (bitCount, ops) => {
+        const b = new DenseBitmap(bitCount);
+        const model = new Set<number>();
+        const modelNext = (set: Set<number>, start: number) => {
+          for (let k = 0; k < bitCount; k++) if (set.has((start + k) % bitCount)) return (start + k) % bitCount;
+          return undefined;
+        };
+        for (const [kind, k] of ops) {
+          const i = k % bitCount;
+          if (kind === 'set') {
+            b.set(i);
+            model.add(i);
+          } else if (kind === 'clear') {
+            b.clear(i);
+            model.delete(i);
+          } else if (kind === 'next') assert.equal(b.nextSetAtOrAfter(i), modelNext(model, i));
+          else {
+            const o = new OverlayBitmap(b);
+            const overlayModel = new Set(model);
+            for (const j of [i, (i * 7 + 3) % bitCount, (i + 1) % bitCount]) {
+              o.clear(j);
+              overlayModel.delete(j);
+            }
+            assert.equal(o.count(), overlayModel.size);
+            assert.equal(o.nextSetAtOrAfter(i), modelNext(overlayModel, i));
+          }
+          assert.equal(b.count(), model.size);
         }
-        assert.equal(b.count(), model.size);
-      }
-    }), { numRuns: 200 });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('setRange sets exactly the range', () => {

@@ -22,12 +22,10 @@ import { assertDomainError } from './helpers.ts';
 const ip = parseIpv4;
 const cidr = (s: string) => parseIpv4Cidr(s);
 /** any network of prefix 8..29 */
-const arbCidr: fc.Arbitrary<Ipv4Cidr> = fc
-  .tuple(fc.integer({ min: 8, max: 29 }), fc.integer({ min: 0, max: 0xffffffff }))
-  .map(([p, n]) => {
-    const size = 2 ** (32 - p);
-    return { base: n - (n % size), prefixLength: p, size };
-  });
+const arbCidr: fc.Arbitrary<Ipv4Cidr> = fc.tuple(fc.integer({ min: 8, max: 29 }), fc.integer({ min: 0, max: 0xffffffff })).map(([p, n]) => {
+  const size = 2 ** (32 - p);
+  return { base: n - (n % size), prefixLength: p, size };
+});
 
 describe('parseIpv4 / formatIpv4', () => {
   it('parses dotted quads to uint32', () => {
@@ -39,9 +37,31 @@ describe('parseIpv4 / formatIpv4', () => {
 
   it('rejects anything but a strict dotted quad with AddressMalformed {address}', () => {
     for (const bad of [
-      '', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1.2.3.256', '01.2.3.4', '1.2.3.04', '00.0.0.0', '1.2.3.-1',
-      ' 1.2.3.4', '1.2.3.4 ', '1.2.3.4\n', '0x1.2.3.4', '1..2.3', '1.2.3.', '.1.2.3', '1.2.3.4/24', '1e2.0.0.1',
-      '+1.2.3.4', '1.2.3.4.', '10', '167772161', '::1', '１.２.３.４', '1.2.3.1000',
+      '',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.1.1.1',
+      '1.2.3.256',
+      '01.2.3.4',
+      '1.2.3.04',
+      '00.0.0.0',
+      '1.2.3.-1',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '1.2.3.4\n',
+      '0x1.2.3.4',
+      '1..2.3',
+      '1.2.3.',
+      '.1.2.3',
+      '1.2.3.4/24',
+      '1e2.0.0.1',
+      '+1.2.3.4',
+      '1.2.3.4.',
+      '10',
+      '167772161',
+      '::1',
+      '１.２.３.４',
+      '1.2.3.1000',
     ]) {
       assertDomainError(() => ip(bad), 'AddressMalformed', { address: bad });
     }
@@ -78,8 +98,22 @@ describe('parseIpv4Cidr / formatIpv4Cidr', () => {
   });
 
   it('rejects malformed text with CidrInvalid {cidr}', () => {
-    for (const bad of ['', '10.0.0.0', '10.0.0.0/', '/24', '10.0.0.0/024', '10.0.0.0/24/1', '10.0.0.0/ 24', '010.0.0.0/24',
-      '10.0.0/24', '10.0.0.0/-1', '10.0.0.0/2a', '10.0.0.0/33', '2001:db8::/32', ' 10.0.0.0/24']) {
+    for (const bad of [
+      '',
+      '10.0.0.0',
+      '10.0.0.0/',
+      '/24',
+      '10.0.0.0/024',
+      '10.0.0.0/24/1',
+      '10.0.0.0/ 24',
+      '010.0.0.0/24',
+      '10.0.0/24',
+      '10.0.0.0/-1',
+      '10.0.0.0/2a',
+      '10.0.0.0/33',
+      '2001:db8::/32',
+      ' 10.0.0.0/24',
+    ]) {
       assertDomainError(() => cidr(bad), 'CidrInvalid', { cidr: bad });
     }
     assertDomainError(() => cidr(null as unknown as string), 'CidrInvalid');
@@ -106,10 +140,12 @@ describe('parseIpv4Cidr / formatIpv4Cidr', () => {
   });
 
   it('round-trips (property)', () => {
-    fc.assert(fc.property(arbCidr, (c) => {
-      const again = cidr(formatIpv4Cidr(c));
-      return again.base === c.base && again.prefixLength === c.prefixLength && again.size === c.size;
-    }));
+    fc.assert(
+      fc.property(arbCidr, (c) => {
+        const again = cidr(formatIpv4Cidr(c));
+        return again.base === c.base && again.prefixLength === c.prefixLength && again.size === c.size;
+      }),
+    );
   });
 });
 
@@ -132,14 +168,16 @@ describe('containment and overlap', () => {
   });
 
   it('agree with a range model (property)', () => {
-    fc.assert(fc.property(arbCidr, arbCidr, (a, b) => {
-      const aLast = a.base + a.size - 1;
-      const bLast = b.base + b.size - 1;
-      assert.equal(cidrContains(a, b), b.base >= a.base && bLast <= aLast);
-      assert.equal(cidrsOverlap(a, b), !(aLast < b.base || bLast < a.base));
-      // two CIDRs either nest or are disjoint
-      assert.equal(cidrsOverlap(a, b), cidrContains(a, b) || cidrContains(b, a));
-    }));
+    fc.assert(
+      fc.property(arbCidr, arbCidr, (a, b) => {
+        const aLast = a.base + a.size - 1;
+        const bLast = b.base + b.size - 1;
+        assert.equal(cidrContains(a, b), b.base >= a.base && bLast <= aLast);
+        assert.equal(cidrsOverlap(a, b), !(aLast < b.base || bLast < a.base));
+        // two CIDRs either nest or are disjoint
+        assert.equal(cidrsOverlap(a, b), cidrContains(a, b) || cidrContains(b, a));
+      }),
+    );
   });
 
   it('ipv4InCidr checks both ends', () => {
@@ -182,10 +220,12 @@ describe('reserved addresses, gateway, usable count', () => {
   });
 
   it('usable = 2^(32-p) - 4 = count of non-reserved (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 16, max: 29 }), (p) => {
-      const c = parseIpv4Cidr(`10.0.0.0/${p}`);
-      return usableIpv4Count(c) === 2 ** (32 - p) - 4 && isReservedIpv4(c, ipv4Gateway(c));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 16, max: 29 }), (p) => {
+        const c = parseIpv4Cidr(`10.0.0.0/${p}`);
+        return usableIpv4Count(c) === 2 ** (32 - p) - 4 && isReservedIpv4(c, ipv4Gateway(c));
+      }),
+    );
   });
 });
 

@@ -15,7 +15,10 @@ describe('src/ipam purity', () => {
       const text = readFileSync(join(dir, file), 'utf8');
       for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]/g)) {
         const spec = m[1] ?? m[2]!;
-        assert.ok(/^\.\/[\w-]+\.ts$/.test(spec) || /^\.\.\/domain\/[\w-]+\.ts$/.test(spec) || spec === 'ipaddr.js', `${file} imports ${spec}`);
+        assert.ok(
+          /^\.\/[\w-]+\.ts$/.test(spec) || /^\.\.\/domain\/[\w-]+\.ts$/.test(spec) || spec === 'ipaddr.js',
+          `${file} imports ${spec}`,
+        );
       }
       const code = text.replace(/\/\/.*$/gm, '');
       for (const banned of [/Math\.random/, /Date\.now/, /new Date\b/, /performance\./, /process\./, /require\(/]) {

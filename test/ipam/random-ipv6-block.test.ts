@@ -13,13 +13,22 @@ describe('randomVpcIpv6Block', () => {
   });
 
   it('always gives a valid /56 inside the pool (property)', () => {
-    fc.assert(fc.property(fc.integer(), fc.constantFrom('2001:db8::/32', '2001:db8:1200::/40', 'fd00::/8', '::/0', '2001:db8:0:100::/56'), (seed, pool) => {
-      const block = randomVpcIpv6Block(seededRng(seed), pool);
-      assert.equal(block.prefixLength, 56);
-      assert.deepEqual({ ...parseIpv6Cidr(`${block.prefix}/56`) }, { ...block });
-      const [poolPrefix] = pool.split('/');
-      assert.ok(ipv6InCidr({ prefix: poolPrefix!, prefixLength: Number(pool.split('/')[1]) }, block.prefix), `${block.prefix} in ${pool}`);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.constantFrom('2001:db8::/32', '2001:db8:1200::/40', 'fd00::/8', '::/0', '2001:db8:0:100::/56'),
+        (seed, pool) => {
+          const block = randomVpcIpv6Block(seededRng(seed), pool);
+          assert.equal(block.prefixLength, 56);
+          assert.deepEqual({ ...parseIpv6Cidr(`${block.prefix}/56`) }, { ...block });
+          const [poolPrefix] = pool.split('/');
+          assert.ok(
+            ipv6InCidr({ prefix: poolPrefix!, prefixLength: Number(pool.split('/')[1]) }, block.prefix),
+            `${block.prefix} in ${pool}`,
+          );
+        },
+      ),
+    );
   });
 
   it('a /56 pool has one block; a /0 pool draws 56 bits in two draws', () => {

@@ -26,7 +26,13 @@ after(async () => {
 
 interface Crawl {
   debian: {
-    ok: boolean; cloudName: string; metadata: Record<string, any>; userdata: string; instanceId: string; hostname: string; publicKeys: string[];
+    ok: boolean;
+    cloudName: string;
+    metadata: Record<string, any>;
+    userdata: string;
+    instanceId: string;
+    hostname: string;
+    publicKeys: string[];
     networkConfig: { version: number; ethernets: Record<string, Record<string, any>> };
   };
   upstream: { tokenLength: number; all: Record<string, any>; tree: Record<string, any> };
@@ -36,10 +42,16 @@ interface Crawl {
 test('cloud-init (Debian 22.4 and upstream request sequence) reads the whole tree and maps every ENI', async (t) => {
   try {
     const inst = await h.runInstance({ ipv6: 1 });
-    const secondaries = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 }))
-      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
-    const eniId = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 1 }))
-      .NetworkInterfaceId as string;
+    const secondaries = (
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 })
+    ).AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
+    const eniId = (
+      await h.call('CreateNetworkInterface', {
+        VSwitchId: h.vSwitchId,
+        SecurityGroupId: h.securityGroupId,
+        SecondaryPrivateIpAddressCount: 1,
+      })
+    ).NetworkInterfaceId as string;
     await h.call('AttachNetworkInterface', { NetworkInterfaceId: eniId, InstanceId: inst.id });
     await h.waitEni(eniId, 'InUse');
     await h.agentConverged(inst.id);
@@ -61,7 +73,10 @@ test('cloud-init (Debian 22.4 and upstream request sequence) reads the whole tre
     assert.ok(paths.includes('/2016-01-01/meta-data/'), 'Debian: the crawl starts at 2016-01-01/meta-data/');
     assert.ok(paths.includes('/2016-01-01/user-data'));
     assert.ok(paths.includes('/2016-01-01/meta-data/all'), 'upstream: meta-data/all');
-    assert.ok(paths.filter((p) => p.startsWith('/2016-01-01/meta-data/network/interfaces/macs/')).length >= 2 * 10, 'every ENI item crawled');
+    assert.ok(
+      paths.filter((p) => p.startsWith('/2016-01-01/meta-data/network/interfaces/macs/')).length >= 2 * 10,
+      'every ENI item crawled',
+    );
 
     // Debian's datasource: found, whole tree, the instance's facts
     const d = c.debian;
@@ -74,7 +89,7 @@ test('cloud-init (Debian 22.4 and upstream request sequence) reads the whole tre
     const md = d.metadata;
     assert.equal(md['private-ipv4'], inst.primaryIp);
     assert.equal(md['mac'], inst.mac.toLowerCase());
-    assert.deepEqual([md['sub-private-ipv4-list']].flat(), secondaries, 'the primary ENI\'s secondary IPv4s, one per line');
+    assert.deepEqual([md['sub-private-ipv4-list']].flat(), secondaries, "the primary ENI's secondary IPv4s, one per line");
     assert.deepEqual(md['dns-conf'], { nameservers: ['100.100.2.136', '100.100.2.138'] });
     assert.deepEqual(md['ntp-conf'], { 'ntp-servers': ['ntp1.aliyun.com', 'ntp1.cloud.aliyuncs.com'] });
     assert.equal(md['source-address'], 'http://mirrors.cloud.aliyuncs.com');

@@ -64,16 +64,40 @@ exec /usr/sbin/ip "$@"
 function startAgent(inst: Inst): void {
   const gate = join(dir, `gate-${inst.id}`);
   mkdirSync(gate, { recursive: true });
-  const p = spawn('ip', ['netns', 'exec', h.ns(inst.id), process.execPath, BIN, 'agent', '--watch', '--metadata-url', 'http://100.100.100.200',
-    '--state-dir', join(dir, `state-${inst.id}`), '--log-level', 'debug'],
-  { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ENIPLANE_TEST_GATE: gate } });
+  const p = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      h.ns(inst.id),
+      process.execPath,
+      BIN,
+      'agent',
+      '--watch',
+      '--metadata-url',
+      'http://100.100.100.200',
+      '--state-dir',
+      join(dir, `state-${inst.id}`),
+      '--log-level',
+      'debug',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ENIPLANE_TEST_GATE: gate },
+    },
+  );
   const entry = { p, log: '', gate };
-  p.stdout!.on('data', (d) => { entry.log += d; });
-  p.stderr!.on('data', (d) => { entry.log += d; });
+  p.stdout!.on('data', (d) => {
+    entry.log += d;
+  });
+  p.stderr!.on('data', (d) => {
+    entry.log += d;
+  });
   agents[inst.id] = entry;
 }
 
-const v4 = async (ns: string, dev?: string) => (await run('ip', ['-n', ns, '-4', '-br', 'addr', ...(dev ? ['show', 'dev', dev] : [])])).stdout;
+const v4 = async (ns: string, dev?: string) =>
+  (await run('ip', ['-n', ns, '-4', '-br', 'addr', ...(dev ? ['show', 'dev', dev] : [])])).stdout;
 
 async function addressesOf(eniId: string): Promise<string[]> {
   const e = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [eniId] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
@@ -81,7 +105,8 @@ async function addressesOf(eniId: string): Promise<string[]> {
 }
 
 async function macOf(eniId: string): Promise<string> {
-  return (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [eniId] })).NetworkInterfaceSets.NetworkInterfaceSet[0].MacAddress;
+  return (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [eniId] })).NetworkInterfaceSets.NetworkInterfaceSet[0]
+    .MacAddress;
 }
 
 /**
@@ -102,7 +127,13 @@ function watchHeld(held: Record<string, string[]>): { stop: () => Promise<{ samp
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
-  return { stop: async () => { stopped = true; await loop; return { samples, ...(violation ? { violation } : {}) }; } };
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return { samples, ...(violation ? { violation } : {}) };
+    },
+  };
 }
 
 /** arms A's gate, assigns one address to eniId and resolves once A's agent is holding the apply that adds it */
@@ -129,13 +160,22 @@ before(async () => {
   b = await h.runInstance();
   client = await h.runInstance();
   for (const i of [a, b]) startAgent(i);
-  for (const [key, inst] of [['x', a], ['y', b]] as const) {
-    enis[key] = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 1 }))
-      .NetworkInterfaceId as string;
+  for (const [key, inst] of [
+    ['x', a],
+    ['y', b],
+  ] as const) {
+    enis[key] = (
+      await h.call('CreateNetworkInterface', {
+        VSwitchId: h.vSwitchId,
+        SecurityGroupId: h.securityGroupId,
+        SecondaryPrivateIpAddressCount: 1,
+      })
+    ).NetworkInterfaceId as string;
     await h.call('AttachNetworkInterface', { NetworkInterfaceId: enis[key], InstanceId: inst.id });
   }
   // one secondary on each primary ENI: with the primary address, what must never go
-  for (const i of [a, b]) await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: i.primaryEniId, SecondaryPrivateIpAddressCount: 1 });
+  for (const i of [a, b])
+    await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: i.primaryEniId, SecondaryPrivateIpAddressCount: 1 });
   for (const e of [enis.x, enis.y]) await h.waitEni(e, 'InUse');
   for (const i of [a, b]) await h.agentConverged(i.id);
 });
@@ -189,13 +229,15 @@ test('an ENI moved to another instance while its agent is mid-apply: nothing rem
   const { samples, violation } = await watch.stop();
   assert.equal(violation, undefined, violation);
   // the fault happened: A's held commands ran against a link that had left
-  assert.match(agents[a.id]!.log, /FAILED ip -4 addr add/, 'A\'s apply failed on the departed link');
+  assert.match(agents[a.id]!.log, /FAILED ip -4 addr add/, "A's apply failed on the departed link");
   const onA = await v4(h.ns(a.id));
   for (const x of xs) assert.ok(!onA.includes(`${x}/`), `${x} left behind on A:\n${onA}`);
   const rulesA = (await run('ip', ['-n', h.ns(a.id), 'rule'])).stdout;
   for (const x of xs) assert.ok(!rulesA.includes(`from ${x} `), `A keeps no rule for ${x}:\n${rulesA}`);
-  t.diagnostic(`moved mid-apply: ${samples} samples, no held address removed; after the held apply ran, both agents converged in ${took.converged} ms, `
-    + `${xs.length} addresses answering from B in ${took.answering} ms`);
+  t.diagnostic(
+    `moved mid-apply: ${samples} samples, no held address removed; after the held apply ran, both agents converged in ${took.converged} ms, ` +
+      `${xs.length} addresses answering from B in ${took.answering} ms`,
+  );
   assert.ok(took.answering <= LONG_POLL_MS);
 });
 
@@ -233,13 +275,16 @@ test('two ENIs swapped between A and B at once, A mid-apply: nothing removed, no
   assert.equal(violation, undefined, violation);
   // each instance holds exactly its new ENI's addresses: none of the other's, none left from before
   const [onA, onB] = [await v4(h.ns(a.id)), await v4(h.ns(b.id))];
-  for (const y of ys) assert.ok(!onA.includes(`${y}/`), `${y} (Y, now on B) left on A:\n${onA}\n--- agent A\n${agents[a.id]!.log.slice(-3000)}`);
+  for (const y of ys)
+    assert.ok(!onA.includes(`${y}/`), `${y} (Y, now on B) left on A:\n${onA}\n--- agent A\n${agents[a.id]!.log.slice(-3000)}`);
   for (const x of xs) assert.ok(!onB.includes(`${x}/`), `${x} (X, now on A) left on B:\n${onB}`);
   // the fault happened: A's held add of Y's new address ran against X, which had arrived as eth1, and was taken back
   if (eth1.address === macX) assert.match(agents[a.id]!.log, new RegExp(`took back ${added.replace(/\./g, '\\.')} from eth1`));
   for (const x of xs) assert.ok(onA.includes(`${x}/24`), `${x} on A`);
   for (const y of ys) assert.ok(onB.includes(`${y}/24`), `${y} on B`);
-  t.diagnostic(`swapped at once, A mid-apply: ${samples} samples, no held address removed; both agents converged in ${took.converged} ms, `
-    + `all ${xs.length + ys.length} addresses answering in ${took.answering} ms (${Date.now() - t0} ms)`);
+  t.diagnostic(
+    `swapped at once, A mid-apply: ${samples} samples, no held address removed; both agents converged in ${took.converged} ms, ` +
+      `all ${xs.length + ys.length} addresses answering in ${took.answering} ms (${Date.now() - t0} ms)`,
+  );
   assert.ok(took.answering <= LONG_POLL_MS);
 });

@@ -25,8 +25,13 @@ test('the ENI and its addresses follow a failover from A to standby B', async (t
     const a = await h.runInstance();
     const b = await h.runInstance();
     const client = await h.runInstance();
-    const eniId = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 2 }))
-      .NetworkInterfaceId as string;
+    const eniId = (
+      await h.call('CreateNetworkInterface', {
+        VSwitchId: h.vSwitchId,
+        SecurityGroupId: h.securityGroupId,
+        SecondaryPrivateIpAddressCount: 2,
+      })
+    ).NetworkInterfaceId as string;
     const eni = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [eniId] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
     const mac = eni.MacAddress as string;
     const addresses = eni.PrivateIpSets.PrivateIpSet.map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress) as string[];
@@ -35,7 +40,9 @@ test('the ENI and its addresses follow a failover from A to standby B', async (t
     // the ENI was created after the instances: its router-side veth joining the bridge leaves the gateway's MAC alone
     const gw = JSON.parse((await run('ip', ['-n', h.ns(client.id), '-json', 'neigh', 'show', '198.18.1.253'])).stdout || '[]')[0]?.lladdr;
     assert.equal(gw ?? bridgeMac(h.vSwitchId), bridgeMac(h.vSwitchId));
-    const br = (await run('ip', ['netns', 'exec', h.routerNs, 'cat', `/sys/class/net/${labNames(h.prefix).bridge(h.vSwitchId)}/address`])).stdout.trim();
+    const br = (
+      await run('ip', ['netns', 'exec', h.routerNs, 'cat', `/sys/class/net/${labNames(h.prefix).bridge(h.vSwitchId)}/address`])
+    ).stdout.trim();
     assert.equal(br, bridgeMac(h.vSwitchId));
 
     await h.call('AttachNetworkInterface', { NetworkInterfaceId: eniId, InstanceId: a.id });

@@ -36,21 +36,25 @@ const server = http.createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const forward = () => {
-      const up = http.request(new URL(req.url, upstream), { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } }, (ur) => {
-        const body = [];
-        ur.on('data', (c) => body.push(c));
-        ur.on('end', () => {
-          const all = Buffer.concat(body);
-          if (mode === 'truncate') {
-            res.writeHead(ur.statusCode ?? 502, { ...ur.headers, 'content-length': String(all.length) });
-            res.write(all.subarray(0, Math.floor(all.length / 2)));
-            req.socket.destroy();
-            return;
-          }
-          res.writeHead(ur.statusCode ?? 502, ur.headers);
-          res.end(all);
-        });
-      });
+      const up = http.request(
+        new URL(req.url, upstream),
+        { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } },
+        (ur) => {
+          const body = [];
+          ur.on('data', (c) => body.push(c));
+          ur.on('end', () => {
+            const all = Buffer.concat(body);
+            if (mode === 'truncate') {
+              res.writeHead(ur.statusCode ?? 502, { ...ur.headers, 'content-length': String(all.length) });
+              res.write(all.subarray(0, Math.floor(all.length / 2)));
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(ur.statusCode ?? 502, ur.headers);
+            res.end(all);
+          });
+        },
+      );
       up.on('error', () => req.socket.destroy());
       req.socket.once('close', () => up.destroy());
       up.end(Buffer.concat(chunks));

@@ -54,7 +54,22 @@ test('the vSwitch bridge carries a MAC derived from the vSwitch id, set at creat
     assert.equal(await gatewayNeighbour(h.ns(a.id)), expected);
 
     // a port with a MAC lower than any random one: a kernel-chosen bridge MAC would follow it
-    const low = await run('ip', ['-n', h.routerNs, 'link', 'add', 'tlow0', 'address', '02:00:00:00:00:01', 'type', 'veth', 'peer', 'name', 'tlow1', 'address', '02:00:00:00:00:02']);
+    const low = await run('ip', [
+      '-n',
+      h.routerNs,
+      'link',
+      'add',
+      'tlow0',
+      'address',
+      '02:00:00:00:00:01',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'tlow1',
+      'address',
+      '02:00:00:00:00:02',
+    ]);
     assert.equal(low.code, 0, low.stderr);
     const join = await run('ip', ['-n', h.routerNs, 'link', 'set', 'dev', 'tlow0', 'master', labNames(h.prefix).bridge(h.vSwitchId), 'up']);
     assert.equal(join.code, 0, join.stderr);
@@ -64,12 +79,25 @@ test('the vSwitch bridge carries a MAC derived from the vSwitch id, set at creat
     // ENIs created (router-side veths with random MACs join the bridge) and attached while instances run
     const enis: string[] = [];
     for (let i = 0; i < 3; i++) {
-      enis.push((await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 1 }))
-        .NetworkInterfaceId as string);
+      enis.push(
+        (
+          await h.call('CreateNetworkInterface', {
+            VSwitchId: h.vSwitchId,
+            SecurityGroupId: h.securityGroupId,
+            SecondaryPrivateIpAddressCount: 1,
+          })
+        ).NetworkInterfaceId as string,
+      );
     }
     await h.call('AttachNetworkInterface', { NetworkInterfaceId: enis[0], InstanceId: a.id });
     await h.waitEni(enis[0]!, 'InUse');
-    await until('the ENI veths in the router', async () => (await run('ip', ['-n', h.routerNs, '-br', 'link'])).stdout.split('\n').filter((l) => /^v[0-9a-f]{10}/.test(l)).length >= 5, 5000, 50);
+    await until(
+      'the ENI veths in the router',
+      async () =>
+        (await run('ip', ['-n', h.routerNs, '-br', 'link'])).stdout.split('\n').filter((l) => /^v[0-9a-f]{10}/.test(l)).length >= 5,
+      5000,
+      50,
+    );
     assert.deepEqual(await bridge(), { mac: expected, assignType: '3' }, 'new ENI veths do not move the gateway');
     await h.agentConverged(a.id);
     // the instances' neighbour entries still hold the gateway's one MAC, and the gateway and metadata answer
@@ -82,7 +110,11 @@ test('the vSwitch bridge carries a MAC derived from the vSwitch id, set at creat
     // lab down and up: the bridge is rebuilt with the same MAC
     await h.restartLab();
     assert.deepEqual(await bridge(), { mac: expected, assignType: '3' }, 'the same MAC after lab down/up');
-    await until(`${a.id}'s namespace up again`, async () => (await run('ip', ['-n', h.ns(a.id), '-br', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(a.primaryIp), 15_000);
+    await until(
+      `${a.id}'s namespace up again`,
+      async () => (await run('ip', ['-n', h.ns(a.id), '-br', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(a.primaryIp),
+      15_000,
+    );
     assert.ok(await h.ping(h.ns(a.id), GATEWAY));
     assert.equal(await gatewayNeighbour(h.ns(a.id)), expected);
   } catch (e) {

@@ -38,7 +38,16 @@ function spawnIn(ns: string, args: string[], onData: (s: string) => void): Child
 }
 
 async function fault(mode: string, ms = 0): Promise<void> {
-  const r = await run('ip', ['netns', 'exec', h.ns(inst.id), 'curl', '-sf', '-m', '5', `http://127.0.0.1:${PORT}/__fault/${mode}${ms ? `?ms=${ms}` : ''}`]);
+  const r = await run('ip', [
+    'netns',
+    'exec',
+    h.ns(inst.id),
+    'curl',
+    '-sf',
+    '-m',
+    '5',
+    `http://127.0.0.1:${PORT}/__fault/${mode}${ms ? `?ms=${ms}` : ''}`,
+  ]);
   assert.equal(r.code, 0, r.stderr);
 }
 
@@ -78,10 +87,28 @@ before(async () => {
   client = await h.runInstance();
   held.push(inst.primaryIp);
   let proxyOut = '';
-  proxy = spawnIn(h.ns(inst.id), [process.execPath, PROXY, String(PORT)], (s) => { proxyOut += s; });
+  proxy = spawnIn(h.ns(inst.id), [process.execPath, PROXY, String(PORT)], (s) => {
+    proxyOut += s;
+  });
   await until('the fault proxy', async () => proxyOut.includes('listening'), 5000, 50);
-  agent = spawnIn(h.ns(inst.id), [process.execPath, BIN, 'agent', '--watch', '--metadata-url', `http://127.0.0.1:${PORT}`, '--state-dir', join(dir, 'state'), '--log-level', 'debug'],
-    (s) => { agentLog += s; });
+  agent = spawnIn(
+    h.ns(inst.id),
+    [
+      process.execPath,
+      BIN,
+      'agent',
+      '--watch',
+      '--metadata-url',
+      `http://127.0.0.1:${PORT}`,
+      '--state-dir',
+      join(dir, 'state'),
+      '--log-level',
+      'debug',
+    ],
+    (s) => {
+      agentLog += s;
+    },
+  );
   const first = await assign();
   await answersWithinOneLongPoll(first);
 });
@@ -101,7 +128,7 @@ after(async () => {
 
 for (const [mode, ms, what] of [
   ['fail', 0, 'answers 500'],
-  ['slow', 12_000, 'answers only after 12 s (past the agent\'s 5 s request timeout)'],
+  ['slow', 12_000, "answers only after 12 s (past the agent's 5 s request timeout)"],
   ['truncate', 0, 'cuts every answer in half'],
   ['reset', 0, 'drops every connection'],
 ] as const) {
@@ -132,10 +159,19 @@ test('the metadata service killed and restarted by the lab: nothing removed, the
     const added = await assign();
     const samples = await nothingRemovedFor(1500);
     const t0 = Date.now();
-    await until('the metadata service back', async () => (await run('ip', ['netns', 'exec', h.ns(inst.id), 'curl', '-sf', '-m', '2', 'http://100.100.100.200/latest/meta-data/instance-id'])).code === 0, 20_000, 100);
+    await until(
+      'the metadata service back',
+      async () =>
+        (await run('ip', ['netns', 'exec', h.ns(inst.id), 'curl', '-sf', '-m', '2', 'http://100.100.100.200/latest/meta-data/instance-id']))
+          .code === 0,
+      20_000,
+      100,
+    );
     const back = Date.now() - t0;
     const took = await answersWithinOneLongPoll(added);
-    t.diagnostic(`restart: ${samples} samples, no address removed; service back after ${back} ms more; ${added} answered ${took} ms after that`);
+    t.diagnostic(
+      `restart: ${samples} samples, no address removed; service back after ${back} ms more; ${added} answered ${took} ms after that`,
+    );
   } catch (e) {
     failed = true;
     throw e;

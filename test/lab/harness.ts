@@ -16,12 +16,20 @@ import { sdkClient, type SdkClient } from '../support/sdk-clients.ts';
 const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
 const REGION = { RegionId: 'cn-hangzhou' };
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+      resolve({
+        code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
+        stdout,
+        stderr,
+      });
     });
   });
 }
@@ -62,7 +70,11 @@ async function acquireLock(timeoutMs = 15 * 60_000): Promise<void> {
       return;
     } catch {
       let owner = NaN;
-      try { owner = Number(readFileSync(join(LOCK, 'pid'), 'utf8')); } catch { /* being written */ }
+      try {
+        owner = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+      } catch {
+        /* being written */
+      }
       if (Number.isInteger(owner) && owner > 0 && !existsSync(`/proc/${owner}`)) rmSync(LOCK, { recursive: true, force: true });
       if (Date.now() > end) throw new Error(`${LOCK} held by pid ${owner} for too long`);
       await new Promise((r) => setTimeout(r, 250));
@@ -72,7 +84,9 @@ async function acquireLock(timeoutMs = 15 * 60_000): Promise<void> {
 function releaseLock(): void {
   try {
     if (readFileSync(join(LOCK, 'pid'), 'utf8') === String(process.pid)) rmSync(LOCK, { recursive: true, force: true });
-  } catch { /* not ours */ }
+  } catch {
+    /* not ours */
+  }
 }
 
 export class LabHarness {
@@ -86,11 +100,20 @@ export class LabHarness {
   private emergency = () => this.emergencyCleanup();
   private storeDeps: ServiceDeps | undefined;
 
-  constructor(readonly prefix = uniquePrefix(), readonly opts: { agents?: 'all' | 'none'; agentArgs?: string[]; transitionMs?: number } = {}) {}
+  constructor(
+    readonly prefix = uniquePrefix(),
+    readonly opts: { agents?: 'all' | 'none'; agentArgs?: string[]; transitionMs?: number } = {},
+  ) {}
 
-  get output(): string { return this.out; }
-  ns(instanceId: string): string { return `${this.prefix}-${instanceId}`; }
-  get routerNs(): string { return `${this.prefix}-rt`; }
+  get output(): string {
+    return this.out;
+  }
+  ns(instanceId: string): string {
+    return `${this.prefix}-${instanceId}`;
+  }
+  get routerNs(): string {
+    return `${this.prefix}-rt`;
+  }
 
   async start(): Promise<void> {
     await acquireLock();
@@ -98,7 +121,15 @@ export class LabHarness {
     this.srv = await startServerProcess({ args: ['--transition-ms', String(this.opts.transitionMs ?? 100), '--lab-mode'] });
     this.sdk = sdkClient('ecs-acs3', this.srv.endpoint, this.srv.key);
     this.vpcId = (await this.sdk.call('CreateVpc', { ...REGION, CidrBlock: '198.18.0.0/16', EnableIpv6: true })).VpcId;
-    this.vSwitchId = (await this.sdk.call('CreateVSwitch', { ...REGION, VpcId: this.vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '198.18.1.0/24', Ipv6CidrBlock: 1 })).VSwitchId;
+    this.vSwitchId = (
+      await this.sdk.call('CreateVSwitch', {
+        ...REGION,
+        VpcId: this.vpcId,
+        ZoneId: 'cn-hangzhou-h',
+        CidrBlock: '198.18.1.0/24',
+        Ipv6CidrBlock: 1,
+      })
+    ).VSwitchId;
     this.securityGroupId = (await this.sdk.call('CreateSecurityGroup', { ...REGION, VpcId: this.vpcId })).SecurityGroupId;
     await this.startLab();
   }
@@ -106,11 +137,27 @@ export class LabHarness {
   /** `eniplane lab up` on this run's server; resolves at `lab: ready` */
   private async startLab(): Promise<void> {
     const from = this.out.length;
-    const args = [BIN, 'lab', 'up', '--data', this.srv.dataDir, '--prefix', this.prefix, '--interval-ms', '100', '--agents', this.opts.agents ?? 'all'];
+    const args = [
+      BIN,
+      'lab',
+      'up',
+      '--data',
+      this.srv.dataDir,
+      '--prefix',
+      this.prefix,
+      '--interval-ms',
+      '100',
+      '--agents',
+      this.opts.agents ?? 'all',
+    ];
     for (const a of this.opts.agentArgs ?? []) args.push(`--agent-arg=${a}`);
     this.lab = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.lab.stdout!.on('data', (d) => { this.out += d; });
-    this.lab.stderr!.on('data', (d) => { this.out += d; });
+    this.lab.stdout!.on('data', (d) => {
+      this.out += d;
+    });
+    this.lab.stderr!.on('data', (d) => {
+      this.out += d;
+    });
     await this.waitForOutput(/lab: ready/, 30_000, from);
   }
 
@@ -124,8 +171,13 @@ export class LabHarness {
     if (this.lab && this.lab.exitCode === null) {
       const lab = this.lab;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { lab.kill('SIGKILL'); }, 20_000);
-        lab.once('exit', () => { clearTimeout(t); resolve(); });
+        const t = setTimeout(() => {
+          lab.kill('SIGKILL');
+        }, 20_000);
+        lab.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
         lab.kill('SIGTERM');
       });
     }
@@ -133,20 +185,38 @@ export class LabHarness {
 
   /** waits for a line of the lab's output (from character `from` on) */
   async waitForOutput(re: RegExp, timeoutMs: number, from = 0): Promise<void> {
-    await until(`lab output ${re}`, async () => {
-      if (this.lab?.exitCode !== null && this.lab?.exitCode !== undefined) throw new Error(`lab exited ${this.lab.exitCode}:\n${this.out}`);
-      return re.test(this.out.slice(from));
-    }, timeoutMs);
+    await until(
+      `lab output ${re}`,
+      async () => {
+        if (this.lab?.exitCode !== null && this.lab?.exitCode !== undefined)
+          throw new Error(`lab exited ${this.lab.exitCode}:\n${this.out}`);
+        return re.test(this.out.slice(from));
+      },
+      timeoutMs,
+    );
   }
 
   /** A Running instance (by default ecs.g7.large: 3 ENIs, 6 IPv4 and 6 IPv6 each) whose namespace has its primary address up. */
-  async runInstance(opts: { ipv6?: number; instanceType?: string } = {}): Promise<{ id: string; primaryEniId: string; primaryIp: string; mac: string }> {
-    const id = (await this.sdk.call('RunInstances', {
-      ...REGION, InstanceType: opts.instanceType ?? 'ecs.g7.large', VSwitchId: this.vSwitchId, SecurityGroupId: this.securityGroupId, ...(opts.ipv6 ? { Ipv6AddressCount: opts.ipv6 } : {}),
-    })).InstanceIdSets.InstanceIdSet[0] as string;
+  async runInstance(
+    opts: { ipv6?: number; instanceType?: string } = {},
+  ): Promise<{ id: string; primaryEniId: string; primaryIp: string; mac: string }> {
+    const id = (
+      await this.sdk.call('RunInstances', {
+        ...REGION,
+        InstanceType: opts.instanceType ?? 'ecs.g7.large',
+        VSwitchId: this.vSwitchId,
+        SecurityGroupId: this.securityGroupId,
+        ...(opts.ipv6 ? { Ipv6AddressCount: opts.ipv6 } : {}),
+      })
+    ).InstanceIdSets.InstanceIdSet[0] as string;
     await this.waitInstance(id, 'Running');
-    const eni = (await this.sdk.call('DescribeNetworkInterfaces', { ...REGION, InstanceId: id })).NetworkInterfaceSets.NetworkInterfaceSet[0];
-    await until(`${id}'s namespace up`, async () => (await run('ip', ['-n', this.ns(id), '-br', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(eni.PrivateIpAddress), 15_000);
+    const eni = (await this.sdk.call('DescribeNetworkInterfaces', { ...REGION, InstanceId: id })).NetworkInterfaceSets
+      .NetworkInterfaceSet[0];
+    await until(
+      `${id}'s namespace up`,
+      async () => (await run('ip', ['-n', this.ns(id), '-br', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(eni.PrivateIpAddress),
+      15_000,
+    );
     return { id, primaryEniId: eni.NetworkInterfaceId, primaryIp: eni.PrivateIpAddress, mac: eni.MacAddress };
   }
 
@@ -169,33 +239,52 @@ export class LabHarness {
 
   /** The instance's agent has reported every address configured for the current metadata version. */
   async agentConverged(instanceId: string, timeoutMs = 20_000): Promise<void> {
-    await until(`the agent of ${instanceId} to report ok`, async () => {
-      const st = await this.agentStatus(instanceId);
-      return st?.ok === true && st.version === (await this.snapshot(instanceId)).version;
-    }, timeoutMs, 100);
+    await until(
+      `the agent of ${instanceId} to report ok`,
+      async () => {
+        const st = await this.agentStatus(instanceId);
+        return st?.ok === true && st.version === (await this.snapshot(instanceId)).version;
+      },
+      timeoutMs,
+      100,
+    );
   }
 
   /** the last lines of every agent log of this lab */
   agentLogs(): string {
     try {
-      return execFileSync('sh', ['-c', `tail -n 40 ${this.srv.dataDir}/lab-${this.prefix}/agents/*.log ${this.srv.dataDir}/lab-${this.prefix}/metadata.log 2>/dev/null`]).toString();
+      return execFileSync('sh', [
+        '-c',
+        `tail -n 40 ${this.srv.dataDir}/lab-${this.prefix}/agents/*.log ${this.srv.dataDir}/lab-${this.prefix}/metadata.log 2>/dev/null`,
+      ]).toString();
     } catch {
       return '';
     }
   }
 
   async waitInstance(id: string, status: string): Promise<void> {
-    await until(`${id} ${status}`, async () => {
-      const i = (await this.sdk.call('DescribeInstances', { ...REGION, InstanceIds: JSON.stringify([id]) })).Instances.Instance[0];
-      return i?.Status === status;
-    }, 10_000, 50);
+    await until(
+      `${id} ${status}`,
+      async () => {
+        const i = (await this.sdk.call('DescribeInstances', { ...REGION, InstanceIds: JSON.stringify([id]) })).Instances.Instance[0];
+        return i?.Status === status;
+      },
+      10_000,
+      50,
+    );
   }
 
   async waitEni(id: string, status: string): Promise<void> {
-    await until(`${id} ${status}`, async () => {
-      const e = (await this.sdk.call('DescribeNetworkInterfaces', { ...REGION, NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
-      return e?.Status === status;
-    }, 10_000, 20);
+    await until(
+      `${id} ${status}`,
+      async () => {
+        const e = (await this.sdk.call('DescribeNetworkInterfaces', { ...REGION, NetworkInterfaceId: [id] })).NetworkInterfaceSets
+          .NetworkInterfaceSet[0];
+        return e?.Status === status;
+      },
+      10_000,
+      20,
+    );
   }
 
   call(action: string, params: Record<string, unknown>): Promise<Record<string, any>> {
@@ -206,7 +295,11 @@ export class LabHarness {
 
   /** one ping, 1 s deadline */
   async ping(fromNs: string, address: string): Promise<boolean> {
-    const r = await run('ip', ['netns', 'exec', fromNs, 'ping', '-c1', '-W1', '-q', ...(address.includes(':') ? ['-6'] : []), address], 5000);
+    const r = await run(
+      'ip',
+      ['netns', 'exec', fromNs, 'ping', '-c1', '-W1', '-q', ...(address.includes(':') ? ['-6'] : []), address],
+      5000,
+    );
     return r.code === 0;
   }
 
@@ -230,8 +323,23 @@ export class LabHarness {
 
   private pingUntilReply(fromNs: string, address: string, timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const p = spawn('ip', ['netns', 'exec', fromNs, 'ping', '-n', '-i', '0.02', '-w', String(Math.max(1, Math.ceil(timeoutMs / 1000))), ...(address.includes(':') ? ['-6'] : []), address],
-        { stdio: ['ignore', 'pipe', 'ignore'] });
+      const p = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          fromNs,
+          'ping',
+          '-n',
+          '-i',
+          '0.02',
+          '-w',
+          String(Math.max(1, Math.ceil(timeoutMs / 1000))),
+          ...(address.includes(':') ? ['-6'] : []),
+          address,
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
       let out = '';
       let done = false;
       const finish = (ok: boolean) => {
@@ -267,13 +375,33 @@ export class LabHarness {
   }
 
   private emergencyCleanup(): void {
-    try { this.lab?.kill('SIGKILL'); } catch { /* gone */ }
-    // the lab's children (metadata service, agents) by their recorded pids
-    try { if (this.srv) execFileSync(process.execPath, [BIN, 'lab', 'down', '--data', this.srv.dataDir, '--prefix', this.prefix], { timeout: 30_000, stdio: 'ignore' }); } catch { /* best effort */ }
-    for (const n of labNamespaces(this.prefix)) {
-      try { execFileSync('ip', ['netns', 'del', n]); } catch { /* gone */ }
+    try {
+      this.lab?.kill('SIGKILL');
+    } catch {
+      /* gone */
     }
-    try { this.srv?.child.kill('SIGKILL'); } catch { /* gone */ }
+    // the lab's children (metadata service, agents) by their recorded pids
+    try {
+      if (this.srv)
+        execFileSync(process.execPath, [BIN, 'lab', 'down', '--data', this.srv.dataDir, '--prefix', this.prefix], {
+          timeout: 30_000,
+          stdio: 'ignore',
+        });
+    } catch {
+      /* best effort */
+    }
+    for (const n of labNamespaces(this.prefix)) {
+      try {
+        execFileSync('ip', ['netns', 'del', n]);
+      } catch {
+        /* gone */
+      }
+    }
+    try {
+      this.srv?.child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
     releaseLock();
   }
 }

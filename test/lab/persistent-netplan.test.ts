@@ -45,7 +45,8 @@ const mounts = () => [
 const GENERATE = `netplan generate && sed -i 's/^PermanentMACAddress=/MACAddress=/' /run/systemd/network/*.network`;
 /** networkd in the background of this mount namespace, its pid kept */
 const startNetworkd = () => `setsid sh -c 'echo $$ > ${d('networkd.pid')}; exec ${NETWORKD}' >>${d('networkd.log')} 2>&1 </dev/null &`;
-const stopNetworkd = () => `if [ -s ${d('networkd.pid')} ]; then kill $(cat ${d('networkd.pid')}) 2>/dev/null; for i in $(seq 1 50); do kill -0 $(cat ${d('networkd.pid')}) 2>/dev/null || break; sleep 0.1; done; fi`;
+const stopNetworkd = () =>
+  `if [ -s ${d('networkd.pid')} ]; then kill $(cat ${d('networkd.pid')}) 2>/dev/null; for i in $(seq 1 50); do kill -0 $(cat ${d('networkd.pid')}) 2>/dev/null || break; sleep 0.1; done; fi`;
 
 /** `eniplane agent --once --mode persistent --os ubuntu-22.04` in the instance namespace */
 function persistentAgent(extra: string[] = []): Promise<{ code: number; output: string }> {
@@ -59,13 +60,30 @@ function persistentAgent(extra: string[] = []): Promise<{ code: number; output: 
   // then wait until networkd has configured both links (its own state files, no D-Bus needed), so
   // the agent verifies what networkd made of the files, not what was there before
   // (the routes the previous networkd made go with it, as they do when networkd drops a configuration)
-  const apply = ['set -e', GENERATE, stopNetworkd(), 'ip -4 route flush table all proto static', 'rm -rf /run/systemd/netif/links', startNetworkd(), WAIT_ONLINE].join('\n');
+  const apply = [
+    'set -e',
+    GENERATE,
+    stopNetworkd(),
+    'ip -4 route flush table all proto static',
+    'rm -rf /run/systemd/netif/links',
+    startNetworkd(),
+    WAIT_ONLINE,
+  ].join('\n');
   return new Promise((resolve) => {
-    execFile('ip', ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script], {
-      timeout: 120_000, env: { ...process.env, ENIPLANE_AGENT_APPLY_COMMAND: apply },
-    }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, output: stdout + stderr });
-    });
+    execFile(
+      'ip',
+      ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script],
+      {
+        timeout: 120_000,
+        env: { ...process.env, ENIPLANE_AGENT_APPLY_COMMAND: apply },
+      },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
+          output: stdout + stderr,
+        });
+      },
+    );
   });
 }
 
@@ -87,17 +105,34 @@ before(async () => {
   await h.start();
   inst = await h.runInstance();
   client = await h.runInstance();
-  const id = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 1 }))
-    .NetworkInterfaceId as string;
+  const id = (
+    await h.call('CreateNetworkInterface', {
+      VSwitchId: h.vSwitchId,
+      SecurityGroupId: h.securityGroupId,
+      SecondaryPrivateIpAddressCount: 1,
+    })
+  ).NetworkInterfaceId as string;
   await h.call('AttachNetworkInterface', { NetworkInterfaceId: id, InstanceId: inst.id });
   await h.waitEni(id, 'InUse');
   const eni = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
-  secondaryEni = { id, mac: eni.MacAddress, addresses: eni.PrivateIpSets.PrivateIpSet.map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress) };
-  await until('eth1 in the instance', async () => (await run('ip', ['-n', h.ns(inst.id), 'link', 'show', 'dev', 'eth1'])).code === 0, 5000, 50);
+  secondaryEni = {
+    id,
+    mac: eni.MacAddress,
+    addresses: eni.PrivateIpSets.PrivateIpSet.map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress),
+  };
+  await until(
+    'eth1 in the instance',
+    async () => (await run('ip', ['-n', h.ns(inst.id), 'link', 'show', 'dev', 'eth1'])).code === 0,
+    5000,
+    50,
+  );
 });
 
 after(async () => {
-  if (failed) console.log(`--- lab output\n${h.output.slice(-3000)}\n--- networkd log\n${existsSync(d('networkd.log')) ? readFileSync(d('networkd.log'), 'utf8').slice(-3000) : ''}`);
+  if (failed)
+    console.log(
+      `--- lab output\n${h.output.slice(-3000)}\n--- networkd log\n${existsSync(d('networkd.log')) ? readFileSync(d('networkd.log'), 'utf8').slice(-3000) : ''}`,
+    );
   await killNetworkd().catch(() => {});
   if (booted?.exitCode === null) booted.kill('SIGKILL');
   await h.stop();
@@ -110,14 +145,16 @@ const upper = (p: string) => join(dir, 'etc-upper', p);
 
 async function everyAddressAnswers(timeoutMs: number): Promise<number> {
   const t0 = Date.now();
-  for (const ip of all()) await until(`${ip} to answer`, () => h.ping(h.ns(client.id), ip), Math.max(1000, timeoutMs - (Date.now() - t0)), 100);
+  for (const ip of all())
+    await until(`${ip} to answer`, () => h.ping(h.ns(client.id), ip), Math.max(1000, timeoutMs - (Date.now() - t0)), 100);
   return Date.now() - t0;
 }
 
 test('the netplan YAML is written and networkd applies it: both ENIs, every address answers', async (t) => {
   try {
-    snapshotPrimary = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 }))
-      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
+    snapshotPrimary = (
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 })
+    ).AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
     const r = await persistentAgent();
     assert.equal(r.code, 0, r.output);
     const yaml = readFileSync(upper('netplan/50-cloud-init.yaml'), 'utf8');
@@ -129,7 +166,10 @@ test('the netplan YAML is written and networkd applies it: both ENIs, every addr
     // networkd is running and owns the routes it made (proto static)
     assert.ok(existsSync(d('networkd.pid')));
     assert.match((await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout, /via 198\.18\.1\.253 dev eth0 proto static/);
-    assert.match((await run('ip', ['-n', h.ns(inst.id), 'rule'])).stdout, new RegExp(`from ${secondaryEni.addresses[1]!.replace(/\./g, '\\.')} lookup 1001`));
+    assert.match(
+      (await run('ip', ['-n', h.ns(inst.id), 'rule'])).stdout,
+      new RegExp(`from ${secondaryEni.addresses[1]!.replace(/\./g, '\\.')} lookup 1001`),
+    );
     t.diagnostic(`every address answered ${await everyAddressAnswers(5000)} ms after the agent exited`);
     const status = (await h.agentStatus(inst.id))!;
     assert.equal(status.persistent.state, 'applied');
@@ -149,7 +189,8 @@ test('a simulated reboot: networkd started from the files alone brings every add
     // the reboot: every link down, no address, no route, no rule of ours
     const flush = [
       ...['eth0', 'eth1'].flatMap((l) => [`ip link set dev ${l} down`, `ip address flush dev ${l}`, `ip route flush dev ${l}`]),
-      'ip route flush table 1001', 'while ip -4 rule del lookup 1001 2>/dev/null; do :; done',
+      'ip route flush table 1001',
+      'while ip -4 rule del lookup 1001 2>/dev/null; do :; done',
     ].join('; ');
     await run('ip', ['netns', 'exec', h.ns(inst.id), 'sh', '-c', flush], 5000);
     assert.equal((await run('ip', ['-n', h.ns(inst.id), '-4', '-br', 'addr'])).stdout.includes('198.18.'), false, 'no address left');
@@ -157,9 +198,13 @@ test('a simulated reboot: networkd started from the files alone brings every add
 
     const t0 = Date.now();
     const boot = [...mounts(), GENERATE, `echo $$ > ${d('networkd.pid')}`, `exec ${NETWORKD}`].join(' && ');
-    booted = spawn('ip', ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', boot], { stdio: ['ignore', 'ignore', 'ignore'] });
+    booted = spawn('ip', ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', boot], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
     const took = await everyAddressAnswers(30_000);
-    t.diagnostic(`after the reboot every address (${all().length}) answered ${Date.now() - t0} ms after networkd started (${took} ms of pinging)`);
+    t.diagnostic(
+      `after the reboot every address (${all().length}) answered ${Date.now() - t0} ms after networkd started (${took} ms of pinging)`,
+    );
     assert.match((await run('ip', ['-n', h.ns(inst.id), 'rule'])).stdout, /lookup 1001/);
   } catch (e) {
     failed = true;
@@ -180,9 +225,19 @@ test('a broken rendering (default route to a dead gateway) is rolled back and ne
     assert.equal(r.code, 3, r.output);
     assert.match(r.output, /restoring the previous files/);
     assert.deepEqual(readdirSync(upper('netplan')).sort(), files);
-    assert.deepEqual(files.map((f) => readFileSync(upper(`netplan/${f}`), 'utf8')), good, 'the previous files are back, byte for byte');
+    assert.deepEqual(
+      files.map((f) => readFileSync(upper(`netplan/${f}`), 'utf8')),
+      good,
+      'the previous files are back, byte for byte',
+    );
     assert.equal((await h.agentStatus(inst.id))!.persistent.state, 'rolled-back');
-    await until('networkd\'s default route via the real gateway', async () => /via 198\.18\.1\.253 dev eth0 proto static/.test((await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout), 10_000, 100);
+    await until(
+      "networkd's default route via the real gateway",
+      async () =>
+        /via 198\.18\.1\.253 dev eth0 proto static/.test((await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout),
+      10_000,
+      100,
+    );
     assert.doesNotMatch((await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout, /198\.18\.1\.252/);
     snapshotPrimary.push(extra); // applied at runtime; the files stay the previous ones
     await everyAddressAnswers(5000);

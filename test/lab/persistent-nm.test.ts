@@ -52,47 +52,94 @@ async function startNm(): Promise<void> {
     `mkdir -p /run/dbus ${PROFILES}`,
     'dbus-daemon --system --nofork --nopidfile &',
     'for i in $(seq 1 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done',
-    `exec NetworkManager --no-daemon --config=${d('NetworkManager.conf')} --config-dir=${d('empty')} --system-config-dir=${d('empty')} `
-      + `--intern-config=${d('intern.conf')} --state-file=${d('nm.state')} --pid-file=/run/nm.pid`,
+    `exec NetworkManager --no-daemon --config=${d('NetworkManager.conf')} --config-dir=${d('empty')} --system-config-dir=${d('empty')} ` +
+      `--intern-config=${d('intern.conf')} --state-file=${d('nm.state')} --pid-file=/run/nm.pid`,
   ].join('\n');
-  nm = spawn('ip', ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '-u', '-p', '--fork', '--kill-child', '--propagation', 'private', 'sh', '-c', inner],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  nm.stdout!.on('data', (x) => { nmLog += x; });
-  nm.stderr!.on('data', (x) => { nmLog += x; });
+  nm = spawn(
+    'ip',
+    ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '-u', '-p', '--fork', '--kill-child', '--propagation', 'private', 'sh', '-c', inner],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  nm.stdout!.on('data', (x) => {
+    nmLog += x;
+  });
+  nm.stderr!.on('data', (x) => {
+    nmLog += x;
+  });
   const child = nm.pid!;
-  nmPid = await until('NetworkManager process', async () => {
-    try { return Number(readFileSync(`/proc/${child}/task/${child}/children`, 'utf8').trim().split(' ')[0]) || undefined; } catch { return undefined; }
-  }, 5000, 50);
-  await until('NetworkManager running', async () => (await inNm('nmcli -t -f RUNNING general status')).stdout.includes('running'), 15_000, 100);
+  nmPid = await until(
+    'NetworkManager process',
+    async () => {
+      try {
+        return Number(readFileSync(`/proc/${child}/task/${child}/children`, 'utf8').trim().split(' ')[0]) || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    5000,
+    50,
+  );
+  await until(
+    'NetworkManager running',
+    async () => (await inNm('nmcli -t -f RUNNING general status')).stdout.includes('running'),
+    15_000,
+    100,
+  );
 }
 
 async function stopNm(): Promise<void> {
   if (!nm || nm.exitCode !== null) return;
   const p = nm;
   await new Promise<void>((resolve) => {
-    const t = setTimeout(() => { try { process.kill(nmPid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
-    p.once('exit', () => { clearTimeout(t); resolve(); });
-    try { process.kill(nmPid, 'SIGTERM'); } catch { /* gone */ }
+    const t = setTimeout(() => {
+      try {
+        process.kill(nmPid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 5000);
+    p.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    try {
+      process.kill(nmPid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
   });
 }
 
 /** a shell script beside NetworkManager: its mount (D-Bus, overlays), net, UTS and PID namespaces */
 function inNm(script: string, timeoutMs = 30_000, env: NodeJS.ProcessEnv = process.env) {
   return new Promise<{ code: number; stdout: string; output: string }>((resolve) => {
-    execFile('nsenter', ['-t', String(nmPid), '-m', '-n', '-u', '-p', 'sh', '-c', script], { timeout: timeoutMs, env }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, output: stdout + stderr });
-    });
+    execFile(
+      'nsenter',
+      ['-t', String(nmPid), '-m', '-n', '-u', '-p', 'sh', '-c', script],
+      { timeout: timeoutMs, env },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
+          stdout,
+          output: stdout + stderr,
+        });
+      },
+    );
   });
 }
 
 function persistentAgent(extra: string[] = []) {
-  return inNm(`exec "${process.execPath}" "${BIN}" agent --once --mode persistent --os nmcli --state-dir ${d('state')} --verify-ms 8000 --log-level debug ${extra.join(' ')}`, 120_000);
+  return inNm(
+    `exec "${process.execPath}" "${BIN}" agent --once --mode persistent --os nmcli --state-dir ${d('state')} --verify-ms 8000 --log-level debug ${extra.join(' ')}`,
+    120_000,
+  );
 }
 
 const all = () => [inst.primaryIp, ...primarySecondaries, ...secondaryEni.addresses];
 async function everyAddressAnswers(timeoutMs: number): Promise<number> {
   const t0 = Date.now();
-  for (const ip of all()) await until(`${ip} to answer`, () => h.ping(h.ns(client.id), ip), Math.max(1000, timeoutMs - (Date.now() - t0)), 100);
+  for (const ip of all())
+    await until(`${ip} to answer`, () => h.ping(h.ns(client.id), ip), Math.max(1000, timeoutMs - (Date.now() - t0)), 100);
   return Date.now() - t0;
 }
 const profileFiles = () => readdirSync(profilesDir()).sort();
@@ -101,24 +148,47 @@ const profileTexts = () => profileFiles().map((f) => readFileSync(join(profilesD
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'eniplane-nm-'));
   for (const n of ['etc-upper', 'etc-work', 'bak-upper', 'bak-work', 'state', 'varlib', 'empty']) mkdirSync(join(dir, n));
-  writeFileSync(d('NetworkManager.conf'), [
-    '[main]', 'plugins=keyfile', 'auth-polkit=false', 'dhcp=internal', 'dns=none', 'rc-manager=unmanaged',
-    'systemd-resolved=false', 'hostname-mode=none', 'no-auto-default=*', '',
-  ].join('\n'));
+  writeFileSync(
+    d('NetworkManager.conf'),
+    [
+      '[main]',
+      'plugins=keyfile',
+      'auth-polkit=false',
+      'dhcp=internal',
+      'dns=none',
+      'rc-manager=unmanaged',
+      'systemd-resolved=false',
+      'hostname-mode=none',
+      'no-auto-default=*',
+      '',
+    ].join('\n'),
+  );
   await h.start();
   inst = await h.runInstance();
   client = await h.runInstance();
-  const id = (await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 1 }))
-    .NetworkInterfaceId as string;
+  const id = (
+    await h.call('CreateNetworkInterface', {
+      VSwitchId: h.vSwitchId,
+      SecurityGroupId: h.securityGroupId,
+      SecondaryPrivateIpAddressCount: 1,
+    })
+  ).NetworkInterfaceId as string;
   await h.call('AttachNetworkInterface', { NetworkInterfaceId: id, InstanceId: inst.id });
   await h.waitEni(id, 'InUse');
   const eni = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
   secondaryEni = { id, addresses: eni.PrivateIpSets.PrivateIpSet.map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress) };
-  await until('eth1 in the instance', async () => (await run('ip', ['-n', h.ns(inst.id), 'link', 'show', 'dev', 'eth1'])).code === 0, 5000, 50);
+  await until(
+    'eth1 in the instance',
+    async () => (await run('ip', ['-n', h.ns(inst.id), 'link', 'show', 'dev', 'eth1'])).code === 0,
+    5000,
+    50,
+  );
   await startNm();
   // the image: a profile for eth0 with what DHCP gave it
-  const img = await inNm(`nmcli connection add type ethernet con-name "System eth0" ifname eth0 ipv4.method manual ipv4.addresses ${inst.primaryIp}/24 `
-    + 'ipv4.gateway 198.18.1.253 ipv6.method ignore && nmcli connection up "System eth0"');
+  const img = await inNm(
+    `nmcli connection add type ethernet con-name "System eth0" ifname eth0 ipv4.method manual ipv4.addresses ${inst.primaryIp}/24 ` +
+      'ipv4.gateway 198.18.1.253 ipv6.method ignore && nmcli connection up "System eth0"',
+  );
   assert.equal(img.code, 0, img.output);
 });
 
@@ -127,13 +197,14 @@ after(async () => {
   await stopNm().catch(() => {});
   await h.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  assert.deepEqual(existsSync(PROFILES) ? readdirSync(PROFILES).sort() : [], hostProfiles, 'the host\'s profiles were never touched');
+  assert.deepEqual(existsSync(PROFILES) ? readdirSync(PROFILES).sort() : [], hostProfiles, "the host's profiles were never touched");
 });
 
 test('the nmcli commands run against NetworkManager: "System eth0" modified, eth1 gets a profile, every address answers', async (t) => {
   try {
-    primarySecondaries = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 }))
-      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
+    primarySecondaries = (
+      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 })
+    ).AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
     const r = await persistentAgent();
     assert.equal(r.code, 0, r.output);
     const list = (await inNm('nmcli -g NAME,DEVICE,FILENAME connection show --active')).stdout;
@@ -143,13 +214,17 @@ test('the nmcli commands run against NetworkManager: "System eth0" modified, eth
     const eth1 = new RegExp(`^([^:]+):eth1:(${PROFILES}/[^\n]+)$`, 'm').exec(list);
     assert.ok(eth1, `eth1's active profile is a file in ${PROFILES}:\n${list}`);
     const eth0Text = readFileSync(join(profilesDir(), 'System eth0.nmconnection'), 'utf8');
-    for (const ip of [inst.primaryIp, ...primarySecondaries]) assert.ok(eth0Text.includes(`${ip}/24`), `${ip} in System eth0:\n${eth0Text}`);
+    for (const ip of [inst.primaryIp, ...primarySecondaries])
+      assert.ok(eth0Text.includes(`${ip}/24`), `${ip} in System eth0:\n${eth0Text}`);
     const eth1Text = readFileSync(join(profilesDir(), eth1[2]!.slice(PROFILES.length + 1)), 'utf8');
     for (const ip of secondaryEni.addresses) assert.ok(eth1Text.includes(ip), `${ip} in ${eth1[1]}:\n${eth1Text}`);
     assert.match(eth1Text, /^routing-rule1=priority 1001 from /m);
     assert.equal(readFileSync(d('etc-upper/cloud/cloud.cfg.d/99-disable-network-config.cfg'), 'utf8'), 'network: {config: disabled}\n');
-    assert.ok(existsSync(d(`bak-upper/eniplane${PROFILES}/System eth0.nmconnection`)), 'the image\'s profile backed up');
-    assert.match((await run('ip', ['-n', h.ns(inst.id), 'rule'])).stdout, new RegExp(`from ${secondaryEni.addresses[1]!.replace(/\./g, '\\.')} lookup 1001`));
+    assert.ok(existsSync(d(`bak-upper/eniplane${PROFILES}/System eth0.nmconnection`)), "the image's profile backed up");
+    assert.match(
+      (await run('ip', ['-n', h.ns(inst.id), 'rule'])).stdout,
+      new RegExp(`from ${secondaryEni.addresses[1]!.replace(/\./g, '\\.')} lookup 1001`),
+    );
     t.diagnostic(`every address answered ${await everyAddressAnswers(5000)} ms after the agent exited`);
     const status = (await h.agentStatus(inst.id))!;
     assert.equal(status.persistent.state, 'applied');
@@ -168,7 +243,8 @@ test('a simulated reboot: NetworkManager started from its profiles alone brings 
     await stopNm();
     const flush = [
       ...['eth0', 'eth1'].flatMap((l) => [`ip link set dev ${l} down`, `ip address flush dev ${l}`, `ip route flush dev ${l}`]),
-      'ip route flush table 1001', 'while ip -4 rule del lookup 1001 2>/dev/null; do :; done',
+      'ip route flush table 1001',
+      'while ip -4 rule del lookup 1001 2>/dev/null; do :; done',
     ].join('; ');
     await run('ip', ['netns', 'exec', h.ns(inst.id), 'sh', '-c', flush], 5000);
     assert.equal((await run('ip', ['-n', h.ns(inst.id), '-4', '-br', 'addr'])).stdout.includes('198.18.'), false, 'no address left');
@@ -176,7 +252,9 @@ test('a simulated reboot: NetworkManager started from its profiles alone brings 
     const t0 = Date.now();
     await startNm();
     const took = await everyAddressAnswers(30_000);
-    t.diagnostic(`after the reboot every address (${all().length}) answered ${Date.now() - t0} ms after NetworkManager was started (${took} ms of pinging)`);
+    t.diagnostic(
+      `after the reboot every address (${all().length}) answered ${Date.now() - t0} ms after NetworkManager was started (${took} ms of pinging)`,
+    );
     assert.match((await run('ip', ['-n', h.ns(inst.id), 'rule'])).stdout, /lookup 1001/);
   } catch (e) {
     failed = true;

@@ -38,11 +38,20 @@ function persistentAgent(extra: string[] = []): Promise<{ code: number; output: 
   const ifstate = `--state-dir=${d('ifstate')} --no-scripts`;
   const apply = `for i in $(ifquery ${ifstate} --list --exclude=lo); do ifdown --force ${ifstate} $i >/dev/null 2>&1; done; ifup -a --exclude=lo ${ifstate}`;
   return new Promise((resolve) => {
-    execFile('ip', ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script], {
-      timeout: 90_000, env: { ...process.env, ENIPLANE_AGENT_APPLY_COMMAND: apply },
-    }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, output: stdout + stderr });
-    });
+    execFile(
+      'ip',
+      ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script],
+      {
+        timeout: 90_000,
+        env: { ...process.env, ENIPLANE_AGENT_APPLY_COMMAND: apply },
+      },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
+          output: stdout + stderr,
+        });
+      },
+    );
   });
 }
 
@@ -74,7 +83,8 @@ test('the ifupdown files are written, applied and verified; cloud-init network c
     const file = readFileSync(upper('network/interfaces'), 'utf8');
     assert.match(file, /iface eth0 inet static/);
     assert.match(file, new RegExp(`address ${inst.primaryIp.replace(/\./g, '\\.')}`));
-    for (const [n, ip] of ips.entries()) assert.match(file, new RegExp(`iface eth0:${n} inet static\\n\\s+address ${ip.replace(/\./g, '\\.')}`));
+    for (const [n, ip] of ips.entries())
+      assert.match(file, new RegExp(`iface eth0:${n} inet static\\n\\s+address ${ip.replace(/\./g, '\\.')}`));
     assert.equal(readFileSync(upper('cloud/cloud.cfg.d/99-disable-network-config.cfg'), 'utf8'), 'network: {config: disabled}\n');
     // ifupdown applied it: the addresses carry the alias labels of the stanzas
     const addr = (await run('ip', ['-n', h.ns(inst.id), 'addr', 'show', 'dev', 'eth0'])).stdout;
@@ -130,7 +140,11 @@ test('a simulated reboot: ifup from the files alone brings every address of the 
     const notInFiles = (await h.snapshot(inst.id)).interfaces[0]!.privateIpv4s.filter((a) => !inFiles.includes(a));
     assert.equal(notInFiles.length, 1);
     // the reboot: eth0 down with nothing on it, ifupdown's state gone
-    await run('ip', ['netns', 'exec', h.ns(inst.id), 'sh', '-c', 'ip link set dev eth0 down; ip address flush dev eth0; ip route flush dev eth0'], 5000);
+    await run(
+      'ip',
+      ['netns', 'exec', h.ns(inst.id), 'sh', '-c', 'ip link set dev eth0 down; ip address flush dev eth0; ip route flush dev eth0'],
+      5000,
+    );
     rmSync(join(dir, 'ifstate'), { recursive: true, force: true });
     mkdirSync(join(dir, 'ifstate'));
     assert.equal(await h.ping(h.ns(client.id), inst.primaryIp), false);

@@ -9,7 +9,9 @@
 const [url, until = '', every = '50', timeout = '300', max = '20000'] = process.argv.slice(2);
 const t0 = Date.now();
 let stop = false;
-process.on('SIGTERM', () => { stop = true; });
+process.on('SIGTERM', () => {
+  stop = true;
+});
 let lastOk = -1;
 let firstFail = -1;
 let okBeforeFail = -1;
@@ -28,7 +30,8 @@ while (!stop && Date.now() - t0 < Number(max)) {
   const t = at - t0;
   console.log(JSON.stringify({ t, ok, body }));
   if (ok) {
-    if (firstFail >= 0 && outage === undefined) outage = { lastOk: okBeforeFail, firstFail, back: t, gapMs: t - okBeforeFail, failingMs: t - firstFail };
+    if (firstFail >= 0 && outage === undefined)
+      outage = { lastOk: okBeforeFail, firstFail, back: t, gapMs: t - okBeforeFail, failingMs: t - firstFail };
     lastOk = t;
   } else if (lastOk >= 0 && firstFail < 0) {
     firstFail = t;

@@ -42,17 +42,27 @@ function test(name: string, fn: (t: TestContext) => Promise<void>): void {
  * host:port, answering `<name> <local address>`. Resolves once it listens.
  */
 async function service(ns: string, name: string, host: string, port: number): Promise<ChildProcess> {
-  const code = `require('http').createServer((q, s) => s.end(${JSON.stringify(name)} + ' ' + q.socket.localAddress + '\\n'))`
-    + `.listen(${port}, ${JSON.stringify(host)}, () => console.log('listening'))`;
+  const code =
+    `require('http').createServer((q, s) => s.end(${JSON.stringify(name)} + ' ' + q.socket.localAddress + '\\n'))` +
+    `.listen(${port}, ${JSON.stringify(host)}, () => console.log('listening'))`;
   const p = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(p);
   let out = '';
-  p.stdout!.on('data', (d) => { out += d; });
-  p.stderr!.on('data', (d) => { out += d; });
-  await until(`${name} listening on ${host}:${port}`, async () => {
-    if (p.exitCode !== null) throw new Error(`${name} exited: ${out}`);
-    return out.includes('listening');
-  }, 15_000, 50);
+  p.stdout!.on('data', (d) => {
+    out += d;
+  });
+  p.stderr!.on('data', (d) => {
+    out += d;
+  });
+  await until(
+    `${name} listening on ${host}:${port}`,
+    async () => {
+      if (p.exitCode !== null) throw new Error(`${name} exited: ${out}`);
+      return out.includes('listening');
+    },
+    15_000,
+    50,
+  );
   return p;
 }
 
@@ -104,7 +114,11 @@ test('multi-application hosting: two services, each only on its own secondary ad
 });
 
 test('load distribution: addresses on two ENIs of one instance, traffic reaches both, replies leave by their ENI', async (t) => {
-  const created = await h.call('CreateNetworkInterface', { VSwitchId: h.vSwitchId, SecurityGroupId: h.securityGroupId, SecondaryPrivateIpAddressCount: 2 });
+  const created = await h.call('CreateNetworkInterface', {
+    VSwitchId: h.vSwitchId,
+    SecurityGroupId: h.securityGroupId,
+    SecondaryPrivateIpAddressCount: 2,
+  });
   eni2.id = created.NetworkInterfaceId as string;
   await h.call('AttachNetworkInterface', { NetworkInterfaceId: eni2.id, InstanceId: app.id });
   await h.waitEni(eni2.id, 'InUse');
@@ -140,7 +154,9 @@ test('load distribution: addresses on two ENIs of one instance, traffic reaches 
   const d0 = await counters(h.ns(app.id), 'eth0');
   const d1 = await counters(h.ns(app.id), 'eth1');
   const delta = { eth0: { rx: d0.rx - before0.rx, tx: d0.tx - before0.tx }, eth1: { rx: d1.rx - before1.rx, tx: d1.tx - before1.tx } };
-  t.diagnostic(`${rounds * targets.length} requests over ${targets.length} addresses; packets eth0 rx/tx ${delta.eth0.rx}/${delta.eth0.tx}, eth1 rx/tx ${delta.eth1.rx}/${delta.eth1.tx}`);
+  t.diagnostic(
+    `${rounds * targets.length} requests over ${targets.length} addresses; packets eth0 rx/tx ${delta.eth0.rx}/${delta.eth0.tx}, eth1 rx/tx ${delta.eth1.rx}/${delta.eth1.tx}`,
+  );
   // one HTTP exchange is ≥ 3 packets each way (SYN / SYN-ACK, request / response, FIN / FIN):
   // both ENIs carried their share in both directions (without the policy
   // routing, replies from eth1's addresses would leave by eth0)
@@ -150,18 +166,23 @@ test('load distribution: addresses on two ENIs of one instance, traffic reaches 
   assert.ok(delta.eth0.rx >= perEni && delta.eth0.tx >= perEni, `eth0 ${JSON.stringify(delta.eth0)}`);
 });
 
-test('failover: the secondary ENI and its addresses move to the standby; a client\'s retry loop measures the outage', async (t) => {
+test("failover: the secondary ENI and its addresses move to the standby; a client's retry loop measures the outage", async (t) => {
   assert.equal(eni2.addresses.length, 3, 'needs the ENI of the previous case');
   const target = eni2.addresses[1]!;
   await service(h.ns(standby.id), 'standby', '0.0.0.0', 8090);
   assert.equal(await get(target, 8090), `app ${target}`);
 
   // the client keeps asking every 50 ms (each attempt ≤ 300 ms) until the standby answers, at most 20 s
-  const loop = spawn('ip', ['netns', 'exec', h.ns(client.id), process.execPath, RETRY_CLIENT, `http://${target}:8090/`, 'standby', '50', '300', '20000'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const loop = spawn(
+    'ip',
+    ['netns', 'exec', h.ns(client.id), process.execPath, RETRY_CLIENT, `http://${target}:8090/`, 'standby', '50', '300', '20000'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(loop);
   let out = '';
-  loop.stdout!.on('data', (d) => { out += d; });
+  loop.stdout!.on('data', (d) => {
+    out += d;
+  });
   const done = new Promise<void>((resolve) => loop.once('exit', () => resolve()));
   await until('the retry loop to see app answer', async () => out.includes('"ok":true'), 5000, 50);
 
@@ -174,18 +195,23 @@ test('failover: the secondary ENI and its addresses move to the standby; a clien
   const tAttach = Date.now();
   await h.call('AttachNetworkInterface', { NetworkInterfaceId: eni2.id, InstanceId: standby.id });
   await done;
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { t?: number; ok?: boolean; body?: string; outage?: Record<string, number> | null });
+  const lines = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { t?: number; ok?: boolean; body?: string; outage?: Record<string, number> | null });
   const attempts = lines.filter((l) => l.t !== undefined);
   const outage = lines.at(-1)!.outage;
   assert.ok(outage, `an outage window was seen:\n${out.slice(-2000)}`);
   const firstStandby = attempts.find((a) => a.ok && a.body?.startsWith('standby'));
-  assert.ok(firstStandby, 'the standby answered within the loop\'s 20 s');
+  assert.ok(firstStandby, "the standby answered within the loop's 20 s");
   assert.equal(firstStandby.body, `standby ${target}`);
   // nothing answered from app once it failed, and no attempt succeeded in the window
   assert.ok(attempts.filter((a) => a.ok && a.t! > outage.firstFail! && a.t! < outage.back!).length === 0);
   assert.ok(!attempts.some((a) => a.ok && a.t! >= outage.back! && a.body?.startsWith('app')), 'app never answers after the outage');
-  t.diagnostic(`outage seen by the client: ${outage.gapMs} ms from its last answer from app to the first from the standby `
-    + `(${outage.failingMs} ms of failed attempts, ${attempts.length} attempts); StopInstance → Attach call took ${tAttach - tFail} ms of it`);
+  t.diagnostic(
+    `outage seen by the client: ${outage.gapMs} ms from its last answer from app to the first from the standby ` +
+      `(${outage.failingMs} ms of failed attempts, ${attempts.length} attempts); StopInstance → Attach call took ${tAttach - tFail} ms of it`,
+  );
   // the addresses are on the standby now, with the ENI's policy routing there
   const onStandby = (await run('ip', ['-n', h.ns(standby.id), '-br', 'addr', 'show', 'dev', 'eth1'])).stdout;
   for (const a of eni2.addresses) assert.ok(onStandby.includes(`${a}/24`), `${a} on the standby:\n${onStandby}`);

@@ -28,7 +28,10 @@ async function md(path: string) {
 async function snapshot(query = '') {
   const r = await md(`/eniplane/v1/interfaces${query}`);
   assert.equal(r.status, 200, r.body);
-  return JSON.parse(r.body) as { version: string; interfaces: { mac: string; networkInterfaceId: string; privateIpv4s: string[]; ipv6s: string[] }[] };
+  return JSON.parse(r.body) as {
+    version: string;
+    interfaces: { mac: string; networkInterfaceId: string; privateIpv4s: string[]; ipv6s: string[] }[];
+  };
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -41,7 +44,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-const eniStatus = async (id: string) => (await sdk.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet[0]?.Status as string;
+const eniStatus = async (id: string) =>
+  (await sdk.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', NetworkInterfaceId: [id] })).NetworkInterfaceSets
+    .NetworkInterfaceSet[0]?.Status as string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'eniplane-md-'));
@@ -52,15 +57,30 @@ before(async () => {
   });
   sdk = sdkClient('ecs-acs3', srv.endpoint, srv.key);
   const vpc = await sdk.call('CreateVpc', { RegionId: 'cn-hangzhou', CidrBlock: '198.18.0.0/16', EnableIpv6: true });
-  const vsw = await sdk.call('CreateVSwitch', { RegionId: 'cn-hangzhou', VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '198.18.1.0/24', Ipv6CidrBlock: 1 });
+  const vsw = await sdk.call('CreateVSwitch', {
+    RegionId: 'cn-hangzhou',
+    VpcId: vpc.VpcId,
+    ZoneId: 'cn-hangzhou-h',
+    CidrBlock: '198.18.1.0/24',
+    Ipv6CidrBlock: 1,
+  });
   vSwitchId = vsw.VSwitchId;
   securityGroupId = (await sdk.call('CreateSecurityGroup', { RegionId: 'cn-hangzhou', VpcId: vpc.VpcId })).SecurityGroupId;
-  instanceId = (await sdk.call('RunInstances', { RegionId: 'cn-hangzhou', InstanceType: 'ecs.g7.large', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).InstanceIdSets.InstanceIdSet[0];
+  instanceId = (
+    await sdk.call('RunInstances', {
+      RegionId: 'cn-hangzhou',
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: vSwitchId,
+      SecurityGroupId: securityGroupId,
+    })
+  ).InstanceIdSets.InstanceIdSet[0];
   await until('Running', async () => {
-    const i = (await sdk.call('DescribeInstances', { RegionId: 'cn-hangzhou', InstanceIds: JSON.stringify([instanceId]) })).Instances.Instance[0];
+    const i = (await sdk.call('DescribeInstances', { RegionId: 'cn-hangzhou', InstanceIds: JSON.stringify([instanceId]) })).Instances
+      .Instance[0];
     return i?.Status === 'Running' ? true : undefined;
   });
-  const p = (await sdk.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', InstanceId: instanceId })).NetworkInterfaceSets.NetworkInterfaceSet[0];
+  const p = (await sdk.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', InstanceId: instanceId })).NetworkInterfaceSets
+    .NetworkInterfaceSet[0];
   primaryEniId = p.NetworkInterfaceId;
   primaryMac = p.MacAddress;
 });
@@ -71,25 +91,38 @@ after(async () => {
 });
 
 test('Assign / Unassign (IPv4 and IPv6): the next read shows it', async () => {
-  const assigned = (await sdk.call('AssignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, SecondaryPrivateIpAddressCount: 2 }))
-    .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
+  const assigned = (
+    await sdk.call('AssignPrivateIpAddresses', {
+      RegionId: 'cn-hangzhou',
+      NetworkInterfaceId: primaryEniId,
+      SecondaryPrivateIpAddressCount: 2,
+    })
+  ).AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
   const ipv4s = JSON.parse((await md(`/latest/meta-data/network/interfaces/macs/${primaryMac}/private-ipv4s`)).body) as string[];
   for (const a of assigned) assert.ok(ipv4s.includes(a), `${a} in ${ipv4s}`);
 
-  await sdk.call('UnassignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, PrivateIpAddress: [assigned[0]] });
+  await sdk.call('UnassignPrivateIpAddresses', {
+    RegionId: 'cn-hangzhou',
+    NetworkInterfaceId: primaryEniId,
+    PrivateIpAddress: [assigned[0]],
+  });
   const after1 = (await snapshot()).interfaces[0].privateIpv4s;
   assert.ok(!after1.includes(assigned[0]!) && after1.includes(assigned[1]!), after1.join(','));
 
   assert.equal((await md(`/latest/meta-data/network/interfaces/macs/${primaryMac}/ipv6s`)).status, 404);
-  const v6 = (await sdk.call('AssignIpv6Addresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, Ipv6AddressCount: 1 })).Ipv6Sets.Ipv6Address as string[];
+  const v6 = (await sdk.call('AssignIpv6Addresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, Ipv6AddressCount: 1 }))
+    .Ipv6Sets.Ipv6Address as string[];
   assert.equal((await md(`/latest/meta-data/network/interfaces/macs/${primaryMac}/ipv6s`)).body, `[${v6[0]}]`);
   await sdk.call('UnassignIpv6Addresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, Ipv6Address: v6 });
   assert.equal((await md(`/latest/meta-data/network/interfaces/macs/${primaryMac}/ipv6s`)).status, 404);
 });
 
 test('Attach / Detach: shown once the ENI is InUse, gone once it is Available', async () => {
-  const eniId = (await sdk.call('CreateNetworkInterface', { RegionId: 'cn-hangzhou', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })).NetworkInterfaceId as string;
-  const mac = (await sdk.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', NetworkInterfaceId: [eniId] })).NetworkInterfaceSets.NetworkInterfaceSet[0].MacAddress;
+  const eniId = (
+    await sdk.call('CreateNetworkInterface', { RegionId: 'cn-hangzhou', VSwitchId: vSwitchId, SecurityGroupId: securityGroupId })
+  ).NetworkInterfaceId as string;
+  const mac = (await sdk.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', NetworkInterfaceId: [eniId] })).NetworkInterfaceSets
+    .NetworkInterfaceSet[0].MacAddress;
   await sdk.call('AttachNetworkInterface', { RegionId: 'cn-hangzhou', NetworkInterfaceId: eniId, InstanceId: instanceId });
   await until('InUse', async () => ((await eniStatus(eniId)) === 'InUse' ? true : undefined));
   assert.ok((await md('/latest/meta-data/network/interfaces/macs/')).body.split('\n').includes(`${mac}/`));
@@ -105,7 +138,11 @@ test('a pending long-poll wakes within a second of the API call returning', asyn
   const before = await snapshot();
   const waiting = snapshot(`?wait=${before.version}&timeoutMs=15000`);
   await new Promise((r) => setTimeout(r, 300));
-  await sdk.call('AssignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, SecondaryPrivateIpAddressCount: 1 });
+  await sdk.call('AssignPrivateIpAddresses', {
+    RegionId: 'cn-hangzhou',
+    NetworkInterfaceId: primaryEniId,
+    SecondaryPrivateIpAddressCount: 1,
+  });
   const t0 = Date.now();
   const next = await waiting;
   const took = Date.now() - t0;

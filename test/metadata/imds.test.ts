@@ -16,9 +16,15 @@ let primary: { id: string; mac: string; ip: string; ipv6: string };
 let secondary: { id: string; mac: string; ip: string };
 let net: Awaited<ReturnType<typeof seedNetwork>>;
 
-async function get(path: string, o: { from?: string; headers?: Record<string, string>; method?: 'GET' | 'PUT'; server?: MetadataServer; body?: unknown } = {}) {
+async function get(
+  path: string,
+  o: { from?: string; headers?: Record<string, string>; method?: 'GET' | 'PUT'; server?: MetadataServer; body?: unknown } = {},
+) {
   const res = await (o.server ?? md).server.inject({
-    method: o.method ?? 'GET', url: path, remoteAddress: o.from ?? primary.ip, headers: o.headers,
+    method: o.method ?? 'GET',
+    url: path,
+    remoteAddress: o.from ?? primary.ip,
+    headers: o.headers,
     ...(o.body !== undefined ? { payload: o.body as object } : {}),
   });
   return { status: res.statusCode, body: res.body, type: String(res.headers['content-type'] ?? '') };
@@ -34,13 +40,22 @@ before(async () => {
   md = createMetadataServer(h.deps, { logger: pino({ level: 'error' }) });
   await md.server.ready();
   net = await seedNetwork(h, { cidr: '198.18.0.0/16', vswCidr: '198.18.1.0/24' });
-  const run = await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, Ipv6AddressCount: 1 });
+  const run = await h.call('RunInstances', {
+    InstanceType: 'ecs.g7.large',
+    VSwitchId: net.vSwitchId,
+    SecurityGroupId: net.securityGroupId,
+    Ipv6AddressCount: 1,
+  });
   assert.equal(run.status, 200, JSON.stringify(run.body));
   instanceId = run.body.InstanceIdSets.InstanceIdSet[0];
   const list = await h.call('DescribeNetworkInterfaces', { InstanceId: instanceId });
   const p = list.body.NetworkInterfaceSets.NetworkInterfaceSet[0];
   primary = { id: p.NetworkInterfaceId, mac: p.MacAddress, ip: p.PrivateIpAddress, ipv6: p.Ipv6Sets.Ipv6Set[0].Ipv6Address };
-  const created = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, SecondaryPrivateIpAddressCount: 1 });
+  const created = await h.call('CreateNetworkInterface', {
+    VSwitchId: net.vSwitchId,
+    SecurityGroupId: net.securityGroupId,
+    SecondaryPrivateIpAddressCount: 1,
+  });
   assert.equal(created.status, 200, JSON.stringify(created.body));
   const attach = await h.call('AttachNetworkInterface', { NetworkInterfaceId: created.body.NetworkInterfaceId, InstanceId: instanceId });
   assert.equal(attach.status, 200, JSON.stringify(attach.body));
@@ -61,7 +76,18 @@ describe('IMDS paths', () => {
     assert.equal(r.status, 200);
     assert.match(r.type, /^text\/plain/);
     const lines = r.body.split('\n');
-    for (const e of ['instance-id', 'mac', 'private-ipv4', 'region-id', 'zone-id', 'instance/', 'network/', 'vpc-id', 'vswitch-id', 'hostname']) {
+    for (const e of [
+      'instance-id',
+      'mac',
+      'private-ipv4',
+      'region-id',
+      'zone-id',
+      'instance/',
+      'network/',
+      'vpc-id',
+      'vswitch-id',
+      'hostname',
+    ]) {
       assert.ok(lines.includes(e), `${e} in ${JSON.stringify(lines)}`);
     }
     assert.ok(!r.body.endsWith('\n'));
@@ -128,9 +154,18 @@ describe('IMDS paths', () => {
     assert.equal(JSON.parse(doc.body)['instance-id'], instanceId);
   });
 
-  test('unknown paths are 404 with the IMDS page (not fastify\'s JSON); a leaf with a trailing slash too', async () => {
-    for (const p of ['/latest/meta-data/nope', '/latest/meta-data/instance-id/', '/latest/meta-data/network/interfaces/macs/00:16:3e:00:00:00/gateway',
-      '/2016-01-01/meta-data/nope', '/2009-04-04/meta-data/', '/nope', '/latest/user-data', '/latest/meta-data/all/', '/latest/meta-data/instance/all']) {
+  test("unknown paths are 404 with the IMDS page (not fastify's JSON); a leaf with a trailing slash too", async () => {
+    for (const p of [
+      '/latest/meta-data/nope',
+      '/latest/meta-data/instance-id/',
+      '/latest/meta-data/network/interfaces/macs/00:16:3e:00:00:00/gateway',
+      '/2016-01-01/meta-data/nope',
+      '/2009-04-04/meta-data/',
+      '/nope',
+      '/latest/user-data',
+      '/latest/meta-data/all/',
+      '/latest/meta-data/instance/all',
+    ]) {
       const r = await get(p);
       assert.equal(r.status, 404, p);
       assert.match(r.type, /^text\/html/, p);
@@ -145,8 +180,13 @@ describe('IMDS paths', () => {
     assert.equal((await get('/')).body, '2016-01-01\nlatest');
     assert.equal((await get('/latest/')).body, 'dynamic\nmeta-data');
     assert.equal((await get('/2016-01-01')).body, 'dynamic\nmeta-data');
-    for (const p of ['meta-data/', 'meta-data/network/interfaces/macs/', `meta-data/network/interfaces/macs/${primary.mac}/private-ipv4s`, 'meta-data/instance-id',
-      'dynamic/instance-identity/document']) {
+    for (const p of [
+      'meta-data/',
+      'meta-data/network/interfaces/macs/',
+      `meta-data/network/interfaces/macs/${primary.mac}/private-ipv4s`,
+      'meta-data/instance-id',
+      'dynamic/instance-identity/document',
+    ]) {
       const latest = await get(`/latest/${p}`);
       assert.equal(latest.status, 200, p);
       assert.deepEqual(await get(`/2016-01-01/${p}`), latest, p);
@@ -155,12 +195,24 @@ describe('IMDS paths', () => {
 
   test('the items of the reference the listing used to lack', async () => {
     const listing = (await get('/2016-01-01/meta-data/')).body.split('\n');
-    for (const e of ['sub-private-ipv4-list', 'source-address', 'ntp-conf/', 'serial-number', 'public-keys/', 'vpc-cidr-block', 'owner-account-id']) {
+    for (const e of [
+      'sub-private-ipv4-list',
+      'source-address',
+      'ntp-conf/',
+      'serial-number',
+      'public-keys/',
+      'vpc-cidr-block',
+      'owner-account-id',
+    ]) {
       assert.ok(listing.includes(e), `${e} in ${JSON.stringify(listing)}`);
     }
     assert.ok(!listing.includes('all'), 'meta-data/all is not listed');
     const v4 = JSON.parse((await get(`/latest/meta-data/network/interfaces/macs/${primary.mac}/private-ipv4s`)).body) as string[];
-    assert.equal((await get('/latest/meta-data/sub-private-ipv4-list')).body, v4.slice(1).join('\n'), 'the primary ENI\'s secondaries, one per line');
+    assert.equal(
+      (await get('/latest/meta-data/sub-private-ipv4-list')).body,
+      v4.slice(1).join('\n'),
+      "the primary ENI's secondaries, one per line",
+    );
     assert.equal((await get('/latest/meta-data/source-address')).body, 'http://mirrors.cloud.aliyuncs.com');
     assert.equal((await get('/latest/meta-data/ntp-conf/')).body, 'ntp-servers');
     assert.equal((await get('/latest/meta-data/ntp-conf/ntp-servers')).body, 'ntp1.aliyun.com\nntp1.cloud.aliyuncs.com');
@@ -192,7 +244,7 @@ describe('IMDS paths', () => {
       }
       return leaves;
     };
-    assert.ok(await walk('/2016-01-01/meta-data/', all) > 30);
+    assert.ok((await walk('/2016-01-01/meta-data/', all)) > 30);
   });
 
   test('the caller is the instance owning the source address; others are refused', async () => {
@@ -208,7 +260,11 @@ describe('IMDS paths', () => {
     const dev = createMetadataServer(h.deps, { trustInstanceHeader: true });
     try {
       assert.equal((await get('/latest/meta-data/instance-id', { from: '127.0.0.1', headers, server: dev })).body, instanceId);
-      assert.equal((await get('/latest/meta-data/instance-id', { from: '127.0.0.1', headers: { 'x-eniplane-instance-id': 'i-nope' }, server: dev })).status, 403);
+      assert.equal(
+        (await get('/latest/meta-data/instance-id', { from: '127.0.0.1', headers: { 'x-eniplane-instance-id': 'i-nope' }, server: dev }))
+          .status,
+        403,
+      );
     } finally {
       await dev.close();
     }
@@ -216,12 +272,16 @@ describe('IMDS paths', () => {
 });
 
 describe('hardened mode (tokens)', () => {
-  const put = (headers: Record<string, string>, from?: string) => get('/latest/api/token', { method: 'PUT', headers, ...(from ? { from } : {}) });
+  const put = (headers: Record<string, string>, from?: string) =>
+    get('/latest/api/token', { method: 'PUT', headers, ...(from ? { from } : {}) });
   const TTL = 'x-aliyun-ecs-metadata-token-ttl-seconds';
   const TOKEN = 'x-aliyun-ecs-metadata-token';
 
   test('TTL missing, 0, 21601 or not a number → 400', async () => {
-    for (const headers of [{}, { [TTL]: '0' }, { [TTL]: '21601' }, { [TTL]: 'abc' }, { [TTL]: '-5' }, { [TTL]: '1.5' }] as Record<string, string>[]) {
+    for (const headers of [{}, { [TTL]: '0' }, { [TTL]: '21601' }, { [TTL]: 'abc' }, { [TTL]: '-5' }, { [TTL]: '1.5' }] as Record<
+      string,
+      string
+    >[]) {
       const r = await put(headers);
       assert.equal(r.status, 400, JSON.stringify(headers));
       assert.equal(r.body, 'Missing or Invalid Parameters');
@@ -240,8 +300,13 @@ describe('hardened mode (tokens)', () => {
     assert.equal((await get('/latest/meta-data/instance-id', { headers: { [TOKEN]: r.body } })).body, instanceId);
     assert.equal((await get('/latest/meta-data/instance-id', { headers: { [TOKEN]: 'bogus' } })).status, 401);
     // a second instance's token is no good here
-    const other = await h.call('RunInstances', { InstanceType: 'ecs.g7.large', VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId });
-    const otherIp = (await h.call('DescribeNetworkInterfaces', { InstanceId: other.body.InstanceIdSets.InstanceIdSet[0] })).body.NetworkInterfaceSets.NetworkInterfaceSet[0].PrivateIpAddress;
+    const other = await h.call('RunInstances', {
+      InstanceType: 'ecs.g7.large',
+      VSwitchId: net.vSwitchId,
+      SecurityGroupId: net.securityGroupId,
+    });
+    const otherIp = (await h.call('DescribeNetworkInterfaces', { InstanceId: other.body.InstanceIdSets.InstanceIdSet[0] })).body
+      .NetworkInterfaceSets.NetworkInterfaceSet[0].PrivateIpAddress;
     const foreign = await put({ [TTL]: '60' }, otherIp);
     assert.equal(foreign.status, 200);
     assert.equal((await get('/latest/meta-data/instance-id', { headers: { [TOKEN]: foreign.body } })).status, 401);
@@ -286,8 +351,23 @@ describe('eniplane extensions', () => {
     assert.equal(doc.interfaces.length, 2);
     const [p, s] = doc.interfaces;
     assert.deepEqual(Object.keys(p).sort(), [
-      'deviceIndex', 'gateway', 'ipv6Gateway', 'ipv6s', 'mac', 'netmask', 'networkInterfaceId', 'prefixLength', 'primary', 'primaryIpAddress',
-      'privateIpv4s', 'vpcCidrBlock', 'vpcId', 'vpcIpv6CidrBlock', 'vswitchCidrBlock', 'vswitchId', 'vswitchIpv6CidrBlock',
+      'deviceIndex',
+      'gateway',
+      'ipv6Gateway',
+      'ipv6s',
+      'mac',
+      'netmask',
+      'networkInterfaceId',
+      'prefixLength',
+      'primary',
+      'primaryIpAddress',
+      'privateIpv4s',
+      'vpcCidrBlock',
+      'vpcId',
+      'vpcIpv6CidrBlock',
+      'vswitchCidrBlock',
+      'vswitchId',
+      'vswitchIpv6CidrBlock',
     ]);
     assert.equal(p.primary, true);
     assert.equal(p.deviceIndex, 0);
@@ -331,7 +411,8 @@ describe('eniplane extensions', () => {
     const v = JSON.parse((await get('/eniplane/v1/interfaces')).body).version;
     const t0 = Date.now();
     const pending = httpRequest({ url: `http://127.0.0.1:${d.port}` }, 'GET', `/eniplane/v1/interfaces?wait=${v}&timeoutMs=20000`, {
-      headers: { 'x-eniplane-instance-id': instanceId }, timeoutMs: 30000,
+      headers: { 'x-eniplane-instance-id': instanceId },
+      timeoutMs: 30000,
     });
     await new Promise((res) => setTimeout(res, 200));
     await dev.close();
@@ -343,8 +424,19 @@ describe('eniplane extensions', () => {
 
   test('status report: stored per instance, validated', async () => {
     const report = {
-      version: 'abc', mode: 'runtime', ok: true, reportedAtMs: Date.now(), errors: [],
-      interfaces: [{ mac: primary.mac, networkInterfaceId: primary.id, ifname: 'eth0', addresses: [{ address: primary.ip, family: 4, configured: true }] }],
+      version: 'abc',
+      mode: 'runtime',
+      ok: true,
+      reportedAtMs: Date.now(),
+      errors: [],
+      interfaces: [
+        {
+          mac: primary.mac,
+          networkInterfaceId: primary.id,
+          ifname: 'eth0',
+          addresses: [{ address: primary.ip, family: 4, configured: true }],
+        },
+      ],
     };
     assert.equal((await get('/eniplane/v1/status', { method: 'PUT', body: report })).status, 204);
     const back = JSON.parse((await get('/eniplane/v1/status')).body);

@@ -15,7 +15,9 @@ const PATH = '/etc/cloud/cloud.cfg.d/99-disable-network-config.cfg';
 
 describe('cloud-init switch file', () => {
   let tmp: ReturnType<typeof makeTempDir>;
-  before(() => { tmp = makeTempDir('cloudinit'); });
+  before(() => {
+    tmp = makeTempDir('cloudinit');
+  });
   after(() => tmp.remove());
 
   const check = (content: string) => {
@@ -26,7 +28,7 @@ describe('cloud-init switch file', () => {
 
   it('cloud-init\'s own loader reads it as "network config disabled"', () => {
     const file = render('ubuntu-22.04', SEED_FACTS).files.find((f) => f.path === PATH)!;
-    assert.equal(file.content, 'network: {config: disabled}\n', 'the seed\'s line');
+    assert.equal(file.content, 'network: {config: disabled}\n', "the seed's line");
     const r = check(file.content);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /DISABLED/);
@@ -42,7 +44,11 @@ describe('cloud-init switch file', () => {
       const r = render(os.id, SEED_FACTS);
       const has = r.files.some((f) => f.path === PATH);
       assert.equal(has, os.family !== 'windows', os.id);
-      if (has) assert.ok(r.commands.some((c) => c.stage === 'prepare' && c.run.includes(`[ -e ${PATH} ]`)), os.id);
+      if (has)
+        assert.ok(
+          r.commands.some((c) => c.stage === 'prepare' && c.run.includes(`[ -e ${PATH} ]`)),
+          os.id,
+        );
     }
   });
 });

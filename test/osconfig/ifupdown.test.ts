@@ -30,8 +30,10 @@ function writeConfig(dir: string, primary: EniFacts, secondary?: EniFacts): stri
   mkdirSync(join(dir, 'interfaces.d'), { recursive: true });
   writeFileSync(join(dir, 'interfaces'), main.replace(sourceLine, `source ${dir}/interfaces.d/*`));
   if (secondary) {
-    writeFileSync(join(dir, 'interfaces.d', secondary.interfaceName),
-      fileContent(render(OS, secondary), `/etc/network/interfaces.d/${secondary.interfaceName}`));
+    writeFileSync(
+      join(dir, 'interfaces.d', secondary.interfaceName),
+      fileContent(render(OS, secondary), `/etc/network/interfaces.d/${secondary.interfaceName}`),
+    );
   }
   return join(dir, 'interfaces');
 }
@@ -40,17 +42,21 @@ function writeConfig(dir: string, primary: EniFacts, secondary?: EniFacts): stri
 function dryRunAddresses(file: string, stateDir: string): string[] {
   const r = runOk('ifup', ['-n', '-v', '-a', '--no-scripts', '-i', file, `--state-dir=${stateDir}`]);
   const out = r.stdout + r.stderr;
-  return [...out.matchAll(/ip (?:-6 )?addr add (\S+)/g)].map((m) => {
-    const [a, mask] = m[1].split('/');
-    if (!mask) return `${a}/${a.includes(':') ? 128 : 32}`;
-    if (!mask.includes('.')) return `${a}/${mask}`;
-    return `${a}/${mask.split('.').reduce((n, o) => n + Number(o).toString(2).replace(/0/g, '').length, 0)}`;
-  }).sort();
+  return [...out.matchAll(/ip (?:-6 )?addr add (\S+)/g)]
+    .map((m) => {
+      const [a, mask] = m[1].split('/');
+      if (!mask) return `${a}/${a.includes(':') ? 128 : 32}`;
+      if (!mask.includes('.')) return `${a}/${mask}`;
+      return `${a}/${mask.split('.').reduce((n, o) => n + Number(o).toString(2).replace(/0/g, '').length, 0)}`;
+    })
+    .sort();
 }
 
 describe('ifupdown parses the rendering', () => {
   let tmp: ReturnType<typeof makeTempDir>;
-  before(() => { tmp = makeTempDir('ifq'); });
+  before(() => {
+    tmp = makeTempDir('ifq');
+  });
   after(() => tmp.remove());
 
   it('ifquery lists every stanza, each alias resolves to its own address', () => {
@@ -65,16 +71,19 @@ describe('ifupdown parses the rendering', () => {
   it('ifup --no-act adds exactly the ENI addresses, over random ENIs', () => {
     const state = join(tmp.dir, 'state');
     mkdirSync(state, { recursive: true });
-    fc.assert(fc.property(eniFactsArb, (facts) => {
-      const dir = join(tmp.dir, `p${Math.random().toString(36).slice(2)}`);
-      if (facts.isPrimaryEni) {
-        assert.deepEqual(dryRunAddresses(writeConfig(dir, facts), state), expectedAddressSet(facts));
-      } else {
-        const file = writeConfig(dir, { ...LAB_PRIMARY, ipv6: undefined, ipv4: { ...LAB_PRIMARY.ipv4, secondaries: [] } }, facts);
-        const got = dryRunAddresses(file, state).filter((a) => a !== '198.18.0.10/24');
-        assert.deepEqual(got, expectedAddressSet(facts));
-      }
-    }), { numRuns: 12 });
+    fc.assert(
+      fc.property(eniFactsArb, (facts) => {
+        const dir = join(tmp.dir, `p${Math.random().toString(36).slice(2)}`);
+        if (facts.isPrimaryEni) {
+          assert.deepEqual(dryRunAddresses(writeConfig(dir, facts), state), expectedAddressSet(facts));
+        } else {
+          const file = writeConfig(dir, { ...LAB_PRIMARY, ipv6: undefined, ipv4: { ...LAB_PRIMARY.ipv4, secondaries: [] } }, facts);
+          const got = dryRunAddresses(file, state).filter((a) => a !== '198.18.0.10/24');
+          assert.deepEqual(got, expectedAddressSet(facts));
+        }
+      }),
+      { numRuns: 12 },
+    );
   });
 
   it('a stanza with two address lines would lose the second (the pitfall the alias stanzas avoid)', () => {
@@ -87,8 +96,14 @@ describe('ifupdown parses the rendering', () => {
 describe('ifupdown applies the rendering for real in a network namespace', () => {
   let lab: Lab | undefined;
   let tmp: ReturnType<typeof makeTempDir>;
-  before(() => { tmp = makeTempDir('ifup'); lab = createLab(); });
-  after(() => { lab?.remove(); tmp.remove(); });
+  before(() => {
+    tmp = makeTempDir('ifup');
+    lab = createLab();
+  });
+  after(() => {
+    lab?.remove();
+    tmp.remove();
+  });
 
   it('ifup -a configures eth0 (primary ENI) and eth1 (secondary ENI); every address answers', async () => {
     const file = writeConfig(tmp.dir, LAB_PRIMARY, LAB_SECONDARY);
@@ -96,12 +111,18 @@ describe('ifupdown applies the rendering for real in a network namespace', () =>
     mkdirSync(state);
     // --state-dir keeps ifupdown's state out of the host's /run/network; --no-scripts skips
     // the /etc/network/if-*.d hooks (the stanzas' own post-up lines still run)
-    const up = run('ip', ['netns', 'exec', lab!.vm, 'ifup', '-v', '-a', '-i', file, `--state-dir=${state}`, '--no-scripts'], { timeoutMs: 40_000 });
+    const up = run('ip', ['netns', 'exec', lab!.vm, 'ifup', '-v', '-a', '-i', file, `--state-dir=${state}`, '--no-scripts'], {
+      timeoutMs: 40_000,
+    });
     assert.equal(up.status, 0, up.stdout + up.stderr);
     await assertLabConfigured(lab!);
 
     // ifdown runs the pre-down lines: the secondary ENI's rules go away with it
-    const down = run('ip', ['netns', 'exec', lab!.vm, 'ifdown', '-v', '-i', file, `--state-dir=${state}`, '--no-scripts', 'eth1:1', 'eth1:0', 'eth1'], { timeoutMs: 20_000 });
+    const down = run(
+      'ip',
+      ['netns', 'exec', lab!.vm, 'ifdown', '-v', '-i', file, `--state-dir=${state}`, '--no-scripts', 'eth1:1', 'eth1:0', 'eth1'],
+      { timeoutMs: 20_000 },
+    );
     assert.equal(down.status, 0, down.stdout + down.stderr);
     assert.doesNotMatch(runOk('ip', ['-n', lab!.vm, '-4', 'rule', 'show']).stdout, /lookup 1001/);
     assert.doesNotMatch(runOk('ip', ['-n', lab!.vm, '-6', 'rule', 'show']).stdout, /lookup 1001/);

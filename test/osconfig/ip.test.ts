@@ -5,8 +5,17 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  canonicalIp, cidrContains, formatIpv4, formatIpv6, ipv4Netmask, isIpv6LinkLocal, isNetworkAligned,
-  parseCidr, parseIp, parseIpv4, parseIpv6,
+  canonicalIp,
+  cidrContains,
+  formatIpv4,
+  formatIpv6,
+  ipv4Netmask,
+  isIpv6LinkLocal,
+  isNetworkAligned,
+  parseCidr,
+  parseIp,
+  parseIpv4,
+  parseIpv6,
 } from '../../src/osconfig/ip.ts';
 
 describe('ip', () => {
@@ -18,14 +27,17 @@ describe('ip', () => {
   });
 
   it('IPv6 round-trips through RFC 5952 text, including the forms Node prints', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), (v) => {
-      const text = formatIpv6(v);
-      assert.equal(parseIpv6(text), v);
-      assert.equal(text, text.toLowerCase());
-      assert.ok(!/(^|:)0[0-9a-f]/.test(text), `no leading zeros: ${text}`);
-      // Node's URL parser canonicalises IPv6 hosts the same way
-      assert.equal(new URL(`http://[${text}]/`).hostname, `[${text}]`);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), (v) => {
+        const text = formatIpv6(v);
+        assert.equal(parseIpv6(text), v);
+        assert.equal(text, text.toLowerCase());
+        assert.ok(!/(^|:)0[0-9a-f]/.test(text), `no leading zeros: ${text}`);
+        // Node's URL parser canonicalises IPv6 hosts the same way
+        assert.equal(new URL(`http://[${text}]/`).hostname, `[${text}]`);
+      }),
+      { numRuns: 500 },
+    );
     assert.equal(canonicalIp('2001:DB8:0:0:1:0:0:1'), '2001:db8::1:0:0:1');
     assert.equal(canonicalIp('2001:db8:0:0:0:0:2:1'), '2001:db8::2:1');
     assert.equal(canonicalIp('::ffff:192.0.2.1'), '::ffff:c000:201');

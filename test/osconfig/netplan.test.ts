@@ -39,12 +39,16 @@ function generate(root: string, tool: 'netplan' | 'c-generator') {
 
 function networkFiles(root: string): string[] {
   const dir = join(root, 'run/systemd/network');
-  return readdirSync(dir).filter((n) => n.endsWith('.network')).map((n) => readFileSync(join(dir, n), 'utf8'));
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.network'))
+    .map((n) => readFileSync(join(dir, n), 'utf8'));
 }
 
 describe('netplan generate accepts the renderings', () => {
   let tmp: ReturnType<typeof makeTempDir>;
-  before(() => { tmp = makeTempDir('netplan'); });
+  before(() => {
+    tmp = makeTempDir('netplan');
+  });
   after(() => tmp.remove());
 
   it('22.04/24.04/Debian 12: no error and no warning, primary and secondary ENI', () => {
@@ -81,23 +85,29 @@ describe('netplan generate accepts the renderings', () => {
 
   it('the networkd files netplan writes hold exactly the ENI addresses, over random ENIs', () => {
     let n = 0;
-    fc.assert(fc.property(eniFactsArb, fc.constantFrom('ubuntu-18.04', 'ubuntu-24.04'), (facts, osId) => {
-      const root = join(tmp.dir, `p${n++}`);
-      writeYaml(root, osId, [facts]);
-      const r = generate(root, 'c-generator');
-      assert.equal(r.status, 0, r.stderr);
-      const [network] = networkFiles(root);
-      const addresses = [...network.matchAll(/^Address=(\S+)$/gm)].map((m) => m[1]).sort();
-      assert.deepEqual(addresses, expectedAddressSet(facts));
-      // networkd's own view of the default routes: in [Network] Gateway= or a [Route] without Table=
-      const sections = network.split(/\n(?=\[)/);
-      const mainDefaults = sections.filter((s) => (s.startsWith('[Network]') && /^Gateway=/m.test(s))
-        || (s.startsWith('[Route]') && /^Destination=(0\.0\.0\.0|::)\/0$/m.test(s) && !/^Table=/m.test(s)));
-      assert.equal(mainDefaults.length > 0, facts.isPrimaryEni);
-      const rules = sections.filter((s) => s.startsWith('[RoutingPolicyRule]'));
-      assert.equal(rules.length, facts.isPrimaryEni ? 0 : expectedAddressSet(facts).length);
-      rmSync(root, { recursive: true, force: true });
-    }), { numRuns: 10 });
+    fc.assert(
+      fc.property(eniFactsArb, fc.constantFrom('ubuntu-18.04', 'ubuntu-24.04'), (facts, osId) => {
+        const root = join(tmp.dir, `p${n++}`);
+        writeYaml(root, osId, [facts]);
+        const r = generate(root, 'c-generator');
+        assert.equal(r.status, 0, r.stderr);
+        const [network] = networkFiles(root);
+        const addresses = [...network.matchAll(/^Address=(\S+)$/gm)].map((m) => m[1]).sort();
+        assert.deepEqual(addresses, expectedAddressSet(facts));
+        // networkd's own view of the default routes: in [Network] Gateway= or a [Route] without Table=
+        const sections = network.split(/\n(?=\[)/);
+        const mainDefaults = sections.filter(
+          (s) =>
+            (s.startsWith('[Network]') && /^Gateway=/m.test(s)) ||
+            (s.startsWith('[Route]') && /^Destination=(0\.0\.0\.0|::)\/0$/m.test(s) && !/^Table=/m.test(s)),
+        );
+        assert.equal(mainDefaults.length > 0, facts.isPrimaryEni);
+        const rules = sections.filter((s) => s.startsWith('[RoutingPolicyRule]'));
+        assert.equal(rules.length, facts.isPrimaryEni ? 0 : expectedAddressSet(facts).length);
+        rmSync(root, { recursive: true, force: true });
+      }),
+      { numRuns: 10 },
+    );
   });
 });
 
@@ -105,7 +115,10 @@ describe('systemd-networkd applies the 22.04 rendering for real in a network nam
   let lab: Lab | undefined;
   let tmp: ReturnType<typeof makeTempDir>;
   let networkd: ChildProcess | undefined;
-  before(() => { tmp = makeTempDir('networkd'); lab = createLab(); });
+  before(() => {
+    tmp = makeTempDir('networkd');
+    lab = createLab();
+  });
   after(async () => {
     if (networkd?.exitCode === null) {
       networkd.kill('SIGTERM');
@@ -139,7 +152,9 @@ describe('systemd-networkd applies the 22.04 rendering for real in a network nam
       'exec /lib/systemd/systemd-networkd',
     ].join('\n');
     const log: string[] = [];
-    networkd = spawn('ip', ['netns', 'exec', lab!.vm, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', inner], { stdio: ['ignore', 'pipe', 'pipe'] });
+    networkd = spawn('ip', ['netns', 'exec', lab!.vm, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', inner], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     networkd.stdout!.on('data', (d) => log.push(String(d)));
     networkd.stderr!.on('data', (d) => log.push(String(d)));
     try {

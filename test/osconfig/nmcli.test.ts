@@ -23,7 +23,19 @@ const UUID = '11111111-2222-3333-4444-555555555555';
 
 /** a keyfile like an image's DHCP profile, made by nmcli itself */
 function imageProfile(): string {
-  return runOk('nmcli', ['--offline', 'connection', 'add', 'type', 'ethernet', 'con-name', 'System eth0', 'ifname', 'eth0', 'connection.uuid', UUID]).stdout;
+  return runOk('nmcli', [
+    '--offline',
+    'connection',
+    'add',
+    'type',
+    'ethernet',
+    'con-name',
+    'System eth0',
+    'ifname',
+    'eth0',
+    'connection.uuid',
+    UUID,
+  ]).stdout;
 }
 
 /** runs each rendered `nmcli connection modify "$CON" ...` offline on the keyfile */
@@ -36,7 +48,13 @@ function offlineModify(r: Rendering, keyfile: string): string {
   return out.stdout;
 }
 
-interface KeyfileMeaning { addresses: string[]; gateways: string[]; neverDefault: string[]; tableDefaults: string[]; rules: string[] }
+interface KeyfileMeaning {
+  addresses: string[];
+  gateways: string[];
+  neverDefault: string[];
+  tableDefaults: string[];
+  rules: string[];
+}
 
 /** what NetworkManager stored: [ipv4]/[ipv6] addressN (1.42 folds the gateway into address1), routes, rules */
 function readKeyfile(text: string): KeyfileMeaning {
@@ -45,7 +63,10 @@ function readKeyfile(text: string): KeyfileMeaning {
   const routes = new Map<string, { dest?: string; gw?: string; table?: string }>();
   for (const line of text.split('\n')) {
     const s = /^\[(.+)\]$/.exec(line);
-    if (s) { section = s[1]; continue; }
+    if (s) {
+      section = s[1];
+      continue;
+    }
     const kv = /^([\w-]+)=(.*)$/.exec(line);
     if (!kv || (section !== 'ipv4' && section !== 'ipv6')) continue;
     const [, key, value] = kv;
@@ -61,7 +82,11 @@ function readKeyfile(text: string): KeyfileMeaning {
     if (route) {
       const r = routes.get(section + route[1]) ?? {};
       if (route[2]) r.table = /table=(\d+)/.exec(value)?.[1];
-      else { const [dest, gw] = value.split(','); r.dest = dest; r.gw = gw; }
+      else {
+        const [dest, gw] = value.split(',');
+        r.dest = dest;
+        r.gw = gw;
+      }
       routes.set(section + route[1], r);
     }
     if (/^routing-rule\d+$/.test(key)) m.rules.push(value);
@@ -87,18 +112,22 @@ function expectKeyfile(f: EniFacts, got: KeyfileMeaning): void {
     assert.deepEqual(got.tableDefaults, gateways.map((g) => `${table}:${g}`).sort());
     // NetworkManager writes a host prefix (/32, /128) as the bare address
     const want = [f.ipv4.primary, ...f.ipv4.secondaries, ...(f.ipv6?.addresses ?? [])]
-      .map((a) => `priority ${table} from ${a} table ${table}`).sort();
+      .map((a) => `priority ${table} from ${a} table ${table}`)
+      .sort();
     assert.deepEqual(got.rules, want);
   }
 }
 
 describe('nmcli --offline accepts the commands', () => {
-  it('the seed example: same addresses and gateway as the seed\'s own commands', () => {
+  it("the seed example: same addresses and gateway as the seed's own commands", () => {
     const r = render('nmcli', SEED_FACTS);
     const ours = readKeyfile(offlineModify(r, imageProfile()));
     // the seed's two commands, run the same way
     let seed = imageProfile();
-    for (const args of [['ipv4.addresses', '192.168.1.201/24,192.168.1.202/24,192.168.1.203/24'], ['ipv4.gateway', '192.168.1.253']]) {
+    for (const args of [
+      ['ipv4.addresses', '192.168.1.201/24,192.168.1.202/24,192.168.1.203/24'],
+      ['ipv4.gateway', '192.168.1.253'],
+    ]) {
       seed = runOk('nmcli', ['--offline', 'connection', 'modify', ...args], { input: seed }).stdout;
     }
     const theirs = readKeyfile(seed);
@@ -123,9 +152,12 @@ describe('nmcli --offline accepts the commands', () => {
 
   it('NetworkManager stores exactly the ENI, over random ENIs', () => {
     const profile = imageProfile();
-    fc.assert(fc.property(eniFactsArb, (facts) => {
-      expectKeyfile(facts, readKeyfile(offlineModify(render('nmcli', facts), profile)));
-    }), { numRuns: 15 });
+    fc.assert(
+      fc.property(eniFactsArb, (facts) => {
+        expectKeyfile(facts, readKeyfile(offlineModify(render('nmcli', facts), profile)));
+      }),
+      { numRuns: 15 },
+    );
   });
 });
 
@@ -146,10 +178,24 @@ describe('a real NetworkManager applies the commands in a network namespace', ()
     const w = tmp.dir;
     for (const d of ['conns', 'varlib', 'empty', 'backups']) mkdirSync(join(w, d));
     chmodSync(join(w, 'conns'), 0o700);
-    writeFileSync(join(w, 'NetworkManager.conf'), [
-      '[main]', 'plugins=keyfile', 'auth-polkit=false', 'dhcp=internal', 'dns=none', 'rc-manager=unmanaged',
-      'systemd-resolved=false', 'hostname-mode=none', 'no-auto-default=*', '', '[keyfile]', `path=${w}/conns`, '',
-    ].join('\n'));
+    writeFileSync(
+      join(w, 'NetworkManager.conf'),
+      [
+        '[main]',
+        'plugins=keyfile',
+        'auth-polkit=false',
+        'dhcp=internal',
+        'dns=none',
+        'rc-manager=unmanaged',
+        'systemd-resolved=false',
+        'hostname-mode=none',
+        'no-auto-default=*',
+        '',
+        '[keyfile]',
+        `path=${w}/conns`,
+        '',
+      ].join('\n'),
+    );
     const inner = [
       'set -e',
       'mount -t tmpfs tmpfs /run', // private /run: D-Bus socket, NM runtime files
@@ -160,18 +206,29 @@ describe('a real NetworkManager applies the commands in a network namespace', ()
       'mkdir -p /run/dbus',
       'dbus-daemon --system --nofork --nopidfile &',
       'for i in $(seq 1 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done',
-      `exec NetworkManager --no-daemon --config=${w}/NetworkManager.conf --config-dir=${w}/empty --system-config-dir=${w}/empty `
-        + `--intern-config=${w}/intern.conf --state-file=${w}/nm.state --pid-file=/run/nm.pid`,
+      `exec NetworkManager --no-daemon --config=${w}/NetworkManager.conf --config-dir=${w}/empty --system-config-dir=${w}/empty ` +
+        `--intern-config=${w}/intern.conf --state-file=${w}/nm.state --pid-file=/run/nm.pid`,
     ].join('\n');
     // -p --fork: NM is PID 1 of its own PID namespace; when it exits, its dbus-daemon goes too
-    unshare = spawn('ip', ['netns', 'exec', lab.vm, 'unshare', '-m', '-u', '-p', '--fork', '--kill-child', '--propagation', 'private', 'sh', '-c', inner],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+    unshare = spawn(
+      'ip',
+      ['netns', 'exec', lab.vm, 'unshare', '-m', '-u', '-p', '--fork', '--kill-child', '--propagation', 'private', 'sh', '-c', inner],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     unshare.stdout!.on('data', (d) => log.push(String(d)));
     unshare.stderr!.on('data', (d) => log.push(String(d)));
-    nmPid = await waitFor('NetworkManager process', () => {
-      try { return Number(readFileSync(`/proc/${unshare!.pid}/task/${unshare!.pid}/children`, 'utf8').trim().split(' ')[0]) || undefined; }
-      catch { return undefined; }
-    }, 5000, 50);
+    nmPid = await waitFor(
+      'NetworkManager process',
+      () => {
+        try {
+          return Number(readFileSync(`/proc/${unshare!.pid}/task/${unshare!.pid}/children`, 'utf8').trim().split(' ')[0]) || undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      5000,
+      50,
+    );
     await waitFor('NetworkManager running', () => inNm('nmcli -t -f RUNNING general status', 5000).stdout.includes('running'), 15_000);
   });
 
@@ -194,7 +251,9 @@ describe('a real NetworkManager applies the commands in a network namespace', ()
   }
 
   it('eth0 has the image\'s profile "System eth0", eth1 none; after the commands every address answers', async () => {
-    const pre = inNm('nmcli connection add type ethernet con-name "System eth0" ifname eth0 ipv4.method manual ipv4.addresses 198.18.0.10/24 ipv6.method ignore && nmcli connection up "System eth0"');
+    const pre = inNm(
+      'nmcli connection add type ethernet con-name "System eth0" ifname eth0 ipv4.method manual ipv4.addresses 198.18.0.10/24 ipv6.method ignore && nmcli connection up "System eth0"',
+    );
     assert.equal(pre.status, 0, pre.stdout + pre.stderr);
     for (const facts of [LAB_PRIMARY, LAB_SECONDARY]) {
       const r = inNm(session(facts));

@@ -7,21 +7,39 @@ import { detectOs, listOs, render, UnsupportedOsError } from '../../src/osconfig
 import { SEED_FACTS } from './support/facts-arb.ts';
 
 const EXPECTED: Record<string, string[]> = {
-  'nmcli': ['nmcli'],
+  nmcli: ['nmcli'],
   // seed, RHEL series: Alibaba Cloud Linux 2/3, CentOS 6/7/8, Red Hat 6/7/8/9, Anolis 7/8, Fedora 33/34/35
-  'rhel-ifcfg': ['alinux-2', 'alinux-3', 'anolis-7', 'anolis-8', 'centos-6', 'centos-7', 'centos-8', 'fedora-33', 'fedora-34', 'fedora-35', 'rhel-6', 'rhel-7', 'rhel-8', 'rhel-9'],
+  'rhel-ifcfg': [
+    'alinux-2',
+    'alinux-3',
+    'anolis-7',
+    'anolis-8',
+    'centos-6',
+    'centos-7',
+    'centos-8',
+    'fedora-33',
+    'fedora-34',
+    'fedora-35',
+    'rhel-6',
+    'rhel-7',
+    'rhel-8',
+    'rhel-9',
+  ],
   'netplan-gateway4': ['ubuntu-18.04', 'ubuntu-20.04'],
   'netplan-default-route': ['debian-12', 'ubuntu-22.04', 'ubuntu-24.04'],
-  'ifupdown': ['debian-10', 'debian-11', 'debian-8', 'debian-9', 'ubuntu-14.04', 'ubuntu-16.04'],
+  ifupdown: ['debian-10', 'debian-11', 'debian-8', 'debian-9', 'ubuntu-14.04', 'ubuntu-16.04'],
   // seed, SLES series: SUSE Linux 11/12/15, openSUSE 15
   'sles-ifcfg': ['opensuse-15', 'sles-11', 'sles-12', 'sles-15'],
-  'windows': ['windows-2016', 'windows-2019', 'windows-2022'],
+  windows: ['windows-2016', 'windows-2019', 'windows-2022'],
 };
 
-const osRelease = (fields: Record<string, string>) => Object.entries(fields).map(([k, v]) => `${k}="${v}"`).join('\n') + '\n';
+const osRelease = (fields: Record<string, string>) =>
+  Object.entries(fields)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join('\n') + '\n';
 
 describe('OS catalogue', () => {
-  it('has exactly the ids of the issue, each on the seed\'s target', () => {
+  it("has exactly the ids of the issue, each on the seed's target", () => {
     const byTarget: Record<string, string[]> = {};
     for (const os of listOs()) (byTarget[os.target] ??= []).push(os.id);
     for (const ids of Object.values(byTarget)) ids.sort();
@@ -30,13 +48,16 @@ describe('OS catalogue', () => {
   });
 
   it('an unknown id is a typed error listing every supported id', () => {
-    assert.throws(() => render('ubuntu-23.10', SEED_FACTS), (e: unknown) => {
-      assert.ok(e instanceof UnsupportedOsError);
-      assert.equal(e.code, 'UnsupportedOs');
-      assert.deepEqual([...e.supportedIds].sort(), Object.values(EXPECTED).flat().sort());
-      assert.match(e.message, /ubuntu-23\.10.*ubuntu-22\.04/s);
-      return true;
-    });
+    assert.throws(
+      () => render('ubuntu-23.10', SEED_FACTS),
+      (e: unknown) => {
+        assert.ok(e instanceof UnsupportedOsError);
+        assert.equal(e.code, 'UnsupportedOs');
+        assert.deepEqual([...e.supportedIds].sort(), Object.values(EXPECTED).flat().sort());
+        assert.match(e.message, /ubuntu-23\.10.*ubuntu-22\.04/s);
+        return true;
+      },
+    );
   });
 });
 
@@ -46,8 +67,14 @@ describe('detectOs', () => {
     ['NAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\n', 'ubuntu-22.04'],
     ['PRETTY_NAME="Ubuntu 18.04.6 LTS"\nID=ubuntu\nVERSION_ID="18.04"\n', 'ubuntu-18.04'],
     ['PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nVERSION_ID="12"\nID=debian\n', 'debian-12'],
-    ['NAME="Alibaba Cloud Linux"\nVERSION="3 (OpenAnolis Edition)"\nID="alinux"\nID_LIKE="rhel fedora centos anolis"\nVERSION_ID="3"\n', 'alinux-3'],
-    ['NAME="Aliyun Linux"\nVERSION="2.1903 LTS (Hunting Beagle)"\nID="aliyun"\nID_LIKE="rhel fedora centos"\nVERSION_ID="2.1903"\n', 'alinux-2'],
+    [
+      'NAME="Alibaba Cloud Linux"\nVERSION="3 (OpenAnolis Edition)"\nID="alinux"\nID_LIKE="rhel fedora centos anolis"\nVERSION_ID="3"\n',
+      'alinux-3',
+    ],
+    [
+      'NAME="Aliyun Linux"\nVERSION="2.1903 LTS (Hunting Beagle)"\nID="aliyun"\nID_LIKE="rhel fedora centos"\nVERSION_ID="2.1903"\n',
+      'alinux-2',
+    ],
     ['NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\n', 'centos-7'],
     ['NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.2"\n', 'rhel-9'],
     ['NAME="Anolis OS"\nID="anolis"\nVERSION_ID="8.8"\n', 'anolis-8'],
@@ -73,7 +100,12 @@ describe('detectOs', () => {
   });
 
   it('an unsupported version or distribution is a typed error', () => {
-    for (const text of [osRelease({ ID: 'ubuntu', VERSION_ID: '23.10' }), osRelease({ ID: 'arch' }), osRelease({ ID: 'linuxmint', ID_LIKE: 'ubuntu debian', VERSION_ID: '21' }), '']) {
+    for (const text of [
+      osRelease({ ID: 'ubuntu', VERSION_ID: '23.10' }),
+      osRelease({ ID: 'arch' }),
+      osRelease({ ID: 'linuxmint', ID_LIKE: 'ubuntu debian', VERSION_ID: '21' }),
+      '',
+    ]) {
       assert.throws(() => detectOs(text), UnsupportedOsError, text);
     }
   });

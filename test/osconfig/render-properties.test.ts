@@ -13,8 +13,15 @@ import type { EniFacts } from '../../src/osconfig/facts.ts';
 import type { Rendering, TargetId } from '../../src/osconfig/rendering.ts';
 import { eniFactsArb, expectedAddressSet } from './support/facts-arb.ts';
 import {
-  fileContent, interfacesMeaning, netplanMeaning, netshMeaning, nmcliMeaning, powershellMeaning,
-  rhelMeaning, slesMeaning, type Meaning,
+  fileContent,
+  interfacesMeaning,
+  netplanMeaning,
+  netshMeaning,
+  nmcliMeaning,
+  powershellMeaning,
+  rhelMeaning,
+  slesMeaning,
+  type Meaning,
 } from './support/parsers.ts';
 
 const RUNS = 150;
@@ -37,14 +44,14 @@ function expectedMeaning(f: EniFacts, target: TargetId): Omit<Meaning, 'addresse
 }
 
 const READERS: Record<TargetId, (r: Rendering, f: EniFacts) => Meaning[]> = {
-  'nmcli': (r) => [nmcliMeaning(r)],
+  nmcli: (r) => [nmcliMeaning(r)],
   'rhel-ifcfg': (r, f) => [rhelMeaning(r, f.interfaceName)],
   'netplan-gateway4': (r) => [netplanMeaning(r.files.find((x) => x.path.startsWith('/etc/netplan/'))!.content)],
   'netplan-default-route': (r) => [netplanMeaning(r.files.find((x) => x.path.startsWith('/etc/netplan/'))!.content)],
-  'ifupdown': (r) => [interfacesMeaning(r.files.find((x) => x.path.startsWith('/etc/network/'))!.content)],
+  ifupdown: (r) => [interfacesMeaning(r.files.find((x) => x.path.startsWith('/etc/network/'))!.content)],
   'sles-ifcfg': (r, f) => [slesMeaning(r, f.interfaceName)],
   // both Windows files must say the same thing
-  'windows': (r) => [powershellMeaning(fileContent(r, '.ps1')), netshMeaning(fileContent(r, '.cmd'))],
+  windows: (r) => [powershellMeaning(fileContent(r, '.ps1')), netshMeaning(fileContent(r, '.cmd'))],
 };
 
 // one OS per target is enough here: targets, not OS ids, decide the format
@@ -53,16 +60,19 @@ const ONE_OS_PER_TARGET = [...new Map(listOs().map((o) => [o.target, o.id])).val
 describe('every target configures exactly the ENI, over random ENIs', () => {
   for (const osId of ONE_OS_PER_TARGET) {
     it(osId, () => {
-      fc.assert(fc.property(eniFactsArb, (facts) => {
-        const r = render(osId, facts);
-        const want = expectedMeaning(facts, r.target);
-        for (const got of READERS[r.target](r, facts)) {
-          assert.deepEqual(got.addresses, expectedAddressSet(facts));
-          assert.deepEqual(got.mainDefaults, want.mainDefaults);
-          assert.deepEqual(got.tableDefaults, want.tableDefaults);
-          assert.deepEqual(got.rules, want.rules);
-        }
-      }), { numRuns: RUNS });
+      fc.assert(
+        fc.property(eniFactsArb, (facts) => {
+          const r = render(osId, facts);
+          const want = expectedMeaning(facts, r.target);
+          for (const got of READERS[r.target](r, facts)) {
+            assert.deepEqual(got.addresses, expectedAddressSet(facts));
+            assert.deepEqual(got.mainDefaults, want.mainDefaults);
+            assert.deepEqual(got.tableDefaults, want.tableDefaults);
+            assert.deepEqual(got.rules, want.rules);
+          }
+        }),
+        { numRuns: RUNS },
+      );
     });
   }
 });
@@ -70,22 +80,32 @@ describe('every target configures exactly the ENI, over random ENIs', () => {
 describe('rendering invariants, over random ENIs and every OS id', () => {
   it('prepare commands come first, each written file is backed up before, renders are deterministic', () => {
     const ids = listOs().map((o) => o.id);
-    fc.assert(fc.property(eniFactsArb, fc.constantFrom(...ids), (facts, osId) => {
-      const r = render(osId, facts);
-      assert.equal(r.osId, osId);
-      const stages = r.commands.map((c) => c.stage);
-      assert.deepEqual(stages, [...stages].sort((a, b) => (a === b ? 0 : a === 'prepare' ? -1 : 1)), 'prepare before apply');
-      if (r.shell === 'sh') {
-        for (const f of r.files) {
-          // every file either has its own backup command or is covered by a glob move (alias files)
-          const covered = r.commands.some((c) => c.stage === 'prepare'
-            && (c.run.includes(`[ -e ${f.path} ]`) || (f.path.includes(':') && c.run.includes(`${f.path.replace(/:\d+$/, ':*')}`))));
-          assert.ok(covered, `no backup for ${f.path}`);
-          assert.ok(f.content.endsWith('\n'), `${f.path} ends with a newline`);
+    fc.assert(
+      fc.property(eniFactsArb, fc.constantFrom(...ids), (facts, osId) => {
+        const r = render(osId, facts);
+        assert.equal(r.osId, osId);
+        const stages = r.commands.map((c) => c.stage);
+        assert.deepEqual(
+          stages,
+          [...stages].sort((a, b) => (a === b ? 0 : a === 'prepare' ? -1 : 1)),
+          'prepare before apply',
+        );
+        if (r.shell === 'sh') {
+          for (const f of r.files) {
+            // every file either has its own backup command or is covered by a glob move (alias files)
+            const covered = r.commands.some(
+              (c) =>
+                c.stage === 'prepare' &&
+                (c.run.includes(`[ -e ${f.path} ]`) || (f.path.includes(':') && c.run.includes(`${f.path.replace(/:\d+$/, ':*')}`))),
+            );
+            assert.ok(covered, `no backup for ${f.path}`);
+            assert.ok(f.content.endsWith('\n'), `${f.path} ends with a newline`);
+          }
         }
-      }
-      assert.deepEqual(render(osId, facts), r, 'same input, same output');
-      assert.ok(r.verify.length > 0);
-    }), { numRuns: 200 });
+        assert.deepEqual(render(osId, facts), r, 'same input, same output');
+        assert.ok(r.verify.length > 0);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -49,7 +49,7 @@ describe('RHEL ifcfg', () => {
     });
   }
 
-  it('the spec\'s addr-sets.sh reads the same set from the seed example (alias files)', () => {
+  it("the spec's addr-sets.sh reads the same set from the seed example (alias files)", () => {
     const dir = join(tmp.dir, 'seed');
     writeDir(render('centos-8', SEED_FACTS), RHEL_DIR, dir);
     assert.deepEqual(addrSets(dir, 'eth0'), expectedAddressSet(SEED_FACTS));
@@ -58,32 +58,46 @@ describe('RHEL ifcfg', () => {
 
   it('bash reads the files of random ENIs to exactly their addresses', () => {
     let n = 0;
-    fc.assert(fc.property(eniFactsArb, (facts) => {
-      const dir = join(tmp.dir, `p${n++}`);
-      writeDir(render('centos-7', facts), RHEL_DIR, dir);
-      runOk('bash', ['-n', join(dir, `ifcfg-${facts.interfaceName}`)]);
-      assert.deepEqual(bashAddresses(dir, facts.interfaceName), expectedAddressSet(facts));
-    }), { numRuns: 8 });
+    fc.assert(
+      fc.property(eniFactsArb, (facts) => {
+        const dir = join(tmp.dir, `p${n++}`);
+        writeDir(render('centos-7', facts), RHEL_DIR, dir);
+        runOk('bash', ['-n', join(dir, `ifcfg-${facts.interfaceName}`)]);
+        assert.deepEqual(bashAddresses(dir, facts.interfaceName), expectedAddressSet(facts));
+      }),
+      { numRuns: 8 },
+    );
   });
 
   it('sourcing with -e catches an unquoted value with a space (the check can fail)', () => {
     const dir = join(tmp.dir, 'bad');
-    writeDir({ ...render('rhel-7', SEED_FACTS), files: [{ path: `${RHEL_DIR}/ifcfg-eth0`, content: 'DEVICE=eth0\nNAME=System eth0\n', description: '' }] }, RHEL_DIR, dir);
+    writeDir(
+      {
+        ...render('rhel-7', SEED_FACTS),
+        files: [{ path: `${RHEL_DIR}/ifcfg-eth0`, content: 'DEVICE=eth0\nNAME=System eth0\n', description: '' }],
+      },
+      RHEL_DIR,
+      dir,
+    );
     assert.notEqual(run('env', ['-i', 'bash', '-c', 'set -ae; . "$1"', '_', join(dir, 'ifcfg-eth0')]).status, 0);
   });
 
   it('route-/rule- lines are valid iproute2 arguments and route replies through the ENI (as ifup-routes runs them)', () => {
     const ns = `enp-os-${process.pid}-rhel`;
     const r = render('rhel-8', LAB_SECONDARY);
-    const lines = (prefix: string) => r.files.find((f) => f.path === `${RHEL_DIR}/${prefix}-eth1`)!.content
-      .split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const lines = (prefix: string) =>
+      r.files
+        .find((f) => f.path === `${RHEL_DIR}/${prefix}-eth1`)!
+        .content.split('\n')
+        .filter((l) => l.trim() && !l.startsWith('#'));
     runOk('ip', ['netns', 'add', ns]);
     try {
       const ipn = (...args: string[]) => runOk('ip', ['-n', ns, ...args]);
       ipn('link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'peer1');
       ipn('link', 'set', 'peer1', 'up');
       ipn('link', 'set', 'eth1', 'up');
-      for (const a of expectedAddressSet(LAB_SECONDARY)) ipn(a.includes(':') ? '-6' : '-4', 'addr', 'add', a, 'dev', 'eth1', ...(a.includes(':') ? ['nodad'] : []));
+      for (const a of expectedAddressSet(LAB_SECONDARY))
+        ipn(a.includes(':') ? '-6' : '-4', 'addr', 'add', a, 'dev', 'eth1', ...(a.includes(':') ? ['nodad'] : []));
       for (const l of lines('route')) ipn('-4', 'route', 'add', ...l.split(/\s+/));
       for (const l of lines('rule')) ipn('-4', 'rule', 'add', ...l.split(/\s+/));
       for (const l of lines('route6')) ipn('-6', 'route', 'add', ...l.split(/\s+/));

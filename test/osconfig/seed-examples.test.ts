@@ -79,11 +79,17 @@ NETMASK_3=255.255.255.0
 LABEL_3=1
 `;
 
-const withoutComments = (text: string) => text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+const withoutComments = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('\n');
 
 /** YAML -> JSON with PyYAML (Debian's python has it: cloud-init depends on it) */
 function yamlToJson(text: string): unknown {
-  return JSON.parse(runOk(DEBIAN_PYTHON, ['-c', 'import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: text }).stdout);
+  return JSON.parse(
+    runOk(DEBIAN_PYTHON, ['-c', 'import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: text }).stdout,
+  );
 }
 
 describe('the seed example, per target', () => {
@@ -100,44 +106,59 @@ describe('the seed example, per target', () => {
     assert.ok(r.commands.some((c) => c.run.startsWith('CON=$(nmcli -g UUID,DEVICE connection show')));
   });
 
-  it('RHEL: the alias files are the seed\'s, byte for byte after our comment', () => {
+  it("RHEL: the alias files are the seed's, byte for byte after our comment", () => {
     for (const osId of ['alinux-3', 'centos-7', 'rhel-9', 'fedora-35']) {
       const r = render(osId, SEED_FACTS);
       assert.equal(withoutComments(fileContent(r, '/ifcfg-eth0:0')), SEED_RHEL_ALIASES[0]);
       assert.equal(withoutComments(fileContent(r, '/ifcfg-eth0:1')), SEED_RHEL_ALIASES[1]);
       const main = fileContent(r, '/ifcfg-eth0');
       // the seed's main file has DEVICE/TYPE/ONBOOT as here, but BOOTPROTO=dhcp: ours is static (see docs/osconfig.md)
-      for (const line of ['DEVICE=eth0', 'TYPE=Ethernet', 'ONBOOT=yes', 'BOOTPROTO=static', 'IPADDR=192.168.1.201', 'GATEWAY=192.168.1.253']) {
+      for (const line of [
+        'DEVICE=eth0',
+        'TYPE=Ethernet',
+        'ONBOOT=yes',
+        'BOOTPROTO=static',
+        'IPADDR=192.168.1.201',
+        'GATEWAY=192.168.1.253',
+      ]) {
         assert.match(main, new RegExp(`^${line}$`, 'm'));
       }
     }
   });
 
-  it('Ubuntu 18/20 netplan: the same document as the seed\'s', () => {
+  it("Ubuntu 18/20 netplan: the same document as the seed's", () => {
     const ours = fileContent(render('ubuntu-18.04', SEED_FACTS), '/etc/netplan/50-cloud-init.yaml');
     assert.deepEqual(yamlToJson(ours), yamlToJson(SEED_NETPLAN_18.replace('00:16:3e:16:43:xx', SEED_FACTS.macAddress)));
   });
 
-  it('Ubuntu 22/24 and Debian 12 netplan: the same document as the seed\'s', () => {
+  it("Ubuntu 22/24 and Debian 12 netplan: the same document as the seed's", () => {
     const seed = yamlToJson(SEED_NETPLAN_22.replace('00:16:3e:16:43:xx', SEED_FACTS.macAddress));
-    const ours = ['ubuntu-22.04', 'ubuntu-24.04', 'debian-12'].map((osId) => fileContent(render(osId, SEED_FACTS), '/etc/netplan/50-cloud-init.yaml'));
+    const ours = ['ubuntu-22.04', 'ubuntu-24.04', 'debian-12'].map((osId) =>
+      fileContent(render(osId, SEED_FACTS), '/etc/netplan/50-cloud-init.yaml'),
+    );
     // the three renderings are one text, so PyYAML reads it once
     assert.equal(new Set(ours).size, 1);
     assert.deepEqual(yamlToJson(ours[0]), seed);
   });
 
-  it('Ubuntu 14/16, Debian 8-11: the seed\'s alias stanzas (indentation aside)', () => {
+  it("Ubuntu 14/16, Debian 8-11: the seed's alias stanzas (indentation aside)", () => {
     for (const osId of ['ubuntu-14.04', 'ubuntu-16.04', 'debian-8', 'debian-11']) {
       const text = fileContent(render(osId, SEED_FACTS), '/etc/network/interfaces');
-      const flat = text.split('\n').map((l) => l.trim()).join('\n');
+      const flat = text
+        .split('\n')
+        .map((l) => l.trim())
+        .join('\n');
       assert.ok(flat.includes(SEED_INTERFACES_ALIASES), osId);
       assert.ok(flat.includes('auto lo\niface lo inet loopback'), osId);
       // the seed keeps "iface eth0 inet dhcp"; ours is static with the primary and gateway
-      assert.ok(flat.includes('auto eth0\niface eth0 inet static\naddress 192.168.1.201\nnetmask 255.255.255.0\ngateway 192.168.1.253'), osId);
+      assert.ok(
+        flat.includes('auto eth0\niface eth0 inet static\naddress 192.168.1.201\nnetmask 255.255.255.0\ngateway 192.168.1.253'),
+        osId,
+      );
     }
   });
 
-  it('SUSE: the seed\'s ifcfg-eth0 exactly, and its routes line', () => {
+  it("SUSE: the seed's ifcfg-eth0 exactly, and its routes line", () => {
     for (const osId of ['sles-12', 'sles-15', 'opensuse-15']) {
       const r = render(osId, SEED_FACTS);
       assert.equal(withoutComments(fileContent(r, '/etc/sysconfig/network/ifcfg-eth0')), SEED_SLES);
@@ -145,14 +166,17 @@ describe('the seed example, per target', () => {
     }
   });
 
-  it('Windows: the primary and both secondaries with the seed\'s mask and gateway', () => {
+  it("Windows: the primary and both secondaries with the seed's mask and gateway", () => {
     const batch = fileContent(render('windows-2022', SEED_FACTS), '-netsh.cmd');
-    assert.match(batch, /set address name="%IFNAME%" source=static address=192\.168\.1\.201 mask=255\.255\.255\.0 gateway=192\.168\.1\.253 /);
+    assert.match(
+      batch,
+      /set address name="%IFNAME%" source=static address=192\.168\.1\.201 mask=255\.255\.255\.0 gateway=192\.168\.1\.253 /,
+    );
     assert.match(batch, /add address name="%IFNAME%" address=192\.168\.1\.202 mask=255\.255\.255\.0 /);
     assert.match(batch, /add address name="%IFNAME%" address=192\.168\.1\.203 mask=255\.255\.255\.0 /);
   });
 
-  it('restart commands follow the seed\'s table', () => {
+  it("restart commands follow the seed's table", () => {
     // "Restart the network service", one row at a time
     const table: [string[], string][] = [
       [['alinux-2', 'centos-7', 'rhel-7', 'anolis-7', 'sles-12', 'sles-15', 'opensuse-15'], 'systemctl restart network'],

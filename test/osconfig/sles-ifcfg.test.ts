@@ -40,18 +40,24 @@ describe('SUSE ifcfg', () => {
         assert.match(readFileSync(join(dir, 'routes'), 'utf8'), /^default 198\.18\.0\.1 - -$/m);
       } else {
         assert.match(readFileSync(join(dir, `ifroute-${facts.interfaceName}`), 'utf8'), /^default 198\.18\.1\.1 - eth1 table 1001$/m);
-        assert.match(readFileSync(join(dir, `ifrule-${facts.interfaceName}`), 'utf8'), /^ipv4 from 198\.18\.1\.11\/32 table 1001 priority 1001$/m);
+        assert.match(
+          readFileSync(join(dir, `ifrule-${facts.interfaceName}`), 'utf8'),
+          /^ipv4 from 198\.18\.1\.11\/32 table 1001 priority 1001$/m,
+        );
       }
     });
   }
 
   it('bash reads the files of random ENIs to exactly their addresses', () => {
     let n = 0;
-    fc.assert(fc.property(eniFactsArb, (facts) => {
-      const dir = join(tmp.dir, `p${n++}`);
-      writeDir(render('opensuse-15', facts), SLES_DIR, dir);
-      runOk('bash', ['-n', join(dir, `ifcfg-${facts.interfaceName}`)]);
-      assert.deepEqual(bashAddresses(dir, facts.interfaceName), expectedAddressSet(facts));
-    }), { numRuns: 12 });
+    fc.assert(
+      fc.property(eniFactsArb, (facts) => {
+        const dir = join(tmp.dir, `p${n++}`);
+        writeDir(render('opensuse-15', facts), SLES_DIR, dir);
+        runOk('bash', ['-n', join(dir, `ifcfg-${facts.interfaceName}`)]);
+        assert.deepEqual(bashAddresses(dir, facts.interfaceName), expectedAddressSet(facts));
+      }),
+      { numRuns: 12 },
+    );
   });
 });

@@ -16,11 +16,14 @@ const paths = (input: unknown) => {
 describe('validateFacts', () => {
   it('accepts the seed example, the lab ENIs and random valid ENIs, unchanged', () => {
     for (const f of [SEED_FACTS, LAB_SECONDARY]) assert.deepEqual(validateFacts(f), { ok: true, facts: f });
-    fc.assert(fc.property(eniFactsArb, (f) => {
-      const r = validateFacts(f);
-      assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
-      assert.deepEqual(r.facts, f);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(eniFactsArb, (f) => {
+        const r = validateFacts(f);
+        assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+        assert.deepEqual(r.facts, f);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('normalises spellings: MAC case, IPv6 text', () => {
@@ -66,28 +69,54 @@ describe('validateFacts', () => {
   });
 
   it('reports shape errors and network rules together', () => {
-    const got = paths({ ...SEED_FACTS, isPrimaryEni: 'yes', ipv4: { ...SEED_FACTS.ipv4, gateway: '10.0.0.1' }, ipv6: { addresses: [], prefixLength: 64, gateway: 'fe80::1', cidrBlock: '2001:db8::/64' } });
+    const got = paths({
+      ...SEED_FACTS,
+      isPrimaryEni: 'yes',
+      ipv4: { ...SEED_FACTS.ipv4, gateway: '10.0.0.1' },
+      ipv6: { addresses: [], prefixLength: 64, gateway: 'fe80::1', cidrBlock: '2001:db8::/64' },
+    });
     assert.deepEqual(got, ['ipv4.gateway', 'ipv6.addresses', 'isPrimaryEni']);
   });
 
   it('checks IPv6 too, and allows a link-local IPv6 gateway', () => {
-    assert.deepEqual(paths({ ...LAB_SECONDARY, ipv6: { ...LAB_SECONDARY.ipv6!, addresses: ['2001:db8:2::10', '198.18.1.10'], cidrBlock: '2001:db8:1::1/64' } }),
-      ['ipv6.addresses.0', 'ipv6.addresses.1', 'ipv6.cidrBlock']);
+    assert.deepEqual(
+      paths({
+        ...LAB_SECONDARY,
+        ipv6: { ...LAB_SECONDARY.ipv6!, addresses: ['2001:db8:2::10', '198.18.1.10'], cidrBlock: '2001:db8:1::1/64' },
+      }),
+      ['ipv6.addresses.0', 'ipv6.addresses.1', 'ipv6.cidrBlock'],
+    );
     assert.ok(validateFacts({ ...LAB_SECONDARY, ipv6: { ...LAB_SECONDARY.ipv6!, gateway: 'fe80::1' } }).ok);
   });
 
   it('enforces the limits: 49 secondaries, /16../29, 3 DNS servers', () => {
     const many = Array.from({ length: 50 }, (_, i) => `10.0.1.${i + 10}`);
-    assert.deepEqual(paths({ ...SEED_FACTS, ipv4: { primary: '10.0.1.5', secondaries: many, prefixLength: 24, gateway: '10.0.1.1', cidrBlock: '10.0.1.0/24' } }), ['ipv4.secondaries']);
-    assert.deepEqual(paths({ ...SEED_FACTS, ipv4: { ...SEED_FACTS.ipv4, prefixLength: 30, cidrBlock: '192.168.1.200/30', secondaries: [] } }), ['ipv4.gateway', 'ipv4.prefixLength']);
+    assert.deepEqual(
+      paths({
+        ...SEED_FACTS,
+        ipv4: { primary: '10.0.1.5', secondaries: many, prefixLength: 24, gateway: '10.0.1.1', cidrBlock: '10.0.1.0/24' },
+      }),
+      ['ipv4.secondaries'],
+    );
+    assert.deepEqual(
+      paths({ ...SEED_FACTS, ipv4: { ...SEED_FACTS.ipv4, prefixLength: 30, cidrBlock: '192.168.1.200/30', secondaries: [] } }),
+      ['ipv4.gateway', 'ipv4.prefixLength'],
+    );
     assert.deepEqual(paths({ ...SEED_FACTS, dnsServers: ['1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4'] }), ['dnsServers']);
   });
 
   it('render() throws InvalidFactsError with the same problems, and checks alias label length', () => {
-    assert.throws(() => render('nmcli', { ...SEED_FACTS, macAddress: 'nope' }), (e: unknown) =>
-      e instanceof InvalidFactsError && e.code === 'InvalidFacts' && e.problems.length === 1 && e.problems[0].path === 'macAddress');
+    assert.throws(
+      () => render('nmcli', { ...SEED_FACTS, macAddress: 'nope' }),
+      (e: unknown) =>
+        e instanceof InvalidFactsError && e.code === 'InvalidFacts' && e.problems.length === 1 && e.problems[0].path === 'macAddress',
+    );
     // "enp0s31f6lan0:9" is 15 characters; an eleventh secondary needs "enp0s31f6lan0:10", 16
-    const long = { ...SEED_FACTS, interfaceName: 'enp0s31f6lan0', ipv4: { ...SEED_FACTS.ipv4, secondaries: Array.from({ length: 10 }, (_, i) => `192.168.1.${i + 10}`) } };
+    const long = {
+      ...SEED_FACTS,
+      interfaceName: 'enp0s31f6lan0',
+      ipv4: { ...SEED_FACTS.ipv4, secondaries: Array.from({ length: 10 }, (_, i) => `192.168.1.${i + 10}`) },
+    };
     assert.doesNotThrow(() => render('debian-11', long));
     const longer = { ...long, ipv4: { ...long.ipv4, secondaries: [...long.ipv4.secondaries, '192.168.1.100'] } };
     assert.throws(() => render('debian-11', longer), /enp0s31f6lan0:10 is longer than 15/);

@@ -43,7 +43,13 @@ const CMDLETS: Record<string, string[]> = {
 /** external programs the commands call */
 const PROGRAMS = ['netsh', 'powershell', 'ipconfig'];
 
-interface Node { type: string; text: string; namedChildren: Node[]; childForFieldName?(n: string): Node | null; hasError?: boolean }
+interface Node {
+  type: string;
+  text: string;
+  namedChildren: Node[];
+  childForFieldName?(n: string): Node | null;
+  hasError?: boolean;
+}
 
 function collect(node: Node, type: string, out: Node[] = []): Node[] {
   if (node.type === type) out.push(node);
@@ -67,7 +73,10 @@ function checkPowerShell(source: string): string[] {
     const name = collect(cmd, 'command_name')[0]?.text ?? '';
     if (PROGRAMS.includes(name)) continue;
     const allowed = CMDLETS[name] ?? own[name];
-    if (!allowed) { problems.push(`unknown command ${name}`); continue; }
+    if (!allowed) {
+      problems.push(`unknown command ${name}`);
+      continue;
+    }
     for (const p of collect(cmd, 'command_parameter')) {
       const param = p.text.replace(/^-/, '').replace(/:.*$/, '');
       if (!allowed.includes(param) && !COMMON.includes(param)) problems.push(`${name} has no parameter -${param}`);
@@ -105,26 +114,35 @@ function checkNetshLine(line: string): string | undefined {
 }
 
 function checkNetsh(batch: string): string[] {
-  return batch.split('\r\n').filter((l) => l.startsWith('netsh ')).map(checkNetshLine).filter((p): p is string => p !== undefined);
+  return batch
+    .split('\r\n')
+    .filter((l) => l.startsWith('netsh '))
+    .map(checkNetshLine)
+    .filter((p): p is string => p !== undefined);
 }
 
 describe('Windows PowerShell script', () => {
   it('parses with no error and uses only documented cmdlets and parameters, over random ENIs', () => {
-    fc.assert(fc.property(eniFactsArb, (facts) => {
-      const r = render('windows-2022', facts);
-      assert.deepEqual(checkPowerShell(fileContent(r, '.ps1')), []);
-      for (const c of r.commands) assert.deepEqual(checkPowerShell(c.run), [], c.run);
-      for (const v of r.verify) assert.deepEqual(checkPowerShell(v), [], v);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(eniFactsArb, (facts) => {
+        const r = render('windows-2022', facts);
+        assert.deepEqual(checkPowerShell(fileContent(r, '.ps1')), []);
+        for (const c of r.commands) assert.deepEqual(checkPowerShell(c.run), [], c.run);
+        for (const v of r.verify) assert.deepEqual(checkPowerShell(v), [], v);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('the checks catch a broken script and a misspelt cmdlet or parameter', () => {
     const good = fileContent(render('windows-2019', SEED_FACTS), '.ps1');
     assert.deepEqual(checkPowerShell(good), []);
-    assert.deepEqual(checkPowerShell(good.replace("-ErrorAction SilentlyContinue", "-ErrorAction 'SilentlyContinue")), ['syntax error']);
+    assert.deepEqual(checkPowerShell(good.replace('-ErrorAction SilentlyContinue', "-ErrorAction 'SilentlyContinue")), ['syntax error']);
     assert.deepEqual(checkPowerShell(good.replace(/\}\r\n\r\nfunction/, '\r\n\r\nfunction')), ['syntax error']);
     assert.deepEqual(checkPowerShell(good.replace('New-NetIPAddress', 'New-NetIPAdress')), ['unknown command New-NetIPAdress']);
-    assert.deepEqual(checkPowerShell(good.replace('-Dhcp Disabled', '-DHCPEnabled Disabled')), ['Set-NetIPInterface has no parameter -DHCPEnabled']);
+    assert.deepEqual(checkPowerShell(good.replace('-Dhcp Disabled', '-DHCPEnabled Disabled')), [
+      'Set-NetIPInterface has no parameter -DHCPEnabled',
+    ]);
   });
 
   it('switches to static with the primary address and the gateway before anything else', () => {
@@ -136,14 +154,19 @@ describe('Windows PowerShell script', () => {
     assert.match(script[dhcpOff + 1], /-IPAddress '192\.168\.1\.201' -PrefixLength 24 -SkipAsSource \$false$/);
     assert.match(script[dhcpOff + 2], /^Add-EniDefaultRoute -DestinationPrefix '0\.0\.0\.0\/0' -NextHop '192\.168\.1\.253'$/);
     for (const a of ['192.168.1.202', '192.168.1.203']) {
-      assert.ok(at(new RegExp(`^Add-EniAddress -IPAddress '${a.replace(/\./g, '\\.')}' -PrefixLength 24 -SkipAsSource \\$true$`)) > dhcpOff + 2);
+      assert.ok(
+        at(new RegExp(`^Add-EniAddress -IPAddress '${a.replace(/\./g, '\\.')}' -PrefixLength 24 -SkipAsSource \\$true$`)) > dhcpOff + 2,
+      );
     }
   });
 });
 
 describe('Windows netsh batch', () => {
   const GOLDEN = new URL('./golden/', import.meta.url);
-  for (const [name, facts] of [['windows-seed-netsh.cmd', SEED_FACTS], ['windows-secondary-eni-netsh.cmd', LAB_SECONDARY]] as const) {
+  for (const [name, facts] of [
+    ['windows-seed-netsh.cmd', SEED_FACTS],
+    ['windows-secondary-eni-netsh.cmd', LAB_SECONDARY],
+  ] as const) {
     it(`matches the reviewed golden file ${name}`, () => {
       const got = fileContent(render('windows-2022', facts), '-netsh.cmd');
       // ENIPLANE_UPDATE_GOLDEN=1 rewrites the file; review the diff before committing it
@@ -153,9 +176,12 @@ describe('Windows netsh batch', () => {
   }
 
   it('every netsh line has the documented syntax, over random ENIs', () => {
-    fc.assert(fc.property(eniFactsArb, (facts) => {
-      assert.deepEqual(checkNetsh(fileContent(render('windows-2016', facts), '-netsh.cmd')), []);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(eniFactsArb, (facts) => {
+        assert.deepEqual(checkNetsh(fileContent(render('windows-2016', facts), '-netsh.cmd')), []);
+      }),
+      { numRuns: 40 },
+    );
     assert.notDeepEqual(checkNetsh('netsh interface ipv4 add address name="x" adress=10.0.0.1 mask=255.255.255.0\r\n'), []);
   });
 });

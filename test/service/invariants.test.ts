@@ -47,68 +47,113 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 it('random operation sequences keep every invariant', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 45 }), async (ops) => {
-    const dir = mkdtempSync(join(tmpdir(), 'eniplane-prop-'));
-    const store = new SqliteStore(join(dir, 'db.sqlite'));
-    // A small capacity on the basic group so that limit is hit too.
-    const deps = createDeps(store, { limits: { transitionMs: 0, basicSecurityGroupIpCapacity: 25 } });
-    try {
-      const root = await ensureRootAccount(deps);
-      const caller = { accountId: root.accountId };
-      const vpc = await createVpc(deps, caller, { cidrBlock: '10.0.0.0/16', enableIpv6: true });
-      // A /26: 60 usable, so the vSwitch can fill up.
-      const vsw = await createVSwitch(deps, caller, { vpcId: vpc.id, zoneId: 'cn-hangzhou-h', cidrBlock: '10.0.0.0/26', ipv6CidrBlock: 0 });
-      const sgs = [
-        await createSecurityGroup(deps, caller, { vpcId: vpc.id, type: 'normal' }),
-        await createSecurityGroup(deps, caller, { vpcId: vpc.id, type: 'enterprise' }),
-      ];
-      const instances = await runInstances(deps, caller, { instanceType: 'ecs.g6.large', vSwitchId: vsw.id, securityGroupIds: [sgs[1].id], amount: 2 });
-      const enis: string[] = [];
-      const snapshot = async () => (await describeEnis(deps, caller, {}, { limit: 500 })).items;
-      for (const o of ops) {
-        const before = await snapshot();
-        const pick = (n: number) => enis[n % Math.max(1, enis.length)];
-        try {
-          switch (o.kind) {
-            case 'create': enis.push((await createEni(deps, caller, { vSwitchId: vsw.id, securityGroupIds: [sgs[o.sg].id], secondaryIpv4: o.secondaries ? { count: o.secondaries } : undefined })).id); break;
-            case 'assign': if (enis.length) await assignPrivateIps(deps, caller, { eniId: pick(o.eni), request: { count: o.count } }); break;
-            case 'assignNamed': if (enis.length) await assignPrivateIps(deps, caller, { eniId: pick(o.eni), request: { addresses: [`10.0.0.${o.last}`] } }); break;
-            case 'assign6': if (enis.length) await assignIpv6(deps, caller, { eniId: pick(o.eni), request: { count: o.count } }); break;
-            case 'unassign': {
-              const e = before.find((x) => x.id === pick(o.eni));
-              const sec = e?.addresses.filter((a) => a.family === 4 && !a.primary) ?? [];
-              if (e && sec.length) await unassignPrivateIps(deps, caller, { eniId: e.id, addresses: [sec[o.pick % sec.length].address] });
-              break;
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 45 }), async (ops) => {
+      const dir = mkdtempSync(join(tmpdir(), 'eniplane-prop-'));
+      const store = new SqliteStore(join(dir, 'db.sqlite'));
+      // A small capacity on the basic group so that limit is hit too.
+      const deps = createDeps(store, { limits: { transitionMs: 0, basicSecurityGroupIpCapacity: 25 } });
+      try {
+        const root = await ensureRootAccount(deps);
+        const caller = { accountId: root.accountId };
+        const vpc = await createVpc(deps, caller, { cidrBlock: '10.0.0.0/16', enableIpv6: true });
+        // A /26: 60 usable, so the vSwitch can fill up.
+        const vsw = await createVSwitch(deps, caller, {
+          vpcId: vpc.id,
+          zoneId: 'cn-hangzhou-h',
+          cidrBlock: '10.0.0.0/26',
+          ipv6CidrBlock: 0,
+        });
+        const sgs = [
+          await createSecurityGroup(deps, caller, { vpcId: vpc.id, type: 'normal' }),
+          await createSecurityGroup(deps, caller, { vpcId: vpc.id, type: 'enterprise' }),
+        ];
+        const instances = await runInstances(deps, caller, {
+          instanceType: 'ecs.g6.large',
+          vSwitchId: vsw.id,
+          securityGroupIds: [sgs[1].id],
+          amount: 2,
+        });
+        const enis: string[] = [];
+        const snapshot = async () => (await describeEnis(deps, caller, {}, { limit: 500 })).items;
+        for (const o of ops) {
+          const before = await snapshot();
+          const pick = (n: number) => enis[n % Math.max(1, enis.length)];
+          try {
+            switch (o.kind) {
+              case 'create':
+                enis.push(
+                  (
+                    await createEni(deps, caller, {
+                      vSwitchId: vsw.id,
+                      securityGroupIds: [sgs[o.sg].id],
+                      secondaryIpv4: o.secondaries ? { count: o.secondaries } : undefined,
+                    })
+                  ).id,
+                );
+                break;
+              case 'assign':
+                if (enis.length) await assignPrivateIps(deps, caller, { eniId: pick(o.eni), request: { count: o.count } });
+                break;
+              case 'assignNamed':
+                if (enis.length) await assignPrivateIps(deps, caller, { eniId: pick(o.eni), request: { addresses: [`10.0.0.${o.last}`] } });
+                break;
+              case 'assign6':
+                if (enis.length) await assignIpv6(deps, caller, { eniId: pick(o.eni), request: { count: o.count } });
+                break;
+              case 'unassign': {
+                const e = before.find((x) => x.id === pick(o.eni));
+                const sec = e?.addresses.filter((a) => a.family === 4 && !a.primary) ?? [];
+                if (e && sec.length) await unassignPrivateIps(deps, caller, { eniId: e.id, addresses: [sec[o.pick % sec.length].address] });
+                break;
+              }
+              case 'attach':
+                if (enis.length) await attachEni(deps, caller, { eniId: pick(o.eni), instanceId: instances[o.instance] });
+                break;
+              case 'detach': {
+                const e = before.find((x) => x.id === pick(o.eni));
+                if (e?.instanceId) await detachEni(deps, caller, { eniId: e.id, instanceId: e.instanceId });
+                break;
+              }
+              case 'delete':
+                if (enis.length) await deleteEni(deps, caller, { eniId: pick(o.eni) });
+                break;
+              case 'moveSg':
+                if (enis.length) await modifyEni(deps, caller, { eniId: pick(o.eni), securityGroupIds: [sgs[o.sg].id] });
+                break;
+              case 'deleteInstance': {
+                await stopInstance(deps, caller, { instanceId: instances[o.instance] }).catch(() => undefined);
+                await deleteInstance(deps, caller, { instanceId: instances[o.instance] });
+                break;
+              }
             }
-            case 'attach': if (enis.length) await attachEni(deps, caller, { eniId: pick(o.eni), instanceId: instances[o.instance] }); break;
-            case 'detach': {
-              const e = before.find((x) => x.id === pick(o.eni));
-              if (e?.instanceId) await detachEni(deps, caller, { eniId: e.id, instanceId: e.instanceId });
-              break;
-            }
-            case 'delete': if (enis.length) await deleteEni(deps, caller, { eniId: pick(o.eni) }); break;
-            case 'moveSg': if (enis.length) await modifyEni(deps, caller, { eniId: pick(o.eni), securityGroupIds: [sgs[o.sg].id] }); break;
-            case 'deleteInstance': {
-              await stopInstance(deps, caller, { instanceId: instances[o.instance] }).catch(() => undefined);
-              await deleteInstance(deps, caller, { instanceId: instances[o.instance] });
-              break;
-            }
+          } catch (e) {
+            if (!isDomainError(e)) throw e;
+            assert.deepEqual(normalize(await snapshot()), normalize(before), `refused ${o.kind} (${e.code}) changed something`);
           }
-        } catch (e) {
-          if (!isDomainError(e)) throw e;
-          assert.deepEqual(normalize(await snapshot()), normalize(before), `refused ${o.kind} (${e.code}) changed something`);
+          await checkInvariants(
+            deps,
+            await snapshot(),
+            sgs.map((g) => g.id),
+          );
         }
-        await checkInvariants(deps, await snapshot(), sgs.map((g) => g.id));
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }), { numRuns: 25 });
+    }),
+    { numRuns: 25 },
+  );
 });
 
 function normalize(enis: Eni[]) {
-  return enis.map((e) => ({ id: e.id, status: e.status, instanceId: e.instanceId, sgs: e.securityGroupIds, addresses: e.addresses.map((a) => a.address).sort() }));
+  return enis.map((e) => ({
+    id: e.id,
+    status: e.status,
+    instanceId: e.instanceId,
+    sgs: e.securityGroupIds,
+    addresses: e.addresses.map((a) => a.address).sort(),
+  }));
 }
 
 async function checkInvariants(deps: ReturnType<typeof createDeps>, enis: Eni[], sgIds: string[]) {
@@ -121,12 +166,15 @@ async function checkInvariants(deps: ReturnType<typeof createDeps>, enis: Eni[],
     assert.ok(v4.length <= cap, `${e.id} (${e.status}) holds ${v4.length} IPv4`);
     assert.ok(e.addresses.filter((a) => a.family === 6).length <= (e.status === 'Available' ? 10 : 1));
   }
-  await deps.store.transaction(async (tx) => {
-    for (const id of sgIds) {
-      const g = await tx.securityGroups.get(enis[0]?.accountId ?? (await tx.accounts.list())[0].id, id);
-      const held = enis.filter((e) => e.securityGroupIds.includes(id)).reduce((n, e) => n + e.addresses.length, 0);
-      assert.equal(g!.ipCount, held, `security group ${id} counter`);
-      if (g!.type === 'normal') assert.ok(held <= 25);
-    }
-  }, { readOnly: true });
+  await deps.store.transaction(
+    async (tx) => {
+      for (const id of sgIds) {
+        const g = await tx.securityGroups.get(enis[0]?.accountId ?? (await tx.accounts.list())[0].id, id);
+        const held = enis.filter((e) => e.securityGroupIds.includes(id)).reduce((n, e) => n + e.addresses.length, 0);
+        assert.equal(g!.ipCount, held, `security group ${id} counter`);
+        if (g!.type === 'normal') assert.ok(held <= 25);
+      }
+    },
+    { readOnly: true },
+  );
 }

@@ -39,7 +39,8 @@ async function seed(tag: string, expired: number, live: number): Promise<void> {
   await store.transaction(async (tx) => {
     for (let i = 0; i < expired; i++) await tx.nonces.add('key', `${tag}-old-${i}`, NOW - 1 - i);
     for (let i = 0; i < live; i++) await tx.nonces.add('key', `${tag}-live-${i}`, NOW + 60_000);
-    for (let i = 0; i < 250; i++) await tx.idempotency.put('acc', 'Act', `${tag}-old-${i}`, { paramsHash: 'h', result: '{}' }, NOW - CLIENT_TOKEN_TTL_MS - 1);
+    for (let i = 0; i < 250; i++)
+      await tx.idempotency.put('acc', 'Act', `${tag}-old-${i}`, { paramsHash: 'h', result: '{}' }, NOW - CLIENT_TOKEN_TTL_MS - 1);
     await tx.idempotency.put('acc', 'Act', `${tag}-live`, { paramsHash: 'h', result: '{}' }, NOW);
   });
 }
@@ -68,7 +69,15 @@ describe('purgeExpired', () => {
     const runs = [await purgeExpired(deps, opts), await purgeExpired(deps, opts), await purgeExpired(deps, opts)];
     // 3 + 3 + 2 of the 8 slices were new (the third run's last slice is the first run's first again).
     assert.ok(runs[0].nonces > 0 && runs[0].nonces < 500, `a run sweeps only its 3 of 8 slices (${runs[0].nonces})`);
-    assert.equal(runs.reduce((n, r) => n + r.nonces, 0), 500, 'three runs sweep every slice');
-    assert.deepEqual(runs.map((r) => r.clientTokens), [100, 100, 50], 'one ClientToken batch a run');
+    assert.equal(
+      runs.reduce((n, r) => n + r.nonces, 0),
+      500,
+      'three runs sweep every slice',
+    );
+    assert.deepEqual(
+      runs.map((r) => r.clientTokens),
+      [100, 100, 50],
+      'one ClientToken batch a run',
+    );
   });
 });

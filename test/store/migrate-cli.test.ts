@@ -18,7 +18,9 @@ async function migrate(...args: string[]): Promise<Record<string, unknown>> {
   registerMigrate(program);
   const lines: string[] = [];
   const log = console.log;
-  console.log = (s: string) => { lines.push(s); };
+  console.log = (s: string) => {
+    lines.push(s);
+  };
   try {
     await program.parseAsync(['node', 'eniplane', 'migrate', '--json', ...args]);
   } finally {
@@ -33,7 +35,9 @@ describe('eniplane migrate', () => {
 
   it('creates and migrates the SQLite file in the data directory, then reports it up to date', async () => {
     const first = await migrate('--data', dir);
-    const files = readdirSync(new URL('../../src/store/sqlite/migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).sort();
+    const files = readdirSync(new URL('../../src/store/sqlite/migrations/', import.meta.url))
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     assert.ok(files.length >= 2, 'the initial schema and at least one later migration');
     assert.deepEqual(first.applied, files, 'every migration, in order');
     assert.equal(first.target, join(dir, 'eniplane.db'));
@@ -45,7 +49,14 @@ describe('eniplane migrate', () => {
     await migrate('--database', `sqlite:${file}`);
     const store = new SqliteStore(join(dir, 'served.db'), { backgroundCheckpoints: false });
     await store.close();
-    const pageSize = (f: string) => { const db = new Database(f, { readonly: true }); try { return db.pragma('page_size', { simple: true }); } finally { db.close(); } };
+    const pageSize = (f: string) => {
+      const db = new Database(f, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
     assert.equal(pageSize(file), pageSize(join(dir, 'served.db')));
     assert.equal(pageSize(file), 1024, 'the WAL tuning of sqlite-store.ts');
   });
@@ -63,13 +74,19 @@ describe('eniplane migrate', () => {
       assert.deepEqual(first.applied, migrationFiles());
       assert.equal(first.target, `schema ${schema}`);
       assert.deepEqual((await migrate('--database', urlWithSchema(schema))).applied, []);
-      assert.equal((await querySchema<{ n: number }>(schema, 'SELECT COUNT(*)::int AS n FROM schema_migrations'))[0].n, migrationFiles().length);
+      assert.equal(
+        (await querySchema<{ n: number }>(schema, 'SELECT COUNT(*)::int AS n FROM schema_migrations'))[0].n,
+        migrationFiles().length,
+      );
     } finally {
       await dropSchema(schema);
     }
   });
 
   it('reports an unreachable PostgreSQL as a user error, password hidden', async () => {
-    await assert.rejects(migrate('--database', 'postgres://u:secret@127.0.0.1:1/db'), (e: unknown) => e instanceof ConfigError && /u:\*\*\*@127\.0\.0\.1:1/.test(e.message) && !/secret/.test(e.message));
+    await assert.rejects(
+      migrate('--database', 'postgres://u:secret@127.0.0.1:1/db'),
+      (e: unknown) => e instanceof ConfigError && /u:\*\*\*@127\.0\.0\.1:1/.test(e.message) && !/secret/.test(e.message),
+    );
   });
 });

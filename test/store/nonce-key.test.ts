@@ -8,12 +8,17 @@ import fc from 'fast-check';
 import { nonceKey, nonceKeySlice } from '../../src/store/sql/nonce-key.ts';
 
 test('the key is the first 8 bytes of SHA-256(AccessKeyId "\\n" nonce), big-endian, signed', () => {
-  fc.assert(fc.property(fc.string(), fc.string({ unit: 'grapheme' }), (keyId, nonce) => {
-    const digest = createHash('sha256').update(Buffer.from(`${keyId}\n${nonce}`, 'utf8')).digest();
-    const unsigned = BigInt(`0x${digest.subarray(0, 8).toString('hex')}`);
-    const signed = unsigned >= 1n << 63n ? unsigned - (1n << 64n) : unsigned;
-    assert.equal(nonceKey(keyId, nonce), signed);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.string(), fc.string({ unit: 'grapheme' }), (keyId, nonce) => {
+      const digest = createHash('sha256')
+        .update(Buffer.from(`${keyId}\n${nonce}`, 'utf8'))
+        .digest();
+      const unsigned = BigInt(`0x${digest.subarray(0, 8).toString('hex')}`);
+      const signed = unsigned >= 1n << 63n ? unsigned - (1n << 64n) : unsigned;
+      assert.equal(nonceKey(keyId, nonce), signed);
+    }),
+    { numRuns: 300 },
+  );
   assert.notEqual(nonceKey('k1', 'n'), nonceKey('k2', 'n'), 'scoped by access key');
 });
 

@@ -54,10 +54,13 @@ describe('PostgreSQL restarted under load', { skip, timeout: 150_000 }, () => {
 
   before(async () => {
     for (let i = 0; i < 3; i++) {
-      servers.push(await startServerProcess({
-        // Servers sharing a database share the key that seals AccessKey secrets (docs/security.md).
-        args: ['--database', url], env: { ENIPLANE_ROOT_ACCESS_KEY_ID: KEY.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: KEY.secret, ENIPLANE_SECRET_KEY: SEAL_KEY },
-      }));
+      servers.push(
+        await startServerProcess({
+          // Servers sharing a database share the key that seals AccessKey secrets (docs/security.md).
+          args: ['--database', url],
+          env: { ENIPLANE_ROOT_ACCESS_KEY_ID: KEY.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: KEY.secret, ENIPLANE_SECRET_KEY: SEAL_KEY },
+        }),
+      );
     }
     servers.forEach((s) => clients.push(sdkClient('popcore-post', s.endpoint, KEY)));
   });
@@ -71,11 +74,19 @@ describe('PostgreSQL restarted under load', { skip, timeout: 150_000 }, () => {
   it('answers ServiceUnavailable meanwhile, reconnects, loses nothing acknowledged, never gives an address twice', async (t) => {
     const c = clients[0];
     const vpc = await c.call('CreateVpc', { RegionId: 'cn-hangzhou', CidrBlock: '10.0.0.0/8' });
-    const vsw = await c.call('CreateVSwitch', { RegionId: 'cn-hangzhou', VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.2.0.0/16' });
+    const vsw = await c.call('CreateVSwitch', {
+      RegionId: 'cn-hangzhou',
+      VpcId: vpc.VpcId,
+      ZoneId: 'cn-hangzhou-h',
+      CidrBlock: '10.2.0.0/16',
+    });
     const sg = await c.call('CreateSecurityGroup', { RegionId: 'cn-hangzhou', VpcId: vpc.VpcId });
     const enis: string[] = [];
     for (let i = 0; i < WORKERS; i++) {
-      enis.push((await c.call('CreateNetworkInterface', { RegionId: 'cn-hangzhou', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId })).NetworkInterfaceId);
+      enis.push(
+        (await c.call('CreateNetworkInterface', { RegionId: 'cn-hangzhou', VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId }))
+          .NetworkInterfaceId,
+      );
     }
     // What the clients know, per ENI: acknowledged addresses, and how many answers never said what happened.
     const held = enis.map(() => new Set<string>());
@@ -94,10 +105,18 @@ describe('PostgreSQL restarted under load', { skip, timeout: 150_000 }, () => {
         const victim = held[w].size >= KEEP ? [...held[w]][0] : undefined;
         try {
           if (victim === undefined) {
-            const r = await client.call('AssignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 });
+            const r = await client.call('AssignPrivateIpAddresses', {
+              RegionId: 'cn-hangzhou',
+              NetworkInterfaceId: eni,
+              SecondaryPrivateIpAddressCount: 1,
+            });
             for (const a of r.AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[]) held[w].add(a);
           } else {
-            await client.call('UnassignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: eni, PrivateIpAddress: [victim] });
+            await client.call('UnassignPrivateIpAddresses', {
+              RegionId: 'cn-hangzhou',
+              NetworkInterfaceId: eni,
+              PrivateIpAddress: [victim],
+            });
             held[w].delete(victim);
           }
           acked++;
@@ -125,32 +144,56 @@ describe('PostgreSQL restarted under load', { skip, timeout: 150_000 }, () => {
     await new Promise((r) => setTimeout(r, AFTER_MS));
     stop = true;
     await load;
-    t.diagnostic(`acknowledged ${ackedBefore} before the restart, ${ackedAfterRestart} after it answered again; refusals: ${[...codes].map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
+    t.diagnostic(
+      `acknowledged ${ackedBefore} before the restart, ${ackedAfterRestart} after it answered again; refusals: ${[...codes].map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`,
+    );
 
     // Meanwhile: only the retryable answer; never InternalError, never a dropped connection.
-    assert.deepEqual([...codes.keys()].filter((k) => k !== 'ServiceUnavailable'), [], 'every refusal is ServiceUnavailable');
+    assert.deepEqual(
+      [...codes.keys()].filter((k) => k !== 'ServiceUnavailable'),
+      [],
+      'every refusal is ServiceUnavailable',
+    );
     for (const s of servers) assert.equal(s.child.exitCode, null, `server on ${s.endpoint} still running`);
     // Reconnected by themselves: every server serves again, within a bound.
     for (const client of clients) {
-      await until(async () => (await client.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', PageSize: 50 })).TotalCount === WORKERS,
-        SERVER_BACK_WITHIN_MS, `${client.flavour} to serve again`);
+      await until(
+        async () => (await client.call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', PageSize: 50 })).TotalCount === WORKERS,
+        SERVER_BACK_WITHIN_MS,
+        `${client.flavour} to serve again`,
+      );
     }
     assert.ok(ackedBefore > 0 && ackedAfterRestart > 0, 'requests were acknowledged before the restart and after it');
 
     // The database: no address twice, everything acknowledged is there, extras only from unknown outcomes.
-    const rows = await querySchema<{ eni_id: string; address: string }>(schema, 'SELECT eni_id, address FROM private_ips WHERE is_primary = 0');
-    const dup = await querySchema<{ n: number; d: number }>(schema, 'SELECT COUNT(*)::int AS n, COUNT(DISTINCT address)::int AS d FROM private_ips WHERE vswitch_id = $1', [vsw.VSwitchId]);
+    const rows = await querySchema<{ eni_id: string; address: string }>(
+      schema,
+      'SELECT eni_id, address FROM private_ips WHERE is_primary = 0',
+    );
+    const dup = await querySchema<{ n: number; d: number }>(
+      schema,
+      'SELECT COUNT(*)::int AS n, COUNT(DISTINCT address)::int AS d FROM private_ips WHERE vswitch_id = $1',
+      [vsw.VSwitchId],
+    );
     assert.equal(dup[0].n, dup[0].d, 'no address twice in the vSwitch');
     enis.forEach((eni, w) => {
       const have = new Set(rows.filter((r) => r.eni_id === eni).map((r) => r.address));
-      assert.deepEqual([...held[w]].filter((a) => !have.has(a)), [], `${eni}: acknowledged but not in the database`);
+      assert.deepEqual(
+        [...held[w]].filter((a) => !have.has(a)),
+        [],
+        `${eni}: acknowledged but not in the database`,
+      );
       const extra = [...have].filter((a) => !held[w].has(a) && !maybe[w].has(a));
       assert.ok(extra.length <= unknownAssigns[w], `${eni}: ${extra.join()} in the database, never acknowledged`);
     });
     // The security group's count (sharded) agrees with the rows it counts.
-    const sgCount = await querySchema<{ counted: number; n: number }>(schema, `SELECT
+    const sgCount = await querySchema<{ counted: number; n: number }>(
+      schema,
+      `SELECT
       (SELECT ip_count FROM security_groups WHERE id = $1) + (SELECT COALESCE(SUM(n), 0)::int FROM sg_ip_shards WHERE security_group_id = $1) AS counted,
-      (SELECT COUNT(*)::int FROM private_ips p JOIN eni_security_groups m ON m.eni_id = p.eni_id WHERE m.security_group_id = $1) AS n`, [sg.SecurityGroupId]);
+      (SELECT COUNT(*)::int FROM private_ips p JOIN eni_security_groups m ON m.eni_id = p.eni_id WHERE m.security_group_id = $1) AS n`,
+      [sg.SecurityGroupId],
+    );
     assert.equal(sgCount[0].counted, sgCount[0].n);
   });
 });

@@ -8,7 +8,9 @@ import { auditContract } from './audit-contract.ts';
 
 const unavailable = await pgUnavailable();
 const schemas: string[] = [];
-after(async () => { for (const s of schemas) await dropSchema(s); });
+after(async () => {
+  for (const s of schemas) await dropSchema(s);
+});
 
 describe('PostgreSQL: AccessKey secrets at rest', { skip: unavailable }, () => {
   secretsContract(() => {
@@ -17,8 +19,19 @@ describe('PostgreSQL: AccessKey secrets at rest', { skip: unavailable }, () => {
     let n = 0;
     return {
       open: (secrets) => PostgresStore.open(urlWithSchema(schema), { secrets }),
-      rows: () => querySchema<{ id: string; secret: string; secret_key_id: string | null }>(schema, 'SELECT id, secret, secret_key_id FROM access_keys ORDER BY id'),
-      exec: async (sql, params) => { await querySchema(schema, sql.replace(/\?/g, () => `$${++n}`), params); n = 0; },
+      rows: () =>
+        querySchema<{ id: string; secret: string; secret_key_id: string | null }>(
+          schema,
+          'SELECT id, secret, secret_key_id FROM access_keys ORDER BY id',
+        ),
+      exec: async (sql, params) => {
+        await querySchema(
+          schema,
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        );
+        n = 0;
+      },
     };
   });
 });

@@ -16,7 +16,13 @@ export interface SecretsTarget {
   exec(sql: string, params: unknown[]): Promise<void>;
 }
 
-const key = (id: string, secret: string, accountId = 'acct-1') => ({ id, secret, accountId, status: 'Active' as const, createdAt: '2026-01-01T00:00:00Z' });
+const key = (id: string, secret: string, accountId = 'acct-1') => ({
+  id,
+  secret,
+  accountId,
+  status: 'Active' as const,
+  createdAt: '2026-01-01T00:00:00Z',
+});
 
 export function secretsContract(target: () => SecretsTarget): void {
   it('a secret is stored sealed under the current key and read back plain', async () => {
@@ -31,14 +37,20 @@ export function secretsContract(target: () => SecretsTarget): void {
       const [row] = await t.rows();
       assert.equal(row.secret_key_id, keyIdOf(k1));
       assert.ok(!row.secret.includes('the-plain-secret-1'));
-      assert.equal((await store.transaction((tx) => tx.accessKeys.get('LTAIsealed000001'), { readOnly: true }))?.secret, 'the-plain-secret-1');
+      assert.equal(
+        (await store.transaction((tx) => tx.accessKeys.get('LTAIsealed000001'), { readOnly: true }))?.secret,
+        'the-plain-secret-1',
+      );
     } finally {
       await store.close();
     }
     // Without the key the row does not open (the database alone gives nothing away).
     const keyless = await t.open(new SecretBox([randomBytes(32)]));
     try {
-      await assert.rejects(keyless.transaction((tx) => tx.accessKeys.get('LTAIsealed000001'), { readOnly: true }), /does not hold/);
+      await assert.rejects(
+        keyless.transaction((tx) => tx.accessKeys.get('LTAIsealed000001'), { readOnly: true }),
+        /does not hold/,
+      );
     } finally {
       await keyless.close();
     }
@@ -55,7 +67,10 @@ export function secretsContract(target: () => SecretsTarget): void {
     } finally {
       await plain.close();
     }
-    assert.deepEqual((await t.rows()).map((r) => r.secret_key_id), [null, null, null]);
+    assert.deepEqual(
+      (await t.rows()).map((r) => r.secret_key_id),
+      [null, null, null],
+    );
     const k1 = randomBytes(32);
     const s1 = await t.open(new SecretBox([k1]));
     try {
@@ -73,7 +88,10 @@ export function secretsContract(target: () => SecretsTarget): void {
       rows = await t.rows();
       assert.ok(rows.every((r) => r.secret_key_id === keyIdOf(k2)));
       const keys = await s2.transaction((tx) => tx.accessKeys.listByAccount('acct-1'), { readOnly: true });
-      assert.deepEqual(keys.map((k) => k.secret), ['plain-secret-0', 'plain-secret-1', 'plain-secret-2']);
+      assert.deepEqual(
+        keys.map((k) => k.secret),
+        ['plain-secret-0', 'plain-secret-1', 'plain-secret-2'],
+      );
     } finally {
       await s2.close();
     }

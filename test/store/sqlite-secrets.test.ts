@@ -19,19 +19,35 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('SQLite: AccessKey secrets at rest', () => {
   secretsContract(() => {
     const file = join(tmp(), 'eniplane.db');
     const raw = <R>(fn: (db: Database.Database) => R): R => {
       const db = new Database(file);
-      try { return fn(db); } finally { db.close(); }
+      try {
+        return fn(db);
+      } finally {
+        db.close();
+      }
     };
     return {
       open: async (secrets) => new SqliteStore(file, { secrets, backgroundCheckpoints: false }),
-      rows: async () => raw((db) => db.prepare('SELECT id, secret, secret_key_id FROM access_keys ORDER BY id').all() as { id: string; secret: string; secret_key_id: string | null }[]),
-      exec: async (sql, params) => { raw((db) => db.prepare(sql).run(...params)); },
+      rows: async () =>
+        raw(
+          (db) =>
+            db.prepare('SELECT id, secret, secret_key_id FROM access_keys ORDER BY id').all() as {
+              id: string;
+              secret: string;
+              secret_key_id: string | null;
+            }[],
+        ),
+      exec: async (sql, params) => {
+        raw((db) => db.prepare(sql).run(...params));
+      },
     };
   });
 });
@@ -42,7 +58,7 @@ describe('SQLite: the audit trail', () => {
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
-describe('SQLite: what the server writes is the owner\'s alone', () => {
+describe("SQLite: what the server writes is the owner's alone", () => {
   it('a new data dir is 0700; the database, its -wal and -shm, and secret.key are 0600; the secret is not in any of them', async () => {
     const dir = join(tmp(), 'data');
     const store = await openStore(undefined, dir, { env: {} });
@@ -50,7 +66,8 @@ describe('SQLite: what the server writes is the owner\'s alone', () => {
       const { key } = await createAccount(createDeps(store), 'someone');
       assert.equal(mode(dir), 0o700);
       for (const f of ['eniplane.db', 'eniplane.db-wal', 'eniplane.db-shm', SECRET_KEY_FILE]) assert.equal(mode(join(dir, f)), 0o600, f);
-      for (const f of ['eniplane.db', 'eniplane.db-wal']) assert.ok(!readFileSync(join(dir, f)).includes(key.secret), `${f} holds the plain secret`);
+      for (const f of ['eniplane.db', 'eniplane.db-wal'])
+        assert.ok(!readFileSync(join(dir, f)).includes(key.secret), `${f} holds the plain secret`);
     } finally {
       await store.close();
     }
@@ -70,7 +87,9 @@ describe('SQLite: what the server writes is the owner\'s alone', () => {
     try {
       assert.equal(mode(dir), 0o700);
       assert.equal(mode(join(dir, 'eniplane.db')), 0o600);
-      const row = new Database(join(dir, 'eniplane.db'), { readonly: true }).prepare('SELECT secret, secret_key_id FROM access_keys WHERE id = ?').get(key.id) as { secret: string; secret_key_id: string | null };
+      const row = new Database(join(dir, 'eniplane.db'), { readonly: true })
+        .prepare('SELECT secret, secret_key_id FROM access_keys WHERE id = ?')
+        .get(key.id) as { secret: string; secret_key_id: string | null };
       assert.notEqual(row.secret_key_id, null);
       assert.notEqual(row.secret, key.secret);
       assert.equal((await store.transaction((tx) => tx.accessKeys.get(key.id), { readOnly: true }))?.secret, key.secret);
@@ -86,6 +105,10 @@ describe('SQLite: what the server writes is the owner\'s alone', () => {
     await createAccount(createDeps(store), 'env-keyed');
     await store.close();
     assert.throws(() => statSync(join(dir, SECRET_KEY_FILE)));
-    await assert.rejects(openStore(undefined, dir, { env: { ENIPLANE_SECRET_KEY: 'c2hvcnQ=' } }), /32 bytes/, 'a key of the wrong size is refused');
+    await assert.rejects(
+      openStore(undefined, dir, { env: { ENIPLANE_SECRET_KEY: 'c2hvcnQ=' } }),
+      /32 bytes/,
+      'a key of the wrong size is refused',
+    );
   });
 });

@@ -32,7 +32,9 @@ describe('SQLite migrations and checkpoints', () => {
       // A database as the first release left it: only 001 applied, with rows in both tables.
       const old = new Database(file);
       old.exec(readFileSync(new URL('../../src/store/sqlite/migrations/001-initial.sql', import.meta.url), 'utf8'));
-      old.exec("CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES ('001-initial.sql', 'then')");
+      old.exec(
+        "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES ('001-initial.sql', 'then')",
+      );
       old.exec(`INSERT INTO accounts VALUES ('acc', 'a', 'now');
         INSERT INTO vpcs VALUES ('vpc-1', 'acc', 'cn-hangzhou', 'rg', 'v', '', '10.0.0.0/8', NULL, 'Available', 'now');
         INSERT INTO vswitches VALUES ('vsw-1', 'acc', 'cn-hangzhou', 'vpc-1', 'cn-hangzhou-h', 'rg', 'v', '', '10.1.0.0/16', NULL, 'Available', 'now');
@@ -45,53 +47,104 @@ describe('SQLite migrations and checkpoints', () => {
 
       const store = new SqliteStore(file);
       const eni = await store.transaction((tx) => tx.enis.get('acc', 'eni-1'));
-      assert.deepEqual(eni?.addresses.map((a) => [a.address, a.primary]), [['10.1.0.5', true], ['10.1.0.6', false]]);
+      assert.deepEqual(
+        eni?.addresses.map((a) => [a.address, a.primary]),
+        [
+          ['10.1.0.5', true],
+          ['10.1.0.6', false],
+        ],
+      );
       assert.deepEqual(eni?.tags, [{ key: 'team', value: 'net' }], '007 moved eni_tags into tags');
-      assert.equal(await store.transaction((tx) => tx.nonces.add('key', 'n-1', 999)), false, 'a nonce recorded before the migration is still a replay');
+      assert.equal(
+        await store.transaction((tx) => tx.nonces.add('key', 'n-1', 999)),
+        false,
+        'a nonce recorded before the migration is still a replay',
+      );
       assert.equal(await store.transaction((tx) => tx.nonces.add('key', 'n-3', 999)), true);
       await store.close();
 
       const db = new Database(file, { readonly: true });
       assert.throws(() => db.prepare('SELECT rowid FROM private_ips').all(), /no such column: rowid/, 'private_ips has no rowid');
       // 005: keyed by ENI, one unique index for the per-vSwitch uniqueness and lookups by address, nothing else.
-      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'private_ips'").all() as { name: string }[]).map((r) => r.name);
-      assert.deepEqual(indexes.filter((n) => !n.startsWith('sqlite_autoindex')), ['private_ips_address_vswitch']);
-      const unique = (db.prepare('PRAGMA index_list(private_ips)').all() as { name: string; unique: number }[]).find((i) => i.name === 'private_ips_address_vswitch');
+      const indexes = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'private_ips'").all() as { name: string }[]
+      ).map((r) => r.name);
+      assert.deepEqual(
+        indexes.filter((n) => !n.startsWith('sqlite_autoindex')),
+        ['private_ips_address_vswitch'],
+      );
+      const unique = (db.prepare('PRAGMA index_list(private_ips)').all() as { name: string; unique: number }[]).find(
+        (i) => i.name === 'private_ips_address_vswitch',
+      );
       assert.equal(unique?.unique, 1, 'an address is unique in its vSwitch');
-      assert.deepEqual((db.prepare('PRAGMA index_info(private_ips_address_vswitch)').all() as { name: string }[]).map((c) => c.name), ['address', 'vswitch_id']);
+      assert.deepEqual(
+        (db.prepare('PRAGMA index_info(private_ips_address_vswitch)').all() as { name: string }[]).map((c) => c.name),
+        ['address', 'vswitch_id'],
+      );
       // Each nonce under the key the store computes, its expiry kept: n-2 was carried over too, not only the one probed above.
-      const rows = db.prepare('SELECT key, expires_ms FROM nonces ORDER BY expires_ms').safeIntegers(true).all() as { key: bigint; expires_ms: bigint }[];
-      assert.deepEqual(rows.map((r) => [r.key, Number(r.expires_ms)]), [[nonceKey('key', 'n-1'), 123], [nonceKey('key', 'n-2'), 456], [nonceKey('key', 'n-3'), 999]]);
-      assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'nonces'").all(), [], 'no expiry index (004): the purge sweeps key ranges');
+      const rows = db.prepare('SELECT key, expires_ms FROM nonces ORDER BY expires_ms').safeIntegers(true).all() as {
+        key: bigint;
+        expires_ms: bigint;
+      }[];
+      assert.deepEqual(
+        rows.map((r) => [r.key, Number(r.expires_ms)]),
+        [
+          [nonceKey('key', 'n-1'), 123],
+          [nonceKey('key', 'n-2'), 456],
+          [nonceKey('key', 'n-3'), 999],
+        ],
+      );
+      assert.deepEqual(
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'nonces'").all(),
+        [],
+        'no expiry index (004): the purge sweeps key ranges',
+      );
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('Describe tag filters are index ranges of tags_by_key, a resource\'s tags its key range', async () => {
+  it("Describe tag filters are index ranges of tags_by_key, a resource's tags its key range", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eniplane-plan-'));
     try {
       const file = join(dir, 'eniplane.db');
       await new SqliteStore(file).close();
       const db = new Database(file, { readonly: true });
-      const plan = (sql: string, params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      const plan = (sql: string, params: unknown[]) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
       const scope = { accountId: 'acc', regionId: 'cn-hangzhou', resourceType: 'eni' as const };
       // DescribeNetworkInterfaces with Tag.1 (key and value) and Tag.2 (key only), as the ENI repository builds it.
-      const w = whereTagged(new Where().eq('account_id', 'acc').eq('region_id', 'cn-hangzhou'), scope, [{ key: 'creator', value: 'terway' }, { key: 'ack.aliyun.com' }]);
+      const w = whereTagged(new Where().eq('account_id', 'acc').eq('region_id', 'cn-hangzhou'), scope, [
+        { key: 'creator', value: 'terway' },
+        { key: 'ack.aliyun.com' },
+      ]);
       const enis = plan(`SELECT * FROM enis${w.sql()} ORDER BY id LIMIT 500`, w.params);
-      assert.match(enis, /tags USING COVERING INDEX tags_by_key \(account_id=\? AND region_id=\? AND resource_type=\? AND key=\? AND value=\?\)/);
+      assert.match(
+        enis,
+        /tags USING COVERING INDEX tags_by_key \(account_id=\? AND region_id=\? AND resource_type=\? AND key=\? AND value=\?\)/,
+      );
       assert.match(enis, /tags USING COVERING INDEX tags_by_key \(account_id=\? AND region_id=\? AND resource_type=\? AND key=\?\)/);
       assert.doesNotMatch(enis, /SCAN tags/);
       // A tag most ENIs carry is probed per ENI on the (resource, key) key instead, walking the account's ENIs in id order.
-      const driver = { dialect: 'sqlite' as const, all: async () => [], run: async () => ({ changes: 0 }), get: async <R>(sql: string) => ({ n: sql.includes('FROM tags') ? 90 : 100 }) as R };
-      const probed = await whereTaggedPlanned(driver, 'enis', new Where().eq('account_id', 'acc').eq('region_id', 'cn-hangzhou'), scope, [{ key: 'creator', value: 'terway' }]);
+      const driver = {
+        dialect: 'sqlite' as const,
+        all: async () => [],
+        run: async () => ({ changes: 0 }),
+        get: async <R>(sql: string) => ({ n: sql.includes('FROM tags') ? 90 : 100 }) as R,
+      };
+      const probed = await whereTaggedPlanned(driver, 'enis', new Where().eq('account_id', 'acc').eq('region_id', 'cn-hangzhou'), scope, [
+        { key: 'creator', value: 'terway' },
+      ]);
       const common = plan(`SELECT * FROM enis${probed.sql()} ORDER BY id LIMIT 500`, probed.params);
       assert.match(common, /SEARCH enis USING INDEX enis_account_region \(account_id=\? AND region_id=\?\)/);
       assert.match(common, /SEARCH t (EXISTS )?USING PRIMARY KEY \(resource_id=\? AND key=\?\)/);
       assert.doesNotMatch(common, /SCAN/);
       // An ENI's own tags (loaded with it): the primary key's range.
-      assert.match(plan('SELECT key, value FROM tags WHERE resource_id = ?', ['eni-1']), /SEARCH tags USING PRIMARY KEY \(resource_id=\?\)/);
+      assert.match(
+        plan('SELECT key, value FROM tags WHERE resource_id = ?', ['eni-1']),
+        /SEARCH tags USING PRIMARY KEY \(resource_id=\?\)/,
+      );
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -110,7 +163,9 @@ describe('SQLite migrations and checkpoints', () => {
       // Past SQLite's default inline threshold (1000 pages) many times over, but under the writer's fallback.
       const rows = 12_000;
       for (let i = 0; i < rows; i += 200) {
-        await Promise.all(Array.from({ length: 200 }, (_, j) => store.transaction((tx) => tx.kv.put(`ckpt-${i + j}`, 'x'.repeat(60), null))));
+        await Promise.all(
+          Array.from({ length: 200 }, (_, j) => store.transaction((tx) => tx.kv.put(`ckpt-${i + j}`, 'x'.repeat(60), null))),
+        );
       }
       // Nothing but a checkpoint moves pages from the WAL into the database file. The worker runs
       // every few ms; give it a bounded while. (Only reading sizes here: a probe connection's own
@@ -122,7 +177,10 @@ describe('SQLite migrations and checkpoints', () => {
       }
       assert.ok(grown, `the database file grew from ${initialSize} to ${statSync(file).size} bytes before close`);
       const walPages = statSync(`${file}-wal`).size / 1024;
-      assert.ok(walPages < FALLBACK_AUTOCHECKPOINT_PAGES, `the WAL (${walPages.toFixed(0)} pages) never reached the writer's inline fallback`);
+      assert.ok(
+        walPages < FALLBACK_AUTOCHECKPOINT_PAGES,
+        `the WAL (${walPages.toFixed(0)} pages) never reached the writer's inline fallback`,
+      );
       await store.close();
       const db = new Database(file, { readonly: true });
       assert.equal((db.prepare("SELECT COUNT(*) AS n FROM kv WHERE key LIKE 'ckpt-%'").get() as { n: number }).n, rows);

@@ -19,7 +19,11 @@ export interface Harness {
   deps: ServiceDeps;
   key: { id: string; secret: string };
   /** signed RPC call; returns status and parsed JSON body */
-  call(action: string, params?: Record<string, string | number | boolean | string[]>, opts?: { key?: { id: string; secret: string }; version?: string; method?: 'GET' | 'POST' }): Promise<{ status: number; body: Record<string, any> }>;
+  call(
+    action: string,
+    params?: Record<string, string | number | boolean | string[]>,
+    opts?: { key?: { id: string; secret: string }; version?: string; method?: 'GET' | 'POST' },
+  ): Promise<{ status: number; body: Record<string, any> }>;
   newAccount(name: string): Promise<{ id: string; secret: string }>;
   close(): Promise<void>;
 }
@@ -44,14 +48,22 @@ export async function startHarness(opts: { limits?: Partial<Limits>; clock?: Clo
   await app.server.ready();
   const key = { id: root.accessKeyId, secret: root.accessKeySecret };
   return {
-    app, deps, key,
+    app,
+    deps,
+    key,
     async call(action, params = {}, o = {}) {
       const k = o.key ?? key;
       const method = o.method ?? 'POST';
       const all: [string, string][] = [
-        ['Action', action], ['Version', o.version ?? (VPC_ACTIONS.has(action) ? '2016-04-28' : '2014-05-26')], ['Format', 'JSON'],
-        ['AccessKeyId', k.id], ['SignatureMethod', 'HMAC-SHA1'], ['SignatureVersion', '1.0'], ['SignatureNonce', randomUUID()],
-        ['Timestamp', new Date(deps.clock.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z')], ['RegionId', 'cn-hangzhou'],
+        ['Action', action],
+        ['Version', o.version ?? (VPC_ACTIONS.has(action) ? '2016-04-28' : '2014-05-26')],
+        ['Format', 'JSON'],
+        ['AccessKeyId', k.id],
+        ['SignatureMethod', 'HMAC-SHA1'],
+        ['SignatureVersion', '1.0'],
+        ['SignatureNonce', randomUUID()],
+        ['Timestamp', new Date(deps.clock.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z')],
+        ['RegionId', 'cn-hangzhou'],
         ...flatten(params),
       ];
       // A later entry overrides RegionId etc. given by the test.
@@ -75,10 +87,17 @@ export async function startHarness(opts: { limits?: Partial<Limits>; clock?: Clo
 }
 
 /** A VPC (with IPv6), a /24 vSwitch (with IPv6) and a security group: the seed's setting. */
-export async function seedNetwork(h: Harness, opts: { cidr?: string; vswCidr?: string; key?: { id: string; secret: string }; sgType?: string } = {}) {
+export async function seedNetwork(
+  h: Harness,
+  opts: { cidr?: string; vswCidr?: string; key?: { id: string; secret: string }; sgType?: string } = {},
+) {
   const k = opts.key ? { key: opts.key } : {};
   const vpc = await h.call('CreateVpc', { CidrBlock: opts.cidr ?? '192.168.0.0/16', EnableIpv6: true }, k);
-  const vsw = await h.call('CreateVSwitch', { VpcId: vpc.body.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: opts.vswCidr ?? '192.168.1.0/24', Ipv6CidrBlock: 1 }, k);
+  const vsw = await h.call(
+    'CreateVSwitch',
+    { VpcId: vpc.body.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: opts.vswCidr ?? '192.168.1.0/24', Ipv6CidrBlock: 1 },
+    k,
+  );
   const sg = await h.call('CreateSecurityGroup', { VpcId: vpc.body.VpcId, ...(opts.sgType ? { SecurityGroupType: opts.sgType } : {}) }, k);
   return { vpcId: vpc.body.VpcId as string, vSwitchId: vsw.body.VSwitchId as string, securityGroupId: sg.body.SecurityGroupId as string };
 }

@@ -12,7 +12,11 @@ import { DEFAULT_ENI_TRAFFIC } from '../../src/domain/model.ts';
 import type { Tag } from '../../src/domain/tags.ts';
 import type { ServiceDeps } from '../../src/service/deps.ts';
 
-export async function seedManyEnis(file: string, count: number, opts: { tags?: (i: number) => Tag[] } = {}): Promise<{ store: SqliteStore; deps: ServiceDeps; root: { accountId: string; accessKeyId: string; accessKeySecret: string } }> {
+export async function seedManyEnis(
+  file: string,
+  count: number,
+  opts: { tags?: (i: number) => Tag[] } = {},
+): Promise<{ store: SqliteStore; deps: ServiceDeps; root: { accountId: string; accessKeyId: string; accessKeySecret: string } }> {
   const store = new SqliteStore(file);
   const deps = createDeps(store, { limits: { transitionMs: 0, enisPerRegion: count + 10 } });
   const root = await ensureRootAccount(deps);
@@ -25,11 +29,31 @@ export async function seedManyEnis(file: string, count: number, opts: { tags?: (
     for (let i = 0; i < count; i++) {
       const address = formatIpv4(base + 10 + i);
       const eni: Eni = {
-        id: `eni-bp${String(i).padStart(18, '0')}`, accountId: root.accountId, regionId: 'cn-hangzhou', zoneId: vsw.zoneId, vpcId: vpc.id, vSwitchId: vsw.id,
-        resourceGroupId: vpc.resourceGroupId, name: `eni-${i}`, description: '', type: 'Secondary', status: i % 10 === 0 ? 'InUse' : 'Available',
+        id: `eni-bp${String(i).padStart(18, '0')}`,
+        accountId: root.accountId,
+        regionId: 'cn-hangzhou',
+        zoneId: vsw.zoneId,
+        vpcId: vpc.id,
+        vSwitchId: vsw.id,
+        resourceGroupId: vpc.resourceGroupId,
+        name: `eni-${i}`,
+        description: '',
+        type: 'Secondary',
+        status: i % 10 === 0 ? 'InUse' : 'Available',
         macAddress: `00:16:3e:${((i >> 16) & 0xff).toString(16).padStart(2, '0')}:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`,
-        instanceId: null, pendingInstanceId: null, transitionDueMs: null, deviceIndex: null, trunkEniId: null, deleteOnRelease: false, traffic: DEFAULT_ENI_TRAFFIC, sourceDestCheck: false, networkCardIndex: null, securityGroupIds: [sg.id],
-        addresses: [{ family: 4, address, primary: true }], tags: opts.tags?.(i) ?? [], createdAt: '2026-01-01T00:00:00Z',
+        instanceId: null,
+        pendingInstanceId: null,
+        transitionDueMs: null,
+        deviceIndex: null,
+        trunkEniId: null,
+        deleteOnRelease: false,
+        traffic: DEFAULT_ENI_TRAFFIC,
+        sourceDestCheck: false,
+        networkCardIndex: null,
+        securityGroupIds: [sg.id],
+        addresses: [{ family: 4, address, primary: true }],
+        tags: opts.tags?.(i) ?? [],
+        createdAt: '2026-01-01T00:00:00Z',
       };
       await tx.enis.insert(eni);
       await tx.addresses.insert([{ vSwitchId: vsw.id, eniId: eni.id, family: 4, address, primary: true, ipv4Num: base + 10 + i }]);

@@ -10,7 +10,11 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 
 export type Flavour = 'ecs-acs3' | 'ecs-v2' | 'popcore-get' | 'popcore-post';
 export type WireParams = Record<string, unknown>;
-export interface SdkError { code: string; statusCode?: number; message: string }
+export interface SdkError {
+  code: string;
+  statusCode?: number;
+  message: string;
+}
 export interface SdkClient {
   flavour: Flavour;
   call(action: string, params?: WireParams): Promise<Record<string, any>>;
@@ -44,10 +48,15 @@ function fromWire(Model: any, wire: WireParams): any {
 const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
 
 function teaClient(flavour: 'ecs-acs3' | 'ecs-v2', endpoint: string, key: { id: string; secret: string }): SdkClient {
-  const config = () => new $OpenApiUtil.Config({
-    accessKeyId: key.id, accessKeySecret: key.secret, endpoint, protocol: 'http', regionId: 'cn-hangzhou',
-    ...(flavour === 'ecs-v2' ? { signatureAlgorithm: 'v2' } : {}),
-  });
+  const config = () =>
+    new $OpenApiUtil.Config({
+      accessKeyId: key.id,
+      accessKeySecret: key.secret,
+      endpoint,
+      protocol: 'http',
+      regionId: 'cn-hangzhou',
+      ...(flavour === 'ecs-v2' ? { signatureAlgorithm: 'v2' } : {}),
+    });
   const ecs = new Ecs.default(config());
   const vpc = new Vpc.default(config());
   const call = async (action: string, params: WireParams = {}) => {
@@ -58,7 +67,8 @@ function teaClient(flavour: 'ecs-acs3' | 'ecs-v2', endpoint: string, key: { id: 
     return res.body.toMap();
   };
   return {
-    flavour, call,
+    flavour,
+    call,
     async fail(action, params) {
       try {
         await call(action, params);
@@ -71,7 +81,8 @@ function teaClient(flavour: 'ecs-acs3' | 'ecs-v2', endpoint: string, key: { id: 
 }
 
 function popClient(flavour: 'popcore-get' | 'popcore-post', endpoint: string, key: { id: string; secret: string }): SdkClient {
-  const make = (apiVersion: string) => new (PopCore as any).RPCClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: `http://${endpoint}`, apiVersion });
+  const make = (apiVersion: string) =>
+    new (PopCore as any).RPCClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: `http://${endpoint}`, apiVersion });
   const ecs = make('2014-05-26');
   const vpc = make('2016-04-28');
   const opts = flavour === 'popcore-post' ? { method: 'POST', timeout: 10000 } : { timeout: 10000 };
@@ -81,7 +92,8 @@ function popClient(flavour: 'popcore-get' | 'popcore-post', endpoint: string, ke
     return client.request(action, { RegionId: 'cn-hangzhou', ...params }, opts);
   };
   return {
-    flavour, call,
+    flavour,
+    call,
     async fail(action, params) {
       try {
         await call(action, params);

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 
 const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
 /** The Node flags `eniplane` runs with (its shebang's), so a test or bench server runs as the command does. */
-export const BIN_NODE_FLAGS = (/^#!\/usr\/bin\/env -S node((?: --?[\w-]+(?:=\S+)?)*)\s*$/m.exec(readFileSync(BIN, 'utf8').split('\n')[0])?.[1] ?? '').split(' ').filter(Boolean);
+export const BIN_NODE_FLAGS = (
+  /^#!\/usr\/bin\/env -S node((?: --?[\w-]+(?:=\S+)?)*)\s*$/m.exec(readFileSync(BIN, 'utf8').split('\n')[0])?.[1] ?? ''
+)
+  .split(' ')
+  .filter(Boolean);
 
 export interface ServerProcess {
   endpoint: string; // host:port
@@ -19,14 +23,37 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServerProcess(opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; keepData?: boolean; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; keepData?: boolean; nodeArgs?: string[] } = {},
+): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'eniplane-srv-'));
-  const child = spawn(process.execPath, [...BIN_NODE_FLAGS, ...(opts.nodeArgs ?? []), BIN, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
-    env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...BIN_NODE_FLAGS,
+      ...(opts.nodeArgs ?? []),
+      BIN,
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--log-level',
+      'warn',
+      ...(opts.args ?? []),
+    ],
+    {
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}`)), 20_000);
     const check = () => {
@@ -37,11 +64,19 @@ export async function startServerProcess(opts: { args?: string[]; env?: Record<s
       }
     };
     child.stdout!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
   });
   const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
   return {
-    endpoint: `127.0.0.1:${port}`, port, dataDir, key: { id: creds.accessKeyId, secret: creds.accessKeySecret }, child, output: () => out,
+    endpoint: `127.0.0.1:${port}`,
+    port,
+    dataDir,
+    key: { id: creds.accessKeyId, secret: creds.accessKeySecret },
+    child,
+    output: () => out,
     stop(signal = 'SIGTERM') {
       return new Promise((resolve) => {
         const done = (code: number | null) => {
@@ -50,7 +85,10 @@ export async function startServerProcess(opts: { args?: string[]; env?: Record<s
         };
         if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
         const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', (code) => { clearTimeout(t); done(code); });
+        child.once('exit', (code) => {
+          clearTimeout(t);
+          done(code);
+        });
         child.kill(signal);
       });
     },

@@ -6,7 +6,11 @@ import { assignIpv6 } from '../../service/eni-addresses.ts';
 export default defineAction({
   action: 'AssignIpv6Addresses',
   version: ECS_VERSION,
-  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address', 'Ipv6AddressCount', 'ClientToken'], refused: ['Ipv6Prefix', 'Ipv6PrefixCount'] },
+  use: {
+    required: ['NetworkInterfaceId'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address', 'Ipv6AddressCount', 'ClientToken'],
+    refused: ['Ipv6Prefix', 'Ipv6PrefixCount'],
+  },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv6Prefix') || p.has('Ipv6PrefixCount')) throw wireErrors.unsupportedParameter('IPv6 prefixes');

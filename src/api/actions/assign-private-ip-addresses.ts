@@ -6,7 +6,11 @@ import { assignPrivateIps } from '../../service/eni-addresses.ts';
 export default defineAction({
   action: 'AssignPrivateIpAddresses',
   version: ECS_VERSION,
-  use: { required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount', 'ClientToken'], refused: ['Ipv4Prefix', 'Ipv4PrefixCount'] },
+  use: {
+    required: ['NetworkInterfaceId'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount', 'ClientToken'],
+    refused: ['Ipv4Prefix', 'Ipv4PrefixCount'],
+  },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     // COMPAT: IPv4 prefixes (Ipv4Prefix.N / Ipv4PrefixCount) are not emulated.
@@ -14,6 +18,12 @@ export default defineAction({
     const request = readAddressRequest(p, 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount');
     if (!request) throw wireErrors.missingParameter('SecondaryPrivateIpAddressCount');
     const r = await assignPrivateIps(deps, caller, { regionId: p.str('RegionId'), eniId, request, clientToken: p.str('ClientToken') });
-    return { AssignedPrivateIpAddressesSet: { NetworkInterfaceId: r.eniId, PrivateIpSet: { PrivateIpAddress: r.addresses }, Ipv4PrefixSet: { Ipv4Prefixes: [] } } };
+    return {
+      AssignedPrivateIpAddressesSet: {
+        NetworkInterfaceId: r.eniId,
+        PrivateIpSet: { PrivateIpAddress: r.addresses },
+        Ipv4PrefixSet: { Ipv4Prefixes: [] },
+      },
+    };
   },
 });

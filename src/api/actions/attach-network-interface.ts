@@ -7,12 +7,21 @@ import { attachEni } from '../../service/eni-lifecycle.ts';
 export default defineAction({
   action: 'AttachNetworkInterface',
   version: ECS_VERSION,
-  use: { required: ['NetworkInterfaceId', 'InstanceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'InstanceId', 'NetworkCardIndex', 'TrunkNetworkInstanceId'] },
+  use: {
+    required: ['NetworkInterfaceId', 'InstanceId'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'InstanceId', 'NetworkCardIndex', 'TrunkNetworkInstanceId'],
+  },
   errors: { InstanceNotFound: ECS_ID_NOT_FOUND },
   async handle({ deps, caller }, p) {
     // Every instance type here has one network card (DescribeInstanceTypes NetworkCardQuantity 1): index 0.
     const networkCardIndex = p.int('NetworkCardIndex', { min: 0, max: 0 });
-    await attachEni(deps, caller, { regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId'), instanceId: p.reqStr('InstanceId'), networkCardIndex, trunkEniId: p.str('TrunkNetworkInstanceId') || undefined });
+    await attachEni(deps, caller, {
+      regionId: p.str('RegionId'),
+      eniId: p.reqStr('NetworkInterfaceId'),
+      instanceId: p.reqStr('InstanceId'),
+      networkCardIndex,
+      trunkEniId: p.str('TrunkNetworkInstanceId') || undefined,
+    });
     return {};
   },
 });

@@ -10,7 +10,18 @@ export default defineAction({
   version: ECS_VERSION,
   use: {
     required: ['InstanceType'],
-    honoured: ['RegionId', 'InstanceType', 'VSwitchId', 'ZoneId', 'SecurityGroupId', 'PrivateIpAddress', 'InstanceName', 'ImageId', 'ResourceGroupId', 'ClientToken'],
+    honoured: [
+      'RegionId',
+      'InstanceType',
+      'VSwitchId',
+      'ZoneId',
+      'SecurityGroupId',
+      'PrivateIpAddress',
+      'InstanceName',
+      'ImageId',
+      'ResourceGroupId',
+      'ClientToken',
+    ],
     stored: INSTANCE_ATTRIBUTE_NAMES,
     refused: ['DataDisk'],
   },
@@ -24,9 +35,19 @@ export default defineAction({
     if (p.has('DataDisk')) throw wireErrors.unsupportedParameter('Data disks');
     const attributes = readInstanceAttributes(p);
     const [id] = await runInstances(deps, caller, {
-      regionId: p.str('RegionId'), instanceType: p.reqStr('InstanceType'), vSwitchId, zoneId: p.str('ZoneId'), securityGroupIds: [securityGroupId],
-      privateIpAddress: p.str('PrivateIpAddress'), amount: 1, name: p.str('InstanceName'), imageId: p.str('ImageId'),
-      resourceGroupId: p.str('ResourceGroupId'), clientToken: p.str('ClientToken'), attributes, initialStatus: 'Stopped',
+      regionId: p.str('RegionId'),
+      instanceType: p.reqStr('InstanceType'),
+      vSwitchId,
+      zoneId: p.str('ZoneId'),
+      securityGroupIds: [securityGroupId],
+      privateIpAddress: p.str('PrivateIpAddress'),
+      amount: 1,
+      name: p.str('InstanceName'),
+      imageId: p.str('ImageId'),
+      resourceGroupId: p.str('ResourceGroupId'),
+      clientToken: p.str('ClientToken'),
+      attributes,
+      initialStatus: 'Stopped',
     });
     return { InstanceId: id, OrderId: '', TradePrice: 0 };
   },

@@ -9,9 +9,19 @@ export default defineAction({
   use: { honoured: ['RegionId', 'CidrBlock', 'VpcName', 'Description', 'ResourceGroupId', 'EnableIpv6', 'Tag'] },
   async handle({ deps, caller }, p) {
     const vpc = await createVpc(deps, caller, {
-      regionId: p.str('RegionId'), cidrBlock: p.str('CidrBlock'), name: p.str('VpcName'), description: readDescription(p, 'Description'),
-      enableIpv6: p.bool('EnableIpv6'), resourceGroupId: p.str('ResourceGroupId'), tags: readTags(p, VPC_TAG_RULES),
+      regionId: p.str('RegionId'),
+      cidrBlock: p.str('CidrBlock'),
+      name: p.str('VpcName'),
+      description: readDescription(p, 'Description'),
+      enableIpv6: p.bool('EnableIpv6'),
+      resourceGroupId: p.str('ResourceGroupId'),
+      tags: readTags(p, VPC_TAG_RULES),
     });
-    return { VpcId: vpc.id, VRouterId: vpc.id.replace(/^vpc-/, 'vrt-'), RouteTableId: vpc.id.replace(/^vpc-/, 'vtb-'), ResourceGroupId: vpc.resourceGroupId };
+    return {
+      VpcId: vpc.id,
+      VRouterId: vpc.id.replace(/^vpc-/, 'vrt-'),
+      RouteTableId: vpc.id.replace(/^vpc-/, 'vtb-'),
+      ResourceGroupId: vpc.resourceGroupId,
+    };
   },
 });

@@ -7,12 +7,22 @@ import { createVSwitch } from '../../service/networks.ts';
 export default defineAction({
   action: 'CreateVSwitch',
   version: VPC_VERSION,
-  use: { required: ['VpcId', 'ZoneId', 'CidrBlock'], honoured: ['RegionId', 'VpcId', 'ZoneId', 'CidrBlock', 'VSwitchName', 'Description', 'Ipv6CidrBlock', 'ResourceGroupId', 'Tag'], extra: { ResourceGroupId: str() } },
+  use: {
+    required: ['VpcId', 'ZoneId', 'CidrBlock'],
+    honoured: ['RegionId', 'VpcId', 'ZoneId', 'CidrBlock', 'VSwitchName', 'Description', 'Ipv6CidrBlock', 'ResourceGroupId', 'Tag'],
+    extra: { ResourceGroupId: str() },
+  },
   async handle({ deps, caller }, p) {
     const vsw = await createVSwitch(deps, caller, {
-      regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId'), zoneId: p.reqStr('ZoneId'), cidrBlock: p.reqStr('CidrBlock'),
-      ipv6CidrBlock: p.int('Ipv6CidrBlock', { min: 0, max: 255 }), name: p.str('VSwitchName'), description: readDescription(p, 'Description'),
-      resourceGroupId: p.str('ResourceGroupId'), tags: readTags(p, VPC_TAG_RULES),
+      regionId: p.str('RegionId'),
+      vpcId: p.reqStr('VpcId'),
+      zoneId: p.reqStr('ZoneId'),
+      cidrBlock: p.reqStr('CidrBlock'),
+      ipv6CidrBlock: p.int('Ipv6CidrBlock', { min: 0, max: 255 }),
+      name: p.str('VSwitchName'),
+      description: readDescription(p, 'Description'),
+      resourceGroupId: p.str('ResourceGroupId'),
+      tags: readTags(p, VPC_TAG_RULES),
     });
     return { VSwitchId: vsw.id };
   },

@@ -12,8 +12,24 @@ export default defineAction({
   version: ECS_VERSION,
   use: {
     honoured: [
-      'RegionId', 'InstanceId', 'DiskIds', 'DiskType', 'Category', 'Status', 'ZoneId', 'DiskName', 'ResourceGroupId', 'Portable', 'DeleteWithInstance',
-      'Encrypted', 'SnapshotId', 'LockReason', 'PageNumber', 'PageSize', 'MaxResults', 'NextToken',
+      'RegionId',
+      'InstanceId',
+      'DiskIds',
+      'DiskType',
+      'Category',
+      'Status',
+      'ZoneId',
+      'DiskName',
+      'ResourceGroupId',
+      'Portable',
+      'DeleteWithInstance',
+      'Encrypted',
+      'SnapshotId',
+      'LockReason',
+      'PageNumber',
+      'PageSize',
+      'MaxResults',
+      'NextToken',
     ],
   },
   async handle({ deps, caller }, p) {
@@ -22,17 +38,35 @@ export default defineAction({
     const paging = readPaging(p, { maxPageSize: 100 });
     const diskIds = p.jsonList('DiskIds');
     const instanceId = p.str('InstanceId');
-    const ids = diskIds?.map(instanceIdOfDisk).filter((id) => instanceId === undefined || id === instanceId) ?? (instanceId !== undefined ? [instanceId] : undefined);
+    const ids =
+      diskIds?.map(instanceIdOfDisk).filter((id) => instanceId === undefined || id === instanceId) ??
+      (instanceId !== undefined ? [instanceId] : undefined);
     // What a system disk here can never be (a data disk, portable, detached, another category) matches nothing.
     const category = p.str('Category');
     const status = p.str('Status');
-    const never = diskType === 'data' || p.bool('Portable') === true || p.bool('DeleteWithInstance') === false || p.bool('Encrypted') === true
-      || (status !== undefined && status !== 'All' && status !== 'In_use') || (p.str('SnapshotId') ?? '') !== '' || (p.str('LockReason') ?? '') !== '';
+    const never =
+      diskType === 'data' ||
+      p.bool('Portable') === true ||
+      p.bool('DeleteWithInstance') === false ||
+      p.bool('Encrypted') === true ||
+      (status !== undefined && status !== 'All' && status !== 'In_use') ||
+      (p.str('SnapshotId') ?? '') !== '' ||
+      (p.str('LockReason') ?? '') !== '';
     const page = never
       ? { items: [], totalCount: 0, nextToken: '' }
-      : await describeInstances(deps, caller, { regionId: p.str('RegionId'), ids, zoneId: p.str('ZoneId'), resourceGroupId: p.str('ResourceGroupId') }, paging.paging);
-    const disks = page.items.map((v) => v.instance)
-      .filter((i) => (category === undefined || category === 'all' || i.systemDisk.category === category) && (p.str('DiskName') ?? i.systemDisk.name) === i.systemDisk.name)
+      : await describeInstances(
+          deps,
+          caller,
+          { regionId: p.str('RegionId'), ids, zoneId: p.str('ZoneId'), resourceGroupId: p.str('ResourceGroupId') },
+          paging.paging,
+        );
+    const disks = page.items
+      .map((v) => v.instance)
+      .filter(
+        (i) =>
+          (category === undefined || category === 'all' || i.systemDisk.category === category) &&
+          (p.str('DiskName') ?? i.systemDisk.name) === i.systemDisk.name,
+      )
       .map(systemDiskShape);
     return { Disks: { Disk: disks }, ...pageFields(paging, page, { nextTokenInPages: true }) };
   },

@@ -10,7 +10,13 @@ export default defineAction({
     const paging = readPaging(p, { maxPageSize: 100, tokens: false });
     const page = await describeInstances(deps, caller, { regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds') }, paging.paging);
     return {
-      Instances: { Instance: page.items.map(({ instance }) => ({ InstanceId: instance.id, PrivatePoolOptionsId: '', PrivatePoolOptionsMatchCriteria: 'None' })) },
+      Instances: {
+        Instance: page.items.map(({ instance }) => ({
+          InstanceId: instance.id,
+          PrivatePoolOptionsId: '',
+          PrivatePoolOptionsMatchCriteria: 'None',
+        })),
+      },
       ...pageFields(paging, page),
     };
   },

@@ -8,6 +8,8 @@ export default defineAction({
   version: ECS_VERSION,
   use: { required: ['InstanceId'], honoured: ['RegionId', 'InstanceId'] },
   async handle({ deps, caller }, p) {
-    return instanceAttributeShape(await describeInstance(deps, caller, { regionId: p.str('RegionId'), instanceId: p.reqStr('InstanceId') }));
+    return instanceAttributeShape(
+      await describeInstance(deps, caller, { regionId: p.str('RegionId'), instanceId: p.reqStr('InstanceId') }),
+    );
   },
 });

@@ -16,16 +16,31 @@ export default defineAction({
     if (status !== undefined && !STATUSES.includes(status)) throw wireErrors.invalidParameter('RenewalStatus');
     const pageNumber = p.int('PageNumber', { min: 1 }) ?? 1;
     const pageSize = p.int('PageSize', { min: 1, max: 100 }) ?? 10;
-    const ids = p.str('InstanceId')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = p
+      .str('InstanceId')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (ids && ids.length > 100) throw wireErrors.invalidParameter('InstanceId', 'At most 100 ids.');
     const page = await describeInstances(deps, caller, { regionId: p.str('RegionId'), ids }, { offset: 0, limit: 100 });
-    const renewals = page.items.map((v) => v.instance).filter((i) => i.billing.instanceChargeType === 'PrePaid').map((i) => ({
-      InstanceId: i.id, AutoRenewEnabled: i.billing.autoRenew, RenewalStatus: i.billing.autoRenew ? 'AutoRenewal' : 'Normal',
-      Duration: i.billing.autoRenewPeriod ?? 1, PeriodUnit: i.billing.periodUnit ?? 'Month', EnableExpectedRenewDay: false,
-    })).filter((r) => status === undefined || r.RenewalStatus === status);
+    const renewals = page.items
+      .map((v) => v.instance)
+      .filter((i) => i.billing.instanceChargeType === 'PrePaid')
+      .map((i) => ({
+        InstanceId: i.id,
+        AutoRenewEnabled: i.billing.autoRenew,
+        RenewalStatus: i.billing.autoRenew ? 'AutoRenewal' : 'Normal',
+        Duration: i.billing.autoRenewPeriod ?? 1,
+        PeriodUnit: i.billing.periodUnit ?? 'Month',
+        EnableExpectedRenewDay: false,
+      }))
+      .filter((r) => status === undefined || r.RenewalStatus === status);
     const start = (pageNumber - 1) * pageSize;
     return {
-      InstanceRenewAttributes: { InstanceRenewAttribute: renewals.slice(start, start + pageSize) }, TotalCount: renewals.length, PageNumber: pageNumber, PageSize: pageSize,
+      InstanceRenewAttributes: { InstanceRenewAttribute: renewals.slice(start, start + pageSize) },
+      TotalCount: renewals.length,
+      PageNumber: pageNumber,
+      PageSize: pageSize,
     };
   },
 });

@@ -13,8 +13,13 @@ export default defineAction({
     return {
       MaintenanceAttributes: {
         MaintenanceAttribute: page.items.map(({ instance }) => ({
-          InstanceId: instance.id, NotifyOnMaintenance: false,
-          ActionOnMaintenance: { Value: 'AutoRecover', DefaultValue: 'AutoRecover', SupportedValues: { SupportedValue: ['Stop', 'AutoRecover', 'AutoRedeploy'] } },
+          InstanceId: instance.id,
+          NotifyOnMaintenance: false,
+          ActionOnMaintenance: {
+            Value: 'AutoRecover',
+            DefaultValue: 'AutoRecover',
+            SupportedValues: { SupportedValue: ['Stop', 'AutoRecover', 'AutoRedeploy'] },
+          },
           MaintenanceWindows: { MaintenanceWindow: [] },
         })),
       },

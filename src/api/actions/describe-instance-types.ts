@@ -9,8 +9,15 @@ export default defineAction({
   version: ECS_VERSION,
   use: {
     honoured: [
-      'InstanceTypes', 'InstanceTypeFamily', 'MaxResults', 'NextToken', 'MinimumEniQuantity', 'MinimumEniPrivateIpAddressQuantity',
-      'MinimumEniIpv6AddressQuantity', 'MinimumCpuCoreCount', 'MaximumCpuCoreCount',
+      'InstanceTypes',
+      'InstanceTypeFamily',
+      'MaxResults',
+      'NextToken',
+      'MinimumEniQuantity',
+      'MinimumEniPrivateIpAddressQuantity',
+      'MinimumEniIpv6AddressQuantity',
+      'MinimumCpuCoreCount',
+      'MaximumCpuCoreCount',
     ],
   },
   async handle(_ctx, p) {
@@ -22,9 +29,16 @@ export default defineAction({
     const minCpu = p.int('MinimumCpuCoreCount') ?? 0;
     const maxCpu = p.int('MaximumCpuCoreCount') ?? Infinity;
     const max = Math.min(100, Math.max(1, p.int('MaxResults') ?? 100));
-    const all = [...INSTANCE_TYPES.values()].filter((t) => (!ids || ids.includes(t.id)) && (!family || t.family === family)
-      && t.eniQuantity >= minEni && t.eniPrivateIpAddressQuantity >= minV4 && t.eniIpv6AddressQuantity >= minV6
-      && t.cpuCoreCount >= minCpu && t.cpuCoreCount <= maxCpu);
+    const all = [...INSTANCE_TYPES.values()].filter(
+      (t) =>
+        (!ids || ids.includes(t.id)) &&
+        (!family || t.family === family) &&
+        t.eniQuantity >= minEni &&
+        t.eniPrivateIpAddressQuantity >= minV4 &&
+        t.eniIpv6AddressQuantity >= minV6 &&
+        t.cpuCoreCount >= minCpu &&
+        t.cpuCoreCount <= maxCpu,
+    );
     const token = p.str('NextToken');
     let start = 0;
     if (token) {

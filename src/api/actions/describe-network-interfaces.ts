@@ -16,8 +16,25 @@ export default defineAction({
   version: ECS_VERSION,
   use: {
     honoured: [
-      'RegionId', 'NetworkInterfaceId', 'InstanceId', 'VpcId', 'VSwitchId', 'SecurityGroupId', 'PrimaryIpAddress', 'PrivateIpAddress', 'Ipv6Address',
-      'NetworkInterfaceName', 'Type', 'Status', 'ResourceGroupId', 'ServiceManaged', 'Tag', 'MaxResults', 'NextToken', 'PageNumber', 'PageSize',
+      'RegionId',
+      'NetworkInterfaceId',
+      'InstanceId',
+      'VpcId',
+      'VSwitchId',
+      'SecurityGroupId',
+      'PrimaryIpAddress',
+      'PrivateIpAddress',
+      'Ipv6Address',
+      'NetworkInterfaceName',
+      'Type',
+      'Status',
+      'ResourceGroupId',
+      'ServiceManaged',
+      'Tag',
+      'MaxResults',
+      'NextToken',
+      'PageNumber',
+      'PageSize',
     ],
   },
   async handle({ deps, caller }, p) {
@@ -28,13 +45,29 @@ export default defineAction({
     const paging = readPaging(p);
     // Every ENI eniplane has is customer-managed: asking for service-managed ones finds none.
     const none = p.bool('ServiceManaged') === true || NEVER.has(status ?? '') || NEVER.has(type ?? '');
-    const page = none ? { items: [], totalCount: 0, nextToken: '' } : await describeEnis(deps, caller, {
-      regionId: p.str('RegionId'), ids: p.list('NetworkInterfaceId', 100), instanceId: p.str('InstanceId'), vpcId: p.str('VpcId'),
-      vSwitchId: p.str('VSwitchId'), securityGroupId: p.str('SecurityGroupId'), primaryIpAddress: p.str('PrimaryIpAddress'),
-      privateIpAddresses: p.list('PrivateIpAddress', 100), ipv6Addresses: p.list('Ipv6Address', 100), name: p.str('NetworkInterfaceName'),
-      type: type as EniType | undefined, status: status as EniStatus | undefined, resourceGroupId: p.str('ResourceGroupId'),
-      tags: readTagFilter(p),
-    }, paging.paging);
+    const page = none
+      ? { items: [], totalCount: 0, nextToken: '' }
+      : await describeEnis(
+          deps,
+          caller,
+          {
+            regionId: p.str('RegionId'),
+            ids: p.list('NetworkInterfaceId', 100),
+            instanceId: p.str('InstanceId'),
+            vpcId: p.str('VpcId'),
+            vSwitchId: p.str('VSwitchId'),
+            securityGroupId: p.str('SecurityGroupId'),
+            primaryIpAddress: p.str('PrimaryIpAddress'),
+            privateIpAddresses: p.list('PrivateIpAddress', 100),
+            ipv6Addresses: p.list('Ipv6Address', 100),
+            name: p.str('NetworkInterfaceName'),
+            type: type as EniType | undefined,
+            status: status as EniStatus | undefined,
+            resourceGroupId: p.str('ResourceGroupId'),
+            tags: readTagFilter(p),
+          },
+          paging.paging,
+        );
     return {
       NetworkInterfaceSets: { NetworkInterfaceSet: page.items.map(eniShape) },
       ...pageFields(paging, page, { nextTokenInPages: true }),

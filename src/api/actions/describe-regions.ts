@@ -8,7 +8,12 @@ export default defineAction({
   async handle({ deps }) {
     return {
       Regions: {
-        Region: deps.regions.map((r) => ({ RegionId: r.id, LocalName: r.localName, RegionEndpoint: `ecs.${r.id}.aliyuncs.com`, Status: 'available' })),
+        Region: deps.regions.map((r) => ({
+          RegionId: r.id,
+          LocalName: r.localName,
+          RegionEndpoint: `ecs.${r.id}.aliyuncs.com`,
+          Status: 'available',
+        })),
       },
     };
   },

@@ -8,7 +8,18 @@ export default defineAction({
   action: 'DescribeRouteTableList',
   version: VPC_VERSION,
   use: {
-    honoured: ['RegionId', 'VpcId', 'RouteTableId', 'RouteTableName', 'RouteTableType', 'RouterId', 'RouterType', 'ResourceGroupId', 'PageNumber', 'PageSize'],
+    honoured: [
+      'RegionId',
+      'VpcId',
+      'RouteTableId',
+      'RouteTableName',
+      'RouteTableType',
+      'RouterId',
+      'RouterType',
+      'ResourceGroupId',
+      'PageNumber',
+      'PageSize',
+    ],
   },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
@@ -20,15 +31,29 @@ export default defineAction({
     const routerId = p.str('RouterId');
     if (routerId !== undefined) wanted.add(/^vrt-/.test(routerId) ? routerId.replace(/^vrt-/, 'vpc-') : '');
     // Filters naming different VPCs, or what only a custom table or a VBR could have, match nothing.
-    const impossible = wanted.size > 1 || wanted.has('') || (p.str('RouteTableType') ?? 'System') !== 'System' || (p.str('RouterType') ?? 'VRouter') !== 'VRouter'
-      || (p.str('RouteTableName') ?? '') !== '';
+    const impossible =
+      wanted.size > 1 ||
+      wanted.has('') ||
+      (p.str('RouteTableType') ?? 'System') !== 'System' ||
+      (p.str('RouterType') ?? 'VRouter') !== 'VRouter' ||
+      (p.str('RouteTableName') ?? '') !== '';
     const page = impossible
       ? { items: [], totalCount: 0, nextToken: '' }
-      : await describeVpcs(deps, caller, { regionId: p.str('RegionId'), ids: wanted.size ? [...wanted] : undefined, resourceGroupId: p.str('ResourceGroupId') }, paging.paging);
+      : await describeVpcs(
+          deps,
+          caller,
+          { regionId: p.str('RegionId'), ids: wanted.size ? [...wanted] : undefined, resourceGroupId: p.str('ResourceGroupId') },
+          paging.paging,
+        );
     const tables = [];
     for (const v of page.items) {
       const vsws = await describeVSwitches(deps, caller, { regionId: v.regionId, vpcId: v.id }, { limit: 150 });
-      tables.push(routeTableShape(v, vsws.items.map((s) => s.id)));
+      tables.push(
+        routeTableShape(
+          v,
+          vsws.items.map((s) => s.id),
+        ),
+      );
     }
     return { RouterTableList: { RouterTableListType: tables }, ...pageFields(paging, page) };
   },

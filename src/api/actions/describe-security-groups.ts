@@ -8,15 +8,37 @@ export default defineAction({
   version: ECS_VERSION,
   use: {
     honoured: [
-      'RegionId', 'VpcId', 'SecurityGroupId', 'SecurityGroupIds', 'SecurityGroupName', 'SecurityGroupType', 'ResourceGroupId',
-      'PageNumber', 'PageSize', 'MaxResults', 'NextToken', 'Tag',
+      'RegionId',
+      'VpcId',
+      'SecurityGroupId',
+      'SecurityGroupIds',
+      'SecurityGroupName',
+      'SecurityGroupType',
+      'ResourceGroupId',
+      'PageNumber',
+      'PageSize',
+      'MaxResults',
+      'NextToken',
+      'Tag',
     ],
   },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50 });
     const one = p.str('SecurityGroupId');
     const ids = p.jsonList('SecurityGroupIds') ?? (one !== undefined ? [one] : undefined);
-    const page = await describeSecurityGroups(deps, caller, { regionId: p.str('RegionId'), ids, vpcId: p.str('VpcId'), name: p.str('SecurityGroupName'), resourceGroupId: p.str('ResourceGroupId'), tags: readTagFilter(p) }, paging.paging);
+    const page = await describeSecurityGroups(
+      deps,
+      caller,
+      {
+        regionId: p.str('RegionId'),
+        ids,
+        vpcId: p.str('VpcId'),
+        name: p.str('SecurityGroupName'),
+        resourceGroupId: p.str('ResourceGroupId'),
+        tags: readTagFilter(p),
+      },
+      paging.paging,
+    );
     const type = p.str('SecurityGroupType');
     const items = type ? page.items.filter((g) => g.type === type) : page.items;
     return {

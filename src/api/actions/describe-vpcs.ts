@@ -10,12 +10,26 @@ export default defineAction({
   use: { honoured: ['RegionId', 'VpcId', 'VpcName', 'ResourceGroupId', 'PageNumber', 'PageSize', 'Tag'] },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
-    const ids = p.str('VpcId')?.split(',').map((s) => s.trim()).filter(Boolean);
-    const page = await describeVpcs(deps, caller, { regionId: p.str('RegionId'), ids, name: p.str('VpcName'), resourceGroupId: p.str('ResourceGroupId'), tags: readTagFilter(p) }, paging.paging);
+    const ids = p
+      .str('VpcId')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const page = await describeVpcs(
+      deps,
+      caller,
+      { regionId: p.str('RegionId'), ids, name: p.str('VpcName'), resourceGroupId: p.str('ResourceGroupId'), tags: readTagFilter(p) },
+      paging.paging,
+    );
     const vpcs = [];
     for (const v of page.items) {
       const vsws = await describeVSwitches(deps, caller, { regionId: v.regionId, vpcId: v.id }, { limit: 150 });
-      vpcs.push(vpcShape(v, vsws.items.map((s) => s.id)));
+      vpcs.push(
+        vpcShape(
+          v,
+          vsws.items.map((s) => s.id),
+        ),
+      );
     }
     return { Vpcs: { Vpc: vpcs }, ...pageFields(paging, page) };
   },

@@ -6,13 +6,30 @@ import { vSwitchShape } from '../shapes.ts';
 export default defineAction({
   action: 'DescribeVSwitches',
   version: VPC_VERSION,
-  use: { honoured: ['RegionId', 'VpcId', 'VSwitchId', 'ZoneId', 'VSwitchName', 'ResourceGroupId', 'EnableIpv6', 'PageNumber', 'PageSize', 'Tag'] },
+  use: {
+    honoured: ['RegionId', 'VpcId', 'VSwitchId', 'ZoneId', 'VSwitchName', 'ResourceGroupId', 'EnableIpv6', 'PageNumber', 'PageSize', 'Tag'],
+  },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
-    const ids = p.str('VSwitchId')?.split(',').map((s) => s.trim()).filter(Boolean);
-    const page = await describeVSwitches(deps, caller, {
-      regionId: p.str('RegionId'), ids, vpcId: p.str('VpcId'), zoneId: p.str('ZoneId'), name: p.str('VSwitchName'), resourceGroupId: p.str('ResourceGroupId'), tags: readTagFilter(p),
-    }, paging.paging);
+    const ids = p
+      .str('VSwitchId')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const page = await describeVSwitches(
+      deps,
+      caller,
+      {
+        regionId: p.str('RegionId'),
+        ids,
+        vpcId: p.str('VpcId'),
+        zoneId: p.str('ZoneId'),
+        name: p.str('VSwitchName'),
+        resourceGroupId: p.str('ResourceGroupId'),
+        tags: readTagFilter(p),
+      },
+      paging.paging,
+    );
     const v6 = p.bool('EnableIpv6');
     const items = v6 === undefined ? page.items : page.items.filter((s) => (s.ipv6CidrBlock !== null) === v6);
     return { VSwitches: { VSwitch: items.map(vSwitchShape) }, ...pageFields(paging, page) };

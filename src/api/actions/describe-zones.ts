@@ -11,9 +11,13 @@ export default defineAction({
     return {
       Zones: {
         Zone: region.zones.map((z) => ({
-          ZoneId: z.id, LocalName: z.localName, ZoneType: 'AvailabilityZone',
+          ZoneId: z.id,
+          LocalName: z.localName,
+          ZoneType: 'AvailabilityZone',
           AvailableResourceCreation: { ResourceTypes: ['Instance', 'VSwitch', 'IoOptimized', 'DedicatedHost'] },
-          AvailableInstanceTypes: { InstanceTypes: [] }, AvailableVolumeCategories: { VolumeCategories: [] }, AvailableDiskCategories: { DiskCategories: [] },
+          AvailableInstanceTypes: { InstanceTypes: [] },
+          AvailableVolumeCategories: { VolumeCategories: [] },
+          AvailableDiskCategories: { DiskCategories: [] },
         })),
       },
     };

@@ -7,10 +7,18 @@ import { detachEni } from '../../service/eni-lifecycle.ts';
 export default defineAction({
   action: 'DetachNetworkInterface',
   version: ECS_VERSION,
-  use: { required: ['NetworkInterfaceId', 'InstanceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'InstanceId', 'TrunkNetworkInstanceId'] },
+  use: {
+    required: ['NetworkInterfaceId', 'InstanceId'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'InstanceId', 'TrunkNetworkInstanceId'],
+  },
   errors: { InstanceNotFound: ECS_ID_NOT_FOUND },
   async handle({ deps, caller }, p) {
-    await detachEni(deps, caller, { regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId'), instanceId: p.reqStr('InstanceId'), trunkEniId: p.str('TrunkNetworkInstanceId') || undefined });
+    await detachEni(deps, caller, {
+      regionId: p.str('RegionId'),
+      eniId: p.reqStr('NetworkInterfaceId'),
+      instanceId: p.reqStr('InstanceId'),
+      trunkEniId: p.str('TrunkNetworkInstanceId') || undefined,
+    });
     return {};
   },
 });

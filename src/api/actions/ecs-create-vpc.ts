@@ -10,7 +10,10 @@ export default defineAction({
   use: { honoured: ['RegionId', 'CidrBlock', 'VpcName', 'Description'] },
   async handle({ deps, caller }, p) {
     const vpc = await createVpc(deps, caller, {
-      regionId: p.str('RegionId'), cidrBlock: p.str('CidrBlock'), name: p.str('VpcName'), description: readDescription(p, 'Description'),
+      regionId: p.str('RegionId'),
+      cidrBlock: p.str('CidrBlock'),
+      name: p.str('VpcName'),
+      description: readDescription(p, 'Description'),
     });
     return { VpcId: vpc.id, VRouterId: vRouterId(vpc.id), RouteTableId: systemRouteTableId(vpc.id) };
   },

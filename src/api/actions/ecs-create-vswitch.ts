@@ -8,8 +8,12 @@ export default defineAction({
   use: { required: ['VpcId', 'ZoneId', 'CidrBlock'], honoured: ['RegionId', 'VpcId', 'ZoneId', 'CidrBlock', 'VSwitchName', 'Description'] },
   async handle({ deps, caller }, p) {
     const vsw = await createVSwitch(deps, caller, {
-      regionId: p.str('RegionId'), vpcId: p.reqStr('VpcId'), zoneId: p.reqStr('ZoneId'), cidrBlock: p.reqStr('CidrBlock'),
-      name: p.str('VSwitchName'), description: readDescription(p, 'Description'),
+      regionId: p.str('RegionId'),
+      vpcId: p.reqStr('VpcId'),
+      zoneId: p.reqStr('ZoneId'),
+      cidrBlock: p.reqStr('CidrBlock'),
+      name: p.str('VSwitchName'),
+      description: readDescription(p, 'Description'),
     });
     return { VSwitchId: vsw.id };
   },

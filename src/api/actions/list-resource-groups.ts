@@ -7,7 +7,16 @@ import { resourceGroupShape } from '../shapes.ts';
 export default defineAction({
   action: 'ListResourceGroups',
   version: RM_VERSION,
-  params: { PageNumber: int(), PageSize: int(), Status: str(), Name: str(), DisplayName: str(), ResourceGroupId: str(), ResourceGroupIds: list(), IncludeTags: str() },
+  params: {
+    PageNumber: int(),
+    PageSize: int(),
+    Status: str(),
+    Name: str(),
+    DisplayName: str(),
+    ResourceGroupId: str(),
+    ResourceGroupIds: list(),
+    IncludeTags: str(),
+  },
   async handle({ deps, caller }, p) {
     const pageNumber = p.int('PageNumber', { min: 1 }) ?? 1;
     const pageSize = p.int('PageSize', { min: 1, max: 100 }) ?? 10;
@@ -16,7 +25,9 @@ export default defineAction({
     const all = (await listResourceGroups(deps, caller)).filter((g) => (!name || g.name === name) && (!id || g.id === id));
     return {
       ResourceGroups: { ResourceGroup: all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(resourceGroupShape) },
-      TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize,
+      TotalCount: all.length,
+      PageNumber: pageNumber,
+      PageSize: pageSize,
     };
   },
 });

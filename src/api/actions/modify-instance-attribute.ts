@@ -14,16 +14,26 @@ export default defineAction({
   },
   async handle({ deps, caller }, p) {
     const name = p.str('InstanceName');
-    if (name !== undefined && (name.length < 2 || name.length > 128 || /^https?:\/\//.test(name))) throw wireErrors.invalidParameter('InstanceName');
+    if (name !== undefined && (name.length < 2 || name.length > 128 || /^https?:\/\//.test(name)))
+      throw wireErrors.invalidParameter('InstanceName');
     const hostName = p.str('HostName');
-    if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName))) throw wireErrors.invalidParameter('HostName');
+    if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName)))
+      throw wireErrors.invalidParameter('HostName');
     const userData = p.str('UserData');
-    if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData))) throw wireErrors.invalidParameter('UserData');
+    if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)))
+      throw wireErrors.invalidParameter('UserData');
     const credit = p.str('CreditSpecification');
     if (credit !== undefined && credit !== 'Standard' && credit !== 'Unlimited') throw wireErrors.invalidParameter('CreditSpecification');
     await modifyInstance(deps, caller, {
-      regionId: p.str('RegionId'), instanceId: p.reqStr('InstanceId'), name, description: readDescription(p, 'Description'), hostName, userData,
-      deletionProtection: p.bool('DeletionProtection'), creditSpecification: credit, securityGroupIds: p.list('SecurityGroupIds', 5),
+      regionId: p.str('RegionId'),
+      instanceId: p.reqStr('InstanceId'),
+      name,
+      description: readDescription(p, 'Description'),
+      hostName,
+      userData,
+      deletionProtection: p.bool('DeletionProtection'),
+      creditSpecification: credit,
+      securityGroupIds: p.list('SecurityGroupIds', 5),
     });
     return {};
   },

@@ -11,13 +11,26 @@ export default defineAction({
   use: {
     required: ['NetworkInterfaceId'],
     honoured: ['RegionId', 'NetworkInterfaceId', 'NetworkInterfaceName', 'Description', 'SecurityGroupId', 'DeleteOnRelease'],
-    stored: ['SourceDestCheck', 'QueueNumber', 'RxQueueSize', 'TxQueueSize', 'NetworkInterfaceTrafficConfig', 'ConnectionTrackingConfiguration', 'EnhancedNetwork'],
+    stored: [
+      'SourceDestCheck',
+      'QueueNumber',
+      'RxQueueSize',
+      'TxQueueSize',
+      'NetworkInterfaceTrafficConfig',
+      'ConnectionTrackingConfiguration',
+      'EnhancedNetwork',
+    ],
   },
   async handle({ deps, caller }, p) {
     await modifyEni(deps, caller, {
-      regionId: p.str('RegionId'), eniId: p.reqStr('NetworkInterfaceId'), name: readName(p, 'NetworkInterfaceName'),
-      description: readDescription(p, 'Description'), securityGroupIds: p.list('SecurityGroupId', 10), deleteOnRelease: p.bool('DeleteOnRelease'),
-      sourceDestCheck: p.bool('SourceDestCheck'), traffic: readEniTraffic(p),
+      regionId: p.str('RegionId'),
+      eniId: p.reqStr('NetworkInterfaceId'),
+      name: readName(p, 'NetworkInterfaceName'),
+      description: readDescription(p, 'Description'),
+      securityGroupIds: p.list('SecurityGroupId', 10),
+      deleteOnRelease: p.bool('DeleteOnRelease'),
+      sourceDestCheck: p.bool('SourceDestCheck'),
+      traffic: readEniTraffic(p),
     });
     return {};
   },

@@ -8,7 +8,11 @@ export default defineAction({
   use: { required: ['SecurityGroupId'], honoured: ['RegionId', 'SecurityGroupId', 'SecurityGroupName', 'Description'] },
   async handle({ deps, caller }, p) {
     await renameNetworkResource(deps, caller, {
-      regionId: p.str('RegionId'), kind: 'securitygroup', id: p.reqStr('SecurityGroupId'), name: p.str('SecurityGroupName'), description: readDescription(p, 'Description'),
+      regionId: p.str('RegionId'),
+      kind: 'securitygroup',
+      id: p.reqStr('SecurityGroupId'),
+      name: p.str('SecurityGroupName'),
+      description: readDescription(p, 'Description'),
     });
     return {};
   },

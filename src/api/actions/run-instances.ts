@@ -11,8 +11,21 @@ export default defineAction({
   use: {
     required: ['InstanceType', 'VSwitchId'],
     honoured: [
-      'RegionId', 'InstanceType', 'VSwitchId', 'ZoneId', 'SecurityGroupId', 'SecurityGroupIds', 'PrivateIpAddress', 'Ipv6Address', 'Ipv6AddressCount',
-      'Amount', 'InstanceName', 'ImageId', 'ResourceGroupId', 'ClientToken', 'Tag',
+      'RegionId',
+      'InstanceType',
+      'VSwitchId',
+      'ZoneId',
+      'SecurityGroupId',
+      'SecurityGroupIds',
+      'PrivateIpAddress',
+      'Ipv6Address',
+      'Ipv6AddressCount',
+      'Amount',
+      'InstanceName',
+      'ImageId',
+      'ResourceGroupId',
+      'ClientToken',
+      'Tag',
     ],
     stored: INSTANCE_ATTRIBUTE_NAMES,
   },
@@ -23,10 +36,20 @@ export default defineAction({
     const securityGroupIds = many ?? (single !== undefined ? [single] : undefined);
     if (!securityGroupIds) throw wireErrors.missingParameter('SecurityGroupId');
     const ids = await runInstances(deps, caller, {
-      regionId: p.str('RegionId'), instanceType: p.reqStr('InstanceType'), vSwitchId: p.reqStr('VSwitchId'), zoneId: p.str('ZoneId'),
-      securityGroupIds, privateIpAddress: p.str('PrivateIpAddress'), ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount', 10),
-      amount: p.int('Amount', { min: 1, max: 100 }) ?? 1, name: p.str('InstanceName'), imageId: p.str('ImageId'),
-      resourceGroupId: p.str('ResourceGroupId'), tags: readTags(p), clientToken: p.str('ClientToken'), attributes: readInstanceAttributes(p),
+      regionId: p.str('RegionId'),
+      instanceType: p.reqStr('InstanceType'),
+      vSwitchId: p.reqStr('VSwitchId'),
+      zoneId: p.str('ZoneId'),
+      securityGroupIds,
+      privateIpAddress: p.str('PrivateIpAddress'),
+      ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount', 10),
+      amount: p.int('Amount', { min: 1, max: 100 }) ?? 1,
+      name: p.str('InstanceName'),
+      imageId: p.str('ImageId'),
+      resourceGroupId: p.str('ResourceGroupId'),
+      tags: readTags(p),
+      clientToken: p.str('ClientToken'),
+      attributes: readInstanceAttributes(p),
     });
     return { InstanceIdSets: { InstanceIdSet: ids }, OrderId: '', TradePrice: 0 };
   },

@@ -9,12 +9,20 @@ export default defineAction({
   version: ECS_VERSION,
   // ClientToken is not in the model, but the gateway takes it and Terraform sends it.
   use: {
-    required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address', 'ClientToken'], refused: ['Ipv6Prefix'], extra: { ClientToken: str() },
+    required: ['NetworkInterfaceId'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address', 'ClientToken'],
+    refused: ['Ipv6Prefix'],
+    extra: { ClientToken: str() },
   },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv6Prefix')) throw wireErrors.unsupportedParameter('IPv6 prefixes');
-    await unassignIpv6(deps, caller, { regionId: p.str('RegionId'), eniId, addresses: p.list('Ipv6Address', 50) ?? [], clientToken: p.str('ClientToken') });
+    await unassignIpv6(deps, caller, {
+      regionId: p.str('RegionId'),
+      eniId,
+      addresses: p.list('Ipv6Address', 50) ?? [],
+      clientToken: p.str('ClientToken'),
+    });
     return {};
   },
 });

@@ -9,12 +9,20 @@ export default defineAction({
   version: ECS_VERSION,
   // ClientToken is not in the model, but the gateway takes it and Terraform sends it.
   use: {
-    required: ['NetworkInterfaceId'], honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'ClientToken'], refused: ['Ipv4Prefix'], extra: { ClientToken: str() },
+    required: ['NetworkInterfaceId'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'ClientToken'],
+    refused: ['Ipv4Prefix'],
+    extra: { ClientToken: str() },
   },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
     if (p.has('Ipv4Prefix')) throw wireErrors.unsupportedParameter('IPv4 prefixes');
-    await unassignPrivateIps(deps, caller, { regionId: p.str('RegionId'), eniId, addresses: p.list('PrivateIpAddress', 50) ?? [], clientToken: p.str('ClientToken') });
+    await unassignPrivateIps(deps, caller, {
+      regionId: p.str('RegionId'),
+      eniId,
+      addresses: p.list('PrivateIpAddress', 50) ?? [],
+      clientToken: p.str('ClientToken'),
+    });
     return {};
   },
 });

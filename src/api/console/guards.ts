@@ -21,12 +21,20 @@ export function assertSameOrigin(req: FastifyRequest): void {
   const origin = header(req, 'origin');
   if (origin === undefined) return;
   let o: URL;
-  try { o = new URL(origin); } catch { throw wireErrors.consoleCrossOrigin(); }
+  try {
+    o = new URL(origin);
+  } catch {
+    throw wireErrors.consoleCrossOrigin();
+  }
   // Behind a reverse proxy the browser's host is in X-Forwarded-Host. The Host header has no scheme:
   // read it with the Origin's, so default ports (":80", ":443") compare equal.
   const hosts = [header(req, 'host'), header(req, 'x-forwarded-host')?.split(',')[0]?.trim()].filter((x): x is string => !!x);
   const same = hosts.some((h) => {
-    try { return new URL(`${o.protocol}//${h}`).host === o.host; } catch { return false; }
+    try {
+      return new URL(`${o.protocol}//${h}`).host === o.host;
+    } catch {
+      return false;
+    }
   });
   if (!same) throw wireErrors.consoleCrossOrigin();
 }
@@ -53,7 +61,10 @@ export function sendError(log: Logger, reply: FastifyReply, e: unknown) {
     log.error({ err: e, requestId }, 'console internal error');
     wire = wireErrors.internalError();
   }
-  reply.code(wire.status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+  reply
+    .code(wire.status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff');
   return { RequestId: requestId, Code: wire.code, Message: wire.message };
 }
-

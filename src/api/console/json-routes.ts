@@ -30,26 +30,34 @@ function readJson(req: FastifyRequest): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(typeof req.body === 'string' ? req.body : '');
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw wireErrors.consoleBodyNotObject();
 }
 
 async function sessionView(deps: ServiceDeps, s: Session) {
   const account = await deps.store.transaction((tx) => tx.accounts.get(s.accountId), { readOnly: true });
   return {
-    accountId: s.accountId, accountName: account?.name ?? '', accessKeyId: s.accessKeyId, csrfToken: s.csrfToken,
+    accountId: s.accountId,
+    accountName: account?.name ?? '',
+    accessKeyId: s.accessKeyId,
+    csrfToken: s.csrfToken,
     expiresAt: new Date(s.expiresMs).toISOString(),
     // The server's configured ENI limits (they are flags): the console shows them and checks against them.
     limits: {
-      availableEniMaxIpv4: deps.limits.availableEniMaxIpv4, availableEniMaxIpv6: deps.limits.availableEniMaxIpv6,
-      maxAddressesPerRequest: deps.limits.maxAddressesPerRequest, securityGroupsPerEni: deps.limits.securityGroupsPerEni,
+      availableEniMaxIpv4: deps.limits.availableEniMaxIpv4,
+      availableEniMaxIpv6: deps.limits.availableEniMaxIpv6,
+      maxAddressesPerRequest: deps.limits.maxAddressesPerRequest,
+      securityGroupsPerEni: deps.limits.securityGroupsPerEni,
     },
   };
 }
 
 export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, log: Logger): void {
   /** A handler that needs a signed-in session (and the CSRF token when it changes something). */
-  const authed = <T>(fn: (req: FastifyRequest, s: { id: string; session: Session }) => Promise<T>, opts: { changes?: boolean } = {}) =>
+  const authed =
+    <T>(fn: (req: FastifyRequest, s: { id: string; session: Session }) => Promise<T>, opts: { changes?: boolean } = {}) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       try {
         const s = await sessionOf(deps, req);
@@ -85,18 +93,33 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
       if (!sameSecret(secret, key.secret)) throw wireErrors.consoleSecretMismatch();
       const { id: sessionId, session } = await createSession(deps, key);
       log.info({ accountId: key.accountId, accessKeyId: key.id }, 'console sign-in');
-      reply.code(201).headers(json).header('set-cookie', sessionCookie(sessionId, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000), secure: overHttps(req) }));
+      reply
+        .code(201)
+        .headers(json)
+        .header('set-cookie', sessionCookie(sessionId, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000), secure: overHttps(req) }));
       return await sessionView(deps, session);
     } catch (e) {
       const answer = sendError(log, reply, e);
       result = answer.Code;
       return answer;
     } finally {
-      if (known) recordAudit(deps, { atMs: deps.clock.nowMs(), ...known, sourceIp: req.ip, action: 'ConsoleSignIn', resources: [], requestId, result });
+      if (known)
+        recordAudit(deps, {
+          atMs: deps.clock.nowMs(),
+          ...known,
+          sourceIp: req.ip,
+          action: 'ConsoleSignIn',
+          resources: [],
+          requestId,
+          result,
+        });
     }
   });
 
-  server.get('/console/api/session', authed(async (_req, s) => sessionView(deps, s.session)));
+  server.get(
+    '/console/api/session',
+    authed(async (_req, s) => sessionView(deps, s.session)),
+  );
 
   server.delete('/console/api/session', async (req, reply) => {
     try {
@@ -114,23 +137,47 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
     }
   });
 
-  server.get('/console/api/regions', authed(async () => ({
-    defaultRegionId: deps.defaultRegionId,
-    regions: deps.regions.map((r) => ({ regionId: r.id, localName: r.localName, zones: r.zones.map((z) => ({ zoneId: z.id, localName: z.localName })) })),
-  })));
-
-  server.get('/console/api/resource-groups', authed(async (_req, s) => ({
-    resourceGroups: (await listResourceGroups(deps, callerOf(s.session))).map((g) => ({
-      resourceGroupId: g.id, name: g.name, displayName: g.displayName, isDefault: g.isDefault,
+  server.get(
+    '/console/api/regions',
+    authed(async () => ({
+      defaultRegionId: deps.defaultRegionId,
+      regions: deps.regions.map((r) => ({
+        regionId: r.id,
+        localName: r.localName,
+        zones: r.zones.map((z) => ({ zoneId: z.id, localName: z.localName })),
+      })),
     })),
-  })));
+  );
 
-  server.get('/console/api/os', authed(async () => ({ os: osCatalog() })));
+  server.get(
+    '/console/api/resource-groups',
+    authed(async (_req, s) => ({
+      resourceGroups: (await listResourceGroups(deps, callerOf(s.session))).map((g) => ({
+        resourceGroupId: g.id,
+        name: g.name,
+        displayName: g.displayName,
+        isDefault: g.isDefault,
+      })),
+    })),
+  );
 
-  server.get('/console/api/eni/:eniId/os-config', authed(async (req, s) => {
-    const q = req.query as Record<string, string | undefined>;
-    const { eniId } = req.params as { eniId: string };
-    if (!q.os) throw wireErrors.missingParameter('os');
-    return osConfigFor(deps, callerOf(s.session), { regionId: q.regionId || undefined, eniId, osId: q.os, interfaceName: q.interface || undefined });
-  }));
+  server.get(
+    '/console/api/os',
+    authed(async () => ({ os: osCatalog() })),
+  );
+
+  server.get(
+    '/console/api/eni/:eniId/os-config',
+    authed(async (req, s) => {
+      const q = req.query as Record<string, string | undefined>;
+      const { eniId } = req.params as { eniId: string };
+      if (!q.os) throw wireErrors.missingParameter('os');
+      return osConfigFor(deps, callerOf(s.session), {
+        regionId: q.regionId || undefined,
+        eniId,
+        osId: q.os,
+        interfaceName: q.interface || undefined,
+      });
+    }),
+  );
 }

@@ -24,12 +24,16 @@ export function osCatalog() {
 /** What the console has to assume about an ENI's facts (built by service/eni-facts' toEniFacts, as for `eniplane render`). */
 export function assumptionsFor(eni: Pick<Eni, 'type' | 'deviceIndex'>): string[] {
   return eni.type === 'Secondary' && eni.deviceIndex === null
-    ? ['The ENI is not bound to an instance, so it has no device index yet: device index 1 (eth1) is assumed. Bind it first for the exact values.']
+    ? [
+        'The ENI is not bound to an instance, so it has no device index yet: device index 1 (eth1) is assumed. Bind it first for the exact values.',
+      ]
     : [];
 }
 
 export async function osConfigFor(
-  deps: ServiceDeps, caller: Caller, q: { regionId?: string; eniId: string; osId: string; interfaceName?: string },
+  deps: ServiceDeps,
+  caller: Caller,
+  q: { regionId?: string; eniId: string; osId: string; interfaceName?: string },
 ): Promise<OsConfigAnswer> {
   const eni = await describeEni(deps, caller, { regionId: q.regionId, eniId: q.eniId });
   const vsws = await describeVSwitches(deps, caller, { regionId: eni.regionId, ids: [eni.vSwitchId] }, { limit: 1 });

@@ -29,15 +29,25 @@ export function newSessionId(): string {
 
 function isSession(v: unknown): v is Session {
   const s = v as Session;
-  return typeof s === 'object' && s !== null && typeof s.accountId === 'string' && typeof s.accessKeyId === 'string'
-    && typeof s.csrfToken === 'string' && typeof s.expiresMs === 'number';
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.accountId === 'string' &&
+    typeof s.accessKeyId === 'string' &&
+    typeof s.csrfToken === 'string' &&
+    typeof s.expiresMs === 'number'
+  );
 }
 
 export async function createSession(deps: ServiceDeps, key: { id: string; accountId: string }): Promise<{ id: string; session: Session }> {
   const id = newSessionId();
   const now = deps.clock.nowMs();
   const session: Session = {
-    accountId: key.accountId, accessKeyId: key.id, csrfToken: randomBytes(32).toString('base64url'), createdMs: now, expiresMs: now + SESSION_TTL_MS,
+    accountId: key.accountId,
+    accessKeyId: key.id,
+    csrfToken: randomBytes(32).toString('base64url'),
+    createdMs: now,
+    expiresMs: now + SESSION_TTL_MS,
   };
   await deps.store.transaction((tx) => tx.kv.put(kvKey(id), JSON.stringify(session), session.expiresMs));
   return { id, session };
@@ -49,7 +59,11 @@ export async function findSession(deps: ServiceDeps, sessionId: string | undefin
   const raw = await deps.store.transaction((tx) => tx.kv.get(kvKey(sessionId), deps.clock.nowMs()), { readOnly: true });
   if (raw === undefined) return undefined;
   let parsed: unknown;
-  try { parsed = JSON.parse(raw); } catch { return undefined; }
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
   if (!isSession(parsed) || parsed.expiresMs <= deps.clock.nowMs()) return undefined;
   const key = await findAccessKey(deps, parsed.accessKeyId);
   if (!key || key.accountId !== parsed.accountId) return undefined;

@@ -20,13 +20,18 @@ const TYPES: Record<string, string> = {
 /** Headers every console page carries: no framing, no sniffing, scripts only from here. */
 export const PAGE_SECURITY_HEADERS: Record<string, string> = {
   // antd injects its CSS-in-JS as <style> elements, hence 'unsafe-inline' for styles only.
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'same-origin',
 };
 
-export interface StaticFile { status: number; body: Buffer | string; headers: Record<string, string> }
+export interface StaticFile {
+  status: number;
+  body: Buffer | string;
+  headers: Record<string, string>;
+}
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>eniplane console</title>
 <h1>The console is not built</h1>
@@ -39,12 +44,17 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>eniplane console<
 export async function consoleFile(dir: string, subPath: string): Promise<StaticFile> {
   const root = resolve(dir);
   let rel: string;
-  try { rel = decodeURIComponent(subPath); } catch { return { status: 400, body: 'bad path', headers: { 'content-type': 'text/plain' } }; }
+  try {
+    rel = decodeURIComponent(subPath);
+  } catch {
+    return { status: 400, body: 'bad path', headers: { 'content-type': 'text/plain' } };
+  }
   const isAsset = rel.startsWith('assets/');
   if (rel.includes('\0')) return { status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } };
   const candidate = resolve(join(root, rel));
-  if (candidate !== root && !candidate.startsWith(root + sep)) return { status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } };
-  if (rel !== '' && await isFile(candidate)) {
+  if (candidate !== root && !candidate.startsWith(root + sep))
+    return { status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } };
+  if (rel !== '' && (await isFile(candidate))) {
     return {
       status: 200,
       body: await readFile(candidate),
@@ -60,10 +70,19 @@ export async function consoleFile(dir: string, subPath: string): Promise<StaticF
   // A missing hashed asset is a real 404 (a stale page after a rebuild), not the app.
   if (isAsset || extname(rel) !== '') return { status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } };
   const index = join(root, 'index.html');
-  if (!(await isFile(index))) return { status: 503, body: NOT_BUILT, headers: { 'content-type': 'text/html; charset=utf-8', ...PAGE_SECURITY_HEADERS } };
-  return { status: 200, body: await readFile(index), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...PAGE_SECURITY_HEADERS } };
+  if (!(await isFile(index)))
+    return { status: 503, body: NOT_BUILT, headers: { 'content-type': 'text/html; charset=utf-8', ...PAGE_SECURITY_HEADERS } };
+  return {
+    status: 200,
+    body: await readFile(index),
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...PAGE_SECURITY_HEADERS },
+  };
 }
 
 async function isFile(p: string): Promise<boolean> {
-  try { return (await stat(p)).isFile(); } catch { return false; }
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -24,7 +24,9 @@ export function acs3CanonicalRequest(input: SignedRequestInput, signedHeaders: r
   // Decoded params re-encoded with RFC 3986: the ecs SDK sends `*()!~` raw on the wire, pop-core encodes
   // them, both sign the same string. Sorted by raw name in code-unit order; empty values stay ("NextToken=").
   // Only the query is signed here: a form body is covered by HashedPayload instead.
-  const query = sortPairs(input.query).map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
+  const query = sortPairs(input.query)
+    .map(([k, v]) => `${pct(k)}=${pct(v)}`)
+    .join('&');
   // The client's own SignedHeaders list, in its order: SDK versions and credential types sign different
   // sets (x-acs-credentials-provider, STS headers, x-acs-retry-*). `host` exactly as received, port included.
   // A listed header that is absent canonicalizes as empty, so it can only match if the client signed "".
@@ -42,7 +44,11 @@ export function acs3Signature(stringToSign: string, secret: string): string {
 }
 
 /** creds: the request's parsed credentials, when the caller has them already */
-export function verifyAcs3(input: SignedRequestInput, secret: string, creds: DetectedCredentials = parseCredentials(input)): SchemeVerification {
+export function verifyAcs3(
+  input: SignedRequestInput,
+  secret: string,
+  creds: DetectedCredentials = parseCredentials(input),
+): SchemeVerification {
   if (creds.scheme === 'invalid') return { ok: false, failure: creds.failure };
   if (creds.scheme !== ACS3_ALGORITHM) {
     return { ok: false, failure: { kind: 'IncompleteSignature', reason: 'no ACS3-HMAC-SHA256 Authorization header' } };

@@ -37,10 +37,7 @@ export interface RpcCredentials {
 }
 
 export type DetectedCredentials =
-  | Acs3Credentials
-  | RpcCredentials
-  | { scheme: 'none' }
-  | { scheme: 'invalid'; failure: SigningFailure; accessKeyId?: string };
+  Acs3Credentials | RpcCredentials | { scheme: 'none' } | { scheme: 'invalid'; failure: SigningFailure; accessKeyId?: string };
 
 export function parseCredentials(input: SignedRequestInput): DetectedCredentials {
   const authorization = headerValue(input, 'authorization');
@@ -86,7 +83,10 @@ function parseAcs3(input: SignedRequestInput, authorization: string): DetectedCr
   for (const name of ['SignedHeaders', 'Signature']) {
     if (!fields.get(name)) return incomplete(`the Authorization header has no ${name}`, accessKeyId);
   }
-  const signedHeaders = fields.get('SignedHeaders')!.split(';').map((h) => h.trim().toLowerCase());
+  const signedHeaders = fields
+    .get('SignedHeaders')!
+    .split(';')
+    .map((h) => h.trim().toLowerCase());
   if (signedHeaders.some((h) => h === '') || new Set(signedHeaders).size !== signedHeaders.length) {
     return incomplete('SignedHeaders has an empty or repeated name', accessKeyId);
   }
@@ -99,8 +99,13 @@ function parseAcs3(input: SignedRequestInput, authorization: string): DetectedCr
   if (!nonce) return invalid({ kind: 'MissingParameter', parameter: 'x-acs-signature-nonce' }, accessKeyId);
   const securityToken = headerValue(input, 'x-acs-security-token') || undefined;
   return {
-    scheme: ACS3_ALGORITHM, accessKeyId, signedHeaders, signature: fields.get('Signature')!,
-    timestamp, nonce, ...(securityToken ? { securityToken } : {}),
+    scheme: ACS3_ALGORITHM,
+    accessKeyId,
+    signedHeaders,
+    signature: fields.get('Signature')!,
+    timestamp,
+    nonce,
+    ...(securityToken ? { securityToken } : {}),
   };
 }
 
@@ -118,7 +123,15 @@ function mustBeSigned(input: SignedRequestInput): string[] {
 
 // RPC v1 common params (ecs-api.md §2). Empty counts as missing: an empty
 // AccessKeyId or Timestamp can never be valid, and saying "missing" is clearer.
-const RPC_CREDENTIAL_PARAMS = new Set(['Signature', 'AccessKeyId', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion', 'SecurityToken']);
+const RPC_CREDENTIAL_PARAMS = new Set([
+  'Signature',
+  'AccessKeyId',
+  'Timestamp',
+  'SignatureNonce',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SecurityToken',
+]);
 
 function parseRpc(params: [string, string][]): DetectedCredentials {
   // One pass over the params: each credential field's value, and whether it came twice.
@@ -143,8 +156,13 @@ function parseRpc(params: [string, string][]): DetectedCredentials {
     return invalid({ kind: 'InvalidSignatureParameter', parameter: 'SignatureVersion', value: v.SignatureVersion! }, accessKeyId);
   }
   return {
-    scheme: 'RPC-HMAC-SHA1', accessKeyId: accessKeyId!, signature: v.Signature,
-    signatureMethod: v.SignatureMethod, signatureVersion: v.SignatureVersion,
-    timestamp: v.Timestamp!, nonce: v.SignatureNonce!, ...(v.SecurityToken ? { securityToken: v.SecurityToken } : {}),
+    scheme: 'RPC-HMAC-SHA1',
+    accessKeyId: accessKeyId!,
+    signature: v.Signature,
+    signatureMethod: v.SignatureMethod,
+    signatureVersion: v.SignatureVersion,
+    timestamp: v.Timestamp!,
+    nonce: v.SignatureNonce!,
+    ...(v.SecurityToken ? { securityToken: v.SecurityToken } : {}),
   };
 }

@@ -22,5 +22,4 @@ export type SigningFailureKind = SigningFailure['kind'];
 
 /** What verifyAcs3 / verifyRpcV1 return; timestamp and nonce are raw and not yet checked. */
 export type SchemeVerification =
-  | { ok: true; accessKeyId: string; timestamp: string; nonce: string; securityToken?: string }
-  | { ok: false; failure: SigningFailure };
+  { ok: true; accessKeyId: string; timestamp: string; nonce: string; securityToken?: string } | { ok: false; failure: SigningFailure };

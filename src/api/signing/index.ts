@@ -6,6 +6,12 @@ export { acs3CanonicalRequest, acs3StringToSign, acs3Signature, verifyAcs3 } fro
 export { rpcSignedParams, rpcStringToSign, rpcSignature, verifyRpcV1 } from './rpc-v1.ts';
 export type { SigningFailure, SigningFailureKind, SchemeVerification } from './failures.ts';
 export {
-  verifySignature, DEFAULT_MAX_SKEW_MS,
-  type VerifyResult, type VerifyOk, type VerifyFailure, type VerifyOptions, type SignatureErrorCode, type SignatureScheme,
+  verifySignature,
+  DEFAULT_MAX_SKEW_MS,
+  type VerifyResult,
+  type VerifyOk,
+  type VerifyFailure,
+  type VerifyOptions,
+  type SignatureErrorCode,
+  type SignatureScheme,
 } from './verify.ts';

@@ -25,7 +25,11 @@ export interface SignedRequestInput {
 export function headerValue(input: SignedRequestInput, name: string): string | undefined {
   const v = input.headers[name];
   if (v === undefined) return undefined;
-  if (Array.isArray(v)) return v.map((s) => s.trim()).sort(byCodeUnits).join(',');
+  if (Array.isArray(v))
+    return v
+      .map((s) => s.trim())
+      .sort(byCodeUnits)
+      .join(',');
   return v.trim();
 }
 

@@ -50,7 +50,11 @@ export function rpcSignature(stringToSign: string, secret: string): string {
 }
 
 /** creds: the request's parsed credentials, when the caller has them already */
-export function verifyRpcV1(input: SignedRequestInput, secret: string, creds: DetectedCredentials = parseCredentials(input)): SchemeVerification {
+export function verifyRpcV1(
+  input: SignedRequestInput,
+  secret: string,
+  creds: DetectedCredentials = parseCredentials(input),
+): SchemeVerification {
   if (creds.scheme === 'invalid') return { ok: false, failure: creds.failure };
   if (creds.scheme !== 'RPC-HMAC-SHA1') {
     return { ok: false, failure: { kind: 'IncompleteSignature', reason: 'no Signature parameter' } };

@@ -26,7 +26,11 @@ function parse(value: string): number | undefined {
   // Date.UTC rolls over (Feb 30 -> Mar 2); a round trip catches impossible dates.
   const back = new Date(ms);
   const exact =
-    back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d &&
-    back.getUTCHours() === h && back.getUTCMinutes() === mi && back.getUTCSeconds() === s;
+    back.getUTCFullYear() === y &&
+    back.getUTCMonth() === mo - 1 &&
+    back.getUTCDate() === d &&
+    back.getUTCHours() === h &&
+    back.getUTCMinutes() === mi &&
+    back.getUTCSeconds() === s;
   return exact ? ms : undefined;
 }

@@ -92,7 +92,11 @@ export function verifySignature(
     return fail({ kind: 'Expired' }, accessKeyId);
   }
   return {
-    ok: true, scheme: creds.scheme, accessKeyId, timestampMs, nonce: checked.nonce,
+    ok: true,
+    scheme: creds.scheme,
+    accessKeyId,
+    timestampMs,
+    nonce: checked.nonce,
     ...(checked.securityToken ? { securityToken: checked.securityToken } : {}),
   };
 }
@@ -118,7 +122,9 @@ const WIRE: { [K in SigningFailureKind]: (f: Extract<SigningFailure, { kind: K }
 function fail(failure: SigningFailure, accessKeyId?: string): VerifyFailure {
   const error = (WIRE[failure.kind] as (f: SigningFailure) => WireError<SignatureErrorCode>)(failure);
   return {
-    ok: false, error, kind: failure.kind,
+    ok: false,
+    error,
+    kind: failure.kind,
     ...('stringToSign' in failure ? { stringToSign: failure.stringToSign } : {}),
     ...(accessKeyId !== undefined ? { accessKeyId } : {}),
   };

@@ -6,7 +6,12 @@ import { PRODUCTS, type Product } from '../../api/products.ts';
 
 /** A refusal, with the API's Code and Message exactly as sent. */
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string, readonly status: number, readonly requestId?: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly requestId?: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -37,7 +42,12 @@ async function parse(res: Response): Promise<Record<string, unknown>> {
   if (!res.ok || typeof body.Code === 'string') {
     const code = String(body.Code ?? `HTTP${res.status}`);
     if (code === 'ConsoleSession.Expired') onSessionLost();
-    throw new ApiError(code, String(body.Message ?? res.statusText), res.status, typeof body.RequestId === 'string' ? body.RequestId : undefined);
+    throw new ApiError(
+      code,
+      String(body.Message ?? res.statusText),
+      res.status,
+      typeof body.RequestId === 'string' ? body.RequestId : undefined,
+    );
   }
   return body;
 }

@@ -53,7 +53,12 @@ export interface OsEntryInfo {
 export interface OsConfigAnswer {
   eniId: string;
   assumptions: string[];
-  facts: { interfaceName: string; macAddress: string; deviceIndex: number; ipv4: { primary: string; secondaries: string[]; gateway: string; cidrBlock: string; prefixLength: number } };
+  facts: {
+    interfaceName: string;
+    macAddress: string;
+    deviceIndex: number;
+    ipv4: { primary: string; secondaries: string[]; gateway: string; cidrBlock: string; prefixLength: number };
+  };
   rendering: {
     osId: string;
     target: string;

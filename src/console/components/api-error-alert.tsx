@@ -21,7 +21,11 @@ export function ApiErrorAlert({ error, title, onClose }: { error: unknown; title
       description={
         <>
           <div data-testid="api-error-message">{message}</div>
-          {requestId && <Typography.Text type="secondary" style={{ fontSize: 12 }}>RequestId {requestId}</Typography.Text>}
+          {requestId && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              RequestId {requestId}
+            </Typography.Text>
+          )}
         </>
       }
       closable={onClose ? { onClose } : undefined}

@@ -9,7 +9,11 @@ export function NextStepEmpty({ title, children, action }: { title: string; chil
       description={
         <div style={{ maxWidth: 520, margin: '0 auto' }}>
           <Typography.Text strong>{title}</Typography.Text>
-          {children && <div style={{ marginTop: 4 }}><Typography.Text type="secondary">{children}</Typography.Text></div>}
+          {children && (
+            <div style={{ marginTop: 4 }}>
+              <Typography.Text type="secondary">{children}</Typography.Text>
+            </div>
+          )}
         </div>
       }
     >

@@ -6,10 +6,16 @@ export function PageHeader({ title, subtitle, extra }: { title: ReactNode; subti
   return (
     <Flex justify="space-between" align="flex-start" gap={16} style={{ marginBottom: 16 }} wrap>
       <div>
-        <Typography.Title level={3} style={{ margin: 0 }}>{title}</Typography.Title>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {title}
+        </Typography.Title>
         {subtitle && <Typography.Text type="secondary">{subtitle}</Typography.Text>}
       </div>
-      {extra && <Flex gap={8} wrap>{extra}</Flex>}
+      {extra && (
+        <Flex gap={8} wrap>
+          {extra}
+        </Flex>
+      )}
     </Flex>
   );
 }

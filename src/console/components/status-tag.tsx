@@ -3,8 +3,16 @@ import { Tag } from 'antd';
 import { SyncOutlined } from '@ant-design/icons';
 
 const COLORS: Record<string, string> = {
-  Available: 'blue', InUse: 'green', Running: 'green', Stopped: 'default', Attaching: 'processing', Detaching: 'processing',
-  Deleting: 'warning', Pending: 'processing', Starting: 'processing', Stopping: 'processing',
+  Available: 'blue',
+  InUse: 'green',
+  Running: 'green',
+  Stopped: 'default',
+  Attaching: 'processing',
+  Detaching: 'processing',
+  Deleting: 'warning',
+  Pending: 'processing',
+  Starting: 'processing',
+  Stopping: 'processing',
 };
 
 export const TRANSITIONAL = new Set(['Attaching', 'Detaching', 'Deleting', 'Pending', 'Starting', 'Stopping']);

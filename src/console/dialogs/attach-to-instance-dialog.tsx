@@ -21,7 +21,11 @@ export function AttachToInstanceDialog({ instance, onClose, onDone }: { instance
     return r.NetworkInterfaceSets.NetworkInterfaceSet.filter((e) => eniFitsInstance(e, instance));
   }, [scope.regionId, vpcId, instance.ZoneId]);
 
-  const { busy, error, run: ok } = useSubmit(async () => {
+  const {
+    busy,
+    error,
+    run: ok,
+  } = useSubmit(async () => {
     if (!eniId) return;
     await attachEni(scope.regionId, eniId, instance.InstanceId);
     const eni = enis.data?.find((e) => e.NetworkInterfaceId === eniId);
@@ -31,7 +35,15 @@ export function AttachToInstanceDialog({ instance, onClose, onDone }: { instance
     onClose();
   });
   return (
-    <Modal open title={`Bind an ENI to ${instance.InstanceId}`} okText="Bind" onOk={() => void ok()} okButtonProps={{ disabled: !eniId, loading: busy }} onCancel={onClose} destroyOnHidden>
+    <Modal
+      open
+      title={`Bind an ENI to ${instance.InstanceId}`}
+      okText="Bind"
+      onOk={() => void ok()}
+      okButtonProps={{ disabled: !eniId, loading: busy }}
+      onCancel={onClose}
+      destroyOnHidden
+    >
       <ApiErrorAlert error={error} title="Binding refused" />
       <ApiErrorAlert error={enis.error} title="Listing ENIs failed" />
       <Form layout="vertical">
@@ -48,7 +60,11 @@ export function AttachToInstanceDialog({ instance, onClose, onDone }: { instance
               value: e.NetworkInterfaceId,
               label: `${e.NetworkInterfaceId}${e.NetworkInterfaceName ? ` (${e.NetworkInterfaceName})` : ''} · ${e.PrivateIpAddress} · +${e.PrivateIpSets.PrivateIpSet.length - 1} IPv4, ${e.Ipv6Sets.Ipv6Set.length} IPv6`,
             }))}
-            notFoundContent={enis.loading ? 'Loading…' : `No Available secondary ENI in ${vpcId} / ${instance.ZoneId}. Create one on the Elastic Network Interfaces page.`}
+            notFoundContent={
+              enis.loading
+                ? 'Loading…'
+                : `No Available secondary ENI in ${vpcId} / ${instance.ZoneId}. Create one on the Elastic Network Interfaces page.`
+            }
           />
         </Form.Item>
       </Form>

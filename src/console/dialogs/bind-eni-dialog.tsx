@@ -14,7 +14,11 @@ export function BindEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClose(
   const scope = useScope();
   const { message } = App.useApp();
   const [instanceId, setInstanceId] = useState<string>();
-  const { busy, error, run: ok } = useSubmit(async () => {
+  const {
+    busy,
+    error,
+    run: ok,
+  } = useSubmit(async () => {
     if (!instanceId) return;
     await attachEni(scope.regionId, eni.NetworkInterfaceId, instanceId);
     markTransition(eni, 'Attaching', instanceId);
@@ -23,7 +27,15 @@ export function BindEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClose(
     onClose();
   });
   return (
-    <Modal open title={`Bind ${eni.NetworkInterfaceId} to an instance`} okText="Bind" onOk={() => void ok()} okButtonProps={{ disabled: !instanceId, loading: busy }} onCancel={onClose} destroyOnHidden>
+    <Modal
+      open
+      title={`Bind ${eni.NetworkInterfaceId} to an instance`}
+      okText="Bind"
+      onOk={() => void ok()}
+      okButtonProps={{ disabled: !instanceId, loading: busy }}
+      onCancel={onClose}
+      destroyOnHidden
+    >
       <ApiErrorAlert error={error} title="Binding refused" />
       <Form layout="vertical">
         <Form.Item label="Instance" required>

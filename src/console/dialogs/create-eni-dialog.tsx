@@ -11,7 +11,15 @@ import { Link } from '../router.tsx';
 import { nameRule, descriptionRule } from './form-rules.ts';
 import { useSubmit } from '../hooks/use-submit.ts';
 
-interface Values { vSwitchId: string; securityGroupIds: string[]; name?: string; description?: string; primaryIp?: string; secondaryCount?: number; ipv6Count?: number }
+interface Values {
+  vSwitchId: string;
+  securityGroupIds: string[];
+  name?: string;
+  description?: string;
+  primaryIp?: string;
+  secondaryCount?: number;
+  ipv6Count?: number;
+}
 
 export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
   const scope = useScope();
@@ -26,7 +34,11 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
   const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
   const groups = (data.data?.sgs ?? []).filter((g) => !vsw || g.VpcId === vsw.VpcId);
 
-  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
+  const {
+    busy,
+    error,
+    run: submit,
+  } = useSubmit(async (v: Values) => {
     const r = await createEni(scope, { ...v, primaryIp: v.primaryIp?.trim() || undefined });
     message.success(`Created ${r.NetworkInterfaceId}`);
     onCreated(r.NetworkInterfaceId);
@@ -35,15 +47,44 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
 
   const none = data.data && data.data.vsws.length === 0;
   return (
-    <Modal open title="Create ENI" okText="Create" onOk={() => form.submit()} okButtonProps={{ loading: busy, disabled: none }} onCancel={onClose} destroyOnHidden width={620}>
+    <Modal
+      open
+      title="Create ENI"
+      okText="Create"
+      onOk={() => form.submit()}
+      okButtonProps={{ loading: busy, disabled: none }}
+      onCancel={onClose}
+      destroyOnHidden
+      width={620}
+    >
       <ApiErrorAlert error={error} title="Creating the ENI was refused" />
       <ApiErrorAlert error={data.error} title="Loading vSwitches failed" />
       {none && (
-        <Alert type="info" showIcon style={{ marginBottom: 16 }} title="This region has no vSwitch yet."
-          description={<span>An ENI takes its addresses from a vSwitch. Create a <Link to="/vpcs">VPC</Link>, then a <Link to="/vswitches">vSwitch</Link> and a <Link to="/security-groups">security group</Link>.</span>} />
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title="This region has no vSwitch yet."
+          description={
+            <span>
+              An ENI takes its addresses from a vSwitch. Create a <Link to="/vpcs">VPC</Link>, then a <Link to="/vswitches">vSwitch</Link>{' '}
+              and a <Link to="/security-groups">security group</Link>.
+            </span>
+          }
+        />
       )}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} initialValues={{ secondaryCount: 0, ipv6Count: 0 }}>
-        <Form.Item label="vSwitch" name="vSwitchId" rules={[{ required: true, message: 'Choose the vSwitch the ENI takes its addresses from' }]}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void submit(v)}
+        disabled={busy}
+        initialValues={{ secondaryCount: 0, ipv6Count: 0 }}
+      >
+        <Form.Item
+          label="vSwitch"
+          name="vSwitchId"
+          rules={[{ required: true, message: 'Choose the vSwitch the ENI takes its addresses from' }]}
+        >
           <Select
             showSearch={{ optionFilterProp: 'label' }}
             loading={data.loading}
@@ -58,7 +99,11 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
         <Form.Item
           label="Security groups"
           name="securityGroupIds"
-          extra={vsw ? `Groups of ${vsw.VpcId}, at most ${limits.securityGroupsPerEni}.` : 'Choose the vSwitch first: the groups must be in its VPC.'}
+          extra={
+            vsw
+              ? `Groups of ${vsw.VpcId}, at most ${limits.securityGroupsPerEni}.`
+              : 'Choose the vSwitch first: the groups must be in its VPC.'
+          }
           rules={[{ required: true, type: 'array', min: 1, message: 'Choose at least one security group' }]}
         >
           <Select
@@ -66,8 +111,17 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
             disabled={!vsw}
             maxCount={limits.securityGroupsPerEni}
             placeholder="Choose security groups"
-            options={groups.map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))}
-            notFoundContent={vsw ? <span>No security group in {vsw.VpcId}. <Link to="/security-groups">Create one</Link>.</span> : undefined}
+            options={groups.map((g) => ({
+              value: g.SecurityGroupId,
+              label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})`,
+            }))}
+            notFoundContent={
+              vsw ? (
+                <span>
+                  No security group in {vsw.VpcId}. <Link to="/security-groups">Create one</Link>.
+                </span>
+              ) : undefined
+            }
           />
         </Form.Item>
         <Form.Item label="Name" name="name" rules={[nameRule]}>
@@ -80,23 +134,35 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
           label="Primary private IP"
           name="primaryIp"
           extra={vsw ? `Leave empty to pick a free address of ${vsw.CidrBlock} at random.` : undefined}
-          rules={[{
-            validator: async (_r, value?: string) => {
-              const t = value?.trim();
-              if (!t) return;
-              const c = canonicalAddress(4, t);
-              if (!c) throw new Error(`"${t}" is not an IPv4 address.`);
-              const why = vsw ? vSwitchProblem(4, vsw.CidrBlock, c) : undefined;
-              if (why) throw new Error(`InvalidVSwitchId.IpInvalid: ${why}`);
+          rules={[
+            {
+              validator: async (_r, value?: string) => {
+                const t = value?.trim();
+                if (!t) return;
+                const c = canonicalAddress(4, t);
+                if (!c) throw new Error(`"${t}" is not an IPv4 address.`);
+                const why = vsw ? vSwitchProblem(4, vsw.CidrBlock, c) : undefined;
+                if (why) throw new Error(`InvalidVSwitchId.IpInvalid: ${why}`);
+              },
             },
-          }]}
+          ]}
         >
           <Input placeholder="optional" style={{ fontFamily: 'ui-monospace, monospace' }} />
         </Form.Item>
-        <Form.Item label="Secondary private IPv4 addresses" name="secondaryCount" extra={`Auto-assigned. An Available ENI holds at most ${limits.availableEniMaxIpv4} including the primary.`}>
+        <Form.Item
+          label="Secondary private IPv4 addresses"
+          name="secondaryCount"
+          extra={`Auto-assigned. An Available ENI holds at most ${limits.availableEniMaxIpv4} including the primary.`}
+        >
           <InputNumber min={0} max={limits.availableEniMaxIpv4 - 1} />
         </Form.Item>
-        <Form.Item label="IPv6 addresses" name="ipv6Count" extra={vsw && !vsw.Ipv6CidrBlock ? 'This vSwitch has no IPv6 CIDR block.' : `Auto-assigned, at most ${limits.availableEniMaxIpv6}.`}>
+        <Form.Item
+          label="IPv6 addresses"
+          name="ipv6Count"
+          extra={
+            vsw && !vsw.Ipv6CidrBlock ? 'This vSwitch has no IPv6 CIDR block.' : `Auto-assigned, at most ${limits.availableEniMaxIpv6}.`
+          }
+        >
           <InputNumber min={0} max={limits.availableEniMaxIpv6} disabled={!vsw?.Ipv6CidrBlock} />
         </Form.Item>
       </Form>

@@ -9,7 +9,13 @@ import { canonicalAddress, vSwitchProblem } from '../logic/ip-rows.ts';
 import { Link } from '../router.tsx';
 import { useSubmit } from '../hooks/use-submit.ts';
 
-interface Values { instanceType: string; vSwitchId: string; securityGroupIds: string[]; name?: string; privateIp?: string }
+interface Values {
+  instanceType: string;
+  vSwitchId: string;
+  securityGroupIds: string[];
+  name?: string;
+  privateIp?: string;
+}
 
 export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
   const scope = useScope();
@@ -22,7 +28,11 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
   const vSwitchId = Form.useWatch('vSwitchId', form);
   const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
 
-  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
+  const {
+    busy,
+    error,
+    run: submit,
+  } = useSubmit(async (v: Values) => {
     const r = await runInstance(scope, { ...v, privateIp: v.privateIp?.trim() || undefined });
     const id = r.InstanceIdSets.InstanceIdSet[0];
     message.success(`Created ${id}`);
@@ -31,12 +41,37 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
   });
   const none = data.data && data.data.vsws.length === 0;
   return (
-    <Modal open title="Create instance" okText="Create" onOk={() => form.submit()} okButtonProps={{ loading: busy, disabled: none }} onCancel={onClose} destroyOnHidden width={620}>
+    <Modal
+      open
+      title="Create instance"
+      okText="Create"
+      onOk={() => form.submit()}
+      okButtonProps={{ loading: busy, disabled: none }}
+      onCancel={onClose}
+      destroyOnHidden
+      width={620}
+    >
       <ApiErrorAlert error={error} title="Creating the instance was refused" />
       <ApiErrorAlert error={data.error} title="Loading failed" />
-      {none && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={<span>No vSwitch in this region yet: create a <Link to="/vpcs">VPC</Link> and a <Link to="/vswitches">vSwitch</Link> first.</span>} />}
+      {none && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={
+            <span>
+              No vSwitch in this region yet: create a <Link to="/vpcs">VPC</Link> and a <Link to="/vswitches">vSwitch</Link> first.
+            </span>
+          }
+        />
+      )}
       <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} initialValues={{ instanceType: 'ecs.g7.large' }}>
-        <Form.Item label="Instance type" name="instanceType" rules={[{ required: true }]} extra="The type decides how many ENIs the instance takes and how many addresses each ENI may hold while bound.">
+        <Form.Item
+          label="Instance type"
+          name="instanceType"
+          rules={[{ required: true }]}
+          extra="The type decides how many ENIs the instance takes and how many addresses each ENI may hold while bound."
+        >
           <Select
             showSearch={{ optionFilterProp: 'label' }}
             loading={data.loading}
@@ -50,15 +85,24 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
           <Select
             placeholder="Choose a vSwitch"
             onChange={() => form.setFieldsValue({ securityGroupIds: [] })}
-            options={(data.data?.vsws ?? []).map((v) => ({ value: v.VSwitchId, label: `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free` }))}
+            options={(data.data?.vsws ?? []).map((v) => ({
+              value: v.VSwitchId,
+              label: `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`,
+            }))}
           />
         </Form.Item>
-        <Form.Item label="Security groups" name="securityGroupIds" rules={[{ required: true, type: 'array', min: 1, message: 'Choose at least one security group' }]}>
+        <Form.Item
+          label="Security groups"
+          name="securityGroupIds"
+          rules={[{ required: true, type: 'array', min: 1, message: 'Choose at least one security group' }]}
+        >
           <Select
             mode="multiple"
             disabled={!vsw}
             placeholder={vsw ? 'Choose security groups' : 'Choose the vSwitch first'}
-            options={(data.data?.sgs ?? []).filter((g) => !vsw || g.VpcId === vsw.VpcId).map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))}
+            options={(data.data?.sgs ?? [])
+              .filter((g) => !vsw || g.VpcId === vsw.VpcId)
+              .map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))}
           />
         </Form.Item>
         <Form.Item label="Name" name="name">
@@ -67,16 +111,18 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
         <Form.Item
           label="Primary private IP"
           name="privateIp"
-          rules={[{
-            validator: async (_r, value?: string) => {
-              const t = value?.trim();
-              if (!t) return;
-              const c = canonicalAddress(4, t);
-              if (!c) throw new Error(`"${t}" is not an IPv4 address.`);
-              const why = vsw ? vSwitchProblem(4, vsw.CidrBlock, c) : undefined;
-              if (why) throw new Error(`InvalidVSwitchId.IpInvalid: ${why}`);
+          rules={[
+            {
+              validator: async (_r, value?: string) => {
+                const t = value?.trim();
+                if (!t) return;
+                const c = canonicalAddress(4, t);
+                if (!c) throw new Error(`"${t}" is not an IPv4 address.`);
+                const why = vsw ? vSwitchProblem(4, vsw.CidrBlock, c) : undefined;
+                if (why) throw new Error(`InvalidVSwitchId.IpInvalid: ${why}`);
+              },
             },
-          }]}
+          ]}
         >
           <Input placeholder="optional: a free address of the vSwitch is picked" />
         </Form.Item>

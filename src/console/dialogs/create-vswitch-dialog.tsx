@@ -12,7 +12,15 @@ import { zoneName } from '../logic/region-names.ts';
 import { descriptionRule } from './form-rules.ts';
 import { useSubmit } from '../hooks/use-submit.ts';
 
-interface Values { vpcId: string; zoneId: string; cidrBlock: string; enableIpv6: boolean; ipv6Index?: number; name?: string; description?: string }
+interface Values {
+  vpcId: string;
+  zoneId: string;
+  cidrBlock: string;
+  enableIpv6: boolean;
+  ipv6Index?: number;
+  name?: string;
+  description?: string;
+}
 
 export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
   const scope = useScope();
@@ -30,59 +38,126 @@ export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; o
   useEffect(() => {
     if (!vpc) return;
     form.setFieldsValue({
-      cidrBlock: suggestVSwitchCidr(vpc.CidrBlock, siblings.map((s) => s.CidrBlock)) ?? '',
+      cidrBlock:
+        suggestVSwitchCidr(
+          vpc.CidrBlock,
+          siblings.map((s) => s.CidrBlock),
+        ) ?? '',
       enableIpv6: !!vpc.Ipv6CidrBlock,
-      ipv6Index: vpc.Ipv6CidrBlock ? suggestIpv6Index(vpc.Ipv6CidrBlock, siblings.map((s) => s.Ipv6CidrBlock)) : undefined,
+      ipv6Index: vpc.Ipv6CidrBlock
+        ? suggestIpv6Index(
+            vpc.Ipv6CidrBlock,
+            siblings.map((s) => s.Ipv6CidrBlock),
+          )
+        : undefined,
     });
   }, [vpcId, data.data]);
 
-  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
-    const r = await createVSwitch(scope, { ...v, cidrBlock: v.cidrBlock.trim(), ipv6Index: v.enableIpv6 ? v.ipv6Index ?? 0 : undefined });
+  const {
+    busy,
+    error,
+    run: submit,
+  } = useSubmit(async (v: Values) => {
+    const r = await createVSwitch(scope, { ...v, cidrBlock: v.cidrBlock.trim(), ipv6Index: v.enableIpv6 ? (v.ipv6Index ?? 0) : undefined });
     message.success(`Created ${r.VSwitchId}`);
     onCreated(r.VSwitchId);
     onClose();
   });
   const none = data.data && data.data.vpcs.length === 0;
   return (
-    <Modal open title="Create vSwitch" okText="Create" onOk={() => form.submit()} okButtonProps={{ loading: busy, disabled: none }} onCancel={onClose} destroyOnHidden width={580}>
+    <Modal
+      open
+      title="Create vSwitch"
+      okText="Create"
+      onOk={() => form.submit()}
+      okButtonProps={{ loading: busy, disabled: none }}
+      onCancel={onClose}
+      destroyOnHidden
+      width={580}
+    >
       <ApiErrorAlert error={error} title="Creating the vSwitch was refused" />
       <ApiErrorAlert error={data.error} title="Loading VPCs failed" />
-      {none && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={<span>No VPC in this region yet. <Link to="/vpcs">Create a VPC</Link> first.</span>} />}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} initialValues={{ zoneId: scope.region.zones[0]?.zoneId, enableIpv6: false }}>
+      {none && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={
+            <span>
+              No VPC in this region yet. <Link to="/vpcs">Create a VPC</Link> first.
+            </span>
+          }
+        />
+      )}
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void submit(v)}
+        disabled={busy}
+        initialValues={{ zoneId: scope.region.zones[0]?.zoneId, enableIpv6: false }}
+      >
         <Form.Item label="VPC" name="vpcId" rules={[{ required: true, message: 'Choose the VPC' }]}>
           <Select
             placeholder="Choose a VPC"
             loading={data.loading}
-            options={(data.data?.vpcs ?? []).map((v) => ({ value: v.VpcId, label: `${v.VpcName || v.VpcId} · ${v.CidrBlock}${v.Ipv6CidrBlock ? ` · ${v.Ipv6CidrBlock}` : ''}` }))}
+            options={(data.data?.vpcs ?? []).map((v) => ({
+              value: v.VpcId,
+              label: `${v.VpcName || v.VpcId} · ${v.CidrBlock}${v.Ipv6CidrBlock ? ` · ${v.Ipv6CidrBlock}` : ''}`,
+            }))}
           />
         </Form.Item>
         <Form.Item label="Zone" name="zoneId" rules={[{ required: true }]} extra="ENIs can only be bound to instances in the same zone.">
-          <Select options={scope.region.zones.map((z) => ({ value: z.zoneId, label: `${zoneName(scope.regionId, z.zoneId, z.localName)} (${z.zoneId})` }))} />
+          <Select
+            options={scope.region.zones.map((z) => ({
+              value: z.zoneId,
+              label: `${zoneName(scope.regionId, z.zoneId, z.localName)} (${z.zoneId})`,
+            }))}
+          />
         </Form.Item>
         <Form.Item
           label="IPv4 CIDR block"
           name="cidrBlock"
           extra={vpc ? `Inside ${vpc.CidrBlock}, mask 16 to 29. The first and the last three addresses are reserved.` : undefined}
-          rules={[{ required: true, message: 'Enter the CIDR block' }, {
-            validator: async (_r, value?: string) => {
-              if (!value) return;
-              const why = vSwitchCidrProblem(value, vpc?.CidrBlock, siblings.map((s) => ({ id: s.VSwitchId, cidr: s.CidrBlock })));
-              if (why) throw new Error(why);
+          rules={[
+            { required: true, message: 'Enter the CIDR block' },
+            {
+              validator: async (_r, value?: string) => {
+                if (!value) return;
+                const why = vSwitchCidrProblem(
+                  value,
+                  vpc?.CidrBlock,
+                  siblings.map((s) => ({ id: s.VSwitchId, cidr: s.CidrBlock })),
+                );
+                if (why) throw new Error(why);
+              },
             },
-          }]}
+          ]}
         >
           <Input placeholder="e.g. 192.168.1.0/24" style={{ fontFamily: 'ui-monospace, monospace' }} />
         </Form.Item>
-        <Form.Item name="enableIpv6" valuePropName="checked" extra={vpc && !vpc.Ipv6CidrBlock ? 'The VPC has no IPv6 block (create the VPC with IPv6 enabled).' : undefined}>
+        <Form.Item
+          name="enableIpv6"
+          valuePropName="checked"
+          extra={vpc && !vpc.Ipv6CidrBlock ? 'The VPC has no IPv6 block (create the VPC with IPv6 enabled).' : undefined}
+        >
           <Checkbox disabled={!vpc?.Ipv6CidrBlock}>Enable IPv6</Checkbox>
         </Form.Item>
         {enableIpv6 && vpc?.Ipv6CidrBlock && (
-          <Form.Item label="IPv6 /64 number" name="ipv6Index" extra={`Which /64 of ${vpc.Ipv6CidrBlock} (0 to 255).`} rules={[{ required: true }]}>
+          <Form.Item
+            label="IPv6 /64 number"
+            name="ipv6Index"
+            extra={`Which /64 of ${vpc.Ipv6CidrBlock} (0 to 255).`}
+            rules={[{ required: true }]}
+          >
             <InputNumber min={0} max={255} />
           </Form.Item>
         )}
-        <Form.Item label="Name" name="name"><Input placeholder="optional" /></Form.Item>
-        <Form.Item label="Description" name="description" rules={[descriptionRule]}><Input.TextArea rows={2} placeholder="optional" /></Form.Item>
+        <Form.Item label="Name" name="name">
+          <Input placeholder="optional" />
+        </Form.Item>
+        <Form.Item label="Description" name="description" rules={[descriptionRule]}>
+          <Input.TextArea rows={2} placeholder="optional" />
+        </Form.Item>
       </Form>
     </Modal>
   );

@@ -14,6 +14,7 @@ export const nameRule: Rule = {
 export const descriptionRule: Rule = {
   validator: async (_r, v?: string) => {
     if (!v) return;
-    if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v)) throw new Error('2 to 256 characters, not starting with http:// or https://.');
+    if (v.length < 2 || v.length > 256 || /^https?:\/\//.test(v))
+      throw new Error('2 to 256 characters, not starting with http:// or https://.');
   },
 };

@@ -16,17 +16,30 @@ export function useCandidateInstances(regionId: string, eni: EniWire) {
   }, [regionId, eni.VpcId, eni.ZoneId]);
 }
 
-export function InstancePicker(props: { regionId: string; eni: EniWire; value?: string; onChange(id: string): void; exclude?: string; disabled?: boolean }) {
+export function InstancePicker(props: {
+  regionId: string;
+  eni: EniWire;
+  value?: string;
+  onChange(id: string): void;
+  exclude?: string;
+  disabled?: boolean;
+}) {
   const candidates = useCandidateInstances(props.regionId, props.eni);
-  const options = useMemo(() => (candidates.data ?? []).filter((c) => c.instance.InstanceId !== props.exclude).map(({ instance: i, type }) => {
-    const enis = i.NetworkInterfaces.NetworkInterface.length;
-    const full = type ? enis >= type.EniQuantity : false;
-    return {
-      value: i.InstanceId,
-      disabled: !instanceTakesEnis(i),
-      label: `${i.InstanceId}${i.InstanceName ? ` (${i.InstanceName})` : ''} · ${i.Status} · ${i.InstanceType} · ENIs ${enis}/${type?.EniQuantity ?? '?'}${full ? ' (full)' : ''}`,
-    };
-  }), [candidates.data, props.exclude]);
+  const options = useMemo(
+    () =>
+      (candidates.data ?? [])
+        .filter((c) => c.instance.InstanceId !== props.exclude)
+        .map(({ instance: i, type }) => {
+          const enis = i.NetworkInterfaces.NetworkInterface.length;
+          const full = type ? enis >= type.EniQuantity : false;
+          return {
+            value: i.InstanceId,
+            disabled: !instanceTakesEnis(i),
+            label: `${i.InstanceId}${i.InstanceName ? ` (${i.InstanceName})` : ''} · ${i.Status} · ${i.InstanceType} · ENIs ${enis}/${type?.EniQuantity ?? '?'}${full ? ' (full)' : ''}`,
+          };
+        }),
+    [candidates.data, props.exclude],
+  );
   return (
     <>
       <Select
@@ -40,10 +53,15 @@ export function InstancePicker(props: { regionId: string; eni: EniWire; value?: 
         options={options}
         disabled={props.disabled}
         style={{ width: '100%' }}
-        notFoundContent={candidates.loading ? 'Loading…' : `No instance in ${props.eni.VpcId} / ${props.eni.ZoneId}. Create one on the Instances page (same VPC and zone).`}
+        notFoundContent={
+          candidates.loading
+            ? 'Loading…'
+            : `No instance in ${props.eni.VpcId} / ${props.eni.ZoneId}. Create one on the Instances page (same VPC and zone).`
+        }
       />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        Only instances in the ENI&apos;s VPC ({props.eni.VpcId}) and zone ({props.eni.ZoneId}) can take it; a Pending, Starting or Stopping instance cannot.
+        Only instances in the ENI&apos;s VPC ({props.eni.VpcId}) and zone ({props.eni.ZoneId}) can take it; a Pending, Starting or Stopping
+        instance cannot.
       </Typography.Text>
     </>
   );

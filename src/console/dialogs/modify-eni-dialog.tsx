@@ -10,7 +10,11 @@ import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { descriptionRule, nameRule } from './form-rules.ts';
 import { useSubmit } from '../hooks/use-submit.ts';
 
-interface Values { name?: string; description?: string; securityGroupIds: string[] }
+interface Values {
+  name?: string;
+  description?: string;
+  securityGroupIds: string[];
+}
 
 export function ModifyEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClose(): void; onDone(): void }) {
   const scope = useScope();
@@ -18,7 +22,11 @@ export function ModifyEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClos
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const groups = useAsync(() => listSecurityGroups({ regionId: scope.regionId }, eni.VpcId), [scope.regionId, eni.VpcId]);
-  const { busy, error, run: submit } = useSubmit(async (v: Values) => {
+  const {
+    busy,
+    error,
+    run: submit,
+  } = useSubmit(async (v: Values) => {
     const sameGroups = v.securityGroupIds.join() === eni.SecurityGroupIds.SecurityGroupId.join();
     await modifyEni(scope.regionId, eni.NetworkInterfaceId, {
       name: v.name && v.name !== eni.NetworkInterfaceName ? v.name : undefined,
@@ -30,24 +38,47 @@ export function ModifyEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClos
     onClose();
   });
   return (
-    <Modal open title={`Modify ${eni.NetworkInterfaceId}`} okText="Save" onOk={() => form.submit()} okButtonProps={{ loading: busy }} onCancel={onClose} destroyOnHidden>
+    <Modal
+      open
+      title={`Modify ${eni.NetworkInterfaceId}`}
+      okText="Save"
+      onOk={() => form.submit()}
+      okButtonProps={{ loading: busy }}
+      onCancel={onClose}
+      destroyOnHidden
+    >
       <ApiErrorAlert error={error} title="The change was refused" />
       <Form
         form={form}
         layout="vertical"
         disabled={busy}
         onFinish={(v) => void submit(v)}
-        initialValues={{ name: eni.NetworkInterfaceName, description: eni.Description, securityGroupIds: eni.SecurityGroupIds.SecurityGroupId }}
+        initialValues={{
+          name: eni.NetworkInterfaceName,
+          description: eni.Description,
+          securityGroupIds: eni.SecurityGroupIds.SecurityGroupId,
+        }}
       >
-        <Form.Item label="Name" name="name" rules={[nameRule]}><Input /></Form.Item>
-        <Form.Item label="Description" name="description" rules={[descriptionRule]}><Input.TextArea rows={2} /></Form.Item>
-        <Form.Item label="Security groups" name="securityGroupIds" extra={`Groups of ${eni.VpcId}, 1 to ${limits.securityGroupsPerEni}.`}
-          rules={[{ required: true, type: 'array', min: 1, message: 'Keep at least one security group' }]}>
+        <Form.Item label="Name" name="name" rules={[nameRule]}>
+          <Input />
+        </Form.Item>
+        <Form.Item label="Description" name="description" rules={[descriptionRule]}>
+          <Input.TextArea rows={2} />
+        </Form.Item>
+        <Form.Item
+          label="Security groups"
+          name="securityGroupIds"
+          extra={`Groups of ${eni.VpcId}, 1 to ${limits.securityGroupsPerEni}.`}
+          rules={[{ required: true, type: 'array', min: 1, message: 'Keep at least one security group' }]}
+        >
           <Select
             mode="multiple"
             maxCount={limits.securityGroupsPerEni}
             loading={groups.loading}
-            options={(groups.data ?? []).map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))}
+            options={(groups.data ?? []).map((g) => ({
+              value: g.SecurityGroupId,
+              label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})`,
+            }))}
           />
         </Form.Item>
       </Form>

@@ -26,7 +26,12 @@ export function MoveEniDialog({ eni, onClose, onProgress }: { eni: EniWire; onCl
   const [seen, setSeen] = useState<string[]>([eni.Status]);
   const [error, setError] = useState<unknown>();
   const alive = useRef(true);
-  useEffect(() => () => { alive.current = false; }, []);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
 
   const observe = (s: string) => {
     setStatus(s);
@@ -84,7 +89,9 @@ export function MoveEniDialog({ eni, onClose, onProgress }: { eni: EniWire; onCl
       destroyOnHidden
       footer={
         <Space>
-          <Button onClick={onClose} disabled={running}>{phase === 'done' ? 'Close' : 'Cancel'}</Button>
+          <Button onClick={onClose} disabled={running}>
+            {phase === 'done' ? 'Close' : 'Cancel'}
+          </Button>
           {phase !== 'done' && (
             <Button type="primary" onClick={() => void run()} disabled={!target || running} loading={running}>
               {phase === 'failed' ? 'Retry' : 'Move'}
@@ -94,13 +101,20 @@ export function MoveEniDialog({ eni, onClose, onProgress }: { eni: EniWire; onCl
       }
     >
       <Typography.Paragraph>
-        Unbinds the ENI from <b>{from}</b> and binds it to the standby instance you choose. Its MAC address, primary and secondary
-        private IPs move with it, so traffic to them reaches the standby.
+        Unbinds the ENI from <b>{from}</b> and binds it to the standby instance you choose. Its MAC address, primary and secondary private
+        IPs move with it, so traffic to them reaches the standby.
       </Typography.Paragraph>
       <ApiErrorAlert error={error} title="Stopped" />
       <Form layout="vertical">
         <Form.Item label="Standby instance" required>
-          <InstancePicker regionId={scope.regionId} eni={eni} value={target} onChange={setTarget} exclude={from} disabled={phase !== 'choose' && phase !== 'failed'} />
+          <InstancePicker
+            regionId={scope.regionId}
+            eni={eni}
+            value={target}
+            onChange={setTarget}
+            exclude={from}
+            disabled={phase !== 'choose' && phase !== 'failed'}
+          />
         </Form.Item>
       </Form>
       <Steps
@@ -117,7 +131,14 @@ export function MoveEniDialog({ eni, onClose, onProgress }: { eni: EniWire; onCl
       <div style={{ marginTop: 16 }} data-testid="move-status">
         Status now: <StatusTag status={status} /> <Typography.Text type="secondary">seen: {seen.join(' → ')}</Typography.Text>
       </div>
-      {phase === 'done' && <Alert type="success" showIcon style={{ marginTop: 12 }} title={`${eni.NetworkInterfaceId} is InUse on ${target}. Configure the OS of ${target} for its addresses (ENI details → Configure the OS).`} />}
+      {phase === 'done' && (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginTop: 12 }}
+          title={`${eni.NetworkInterfaceId} is InUse on ${target}. Configure the OS of ${target} for its addresses (ENI details → Configure the OS).`}
+        />
+      )}
     </Modal>
   );
 }

@@ -11,7 +11,11 @@ export interface AsyncState<T> {
   reload: () => Promise<void>;
 }
 
-export function useAsync<T>(fn: () => Promise<T>, deps: readonly unknown[], opts: { pollMs?: (data: T) => number | undefined; enabled?: boolean } = {}): AsyncState<T> {
+export function useAsync<T>(
+  fn: () => Promise<T>,
+  deps: readonly unknown[],
+  opts: { pollMs?: (data: T) => number | undefined; enabled?: boolean } = {},
+): AsyncState<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
@@ -36,7 +40,10 @@ export function useAsync<T>(fn: () => Promise<T>, deps: readonly unknown[], opts
       setDataAt(startedAt);
       setError(undefined);
       const next = pollRef.current?.(value);
-      if (next !== undefined) timer.current = setTimeout(() => { void run(); }, next);
+      if (next !== undefined)
+        timer.current = setTimeout(() => {
+          void run();
+        }, next);
     } catch (e) {
       if (mine !== seq.current) return;
       setError(e);

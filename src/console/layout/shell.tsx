@@ -22,13 +22,28 @@ function Page({ path }: { path: string }) {
   const eni = /^\/enis\/([^/]+)$/.exec(path);
   if (eni) return <EniDetailsPage eniId={decodeURIComponent(eni[1])} />;
   switch (path) {
-    case '/enis': return <EnisPage />;
-    case '/instances': return <InstancesPage />;
-    case '/vpcs': return <VpcsPage />;
-    case '/vswitches': return <VSwitchesPage />;
-    case '/security-groups': return <SecurityGroupsPage />;
+    case '/enis':
+      return <EnisPage />;
+    case '/instances':
+      return <InstancesPage />;
+    case '/vpcs':
+      return <VpcsPage />;
+    case '/vswitches':
+      return <VSwitchesPage />;
+    case '/security-groups':
+      return <SecurityGroupsPage />;
     default:
-      return <Result status="404" title="No such page" extra={<Button type="primary" onClick={() => navigate('/enis')}>Go to Elastic Network Interfaces</Button>} />;
+      return (
+        <Result
+          status="404"
+          title="No such page"
+          extra={
+            <Button type="primary" onClick={() => navigate('/enis')}>
+              Go to Elastic Network Interfaces
+            </Button>
+          }
+        />
+      );
   }
 }
 
@@ -47,11 +62,21 @@ export function Shell() {
     if (path === '/' || path === '') navigate('/enis', { replace: true });
   }, [path]);
 
-  if (setup.error) return <div style={{ padding: 24 }}><ApiErrorAlert error={setup.error} title="Loading the regions failed" /></div>;
+  if (setup.error)
+    return (
+      <div style={{ padding: 24 }}>
+        <ApiErrorAlert error={setup.error} title="Loading the regions failed" />
+      </div>
+    );
   if (!setup.data) return <Spin fullscreen tip="Loading" />;
   const section = path.startsWith('/enis') ? '/enis' : path;
   return (
-    <ScopeProvider accountId={session.accountId} regions={setup.data.regions} defaultRegionId={setup.data.defaultRegionId} resourceGroups={setup.data.resourceGroups}>
+    <ScopeProvider
+      accountId={session.accountId}
+      regions={setup.data.regions}
+      defaultRegionId={setup.data.defaultRegionId}
+      resourceGroups={setup.data.resourceGroups}
+    >
       <Layout style={{ minHeight: '100vh' }}>
         <TopBar />
         <Layout>

@@ -19,7 +19,24 @@ export function SideNav({ selected }: { selected: string }) {
         mode="inline"
         selectedKeys={[selected]}
         style={{ borderInlineEnd: 0, paddingTop: 8 }}
-        items={ITEMS.map((i) => ('key' in i ? { ...i, label: <a href={BASE + i.key} onClick={(e) => { e.preventDefault(); navigate(i.key as string); }}>{i.label}</a> } : i))}
+        items={ITEMS.map((i) =>
+          'key' in i
+            ? {
+                ...i,
+                label: (
+                  <a
+                    href={BASE + i.key}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(i.key as string);
+                    }}
+                  >
+                    {i.label}
+                  </a>
+                ),
+              }
+            : i,
+        )}
       />
     </nav>
   );

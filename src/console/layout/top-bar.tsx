@@ -47,13 +47,32 @@ export function TopBar() {
           trigger={['click']}
           menu={{
             items: [
-              { key: 'id', label: <span>Account {session.accountId}<br />AccessKey {session.accessKeyId}</span>, disabled: true },
+              {
+                key: 'id',
+                label: (
+                  <span>
+                    Account {session.accountId}
+                    <br />
+                    AccessKey {session.accessKeyId}
+                  </span>
+                ),
+                disabled: true,
+              },
               { type: 'divider' },
-              { key: 'out', icon: <LogoutOutlined />, label: 'Sign out', onClick: () => { void signOut(); } },
+              {
+                key: 'out',
+                icon: <LogoutOutlined />,
+                label: 'Sign out',
+                onClick: () => {
+                  void signOut();
+                },
+              },
             ],
           }}
         >
-          <Button type="text" icon={<UserOutlined />} data-testid="account-menu">{session.accountName || session.accountId}</Button>
+          <Button type="text" icon={<UserOutlined />} data-testid="account-menu">
+            {session.accountName || session.accountId}
+          </Button>
         </Dropdown>
       </Flex>
     </Layout.Header>

@@ -26,7 +26,10 @@ export interface PlanStep {
   count: number;
 }
 
-export interface FamilyChanges { removing: readonly string[]; rows: readonly IpRow[] }
+export interface FamilyChanges {
+  removing: readonly string[];
+  rows: readonly IpRow[];
+}
 
 const listParams = (name: string, values: readonly string[]) => Object.fromEntries(values.map((v, i) => [`${name}.${i + 1}`, v]));
 
@@ -34,25 +37,60 @@ export function planChanges(eniId: string, v4: FamilyChanges, v6: FamilyChanges)
   const steps: PlanStep[] = [];
   const base = { NetworkInterfaceId: eniId };
   if (v4.removing.length > 0) {
-    steps.push({ action: 'UnassignPrivateIpAddresses', family: 4, kind: 'unassign', params: { ...base, ...listParams('PrivateIpAddress', v4.removing) }, addresses: [...v4.removing], count: 0 });
+    steps.push({
+      action: 'UnassignPrivateIpAddresses',
+      family: 4,
+      kind: 'unassign',
+      params: { ...base, ...listParams('PrivateIpAddress', v4.removing) },
+      addresses: [...v4.removing],
+      count: 0,
+    });
   }
   if (v6.removing.length > 0) {
-    steps.push({ action: 'UnassignIpv6Addresses', family: 6, kind: 'unassign', params: { ...base, ...listParams('Ipv6Address', v6.removing) }, addresses: [...v6.removing], count: 0 });
+    steps.push({
+      action: 'UnassignIpv6Addresses',
+      family: 6,
+      kind: 'unassign',
+      params: { ...base, ...listParams('Ipv6Address', v6.removing) },
+      addresses: [...v6.removing],
+      count: 0,
+    });
   }
-  for (const [family, changes] of [[4, v4], [6, v6]] as const) {
+  for (const [family, changes] of [
+    [4, v4],
+    [6, v6],
+  ] as const) {
     const { manual, autoCount } = splitRows(family, changes.rows);
     const action: AddressAction = family === 4 ? 'AssignPrivateIpAddresses' : 'AssignIpv6Addresses';
     if (manual.length > 0) {
-      steps.push({ action, family, kind: 'manual', params: { ...base, ...listParams(family === 4 ? 'PrivateIpAddress' : 'Ipv6Address', manual) }, addresses: manual, count: 0 });
+      steps.push({
+        action,
+        family,
+        kind: 'manual',
+        params: { ...base, ...listParams(family === 4 ? 'PrivateIpAddress' : 'Ipv6Address', manual) },
+        addresses: manual,
+        count: 0,
+      });
     }
     if (autoCount > 0) {
-      steps.push({ action, family, kind: 'auto', params: { ...base, [family === 4 ? 'SecondaryPrivateIpAddressCount' : 'Ipv6AddressCount']: String(autoCount) }, addresses: [], count: autoCount });
+      steps.push({
+        action,
+        family,
+        kind: 'auto',
+        params: { ...base, [family === 4 ? 'SecondaryPrivateIpAddressCount' : 'Ipv6AddressCount']: String(autoCount) },
+        addresses: [],
+        count: autoCount,
+      });
     }
   }
   return steps;
 }
 
-export interface ApiFailure { code: string; message: string; requestId?: string }
+export interface ApiFailure {
+  code: string;
+  message: string;
+  requestId?: string;
+}
 
 export interface ApplyOutcome {
   ok: boolean;
@@ -94,7 +132,10 @@ export async function applyPlan(steps: readonly PlanStep[], run: StepRunner): Pr
         const undo = out.assigned[step.family];
         const action: AddressAction = step.family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses';
         try {
-          await run(action, { NetworkInterfaceId: step.params.NetworkInterfaceId, ...listParams(step.family === 4 ? 'PrivateIpAddress' : 'Ipv6Address', undo) });
+          await run(action, {
+            NetworkInterfaceId: step.params.NetworkInterfaceId,
+            ...listParams(step.family === 4 ? 'PrivateIpAddress' : 'Ipv6Address', undo),
+          });
           out.rolledBack = [...undo];
           out.assigned[step.family] = [];
           out.done = out.done.filter((s) => !(s.family === step.family && s.kind === 'manual'));

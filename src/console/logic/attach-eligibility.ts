@@ -15,6 +15,14 @@ export function instanceTakesEnis(i: Pick<InstanceWire, 'Status'>): boolean {
 }
 
 /** This ENI may go to this instance as far as the ENI, VPC and zone go (the instance's state is asked apart). */
-export function eniFitsInstance(e: Pick<EniWire, 'Type' | 'Status' | 'VpcId' | 'ZoneId'>, i: Pick<InstanceWire, 'VpcAttributes' | 'ZoneId'>): boolean {
-  return attachRefusal({ type: e.Type, status: e.Status, vpcId: e.VpcId, zoneId: e.ZoneId }, { vpcId: i.VpcAttributes.VpcId, zoneId: i.ZoneId }) === undefined;
+export function eniFitsInstance(
+  e: Pick<EniWire, 'Type' | 'Status' | 'VpcId' | 'ZoneId'>,
+  i: Pick<InstanceWire, 'VpcAttributes' | 'ZoneId'>,
+): boolean {
+  return (
+    attachRefusal(
+      { type: e.Type, status: e.Status, vpcId: e.VpcId, zoneId: e.ZoneId },
+      { vpcId: i.VpcAttributes.VpcId, zoneId: i.ZoneId },
+    ) === undefined
+  );
 }

@@ -5,10 +5,20 @@ import { cidrsOverlap, cidrContains, formatIpv4Cidr, parseIpv4Cidr, type Ipv4Cid
 /** The first CIDR of `prefixLength` inside the VPC that no sibling vSwitch overlaps; undefined when full. */
 export function suggestVSwitchCidr(vpcCidr: string, siblings: readonly string[], prefixLength = 24): string | undefined {
   let vpc: Ipv4Cidr;
-  try { vpc = parseIpv4Cidr(vpcCidr, { minPrefix: 8, maxPrefix: 29 }); } catch { return undefined; }
+  try {
+    vpc = parseIpv4Cidr(vpcCidr, { minPrefix: 8, maxPrefix: 29 });
+  } catch {
+    return undefined;
+  }
   const p = Math.max(prefixLength, vpc.prefixLength);
   const size = 2 ** (32 - p);
-  const taken = siblings.flatMap((s) => { try { return [parseIpv4Cidr(s)]; } catch { return []; } });
+  const taken = siblings.flatMap((s) => {
+    try {
+      return [parseIpv4Cidr(s)];
+    } catch {
+      return [];
+    }
+  });
   // Cap the walk: a /8 holds 65,536 /24s; stop after that many candidates.
   for (let base = vpc.base, i = 0; base + size <= vpc.base + vpc.size && i < 70000; base += size, i++) {
     const c = { base, prefixLength: p, size };
@@ -18,7 +28,11 @@ export function suggestVSwitchCidr(vpcCidr: string, siblings: readonly string[],
 }
 
 /** Checks a vSwitch CIDR typed in the create dialog: the API's rules (mask 16..29, inside the VPC, no overlap). */
-export function vSwitchCidrProblem(text: string, vpcCidr: string | undefined, siblings: readonly { id: string; cidr: string }[]): string | undefined {
+export function vSwitchCidrProblem(
+  text: string,
+  vpcCidr: string | undefined,
+  siblings: readonly { id: string; cidr: string }[],
+): string | undefined {
   let c: Ipv4Cidr;
   try {
     c = parseIpv4Cidr(text.trim(), { minPrefix: 16, maxPrefix: 29 });
@@ -29,9 +43,17 @@ export function vSwitchCidrProblem(text: string, vpcCidr: string | undefined, si
   if (vpcCidr) {
     try {
       if (!cidrContains(parseIpv4Cidr(vpcCidr, { minPrefix: 8, maxPrefix: 29 }), c)) return `Must lie inside the VPC's ${vpcCidr}.`;
-    } catch { /* the VPC's own block is the server's business */ }
+    } catch {
+      /* the VPC's own block is the server's business */
+    }
   }
-  const clash = siblings.find((s) => { try { return cidrsOverlap(parseIpv4Cidr(s.cidr), c); } catch { return false; } });
+  const clash = siblings.find((s) => {
+    try {
+      return cidrsOverlap(parseIpv4Cidr(s.cidr), c);
+    } catch {
+      return false;
+    }
+  });
   return clash ? `Overlaps ${clash.id} (${clash.cidr}).` : undefined;
 }
 

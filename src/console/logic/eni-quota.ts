@@ -15,13 +15,23 @@ export function limitsFrom(server: ServerLimits): Limits {
 
 export function instanceTypeSpec(t: InstanceTypeWire): InstanceTypeSpec {
   return {
-    id: t.InstanceTypeId, family: t.InstanceTypeId.split('.').slice(0, 2).join('.'), cpuCoreCount: t.CpuCoreCount, memorySizeGiB: t.MemorySize,
-    eniQuantity: t.EniQuantity, eniPrivateIpAddressQuantity: t.EniPrivateIpAddressQuantity, eniIpv6AddressQuantity: t.EniIpv6AddressQuantity,
+    id: t.InstanceTypeId,
+    family: t.InstanceTypeId.split('.').slice(0, 2).join('.'),
+    cpuCoreCount: t.CpuCoreCount,
+    memorySizeGiB: t.MemorySize,
+    eniQuantity: t.EniQuantity,
+    eniPrivateIpAddressQuantity: t.EniPrivateIpAddressQuantity,
+    eniIpv6AddressQuantity: t.EniIpv6AddressQuantity,
     eniTotalQuantity: t.EniQuantity,
   };
 }
 
-export function quotaFor(status: EniStatus, family: IpFamily, server: ServerLimits, instanceType: InstanceTypeWire | undefined): FamilyQuota {
+export function quotaFor(
+  status: EniStatus,
+  family: IpFamily,
+  server: ServerLimits,
+  instanceType: InstanceTypeWire | undefined,
+): FamilyQuota {
   const cap = addressCap({ status }, family, limitsFrom(server), instanceType ? instanceTypeSpec(instanceType) : undefined);
   return { max: cap.max, errorCode: cap.error };
 }
@@ -39,12 +49,19 @@ export function limitRows(status: EniStatus, server: ServerLimits, instanceType:
   const bound = status !== 'Available';
   return [
     {
-      state: 'Available', ipv4: server.availableEniMaxIpv4, ipv6: server.availableEniMaxIpv6,
-      source: 'the server\'s limit for an ENI not bound to an instance', appliesNow: !bound || !instanceType,
+      state: 'Available',
+      ipv4: server.availableEniMaxIpv4,
+      ipv6: server.availableEniMaxIpv6,
+      source: "the server's limit for an ENI not bound to an instance",
+      appliesNow: !bound || !instanceType,
     },
     {
-      state: 'InUse', ipv4: instanceType?.EniPrivateIpAddressQuantity, ipv6: instanceType?.EniIpv6AddressQuantity,
-      source: instanceType ? `instance type ${instanceType.InstanceTypeId} (DescribeInstanceTypes)` : 'the instance type of the instance it is bound to',
+      state: 'InUse',
+      ipv4: instanceType?.EniPrivateIpAddressQuantity,
+      ipv6: instanceType?.EniIpv6AddressQuantity,
+      source: instanceType
+        ? `instance type ${instanceType.InstanceTypeId} (DescribeInstanceTypes)`
+        : 'the instance type of the instance it is bound to',
       appliesNow: bound && instanceType !== undefined,
     },
   ];

@@ -12,8 +12,19 @@
 import { ERROR_TABLE } from '../../api/errors.ts';
 import type { DomainErrorCode, DomainErrorDetails } from '../../domain/errors.ts';
 import {
-  canonicalIpv6, formatIpv4, formatIpv4Cidr, ipv4Gateway, ipv4InCidr, ipv6InCidr, isReservedIpv4, isReservedIpv6, parseIpv4, parseIpv4Cidr,
-  parseIpv6Cidr, type Ipv4Cidr, type Ipv6Cidr,
+  canonicalIpv6,
+  formatIpv4,
+  formatIpv4Cidr,
+  ipv4Gateway,
+  ipv4InCidr,
+  ipv6InCidr,
+  isReservedIpv4,
+  isReservedIpv6,
+  parseIpv4,
+  parseIpv4Cidr,
+  parseIpv6Cidr,
+  type Ipv4Cidr,
+  type Ipv6Cidr,
 } from '../../ipam/index.ts';
 
 export type IpFamily = 4 | 6;
@@ -74,7 +85,11 @@ export function apiError(code: DomainErrorCode, details: DomainErrorDetails = {}
   return { code: spec.code, message: spec.message(details) };
 }
 
-const issue = (code: DomainErrorCode, details: DomainErrorDetails, hint?: string): RowIssue => ({ ...apiError(code, details), hint, blocking: false });
+const issue = (code: DomainErrorCode, details: DomainErrorDetails, hint?: string): RowIssue => ({
+  ...apiError(code, details),
+  hint,
+  blocking: false,
+});
 
 /** Canonical text of an address of the family, or undefined when it is not one (strict, as the API parses). */
 export function canonicalAddress(family: IpFamily, text: string): string | undefined {
@@ -100,7 +115,8 @@ export function vSwitchProblem(family: IpFamily, cidrText: string, canonical: st
   }
   const cidr: Ipv6Cidr = parseIpv6Cidr(cidrText, 64);
   if (!ipv6InCidr(cidr, canonical)) return `${canonical} is outside the vSwitch IPv6 CIDR block ${cidrText}.`;
-  if (isReservedIpv6(cidr, canonical)) return `${canonical} is reserved in ${cidrText} (the subnet-router anycast, the gateway ::1 or an IANA-reserved interface id).`;
+  if (isReservedIpv6(cidr, canonical))
+    return `${canonical} is reserved in ${cidrText} (the subnet-router anycast, the gateway ::1 or an IANA-reserved interface id).`;
   return undefined;
 }
 
@@ -124,7 +140,11 @@ export function checkFamily(state: FamilyState, rows: readonly IpRow[]): FamilyC
       const text = row.address.trim();
       const canonical = text === '' ? undefined : canonicalAddress(state.family, text);
       if (text === '') {
-        found = { code: 'Console.AddressRequired', message: `Enter an ${label} address, or switch the row to Auto-assign.`, blocking: true };
+        found = {
+          code: 'Console.AddressRequired',
+          message: `Enter an ${label} address, or switch the row to Auto-assign.`,
+          blocking: true,
+        };
       } else if (canonical === undefined) {
         found = issue('AddressMalformed', { address: text }, `"${text}" is not an ${label} address.`);
       } else if (state.cidr === null) {
@@ -133,7 +153,8 @@ export function checkFamily(state: FamilyState, rows: readonly IpRow[]): FamilyC
         const problem = vSwitchProblem(state.family, state.cidr, canonical);
         if (problem) found = issue('AddressInvalidForVSwitch', { address: canonical }, problem);
         else if (seen.has(canonical)) found = issue('AddressRepeated', { address: canonical }, `${canonical} is entered twice.`);
-        else if (stillHeld.has(canonical)) found = issue('AddressInUse', { address: canonical }, `${canonical} is already assigned to this ENI.`);
+        else if (stillHeld.has(canonical))
+          found = issue('AddressInUse', { address: canonical }, `${canonical} is already assigned to this ENI.`);
       }
       if (canonical !== undefined) seen.add(canonical);
     } else if (state.cidr === null) {
@@ -141,7 +162,11 @@ export function checkFamily(state: FamilyState, rows: readonly IpRow[]): FamilyC
     }
     // The cap: rows past the quota are refused as a whole request by the API (checked before any address).
     if (!found && kept + index + 1 > state.quota.max) {
-      found = issue(state.quota.errorCode, { max: state.quota.max }, `This ENI can hold ${state.quota.max} ${label} addresses${state.family === 4 ? ' including the primary one' : ''} in its current state; ${kept} will remain.`);
+      found = issue(
+        state.quota.errorCode,
+        { max: state.quota.max },
+        `This ENI can hold ${state.quota.max} ${label} addresses${state.family === 4 ? ' including the primary one' : ''} in its current state; ${kept} will remain.`,
+      );
     }
     issues[row.key] = found;
   });

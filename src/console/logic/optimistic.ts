@@ -21,7 +21,12 @@ export interface PendingTransition {
  * With `instanceId`, the list is that instance's ENIs: a pending attach to it
  * adds the ENI.
  */
-export function withPending(rows: readonly EniWire[], dataAt: number, pending: ReadonlyMap<string, PendingTransition>, instanceId?: string): EniWire[] {
+export function withPending(
+  rows: readonly EniWire[],
+  dataAt: number,
+  pending: ReadonlyMap<string, PendingTransition>,
+  instanceId?: string,
+): EniWire[] {
   const out = rows.map((r) => {
     const p = pending.get(r.NetworkInterfaceId);
     return p && p.at > dataAt ? { ...r, Status: p.status, InstanceId: p.instanceId } : r;

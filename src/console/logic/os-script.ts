@@ -10,7 +10,11 @@ export interface ScriptSource {
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const comment = (s: string) => s.split('\n').map((l) => `# ${l}`).join('\n');
+const comment = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `# ${l}`)
+    .join('\n');
 
 export function shellScript(r: ScriptSource, title: string): string | undefined {
   if (r.shell !== 'sh') return undefined;

@@ -30,11 +30,17 @@ export function parseSearch(text: string): SearchFilter {
 
 export function describeSearch(f: SearchFilter): string {
   switch (f.kind) {
-    case 'none': return '';
-    case 'id': return f.ids.length === 1 ? `ENI ID ${f.ids[0]}` : `${f.ids.length} ENI IDs`;
-    case 'ipv4': return `private IPv4 ${f.address}`;
-    case 'ipv6': return `IPv6 ${f.address}`;
-    case 'name': return `name "${f.name}"`;
-    case 'tag': return f.value === undefined ? `tag ${f.key}` : `tag ${f.key}=${f.value}`;
+    case 'none':
+      return '';
+    case 'id':
+      return f.ids.length === 1 ? `ENI ID ${f.ids[0]}` : `${f.ids.length} ENI IDs`;
+    case 'ipv4':
+      return `private IPv4 ${f.address}`;
+    case 'ipv6':
+      return `IPv6 ${f.address}`;
+    case 'name':
+      return `name "${f.name}"`;
+    case 'tag':
+      return f.value === undefined ? `tag ${f.key}` : `tag ${f.key}=${f.value}`;
   }
 }

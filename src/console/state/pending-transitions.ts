@@ -12,5 +12,11 @@ export function markTransition(eni: EniWire, status: EniStatus, instanceId: stri
 }
 
 export function usePendingTransitions(): ReadonlyMap<string, PendingTransition> {
-  return useSyncExternalStore((l) => { listeners.add(l); return () => listeners.delete(l); }, () => pending);
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => pending,
+  );
 }

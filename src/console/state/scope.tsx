@@ -28,23 +28,50 @@ function remembered(accountId: string): { regionId?: string; resourceGroupId?: s
   }
 }
 
-export function ScopeProvider(props: { accountId: string; regions: RegionInfo[]; defaultRegionId: string; resourceGroups: ResourceGroupInfo[]; children: ReactNode }) {
+export function ScopeProvider(props: {
+  accountId: string;
+  regions: RegionInfo[];
+  defaultRegionId: string;
+  resourceGroups: ResourceGroupInfo[];
+  children: ReactNode;
+}) {
   const { accountId, regions, defaultRegionId, resourceGroups } = props;
   const saved = remembered(accountId);
   const [regionId, setRegionId] = useState(regions.some((r) => r.regionId === saved.regionId) ? saved.regionId! : defaultRegionId);
-  const [resourceGroupId, setRg] = useState(resourceGroups.some((g) => g.resourceGroupId === saved.resourceGroupId) ? saved.resourceGroupId! : '');
+  const [resourceGroupId, setRg] = useState(
+    resourceGroups.some((g) => g.resourceGroupId === saved.resourceGroupId) ? saved.resourceGroupId! : '',
+  );
 
-  const save = useCallback((next: { regionId: string; resourceGroupId: string }) => {
-    try { localStorage.setItem(storageKey(accountId), JSON.stringify(next)); } catch { /* private mode */ }
-  }, [accountId]);
+  const save = useCallback(
+    (next: { regionId: string; resourceGroupId: string }) => {
+      try {
+        localStorage.setItem(storageKey(accountId), JSON.stringify(next));
+      } catch {
+        /* private mode */
+      }
+    },
+    [accountId],
+  );
 
-  const value = useMemo<ScopeState>(() => ({
-    regionId, resourceGroupId: resourceGroupId || undefined, regions, resourceGroups,
-    region: regions.find((r) => r.regionId === regionId) ?? regions[0],
-    regionLabel: regionName(regionId, regions.find((r) => r.regionId === regionId)?.localName ?? regionId),
-    setRegion: (id) => { setRegionId(id); save({ regionId: id, resourceGroupId }); },
-    setResourceGroup: (id) => { setRg(id); save({ regionId, resourceGroupId: id }); },
-  }), [regionId, resourceGroupId, regions, resourceGroups, save]);
+  const value = useMemo<ScopeState>(
+    () => ({
+      regionId,
+      resourceGroupId: resourceGroupId || undefined,
+      regions,
+      resourceGroups,
+      region: regions.find((r) => r.regionId === regionId) ?? regions[0],
+      regionLabel: regionName(regionId, regions.find((r) => r.regionId === regionId)?.localName ?? regionId),
+      setRegion: (id) => {
+        setRegionId(id);
+        save({ regionId: id, resourceGroupId });
+      },
+      setResourceGroup: (id) => {
+        setRg(id);
+        save({ regionId, resourceGroupId: id });
+      },
+    }),
+    [regionId, resourceGroupId, regions, resourceGroups, save],
+  );
   return <Ctx.Provider value={value}>{props.children}</Ctx.Provider>;
 }
 

@@ -38,11 +38,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, [accept]);
 
-  const signIn = useCallback(async (accessKeyId: string, accessKeySecret: string) => {
-    const s = await consoleApi<SessionInfo>('POST', 'session', { accessKeyId, accessKeySecret });
-    setEndedReason(undefined);
-    accept(s);
-  }, [accept]);
+  const signIn = useCallback(
+    async (accessKeyId: string, accessKeySecret: string) => {
+      const s = await consoleApi<SessionInfo>('POST', 'session', { accessKeyId, accessKeySecret });
+      setEndedReason(undefined);
+      accept(s);
+    },
+    [accept],
+  );
 
   const signOut = useCallback(async () => {
     try {

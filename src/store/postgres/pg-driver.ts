@@ -46,7 +46,9 @@ export function isConnectionLoss(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const code = (e as NodeJS.ErrnoException).code;
   if (code !== undefined && CONNECTION_CODES.has(code)) return true;
-  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|terminating connection/i.test(e.message);
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|terminating connection/i.test(
+    e.message,
+  );
 }
 
 /** Maps a pg error to TransientConflict when a re-run can succeed; anything else is returned as is. */
@@ -112,7 +114,11 @@ export class PgDriver implements SqlDriver {
   stalePlans = false;
 
   /** trips counts round trips to the server (for benchmarks: `PostgresStore.roundTrips`) */
-  constructor(private readonly client: pg.PoolClient, readonly secrets?: SecretBox, private readonly trips: { n: number } = { n: 0 }) {}
+  constructor(
+    private readonly client: pg.PoolClient,
+    readonly secrets?: SecretBox,
+    private readonly trips: { n: number } = { n: 0 },
+  ) {}
 
   /** a new transaction on this connection */
   reset(): void {

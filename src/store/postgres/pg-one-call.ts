@@ -11,7 +11,8 @@ import { nextSeq } from '../sql/misc-repos.ts';
 import { isConnectionLoss, isDatabaseError, mapPgError } from './pg-driver.ts';
 import { DomainError } from '../../domain/errors.ts';
 
-const ASSIGN = 'SELECT eniplane_assign_addresses($1, $2, $3, $4, $5, $6, $7::text[], $8::bigint[], $9, $10, $11::jsonb, $12, $13, $14, $15) AS a';
+const ASSIGN =
+  'SELECT eniplane_assign_addresses($1, $2, $3, $4, $5, $6, $7::text[], $8::bigint[], $9, $10, $11::jsonb, $12, $13, $14, $15) AS a';
 const UNASSIGN = 'SELECT eniplane_unassign_addresses($1, $2, $3, $4, $5::text[], $6, $7) AS v';
 
 /** the connection a call runs on, and what to do with it afterwards */
@@ -68,8 +69,19 @@ export function oneCallAddresses(conn: () => Promise<CallConnection>): OneCallAd
   return {
     async assign(c) {
       const r = await call<{ a: string[] }>(conn, 'eniplane_one_call_assign', ASSIGN, [
-        c.accountId, c.regionId, c.eniId, c.vSwitchId, c.family, c.count, c.candidates, c.ipv4Nums, nextSeq(),
-        c.limits.availableCap, capsJson(c.limits), c.limits.securityGroupCapacity.normal, c.limits.securityGroupCapacity.enterprise,
+        c.accountId,
+        c.regionId,
+        c.eniId,
+        c.vSwitchId,
+        c.family,
+        c.count,
+        c.candidates,
+        c.ipv4Nums,
+        nextSeq(),
+        c.limits.availableCap,
+        capsJson(c.limits),
+        c.limits.securityGroupCapacity.normal,
+        c.limits.securityGroupCapacity.enterprise,
         ...nonceParams(c.nonce),
       ]);
       if (r === 'general' || r === 'candidates-taken') return { kind: r };
@@ -77,7 +89,12 @@ export function oneCallAddresses(conn: () => Promise<CallConnection>): OneCallAd
     },
     async unassign(c) {
       const r = await call<{ v: string }>(conn, 'eniplane_one_call_unassign', UNASSIGN, [
-        c.accountId, c.regionId, c.eniId, c.family, c.addresses, ...nonceParams(c.nonce),
+        c.accountId,
+        c.regionId,
+        c.eniId,
+        c.family,
+        c.addresses,
+        ...nonceParams(c.nonce),
       ]);
       if (r === 'general' || r === 'candidates-taken') return { kind: 'general' };
       return { kind: 'done', vSwitchId: r.v };

@@ -42,14 +42,18 @@ export class PostgresStore implements Store {
   retries = 0;
   /** statements sent to PostgreSQL, BEGIN and COMMIT included: round trips (for benchmarks) */
   private readonly trips = { n: 0 };
-  get roundTrips(): number { return this.trips.n; }
+  get roundTrips(): number {
+    return this.trips.n;
+  }
 
   /** assign/unassign in one statement (migration 007) */
   readonly oneCall: OneCallAddresses = oneCallAddresses(async () => {
     const { client } = await this.acquire();
     return {
       client,
-      counted: () => { this.trips.n++; },
+      counted: () => {
+        this.trips.n++;
+      },
       release: (broken, stale) => {
         if (stale) this.generation++;
         client.release(broken);
@@ -62,7 +66,11 @@ export class PostgresStore implements Store {
   /** one driver per pooled connection (the shared repositories are built once per driver) and its generation */
   private readonly drivers = new WeakMap<pg.PoolClient, { driver: PgDriver; generation: number }>();
 
-  private constructor(private readonly pool: pg.Pool, readonly schema: string | undefined, private readonly secrets: SecretBox | undefined) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly schema: string | undefined,
+    private readonly secrets: SecretBox | undefined,
+  ) {}
 
   /** Connects (checking the database answers), applies pending migrations, returns the store. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -147,11 +155,15 @@ export class PostgresStore implements Store {
         // The callback may have caught a failed statement and gone on: the transaction is aborted regardless.
         driver.assertHealthy();
         this.trips.n++;
-        await client.query('COMMIT').catch((e: unknown) => { throw mapPgError(e); });
+        await client.query('COMMIT').catch((e: unknown) => {
+          throw mapPgError(e);
+        });
       } catch (e) {
         // SQL-level errors leave the connection usable after ROLLBACK; if ROLLBACK itself fails, it is not.
         this.trips.n++;
-        await client.query('ROLLBACK').catch((re: Error) => { broken = re; });
+        await client.query('ROLLBACK').catch((re: Error) => {
+          broken = re;
+        });
         for (const h of undo) h();
         throw e;
       }

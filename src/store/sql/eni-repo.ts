@@ -10,7 +10,13 @@ import { whereTaggedPlanned } from './tag-repo.ts';
 
 /** Traffic settings added by migration 006 (SQLite) / 005 (PostgreSQL): connection tracking, enhanced network. */
 const TRAFFIC_COLUMNS = [
-  'tcp_closed_and_time_wait_timeout', 'tcp_established_timeout', 'udp_timeout', 'enable_sriov', 'enable_rss', 'enable_express', 'virtual_function_quantity',
+  'tcp_closed_and_time_wait_timeout',
+  'tcp_established_timeout',
+  'udp_timeout',
+  'enable_sriov',
+  'enable_rss',
+  'enable_express',
+  'virtual_function_quantity',
   'virtual_function_total_queue_number',
 ];
 const COLUMNS = `id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at, traffic_mode, queue_number, queue_pair_number, rx_queue_size, tx_queue_size, source_dest_check, network_card_index, ${TRAFFIC_COLUMNS.join(', ')}, trunk_eni_id`;
@@ -20,7 +26,13 @@ const TRAFFIC_UPDATE = TRAFFIC_COLUMNS.map((c) => `${c} = ?`).join(', ');
 /** An optional switch as stored: 1/0, or NULL when the client never set it. */
 const flag = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
 const trafficValues = (t: Eni['traffic']) => [
-  t.tcpClosedAndTimeWaitTimeout, t.tcpEstablishedTimeout, t.udpTimeout, flag(t.enableSriov), flag(t.enableRss), flag(t.enableExpress), t.virtualFunctionQuantity,
+  t.tcpClosedAndTimeWaitTimeout,
+  t.tcpEstablishedTimeout,
+  t.udpTimeout,
+  flag(t.enableSriov),
+  flag(t.enableRss),
+  flag(t.enableExpress),
+  t.virtualFunctionQuantity,
   t.virtualFunctionTotalQueueNumber,
 ];
 
@@ -29,12 +41,17 @@ const trafficValues = (t: Eni['traffic']) => [
  * JSON array per table, from correlated subqueries: loading one ENI (every
  * assign and unassign does) is one statement, and a page of them is two.
  */
-interface AggregatedChildren { child_addresses: string | unknown[]; child_sgs: string | unknown[]; child_tags: string | unknown[] }
+interface AggregatedChildren {
+  child_addresses: string | unknown[];
+  child_sgs: string | unknown[];
+  child_tags: string | unknown[];
+}
 
 function childrenColumns(d: SqlDriver): string {
-  const agg = d.dialect === 'postgres'
-    ? (cols: string) => `COALESCE(json_agg(json_build_array(${cols})), '[]'::json)`
-    : (cols: string) => `json_group_array(json_array(${cols}))`;
+  const agg =
+    d.dialect === 'postgres'
+      ? (cols: string) => `COALESCE(json_agg(json_build_array(${cols})), '[]'::json)`
+      : (cols: string) => `json_group_array(json_array(${cols}))`;
   return `(SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = e.id) AS child_addresses,
     (SELECT ${agg('security_group_id, position')} FROM eni_security_groups WHERE eni_id = e.id) AS child_sgs,
     (SELECT ${agg('key, value')} FROM tags WHERE resource_id = e.id) AS child_tags`;
@@ -48,9 +65,17 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 function withChildren(r: EniRow, c: AggregatedChildren): Eni {
   const addresses = jsonArray<[string, number, number | boolean, number | string]>(c.child_addresses)
     .sort((a, b) => Number(a[1]) - Number(b[1]) || Number(b[2]) - Number(a[2]) || Number(a[3]) - Number(b[3]) || byText(a[0], b[0]))
-    .map(([address, family, primary]): PrivateAddress => ({ family: Number(family) === 6 ? 6 : 4, address, primary: Boolean(Number(primary)) }));
-  const sgs = jsonArray<[string, number]>(c.child_sgs).sort((a, b) => Number(a[1]) - Number(b[1])).map(([sg]) => sg);
-  const tags = jsonArray<[string, string]>(c.child_tags).sort((a, b) => byText(a[0], b[0])).map(([key, value]) => ({ key, value }));
+    .map(([address, family, primary]): PrivateAddress => ({
+      family: Number(family) === 6 ? 6 : 4,
+      address,
+      primary: Boolean(Number(primary)),
+    }));
+  const sgs = jsonArray<[string, number]>(c.child_sgs)
+    .sort((a, b) => Number(a[1]) - Number(b[1]))
+    .map(([sg]) => sg);
+  const tags = jsonArray<[string, string]>(c.child_tags)
+    .sort((a, b) => byText(a[0], b[0]))
+    .map(([key, value]) => ({ key, value }));
   return toEni(r, addresses, sgs, tags);
 }
 
@@ -58,19 +83,39 @@ function withChildren(r: EniRow, c: AggregatedChildren): Eni {
 async function hydrate(d: SqlDriver, rows: EniRow[]): Promise<Eni[]> {
   if (rows.length === 0) return [];
   const children = await d.all<AggregatedChildren & { id: string }>(
-    `SELECT e.id, ${childrenColumns(d)} FROM enis e WHERE e.id IN (${placeholders(rows.length)})`, rows.map((r) => r.id));
+    `SELECT e.id, ${childrenColumns(d)} FROM enis e WHERE e.id IN (${placeholders(rows.length)})`,
+    rows.map((r) => r.id),
+  );
   const byId = new Map(children.map((c) => [c.id, c]));
   return rows.map((r) => withChildren(r, byId.get(r.id) ?? { child_addresses: [], child_sgs: [], child_tags: [] }));
 }
 
 function eniWhere(accountId: string, f: EniFilter): Where {
-  const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).in('id', f.ids).eq('vpc_id', f.vpcId)
-    .eq('vswitch_id', f.vSwitchId).eq('name', f.name).eq('type', f.type).eq('status', f.status).eq('resource_group_id', f.resourceGroupId);
+  const w = new Where()
+    .eq('account_id', accountId)
+    .eq('region_id', f.regionId)
+    .in('id', f.ids)
+    .eq('vpc_id', f.vpcId)
+    .eq('vswitch_id', f.vSwitchId)
+    .eq('name', f.name)
+    .eq('type', f.type)
+    .eq('status', f.status)
+    .eq('resource_group_id', f.resourceGroupId);
   if (f.instanceId !== undefined) w.add('(instance_id = ? OR pending_instance_id = ?)', f.instanceId, f.instanceId);
-  if (f.securityGroupId !== undefined) w.add('id IN (SELECT eni_id FROM eni_security_groups WHERE security_group_id = ?)', f.securityGroupId);
-  if (f.primaryIpAddress !== undefined) w.add('id IN (SELECT eni_id FROM private_ips WHERE address = ? AND is_primary = 1)', f.primaryIpAddress);
-  if (f.privateIpAddresses?.length) w.add(`id IN (SELECT eni_id FROM private_ips WHERE family = 4 AND address IN (${placeholders(f.privateIpAddresses.length)}))`, ...f.privateIpAddresses);
-  if (f.ipv6Addresses?.length) w.add(`id IN (SELECT eni_id FROM private_ips WHERE family = 6 AND address IN (${placeholders(f.ipv6Addresses.length)}))`, ...f.ipv6Addresses);
+  if (f.securityGroupId !== undefined)
+    w.add('id IN (SELECT eni_id FROM eni_security_groups WHERE security_group_id = ?)', f.securityGroupId);
+  if (f.primaryIpAddress !== undefined)
+    w.add('id IN (SELECT eni_id FROM private_ips WHERE address = ? AND is_primary = 1)', f.primaryIpAddress);
+  if (f.privateIpAddresses?.length)
+    w.add(
+      `id IN (SELECT eni_id FROM private_ips WHERE family = 4 AND address IN (${placeholders(f.privateIpAddresses.length)}))`,
+      ...f.privateIpAddresses,
+    );
+  if (f.ipv6Addresses?.length)
+    w.add(
+      `id IN (SELECT eni_id FROM private_ips WHERE family = 6 AND address IN (${placeholders(f.ipv6Addresses.length)}))`,
+      ...f.ipv6Addresses,
+    );
   return w;
 }
 
@@ -87,14 +132,44 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
     enis: {
       async insert(e) {
         await d.run(`INSERT INTO enis (${COLUMNS}) VALUES (${placeholders(34)})`, [
-          e.id, e.accountId, e.regionId, e.zoneId, e.vpcId, e.vSwitchId, e.resourceGroupId, e.name, e.description, e.type, e.status,
-          e.macAddress, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.createdAt,
-          e.traffic.mode, e.traffic.queueNumber, e.traffic.queuePairNumber, e.traffic.rxQueueSize, e.traffic.txQueueSize, e.sourceDestCheck ? 1 : 0, e.networkCardIndex,
-          ...trafficValues(e.traffic), e.trunkEniId,
+          e.id,
+          e.accountId,
+          e.regionId,
+          e.zoneId,
+          e.vpcId,
+          e.vSwitchId,
+          e.resourceGroupId,
+          e.name,
+          e.description,
+          e.type,
+          e.status,
+          e.macAddress,
+          e.instanceId,
+          e.pendingInstanceId,
+          e.transitionDueMs,
+          e.deviceIndex,
+          e.deleteOnRelease ? 1 : 0,
+          e.createdAt,
+          e.traffic.mode,
+          e.traffic.queueNumber,
+          e.traffic.queuePairNumber,
+          e.traffic.rxQueueSize,
+          e.traffic.txQueueSize,
+          e.sourceDestCheck ? 1 : 0,
+          e.networkCardIndex,
+          ...trafficValues(e.traffic),
+          e.trunkEniId,
         ]);
         await saveSecurityGroups(d, e);
         for (const t of e.tags) {
-          await d.run('INSERT INTO tags (resource_id, key, value, resource_type, account_id, region_id) VALUES (?, ?, ?, ?, ?, ?)', [e.id, t.key, t.value, 'eni', e.accountId, e.regionId]);
+          await d.run('INSERT INTO tags (resource_id, key, value, resource_type, account_id, region_id) VALUES (?, ?, ?, ?, ?, ?)', [
+            e.id,
+            t.key,
+            t.value,
+            'eni',
+            e.accountId,
+            e.regionId,
+          ]);
         }
       },
       async get(accountId, id, opts) {
@@ -108,31 +183,67 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         return r ? withChildren(r, r) : undefined;
       },
       async list(accountId, f, p) {
-        const w = await whereTaggedPlanned(d, 'enis', eniWhere(accountId, f), { accountId, regionId: f.regionId, resourceType: 'eni' }, f.tags);
+        const w = await whereTaggedPlanned(
+          d,
+          'enis',
+          eniWhere(accountId, f),
+          { accountId, regionId: f.regionId, resourceType: 'eni' },
+          f.tags,
+        );
         return pagedSelect<EniRow, Eni>(d, 'enis', w, p, (rows) => hydrate(d, rows));
       },
       async listByInstance(instanceId) {
-        const rows = await d.all<EniRow>('SELECT * FROM enis WHERE instance_id = ? OR pending_instance_id = ? ORDER BY device_index, id', [instanceId, instanceId]);
+        const rows = await d.all<EniRow>('SELECT * FROM enis WHERE instance_id = ? OR pending_instance_id = ? ORDER BY device_index, id', [
+          instanceId,
+          instanceId,
+        ]);
         return hydrate(d, rows);
       },
       async countOnInstance(instanceId) {
-        const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM enis WHERE instance_id = ? OR pending_instance_id = ?', [instanceId, instanceId]);
+        const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM enis WHERE instance_id = ? OR pending_instance_id = ?', [
+          instanceId,
+          instanceId,
+        ]);
         return Number(r?.n ?? 0);
       },
       async countInRegion(accountId, regionId) {
-        const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM enis WHERE account_id = ? AND region_id = ?', [accountId, regionId]);
+        const r = await d.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM enis WHERE account_id = ? AND region_id = ?', [
+          accountId,
+          regionId,
+        ]);
         return Number(r?.n ?? 0);
       },
       async macTaken(mac) {
         return (await d.get('SELECT 1 AS x FROM enis WHERE mac_address = ?', [mac])) !== undefined;
       },
       async update(e) {
-        await d.run(`UPDATE enis SET name = ?, description = ?, status = ?, instance_id = ?, pending_instance_id = ?, transition_due_ms = ?, device_index = ?, delete_on_release = ?, resource_group_id = ?,
+        await d.run(
+          `UPDATE enis SET name = ?, description = ?, status = ?, instance_id = ?, pending_instance_id = ?, transition_due_ms = ?, device_index = ?, delete_on_release = ?, resource_group_id = ?,
           traffic_mode = ?, queue_number = ?, queue_pair_number = ?, rx_queue_size = ?, tx_queue_size = ?, source_dest_check = ?, network_card_index = ?,
-          ${TRAFFIC_UPDATE}, type = ?, trunk_eni_id = ? WHERE id = ?`, [
-          e.name, e.description, e.status, e.instanceId, e.pendingInstanceId, e.transitionDueMs, e.deviceIndex, e.deleteOnRelease ? 1 : 0, e.resourceGroupId,
-          e.traffic.mode, e.traffic.queueNumber, e.traffic.queuePairNumber, e.traffic.rxQueueSize, e.traffic.txQueueSize, e.sourceDestCheck ? 1 : 0, e.networkCardIndex, ...trafficValues(e.traffic), e.type, e.trunkEniId, e.id,
-        ]);
+          ${TRAFFIC_UPDATE}, type = ?, trunk_eni_id = ? WHERE id = ?`,
+          [
+            e.name,
+            e.description,
+            e.status,
+            e.instanceId,
+            e.pendingInstanceId,
+            e.transitionDueMs,
+            e.deviceIndex,
+            e.deleteOnRelease ? 1 : 0,
+            e.resourceGroupId,
+            e.traffic.mode,
+            e.traffic.queueNumber,
+            e.traffic.queuePairNumber,
+            e.traffic.rxQueueSize,
+            e.traffic.txQueueSize,
+            e.sourceDestCheck ? 1 : 0,
+            e.networkCardIndex,
+            ...trafficValues(e.traffic),
+            e.type,
+            e.trunkEniId,
+            e.id,
+          ],
+        );
         await saveSecurityGroups(d, e);
       },
       async delete(id) {
@@ -143,11 +254,16 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         await d.run('DELETE FROM enis WHERE id = ?', [id]);
       },
       async due(nowMs, limit) {
-        const rows = await d.all<EniRow>(`SELECT * FROM enis WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?${forUpdateSkipLocked(d)}`, [nowMs, limit]);
+        const rows = await d.all<EniRow>(
+          `SELECT * FROM enis WHERE transition_due_ms IS NOT NULL AND transition_due_ms <= ? ORDER BY transition_due_ms LIMIT ?${forUpdateSkipLocked(d)}`,
+          [nowMs, limit],
+        );
         return hydrate(d, rows);
       },
       async nextDueMs() {
-        const r = await d.get<{ m: number | string | null }>('SELECT MIN(transition_due_ms) AS m FROM enis WHERE transition_due_ms IS NOT NULL');
+        const r = await d.get<{ m: number | string | null }>(
+          'SELECT MIN(transition_due_ms) AS m FROM enis WHERE transition_due_ms IS NOT NULL',
+        );
         return r?.m == null ? null : Number(r.m);
       },
     },

@@ -8,7 +8,10 @@ import { placeholders } from './driver.ts';
 import { toInstance, toVpc, toVSwitch, type AddressSqlRow, type EniRow, type InstanceRow, type VpcRow, type VSwitchRow } from './rows.ts';
 
 const PLACEMENT_COLUMNS = 'id, account_id, vswitch_id, type, status, mac_address, instance_id, pending_instance_id, device_index';
-type PlacementRow = Pick<EniRow, 'id' | 'account_id' | 'vswitch_id' | 'type' | 'status' | 'mac_address' | 'instance_id' | 'pending_instance_id' | 'device_index'>;
+type PlacementRow = Pick<
+  EniRow,
+  'id' | 'account_id' | 'vswitch_id' | 'type' | 'status' | 'mac_address' | 'instance_id' | 'pending_instance_id' | 'device_index'
+>;
 
 /** Chunk size for IN (...) lists: well under SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
@@ -18,11 +21,14 @@ async function addressesOf(d: SqlDriver, eniIds: string[]): Promise<Map<string, 
   for (let i = 0; i < eniIds.length; i += CHUNK) {
     const ids = eniIds.slice(i, i + CHUNK);
     const rows = await d.all<AddressSqlRow>(
-      `SELECT eni_id, address, family, is_primary FROM private_ips WHERE eni_id IN (${placeholders(ids.length)}) ORDER BY family, is_primary DESC, seq, address`, ids);
+      `SELECT eni_id, address, family, is_primary FROM private_ips WHERE eni_id IN (${placeholders(ids.length)}) ORDER BY family, is_primary DESC, seq, address`,
+      ids,
+    );
     for (const r of rows) {
       const a: PrivateAddress = { family: Number(r.family) === 6 ? 6 : 4, address: r.address, primary: Boolean(r.is_primary) };
       const list = out.get(r.eni_id);
-      if (list) list.push(a); else out.set(r.eni_id, [a]);
+      if (list) list.push(a);
+      else out.set(r.eni_id, [a]);
     }
   }
   return out;
@@ -35,7 +41,9 @@ export function metadataRepo(d: SqlDriver): Pick<Tx, 'metadata'> {
         const rows = await d.all<{ instance_id: string; type: string }>(
           `SELECT e.instance_id AS instance_id, e.type AS type FROM private_ips p JOIN enis e ON e.id = p.eni_id
            WHERE p.address = ? AND p.family = 4 AND e.instance_id IS NOT NULL AND e.status = 'InUse'
-           ORDER BY CASE WHEN e.type = 'Primary' THEN 0 ELSE 1 END, e.instance_id`, [address]);
+           ORDER BY CASE WHEN e.type = 'Primary' THEN 0 ELSE 1 END, e.instance_id`,
+          [address],
+        );
         return [...new Set(rows.map((r) => r.instance_id))];
       },
       async instance(id) {
@@ -58,11 +66,21 @@ export function metadataRepo(d: SqlDriver): Pick<Tx, 'metadata'> {
       },
       async allEnis() {
         const rows = await d.all<PlacementRow>(`SELECT ${PLACEMENT_COLUMNS} FROM enis ORDER BY id`);
-        const addrs = await addressesOf(d, rows.map((r) => r.id));
+        const addrs = await addressesOf(
+          d,
+          rows.map((r) => r.id),
+        );
         return rows.map((r): EniPlacement => ({
-          id: r.id, accountId: r.account_id, vSwitchId: r.vswitch_id, type: r.type as EniPlacement['type'], status: r.status as EniPlacement['status'],
-          macAddress: r.mac_address, instanceId: r.instance_id, pendingInstanceId: r.pending_instance_id,
-          deviceIndex: r.device_index === null ? null : Number(r.device_index), addresses: addrs.get(r.id) ?? [],
+          id: r.id,
+          accountId: r.account_id,
+          vSwitchId: r.vswitch_id,
+          type: r.type as EniPlacement['type'],
+          status: r.status as EniPlacement['status'],
+          macAddress: r.mac_address,
+          instanceId: r.instance_id,
+          pendingInstanceId: r.pending_instance_id,
+          deviceIndex: r.device_index === null ? null : Number(r.device_index),
+          addresses: addrs.get(r.id) ?? [],
         }));
       },
     },

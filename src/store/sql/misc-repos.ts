@@ -18,7 +18,10 @@ export function nextSeq(): number {
  */
 export async function lockAddresses(d: SqlDriver, where: string, params: unknown[]): Promise<void> {
   if (d.dialect !== 'postgres') return;
-  await d.all(`SELECT eniplane_address_lock(vswitch_id, address) FROM (SELECT vswitch_id, address FROM private_ips WHERE ${where} ORDER BY address) a`, params);
+  await d.all(
+    `SELECT eniplane_address_lock(vswitch_id, address) FROM (SELECT vswitch_id, address FROM private_ips WHERE ${where} ORDER BY address) a`,
+    params,
+  );
 }
 
 export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 'nonces' | 'kv'> {
@@ -60,32 +63,45 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
       },
       async ipv4NumsInVSwitch(vSwitchId) {
         // Through the vSwitch's ENIs: addresses are keyed by ENI, and an ENI's addresses are all in its vSwitch.
-        return (await d.all<{ n: number | string }>(
-          'SELECT p.ipv4_num AS n FROM enis e JOIN private_ips p ON p.eni_id = e.id AND p.vswitch_id = e.vswitch_id WHERE e.vswitch_id = ? AND p.family = 4',
-          [vSwitchId],
-        )).map((r) => Number(r.n));
+        return (
+          await d.all<{ n: number | string }>(
+            'SELECT p.ipv4_num AS n FROM enis e JOIN private_ips p ON p.eni_id = e.id AND p.vswitch_id = e.vswitch_id WHERE e.vswitch_id = ? AND p.family = 4',
+            [vSwitchId],
+          )
+        ).map((r) => Number(r.n));
       },
     },
     idempotency: {
       async get(accountId, action, token) {
-        const r = await d.get<{ params_hash: string; result: string }>('SELECT params_hash, result FROM idempotency WHERE account_id = ? AND action = ? AND token = ?', [accountId, action, token]);
+        const r = await d.get<{ params_hash: string; result: string }>(
+          'SELECT params_hash, result FROM idempotency WHERE account_id = ? AND action = ? AND token = ?',
+          [accountId, action, token],
+        );
         return r && { paramsHash: r.params_hash, result: r.result };
       },
       async put(accountId, action, token, v, createdMs) {
-        const res = await d.run('INSERT INTO idempotency (account_id, action, token, params_hash, result, created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [accountId, action, token, v.paramsHash, v.result, createdMs]);
+        const res = await d.run(
+          'INSERT INTO idempotency (account_id, action, token, params_hash, result, created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          [accountId, action, token, v.paramsHash, v.result, createdMs],
+        );
         return res.changes > 0;
       },
       async purge(beforeMs, limit) {
         if (limit === undefined) return (await d.run('DELETE FROM idempotency WHERE created_ms < ?', [beforeMs])).changes;
-        return (await d.run(
-          'DELETE FROM idempotency WHERE (account_id, action, token) IN (SELECT account_id, action, token FROM idempotency WHERE created_ms < ? LIMIT ?)',
-          [beforeMs, limit],
-        )).changes;
+        return (
+          await d.run(
+            'DELETE FROM idempotency WHERE (account_id, action, token) IN (SELECT account_id, action, token FROM idempotency WHERE created_ms < ? LIMIT ?)',
+            [beforeMs, limit],
+          )
+        ).changes;
       },
     },
     nonces: {
       async add(accessKeyId, nonce, expiresMs) {
-        const res = await d.run('INSERT INTO nonces (key, expires_ms) VALUES (?, ?) ON CONFLICT DO NOTHING', [nonceKey(accessKeyId, nonce), expiresMs]);
+        const res = await d.run('INSERT INTO nonces (key, expires_ms) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+          nonceKey(accessKeyId, nonce),
+          expiresMs,
+        ]);
         return res.changes > 0;
       },
       async purge(nowMs, slice) {
@@ -98,15 +114,22 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
     },
     kv: {
       async get(key, nowMs) {
-        const r = await d.get<{ value: string; expires_ms: number | string | null }>('SELECT value, expires_ms FROM kv WHERE key = ?', [key]);
+        const r = await d.get<{ value: string; expires_ms: number | string | null }>('SELECT value, expires_ms FROM kv WHERE key = ?', [
+          key,
+        ]);
         if (!r) return undefined;
         if (r.expires_ms !== null && Number(r.expires_ms) < nowMs) return undefined;
         return r.value;
       },
       async put(key, value, expiresMs) {
-        await d.run('INSERT INTO kv (key, value, expires_ms) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms', [key, value, expiresMs]);
+        await d.run(
+          'INSERT INTO kv (key, value, expires_ms) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms',
+          [key, value, expiresMs],
+        );
       },
-      async delete(key) { await d.run('DELETE FROM kv WHERE key = ?', [key]); },
+      async delete(key) {
+        await d.run('DELETE FROM kv WHERE key = ?', [key]);
+      },
       async purge(nowMs) {
         return (await d.run('DELETE FROM kv WHERE expires_ms IS NOT NULL AND expires_ms < ?', [nowMs])).changes;
       },

@@ -17,7 +17,17 @@ type Repos = Omit<Tx, 'onCommit' | 'onRollback'>;
 const built = new WeakMap<SqlDriver, Repos>();
 
 function build(d: SqlDriver): Repos {
-  const r: Repos = { ...accountRepos(d), ...networkRepos(d), ...instanceRepo(d), ...eniRepo(d), ...miscRepos(d), ...metadataRepo(d), ...throttleRepo(d), ...auditRepo(d), ...tagRepo(d) };
+  const r: Repos = {
+    ...accountRepos(d),
+    ...networkRepos(d),
+    ...instanceRepo(d),
+    ...eniRepo(d),
+    ...miscRepos(d),
+    ...metadataRepo(d),
+    ...throttleRepo(d),
+    ...auditRepo(d),
+    ...tagRepo(d),
+  };
   built.set(d, r);
   return r;
 }
@@ -31,7 +41,11 @@ export function createSqlTx(d: SqlDriver, commitHooks: (() => void)[], rollbackH
   // closures, not a fresh object of every repository (that copy showed up in
   // the assign profile).
   const tx = Object.create(reposOf(d)) as Tx;
-  tx.onCommit = (fn) => { commitHooks.push(fn); };
-  tx.onRollback = (fn) => { rollbackHooks.push(fn); };
+  tx.onCommit = (fn) => {
+    commitHooks.push(fn);
+  };
+  tx.onRollback = (fn) => {
+    rollbackHooks.push(fn);
+  };
   return tx;
 }

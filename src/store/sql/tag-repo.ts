@@ -5,7 +5,12 @@ import type { SqlDriver } from './driver.ts';
 import { forUpdate, placeholders } from './driver.ts';
 import { Where } from './query.ts';
 
-interface TagRow { resource_id: string; resource_type: string; key: string; value: string }
+interface TagRow {
+  resource_id: string;
+  resource_type: string;
+  key: string;
+  value: string;
+}
 
 /**
  * Restricts `where` (over a table whose rows have an `id`) to resources carrying
@@ -34,7 +39,13 @@ const countOf = (r: { n: number | string } | undefined) => Number(r?.n ?? 0);
  * when even the rarest matches over a quarter of the account's rows, all are
  * probes while walking the rows in id order.
  */
-export async function whereTaggedPlanned(d: SqlDriver, table: string, w: Where, scope: TagScope, tags: TagFilter[] | undefined): Promise<Where> {
+export async function whereTaggedPlanned(
+  d: SqlDriver,
+  table: string,
+  w: Where,
+  scope: TagScope,
+  tags: TagFilter[] | undefined,
+): Promise<Where> {
   if (!tags?.length) return w;
   if (d.dialect !== 'sqlite') return whereTagged(w, scope, tags);
   const counted: { t: TagFilter; n: number }[] = [];
@@ -47,7 +58,12 @@ export async function whereTaggedPlanned(d: SqlDriver, table: string, w: Where, 
     counted.push({ t, n: countOf(r) });
   }
   counted.sort((a, b) => a.n - b.n);
-  const rows = countOf(await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ? AND region_id = ?`, [scope.accountId, scope.regionId]));
+  const rows = countOf(
+    await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ? AND region_id = ?`, [
+      scope.accountId,
+      scope.regionId,
+    ]),
+  );
   const probes = counted[0].n * 4 > rows ? counted : counted.slice(1);
   if (probes.length < counted.length) whereTagged(w, scope, [counted[0].t]);
   for (const { t } of probes) {
@@ -57,7 +73,13 @@ export async function whereTaggedPlanned(d: SqlDriver, table: string, w: Where, 
   return w;
 }
 
-const TABLE_OF: Record<TagResourceType, string> = { instance: 'instances', eni: 'enis', securitygroup: 'security_groups', vpc: 'vpcs', vswitch: 'vswitches' };
+const TABLE_OF: Record<TagResourceType, string> = {
+  instance: 'instances',
+  eni: 'enis',
+  securitygroup: 'security_groups',
+  vpc: 'vpcs',
+  vswitch: 'vswitches',
+};
 
 export function tagRepo(d: SqlDriver): Pick<Tx, 'tags'> {
   return {
@@ -67,7 +89,10 @@ export function tagRepo(d: SqlDriver): Pick<Tx, 'tags'> {
         // resource count its tags one after the other (the 20-tag limit holds).
         const found: string[] = [];
         for (const id of [...new Set(resourceIds)].sort()) {
-          const r = await d.get<{ id: string }>(`SELECT id FROM ${TABLE_OF[scope.resourceType]} WHERE id = ? AND account_id = ? AND region_id = ?${forUpdate(d)}`, [id, scope.accountId, scope.regionId]);
+          const r = await d.get<{ id: string }>(
+            `SELECT id FROM ${TABLE_OF[scope.resourceType]} WHERE id = ? AND account_id = ? AND region_id = ?${forUpdate(d)}`,
+            [id, scope.accountId, scope.regionId],
+          );
           if (r) found.push(r.id);
         }
         return found;
@@ -75,7 +100,10 @@ export function tagRepo(d: SqlDriver): Pick<Tx, 'tags'> {
       async of(resourceIds) {
         const out = new Map<string, Tag[]>(resourceIds.map((id) => [id, []]));
         if (resourceIds.length === 0) return out;
-        const rows = await d.all<TagRow>(`SELECT resource_id, key, value FROM tags WHERE resource_id IN (${placeholders(resourceIds.length)}) ORDER BY resource_id, key`, resourceIds);
+        const rows = await d.all<TagRow>(
+          `SELECT resource_id, key, value FROM tags WHERE resource_id IN (${placeholders(resourceIds.length)}) ORDER BY resource_id, key`,
+          resourceIds,
+        );
         for (const r of rows) out.get(r.resource_id)?.push({ key: r.key, value: r.value });
         return out;
       },
@@ -95,12 +123,19 @@ export function tagRepo(d: SqlDriver): Pick<Tx, 'tags'> {
         }
       },
       async list(scope, q, p) {
-        const w = new Where().eq('account_id', scope.accountId).eq('region_id', scope.regionId).eq('resource_type', scope.resourceType).in('resource_id', q.resourceIds);
+        const w = new Where()
+          .eq('account_id', scope.accountId)
+          .eq('region_id', scope.regionId)
+          .eq('resource_type', scope.resourceType)
+          .in('resource_id', q.resourceIds);
         whereTagged(w, scope, q.tags, 'resource_id');
         // Asked by tag, the answer lists the tags asked about (one row per resource and key).
         if (q.tags?.length) w.in('key', [...new Set(q.tags.map((t) => t.key))]);
         if (p.after) w.add('(resource_id > ? OR (resource_id = ? AND key > ?))', p.after.resourceId, p.after.resourceId, p.after.key);
-        const rows = await d.all<TagRow>(`SELECT resource_id, resource_type, key, value FROM tags${w.sql()} ORDER BY resource_id, key LIMIT ?`, [...w.params, p.limit + 1]);
+        const rows = await d.all<TagRow>(
+          `SELECT resource_id, resource_type, key, value FROM tags${w.sql()} ORDER BY resource_id, key LIMIT ?`,
+          [...w.params, p.limit + 1],
+        );
         const more = rows.length > p.limit;
         const page = more ? rows.slice(0, p.limit) : rows;
         const last = page[page.length - 1];

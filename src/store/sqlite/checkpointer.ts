@@ -46,7 +46,9 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
   const betterSqlite3 = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, betterSqlite3, intervalMs: INTERVAL_MS } });
   worker.unref(); // never what keeps a process alive
-  worker.on('message', (m: { error?: string }) => { if (m.error) onError(m.error); });
+  worker.on('message', (m: { error?: string }) => {
+    if (m.error) onError(m.error);
+  });
   worker.on('error', (e) => onError(e.message));
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {

@@ -20,7 +20,10 @@ const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations
 class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
   private readonly cache = new Map<string, Database.Statement>();
-  constructor(private readonly db: Database.Database, readonly secrets?: SecretBox) {}
+  constructor(
+    private readonly db: Database.Database,
+    readonly secrets?: SecretBox,
+  ) {}
   private stmt(sql: string): Database.Statement {
     let s = this.cache.get(sql);
     if (!s) {
@@ -29,8 +32,12 @@ class SqliteDriver implements SqlDriver {
     }
     return s;
   }
-  async all<R>(sql: string, params: unknown[] = []): Promise<R[]> { return this.stmt(sql).all(...params) as R[]; }
-  async get<R>(sql: string, params: unknown[] = []): Promise<R | undefined> { return this.stmt(sql).get(...params) as R | undefined; }
+  async all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.stmt(sql).all(...params) as R[];
+  }
+  async get<R>(sql: string, params: unknown[] = []): Promise<R | undefined> {
+    return this.stmt(sql).get(...params) as R | undefined;
+  }
   async run(sql: string, params: unknown[] = []): Promise<{ changes: number }> {
     return { changes: this.stmt(sql).run(...params).changes };
   }
@@ -58,7 +65,9 @@ export function migrateSqlite(db: Database.Database): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: string }[]).map((r) => r.version));
   const applied: string[] = [];
-  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     if (done.has(file)) continue;
     const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
     db.transaction(() => {
@@ -90,7 +99,10 @@ export class SqliteStore implements Store {
    * backgroundCheckpoints (default true): checkpoint from a worker thread, see checkpointer.ts.
    * migrate (default true): apply pending migrations on open (`eniplane migrate` calls migrate() itself).
    */
-  constructor(readonly file: string, opts: { backgroundCheckpoints?: boolean; migrate?: boolean; secrets?: SecretBox } = {}) {
+  constructor(
+    readonly file: string,
+    opts: { backgroundCheckpoints?: boolean; migrate?: boolean; secrets?: SecretBox } = {},
+  ) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     // The database and its -wal/-shm (SQLite gives them the database's mode) are the owner's alone.
     if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
@@ -107,7 +119,9 @@ export class SqliteStore implements Store {
     if (opts.backgroundCheckpoints !== false) {
       this.writer.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
       // Harmless when it happens (the writer's inline checkpoint takes over), but worth seeing.
-      this.checkpointer = startCheckpointer(file, (message) => process.emitWarning(`background WAL checkpoint failed: ${message}`, 'EniplaneWarning'));
+      this.checkpointer = startCheckpointer(file, (message) =>
+        process.emitWarning(`background WAL checkpoint failed: ${message}`, 'EniplaneWarning'),
+      );
     }
   }
 
@@ -171,8 +185,14 @@ export class SqliteStore implements Store {
       let settle!: { commit: () => void; fail: (e: unknown) => void };
       const committed = new Promise<T>((resolve, reject) => {
         settle = {
-          commit: () => { for (const h of hooks) h(); resolve(result); },
-          fail: (e) => { for (const h of undo) h(); reject(e); },
+          commit: () => {
+            for (const h of hooks) h();
+            resolve(result);
+          },
+          fail: (e) => {
+            for (const h of undo) h();
+            reject(e);
+          },
         };
       });
       this.group!.members.push(settle);

@@ -21,9 +21,8 @@ for (const c of capturedRequests()) {
     assert.equal(r.scheme, c.scheme);
     assert.equal(r.timestampMs, c.timestampMs);
     const params = [...c.input.query, ...c.input.form];
-    const expectedNonce = c.scheme === 'ACS3-HMAC-SHA256'
-      ? c.recorded.headers['x-acs-signature-nonce']
-      : params.find(([k]) => k === 'SignatureNonce')![1];
+    const expectedNonce =
+      c.scheme === 'ACS3-HMAC-SHA256' ? c.recorded.headers['x-acs-signature-nonce'] : params.find(([k]) => k === 'SignatureNonce')![1];
     assert.equal(r.nonce, expectedNonce);
     if (c.name.startsWith('sts/')) {
       assert.equal(r.accessKeyId, 'STS.testid');
@@ -40,13 +39,16 @@ test('signature-walkthrough.txt: the ACS3 StringToSign of ecs-7.11.6/deleteNetwo
   const creds = parseCredentials(c.input);
   assert.equal(creds.scheme, 'ACS3-HMAC-SHA256');
   if (creds.scheme !== 'ACS3-HMAC-SHA256') return;
-  assert.equal(acs3StringToSign(c.input, creds.signedHeaders),
-    'ACS3-HMAC-SHA256\na321d8e96ce5cb57f3ddc16084c66235b68e4b617416f33d1bb8e71053690a18');
+  assert.equal(
+    acs3StringToSign(c.input, creds.signedHeaders),
+    'ACS3-HMAC-SHA256\na321d8e96ce5cb57f3ddc16084c66235b68e4b617416f33d1bb8e71053690a18',
+  );
 });
 
 test('ACS3 retries sign their x-acs-retry-* headers (so a fixed header list would fail them)', () => {
-  const retried = capturedRequests()
-    .filter((c) => c.scheme === 'ACS3-HMAC-SHA256' && c.recorded.headers['x-acs-retry-attempts'] !== undefined);
+  const retried = capturedRequests().filter(
+    (c) => c.scheme === 'ACS3-HMAC-SHA256' && c.recorded.headers['x-acs-retry-attempts'] !== undefined,
+  );
   assert.equal(retried.length, 4);
   for (const c of retried) assert.match(c.recorded.headers['authorization'], /x-acs-retry-attempts;x-acs-retry-delay/);
 });

@@ -12,7 +12,12 @@ export const SECRET = 'testsecret';
 export const KEYS: Record<string, string> = { testid: SECRET, 'STS.testid': SECRET };
 export const lookup = (id: string): string | undefined => KEYS[id];
 
-interface RecordedParam { rawKey: string; rawValue: string; key: string; value: string }
+interface RecordedParam {
+  rawKey: string;
+  rawValue: string;
+  key: string;
+  value: string;
+}
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -63,8 +68,13 @@ let cache: Captured[] | undefined;
 export function capturedRequests(): Captured[] {
   if (cache) return cache;
   const out: Captured[] = [];
-  for (const dir of readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const file of readdirSync(join(FIXTURES, dir)).filter((f) => f.endsWith('.json')).sort()) {
+  for (const dir of readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
+    for (const file of readdirSync(join(FIXTURES, dir))
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       if (dir === 'errors' && !file.startsWith('retry-')) continue;
       const doc = JSON.parse(readFileSync(join(FIXTURES, dir, file), 'utf8')) as { requests: RecordedRequest[] };
       doc.requests.forEach((r, i) => out.push(describe(`${dir}/${file}#${i}`, r)));

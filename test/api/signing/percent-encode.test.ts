@@ -31,7 +31,10 @@ test('the wrong encoders differ where the captures put awkward values', () => {
 });
 
 test('equals the SDK encoder for any well-formed string (property)', () => {
-  fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => pct(s) === sdkEncode(s)), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => pct(s) === sdkEncode(s)),
+    { numRuns: 2000 },
+  );
 });
 
 // An independent byte-by-byte reference: the definition itself, slow and obvious.
@@ -50,5 +53,8 @@ test('a lone surrogate is encoded as U+FFFD, as the HTTP decoder turns it, inste
 });
 
 test('equals the byte-by-byte definition for any UTF-16 string, lone surrogates included (property)', () => {
-  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => pct(s) === byBytes(s)), { numRuns: 3000 });
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => pct(s) === byBytes(s)),
+    { numRuns: 3000 },
+  );
 });

@@ -5,8 +5,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  acs3Signature, parseCredentials, rpcSignature, verifySignature,
-  type SignedRequestInput, type VerifyResult,
+  acs3Signature,
+  parseCredentials,
+  rpcSignature,
+  verifySignature,
+  type SignedRequestInput,
+  type VerifyResult,
 } from '../../../src/api/signing/index.ts';
 import { capturedRequests, cloneInput, lookup, SECRET, type Captured } from './captured.ts';
 
@@ -108,7 +112,8 @@ function tamperFormBody(c: Captured): number {
     const form = parse(changed);
     const input: SignedRequestInput = { ...cloneInput(c.input), rawBody: changed, form };
     let expected = [MISMATCH, 'MissingParameter', 'IncompleteSignature', 'InvalidAccessKeyId.NotFound', 'InvalidParamater', ...DATE_CODES];
-    if (form.length === original.length) { // the byte landed inside one name or value, not on & or =
+    if (form.length === original.length) {
+      // the byte landed inside one name or value, not on & or =
       const i = form.findIndex(([k, v], j) => k !== original[j][0] || v !== original[j][1]);
       assert.ok(i >= 0, `${c.name}: body change ${i} did not change any param`);
       expected = expectedFor(c, original[i][0], form[i][0] !== original[i][0] ? 'name' : 'value');

@@ -19,15 +19,23 @@ interface Rules {
   otherMethod: boolean;
 }
 const RIGHT: Rules = {
-  enc: pct, sort: (a, b) => (a < b ? -1 : a > b ? 1 : 0), rawWire: false,
-  rpcKey: (s) => `${s}&`, keepSignature: false, otherMethod: false,
+  enc: pct,
+  sort: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  rawWire: false,
+  rpcKey: (s) => `${s}&`,
+  keepSignature: false,
+  otherMethod: false,
 };
 
 function refSign(c: Captured, rules: Partial<Rules>): string {
   const r = { ...RIGHT, ...rules };
   const rec = c.recorded;
   const pairs = (list: typeof rec.query) => list.map((p) => (r.rawWire ? [p.rawKey, p.rawValue] : [r.enc(p.key), r.enc(p.value)]));
-  const canon = (list: string[][]) => list.sort((x, y) => r.sort(x[0], y[0])).map(([k, v]) => `${k}=${v}`).join('&');
+  const canon = (list: string[][]) =>
+    list
+      .sort((x, y) => r.sort(x[0], y[0]))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&');
   const method = r.otherMethod ? (rec.method === 'GET' ? 'POST' : 'GET') : rec.method;
   if (c.scheme === 'RPC-HMAC-SHA1') {
     const params = pairs([...rec.query, ...(rec.bodyParams ?? [])].filter((p) => r.keepSignature || p.key !== 'Signature'));
@@ -35,8 +43,14 @@ function refSign(c: Captured, rules: Partial<Rules>): string {
     return createHmac('sha1', r.rpcKey(SECRET)).update(sts).digest('base64');
   }
   const signed = r.fixedHeaders ?? /SignedHeaders=([^,]+)/.exec(rec.headers['authorization'])![1].split(';');
-  const request = [method, '/', canon(pairs(rec.query)), signed.map((h) => `${h}:${rec.headers[h].trim()}\n`).join(''),
-    signed.join(';'), createHash('sha256').update(rec.body).digest('hex')].join('\n');
+  const request = [
+    method,
+    '/',
+    canon(pairs(rec.query)),
+    signed.map((h) => `${h}:${rec.headers[h].trim()}\n`).join(''),
+    signed.join(';'),
+    createHash('sha256').update(rec.body).digest('hex'),
+  ].join('\n');
   const sts = `ACS3-HMAC-SHA256\n${createHash('sha256').update(request).digest('hex')}`;
   return createHmac('sha256', SECRET).update(sts).digest('hex');
 }
@@ -55,16 +69,20 @@ test('the right rules reproduce every captured signature', () => {
 });
 
 const VARIANTS: [string, Partial<Rules>, (c: Captured) => boolean][] = [
-  ['plain encodeURIComponent (* ! \' ( ) literal)', { enc: encodeURIComponent }, awkward],
+  ["plain encodeURIComponent (* ! ' ( ) literal)", { enc: encodeURIComponent }, awkward],
   ['space as +', { enc: (s) => pct(s).replace(/%20/g, '+') }, awkward],
   ['~ as %7E', { enc: (s) => pct(s).replace(/~/g, '%7E') }, awkward],
   ['lower-case hex', { enc: lowerHex }, (c) => awkward(c) || rpc(c)],
   ['Node querystring.escape', { enc: qsEscape }, awkward],
   ['the raw on-wire query', { rawWire: true }, ecsWire],
   ['numeric-aware sorting (.2 before .10)', { sort: (a, b) => collator.compare(a, b) }, list12],
-  ['a fixed ACS3 header list without x-acs-credentials-provider', {
-    fixedHeaders: ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'],
-  }, acs3],
+  [
+    'a fixed ACS3 header list without x-acs-credentials-provider',
+    {
+      fixedHeaders: ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'],
+    },
+    acs3,
+  ],
   ['RPC key without the trailing &', { rpcKey: (s) => s }, rpc],
   ['RPC keeping Signature in the signed set', { keepSignature: true }, rpc],
   ['RPC signing with the other HTTP method', { otherMethod: true }, rpc],

@@ -4,8 +4,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import {
-  acs3Signature, acs3StringToSign, DEFAULT_MAX_SKEW_MS, rpcSignature, rpcStringToSign, verifySignature,
-  type SignedRequestInput, type VerifyResult,
+  acs3Signature,
+  acs3StringToSign,
+  DEFAULT_MAX_SKEW_MS,
+  rpcSignature,
+  rpcStringToSign,
+  verifySignature,
+  type SignedRequestInput,
+  type VerifyResult,
 } from '../../../src/api/signing/index.ts';
 import { parseAcsTimestamp } from '../../../src/api/signing/timestamp.ts';
 import { cloneInput, find, lookup, SECRET } from './captured.ts';
@@ -67,7 +73,10 @@ test('a timestamp with milliseconds (Date.toISOString(), older SDKs) is accepted
     const mismatch = failure(verifySignature(input, lookup, { nowMs: c.timestampMs }));
     assert.equal(mismatch.error.code, 'SignatureDoesNotMatch');
     if (c === acs3) {
-      input.headers.authorization = String(input.headers.authorization).replace(/Signature=[0-9a-f]+/, `Signature=${acs3Signature(mismatch.stringToSign!, SECRET)}`);
+      input.headers.authorization = String(input.headers.authorization).replace(
+        /Signature=[0-9a-f]+/,
+        `Signature=${acs3Signature(mismatch.stringToSign!, SECRET)}`,
+      );
     } else input.query = input.query.map(([k, v]) => [k, k === 'Signature' ? rpcSignature(mismatch.stringToSign!, SECRET) : v]);
     const r = verifySignature(input, lookup, { nowMs: c.timestampMs });
     assert.ok(r.ok, JSON.stringify(r));
@@ -78,8 +87,16 @@ test('a timestamp with milliseconds (Date.toISOString(), older SDKs) is accepted
 });
 
 describe('timestamps that are not YYYY-MM-DDThh:mm:ssZ (or with milliseconds) -> IllegalTimestamp (RPC), InvalidTimeStamp.Format (ACS3), as the gateway answers', () => {
-  const bad = ['2026-11-25T18:00:28.1234Z', '2026-11-25T18:00:28.Z', '2026-11-25T18:00:28+08:00', '2026-11-25 18:00:28Z', '2026-02-30T00:00:00Z',
-    '2026-11-25T24:00:00Z', 'Wed, 25 Nov 2026 18:00:28 GMT', '1795629628'];
+  const bad = [
+    '2026-11-25T18:00:28.1234Z',
+    '2026-11-25T18:00:28.Z',
+    '2026-11-25T18:00:28+08:00',
+    '2026-11-25 18:00:28Z',
+    '2026-02-30T00:00:00Z',
+    '2026-11-25T24:00:00Z',
+    'Wed, 25 Nov 2026 18:00:28 GMT',
+    '1795629628',
+  ];
   for (const ts of bad) {
     test(ts, () => {
       const r1 = cloneInput(rpcGet.input);
@@ -98,7 +115,9 @@ describe('timestamps that are not YYYY-MM-DDThh:mm:ssZ (or with milliseconds) ->
 
 describe('missing pieces -> MissingParameter naming the parameter', () => {
   test('unsigned request', () => {
-    const r = failure(verifySignature({ method: 'GET', path: '/', query: [['Action', 'X']], form: [], headers: {}, rawBody: '' }, lookup, { nowMs: 0 }));
+    const r = failure(
+      verifySignature({ method: 'GET', path: '/', query: [['Action', 'X']], form: [], headers: {}, rawBody: '' }, lookup, { nowMs: 0 }),
+    );
     assert.equal(r.error.code, 'MissingParameter');
     assert.equal(r.error.message, 'The input parameter "Signature" that is mandatory for processing this request is not supplied.');
   });
@@ -106,7 +125,9 @@ describe('missing pieces -> MissingParameter naming the parameter', () => {
     test(`RPC ${name}`, () => {
       for (const value of [undefined, '']) {
         const input = cloneInput(rpcGet.input);
-        input.query = input.query.flatMap(([k, v]): [string, string][] => (k !== name ? [[k, v]] : value === undefined ? [] : [[k, value]]));
+        input.query = input.query.flatMap(([k, v]): [string, string][] =>
+          k !== name ? [[k, v]] : value === undefined ? [] : [[k, value]],
+        );
         const r = failure(verifySignature(input, lookup, { nowMs: rpcGet.timestampMs }));
         assert.equal(r.error.code, 'MissingParameter');
         assert.match(r.error.message, new RegExp(`^The input parameter "${name}" that is mandatory`));
@@ -125,7 +146,11 @@ describe('missing pieces -> MissingParameter naming the parameter', () => {
 });
 
 describe('RPC SignatureMethod / SignatureVersion -> InvalidParamater (sic)', () => {
-  for (const [name, value] of [['SignatureMethod', 'HMAC-SHA256'], ['SignatureMethod', 'hmac-sha1'], ['SignatureVersion', '2.0']]) {
+  for (const [name, value] of [
+    ['SignatureMethod', 'HMAC-SHA256'],
+    ['SignatureMethod', 'hmac-sha1'],
+    ['SignatureVersion', '2.0'],
+  ]) {
     test(`${name}=${value}`, () => {
       const input = cloneInput(rpcGet.input);
       input.query = input.query.map(([k, v]) => [k, k === name ? value : v]);
@@ -163,8 +188,14 @@ describe('malformed or unsupported Authorization', () => {
   test('every x-acs-* header present, and host, must be signed', () => {
     for (const drop of ['host', 'x-acs-action', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-credentials-provider']) {
       const input = cloneInput(acs3.input);
-      input.headers['authorization'] = (input.headers['authorization'] as string)
-        .replace(/SignedHeaders=([^,]+)/, (_, list: string) => `SignedHeaders=${list.split(';').filter((h) => h !== drop).join(';')}`);
+      input.headers['authorization'] = (input.headers['authorization'] as string).replace(
+        /SignedHeaders=([^,]+)/,
+        (_, list: string) =>
+          `SignedHeaders=${list
+            .split(';')
+            .filter((h) => h !== drop)
+            .join(';')}`,
+      );
       const r = failure(verifySignature(input, lookup, { nowMs: acs3.timestampMs }));
       assert.equal(r.error.code, 'IncompleteSignature', drop);
       assert.match(r.error.message, new RegExp(`"${drop}" is present but not signed`));
@@ -195,10 +226,17 @@ describe('ACS3 with a body', () => {
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
   function signed(rawBody = body): SignedRequestInput {
     const input: SignedRequestInput = {
-      method: 'POST', path: '/', query: [['RegionId', 'cn-hangzhou']], form: [...new URLSearchParams(rawBody)],
+      method: 'POST',
+      path: '/',
+      query: [['RegionId', 'cn-hangzhou']],
+      form: [...new URLSearchParams(rawBody)],
       headers: {
-        host: 'ecs.example:8080', 'content-type': 'application/x-www-form-urlencoded', 'x-acs-action': 'CreateNetworkInterface',
-        'x-acs-version': '2014-05-26', 'x-acs-date': '2026-11-25T18:00:00Z', 'x-acs-signature-nonce': 'n-1',
+        host: 'ecs.example:8080',
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-acs-action': 'CreateNetworkInterface',
+        'x-acs-version': '2014-05-26',
+        'x-acs-date': '2026-11-25T18:00:00Z',
+        'x-acs-signature-nonce': 'n-1',
         'x-acs-content-sha256': sha(rawBody),
       },
       rawBody,
@@ -228,7 +266,9 @@ describe('ACS3 with a body', () => {
   });
   test('content-type must be signed when there is a body', () => {
     const input = signed();
-    const names = Object.keys(input.headers).filter((h) => h !== 'authorization' && h !== 'content-type').sort();
+    const names = Object.keys(input.headers)
+      .filter((h) => h !== 'authorization' && h !== 'content-type')
+      .sort();
     input.headers['authorization'] =
       `ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=${names.join(';')},Signature=${acs3Signature(acs3StringToSign(input, names), SECRET)}`;
     assert.equal(failure(verifySignature(input, lookup, now)).error.code, 'IncompleteSignature');

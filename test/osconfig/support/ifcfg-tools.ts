@@ -32,7 +32,12 @@ export function writeDir(r: Rendering, guestDir: string, dir: string): string[] 
 export function sourced(file: string): Record<string, string> {
   const r = run('env', ['-i', 'bash', '-c', 'set -ae; . "$1"; env -0', '_', file]);
   assert.equal(r.status, 0, `sourcing ${file} failed: ${r.stderr}`);
-  return Object.fromEntries(r.stdout.split('\0').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    r.stdout
+      .split('\0')
+      .filter((kv) => kv.includes('='))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
 }
 
 /** "addr/prefix" lines from the spec's addr-sets.sh: bash sourcing plus python's ipaddress */
@@ -49,8 +54,8 @@ export function addrSets(dir: string, dev: string): string[] {
  */
 export function bashAddresses(dir: string, dev: string): string[] {
   // one fork per file and no exec: `declare -px` is a builtin (prints declare -x NAME="value")
-  const script = 'for f in "$1/ifcfg-$2" "$1/ifcfg-$2":*; do [ -f "$f" ] || continue; '
-    + '( set -ae; . "$f"; declare -px ) || exit 1; echo "--"; done';
+  const script =
+    'for f in "$1/ifcfg-$2" "$1/ifcfg-$2":*; do [ -f "$f" ] || continue; ' + '( set -ae; . "$f"; declare -px ) || exit 1; echo "--"; done';
   const r = run('env', ['-i', 'bash', '-c', script, '_', dir, dev]);
   assert.equal(r.status, 0, r.stderr);
   const out: string[] = [];
@@ -60,13 +65,21 @@ export function bashAddresses(dir: string, dev: string): string[] {
     for (const [k, v] of Object.entries(env)) {
       const m = /^IPADDR(_?\w*)$/.exec(k);
       if (!m || !v) continue;
-      if (v.includes('/')) { out.push(v); continue; }
+      if (v.includes('/')) {
+        out.push(v);
+        continue;
+      }
       const p = env[`PREFIX${m[1]}`] ?? env[`PREFIXLEN${m[1]}`] ?? String(netmaskToPrefix(env[`NETMASK${m[1]}`]));
       out.push(`${v}/${p}`);
     }
     for (const k of ['IPV6ADDR', 'IPV6ADDR_SECONDARIES']) out.push(...(env[k] ?? '').split(/\s+/).filter(Boolean));
   }
-  return out.map((a) => { const [ip, p] = a.split('/'); return `${canonicalIp(ip)}/${p}`; }).sort();
+  return out
+    .map((a) => {
+      const [ip, p] = a.split('/');
+      return `${canonicalIp(ip)}/${p}`;
+    })
+    .sort();
 }
 
 /**
@@ -77,11 +90,17 @@ export function bashAddresses(dir: string, dev: string): string[] {
 export function cloudInitConvert(enis: EniFacts[], distro: 'rhel' | 'sles', dir: string): string {
   mkdirSync(dir, { recursive: true });
   const stanzas = enis.map((f) => {
-    const addrs = expectedAddressSet(f).map((a) => `"${a}"`).join(', ');
+    const addrs = expectedAddressSet(f)
+      .map((a) => `"${a}"`)
+      .join(', ');
     const routes = f.isPrimaryEni ? `\n      routes:\n        - to: 0.0.0.0/0\n          via: ${f.ipv4.gateway}` : '';
     return `    ${f.interfaceName}:\n      addresses: [${addrs}]${routes}`;
   });
   writeFileSync(join(dir, 'intent.yaml'), `network:\n  version: 2\n  ethernets:\n${stanzas.join('\n')}\n`);
-  runOk('cloud-init', ['devel', 'net-convert', '-p', join(dir, 'intent.yaml'), '-k', 'yaml', '-D', distro, '-O', 'sysconfig', '-d', join(dir, 'out')], { timeoutMs: 30_000 });
+  runOk(
+    'cloud-init',
+    ['devel', 'net-convert', '-p', join(dir, 'intent.yaml'), '-k', 'yaml', '-D', distro, '-O', 'sysconfig', '-d', join(dir, 'out')],
+    { timeoutMs: 30_000 },
+  );
   return join(dir, 'out', distro === 'rhel' ? RHEL_DIR : SLES_DIR);
 }

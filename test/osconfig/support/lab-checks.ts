@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import type { EniFacts } from '../../../src/osconfig/facts.ts';
 import { LAB_PRIMARY, LAB_SECONDARY } from './facts-arb.ts';
-import {
-  CLIENT_V4, CLIENT_V6, pingFromRouter, routeGet, vmDefaultRoutes, waitForAddresses, type Lab,
-} from './netns-lab.ts';
+import { CLIENT_V4, CLIENT_V6, pingFromRouter, routeGet, vmDefaultRoutes, waitForAddresses, type Lab } from './netns-lab.ts';
 import { waitFor } from './proc.ts';
 
 const all = (f: EniFacts) => [f.ipv4.primary, ...f.ipv4.secondaries, ...(f.ipv6?.addresses ?? [])];
@@ -21,10 +19,15 @@ export async function assertLabConfigured(lab: Lab, timeoutMs = 15_000): Promise
 
   // the secondary ENI's rules and table routes can land a moment after its addresses
   const table = 1000 + LAB_SECONDARY.deviceIndex;
-  await waitFor('policy routing of eth1', () => all(LAB_SECONDARY).every((a) => {
-    const out = routeGet(lab, a.includes(':') ? CLIENT_V6 : CLIENT_V4, a);
-    return out.includes(' dev eth1 ') && out.includes(`table ${table}`);
-  }), timeoutMs);
+  await waitFor(
+    'policy routing of eth1',
+    () =>
+      all(LAB_SECONDARY).every((a) => {
+        const out = routeGet(lab, a.includes(':') ? CLIENT_V6 : CLIENT_V4, a);
+        return out.includes(' dev eth1 ') && out.includes(`table ${table}`);
+      }),
+    timeoutMs,
+  );
 
   // every address answers ping from the router
   for (const a of [...all(LAB_PRIMARY), ...all(LAB_SECONDARY)]) {

@@ -72,7 +72,12 @@ export async function pingFromRouter(lab: Lab, address: string, source?: string)
   return false;
 }
 
-interface AddrInfo { family: string; local: string; prefixlen: number; tentative?: boolean }
+interface AddrInfo {
+  family: string;
+  local: string;
+  prefixlen: number;
+  tentative?: boolean;
+}
 
 export function vmAddresses(lab: Lab, dev: string): AddrInfo[] {
   const out = runOk('ip', ['-n', lab.vm, '-j', 'addr', 'show', 'dev', dev]).stdout;
@@ -82,10 +87,16 @@ export function vmAddresses(lab: Lab, dev: string): AddrInfo[] {
 
 /** waits until every address is on the device and none is still in IPv6 DAD */
 export async function waitForAddresses(lab: Lab, dev: string, want: string[], timeoutMs: number): Promise<void> {
-  await waitFor(`${want.join(', ')} on ${dev} in ${lab.vm}`, () => {
-    const have = vmAddresses(lab, dev).filter((a) => !a.tentative && a.family !== undefined).map((a) => `${a.local}/${a.prefixlen}`);
-    return want.every((w) => have.includes(w));
-  }, timeoutMs);
+  await waitFor(
+    `${want.join(', ')} on ${dev} in ${lab.vm}`,
+    () => {
+      const have = vmAddresses(lab, dev)
+        .filter((a) => !a.tentative && a.family !== undefined)
+        .map((a) => `${a.local}/${a.prefixlen}`);
+      return want.every((w) => have.includes(w));
+    },
+    timeoutMs,
+  );
 }
 
 /** `ip route get` inside the VM: which device and table a reply from `from` to `to` takes */

@@ -19,8 +19,10 @@ export interface Meaning {
 
 const empty = (): Meaning => ({ addresses: [], mainDefaults: [], tableDefaults: [], rules: [] });
 const sortAll = (m: Meaning): Meaning => ({
-  addresses: [...m.addresses].sort(), mainDefaults: [...m.mainDefaults].sort(),
-  tableDefaults: [...m.tableDefaults].sort(), rules: [...m.rules].sort(),
+  addresses: [...m.addresses].sort(),
+  mainDefaults: [...m.mainDefaults].sort(),
+  tableDefaults: [...m.tableDefaults].sort(),
+  rules: [...m.rules].sort(),
 });
 
 export function netmaskToPrefix(mask: string): number {
@@ -40,13 +42,19 @@ export function fileContent(r: Rendering, pathEnd: string): string {
 type Yaml = string | Yaml[] | { [k: string]: Yaml };
 
 export function parseYamlSubset(text: string): Yaml {
-  const lines = text.split('\n')
+  const lines = text
+    .split('\n')
     .map((l) => l.replace(/\s+#.*$/, '').replace(/^#.*$/, ''))
     .filter((l) => l.trim() !== '')
     .map((l) => ({ indent: l.length - l.trimStart().length, text: l.trim() }));
   let i = 0;
   const scalar = (s: string): Yaml => {
-    if (s.startsWith('[') && s.endsWith(']')) return s.slice(1, -1).split(',').map((x) => scalar(x.trim())).filter((x) => x !== '');
+    if (s.startsWith('[') && s.endsWith(']'))
+      return s
+        .slice(1, -1)
+        .split(',')
+        .map((x) => scalar(x.trim()))
+        .filter((x) => x !== '');
     if (s.startsWith('"') && s.endsWith('"')) return s.slice(1, -1);
     return s;
   };
@@ -59,7 +67,10 @@ export function parseYamlSubset(text: string): Yaml {
           // "- key: value" starts a mapping whose other keys sit 2 columns further in
           lines[i] = { indent: indent + 2, text: rest };
           seq.push(block(indent + 2));
-        } else { seq.push(scalar(rest)); i++; }
+        } else {
+          seq.push(scalar(rest));
+          i++;
+        }
       }
       return seq;
     }
@@ -80,7 +91,10 @@ export function netplanMeaning(yamlText: string): Meaning {
   const m = empty();
   const doc = parseYamlSubset(yamlText) as any;
   for (const dev of Object.values(doc.network.ethernets ?? {}) as any[]) {
-    for (const a of dev.addresses ?? []) { const [ip, p] = String(a).split('/'); m.addresses.push(addr(ip, p)); }
+    for (const a of dev.addresses ?? []) {
+      const [ip, p] = String(a).split('/');
+      m.addresses.push(addr(ip, p));
+    }
     if (dev.gateway4) m.mainDefaults.push(dev.gateway4);
     if (dev.gateway6) m.mainDefaults.push(canonicalIp(dev.gateway6)!);
     for (const r of dev.routes ?? []) {
@@ -94,7 +108,13 @@ export function netplanMeaning(yamlText: string): Meaning {
 }
 
 // ---------- /etc/network/interfaces
-export interface Stanza { name: string; family: string; method: string; options: [string, string][]; auto: boolean }
+export interface Stanza {
+  name: string;
+  family: string;
+  method: string;
+  options: [string, string][];
+  auto: boolean;
+}
 
 export function parseInterfaces(text: string): Stanza[] {
   const stanzas: Stanza[] = [];
@@ -163,8 +183,14 @@ export function rhelMeaning(r: Rendering, ifname: string): Meaning {
     const v = parseAssignments(f.content);
     if (v.IPADDR) m.addresses.push(addr(v.IPADDR, v.PREFIX ?? netmaskToPrefix(v.NETMASK)));
     if (v.GATEWAY && v.DEFROUTE !== 'no') m.mainDefaults.push(v.GATEWAY);
-    if (v.IPV6ADDR) { const [ip, p] = v.IPV6ADDR.split('/'); m.addresses.push(addr(ip, p)); }
-    for (const a of (v.IPV6ADDR_SECONDARIES ?? '').split(/\s+/).filter(Boolean)) { const [ip, p] = a.split('/'); m.addresses.push(addr(ip, p)); }
+    if (v.IPV6ADDR) {
+      const [ip, p] = v.IPV6ADDR.split('/');
+      m.addresses.push(addr(ip, p));
+    }
+    for (const a of (v.IPV6ADDR_SECONDARIES ?? '').split(/\s+/).filter(Boolean)) {
+      const [ip, p] = a.split('/');
+      m.addresses.push(addr(ip, p));
+    }
     if (v.IPV6_DEFAULTGW && v.IPV6_DEFROUTE !== 'no') m.mainDefaults.push(canonicalIp(v.IPV6_DEFAULTGW.split('%')[0])!);
   }
   for (const f of r.files.filter((x) => /\/route6?-/.test(x.path))) {
@@ -221,7 +247,10 @@ export function shellWords(s: string): string[] {
     const piece = m[1] ?? m[2] ?? m[3];
     // pieces written back to back (ab"cd") form one word
     if (cur !== undefined && m.index === last) cur += piece;
-    else { if (cur !== undefined) words.push(cur); cur = piece; }
+    else {
+      if (cur !== undefined) words.push(cur);
+      cur = piece;
+    }
     last = re.lastIndex;
   }
   if (cur !== undefined) words.push(cur);
@@ -241,14 +270,23 @@ export function nmcliMeaning(r: Rendering): Meaning {
   const m = empty();
   const p = nmcliProperties(r);
   for (const fam of ['ipv4', 'ipv6']) {
-    for (const a of (p.get(`${fam}.addresses`) ?? '').split(',').filter(Boolean)) { const [ip, pl] = a.trim().split('/'); m.addresses.push(addr(ip, pl)); }
+    for (const a of (p.get(`${fam}.addresses`) ?? '').split(',').filter(Boolean)) {
+      const [ip, pl] = a.trim().split('/');
+      m.addresses.push(addr(ip, pl));
+    }
     const gw = p.get(`${fam}.gateway`);
     if (gw && p.get(`${fam}.never-default`) !== 'yes') m.mainDefaults.push(canonicalIp(gw)!);
-    for (const route of (p.get(`${fam}.routes`) ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const route of (p.get(`${fam}.routes`) ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const d = /^(0\.0\.0\.0\/0|::\/0) (\S+) table=(\d+)$/.exec(route);
       if (d) m.tableDefaults.push(`${d[3]}:${canonicalIp(d[2])}`);
     }
-    for (const rule of (p.get(`${fam}.routing-rules`) ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const rule of (p.get(`${fam}.routing-rules`) ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const d = /^priority (\d+) from (\S+) table (\d+)$/.exec(rule);
       if (d) m.rules.push(`${d[2]}:${d[3]}:${d[1]}`);
     }
@@ -271,8 +309,12 @@ export function powershellMeaning(script: string): Meaning {
 export function netshMeaning(batch: string): Meaning {
   const m = empty();
   for (const line of batch.split(/\r?\n/)) {
-    const v4 = /^netsh interface ipv4 (?:set|add) address name="%IFNAME%" (?:source=static )?address=(\S+) mask=(\S+)(?: gateway=(\S+))?/.exec(line);
-    if (v4) { m.addresses.push(addr(v4[1], netmaskToPrefix(v4[2]))); if (v4[3]) m.mainDefaults.push(v4[3]); }
+    const v4 =
+      /^netsh interface ipv4 (?:set|add) address name="%IFNAME%" (?:source=static )?address=(\S+) mask=(\S+)(?: gateway=(\S+))?/.exec(line);
+    if (v4) {
+      m.addresses.push(addr(v4[1], netmaskToPrefix(v4[2])));
+      if (v4[3]) m.mainDefaults.push(v4[3]);
+    }
     const v6 = /^netsh interface ipv6 add address interface="%IFNAME%" address=([^/\s]+)\/(\d+)/.exec(line);
     if (v6) m.addresses.push(addr(v6[1], v6[2]));
     const r6 = /^netsh interface ipv6 add route prefix=::\/0 interface="%IFNAME%" nexthop=(\S+)$/.exec(line);

@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface RunResult { status: number; stdout: string; stderr: string }
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** runs a command to completion; a hung tool is killed after timeoutMs */
 export function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): RunResult {

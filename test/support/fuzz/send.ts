@@ -8,12 +8,22 @@ import type { FuzzRequest } from './requests.ts';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
-export interface Answer { status: number; contentType: string; body: string }
+export interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+}
 
 export function signedQuery(key: { id: string; secret: string }, method: string, r: FuzzRequest): string {
   const all: [string, string][] = [
-    ['AccessKeyId', key.id], ['Action', r.action], ['Version', r.version], ['Format', 'JSON'], ['SignatureMethod', 'HMAC-SHA1'],
-    ['SignatureVersion', '1.0'], ['SignatureNonce', randomUUID()], ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
+    ['AccessKeyId', key.id],
+    ['Action', r.action],
+    ['Version', r.version],
+    ['Format', 'JSON'],
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['SignatureNonce', randomUUID()],
+    ['Timestamp', new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')],
   ];
   const fixed = new Set(all.map(([k]) => k));
   for (const [k, v] of r.params) if (!fixed.has(k)) all.push([k, v]);
@@ -26,15 +36,24 @@ export function send(port: number, key: { id: string; secret: string }, r: FuzzR
   const query = signedQuery(key, r.method, r);
   return new Promise((resolve, reject) => {
     const post = r.method === 'POST';
-    const req = http.request({
-      host: '127.0.0.1', port, agent, method: r.method, path: post ? '/' : `/?${query}`,
-      headers: post ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(query) } : {},
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        agent,
+        method: r.method,
+        path: post ? '/' : `/?${query}`,
+        headers: post ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(query) } : {},
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
     req.on('error', reject);
     req.end(post ? query : undefined);
@@ -53,6 +72,7 @@ export function answerProblem(a: Answer): string | undefined {
     return `body is not JSON: ${a.body.slice(0, 80)}`;
   }
   if (typeof body.RequestId !== 'string' || body.RequestId === '') return 'no RequestId';
-  if (a.status !== 200 && (typeof body.Code !== 'string' || !body.Code || typeof body.Message !== 'string' || !body.Message)) return 'an error without Code and Message';
+  if (a.status !== 200 && (typeof body.Code !== 'string' || !body.Code || typeof body.Message !== 'string' || !body.Message))
+    return 'an error without Code and Message';
   return undefined;
 }

@@ -32,56 +32,93 @@ export function FamilySection(p: FamilySectionProps) {
   return (
     <section aria-label={p.title} data-testid={`family-${state.family}`} style={{ marginBottom: 20 }}>
       <Flex justify="space-between" align="baseline">
-        <Typography.Title level={5} style={{ margin: '0 0 4px' }}>{p.title}</Typography.Title>
+        <Typography.Title level={5} style={{ margin: '0 0 4px' }}>
+          {p.title}
+        </Typography.Title>
         <Typography.Text type={over ? 'danger' : 'secondary'} data-testid={`quota-${state.family}`}>
           {check.total} of {state.quota.max} after Confirm · {Math.max(0, check.left)} more can be added
         </Typography.Text>
       </Flex>
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
-        {p.quotaNote}{state.cidr ? ` CIDR block: ${state.cidr}.` : ''}
+        {p.quotaNote}
+        {state.cidr ? ` CIDR block: ${state.cidr}.` : ''}
       </Typography.Paragraph>
-      {p.unavailable ? (
-        <Typography.Paragraph type="warning">{p.unavailable}</Typography.Paragraph>
-      ) : null}
+      {p.unavailable ? <Typography.Paragraph type="warning">{p.unavailable}</Typography.Paragraph> : null}
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={`Assigned ${fam} addresses`}>
         {state.primary && (
           <li style={{ padding: '4px 0' }}>
             <span style={mono}>{state.primary}</span> <Tag>Primary</Tag>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>cannot be unassigned</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              cannot be unassigned
+            </Typography.Text>
           </li>
         )}
         {secondaries.map((a) => (
           <li key={a} style={{ padding: '2px 0' }} data-testid={`assigned-${a}`}>
             <Flex align="center" gap={8}>
-              <span style={{ ...mono, textDecoration: removing.has(a) ? 'line-through' : undefined, color: removing.has(a) ? '#999' : undefined }}>{a}</span>
+              <span
+                style={{
+                  ...mono,
+                  textDecoration: removing.has(a) ? 'line-through' : undefined,
+                  color: removing.has(a) ? '#999' : undefined,
+                }}
+              >
+                {a}
+              </span>
               {removing.has(a) ? (
                 <>
                   <Tag color="red">will be unassigned</Tag>
-                  <Button size="small" type="text" icon={<UndoOutlined />} onClick={() => p.onToggleRemove(a)} aria-label={`Keep ${a}`} disabled={p.disabled}>Keep</Button>
+                  <Button
+                    size="small"
+                    type="text"
+                    icon={<UndoOutlined />}
+                    onClick={() => p.onToggleRemove(a)}
+                    aria-label={`Keep ${a}`}
+                    disabled={p.disabled}
+                  >
+                    Keep
+                  </Button>
                 </>
               ) : (
                 <Tooltip title="Unassign on Confirm">
-                  <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={() => p.onToggleRemove(a)} aria-label={`Unassign ${a}`} disabled={p.disabled} />
+                  <Button
+                    size="small"
+                    type="text"
+                    danger
+                    icon={<DeleteOutlined />}
+                    onClick={() => p.onToggleRemove(a)}
+                    aria-label={`Unassign ${a}`}
+                    disabled={p.disabled}
+                  />
                 </Tooltip>
               )}
             </Flex>
           </li>
         ))}
         {secondaries.length === 0 && !state.primary && rows.length === 0 && (
-          <li><Typography.Text type="secondary">No {fam} addresses assigned.</Typography.Text></li>
+          <li>
+            <Typography.Text type="secondary">No {fam} addresses assigned.</Typography.Text>
+          </li>
         )}
       </ul>
       {rows.map((r, i) => {
         const found = check.issues[r.key];
         return (
-          <div key={r.key} data-testid={`new-${state.family}-${i}`} style={{ margin: '8px 0', padding: 8, background: '#fafafa', borderRadius: 4 }}>
+          <div
+            key={r.key}
+            data-testid={`new-${state.family}-${i}`}
+            style={{ margin: '8px 0', padding: 8, background: '#fafafa', borderRadius: 4 }}
+          >
             <Flex align="center" gap={8} wrap>
               <Radio.Group
                 aria-label={`New ${fam} address ${i + 1}: how to assign`}
                 value={r.mode}
                 onChange={(e) => setRow(r.key, { mode: e.target.value as IpRow['mode'] })}
                 disabled={p.disabled}
-                options={[{ value: 'auto', label: 'Auto-assign' }, { value: 'manual', label: 'Enter manually' }]}
+                options={[
+                  { value: 'auto', label: 'Auto-assign' },
+                  { value: 'manual', label: 'Enter manually' },
+                ]}
               />
               {r.mode === 'manual' && (
                 <Input
@@ -98,12 +135,30 @@ export function FamilySection(p: FamilySectionProps) {
               )}
               {r.mode === 'auto' && <Typography.Text type="secondary">a random free address of the {fam} CIDR block</Typography.Text>}
               <Tooltip title="Remove this row">
-                <Button size="small" type="text" icon={<CloseOutlined />} aria-label={`Remove new ${fam} row ${i + 1}`} onClick={() => p.onRows(rows.filter((x) => x.key !== r.key))} disabled={p.disabled} />
+                <Button
+                  size="small"
+                  type="text"
+                  icon={<CloseOutlined />}
+                  aria-label={`Remove new ${fam} row ${i + 1}`}
+                  onClick={() => p.onRows(rows.filter((x) => x.key !== r.key))}
+                  disabled={p.disabled}
+                />
               </Tooltip>
             </Flex>
             {found && (
-              <div role="status" data-testid={`issue-${state.family}-${i}`} style={{ marginTop: 4, fontSize: 12, color: found.blocking ? '#d48806' : '#cf1322' }}>
-                {found.blocking ? found.message : <><b>{found.code}</b>: {found.message}{found.hint ? <span style={{ color: 'rgba(0,0,0,.55)' }}> — {found.hint}</span> : null}</>}
+              <div
+                role="status"
+                data-testid={`issue-${state.family}-${i}`}
+                style={{ marginTop: 4, fontSize: 12, color: found.blocking ? '#d48806' : '#cf1322' }}
+              >
+                {found.blocking ? (
+                  found.message
+                ) : (
+                  <>
+                    <b>{found.code}</b>: {found.message}
+                    {found.hint ? <span style={{ color: 'rgba(0,0,0,.55)' }}> — {found.hint}</span> : null}
+                  </>
+                )}
               </div>
             )}
           </div>

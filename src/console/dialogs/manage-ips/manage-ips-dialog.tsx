@@ -16,17 +16,29 @@ import { StatusTag } from '../../components/status-tag.tsx';
 import { FamilySection } from './family-section.tsx';
 import { useEniContext, type EniContext } from './use-eni-context.ts';
 
-function familyStates(ctx: EniContext, limits: ReturnType<typeof useSignedIn>['limits'], removing4: string[], removing6: string[]): [FamilyState, FamilyState] {
+function familyStates(
+  ctx: EniContext,
+  limits: ReturnType<typeof useSignedIn>['limits'],
+  removing4: string[],
+  removing6: string[],
+): [FamilyState, FamilyState] {
   const { eni, vSwitch, instanceType } = ctx;
   const v4 = eni.PrivateIpSets.PrivateIpSet;
   return [
     {
-      family: 4, cidr: vSwitch?.CidrBlock ?? null, assigned: v4.map((a) => a.PrivateIpAddress), primary: v4.find((a) => a.Primary)?.PrivateIpAddress,
-      removing: removing4, quota: quotaFor(eni.Status, 4, limits, instanceType),
+      family: 4,
+      cidr: vSwitch?.CidrBlock ?? null,
+      assigned: v4.map((a) => a.PrivateIpAddress),
+      primary: v4.find((a) => a.Primary)?.PrivateIpAddress,
+      removing: removing4,
+      quota: quotaFor(eni.Status, 4, limits, instanceType),
     },
     {
-      family: 6, cidr: vSwitch?.Ipv6CidrBlock || null, assigned: eni.Ipv6Sets.Ipv6Set.map((a) => a.Ipv6Address),
-      removing: removing6, quota: quotaFor(eni.Status, 6, limits, instanceType),
+      family: 6,
+      cidr: vSwitch?.Ipv6CidrBlock || null,
+      assigned: eni.Ipv6Sets.Ipv6Set.map((a) => a.Ipv6Address),
+      removing: removing6,
+      quota: quotaFor(eni.Status, 6, limits, instanceType),
     },
   ];
 }
@@ -63,9 +75,16 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
   const seq = useRef(0);
   const newKey = () => `row-${++seq.current}`;
 
-  const states = useMemo(() => (ctx.data ? familyStates(ctx.data, session.limits, removing4, removing6) : undefined), [ctx.data, session.limits, removing4, removing6]);
-  const checks = useMemo(() => (states ? [checkFamily(states[0], rows4), checkFamily(states[1], rows6)] as const : undefined), [states, rows4, rows6]);
-  const toggle = (list: string[], set: (l: string[]) => void) => (a: string) => set(list.includes(a) ? list.filter((x) => x !== a) : [...list, a]);
+  const states = useMemo(
+    () => (ctx.data ? familyStates(ctx.data, session.limits, removing4, removing6) : undefined),
+    [ctx.data, session.limits, removing4, removing6],
+  );
+  const checks = useMemo(
+    () => (states ? ([checkFamily(states[0], rows4), checkFamily(states[1], rows6)] as const) : undefined),
+    [states, rows4, rows6],
+  );
+  const toggle = (list: string[], set: (l: string[]) => void) => (a: string) =>
+    set(list.includes(a) ? list.filter((x) => x !== a) : [...list, a]);
   const changes = rows4.length + rows6.length + removing4.length + removing6.length;
   const refusals = checks ? checks[0].refusals + checks[1].refusals : 0;
   const blocking = checks ? checks[0].blocking || checks[1].blocking : true;
@@ -93,7 +112,9 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
     setRemoving6((l) => l.filter((a) => !outcome.unassigned[6].includes(a)));
     setRows4((r) => r.filter((x) => !applied(4, x.mode)));
     setRows6((r) => r.filter((x) => !applied(6, x.mode)));
-    const rollback = outcome.rollbackError ? ` Releasing the manual addresses again failed too (${outcome.rollbackError.code}: ${outcome.rollbackError.message}); they stay assigned.` : '';
+    const rollback = outcome.rollbackError
+      ? ` Releasing the manual addresses again failed too (${outcome.rollbackError.code}: ${outcome.rollbackError.message}); they stay assigned.`
+      : '';
     setError({ e: outcome.error, note: outcomeSummary(outcome) + rollback });
     setBusy(false);
     void ctx.reload();
@@ -101,9 +122,26 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
 
   const footer = (
     <Space>
-      <Button onClick={onClose} disabled={busy}>Cancel</Button>
-      <Tooltip title={blocking ? 'Fill in or remove the empty "Enter manually" rows.' : refusals ? `The API is expected to refuse ${refusals} row(s) (marked in red); Confirm sends anyway and shows its answer.` : undefined}>
-        <Button type="primary" danger={refusals > 0 && !blocking} onClick={() => void confirm()} loading={busy} disabled={changes === 0 || blocking || !changeable} data-testid="confirm-ips">
+      <Button onClick={onClose} disabled={busy}>
+        Cancel
+      </Button>
+      <Tooltip
+        title={
+          blocking
+            ? 'Fill in or remove the empty "Enter manually" rows.'
+            : refusals
+              ? `The API is expected to refuse ${refusals} row(s) (marked in red); Confirm sends anyway and shows its answer.`
+              : undefined
+        }
+      >
+        <Button
+          type="primary"
+          danger={refusals > 0 && !blocking}
+          onClick={() => void confirm()}
+          loading={busy}
+          disabled={changes === 0 || blocking || !changeable}
+          data-testid="confirm-ips"
+        >
           Confirm
         </Button>
       </Tooltip>
@@ -111,7 +149,15 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
   );
 
   return (
-    <Modal open title="Manage ENI IP Addresses" width={780} onCancel={busy ? undefined : onClose} footer={footer} maskClosable={false} destroyOnHidden>
+    <Modal
+      open
+      title="Manage ENI IP Addresses"
+      width={780}
+      onCancel={busy ? undefined : onClose}
+      footer={footer}
+      maskClosable={false}
+      destroyOnHidden
+    >
       {!ctx.data && !ctx.error && <Skeleton active />}
       <ApiErrorAlert error={ctx.error} title="Loading the ENI failed" />
       {ctx.data && states && checks && (
@@ -121,14 +167,32 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
             column={2}
             style={{ marginBottom: 16 }}
             items={[
-              { key: 'id', label: 'ENI', children: <span>{ctx.data.eni.NetworkInterfaceId}{ctx.data.eni.NetworkInterfaceName ? ` (${ctx.data.eni.NetworkInterfaceName})` : ''}</span> },
+              {
+                key: 'id',
+                label: 'ENI',
+                children: (
+                  <span>
+                    {ctx.data.eni.NetworkInterfaceId}
+                    {ctx.data.eni.NetworkInterfaceName ? ` (${ctx.data.eni.NetworkInterfaceName})` : ''}
+                  </span>
+                ),
+              },
               { key: 'status', label: 'Status', children: <StatusTag status={ctx.data.eni.Status} /> },
               { key: 'vsw', label: 'vSwitch', children: `${ctx.data.eni.VSwitchId}` },
-              { key: 'inst', label: 'Instance', children: ctx.data.instance ? `${ctx.data.instance.InstanceId} (${ctx.data.instance.InstanceType})` : 'not bound' },
+              {
+                key: 'inst',
+                label: 'Instance',
+                children: ctx.data.instance ? `${ctx.data.instance.InstanceId} (${ctx.data.instance.InstanceType})` : 'not bound',
+              },
             ]}
           />
           {!changeable && (
-            <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={`The ENI is ${ctx.data.eni.Status}. Addresses can be changed when it is Available or InUse; this dialog updates when it gets there.`} />
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={`The ENI is ${ctx.data.eni.Status}. Addresses can be changed when it is Available or InUse; this dialog updates when it gets there.`}
+            />
           )}
           <FamilySection
             title="Secondary Private IPv4 Address"
@@ -147,22 +211,28 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
             rows={rows6}
             check={checks[1]}
             disabled={busy || !changeable}
-            unavailable={states[1].cidr ? undefined : 'The vSwitch of this ENI has no IPv6 CIDR block, so the ENI cannot have IPv6 addresses. Create the vSwitch with IPv6 enabled (in a VPC with IPv6).'}
+            unavailable={
+              states[1].cidr
+                ? undefined
+                : 'The vSwitch of this ENI has no IPv6 CIDR block, so the ENI cannot have IPv6 addresses. Create the vSwitch with IPv6 enabled (in a VPC with IPv6).'
+            }
             quotaNote={quotaNote(ctx.data, 6, states[1].quota.max)}
             onRows={setRows6}
             onToggleRemove={toggle(removing6, setRemoving6)}
             newKey={newKey}
           />
           <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }}>
-            Confirm sends one request per family (a family with both auto and manual rows sends the manual addresses, then the count).
-            The operating system does not pick up new addresses by itself: see “Configure the OS” on the ENI&apos;s details page.
+            Confirm sends one request per family (a family with both auto and manual rows sends the manual addresses, then the count). The
+            operating system does not pick up new addresses by itself: see “Configure the OS” on the ENI&apos;s details page.
           </Typography.Paragraph>
         </>
       )}
       {error && (
         <div data-testid="manage-ips-error" ref={(el) => el?.scrollIntoView({ block: 'nearest' })} style={{ marginTop: 16 }}>
           <ApiErrorAlert error={error.e} title="Refused" onClose={() => setError(undefined)} />
-          <Typography.Paragraph type="secondary" style={{ marginTop: -8, marginBottom: 0 }}>{error.note}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary" style={{ marginTop: -8, marginBottom: 0 }}>
+            {error.note}
+          </Typography.Paragraph>
         </div>
       )}
     </Modal>

@@ -35,9 +35,16 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
 
   if (ctx.error instanceof ApiError && ctx.error.code === 'InvalidEniId.NotFound') {
     return (
-      <Result status="404" title={`${eniId} does not exist in ${scope.regionId}`}
+      <Result
+        status="404"
+        title={`${eniId} does not exist in ${scope.regionId}`}
         subTitle="It may have been deleted, or it is in another region (check the region selector)."
-        extra={<Button type="primary" onClick={() => navigate('/enis')}>Back to Elastic Network Interfaces</Button>} />
+        extra={
+          <Button type="primary" onClick={() => navigate('/enis')}>
+            Back to Elastic Network Interfaces
+          </Button>
+        }
+      />
     );
   }
   const c = ctx.data ? { ...ctx.data, eni: withPending([ctx.data.eni], ctx.dataAt, pending)[0] } : undefined;
@@ -64,7 +71,10 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
   const remove = () => {
     if (!eni) return;
     modal.confirm({
-      title: `Delete ${eni.NetworkInterfaceId}?`, content: 'The ENI and its addresses are released. This cannot be undone.', okText: 'Delete', okButtonProps: { danger: true },
+      title: `Delete ${eni.NetworkInterfaceId}?`,
+      content: 'The ENI and its addresses are released. This cannot be undone.',
+      okText: 'Delete',
+      okButtonProps: { danger: true },
       onOk: async () => {
         try {
           await deleteEni(scope.regionId, eni.NetworkInterfaceId);
@@ -82,18 +92,32 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
     <div>
       <Breadcrumb style={{ marginBottom: 8 }} items={[{ title: <Link to="/enis">Elastic Network Interfaces</Link> }, { title: eniId }]} />
       <PageHeader
-        title={<span data-testid="eni-title">{eniId} {eni && <StatusTag status={eni.Status} />}</span>}
+        title={
+          <span data-testid="eni-title">
+            {eniId} {eni && <StatusTag status={eni.Status} />}
+          </span>
+        }
         subtitle={eni ? `${eni.NetworkInterfaceName || 'unnamed'} · ${eni.Type} ENI · ${eni.ZoneId}` : undefined}
-        extra={eni && (
-          <>
-            <Button type="primary" onClick={() => setDialog('manage')}>Manage ENI IP Addresses</Button>
-            <Button onClick={() => setDialog('modify')} disabled={eni.Status === 'Deleting'}>Modify</Button>
-            {eniBindable(eni) && <Button onClick={() => setDialog('bind')}>Bind to Instance</Button>}
-            {secondary && eni.Status === 'InUse' && <Button onClick={unbind}>Unbind</Button>}
-            {secondary && eni.Status === 'InUse' && <Button onClick={() => setDialog('move')}>Move to another instance</Button>}
-            {secondary && <Button danger disabled={eni.Status !== 'Available'} onClick={remove}>Delete</Button>}
-          </>
-        )}
+        extra={
+          eni && (
+            <>
+              <Button type="primary" onClick={() => setDialog('manage')}>
+                Manage ENI IP Addresses
+              </Button>
+              <Button onClick={() => setDialog('modify')} disabled={eni.Status === 'Deleting'}>
+                Modify
+              </Button>
+              {eniBindable(eni) && <Button onClick={() => setDialog('bind')}>Bind to Instance</Button>}
+              {secondary && eni.Status === 'InUse' && <Button onClick={unbind}>Unbind</Button>}
+              {secondary && eni.Status === 'InUse' && <Button onClick={() => setDialog('move')}>Move to another instance</Button>}
+              {secondary && (
+                <Button danger disabled={eni.Status !== 'Available'} onClick={remove}>
+                  Delete
+                </Button>
+              )}
+            </>
+          )
+        }
       />
       <ApiErrorAlert error={actionError} title="The action was refused" onClose={() => setActionError(undefined)} />
       <ApiErrorAlert error={ctx.error} title="Loading the ENI failed" />
@@ -104,7 +128,8 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
           onChange={(k) => navigate(`/enis/${eniId}${k === 'details' ? '' : `?tab=${k}`}`, { replace: true })}
           items={[
             {
-              key: 'details', label: 'Details',
+              key: 'details',
+              label: 'Details',
               children: (
                 <>
                   <EniOverview ctx={c} />
@@ -121,7 +146,16 @@ export function EniDetailsPage({ eniId }: { eniId: string }) {
       {dialog === 'manage' && <ManageIpsDialog eniId={eniId} onClose={() => setDialog(undefined)} onChanged={() => void ctx.reload()} />}
       {dialog === 'modify' && eni && <ModifyEniDialog eni={eni} onClose={() => setDialog(undefined)} onDone={() => void ctx.reload()} />}
       {dialog === 'bind' && eni && <BindEniDialog eni={eni} onClose={() => setDialog(undefined)} onDone={() => void ctx.reload()} />}
-      {dialog === 'move' && eni && <MoveEniDialog eni={eni} onClose={() => { setDialog(undefined); void ctx.reload(); }} onProgress={() => void ctx.reload()} />}
+      {dialog === 'move' && eni && (
+        <MoveEniDialog
+          eni={eni}
+          onClose={() => {
+            setDialog(undefined);
+            void ctx.reload();
+          }}
+          onProgress={() => void ctx.reload()}
+        />
+      )}
     </div>
   );
 }

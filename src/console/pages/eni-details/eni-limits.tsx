@@ -21,16 +21,36 @@ export function EniLimits({ ctx }: { ctx: EniContext }) {
         rowKey="state"
         dataSource={rows}
         columns={[
-          { title: 'ENI state', dataIndex: 'state', render: (s: string, r) => <span>{s} {r.appliesNow && <Tag color="orange">applies now</Tag>}</span> },
-          { title: 'Private IPv4 per ENI (incl. primary)', dataIndex: 'ipv4', render: (n?: number) => n ?? <Typography.Text type="secondary">by instance type</Typography.Text> },
-          { title: 'IPv6 per ENI', dataIndex: 'ipv6', render: (n?: number) => n ?? <Typography.Text type="secondary">by instance type</Typography.Text> },
+          {
+            title: 'ENI state',
+            dataIndex: 'state',
+            render: (s: string, r) => (
+              <span>
+                {s} {r.appliesNow && <Tag color="orange">applies now</Tag>}
+              </span>
+            ),
+          },
+          {
+            title: 'Private IPv4 per ENI (incl. primary)',
+            dataIndex: 'ipv4',
+            render: (n?: number) => n ?? <Typography.Text type="secondary">by instance type</Typography.Text>,
+          },
+          {
+            title: 'IPv6 per ENI',
+            dataIndex: 'ipv6',
+            render: (n?: number) => n ?? <Typography.Text type="secondary">by instance type</Typography.Text>,
+          },
           { title: 'Source', dataIndex: 'source' },
         ]}
       />
       <div style={{ marginTop: 16, maxWidth: 520 }}>
-        <Typography.Text>Private IPv4 in use: {v4} of {q4.max}</Typography.Text>
+        <Typography.Text>
+          Private IPv4 in use: {v4} of {q4.max}
+        </Typography.Text>
         <Progress percent={Math.round((v4 / q4.max) * 100)} status={v4 >= q4.max ? 'exception' : 'normal'} size="small" />
-        <Typography.Text>IPv6 in use: {v6} of {q6.max}</Typography.Text>
+        <Typography.Text>
+          IPv6 in use: {v6} of {q6.max}
+        </Typography.Text>
         <Progress percent={Math.round((v6 / q6.max) * 100)} status={v6 >= q6.max ? 'exception' : 'normal'} size="small" />
       </div>
     </Card>

@@ -14,7 +14,6 @@ export interface EniFilterValues {
   instanceId?: string;
 }
 
-
 export function EniFilters(props: {
   value: EniFilterValues;
   onChange(v: EniFilterValues): void;
@@ -53,7 +52,10 @@ export function EniFilters(props: {
         value={value.type}
         onChange={(t?: string) => onChange({ ...value, type: t })}
         style={{ width: 130 }}
-        options={[{ value: 'Primary', label: 'Primary' }, { value: 'Secondary', label: 'Secondary' }]}
+        options={[
+          { value: 'Primary', label: 'Primary' },
+          { value: 'Secondary', label: 'Secondary' },
+        ]}
       />
       <Select
         aria-label="vSwitch"
@@ -76,7 +78,9 @@ export function EniFilters(props: {
           if (!t) onChange({ ...value, instanceId: undefined });
         }}
         onSelect={(id: string) => onChange({ ...value, instanceId: id })}
-        onKeyDown={(e) => { if (e.key === 'Enter' && instanceText.trim()) onChange({ ...value, instanceId: instanceText.trim() }); }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && instanceText.trim()) onChange({ ...value, instanceId: instanceText.trim() });
+        }}
         style={{ width: 250 }}
         options={props.instances
           .filter((i) => !instanceText || i.InstanceId.includes(instanceText) || i.InstanceName.includes(instanceText))

@@ -28,9 +28,14 @@ type Dialog = { kind: 'manage' | 'bind' | 'move'; eni: EniWire } | { kind: 'crea
 function toQuery(f: EniFilterValues): EniQuery {
   const s = parseSearch(f.search);
   return {
-    status: f.status, type: f.type, vSwitchId: f.vSwitchId, instanceId: f.instanceId,
-    ids: s.kind === 'id' ? s.ids : undefined, name: s.kind === 'name' ? s.name : undefined,
-    privateIp: s.kind === 'ipv4' ? s.address : undefined, ipv6: s.kind === 'ipv6' ? s.address : undefined,
+    status: f.status,
+    type: f.type,
+    vSwitchId: f.vSwitchId,
+    instanceId: f.instanceId,
+    ids: s.kind === 'id' ? s.ids : undefined,
+    name: s.kind === 'name' ? s.name : undefined,
+    privateIp: s.kind === 'ipv4' ? s.address : undefined,
+    ipv6: s.kind === 'ipv6' ? s.address : undefined,
     tag: s.kind === 'tag' ? { key: s.key, value: s.value } : undefined,
   };
 }
@@ -48,7 +53,10 @@ export function EnisPage() {
   const vSwitchById = useMemo(() => new Map((vsws.data ?? []).map((v) => [v.VSwitchId, v])), [vsws.data]);
   const filtered = filters.search.trim() !== '' || !!filters.status || !!filters.type || !!filters.vSwitchId || !!filters.instanceId;
   const pending = usePendingTransitions();
-  const rows = useMemo(() => withPending(list.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [], list.dataAt, pending), [list.data, list.dataAt, pending]);
+  const rows = useMemo(
+    () => withPending(list.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [], list.dataAt, pending),
+    [list.data, list.dataAt, pending],
+  );
 
   const columns = eniColumns(vSwitchById, {
     manage: (eni) => setDialog({ kind: 'manage', eni }),
@@ -91,7 +99,11 @@ export function EnisPage() {
       <PageHeader
         title="Elastic Network Interfaces"
         subtitle={`ENIs in ${scope.regionLabel} (${scope.regionId})${scope.resourceGroupId ? ', this resource group' : ''}. Secondary private IPv4 and IPv6 addresses are managed per ENI.`}
-        extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>Create ENI</Button>}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>
+            Create ENI
+          </Button>
+        }
       />
       <ApiErrorAlert error={actionError} title="The action was refused" onClose={() => setActionError(undefined)} />
       <ApiErrorAlert error={list.error} title="Listing ENIs failed" />
@@ -99,7 +111,14 @@ export function EnisPage() {
         <GettingStarted onCreateEni={() => setDialog({ kind: 'create' })} />
       ) : (
         <Card>
-          <EniFilters value={filters} onChange={setFilters} vSwitches={vsws.data ?? []} instances={instances.data ?? []} onRefresh={() => void list.reload()} loading={list.loading} />
+          <EniFilters
+            value={filters}
+            onChange={setFilters}
+            vSwitches={vsws.data ?? []}
+            instances={instances.data ?? []}
+            onRefresh={() => void list.reload()}
+            loading={list.loading}
+          />
           <Table<EniWire>
             rowKey="NetworkInterfaceId"
             size="middle"
@@ -111,8 +130,12 @@ export function EnisPage() {
             data-testid="eni-table"
             locale={{
               emptyText: (
-                <NextStepEmpty title={filtered ? `No ENI matches ${describeSearch(parseSearch(filters.search)) || 'these filters'}` : 'No ENIs'}>
-                  {filtered ? 'Search is exact: a whole ENI ID, name or address. Clear the filters to see every ENI.' : 'Create one with Create ENI.'}
+                <NextStepEmpty
+                  title={filtered ? `No ENI matches ${describeSearch(parseSearch(filters.search)) || 'these filters'}` : 'No ENIs'}
+                >
+                  {filtered
+                    ? 'Search is exact: a whole ENI ID, name or address. Clear the filters to see every ENI.'
+                    : 'Create one with Create ENI.'}
                 </NextStepEmpty>
               ),
             }}
@@ -129,9 +152,20 @@ export function EnisPage() {
           />
         </Card>
       )}
-      {dialog?.kind === 'manage' && <ManageIpsDialog eniId={dialog.eni.NetworkInterfaceId} onClose={() => setDialog(undefined)} onChanged={() => void list.reload()} />}
+      {dialog?.kind === 'manage' && (
+        <ManageIpsDialog eniId={dialog.eni.NetworkInterfaceId} onClose={() => setDialog(undefined)} onChanged={() => void list.reload()} />
+      )}
       {dialog?.kind === 'bind' && <BindEniDialog eni={dialog.eni} onClose={() => setDialog(undefined)} onDone={() => void list.reload()} />}
-      {dialog?.kind === 'move' && <MoveEniDialog eni={dialog.eni} onClose={() => { setDialog(undefined); void list.reload(); }} onProgress={() => void list.reload()} />}
+      {dialog?.kind === 'move' && (
+        <MoveEniDialog
+          eni={dialog.eni}
+          onClose={() => {
+            setDialog(undefined);
+            void list.reload();
+          }}
+          onProgress={() => void list.reload()}
+        />
+      )}
       {dialog?.kind === 'create' && <CreateEniDialog onClose={() => setDialog(undefined)} onCreated={() => void list.reload()} />}
     </div>
   );

@@ -20,17 +20,17 @@ export function useEniList(query: EniQuery) {
   const tokens = paging.key === key ? paging.tokens : [undefined];
   const setTokens = (f: (t: (string | undefined)[]) => (string | undefined)[]) => setPaging({ key, tokens: f(tokens) });
   const token = tokens[tokens.length - 1];
-  const list = useAsync<EniPage>(
-    () => describeEnis(scope, query, { nextToken: token, maxResults: pageSize }),
-    [key, token],
-    { pollMs: (d) => (d.NetworkInterfaceSets.NetworkInterfaceSet.some((e) => TRANSITIONAL.has(e.Status)) ? FAST_POLL_MS : SLOW_POLL_MS) },
-  );
+  const list = useAsync<EniPage>(() => describeEnis(scope, query, { nextToken: token, maxResults: pageSize }), [key, token], {
+    pollMs: (d) => (d.NetworkInterfaceSets.NetworkInterfaceSet.some((e) => TRANSITIONAL.has(e.Status)) ? FAST_POLL_MS : SLOW_POLL_MS),
+  });
   return {
     ...list,
     page: tokens.length,
     pageSize,
     setPageSize,
-    next: () => { if (list.data?.NextToken) setTokens((t) => [...t, list.data!.NextToken]); },
+    next: () => {
+      if (list.data?.NextToken) setTokens((t) => [...t, list.data!.NextToken]);
+    },
     prev: () => setTokens((t) => (t.length > 1 ? t.slice(0, -1) : t)),
   };
 }

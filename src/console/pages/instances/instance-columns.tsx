@@ -22,36 +22,64 @@ export function instanceColumns(a: InstanceActions): ColumnsType<InstanceWire> {
     { title: 'Instance Type', dataIndex: 'InstanceType', width: 130 },
     { title: 'Zone', dataIndex: 'ZoneId', width: 120 },
     {
-      title: 'VPC / vSwitch', key: 'net', width: 215,
-      render: (_, i) => <div style={mono}>{i.VpcAttributes.VpcId}<br />{i.VpcAttributes.VSwitchId}</div>,
+      title: 'VPC / vSwitch',
+      key: 'net',
+      width: 215,
+      render: (_, i) => (
+        <div style={mono}>
+          {i.VpcAttributes.VpcId}
+          <br />
+          {i.VpcAttributes.VSwitchId}
+        </div>
+      ),
     },
-    { title: 'Primary Private IP', key: 'ip', width: 130, render: (_, i) => <span style={mono}>{i.VpcAttributes.PrivateIpAddress.IpAddress[0] ?? '-'}</span> },
     {
-      title: 'ENIs', key: 'enis', width: 110,
+      title: 'Primary Private IP',
+      key: 'ip',
+      width: 130,
+      render: (_, i) => <span style={mono}>{i.VpcAttributes.PrivateIpAddress.IpAddress[0] ?? '-'}</span>,
+    },
+    {
+      title: 'ENIs',
+      key: 'enis',
+      width: 110,
       render: (_, i) => {
         const all = i.NetworkInterfaces.NetworkInterface;
         const secondary = all.filter((e) => e.Type === 'Secondary').length;
         return (
           <Tooltip title={all.map((e) => `${e.NetworkInterfaceId} (${e.Type})`).join(', ')}>
-            <span>{all.length} <Typography.Text type="secondary">{secondary ? `(${secondary} sec.)` : ''}</Typography.Text></span>
+            <span>
+              {all.length} <Typography.Text type="secondary">{secondary ? `(${secondary} sec.)` : ''}</Typography.Text>
+            </span>
           </Tooltip>
         );
       },
     },
     {
-      title: 'Actions', key: 'actions', width: 180, fixed: 'right',
+      title: 'Actions',
+      key: 'actions',
+      width: 180,
+      fixed: 'right',
       render: (_, i) => (
         <Flex wrap style={{ marginLeft: -7 }}>
           {i.Status === 'Stopped' ? (
-            <Button type="link" size="small" onClick={() => void a.start(i)}>Start</Button>
+            <Button type="link" size="small" onClick={() => void a.start(i)}>
+              Start
+            </Button>
           ) : (
             <Popconfirm title={`Stop ${i.InstanceId}?`} okText="Stop" onConfirm={() => a.stop(i)} disabled={i.Status !== 'Running'}>
-              <Button type="link" size="small" disabled={i.Status !== 'Running'}>Stop</Button>
+              <Button type="link" size="small" disabled={i.Status !== 'Running'}>
+                Stop
+              </Button>
             </Popconfirm>
           )}
-          <Button type="link" size="small" onClick={() => a.bind(i)} disabled={!instanceTakesEnis(i)}>Bind ENI</Button>
+          <Button type="link" size="small" onClick={() => a.bind(i)} disabled={!instanceTakesEnis(i)}>
+            Bind ENI
+          </Button>
           <Tooltip title={i.Status !== 'Stopped' ? 'Stop the instance first.' : undefined}>
-            <Button type="link" size="small" danger disabled={i.Status !== 'Stopped'} onClick={() => a.remove(i)}>Delete</Button>
+            <Button type="link" size="small" danger disabled={i.Status !== 'Stopped'} onClick={() => a.remove(i)}>
+              Delete
+            </Button>
           </Tooltip>
         </Flex>
       ),

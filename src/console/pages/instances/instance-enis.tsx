@@ -11,8 +11,18 @@ import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { withPending } from '../../logic/optimistic.ts';
 import { markTransition, usePendingTransitions } from '../../state/pending-transitions.ts';
 
-export function InstanceEnis({ instance, refreshKey, onBind, onMove, onChanged }: {
-  instance: InstanceWire; refreshKey: number; onBind(): void; onMove(e: EniWire): void; onChanged(): void;
+export function InstanceEnis({
+  instance,
+  refreshKey,
+  onBind,
+  onMove,
+  onChanged,
+}: {
+  instance: InstanceWire;
+  refreshKey: number;
+  onBind(): void;
+  onMove(e: EniWire): void;
+  onChanged(): void;
 }) {
   const scope = useScope();
   const { message } = App.useApp();
@@ -33,8 +43,9 @@ export function InstanceEnis({ instance, refreshKey, onBind, onMove, onChanged }
     onChanged();
   };
   const pending = usePendingTransitions();
-  const rows = withPending(enis.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [], enis.dataAt, pending, instance.InstanceId)
-    .sort((x, y) => (x.Attachment?.DeviceIndex ?? 99) - (y.Attachment?.DeviceIndex ?? 99));
+  const rows = withPending(enis.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? [], enis.dataAt, pending, instance.InstanceId).sort(
+    (x, y) => (x.Attachment?.DeviceIndex ?? 99) - (y.Attachment?.DeviceIndex ?? 99),
+  );
   return (
     <div data-testid={`instance-enis-${instance.InstanceId}`} style={{ padding: '4px 0 8px' }}>
       <ApiErrorAlert error={enis.error} title="Listing the instance's ENIs failed" />
@@ -45,27 +56,51 @@ export function InstanceEnis({ instance, refreshKey, onBind, onMove, onChanged }
         loading={enis.loading && !enis.data}
         dataSource={rows}
         columns={[
-          { title: 'ENI', key: 'id', render: (_, e) => <ResourceId id={e.NetworkInterfaceId} name={e.NetworkInterfaceName} to={`/enis/${e.NetworkInterfaceId}`} /> },
+          {
+            title: 'ENI',
+            key: 'id',
+            render: (_, e) => <ResourceId id={e.NetworkInterfaceId} name={e.NetworkInterfaceName} to={`/enis/${e.NetworkInterfaceId}`} />,
+          },
           { title: 'Type', dataIndex: 'Type', render: (t: string) => <Tag bordered={false}>{t}</Tag> },
           { title: 'Status', dataIndex: 'Status', render: (s: string) => <StatusTag status={s} /> },
           { title: 'Device', key: 'dev', render: (_, e) => `eth${e.Attachment?.DeviceIndex ?? '?'}` },
           { title: 'Primary IP', dataIndex: 'PrivateIpAddress' },
-          { title: 'Secondary', key: 'sec', render: (_, e) => `IPv4 ${e.PrivateIpSets.PrivateIpSet.length - 1} · IPv6 ${e.Ipv6Sets.Ipv6Set.length}` },
-          { title: 'MAC', dataIndex: 'MacAddress', render: (m: string) => <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 12 }}>{m}</Typography.Text> },
           {
-            title: 'Actions', key: 'a',
-            render: (_, e) => (e.Type === 'Secondary' && e.Status === 'InUse' ? (
-              <Flex>
-                <Popconfirm title={`Unbind ${e.NetworkInterfaceId} from ${instance.InstanceId}?`} okText="Unbind" onConfirm={() => unbind(e)}>
-                  <Button type="link" size="small">Unbind</Button>
-                </Popconfirm>
-                <Button type="link" size="small" onClick={() => onMove(e)}>Move to another instance</Button>
-              </Flex>
-            ) : null),
+            title: 'Secondary',
+            key: 'sec',
+            render: (_, e) => `IPv4 ${e.PrivateIpSets.PrivateIpSet.length - 1} · IPv6 ${e.Ipv6Sets.Ipv6Set.length}`,
+          },
+          {
+            title: 'MAC',
+            dataIndex: 'MacAddress',
+            render: (m: string) => <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 12 }}>{m}</Typography.Text>,
+          },
+          {
+            title: 'Actions',
+            key: 'a',
+            render: (_, e) =>
+              e.Type === 'Secondary' && e.Status === 'InUse' ? (
+                <Flex>
+                  <Popconfirm
+                    title={`Unbind ${e.NetworkInterfaceId} from ${instance.InstanceId}?`}
+                    okText="Unbind"
+                    onConfirm={() => unbind(e)}
+                  >
+                    <Button type="link" size="small">
+                      Unbind
+                    </Button>
+                  </Popconfirm>
+                  <Button type="link" size="small" onClick={() => onMove(e)}>
+                    Move to another instance
+                  </Button>
+                </Flex>
+              ) : null,
           },
         ]}
       />
-      <Button size="small" style={{ marginTop: 8 }} onClick={onBind}>Bind secondary ENI</Button>
+      <Button size="small" style={{ marginTop: 8 }} onClick={onBind}>
+        Bind secondary ENI
+      </Button>
     </div>
   );
 }

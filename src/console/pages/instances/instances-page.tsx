@@ -33,7 +33,10 @@ export function InstancesPage() {
     [scope.regionId, scope.resourceGroupId, page.n, page.size],
     { pollMs: (d) => (d.Instances.Instance.some((i) => TRANSITIONAL.has(i.Status)) ? 400 : 15_000) },
   );
-  const refresh = () => { setRefreshKey((k) => k + 1); void list.reload(); };
+  const refresh = () => {
+    setRefreshKey((k) => k + 1);
+    void list.reload();
+  };
   const act = (f: (i: InstanceWire) => Promise<unknown>, verb: string) => async (i: InstanceWire) => {
     setActionError(undefined);
     try {
@@ -48,15 +51,22 @@ export function InstancesPage() {
     start: act((i) => startInstance(scope.regionId, i.InstanceId), 'Starting'),
     stop: act((i) => stopInstance(scope.regionId, i.InstanceId), 'Stopping'),
     bind: (i) => setDialog({ kind: 'bind', instance: i }),
-    remove: (i) => modal.confirm({
-      title: `Delete ${i.InstanceId}?`,
-      content: 'Its primary ENI is deleted with it; secondary ENIs are unbound (or deleted, if they were created to be).',
-      okText: 'Delete', okButtonProps: { danger: true },
-      onOk: async () => {
-        try { await deleteInstance(scope.regionId, i.InstanceId); } catch (e) { const p = errorParts(e); modal.error({ title: p.code, content: p.message }); }
-        await list.reload();
-      },
-    }),
+    remove: (i) =>
+      modal.confirm({
+        title: `Delete ${i.InstanceId}?`,
+        content: 'Its primary ENI is deleted with it; secondary ENIs are unbound (or deleted, if they were created to be).',
+        okText: 'Delete',
+        okButtonProps: { danger: true },
+        onOk: async () => {
+          try {
+            await deleteInstance(scope.regionId, i.InstanceId);
+          } catch (e) {
+            const p = errorParts(e);
+            modal.error({ title: p.code, content: p.message });
+          }
+          await list.reload();
+        },
+      }),
   });
   const rows = list.data?.Instances.Instance ?? [];
   return (
@@ -67,7 +77,9 @@ export function InstancesPage() {
         extra={
           <>
             <Button icon={<ReloadOutlined />} onClick={refresh} aria-label="Refresh" />
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>Create Instance</Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>
+              Create Instance
+            </Button>
           </>
         }
       />
@@ -86,26 +98,60 @@ export function InstancesPage() {
             expandedRowKeys: expanded,
             onExpandedRowsChange: (keys) => setExpanded(keys as string[]),
             expandedRowRender: (i) => (
-              <InstanceEnis instance={i} refreshKey={refreshKey} onBind={() => setDialog({ kind: 'bind', instance: i })} onMove={(eni) => setDialog({ kind: 'move', eni })} onChanged={() => void list.reload()} />
+              <InstanceEnis
+                instance={i}
+                refreshKey={refreshKey}
+                onBind={() => setDialog({ kind: 'bind', instance: i })}
+                onMove={(eni) => setDialog({ kind: 'move', eni })}
+                onChanged={() => void list.reload()}
+              />
             ),
           }}
           pagination={{
-            current: page.n, pageSize: page.size, total: list.data?.TotalCount ?? 0, showSizeChanger: true,
-            showTotal: (t) => `${t} instances`, onChange: (n, size) => setPage({ n, size }),
+            current: page.n,
+            pageSize: page.size,
+            total: list.data?.TotalCount ?? 0,
+            showSizeChanger: true,
+            showTotal: (t) => `${t} instances`,
+            onChange: (n, size) => setPage({ n, size }),
           }}
           locale={{
             emptyText: (
-              <NextStepEmpty title="No instances in this region" action={<Button type="primary" onClick={() => setDialog({ kind: 'create' })}>Create Instance</Button>}>
-                An instance needs a vSwitch and a security group. It comes with its primary ENI; bind secondary ENIs to it for more addresses or for failover.
+              <NextStepEmpty
+                title="No instances in this region"
+                action={
+                  <Button type="primary" onClick={() => setDialog({ kind: 'create' })}>
+                    Create Instance
+                  </Button>
+                }
+              >
+                An instance needs a vSwitch and a security group. It comes with its primary ENI; bind secondary ENIs to it for more
+                addresses or for failover.
               </NextStepEmpty>
             ),
           }}
         />
       </Card>
       {dialog?.kind === 'bind' && (
-        <AttachToInstanceDialog instance={dialog.instance} onClose={() => setDialog(undefined)} onDone={() => { setExpanded((e) => [...new Set([...e, dialog.instance.InstanceId])]); refresh(); }} />
+        <AttachToInstanceDialog
+          instance={dialog.instance}
+          onClose={() => setDialog(undefined)}
+          onDone={() => {
+            setExpanded((e) => [...new Set([...e, dialog.instance.InstanceId])]);
+            refresh();
+          }}
+        />
       )}
-      {dialog?.kind === 'move' && <MoveEniDialog eni={dialog.eni} onClose={() => { setDialog(undefined); refresh(); }} onProgress={() => setRefreshKey((k) => k + 1)} />}
+      {dialog?.kind === 'move' && (
+        <MoveEniDialog
+          eni={dialog.eni}
+          onClose={() => {
+            setDialog(undefined);
+            refresh();
+          }}
+          onProgress={() => setRefreshKey((k) => k + 1)}
+        />
+      )}
       {dialog?.kind === 'create' && <CreateInstanceDialog onClose={() => setDialog(undefined)} onCreated={() => void list.reload()} />}
     </div>
   );

@@ -23,7 +23,11 @@ export function SecurityGroupsPage() {
       <PageHeader
         title="Security Groups"
         subtitle="Every ENI joins one to five groups of its VPC. A basic group holds up to 2,000 private IPs, an enterprise group 65,536."
-        extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>Create Security Group</Button>}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            Create Security Group
+          </Button>
+        }
       />
       <ApiErrorAlert error={list.error} title="Listing security groups failed" />
       <Card>
@@ -34,24 +38,52 @@ export function SecurityGroupsPage() {
           dataSource={list.data ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           columns={[
-            { title: 'Security group ID / Name', key: 'id', render: (_, g) => <ResourceId id={g.SecurityGroupId} name={g.SecurityGroupName} /> },
+            {
+              title: 'Security group ID / Name',
+              key: 'id',
+              render: (_, g) => <ResourceId id={g.SecurityGroupId} name={g.SecurityGroupName} />,
+            },
             { title: 'VPC', dataIndex: 'VpcId' },
-            { title: 'Type', dataIndex: 'SecurityGroupType', render: (t: string) => <Tag>{t === 'enterprise' ? 'Enterprise' : 'Basic'}</Tag> },
+            {
+              title: 'Type',
+              dataIndex: 'SecurityGroupType',
+              render: (t: string) => <Tag>{t === 'enterprise' ? 'Enterprise' : 'Basic'}</Tag>,
+            },
             { title: 'Description', dataIndex: 'Description' },
             { title: 'Created', dataIndex: 'CreationTime', render: (t: string) => new Date(t).toLocaleString() },
             {
-              title: 'Actions', key: 'a',
+              title: 'Actions',
+              key: 'a',
               render: (_, g) => (
-                <Button type="link" size="small" danger onClick={() => confirmDelete({
-                  title: `Delete ${g.SecurityGroupId}?`, content: 'A security group can be deleted once no ENI is in it.',
-                  run: () => deleteSecurityGroup(scope.regionId, g.SecurityGroupId), after: () => void list.reload(), done: `Deleted ${g.SecurityGroupId}`,
-                })}>Delete</Button>
+                <Button
+                  type="link"
+                  size="small"
+                  danger
+                  onClick={() =>
+                    confirmDelete({
+                      title: `Delete ${g.SecurityGroupId}?`,
+                      content: 'A security group can be deleted once no ENI is in it.',
+                      run: () => deleteSecurityGroup(scope.regionId, g.SecurityGroupId),
+                      after: () => void list.reload(),
+                      done: `Deleted ${g.SecurityGroupId}`,
+                    })
+                  }
+                >
+                  Delete
+                </Button>
               ),
             },
           ]}
           locale={{
             emptyText: (
-              <NextStepEmpty title={`No security groups in ${scope.regionId}`} action={<Button type="primary" onClick={() => setCreating(true)}>Create Security Group</Button>}>
+              <NextStepEmpty
+                title={`No security groups in ${scope.regionId}`}
+                action={
+                  <Button type="primary" onClick={() => setCreating(true)}>
+                    Create Security Group
+                  </Button>
+                }
+              >
                 A security group belongs to a VPC; create the VPC first.
               </NextStepEmpty>
             ),

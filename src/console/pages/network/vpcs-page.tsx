@@ -24,7 +24,11 @@ export function VpcsPage() {
       <PageHeader
         title="VPCs"
         subtitle="Private networks. Each holds vSwitches (subnets, one zone each) and security groups. Enable IPv6 to give ENIs IPv6 addresses."
-        extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>Create VPC</Button>}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            Create VPC
+          </Button>
+        }
       />
       <ApiErrorAlert error={list.error} title="Listing VPCs failed" />
       <Card>
@@ -42,21 +46,43 @@ export function VpcsPage() {
             { title: 'vSwitches', key: 'vsw', render: (_, v) => v.VSwitchIds.VSwitchId.length },
             { title: 'Created', dataIndex: 'CreationTime', render: (t: string) => new Date(t).toLocaleString() },
             {
-              title: 'Actions', key: 'a',
+              title: 'Actions',
+              key: 'a',
               render: (_, v) => (
                 <>
-                  <Button type="link" size="small" onClick={() => navigate('/vswitches')}>vSwitches</Button>
-                  <Button type="link" size="small" danger onClick={() => confirmDelete({
-                    title: `Delete ${v.VpcId}?`, content: 'A VPC can be deleted once its vSwitches and security groups are gone.',
-                    run: () => deleteVpc(scope.regionId, v.VpcId), after: () => void list.reload(), done: `Deleted ${v.VpcId}`,
-                  })}>Delete</Button>
+                  <Button type="link" size="small" onClick={() => navigate('/vswitches')}>
+                    vSwitches
+                  </Button>
+                  <Button
+                    type="link"
+                    size="small"
+                    danger
+                    onClick={() =>
+                      confirmDelete({
+                        title: `Delete ${v.VpcId}?`,
+                        content: 'A VPC can be deleted once its vSwitches and security groups are gone.',
+                        run: () => deleteVpc(scope.regionId, v.VpcId),
+                        after: () => void list.reload(),
+                        done: `Deleted ${v.VpcId}`,
+                      })
+                    }
+                  >
+                    Delete
+                  </Button>
                 </>
               ),
             },
           ]}
           locale={{
             emptyText: (
-              <NextStepEmpty title={`No VPCs in ${scope.regionId}`} action={<Button type="primary" onClick={() => setCreating(true)}>Create VPC</Button>}>
+              <NextStepEmpty
+                title={`No VPCs in ${scope.regionId}`}
+                action={
+                  <Button type="primary" onClick={() => setCreating(true)}>
+                    Create VPC
+                  </Button>
+                }
+              >
                 Start here: a VPC, then a vSwitch and a security group in it, then ENIs and instances.
               </NextStepEmpty>
             ),

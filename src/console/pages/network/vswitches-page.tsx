@@ -15,7 +15,11 @@ import { ResourceId } from '../../components/resource-id.tsx';
 import { CreateVSwitchDialog } from '../../dialogs/create-vswitch-dialog.tsx';
 
 function usable(cidr: string): number {
-  try { return usableIpv4Count(parseIpv4Cidr(cidr)); } catch { return 0; }
+  try {
+    return usableIpv4Count(parseIpv4Cidr(cidr));
+  } catch {
+    return 0;
+  }
 }
 
 export function VSwitchesPage() {
@@ -28,7 +32,11 @@ export function VSwitchesPage() {
       <PageHeader
         title="vSwitches"
         subtitle="Subnets of a VPC in one zone. ENI addresses come from the vSwitch's CIDR blocks; the first and the last three IPv4 addresses are reserved."
-        extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>Create vSwitch</Button>}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            Create vSwitch
+          </Button>
+        }
       />
       <ApiErrorAlert error={list.error} title="Listing vSwitches failed" />
       <Card>
@@ -45,7 +53,8 @@ export function VSwitchesPage() {
             { title: 'IPv4 CIDR block', dataIndex: 'CidrBlock' },
             { title: 'IPv6 CIDR block', dataIndex: 'Ipv6CidrBlock', render: (c: string) => c || <Tag>not enabled</Tag> },
             {
-              title: 'Free IPv4 addresses', dataIndex: 'AvailableIpAddressCount',
+              title: 'Free IPv4 addresses',
+              dataIndex: 'AvailableIpAddressCount',
               render: (n: number, v) => {
                 const total = usable(v.CidrBlock);
                 return (
@@ -59,18 +68,38 @@ export function VSwitchesPage() {
               },
             },
             {
-              title: 'Actions', key: 'a',
+              title: 'Actions',
+              key: 'a',
               render: (_, v) => (
-                <Button type="link" size="small" danger onClick={() => confirmDelete({
-                  title: `Delete ${v.VSwitchId}?`, content: 'A vSwitch can be deleted once no ENI (and so no instance) uses it.',
-                  run: () => deleteVSwitch(scope.regionId, v.VSwitchId), after: () => void list.reload(), done: `Deleted ${v.VSwitchId}`,
-                })}>Delete</Button>
+                <Button
+                  type="link"
+                  size="small"
+                  danger
+                  onClick={() =>
+                    confirmDelete({
+                      title: `Delete ${v.VSwitchId}?`,
+                      content: 'A vSwitch can be deleted once no ENI (and so no instance) uses it.',
+                      run: () => deleteVSwitch(scope.regionId, v.VSwitchId),
+                      after: () => void list.reload(),
+                      done: `Deleted ${v.VSwitchId}`,
+                    })
+                  }
+                >
+                  Delete
+                </Button>
               ),
             },
           ]}
           locale={{
             emptyText: (
-              <NextStepEmpty title={`No vSwitches in ${scope.regionId}`} action={<Button type="primary" onClick={() => setCreating(true)}>Create vSwitch</Button>}>
+              <NextStepEmpty
+                title={`No vSwitches in ${scope.regionId}`}
+                action={
+                  <Button type="primary" onClick={() => setCreating(true)}>
+                    Create vSwitch
+                  </Button>
+                }
+              >
                 A vSwitch needs a VPC. ENIs and instances take their addresses from it.
               </NextStepEmpty>
             ),
