@@ -20,7 +20,7 @@ const clientToken: Limit = {
 };
 
 /** action → parameter → limit; '*' applies to every action that declares the parameter. */
-export const STRING_LIMITS: Record<string, Record<string, Limit>> = {
+const STRING_LIMITS: Record<string, Record<string, Limit>> = {
   '*': { ClientToken: clientToken },
   CreateVpc: {
     VpcName: { min: 1, max: 128, error: wireErrors.vpcNameMalformed },
@@ -41,7 +41,7 @@ export const STRING_LIMITS: Record<string, Record<string, Limit>> = {
 };
 
 /** Any other string parameter: far above every real value (a JSON list of 100 ids is ~3,000). */
-export const MAX_ANY_CHARS = 16_384;
+const MAX_ANY_CHARS = 16_384;
 
 /** Code points, counted only as far as `upTo` (a value's UTF-16 length bounds them from above). */
 function chars(v: string, upTo: number): number {

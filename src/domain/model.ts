@@ -242,7 +242,3 @@ export const DEFAULT_ENI_TRAFFIC: EniTraffic = {
   virtualFunctionQuantity: null,
   virtualFunctionTotalQueueNumber: null,
 };
-
-export function addressesOf(eni: Eni, family: IpFamily): string[] {
-  return eni.addresses.filter((a) => a.family === family).map((a) => a.address);
-}

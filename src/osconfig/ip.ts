@@ -19,7 +19,7 @@ export interface ParsedCidr extends ParsedIp {
 
 const V6_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
-export function bitsOf(family: IpFamily): number {
+function bitsOf(family: IpFamily): number {
   return family === 4 ? 32 : 128;
 }
 

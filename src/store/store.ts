@@ -123,7 +123,7 @@ export interface NetworkFilter {
   tags?: TagFilter[];
 }
 
-export interface AddressRow {
+interface AddressRow {
   vSwitchId: string;
   eniId: string;
   family: IpFamily;
@@ -132,7 +132,7 @@ export interface AddressRow {
   ipv4Num: number | null;
 }
 
-export interface StoredResult {
+interface StoredResult {
   paramsHash: string;
   result: string;
 }
