@@ -205,6 +205,11 @@ export const WIRE_CATALOGUE = {
     message: (max: string) =>
       `The maximum number of member ENIs of the instance type is reached (${max}: EniTotalQuantity minus EniQuantity).`,
   },
+  trunkEniPerInstanceLimitExceeded: {
+    status: 403,
+    code: 'EniPerInstanceLimitExceeded',
+    message: (trunkEniId: string) => `The instance already has a trunk ENI ("${trunkEniId}"); an instance can have only one.`,
+  },
   operationConflict: {
     status: 403,
     code: 'Operation.Conflict',
@@ -500,6 +505,7 @@ export const ERROR_TABLE = {
   TrunkEniStateInvalid: from('trunkEniStateInvalid', (d) => [q(d.eniId), q(d.instanceId)]),
   HasMemberEniAttached: from('hasMemberEniAttached', (d) => [q(d.eniId)]),
   MemberEniPerInstanceLimitExceeded: from('memberEniPerInstanceLimitExceeded', (d) => [q(d.max)]),
+  TrunkEniPerInstanceLimitExceeded: from('trunkEniPerInstanceLimitExceeded', (d) => [q(d.trunkEniId)]),
   EniPerRegionLimitExceeded: from('eniPerRegionLimitExceeded'),
   EniIpv4LimitExceeded: from('eniIpv4LimitExceeded', (d) => [q(d.max)]),
   InstanceTypeIpv4LimitExceeded: from('instanceTypeIpv4LimitExceeded', (d) => [q(d.max)]),

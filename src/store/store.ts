@@ -111,6 +111,15 @@ export interface InstanceFilter {
   resourceGroupId?: string;
   privateIpAddresses?: string[];
   tags?: TagFilter[];
+  imageId?: string;
+  instanceType?: string;
+  instanceChargeType?: string;
+  keyPairName?: string;
+  /** the system disk's (DescribeDisks) */
+  systemDiskCategory?: string;
+  systemDiskName?: string;
+  /** a filter no instance here can match (a lock reason, a public address ...): the page is empty, TotalCount 0 */
+  matchNothing?: boolean;
 }
 
 export interface NetworkFilter {
@@ -121,6 +130,10 @@ export interface NetworkFilter {
   name?: string;
   resourceGroupId?: string;
   tags?: TagFilter[];
+  /** vSwitches: with (true) or without (false) an IPv6 block */
+  ipv6Enabled?: boolean;
+  /** security groups: normal or enterprise */
+  type?: string;
 }
 
 export interface AddressRow {
