@@ -8,6 +8,7 @@ import {
   encodeTagToken,
   readResourceIds,
   readResourceType,
+  readTagFilters,
   readTagKeys,
   wireResourceType,
   type TagProduct,
@@ -64,24 +65,26 @@ export function listTagResourcesAction(product: TagProduct): ActionDef {
   return defineAction({
     action: 'ListTagResources',
     version: versionOf(product),
-    // COMPAT: ECS's TagFilter.N (fuzzy tag queries) is refused, not ignored.
+    // ECS's TagFilter.N: fuzzy tag queries (the VPC product's model has none).
     use:
       product === 'ecs'
-        ? { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken'], refused: ['TagFilter'] }
+        ? { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'TagFilter', 'NextToken'] }
         : { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken', 'MaxResults'] },
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
-      if (p.has('TagFilter')) throw wireErrors.unsupportedParameter('TagFilter.N queries');
       const regionId = p.str('RegionId');
       const resourceIds = readResourceIds(p, false);
       const tags = p.objectList('Tag', 20)?.map((t, i) => {
         if (!t.Key) throw new DomainError('TagKeyInvalid', { index: i + 1 });
         return { key: t.Key, value: t.Value };
       });
+      const fuzzy = product === 'ecs' ? readTagFilters(p) : undefined;
+      // "TagFilter.N and Tag.N cannot be used at the same time" (the SDK model); the code is not documented.
+      if (fuzzy && tags) throw wireErrors.parameterConflict('Tag.N and TagFilter.N');
       const limit = product === 'vpc' ? (p.int('MaxResults', { min: 1, max: PAGE_SIZE }) ?? PAGE_SIZE) : PAGE_SIZE;
       const after = decodeTagToken(p);
       const resourceType = readResourceType(p, product);
-      const page = await listTagResources(deps, caller, { regionId, resourceType, resourceIds, tags }, { after, limit });
+      const page = await listTagResources(deps, caller, { regionId, resourceType, resourceIds, tags, fuzzy }, { after, limit });
       const type = wireResourceType(resourceType, product);
       return {
         TagResources: {

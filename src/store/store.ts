@@ -2,7 +2,7 @@
 // domain errors; each adapter (sqlite/, postgres/) turns its own
 // unique-violation codes into domain errors. Every use case runs inside
 // store.transaction(...): all of it commits, or none of it.
-import type { Tag, TagResourceType } from '../domain/tags.ts';
+import type { FuzzyTagFilter, Tag, TagResourceType } from '../domain/tags.ts';
 import type {
   AccountId,
   Eni,
@@ -280,11 +280,12 @@ export interface Tx {
     /**
      * Tags of the scope's resources in (resource id, key) order, after `after`:
      * those of `resourceIds` if given, of resources carrying every tag of `tags`
-     * if given (then only the rows of the keys asked about).
+     * if given (then only the rows of the keys asked about), of resources matching
+     * every fuzzy filter if given (then only the rows some filter matched).
      */
     list(
       scope: TagScope,
-      q: { resourceIds?: string[]; tags?: TagFilter[] },
+      q: { resourceIds?: string[]; tags?: TagFilter[]; fuzzy?: FuzzyTagFilter[] },
       p: { after?: TagPosition; limit: number },
     ): Promise<{ items: (Tag & { resourceId: string })[]; next?: TagPosition }>;
   };
