@@ -291,6 +291,11 @@ export const WIRE_CATALOGUE = {
   vpcTagQuotaExceeded: { status: 400, code: 'QuotaExceeded.TagNum', message: () => 'Custom Tags quota exceeded' },
   vpcTagResourceNotFound: { status: 400, code: 'InvalidInstanceIds.NotFound', message: () => 'The instanceIds are not found' },
   vpcTagResourceTypeNotFound: { status: 400, code: 'InvalidInstanceType.NotFound', message: () => 'The instance type is not found' },
+  vpcTagQueryEmpty: {
+    status: 403,
+    code: 'BothEmpty.TagsAndResources',
+    message: () => 'The specified Tags and ResourcesIds are not allow to both empty.',
+  },
 
   // --- the request itself ---
   invalidVersion: {
@@ -559,6 +564,7 @@ export const VPC_TAG_ERRORS: ErrorOverrides = {
   TagQuotaExceeded: from('vpcTagQuotaExceeded'),
   TagResourceNotFound: from('vpcTagResourceNotFound'),
   TagResourceTypeInvalid: from('vpcTagResourceTypeNotFound'),
+  TagQueryEmpty: from('vpcTagQueryEmpty'),
 };
 
 export function toWireError(e: DomainError, overrides?: ErrorOverrides): WireError {

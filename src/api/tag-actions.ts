@@ -10,6 +10,7 @@ import {
   readResourceType,
   readTagFilters,
   readTagKeys,
+  VPC_MAX_TAGGED_RESOURCE_IDS,
   wireResourceType,
   type TagProduct,
 } from './tag-params.ts';
@@ -29,7 +30,7 @@ export function tagResourcesAction(product: TagProduct): ActionDef {
     async handle({ deps, caller }, p) {
       // Every parameter read before the first refusal (test/api/param-models.test.ts watches what is read).
       const regionId = p.str('RegionId');
-      const resourceIds = readResourceIds(p, true) ?? [];
+      const resourceIds = readResourceIds(p, true, product === 'vpc' ? VPC_MAX_TAGGED_RESOURCE_IDS : undefined) ?? [];
       const tags = readTags(p, product === 'ecs' ? ECS_TAG_RULES : VPC_TAG_RULES);
       const resourceType = readResourceType(p, product);
       if (!tags?.length) throw new DomainError('MissingParameter', { name: 'Tag' });
@@ -48,7 +49,7 @@ export function untagResourcesAction(product: TagProduct): ActionDef {
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
       const regionId = p.str('RegionId');
-      const resourceIds = readResourceIds(p, true) ?? [];
+      const resourceIds = readResourceIds(p, true, product === 'vpc' ? VPC_MAX_TAGGED_RESOURCE_IDS : undefined) ?? [];
       const keys = readTagKeys(p);
       const all = p.bool('All');
       const resourceType = readResourceType(p, product);

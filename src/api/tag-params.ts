@@ -19,7 +19,9 @@ import {
 import type { TagPosition } from '../store/store.ts';
 
 export type TagProduct = 'ecs' | 'vpc';
+/** ResourceId.N: 1..50, except on the VPC product's TagResources and UnTagResources (1..20, their API docs). */
 const MAX_RESOURCE_IDS = 50;
+export const VPC_MAX_TAGGED_RESOURCE_IDS = 20;
 
 /** The product's ResourceType (ECS: lower-case names; VPC: VPC, VSWITCH, matched case-insensitively) in eniplane's terms. */
 export function readResourceType(p: ParamReader, product: TagProduct): TagResourceType {
@@ -36,13 +38,13 @@ export function wireResourceType(t: TagResourceType, product: TagProduct): strin
   return product === 'ecs' ? t : t.toUpperCase();
 }
 
-export function readResourceIds(p: ParamReader, required: boolean): string[] | undefined {
+export function readResourceIds(p: ParamReader, required: boolean, max = MAX_RESOURCE_IDS): string[] | undefined {
   const ids = p.list('ResourceId', 1000);
   if (!ids || ids.length === 0) {
     if (required) throw wireErrors.missingParameter('ResourceId');
     return undefined;
   }
-  if (ids.length > MAX_RESOURCE_IDS) throw new DomainError('TooManyTagResourceIds', { max: MAX_RESOURCE_IDS });
+  if (ids.length > max) throw new DomainError('TooManyTagResourceIds', { max });
   return [...new Set(ids)];
 }
 

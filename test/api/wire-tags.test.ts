@@ -355,5 +355,19 @@ describe('VPC product TagResources / UnTagResources / ListTagResources', () => {
     );
     const many = Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`m${i}`, 'v']));
     assertError(await h.call('TagResources', { ...base, ...tagParams(many) }, VPC), 400, 'QuotaExceeded.TagNum');
+    // The VPC product's TagResources and UnTagResources take 20 resource ids (its API docs), ListTagResources 50.
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `vpc-bpx${i}`);
+    const tooMany = { ResourceType: 'VPC', ResourceId: ids(21) };
+    assertError(await h.call('TagResources', { ...tooMany, ...tagParams({ k: 'v' }) }, VPC), 400, 'SizeLimitExceeded.ResourceId');
+    assertError(await h.call('UnTagResources', { ...tooMany, TagKey: ['k'] }, VPC), 400, 'SizeLimitExceeded.ResourceId');
+    assertError(
+      await h.call('TagResources', { ResourceType: 'VPC', ResourceId: ids(20), ...tagParams({ k: 'v' }) }, VPC),
+      400,
+      'InvalidInstanceIds.NotFound',
+    );
+    assert.deepEqual(await listed('VPC', { ResourceId: ids(50) }, VPC), []);
+    assertError(await h.call('ListTagResources', { ResourceType: 'VPC', ResourceId: ids(51) }, VPC), 400, 'SizeLimitExceeded.ResourceId');
+    // Neither ids nor tags: 403 in the VPC product's tables (400 on ECS).
+    assertError(await h.call('ListTagResources', { ResourceType: 'VPC' }, VPC), 403, 'BothEmpty.TagsAndResources');
   });
 });
