@@ -118,6 +118,11 @@ export interface InstanceFilter {
   /** the system disk's (DescribeDisks) */
   systemDiskCategory?: string;
   systemDiskName?: string;
+  /** DescribeInstanceRamRole: those with a RAM role (true), or with this one */
+  hasRamRole?: boolean;
+  ramRoleName?: string;
+  /** DescribeInstanceAutoRenewAttribute's RenewalStatus: AutoRenewal (true) or Normal (false) */
+  autoRenew?: boolean;
   /** a filter no instance here can match (a lock reason, a public address ...): the page is empty, TotalCount 0 */
   matchNothing?: boolean;
 }

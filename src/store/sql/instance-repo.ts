@@ -115,7 +115,10 @@ export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
           .eq('instance_charge_type', f.instanceChargeType)
           .eq('key_pair_name', f.keyPairName)
           .eq('system_disk_category', f.systemDiskCategory)
-          .eq('system_disk_name', f.systemDiskName);
+          .eq('system_disk_name', f.systemDiskName)
+          .eq('ram_role_name', f.ramRoleName)
+          .eq('auto_renew', f.autoRenew === undefined ? undefined : f.autoRenew ? 1 : 0);
+        if (f.hasRamRole) w.add("ram_role_name <> ''");
         if (f.matchNothing) w.add('1 = 0');
         if (f.privateIpAddresses) {
           w.add(
