@@ -57,8 +57,8 @@ export async function openStore(database: string | undefined, dataDir: string, o
 }
 
 /** Back-off between connection attempts to an unreachable PostgreSQL: doubling from the first, capped. */
-export const RECONNECT_FIRST_MS = 250;
-export const RECONNECT_MAX_MS = 5000;
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 5000;
 
 export interface WaitingOpen {
   store: Store;

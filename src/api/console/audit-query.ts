@@ -6,7 +6,7 @@ import { wireErrors } from '../errors.ts';
 import { ACTIONS } from '../registry.ts';
 import { isMutating } from '../../service/audit.ts';
 
-export const AUDIT_PAGE_SIZES = [10, 20, 50, 100] as const;
+const AUDIT_PAGE_SIZES = [10, 20, 50, 100] as const;
 const MAX_FILTER_CHARS = 256;
 
 export interface AuditQuery {

@@ -12,7 +12,7 @@ export interface AuditFilters {
 }
 
 /** A datetime-local value ("2026-01-01T10:00") as ISO UTC; undefined when empty or not a time. */
-export function localToIso(v: string | undefined): string | undefined {
+function localToIso(v: string | undefined): string | undefined {
   if (!v) return undefined;
   const ms = new Date(v).getTime();
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
