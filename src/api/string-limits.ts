@@ -97,8 +97,19 @@ function chars(v: string, upTo: number): number {
   return n;
 }
 
-/** `DataDisk.2.DiskName` → `DataDisk.N.DiskName`; names without digits as they are. */
-const generic = (name: string): string => (/\d/.test(name) ? name.replace(/\.\d+(?=\.|$)/g, '.N') : name);
+/** The first segments of the table's indexed names (`DataDisk`, `NetworkInterface`): only those names are rewritten. */
+const INDEXED = new Set(
+  Object.values(STRING_LIMITS)
+    .flatMap((l) => Object.keys(l))
+    .filter((k) => k.includes('.N'))
+    .map((k) => k.slice(0, k.indexOf('.'))),
+);
+
+/** `DataDisk.2.DiskName` → `DataDisk.N.DiskName`; any other name as it is (no work on the hot path's names). */
+function generic(name: string): string {
+  const dot = name.indexOf('.');
+  return dot > 0 && INDEXED.has(name.slice(0, dot)) ? name.replace(/\.\d+(?=\.|$)/g, '.N') : name;
+}
 
 /** Throws the action's own error for the first value out of bounds. Runs on every request: no work for short values. */
 export function checkStringLimits(action: string, params: Map<string, string>): void {
