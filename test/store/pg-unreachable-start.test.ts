@@ -75,7 +75,7 @@ describe('PostgreSQL unreachable at start', { skip, timeout: 90_000 }, () => {
     const base = new URL(PG_BASE_URL);
     base.host = `127.0.0.1:${port}`;
     server = await startServerProcess({
-      args: ['--database', urlWithSchema(schema, base.toString())],
+      args: ['--database', urlWithSchema(schema, base.toString()), '--metadata-listen', '127.0.0.1:0'],
       env: { ENIPLANE_ROOT_ACCESS_KEY_ID: KEY.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: KEY.secret, ENIPLANE_SECRET_KEY: SEAL_KEY },
     });
   });
@@ -111,6 +111,10 @@ describe('PostgreSQL unreachable at start', { skip, timeout: 90_000 }, () => {
     assert.equal(answer.Message, 'The request has failed due to a temporary failure of the server.');
     assert.ok(answer.RequestId);
     assert.equal((await fetch(`${base}/readyz`)).status, 503);
+    // The metadata service too: a plain 503 its agents retry, not a 500.
+    const metadata = /metadata:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(server.output())![1];
+    const md = await fetch(`${metadata}/latest/meta-data/instance-id`);
+    assert.equal(md.status, 503);
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     // It keeps trying, and says so.
     await until(async () => (server.output().match(/PostgreSQL unreachable/g) ?? []).length >= 2, 10_000, 'a second retry logged');
