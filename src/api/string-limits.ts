@@ -97,28 +97,40 @@ function chars(v: string, upTo: number): number {
   return n;
 }
 
-/** The first segments of the table's indexed names (`DataDisk`, `NetworkInterface`): only those names are rewritten. */
-const INDEXED = new Set(
-  Object.values(STRING_LIMITS)
-    .flatMap((l) => Object.keys(l))
-    .filter((k) => k.includes('.N'))
-    .map((k) => k.slice(0, k.indexOf('.'))),
-);
+/** The first segments of the table's indexed names (`DataDisk.`, `NetworkInterface.`): only those names are rewritten. */
+const INDEXED_PREFIXES = [
+  ...new Set(
+    Object.values(STRING_LIMITS)
+      .flatMap((l) => Object.keys(l))
+      .filter((k) => k.includes('.N'))
+      .map((k) => k.slice(0, k.indexOf('.') + 1)),
+  ),
+];
 
-/** `DataDisk.2.DiskName` → `DataDisk.N.DiskName`; any other name as it is (no work on the hot path's names). */
+/** by a name's first character code: could it begin an indexed name? */
+const INDEXED_FIRST = new Uint8Array(128);
+for (const p of INDEXED_PREFIXES) INDEXED_FIRST[p.charCodeAt(0)] = 1;
+
+/** `DataDisk.2.DiskName` → `DataDisk.N.DiskName`; any other name as it is. */
 function generic(name: string): string {
-  const dot = name.indexOf('.');
-  return dot > 0 && INDEXED.has(name.slice(0, dot)) ? name.replace(/\.\d+(?=\.|$)/g, '.N') : name;
+  for (const p of INDEXED_PREFIXES) if (name.startsWith(p)) return name.replace(/\.\d+(?=\.|$)/g, '.N');
+  return name;
 }
+
+/** Each action's bounds with the '*' ones, merged once (no prototype: a name such as `constructor` finds nothing). */
+const BY_ACTION = new Map<string, Record<string, Limit | undefined>>(
+  Object.entries(STRING_LIMITS).map(([a, l]) => [a, Object.assign(Object.create(null) as Record<string, Limit>, STRING_LIMITS['*'], l)]),
+);
+const ANY_ACTION = BY_ACTION.get('*')!;
 
 /** Throws the action's own error for the first value out of bounds. Runs on every request: no work for short values. */
 export function checkStringLimits(action: string, params: Map<string, string>): void {
-  const own = STRING_LIMITS[action];
-  const any = STRING_LIMITS['*'];
+  const limits = BY_ACTION.get(action) ?? ANY_ACTION;
   for (const [name, value] of params) {
     if (value === '') continue;
-    const key = generic(name);
-    const limit = own?.[key] ?? any[key];
+    // one character test keeps most names (RegionId, Signature ...) off the rewrite
+    const key = INDEXED_FIRST[name.charCodeAt(0)] === 1 ? generic(name) : name;
+    const limit = limits[key];
     if (limit?.base64Bytes) {
       // the decoded size of Base64 text (its form is the handler's to check); a longer text never decodes to fewer bytes
       const pad = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
