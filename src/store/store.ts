@@ -132,6 +132,16 @@ export interface AddressRow {
   ipv4Num: number | null;
 }
 
+/** An IP prefix of an ENI: an aligned /28 (IPv4) or /80 (IPv6), canonical CIDR text. */
+export interface PrefixRow {
+  vSwitchId: string;
+  eniId: string;
+  family: IpFamily;
+  prefix: string;
+  /** IPv4: the prefix's first address as uint32 (its 16 addresses follow); null for IPv6 */
+  ipv4First: number | null;
+}
+
 export interface StoredResult {
   paramsHash: string;
   result: string;
@@ -281,6 +291,26 @@ export interface Tx {
     delete(eniId: string, addresses: string[]): Promise<number>;
     deleteAllOf(eniId: string): Promise<number>;
     ipv4NumsInVSwitch(vSwitchId: string): Promise<number[]>;
+    /** the vSwitch's IPv6 addresses (for IPv6 prefix picks; few vSwitches hold many) */
+    ipv6InVSwitch(vSwitchId: string): Promise<string[]>;
+  };
+  /**
+   * IP prefixes. Correctness is the store's: a prefix is inserted only when no
+   * other prefix and, for IPv4, no address row of the vSwitch lies inside it
+   * (PostgreSQL: under the address locks of its 16 addresses), and an address
+   * row is never inserted inside a prefix (skipped like a conflict). IPv6:
+   * `insert` takes the /80's lock (PostgreSQL) but leaves the address check to
+   * the caller, after the insert, while the lock is held (`ipv6InVSwitch`).
+   */
+  readonly prefixes: {
+    /** inserts, skipping any prefix that overlaps what the vSwitch holds; returns the ones inserted */
+    insert(rows: PrefixRow[]): Promise<string[]>;
+    delete(eniId: string, prefixes: string[]): Promise<number>;
+    deleteAllOf(eniId: string): Promise<number>;
+    /** first addresses of the vSwitch's IPv4 prefixes */
+    ipv4FirstsInVSwitch(vSwitchId: string): Promise<number[]>;
+    /** the vSwitch's IPv6 prefixes */
+    ipv6InVSwitch(vSwitchId: string): Promise<string[]>;
   };
   readonly idempotency: {
     get(accountId: AccountId, action: string, token: string): Promise<StoredResult | undefined>;

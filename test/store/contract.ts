@@ -115,6 +115,8 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
     deleteOnRelease: false,
     securityGroupIds: [],
     addresses: [],
+    ipv4Prefixes: [],
+    ipv6Prefixes: [],
     tags: [],
     traffic: DEFAULT_ENI_TRAFFIC,
     sourceDestCheck: false,
