@@ -20,6 +20,7 @@ import {
   type Ipv6Cidr,
   type PrefixRequest,
 } from '../ipam/index.ts';
+import { MAX_PREFIXES_PER_REQUEST } from '../domain/limits.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { VSwitchCidrs } from './address-hints.ts';
 
@@ -264,6 +265,21 @@ async function allocateV6Prefixes(
     pending = { count: lost.length };
   }
   throw new DomainError('OperationConflict', { vSwitchId: vsw.id, reason: 'prefix contention' });
+}
+
+export function prefixRequestSize(r: PrefixRequest | undefined): number {
+  return r === undefined ? 0 : 'count' in r ? r.count : r.prefixes.length;
+}
+
+/** A prefix request's size must be 1..10 (the api layer reads it so; the service says it once more). */
+export function assertPrefixRequestSize(family: IpFamily, r: PrefixRequest | undefined): void {
+  const n = prefixRequestSize(r);
+  if (r !== undefined && (n < 1 || n > MAX_PREFIXES_PER_REQUEST)) {
+    throw new DomainError('InvalidParameter', {
+      name: family === 4 ? 'ipv4PrefixCount' : 'ipv6PrefixCount',
+      reason: `1..${MAX_PREFIXES_PER_REQUEST}`,
+    });
+  }
 }
 
 /** Assigns prefixes to an ENI inside the caller's transaction. The caller has already checked the ENI's limits. */

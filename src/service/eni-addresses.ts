@@ -4,7 +4,6 @@
 import { DomainError } from '../domain/errors.ts';
 import { assertAddressCapacity, assertAddressesChangeable } from '../domain/eni-rules.ts';
 import type { IpFamily } from '../domain/model.ts';
-import { MAX_PREFIXES_PER_REQUEST } from '../domain/limits.ts';
 import {
   canonicalIpv6,
   canonicalIpv6Prefix,
@@ -14,7 +13,15 @@ import {
   parseIpv4Prefix,
   type PrefixRequest,
 } from '../ipam/index.ts';
-import { addAddresses, addPrefixes, removeAddresses, removePrefixes, type AddressRequest } from './address-book.ts';
+import {
+  addAddresses,
+  addPrefixes,
+  assertPrefixRequestSize,
+  prefixRequestSize,
+  removeAddresses,
+  removePrefixes,
+  type AddressRequest,
+} from './address-book.ts';
 import { idempotent } from './client-token.ts';
 import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { boundInstance, eniVSwitchCidrs, instanceTypeOf, loadEni } from './load.ts';
@@ -34,21 +41,6 @@ export interface AssignResult {
   eniId: string;
   addresses: string[];
   prefixes: string[];
-}
-
-export function prefixRequestSize(r: PrefixRequest | undefined): number {
-  return r === undefined ? 0 : 'count' in r ? r.count : r.prefixes.length;
-}
-
-/** A prefix request's size must be 1..10 (the api layer reads it so; the service says it once more). */
-export function assertPrefixRequestSize(family: IpFamily, r: PrefixRequest | undefined): void {
-  const n = prefixRequestSize(r);
-  if (r !== undefined && (n < 1 || n > MAX_PREFIXES_PER_REQUEST)) {
-    throw new DomainError('InvalidParameter', {
-      name: family === 4 ? 'ipv4PrefixCount' : 'ipv6PrefixCount',
-      reason: `1..${MAX_PREFIXES_PER_REQUEST}`,
-    });
-  }
 }
 
 async function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, action: string, cmd: AssignCommand): Promise<AssignResult> {
