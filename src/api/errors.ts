@@ -240,7 +240,7 @@ export const WIRE_CATALOGUE = {
     code: 'InvalidParameter.Conflict',
     message: (names: string) => `The specified parameters ${names} conflict with each other.`,
   },
-  /** e.g. "IPv4 prefixes": COMPAT, not emulated. */
+  /** e.g. "Data disks": COMPAT, not emulated. */
   unsupportedParameter: { status: 400, code: 'UnsupportedParameter', message: (what: string) => `${what} are not supported by eniplane.` },
 
   // --- tags (domain/tags.ts; ECS codes, the VPC product's below) ---
