@@ -42,12 +42,20 @@ export interface AuditEvent {
   requestId: string;
   /** 'Success' or the error Code */
   result: string;
+  /** the row's id (set when read back): with atMs, the key of keyset paging */
+  id?: number;
 }
 export interface AuditFilter {
   accountId?: AccountId;
   action?: string;
+  /** events whose resources include this id or address */
+  resourceId?: string;
+  /** 'Success', 'Failed' (any error Code) or one error Code */
+  result?: string;
   sinceMs?: number;
   untilMs?: number;
+  /** only events older than this one (newest first: the next page after it) */
+  before?: { atMs: number; id: number };
   limit: number;
 }
 
@@ -148,6 +156,16 @@ interface AddressRow {
   address: string;
   primary: boolean;
   ipv4Num: number | null;
+}
+
+/** An IP prefix of an ENI: an aligned /28 (IPv4) or /80 (IPv6), canonical CIDR text. */
+interface PrefixRow {
+  vSwitchId: string;
+  eniId: string;
+  family: IpFamily;
+  prefix: string;
+  /** IPv4: the prefix's first address as uint32 (its 16 addresses follow); null for IPv6 */
+  ipv4First: number | null;
 }
 
 interface StoredResult {
@@ -300,6 +318,26 @@ export interface Tx {
     delete(eniId: string, addresses: string[]): Promise<number>;
     deleteAllOf(eniId: string): Promise<number>;
     ipv4NumsInVSwitch(vSwitchId: string): Promise<number[]>;
+    /** the vSwitch's IPv6 addresses (for IPv6 prefix picks; few vSwitches hold many) */
+    ipv6InVSwitch(vSwitchId: string): Promise<string[]>;
+  };
+  /**
+   * IP prefixes. Correctness is the store's: a prefix is inserted only when no
+   * other prefix and, for IPv4, no address row of the vSwitch lies inside it
+   * (PostgreSQL: under the address locks of its 16 addresses), and an address
+   * row is never inserted inside a prefix (skipped like a conflict). IPv6:
+   * `insert` takes the /80's lock (PostgreSQL) but leaves the address check to
+   * the caller, after the insert, while the lock is held (`ipv6InVSwitch`).
+   */
+  readonly prefixes: {
+    /** inserts, skipping any prefix that overlaps what the vSwitch holds; returns the ones inserted */
+    insert(rows: PrefixRow[]): Promise<string[]>;
+    delete(eniId: string, prefixes: string[]): Promise<number>;
+    deleteAllOf(eniId: string): Promise<number>;
+    /** first addresses of the vSwitch's IPv4 prefixes */
+    ipv4FirstsInVSwitch(vSwitchId: string): Promise<number[]>;
+    /** the vSwitch's IPv6 prefixes */
+    ipv6InVSwitch(vSwitchId: string): Promise<string[]>;
   };
   readonly idempotency: {
     get(accountId: AccountId, action: string, token: string): Promise<StoredResult | undefined>;

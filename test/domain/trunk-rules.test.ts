@@ -51,6 +51,8 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
     networkCardIndex: null,
     securityGroupIds: ['sg-1'],
     addresses: [{ family: 4, address: '10.0.0.5', primary: true }],
+    ipv4Prefixes: [],
+    ipv6Prefixes: [],
     tags: [],
     createdAt: '',
     ...over,

@@ -116,6 +116,8 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
     deleteOnRelease: false,
     securityGroupIds: [],
     addresses: [],
+    ipv4Prefixes: [],
+    ipv6Prefixes: [],
     tags: [],
     traffic: DEFAULT_ENI_TRAFFIC,
     sourceDestCheck: false,
@@ -1181,6 +1183,61 @@ export function storeContract(name: string, factory: StoreFactory): void {
             assert.deepEqual(await t.addresses.ipv4NumsInVSwitch('vsw-1'), [3232235796]);
             assert.deepEqual(await t.addresses.ipv4NumsInVSwitch('vsw-2'), []);
           });
+        }),
+      );
+    });
+
+    describe('IP prefixes', () => {
+      const p4 = (vSwitchId: string, eniId: string, prefix: string) => {
+        const [a, b, c, d] = prefix.split('/')[0]!.split('.').map(Number);
+        return { vSwitchId, eniId, family: 4 as const, prefix, ipv4First: ((a! * 256 + b!) * 256 + c!) * 256 + d! };
+      };
+      const p6 = (vSwitchId: string, eniId: string, prefix: string) => ({ vSwitchId, eniId, family: 6 as const, prefix, ipv4First: null });
+
+      it(
+        'never overlap each other or an address, whichever came first; the ENI carries them',
+        withStore(async (s) => {
+          await tx(s, async (t) => {
+            await t.enis.insert(eni('eni-1'));
+            await t.enis.insert(eni('eni-2'));
+            await t.addresses.insert([v4('vsw-1', 'eni-1', '192.168.1.10', true), v4('vsw-1', 'eni-2', '192.168.1.20', true)]);
+          });
+          await tx(s, async (t) => {
+            assert.deepEqual(
+              await t.prefixes.insert([
+                p4('vsw-1', 'eni-1', '192.168.1.32/28'),
+                p4('vsw-1', 'eni-1', '192.168.1.16/28'), // holds eni-2's 192.168.1.20: skipped
+                p6('vsw-1', 'eni-1', '2001:db8::1:0:0:0/80'),
+              ]),
+              ['192.168.1.32/28', '2001:db8::1:0:0:0/80'],
+            );
+            // the same block again, from another ENI: skipped
+            assert.deepEqual(await t.prefixes.insert([p4('vsw-1', 'eni-2', '192.168.1.32/28')]), []);
+            // the same block in another vSwitch is another block
+            await t.enis.insert(eni('eni-3', { vSwitchId: 'vsw-2' }));
+            assert.deepEqual(await t.prefixes.insert([p4('vsw-2', 'eni-3', '192.168.1.32/28')]), ['192.168.1.32/28']);
+          });
+          await tx(s, async (t) => {
+            // an address inside a prefix is skipped like a taken one
+            assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-2', '192.168.1.40'), v4('vsw-1', 'eni-2', '192.168.1.48')]), [
+              '192.168.1.48',
+            ]);
+            assert.deepEqual(await t.prefixes.ipv4FirstsInVSwitch('vsw-1'), [3232235808]);
+            assert.deepEqual(await t.prefixes.ipv6InVSwitch('vsw-1'), ['2001:db8::1:0:0:0/80']);
+          });
+          const e1 = (await ro(s, (t) => t.enis.get(ACC, 'eni-1')))!;
+          assert.deepEqual(e1.ipv4Prefixes, ['192.168.1.32/28']);
+          assert.deepEqual(e1.ipv6Prefixes, ['2001:db8::1:0:0:0/80']);
+          assert.deepEqual((await ro(s, (t) => t.enis.get(ACC, 'eni-2')))!.ipv4Prefixes, []);
+          await tx(s, async (t) => {
+            assert.equal(await t.prefixes.delete('eni-2', ['192.168.1.32/28']), 0, "eni-1's prefix is not eni-2's");
+            assert.equal(await t.prefixes.delete('eni-1', ['192.168.1.32/28']), 1);
+            assert.deepEqual(await t.addresses.insert([v4('vsw-1', 'eni-2', '192.168.1.40')]), ['192.168.1.40']);
+            assert.equal(await t.prefixes.deleteAllOf('eni-1'), 1);
+            await t.enis.delete('eni-3');
+          });
+          assert.deepEqual((await ro(s, (t) => t.enis.get(ACC, 'eni-1')))!.ipv6Prefixes, []);
+          assert.deepEqual(await ro(s, (t) => t.prefixes.ipv4FirstsInVSwitch('vsw-2')), []);
         }),
       );
     });
