@@ -252,6 +252,9 @@ describe('PostgreSQL restarted, stopped or its connections killed under load', {
         .call('DescribeNetworkInterfaces', { RegionId: 'cn-hangzhou', PageSize: 1 })
         .then(() => 'answered', codeOf);
       assert.equal(probe, 'ServiceUnavailable', 'a read while PostgreSQL is stopped');
+      // The operator endpoints too: not ready, and /metrics (its gauges read the database) a 503, not a 500.
+      const status = async (path: string) => (await fetch(`http://${servers[2].endpoint}${path}`)).status;
+      assert.deepEqual([await status('/healthz'), await status('/readyz'), await status('/metrics')], [200, 503, 503]);
       const until = Date.now() + STOPPED_MS;
       while (Date.now() < until) {
         during++;
