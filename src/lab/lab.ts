@@ -15,6 +15,10 @@ import { labInventory } from '../service/lab-inventory.ts';
 import { labLayout, labNames, METADATA_ADDRESS, type LabEni, type LabInstance, type LabLayout, type LabVSwitch } from './layout.ts';
 import { batch, ip, LabError, linksIn, listNetns, mustIp, sysctl } from './netns.ts';
 import { isEniplaneProcess, killPid, supervise, type Supervised } from './processes.ts';
+import { CommitWatch } from '../service/commit-watch.ts';
+
+/** passes follow commits, but no closer together than this (a stream of API calls commits hundreds of times a second) */
+const MIN_PASS_GAP_MS = 20;
 
 /**
  * COMPAT: in a real VPC the virtual switch answers ARP/ND for every address
@@ -445,19 +449,28 @@ export class Lab {
     this.say(`- instance ${id}: namespace ${ns} deleted`);
   }
 
-  /** Reconciles every intervalMs until the signal aborts. */
+  /**
+   * Reconciles until the signal aborts: at once after a commit to the store
+   * (any process: an Attach moves its ENI within a few ms), at most every
+   * MIN_PASS_GAP_MS while commits keep coming, and every intervalMs anyway
+   * (a store without a commit counter, PostgreSQL, is followed by that alone).
+   */
   async follow(signal: AbortSignal): Promise<void> {
     const interval = this.opts.intervalMs ?? 200;
+    const commits = new CommitWatch(this.opts.deps.store);
     while (!signal.aborted) {
       const t0 = Date.now();
+      const seen = commits.counter();
       try {
         await this.reconcile();
       } catch (e) {
         this.say(`reconcile failed: ${(e as Error).message}`);
         await this.scan().catch(() => {});
       }
+      const gap = MIN_PASS_GAP_MS - (Date.now() - t0);
+      if (gap > 0) await sleep(gap, signal);
       const left = interval - (Date.now() - t0);
-      if (left > 0) await sleep(left, signal);
+      if (left > 0) await commits.changed(seen, left, signal);
     }
   }
 
