@@ -59,6 +59,8 @@ export interface ReconcileResult {
 
 /** longest wait for an ENI's link (or a metadata change) before reconciling again anyway */
 const LINK_WAIT_MS = 5000;
+/** waits in a row for the same missing links before the plain back-off takes over */
+const MAX_LINK_ROUNDS = 5;
 
 /** Does the plan need the kernel's IPv6 rules (the agent owns some, or a secondary ENI has IPv6 addresses)? */
 function needsIpv6Rules(desired: Desired, owned: Ownership): boolean {
@@ -305,6 +307,8 @@ export class Agent {
     let lastPersisted: string | undefined;
     /** an ENI the metadata names whose link has not arrived: what to apply once it does */
     let awaiting: { desired: Desired; macs: string[] } | undefined;
+    let linkRounds = 0;
+    let lastMissing = '';
     while (!signal?.aborted) {
       const untilFull = lastFullMs + reconcileMs - Date.now();
       let desired: Desired;
@@ -344,6 +348,8 @@ export class Agent {
       if (r.status.persistent && desired.kind === 'complete') lastPersisted = desired.version;
       lastFullMs = Date.now();
       void this.report(r.status);
+      if (r.waitingForLinks.join() !== lastMissing) linkRounds = 0;
+      lastMissing = r.waitingForLinks.join();
       if (r.converged) {
         if (applied !== desired.version) log('info', `version ${desired.version} applied`);
         applied = desired.version;
@@ -351,7 +357,8 @@ export class Agent {
       } else {
         // an interface not there yet, a failed step, a partial answer: try again soon, backing off
         applied = undefined;
-        if (r.waitingForLinks.length > 0) {
+        // (a link /sys shows that the kernel read does not count: after a few rounds, the back-off)
+        if (r.waitingForLinks.length > 0 && linkRounds++ < MAX_LINK_ROUNDS) {
           // the Attach is ahead of the NIC: reconcile the moment it arrives (or the metadata changes)
           retryMs = 1;
           awaiting = { desired, macs: r.waitingForLinks };

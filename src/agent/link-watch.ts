@@ -30,20 +30,19 @@ export async function linkMacs(sysNet = SYS_NET): Promise<Set<string> | undefine
 }
 
 /**
- * Resolves true once a link with one of `macs` appears that was not there
- * when the wait began; false after timeoutMs, on abort, or at once when /sys
- * cannot be read (the caller then falls back to its own timing).
+ * Resolves true once a link with one of `macs` is there (at once if it
+ * already is: it may have arrived between the caller's kernel read and this
+ * call); false after timeoutMs, on abort, or at once when /sys cannot be read
+ * (the caller then falls back to its own timing).
  */
 export async function linkArrived(macs: string[], timeoutMs: number, signal?: AbortSignal, sysNet = SYS_NET): Promise<boolean> {
   const wanted = macs.map((m) => m.toLowerCase());
-  const start = await linkMacs(sysNet);
-  if (!start) return false;
   const end = Date.now() + timeoutMs;
-  while (!signal?.aborted && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, Math.min(LINK_POLL_MS, Math.max(0, end - Date.now()))));
+  for (;;) {
     const now = await linkMacs(sysNet);
     if (!now) return false;
-    if (wanted.some((m) => now.has(m) && !start.has(m))) return true;
+    if (wanted.some((m) => now.has(m))) return true;
+    if (signal?.aborted || Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, Math.min(LINK_POLL_MS, Math.max(0, end - Date.now()))));
   }
-  return false;
 }
