@@ -45,6 +45,8 @@ export async function whereTaggedPlanned(
   w: Where,
   scope: TagScope,
   tags: TagFilter[] | undefined,
+  /** the scope's rows, where the caller has them counted (ENIs: eni_counts) */
+  scopeCount?: () => Promise<number>,
 ): Promise<Where> {
   if (!tags?.length) return w;
   if (d.dialect !== 'sqlite') return whereTagged(w, scope, tags);
@@ -58,12 +60,14 @@ export async function whereTaggedPlanned(
     counted.push({ t, n: countOf(r) });
   }
   counted.sort((a, b) => a.n - b.n);
-  const rows = countOf(
-    await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ? AND region_id = ?`, [
-      scope.accountId,
-      scope.regionId,
-    ]),
-  );
+  const rows = scopeCount
+    ? await scopeCount()
+    : countOf(
+        await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ? AND region_id = ?`, [
+          scope.accountId,
+          scope.regionId,
+        ]),
+      );
   const probes = counted[0].n * 4 > rows ? counted : counted.slice(1);
   if (probes.length < counted.length) whereTagged(w, scope, [counted[0].t]);
   for (const { t } of probes) {
