@@ -1,12 +1,12 @@
 // ENIs with their addresses, security groups and tags, loaded in batches.
 import type { Eni, PrivateAddress } from '../../domain/model.ts';
-import type { EniFilter, Tx } from '../store.ts';
+import type { EniFilter, TagFilter, Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
 import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
 import { pagedSelect, Where } from './query.ts';
 import { toEni, type EniRow } from './rows.ts';
 import { lockAddresses } from './misc-repos.ts';
-import { whereTaggedPlanned } from './tag-repo.ts';
+import { taggedCount, whereTaggedPlanned } from './tag-repo.ts';
 
 /** Traffic settings added by migration 006 (SQLite) / 005 (PostgreSQL): connection tracking, enhanced network. */
 const TRAFFIC_COLUMNS = [
@@ -167,15 +167,28 @@ async function saveSecurityGroups(d: SqlDriver, e: Eni): Promise<void> {
   }
 }
 
-/** The shard a change of an account's ENI count goes to: PostgreSQL spreads them (migration 016), SQLite's one writer needs one. */
-const countShard = (d: SqlDriver) => (d.dialect === 'postgres' ? Math.floor(Math.random() * 16) : 0);
-
-/** Adds delta to the account's ENI count in the region (eni_counts, migration 016). */
+/**
+ * Adds delta to the account's ENI count in the region (eni_counts, migration
+ * 016). SQLite: one row (one writer). PostgreSQL: a shard row no other
+ * transaction holds, from a random start (SKIP LOCKED, as the security-group
+ * shards of migration 007), so deletes and creations in one account never wait
+ * on a counter or take two in opposite orders; only when every existing shard
+ * is held does it add to a random one (creating it), which may wait.
+ */
 export async function adjustEniCount(d: SqlDriver, accountId: string, regionId: string, delta: number): Promise<void> {
   if (delta === 0) return;
+  const shard = d.dialect === 'postgres' ? Math.floor(Math.random() * 16) : 0;
+  if (d.dialect === 'postgres') {
+    const r = await d.run(
+      `UPDATE eni_counts SET n = n + ? WHERE account_id = ? AND region_id = ? AND shard = (
+        SELECT shard FROM eni_counts WHERE account_id = ? AND region_id = ? ORDER BY (shard + ?) % 16 LIMIT 1 FOR UPDATE SKIP LOCKED)`,
+      [delta, accountId, regionId, accountId, regionId, shard],
+    );
+    if (r.changes > 0) return;
+  }
   await d.run(
     'INSERT INTO eni_counts (account_id, region_id, shard, n) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, region_id, shard) DO UPDATE SET n = eni_counts.n + excluded.n',
-    [accountId, regionId, countShard(d), delta],
+    [accountId, regionId, shard, delta],
   );
 }
 
@@ -225,16 +238,18 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         return r ? withChildren(r, r) : undefined;
       },
       async list(accountId, f, p) {
+        const scope = { accountId, regionId: f.regionId, resourceType: 'eni' as const };
         const scopeCount = () => eniCount(d, accountId, f.regionId);
-        const w = await whereTaggedPlanned(
-          d,
-          'enis',
-          eniWhere(accountId, f),
-          { accountId, regionId: f.regionId, resourceType: 'eni' },
-          f.tags,
-          scopeCount,
-        );
-        return pagedSelect<EniRow, Eni>(d, 'enis', w, p, (rows) => hydrate(d, rows), unfiltered(f) ? scopeCount : undefined);
+        const tagCounts = new Map<TagFilter, number>();
+        const w = await whereTaggedPlanned(d, 'enis', eniWhere(accountId, f), scope, f.tags, scopeCount, tagCounts);
+        // TotalCount without counting the matching ENIs where that is known: no filter (the counters), one tag alone (its index range).
+        const oneTag = f.tags?.length === 1 && unfiltered({ ...f, tags: undefined }) ? f.tags[0] : undefined;
+        const count = unfiltered(f)
+          ? scopeCount
+          : oneTag
+            ? async () => tagCounts.get(oneTag) ?? (await taggedCount(d, scope, oneTag))
+            : undefined;
+        return pagedSelect<EniRow, Eni>(d, 'enis', w, p, (rows) => hydrate(d, rows), count);
       },
       async listByInstance(instanceId) {
         const rows = await d.all<EniRow>('SELECT * FROM enis WHERE instance_id = ? OR pending_instance_id = ? ORDER BY device_index, id', [

@@ -29,6 +29,20 @@ export function whereTagged(w: Where, scope: TagScope, tags: TagFilter[] | undef
 const countOf = (r: { n: number | string } | undefined) => Number(r?.n ?? 0);
 
 /**
+ * How many of the scope's resources carry the tag: one range of tags_by_key
+ * (a resource has a key once, and its tags go when it goes). With no other
+ * filter, that is a Describe call's TotalCount.
+ */
+export async function taggedCount(d: SqlDriver, scope: TagScope, t: TagFilter): Promise<number> {
+  const valued = t.value !== undefined;
+  const r = await d.get<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM tags WHERE account_id = ? AND region_id = ? AND resource_type = ? AND key = ?${valued ? ' AND value = ?' : ''}`,
+    [scope.accountId, scope.regionId, scope.resourceType, t.key, ...(valued ? [t.value] : [])],
+  );
+  return countOf(r);
+}
+
+/**
  * A Describe call's tag filters on `table`'s list, each planned by how many
  * resources carry it. PostgreSQL's planner weighs that itself (IN becomes a
  * semi-join). SQLite's does not: `id IN (tags range)` looks every match up in
@@ -47,17 +61,16 @@ export async function whereTaggedPlanned(
   tags: TagFilter[] | undefined,
   /** the scope's rows, where the caller has them counted (ENIs: eni_counts) */
   scopeCount?: () => Promise<number>,
+  /** each tag's count, filled in here (and read, when the caller counted first) */
+  tagCounts = new Map<TagFilter, number>(),
 ): Promise<Where> {
   if (!tags?.length) return w;
   if (d.dialect !== 'sqlite') return whereTagged(w, scope, tags);
   const counted: { t: TagFilter; n: number }[] = [];
   for (const t of tags) {
-    const valued = t.value !== undefined;
-    const r = await d.get<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM tags WHERE account_id = ? AND region_id = ? AND resource_type = ? AND key = ?${valued ? ' AND value = ?' : ''}`,
-      [scope.accountId, scope.regionId, scope.resourceType, t.key, ...(valued ? [t.value] : [])],
-    );
-    counted.push({ t, n: countOf(r) });
+    const n = tagCounts.get(t) ?? (await taggedCount(d, scope, t));
+    tagCounts.set(t, n);
+    counted.push({ t, n });
   }
   counted.sort((a, b) => a.n - b.n);
   const rows = scopeCount

@@ -9,8 +9,9 @@ CREATE INDEX enis_account_vswitch ON enis(account_id, region_id, vswitch_id, id)
 --    deleted (eni-repo.ts): an unfiltered page's TotalCount, the ENI quota
 --    check of CreateNetworkInterface and the tag-filter planner read this
 --    instead of counting the account's index range (20 ms at 50,000 ENIs).
---    PostgreSQL spreads each count over 16 shard rows, so concurrent deletes
---    seldom wait on one another; SQLite's single writer needs only shard 0.
+--    PostgreSQL spreads each count over up to 16 shard rows, each change going
+--    to one no other transaction holds (SKIP LOCKED), so creations and deletes
+--    in one account do not queue on one row; SQLite's one writer needs shard 0.
 CREATE TABLE eni_counts (
   account_id TEXT NOT NULL,
   region_id TEXT NOT NULL,
