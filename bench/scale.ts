@@ -326,6 +326,7 @@ async function measure(tiny: Served, big: Served): Promise<void> {
   // Assign one address to an InUse ENI (10 held, cap 15) and unassign it again.
   const assign = both.map(() => [] as number[]);
   const unassign = both.map(() => [] as number[]);
+  const cpuBefore = await Promise.all(both.map(cpuMs));
   const until = performance.now() + MAX_PHASE_MS;
   for (let r = 0; r < ASSIGNS && performance.now() < until; r++) {
     for (const [i, s] of both.entries()) {
@@ -344,6 +345,7 @@ async function measure(tiny: Served, big: Served): Promise<void> {
       unassign[i].push(performance.now() - t);
     }
   }
+  const cpuPair = await Promise.all(both.map(async (s, i) => ((await cpuMs(s)) - cpuBefore[i]) / Math.max(1, assign[i].length)));
   row(
     `Assign 1 address p50 (${assign[1].length})`,
     ms(median(assign[0])),
@@ -352,6 +354,7 @@ async function measure(tiny: Served, big: Served): Promise<void> {
     '< 1.2x',
   );
   row('Unassign 1 address p50', ms(median(unassign[0])), ms(median(unassign[1])), ratio(median(unassign[0]), median(unassign[1])));
+  row('  CPU per assign + unassign', ms(cpuPair[0]), ms(cpuPair[1]), ratio(cpuPair[0], cpuPair[1]));
 
   // The console's ENIs page, opened 3 times each (first open included).
   const sessions = await Promise.all(both.map((s) => consoleSession(s.server.port, s.world.key)));
