@@ -146,6 +146,8 @@ export async function buildWorld(store: Store, deps: ServiceDeps, addresses: num
             networkCardIndex: null,
             securityGroupIds: [n.sgId],
             addresses: [],
+            ipv4Prefixes: [],
+            ipv6Prefixes: [],
             tags: [
               { key: 'creator', value: 'terway' },
               { key: 'shard', value: String(serial % 100) },
