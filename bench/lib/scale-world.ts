@@ -15,7 +15,7 @@ import { createSecurityGroup, createVpc, createVSwitch } from '../../src/service
 import { newResourceId } from '../../src/domain/ids.ts';
 import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES, defaultHostName } from '../../src/domain/model.ts';
 import type { Eni, Instance } from '../../src/domain/model.ts';
-import type { AddressRow } from '../../src/store/store.ts';
+import type { Tx } from '../../src/store/store.ts';
 import { formatIpv4 } from '../../src/ipam/index.ts';
 
 export const ADDRESSES_PER_ENI = 10;
@@ -93,7 +93,7 @@ export async function buildWorld(store: Store, deps: ServiceDeps, addresses: num
   for (let from = 0; from < networks.length; from += 10) {
     await store.transaction(async (tx) => {
       const enis: Eni[] = [];
-      const rows: AddressRow[] = [];
+      const rows: Parameters<Tx['bulk']['addresses']>[0] = [];
       for (const n of networks.slice(from, from + 10)) {
         const instanceIds: string[] = [];
         for (let i = 0; i < INSTANCES_PER_VSWITCH; i++) {
