@@ -18,14 +18,14 @@ import type { Eni, Instance } from '../../src/domain/model.ts';
 import type { Tx } from '../../src/store/store.ts';
 import { formatIpv4 } from '../../src/ipam/index.ts';
 
-export const ADDRESSES_PER_ENI = 10;
-export const ENIS_PER_VSWITCH = 100;
+const ADDRESSES_PER_ENI = 10;
+const ENIS_PER_VSWITCH = 100;
 const ENIS_PER_INSTANCE = 4;
 const INSTANCES_PER_VSWITCH = 20;
 const MAX_ACCOUNTS = 100;
 const REGION = 'cn-hangzhou';
 const ZONE = 'cn-hangzhou-h';
-export const INSTANCE_TYPE = 'ecs.g8i.xlarge';
+const INSTANCE_TYPE = 'ecs.g8i.xlarge';
 
 export interface ScaleWorld {
   vSwitches: number;

@@ -201,7 +201,7 @@ export async function adjustEniCount(d: SqlDriver, accountId: string, regionId: 
 }
 
 /** The account's ENIs in the region, from their counters: 16 rows at most, whatever the count. */
-export async function eniCount(d: SqlDriver, accountId: string, regionId: string): Promise<number> {
+async function eniCount(d: SqlDriver, accountId: string, regionId: string): Promise<number> {
   const r = await d.get<{ n: number | string | null }>('SELECT SUM(n) AS n FROM eni_counts WHERE account_id = ? AND region_id = ?', [
     accountId,
     regionId,
