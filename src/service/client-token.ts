@@ -34,6 +34,11 @@ export function assertClientToken(token: string): void {
   }
 }
 
+/** How a request's parameters are told apart (the one-call path stores and compares the same hash). */
+export function clientTokenParamsHash(params: unknown): string {
+  return createHash('sha256').update(stableJson(params)).digest('hex');
+}
+
 export async function idempotent<T>(
   deps: ServiceDeps,
   tx: Tx,
@@ -45,7 +50,7 @@ export async function idempotent<T>(
 ): Promise<T> {
   if (token === undefined) return work();
   assertClientToken(token);
-  const paramsHash = createHash('sha256').update(stableJson(params)).digest('hex');
+  const paramsHash = clientTokenParamsHash(params);
   const seen = await tx.idempotency.get(caller.accountId, action, token);
   if (seen) {
     if (seen.paramsHash !== paramsHash) throw new DomainError('IdempotentParameterMismatch', { clientToken: token });

@@ -11,7 +11,7 @@ import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { boundInstance, eniVSwitchCidrs, instanceTypeOf, loadEni } from './load.ts';
 import { requestSize } from './create-eni.ts';
 import { settleDueIn } from './transitions.ts';
-import { assignIpv4InOneCall, unassignInOneCall } from './one-call-addresses.ts';
+import { assignInOneCall, unassignInOneCall } from './one-call-addresses.ts';
 
 export interface AssignCommand {
   regionId?: string;
@@ -34,10 +34,8 @@ async function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, actio
     });
   }
   const { clientToken, ...params } = cmd;
-  if (family === 4 && clientToken === undefined && 'count' in cmd.request) {
-    const done = await assignIpv4InOneCall(deps, caller, region, cmd.eniId, n);
-    if (done) return { eniId: cmd.eniId, addresses: done };
-  }
+  const done = await assignInOneCall(deps, caller, region, family, action, cmd.eniId, cmd.request, clientToken, params);
+  if (done) return { eniId: cmd.eniId, addresses: done };
   return writeTx(
     deps,
     async (tx) => {
@@ -82,32 +80,24 @@ async function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd
   const wanted = cmd.addresses.map((a) => (family === 4 ? formatIpv4(parseIpv4(a)) : canonicalIpv6(a)));
   if (new Set(wanted).size !== wanted.length)
     throw new DomainError('AddressRepeated', { address: wanted.find((a, i) => wanted.indexOf(a) !== i) });
-  // A ClientToken needs the general path (its result is stored with the change).
-  if (cmd.clientToken === undefined && (await unassignInOneCall(deps, caller, region, family, cmd.eniId, wanted))) return;
   const { clientToken, ...params } = cmd;
+  const action = family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses';
+  if (await unassignInOneCall(deps, caller, region, family, action, cmd.eniId, wanted, clientToken, params)) return;
   return writeTx(
     deps,
     async (tx) => {
       await settleDueIn(deps, tx);
-      await idempotent(
-        deps,
-        tx,
-        caller,
-        family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses',
-        clientToken,
-        params,
-        async () => {
-          const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
-          assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
-          for (const a of wanted) {
-            const held = eni.addresses.find((x) => x.family === family && x.address === a);
-            // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
-            if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
-          }
-          await removeAddresses(deps, tx, eni, family, wanted);
-          return true;
-        },
-      );
+      await idempotent(deps, tx, caller, action, clientToken, params, async () => {
+        const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
+        assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
+        for (const a of wanted) {
+          const held = eni.addresses.find((x) => x.family === family && x.address === a);
+          // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
+          if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
+        }
+        await removeAddresses(deps, tx, eni, family, wanted);
+        return true;
+      });
     },
     caller,
   );

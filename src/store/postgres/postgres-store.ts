@@ -17,6 +17,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { parsePgUrl, redactPgUrl } from './pg-config.ts';
 import { migratePostgres, type MigrationResult } from './pg-migrate.ts';
 import { oneCallAddresses } from './pg-one-call.ts';
+import { watchDue } from './pg-due-watch.ts';
 
 /** Runs of one transaction callback when PostgreSQL keeps aborting it for concurrent ones. */
 const MAX_ATTEMPTS = 4;
@@ -24,6 +25,10 @@ const BEGIN_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED';
 // Read-only use cases (Describe*, paging) see one snapshot: the count and the page agree.
 // A read-only REPEATABLE READ transaction never fails with a serialization error.
 const BEGIN_READ = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+/** the settler's look: the earliest due time of either kind, through their partial indexes */
+const NEXT_DUE =
+  'SELECT LEAST((SELECT MIN(transition_due_ms) FROM enis WHERE transition_due_ms IS NOT NULL), ' +
+  '(SELECT MIN(transition_due_ms) FROM instances WHERE transition_due_ms IS NOT NULL)) AS m';
 
 export interface PostgresStoreOptions {
   /** apply pending migrations on open (default true; `eniplane migrate` does it explicitly) */
@@ -66,11 +71,40 @@ export class PostgresStore implements Store {
   /** one driver per pooled connection (the shared repositories are built once per driver) and its generation */
   private readonly drivers = new WeakMap<pg.PoolClient, { driver: PgDriver; generation: number }>();
 
+  /** the transition listeners this store started (stopped on close) */
+  private readonly watchers = new Set<{ stop(): void }>();
+
   private constructor(
     private readonly pool: pg.Pool,
     readonly schema: string | undefined,
     private readonly secrets: SecretBox | undefined,
+    private readonly clientConfig: pg.ClientConfig,
   ) {}
+
+  /** One statement, its own snapshot, no BEGIN/COMMIT: one round trip. */
+  async nextDueMs(): Promise<number | null> {
+    this.trips.n++;
+    try {
+      const r = await this.pool.query<{ m: number | null }>({ name: 'eniplane_next_due', text: NEXT_DUE });
+      return r.rows[0].m == null ? null : Number(r.rows[0].m);
+    } catch (e) {
+      if (isConnectionLoss(e)) throw new DomainError('StoreUnavailable', { reason: (e as Error).message });
+      throw mapPgError(e);
+    }
+  }
+
+  /** LISTEN on a connection of its own (migration 018's trigger notifies). */
+  watchDue(onDue: (dueMs: number | 'unknown') => void): { stop(): void; isListening(): boolean } {
+    const w = watchDue({ ...this.clientConfig, application_name: 'eniplane-due-watch' }, onDue);
+    this.watchers.add(w);
+    return {
+      stop: () => {
+        w.stop();
+        this.watchers.delete(w);
+      },
+      isListening: w.isListening,
+    };
+  }
 
   /** Connects (checking the database answers), applies pending migrations, returns the store. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -79,7 +113,8 @@ export class PostgresStore implements Store {
     // An idle pooled connection that the server drops emits 'error' on the pool;
     // unhandled it would crash the process. The pool discards that connection.
     pool.on('error', () => undefined);
-    const store = new PostgresStore(pool, settings.schema, opts.secrets);
+    const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = settings.pool;
+    const store = new PostgresStore(pool, settings.schema, opts.secrets, clientConfig);
     try {
       if (opts.migrate !== false) await store.migrate();
       else await pool.query('SELECT 1');
@@ -176,6 +211,8 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    for (const w of this.watchers) w.stop();
+    this.watchers.clear();
     await this.pool.end();
   }
 }
