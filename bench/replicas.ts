@@ -40,6 +40,10 @@ interface Setup {
 interface Outcome {
   setup: Setup;
   r: LoadResult;
+  /** statements per second one idle server process sends (its own /metrics counter; the scrape's cost taken off) */
+  idleTrips?: number;
+  /** statements per request the servers sent during the run, background work included */
+  tripsPerRequest?: number;
   cpu: { servers: number; postgres: number; client: number; wall: number };
   waits?: string;
   lockShare?: number;
@@ -220,6 +224,22 @@ function sample(servers: ServerProcess[]) {
   };
 }
 
+/** The server's own count of statements sent to PostgreSQL (eniplane_store_round_trips_total). */
+async function serverTrips(s: ServerProcess): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${s.port}/metrics`)).text();
+  return Number(/^eniplane_store_round_trips_total (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/** Statements a second an idle server sends (settler, purge, fault rules): two back-to-back scrapes give one scrape's own cost. */
+async function idleTripsPerSecond(s: ServerProcess, ms = 3000): Promise<number> {
+  const t0 = await serverTrips(s);
+  const t1 = await serverTrips(s);
+  const at = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const t2 = await serverTrips(s);
+  return (t2 - t1 - (t1 - t0)) / ((performance.now() - at) / 1000);
+}
+
 /** Each worker alternates assign (count 1) and unassign of what it got, on its own ENI slot, spread over the servers. */
 function assignUnassign(servers: ServerProcess[], enis: string[]) {
   const holding = new Map<number, string>();
@@ -282,16 +302,21 @@ async function run(setup: Setup): Promise<Outcome> {
     }
     const op = assignUnassign(servers, enis);
     await load(CONCURRENCY, 400, 5000, op); // warm-up: connections, JIT, address hints
+    const idleTrips = setup.database ? await idleTripsPerSecond(servers[0]) : undefined;
     const statsBefore = setup.database ? await dbStats(setup.database) : undefined;
     const sampler = setup.database ? sampleWaits(setup.database, applicationName) : undefined;
     await new Promise((r) => setTimeout(r, 50)); // the sampler has seen the pool's backends
+    const tripsBefore = setup.database ? await Promise.all(servers.map(serverTrips)) : [];
     const before = sample(servers);
     const r = await load(CONCURRENCY, OPS, MAX_MS, op);
     const after = sample(servers);
+    const tripsAfter = setup.database ? await Promise.all(servers.map(serverTrips)) : [];
     const pgSide = await sampler?.stop();
     return {
       setup,
       r,
+      idleTrips,
+      tripsPerRequest: setup.database ? tripsAfter.reduce((x, t, i) => x + t - tripsBefore[i], 0) / r.requests : undefined,
       waits: pgSide?.waits,
       lockShare: pgSide?.lockShare,
       ...(setup.database && statsBefore
@@ -322,7 +347,9 @@ function line(o: Outcome): string {
     ` -> ceiling on ${cpus().length} idle cores ${((cpus().length * r.requests) / (cpu.servers + cpu.postgres + cpu.client)).toFixed(0)} req/s` +
     (o.waits
       ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}; ` +
-        `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}`
+        `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}` +
+        `\n${' '.repeat(8)}round trips per request, background work included: ${(o.tripsPerRequest ?? NaN).toFixed(2)}; ` +
+        `an idle server process: ${(o.idleTrips ?? NaN).toFixed(1)} round trips a second`
       : '')
   );
 }

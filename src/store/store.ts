@@ -426,6 +426,16 @@ export interface OneCallAddresses {
   }): Promise<{ kind: 'done'; vSwitchId: string | null } | { kind: 'general' }>;
 }
 
+export interface TransactionOptions {
+  readOnly?: boolean;
+  /**
+   * fn sends exactly one statement (a purge's DELETE, a single read): PostgreSQL runs it as its own
+   * transaction without BEGIN and COMMIT, one round trip instead of three. A second statement is a bug
+   * (it would not be atomic with the first): the call throws after it.
+   */
+  oneStatement?: boolean;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** present where an assign/unassign can be one call (PostgreSQL); SQLite's embedded path is already one local transaction */
@@ -450,7 +460,7 @@ export interface Store {
    * TransientConflict), so fn must have no effects outside tx other than
    * through onCommit/onRollback hooks.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Applies pending numbered migrations (opening a store does it too, unless told not to). */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;

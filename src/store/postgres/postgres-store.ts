@@ -9,7 +9,7 @@
 // TransientConflict reaches the caller.
 import type { SecretBox } from '../secret-box.ts';
 import pg from 'pg';
-import type { OneCallAddresses, Store, Tx } from '../store.ts';
+import type { OneCallAddresses, Store, TransactionOptions, Tx } from '../store.ts';
 import { TransientConflict } from '../store.ts';
 import { createSqlTx } from '../sql/sql-tx.ts';
 import { isConnectionLoss, isDatabaseError, mapPgError, PgDriver } from './pg-driver.ts';
@@ -139,11 +139,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T> {
     const readOnly = opts?.readOnly === true;
+    const oneStatement = opts?.oneStatement === true;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(fn, readOnly);
+        return await this.attempt(fn, readOnly, oneStatement);
       } catch (e) {
         // Not re-run: a COMMIT that lost its connection may have committed. The client retries.
         if (isConnectionLoss(e)) throw new DomainError('StoreUnavailable', { reason: (e as Error).message });
@@ -176,7 +177,7 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async attempt<T>(fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
+  private async attempt<T>(fn: (tx: Tx) => Promise<T>, readOnly: boolean, oneStatement: boolean): Promise<T> {
     const { client, driver } = await this.acquire();
     // A connection that failed below the SQL level (socket closed, protocol error) is not reused.
     let broken: Error | boolean | undefined;
@@ -184,6 +185,20 @@ export class PostgresStore implements Store {
       const hooks: (() => void)[] = [];
       const undo: (() => void)[] = [];
       let result: T;
+      if (oneStatement) {
+        // One statement is its own transaction (autocommit): no BEGIN, no COMMIT, one round trip.
+        const at = driver.statements;
+        try {
+          result = await fn(createSqlTx(driver, hooks, undo));
+          driver.assertHealthy();
+        } catch (e) {
+          for (const h of undo) h();
+          throw e;
+        }
+        if (driver.statements - at > 1) throw new Error(`a oneStatement transaction sent ${driver.statements - at} statements`);
+        for (const h of hooks) h();
+        return result;
+      }
       try {
         await driver.exec(readOnly ? BEGIN_READ : BEGIN_WRITE);
         result = await fn(createSqlTx(driver, hooks, undo));
