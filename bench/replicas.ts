@@ -7,7 +7,8 @@
 // pg_stat_activity; deadlocks from pg_stat_database before/after; round trips
 // per request by running the same service calls in this process on a counting
 // PostgresStore.
-//   node --import tsx bench/replicas.ts        (BENCH_OPS=3000, BENCH_PASSES=3 by default)
+//   node --import tsx bench/replicas.ts        (BENCH_OPS=3000, BENCH_PASSES=3 by default;
+//   BENCH_POOL_MAX=N: each server's pool_max, default 10)
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -265,6 +266,7 @@ async function run(setup: Setup): Promise<Outcome> {
   if (schema && setup.database) {
     const u = new URL(urlWithSchema(schema, setup.database));
     u.searchParams.set('application_name', applicationName); // pg reads it from the URL; lets the sampler find our backends
+    if (process.env.BENCH_POOL_MAX) u.searchParams.set('pool_max', process.env.BENCH_POOL_MAX);
     url = u.toString();
   }
   // The default --transition-ms (300): its background settler polls every 75 ms per process, as deployed
