@@ -8,7 +8,8 @@
 // per request by running the same service calls in this process on a counting
 // PostgresStore.
 //   node --import tsx bench/replicas.ts        (BENCH_OPS=3000, BENCH_PASSES=3 by default;
-//   BENCH_POOL_MAX=N: each server's pool_max, default 10)
+//   BENCH_POOL_MAX=N: each server's pool_max, default 10; BENCH_VARIANTS=1 adds 3 processes with
+//   pool_max 4 and with commit_delay 100 µs to the same interleaved rounds)
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -37,6 +38,10 @@ interface Setup {
   processes: number;
   database?: string;
   groupPerEni?: boolean;
+  /** each server's pool_max (default 10) */
+  poolMax?: number;
+  /** PostgreSQL's commit_delay (µs) on the servers' connections: commits wait that long for others to share a WAL flush (durable) */
+  commitDelayUs?: number;
 }
 interface Outcome {
   setup: Setup;
@@ -266,7 +271,10 @@ async function run(setup: Setup): Promise<Outcome> {
   if (schema && setup.database) {
     const u = new URL(urlWithSchema(schema, setup.database));
     u.searchParams.set('application_name', applicationName); // pg reads it from the URL; lets the sampler find our backends
-    if (process.env.BENCH_POOL_MAX) u.searchParams.set('pool_max', process.env.BENCH_POOL_MAX);
+    const poolMax = setup.poolMax ?? (process.env.BENCH_POOL_MAX ? Number(process.env.BENCH_POOL_MAX) : undefined);
+    if (poolMax !== undefined) u.searchParams.set('pool_max', String(poolMax));
+    // (commit_delay needs a superuser connection, as the bench's is)
+    if (setup.commitDelayUs !== undefined) u.searchParams.set('options', `-c commit_delay=${setup.commitDelayUs}`);
     url = u.toString();
   }
   // The default --transition-ms (300): its background settler polls every 75 ms per process, as deployed
@@ -378,6 +386,11 @@ export async function benchReplicas(): Promise<void> {
       { label: 'postgres, 1 process', processes: 1, database: pgUrl },
       { label: 'postgres, 3 processes, one SG', processes: 3, database: pgUrl },
     );
+    if (process.env.BENCH_VARIANTS)
+      setups.push(
+        { label: 'postgres, 3 processes, pool_max 4', processes: 3, database: pgUrl, poolMax: 4 },
+        { label: 'postgres, 3 proc, commit_delay 100us', processes: 3, database: pgUrl, commitDelayUs: 100 },
+      );
     if (process.env.BENCH_SG_PER_ENI)
       setups.push({ label: 'postgres, 3 processes, 1 SG per ENI', processes: 3, database: pgUrl, groupPerEni: true });
   }

@@ -7,7 +7,7 @@
 // AUDIT_RETENTION_DAYS (what is older goes once a minute, one statement);
 // read back per account (one never sees another's).
 import type { AuditEvent, AuditFilter } from '../store/store.ts';
-import { readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
+import { readTx, type Caller, type ServiceDeps } from './deps.ts';
 import { runEvery } from './periodic.ts';
 
 export const AUDIT_FLUSH_MS = 200;
@@ -39,7 +39,8 @@ export async function flushAudit(deps: ServiceDeps): Promise<number> {
   const batch = b ? b.splice(0, b.length) : [];
   if (batch.length > 0) {
     try {
-      await writeTx(deps, (tx) => tx.audit.insert(batch));
+      // One INSERT on PostgreSQL (store/sql/audit-repo.ts): its own transaction, one round trip.
+      await deps.store.transaction((tx) => tx.audit.insert(batch), { oneStatement: deps.store.kind === 'postgres' });
     } catch (e) {
       buffers.get(deps)?.unshift(...batch);
       throw e;
