@@ -39,7 +39,7 @@ export function createMetrics(deps: ServiceDeps): Metrics {
     registers: [registry],
   });
   // Registered before the gauge below, so a scrape reads it before its own statements.
-  if (deps.store.roundTrips !== undefined) {
+  if (deps.store.kind === 'postgres') {
     const store = deps.store;
     new Counter({
       name: 'eniplane_store_round_trips_total',

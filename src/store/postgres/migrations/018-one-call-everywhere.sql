@@ -15,8 +15,11 @@
 --      else is checked, as on the general path); another hash raises ENI01
 --      (the general path answers IdempotentParameterMismatch). On success the
 --      result is stored as the general path stores it (JSON.stringify of
---      {eniId, addresses}, or true for an unassign); a twin that stored first
+--      {eniId, addresses, prefixes: []}, or true for an unassign); a twin that stored first
 --      raises ENI01, and the general path replays the twin's result.
+--    As 013's version of the first, an ENI's IP prefixes count against its cap
+--    (an address insert inside a prefix is skipped by 013's trigger: for a
+--    named address, ENI01). Requests with prefixes take the general path.
 --    Success only where the general path succeeds the same way; anything else
 --    raises ENI01 (take the general path) or ENI02 (every candidate of an
 --    automatic pick was taken), and the whole call is rolled back.
@@ -76,6 +79,8 @@ BEGIN
   SELECT * INTO target FROM eniplane_eni_for_change(p_account, p_region, p_eni, p_family, p_available_cap, p_type_caps, nonce_key, p_nonce_expires);
   IF target.vswitch_id <> p_vswitch THEN RAISE EXCEPTION 'ENI in another vSwitch' USING ERRCODE = 'ENI01'; END IF;
   SELECT COUNT(*) INTO current FROM private_ips WHERE eni_id = p_eni AND family = p_family;
+  -- each IP prefix counts as one address against the cap (013)
+  current := current + (SELECT COUNT(*) FROM ip_prefixes WHERE eni_id = p_eni AND family = p_family);
   IF current + p_count > target.cap THEN RAISE EXCEPTION 'ENI address limit' USING ERRCODE = 'ENI01'; END IF;
   FOR k IN 1 .. COALESCE(array_length(p_candidates, 1), 0) LOOP
     EXIT WHEN cardinality(got) >= p_count;
@@ -97,9 +102,9 @@ BEGIN
   SELECT * INTO over FROM eniplane_sg_adjust(sgs, p_count, p_sg_cap_normal, p_sg_cap_enterprise);
   IF over.over_id IS NOT NULL THEN RAISE EXCEPTION 'security group full' USING ERRCODE = 'ENI01'; END IF;
   IF p_token IS NOT NULL THEN
-    -- JSON.stringify({ eniId, addresses }), as the general path stores it.
+    -- JSON.stringify({ eniId, addresses, prefixes: [] }), as the general path stores it.
     PERFORM eniplane_client_token_store(p_account, p_action, p_token, p_params_hash,
-      '{"eniId":' || to_json(p_eni)::text || ',"addresses":' || array_to_json(got)::text || '}', p_now);
+      '{"eniId":' || to_json(p_eni)::text || ',"addresses":' || array_to_json(got)::text || ',"prefixes":[]}', p_now);
   END IF;
   RETURN got;
 END;
