@@ -163,7 +163,7 @@ export async function settleAllNow(deps: ServiceDeps): Promise<number> {
 }
 
 /** With transitions announced (store.watchDue), how often the settler still looks for what an announcement missed. */
-export const SETTLER_FALLBACK_MS = 5000;
+const SETTLER_FALLBACK_MS = 5000;
 
 /**
  * A background ticker that settles transitions; returns a stop function. Where the store announces
