@@ -7,7 +7,9 @@
 // pg_stat_activity; deadlocks from pg_stat_database before/after; round trips
 // per request by running the same service calls in this process on a counting
 // PostgresStore.
-//   node --import tsx bench/replicas.ts        (BENCH_OPS=3000, BENCH_PASSES=3 by default)
+//   node --import tsx bench/replicas.ts        (BENCH_OPS=3000, BENCH_PASSES=3 by default;
+//   BENCH_POOL_MAX=N: each server's pool_max, default 10; BENCH_VARIANTS=1 adds 3 processes with
+//   pool_max 4 and with commit_delay 100 µs to the same interleaved rounds)
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -36,10 +38,18 @@ interface Setup {
   processes: number;
   database?: string;
   groupPerEni?: boolean;
+  /** each server's pool_max (default 10) */
+  poolMax?: number;
+  /** PostgreSQL's commit_delay (µs) on the servers' connections: commits wait that long for others to share a WAL flush (durable) */
+  commitDelayUs?: number;
 }
 interface Outcome {
   setup: Setup;
   r: LoadResult;
+  /** statements per second one idle server process sends (its own /metrics counter; the scrape's cost taken off) */
+  idleTrips?: number;
+  /** statements per request the servers sent during the run, background work included */
+  tripsPerRequest?: number;
   cpu: { servers: number; postgres: number; client: number; wall: number };
   waits?: string;
   lockShare?: number;
@@ -220,6 +230,22 @@ function sample(servers: ServerProcess[]) {
   };
 }
 
+/** The server's own count of statements sent to PostgreSQL (eniplane_store_round_trips_total). */
+async function serverTrips(s: ServerProcess): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${s.port}/metrics`)).text();
+  return Number(/^eniplane_store_round_trips_total (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/** Statements a second an idle server sends (settler, purge, fault rules): two back-to-back scrapes give one scrape's own cost. */
+async function idleTripsPerSecond(s: ServerProcess, ms = 3000): Promise<number> {
+  const t0 = await serverTrips(s);
+  const t1 = await serverTrips(s);
+  const at = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const t2 = await serverTrips(s);
+  return (t2 - t1 - (t1 - t0)) / ((performance.now() - at) / 1000);
+}
+
 /** Each worker alternates assign (count 1) and unassign of what it got, on its own ENI slot, spread over the servers. */
 function assignUnassign(servers: ServerProcess[], enis: string[]) {
   const holding = new Map<number, string>();
@@ -245,6 +271,10 @@ async function run(setup: Setup): Promise<Outcome> {
   if (schema && setup.database) {
     const u = new URL(urlWithSchema(schema, setup.database));
     u.searchParams.set('application_name', applicationName); // pg reads it from the URL; lets the sampler find our backends
+    const poolMax = setup.poolMax ?? (process.env.BENCH_POOL_MAX ? Number(process.env.BENCH_POOL_MAX) : undefined);
+    if (poolMax !== undefined) u.searchParams.set('pool_max', String(poolMax));
+    // (commit_delay needs a superuser connection, as the bench's is)
+    if (setup.commitDelayUs !== undefined) u.searchParams.set('options', `-c commit_delay=${setup.commitDelayUs}`);
     url = u.toString();
   }
   // The default --transition-ms (300): its background settler polls every 75 ms per process, as deployed
@@ -282,16 +312,21 @@ async function run(setup: Setup): Promise<Outcome> {
     }
     const op = assignUnassign(servers, enis);
     await load(CONCURRENCY, 400, 5000, op); // warm-up: connections, JIT, address hints
+    const idleTrips = setup.database ? await idleTripsPerSecond(servers[0]) : undefined;
     const statsBefore = setup.database ? await dbStats(setup.database) : undefined;
     const sampler = setup.database ? sampleWaits(setup.database, applicationName) : undefined;
     await new Promise((r) => setTimeout(r, 50)); // the sampler has seen the pool's backends
+    const tripsBefore = setup.database ? await Promise.all(servers.map(serverTrips)) : [];
     const before = sample(servers);
     const r = await load(CONCURRENCY, OPS, MAX_MS, op);
     const after = sample(servers);
+    const tripsAfter = setup.database ? await Promise.all(servers.map(serverTrips)) : [];
     const pgSide = await sampler?.stop();
     return {
       setup,
       r,
+      idleTrips,
+      tripsPerRequest: setup.database ? tripsAfter.reduce((x, t, i) => x + t - tripsBefore[i], 0) / r.requests : undefined,
       waits: pgSide?.waits,
       lockShare: pgSide?.lockShare,
       ...(setup.database && statsBefore
@@ -322,7 +357,9 @@ function line(o: Outcome): string {
     ` -> ceiling on ${cpus().length} idle cores ${((cpus().length * r.requests) / (cpu.servers + cpu.postgres + cpu.client)).toFixed(0)} req/s` +
     (o.waits
       ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}; ` +
-        `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}`
+        `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}` +
+        `\n${' '.repeat(8)}round trips per request, background work included: ${(o.tripsPerRequest ?? NaN).toFixed(2)}; ` +
+        `an idle server process: ${(o.idleTrips ?? NaN).toFixed(1)} round trips a second`
       : '')
   );
 }
@@ -349,6 +386,11 @@ export async function benchReplicas(): Promise<void> {
       { label: 'postgres, 1 process', processes: 1, database: pgUrl },
       { label: 'postgres, 3 processes, one SG', processes: 3, database: pgUrl },
     );
+    if (process.env.BENCH_VARIANTS)
+      setups.push(
+        { label: 'postgres, 3 processes, pool_max 4', processes: 3, database: pgUrl, poolMax: 4 },
+        { label: 'postgres, 3 proc, commit_delay 100us', processes: 3, database: pgUrl, commitDelayUs: 100 },
+      );
     if (process.env.BENCH_SG_PER_ENI)
       setups.push({ label: 'postgres, 3 processes, 1 SG per ENI', processes: 3, database: pgUrl, groupPerEni: true });
   }

@@ -38,6 +38,19 @@ export function createMetrics(deps: ServiceDeps): Metrics {
     labelNames: ['action', 'code'] as const,
     registers: [registry],
   });
+  // Registered before the gauge below, so a scrape reads it before its own statements.
+  if (deps.store.kind === 'postgres') {
+    const store = deps.store;
+    new Counter({
+      name: 'eniplane_store_round_trips_total',
+      help: 'statements this process sent to PostgreSQL (BEGIN and COMMIT included): round trips',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(store.roundTrips ?? 0);
+      },
+    });
+  }
   new Gauge({
     name: 'eniplane_vswitch_addresses_in_use',
     help: 'private addresses held per vSwitch and family (read from the database at scrape time)',

@@ -65,6 +65,12 @@ export class AddressHints {
     return vSwitch && space ? { vSwitch, space } : undefined;
   }
 
+  /** The vSwitch of an ENI this process has seen (IPv6 picks need no free-space bitmap), or undefined. */
+  knownVSwitch(eniId: string): VSwitchCidrs | undefined {
+    const v = this.eniVSwitch.get(eniId);
+    return v === undefined ? undefined : this.cidrs.get(v);
+  }
+
   /** Marks addresses free that a committed change released. */
   releasedNow(vSwitchId: string, ipv4Nums: number[]): void {
     const s = this.spaces.get(vSwitchId);

@@ -15,15 +15,17 @@ export class ProcessCaches {
   readonly accessKeys = new Map<string, CachedAccessKey>();
   /**
    * When the next transition falls due, as far as this process knows (service/transitions.ts):
-   * lowered by every transition started here, reset by every look at the database.
+   * lowered by every transition started here or announced by another process (`lowered` counts
+   * those), reset by every look at the database.
    */
-  readonly nextDue = { ms: 0 };
+  readonly nextDue = { ms: 0, lowered: 0 };
   /** Where this process's nonce sweep goes on (service/purge.ts); undefined until its random start. */
   nonceSweepCursor: number | undefined = undefined;
 
   reset(): void {
     this.accessKeys.clear();
     this.nextDue.ms = 0;
+    this.nextDue.lowered++;
     this.nonceSweepCursor = undefined;
   }
 }

@@ -28,10 +28,15 @@ function field(name: string, v: unknown): string {
   return `[${v.map(stableJson).sort().join(',')}]`;
 }
 
-function assertClientToken(token: string): void {
+export function assertClientToken(token: string): void {
   if (token.length === 0 || token.length > CLIENT_TOKEN_MAX_LENGTH || !/^[\x20-\x7e]+$/.test(token)) {
     throw new DomainError('InvalidParameter', { name: 'clientToken', reason: 'at most 64 ASCII characters' });
   }
+}
+
+/** How a request's parameters are told apart (the one-call path stores and compares the same hash). */
+export function clientTokenParamsHash(params: unknown): string {
+  return createHash('sha256').update(stableJson(params)).digest('hex');
 }
 
 export async function idempotent<T>(
@@ -45,7 +50,7 @@ export async function idempotent<T>(
 ): Promise<T> {
   if (token === undefined) return work();
   assertClientToken(token);
-  const paramsHash = createHash('sha256').update(stableJson(params)).digest('hex');
+  const paramsHash = clientTokenParamsHash(params);
   const seen = await tx.idempotency.get(caller.accountId, action, token);
   if (seen) {
     if (seen.paramsHash !== paramsHash) throw new DomainError('IdempotentParameterMismatch', { clientToken: token });

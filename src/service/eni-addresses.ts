@@ -27,7 +27,7 @@ import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { boundInstance, eniVSwitchCidrs, instanceTypeOf, loadEni } from './load.ts';
 import { requestSize } from './create-eni.ts';
 import { settleDueIn } from './transitions.ts';
-import { assignIpv4InOneCall, unassignInOneCall } from './one-call-addresses.ts';
+import { assignInOneCall, unassignInOneCall } from './one-call-addresses.ts';
 
 /** Addresses or prefixes of one family (the api layer refuses both in one call). */
 export interface AssignCommand {
@@ -58,8 +58,9 @@ async function assign(deps: ServiceDeps, caller: Caller, family: IpFamily, actio
   assertPrefixRequestSize(family, cmd.prefixes);
   const adding = n + prefixRequestSize(cmd.prefixes);
   const { clientToken, ...params } = cmd;
-  if (family === 4 && clientToken === undefined && cmd.request && 'count' in cmd.request && cmd.prefixes === undefined) {
-    const done = await assignIpv4InOneCall(deps, caller, region, cmd.eniId, n);
+  // Addresses alone (no prefix) can be one call (store.oneCall); prefixes take the general path.
+  if (cmd.request !== undefined && cmd.prefixes === undefined) {
+    const done = await assignInOneCall(deps, caller, region, family, action, cmd.eniId, cmd.request, clientToken, params);
     if (done) return { eniId: cmd.eniId, addresses: done, prefixes: [] };
   }
   return writeTx(
@@ -122,42 +123,34 @@ async function unassign(deps: ServiceDeps, caller: Caller, family: IpFamily, cmd
   const wantedPrefixes = namedPrefixes.map((p) => canonicalPrefix(family, p));
   if (new Set(wantedPrefixes).size !== wantedPrefixes.length)
     throw new DomainError('AddressRepeated', { address: wantedPrefixes.find((a, i) => wantedPrefixes.indexOf(a) !== i) });
-  // A ClientToken needs the general path (its result is stored with the change); so do prefixes.
+  const { clientToken, ...params } = cmd;
+  const action = family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses';
+  // Prefixes take the general path.
   if (
-    cmd.clientToken === undefined &&
     wantedPrefixes.length === 0 &&
-    (await unassignInOneCall(deps, caller, region, family, cmd.eniId, wanted))
+    (await unassignInOneCall(deps, caller, region, family, action, cmd.eniId, wanted, clientToken, params))
   )
     return;
-  const { clientToken, ...params } = cmd;
   return writeTx(
     deps,
     async (tx) => {
       await settleDueIn(deps, tx);
-      await idempotent(
-        deps,
-        tx,
-        caller,
-        family === 4 ? 'UnassignPrivateIpAddresses' : 'UnassignIpv6Addresses',
-        clientToken,
-        params,
-        async () => {
-          const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
-          assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
-          for (const a of wanted) {
-            const held = eni.addresses.find((x) => x.family === family && x.address === a);
-            // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
-            if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
-          }
-          const heldPrefixes = family === 4 ? eni.ipv4Prefixes : eni.ipv6Prefixes;
-          for (const p of wantedPrefixes) {
-            if (!heldPrefixes.includes(p)) throw new DomainError('AddressNotAssigned', { address: p, eniId: eni.id });
-          }
-          await removeAddresses(deps, tx, eni, family, wanted);
-          await removePrefixes(deps, tx, eni, family, wantedPrefixes);
-          return true;
-        },
-      );
+      await idempotent(deps, tx, caller, action, clientToken, params, async () => {
+        const eni = await loadEni(tx, caller, region, cmd.eniId, { forUpdate: true });
+        assertAddressesChangeable(eni, await boundInstance(tx, caller, eni));
+        for (const a of wanted) {
+          const held = eni.addresses.find((x) => x.family === family && x.address === a);
+          // The primary address is not "assigned" in the secondary sense: refused like an unknown one.
+          if (!held || held.primary) throw new DomainError('AddressNotAssigned', { address: a, eniId: eni.id });
+        }
+        const heldPrefixes = family === 4 ? eni.ipv4Prefixes : eni.ipv6Prefixes;
+        for (const p of wantedPrefixes) {
+          if (!heldPrefixes.includes(p)) throw new DomainError('AddressNotAssigned', { address: p, eniId: eni.id });
+        }
+        await removeAddresses(deps, tx, eni, family, wanted);
+        await removePrefixes(deps, tx, eni, family, wantedPrefixes);
+        return true;
+      });
     },
     caller,
   );

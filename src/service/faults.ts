@@ -137,7 +137,7 @@ export class FaultBook {
 
   /** Re-reads the stored set; cheap when its version is unchanged. */
   async refresh(): Promise<void> {
-    const text = await this.deps.store.transaction((tx) => tx.kv.get(KEY, this.deps.clock.nowMs()), { readOnly: true });
+    const text = await this.deps.store.transaction((tx) => tx.kv.get(KEY, this.deps.clock.nowMs()), { readOnly: true, oneStatement: true });
     const stored: StoredSet = text ? JSON.parse(text) : { version: 0, seed: 1, nextId: 1, rules: [] };
     if (stored.version !== this.set.version) this.adopt(stored);
   }

@@ -11,7 +11,7 @@
 // SLICES_PER_RUN of them a run, a whole turn every ~4 minutes at one run a
 // second; a nonce is forgotten at most that long after it expired.
 import { CLIENT_TOKEN_TTL_MS } from '../domain/limits.ts';
-import { writeTx, type ServiceDeps } from './deps.ts';
+import type { ServiceDeps } from './deps.ts';
 import { runEvery } from './periodic.ts';
 
 const PURGE_BATCH = 2000;
@@ -33,6 +33,9 @@ export interface PurgeOptions {
   slicesPerRun?: number;
 }
 
+/** Each purge is one DELETE, its own transaction: on PostgreSQL one round trip, no BEGIN/COMMIT. */
+const ONE = { oneStatement: true } as const;
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function purgeExpired(deps: ServiceDeps, opts: PurgeOptions = {}): Promise<Purged> {
@@ -46,7 +49,7 @@ export async function purgeExpired(deps: ServiceDeps, opts: PurgeOptions = {}): 
   let cursor = deps.caches.nonceSweepCursor ?? deps.rng(slices);
   for (let i = 0; i < (opts.slicesPerRun ?? SLICES_PER_RUN); i++) {
     const slice = { index: cursor % slices, of: slices };
-    nonces += await writeTx(deps, (tx) => tx.nonces.purge(now, slice));
+    nonces += await deps.store.transaction((tx) => tx.nonces.purge(now, slice), ONE);
     cursor = (slice.index + 1) % slices;
     deps.caches.nonceSweepCursor = cursor;
     await nextTurn();
@@ -54,14 +57,14 @@ export async function purgeExpired(deps: ServiceDeps, opts: PurgeOptions = {}): 
 
   let clientTokens = 0;
   for (let i = 0; i < maxBatches; i++) {
-    const n = await writeTx(deps, (tx) => tx.idempotency.purge(now - CLIENT_TOKEN_TTL_MS, batch));
+    const n = await deps.store.transaction((tx) => tx.idempotency.purge(now - CLIENT_TOKEN_TTL_MS, batch), ONE);
     clientTokens += n;
     if (n < batch) break;
     await nextTurn();
   }
 
   // kv holds a handful of rows per session or instance and has no expiry index: one pass.
-  const kv = await writeTx(deps, (tx) => tx.kv.purge(now));
+  const kv = await deps.store.transaction((tx) => tx.kv.purge(now), ONE);
   return { nonces, clientTokens, kv };
 }
 

@@ -19,7 +19,7 @@ import { wrongEndKey } from './faults.ts';
  * their two due-queries while nothing is due. A transition another process
  * started is seen at the next settler tick at the latest.
  */
-function dueHint(deps: ServiceDeps): { ms: number } {
+function dueHint(deps: ServiceDeps): { ms: number; lowered: number } {
   return deps.caches.nextDue;
 }
 
@@ -29,6 +29,7 @@ export function dueTime(deps: ServiceDeps): number | null {
   const due = deps.clock.nowMs() + deps.limits.transitionMs;
   const h = dueHint(deps);
   h.ms = Math.min(h.ms, due);
+  h.lowered++;
   return due;
 }
 
@@ -99,6 +100,7 @@ export async function settleDueIn(deps: ServiceDeps, tx: Tx, asOfMs?: number): P
   const now = asOfMs ?? deps.clock.nowMs();
   const hint = dueHint(deps);
   if (now < hint.ms) return 0;
+  const lowered = hint.lowered;
   let n = 0;
   for (const eni of await tx.enis.due(now, BATCH)) {
     await finishEniTransition(deps, tx, eni);
@@ -110,18 +112,15 @@ export async function settleDueIn(deps: ServiceDeps, tx: Tx, asOfMs?: number): P
   }
   const a = await tx.enis.nextDueMs();
   const b = await tx.instances.nextDueMs();
-  // Not lowered by anything started meanwhile in this process: those set it themselves.
-  hint.ms = Math.max(now, Math.min(a ?? Infinity, b ?? Infinity));
+  // A transition started or announced meanwhile may be missing from what was read: then look again.
+  hint.ms = hint.lowered !== lowered ? now : Math.max(now, Math.min(a ?? Infinity, b ?? Infinity));
   return n;
 }
 
-/**
- * Settles due transitions in their own transaction; cheap when nothing is due. Given a request's
- * caller, that transaction records the caller's nonce too.
- */
-export async function settleDue(deps: ServiceDeps, caller?: Caller): Promise<number> {
-  const now = deps.clock.nowMs();
-  const next = await deps.store.transaction(
+/** When the next transition falls due (Infinity: none): one statement where the store has it, else a read-only transaction. */
+async function nextDueMs(deps: ServiceDeps): Promise<number> {
+  if (deps.store.nextDueMs) return (await deps.store.nextDueMs()) ?? Infinity;
+  return deps.store.transaction(
     async (tx) => {
       const a = await tx.enis.nextDueMs();
       const b = await tx.instances.nextDueMs();
@@ -129,8 +128,19 @@ export async function settleDue(deps: ServiceDeps, caller?: Caller): Promise<num
     },
     { readOnly: true },
   );
+}
+
+/**
+ * Settles due transitions in their own transaction; cheap when nothing is due (one round trip on
+ * PostgreSQL). Given a request's caller, that transaction records the caller's nonce too.
+ */
+export async function settleDue(deps: ServiceDeps, caller?: Caller): Promise<number> {
+  const now = deps.clock.nowMs();
   const hint = dueHint(deps);
-  hint.ms = Math.min(hint.ms === 0 ? Infinity : hint.ms, next);
+  const lowered = hint.lowered;
+  const next = await nextDueMs(deps);
+  // (a transition announced while reading keeps the hint it set: min)
+  hint.ms = Math.min(hint.ms === 0 && hint.lowered === lowered ? Infinity : hint.ms, next);
   if (next > now) return 0;
   hint.ms = now;
   return writeTx(deps, (tx) => settleDueIn(deps, tx), caller);
@@ -152,7 +162,40 @@ export async function settleAllNow(deps: ServiceDeps): Promise<number> {
   }
 }
 
-/** A background ticker that settles transitions; returns a stop function. */
-export function startSettler(deps: ServiceDeps, intervalMs: number, onError: (e: unknown) => void): () => void {
-  return runEvery(intervalMs, () => settleDue(deps), onError);
+/** With transitions announced (store.watchDue), how often the settler still looks for what an announcement missed. */
+const SETTLER_FALLBACK_MS = 5000;
+
+/**
+ * A background ticker that settles transitions; returns a stop function. Where the store announces
+ * every transition started by any process (PostgreSQL: LISTEN/NOTIFY), a tick costs nothing until the
+ * earliest announced due time, and the database is read every SETTLER_FALLBACK_MS only (an
+ * announcement lost in flight); while the announcements are down, and on a store without them, every
+ * tick looks (one round trip on PostgreSQL).
+ */
+export function startSettler(
+  deps: ServiceDeps,
+  intervalMs: number,
+  onError: (e: unknown) => void,
+  fallbackMs = SETTLER_FALLBACK_MS,
+): () => void {
+  const watch = deps.store.watchDue?.((due) => {
+    const hint = dueHint(deps);
+    hint.ms = due === 'unknown' ? 0 : Math.min(hint.ms, due);
+    hint.lowered++;
+  });
+  let lastLook = -Infinity;
+  const stop = runEvery(
+    intervalMs,
+    async () => {
+      const now = deps.clock.nowMs();
+      if (watch?.isListening() && now < dueHint(deps).ms && now - lastLook < fallbackMs) return 0;
+      lastLook = now;
+      return settleDue(deps);
+    },
+    onError,
+  );
+  return () => {
+    stop();
+    watch?.stop();
+  };
 }

@@ -6,7 +6,7 @@
 // not ready. Nothing is acknowledged meanwhile, so nothing can be lost.
 // The retry loop (bounded exponential back-off) lives in open-store.ts.
 import { DomainError } from '../domain/errors.ts';
-import type { MigrationReport, OneCallAddresses, Store, Tx } from './store.ts';
+import type { MigrationReport, OneCallAddresses, Store, TransactionOptions, Tx } from './store.ts';
 
 export class DeferredStore implements Store {
   readonly kind = 'postgres' as const;
@@ -48,7 +48,46 @@ export class DeferredStore implements Store {
     return new DomainError('StoreUnavailable', { reason: 'the database has not been reachable since the server started' });
   }
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T> {
+  get roundTrips(): number | undefined {
+    return this.connected?.roundTrips;
+  }
+
+  async nextDueMs(): Promise<number | null> {
+    if (!this.open || !this.connected) throw this.unavailable();
+    if (this.connected.nextDueMs) return this.connected.nextDueMs();
+    return this.connected.transaction(
+      async (tx) => {
+        const a = await tx.enis.nextDueMs();
+        const b = await tx.instances.nextDueMs();
+        return a === null ? b : b === null ? a : Math.min(a, b);
+      },
+      { readOnly: true },
+    );
+  }
+
+  /**
+   * Listens once the real store is connected and the gate open (a settler started before then polls
+   * meanwhile: isListening() is false).
+   */
+  watchDue(onDue: (dueMs: number | 'unknown') => void): { stop(): void; isListening(): boolean } {
+    let inner: { stop(): void; isListening(): boolean } | undefined;
+    let stopped = false;
+    const attach = () => {
+      if (!stopped && !inner && this.open && this.connected?.watchDue) inner = this.connected.watchDue(onDue);
+    };
+    return {
+      stop: () => {
+        stopped = true;
+        inner?.stop();
+      },
+      isListening: () => {
+        attach();
+        return inner?.isListening() ?? false;
+      },
+    };
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T> {
     if (!this.open || !this.connected) throw this.unavailable();
     return this.connected.transaction(fn, opts);
   }

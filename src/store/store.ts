@@ -447,12 +447,22 @@ export interface OneCallLimits {
   securityGroupCapacity: Record<SecurityGroup['type'], number>;
 }
 
+/** A request's ClientToken, checked and stored by a one-call change as the general path does (service/client-token.ts). */
+export interface CallClientToken {
+  action: string;
+  token: string;
+  /** sha256 of the request's parameters, as the general path hashes them */
+  paramsHash: string;
+  /** the stored result's creation time */
+  nowMs: number;
+}
+
 /**
  * An assign or unassign as one call to the database (PostgreSQL: one
  * statement, its own transaction, no lock held across a round trip; see
- * postgres/migrations/007). It succeeds only where the general path would
- * succeed the same way; anything else ('general') leaves nothing changed, and
- * the service runs the general path, which gives the exact error.
+ * postgres/migrations/007 and 018). It succeeds only where the general path
+ * would succeed the same way; anything else ('general') leaves nothing
+ * changed, and the service runs the general path, which gives the exact error.
  */
 export interface OneCallAddresses {
   assign(c: {
@@ -465,11 +475,17 @@ export interface OneCallAddresses {
     vSwitchId: string;
     /** free addresses to try, in order (the free-space hint's picks); ipv4Nums in step (null for IPv6) */
     candidates: string[];
-    ipv4Nums: (number | null)[];
+    ipv4Nums: (number | null)[] | null;
+    /** the request named its addresses (the candidates, exactly): all go in or the general path answers */
+    named?: boolean;
     limits: OneCallLimits;
     nonce?: CallNonce;
+    clientToken?: CallClientToken;
   }): Promise<{ kind: 'done'; addresses: string[] } | { kind: 'general' } | { kind: 'candidates-taken' }>;
-  /** addresses: canonical and distinct; returns the ENI's vSwitch id when done */
+  /**
+   * addresses: canonical and distinct; returns the ENI's vSwitch id when done, null when a ClientToken's
+   * stored result was the answer (nothing changed)
+   */
   unassign(c: {
     accountId: AccountId;
     regionId: string;
@@ -477,7 +493,18 @@ export interface OneCallAddresses {
     family: IpFamily;
     addresses: string[];
     nonce?: CallNonce;
-  }): Promise<{ kind: 'done'; vSwitchId: string } | { kind: 'general' }>;
+    clientToken?: CallClientToken;
+  }): Promise<{ kind: 'done'; vSwitchId: string | null } | { kind: 'general' }>;
+}
+
+export interface TransactionOptions {
+  readOnly?: boolean;
+  /**
+   * fn sends exactly one statement (a purge's DELETE, a single read): PostgreSQL runs it as its own
+   * transaction without BEGIN and COMMIT, one round trip instead of three. A second statement is a bug
+   * (it would not be atomic with the first): the call throws after it.
+   */
+  oneStatement?: boolean;
 }
 
 export interface Store {
@@ -485,13 +512,26 @@ export interface Store {
   /** present where an assign/unassign can be one call (PostgreSQL); SQLite's embedded path is already one local transaction */
   readonly oneCall?: OneCallAddresses;
   /**
+   * When the next transition falls due (null: none), in one round trip outside any transaction
+   * (PostgreSQL); without it the settler reads it in a read-only transaction.
+   */
+  nextDueMs?(): Promise<number | null>;
+  /**
+   * Tells onDue of every transition any process starts (PostgreSQL: LISTEN/NOTIFY), 'unknown' when
+   * notifications may have been missed (the listening connection was lost and is back); returns a
+   * function that stops listening. isListening says whether a notification would arrive now.
+   */
+  watchDue?(onDue: (dueMs: number | 'unknown') => void): { stop(): void; isListening(): boolean };
+  /** statements sent to the database so far, BEGIN and COMMIT included (PostgreSQL; for benchmarks and /metrics) */
+  readonly roundTrips?: number;
+  /**
    * Runs fn in one transaction: all of it commits, or none of it. fn may be run
    * again from the start when the database aborts it for a concurrent one
    * (the PostgreSQL adapter retries a few times before throwing
    * TransientConflict), so fn must have no effects outside tx other than
    * through onCommit/onRollback hooks.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /**
    * A number that changes whenever a transaction commits to this database,
    * in this process or another (SQLite: `PRAGMA data_version` of a connection

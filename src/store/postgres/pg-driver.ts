@@ -112,6 +112,8 @@ export class PgDriver implements SqlDriver {
   private failure: { error: unknown } | undefined;
   /** the connection holds outdated prepared statements and must not go back to the pool */
   stalePlans = false;
+  /** statements sent on this connection so far */
+  statements = 0;
 
   /** trips counts round trips to the server (for benchmarks: `PostgresStore.roundTrips`) */
   constructor(
@@ -151,6 +153,7 @@ export class PgDriver implements SqlDriver {
     try {
       const text = numberPlaceholders(sql);
       this.trips.n++;
+      this.statements++;
       return await this.client.query({ name: params.length > 0 ? statementName(text) : undefined, text, values: params });
     } catch (e) {
       if (isStalePlan(e)) this.stalePlans = true;

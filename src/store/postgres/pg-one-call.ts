@@ -1,10 +1,10 @@
-// The one-call assign and unassign (migration 007's functions): one statement
+// The one-call assign and unassign (migration 018's functions): one statement
 // on a pooled connection, its own transaction. SQLSTATE ENI01 means "take the
 // general path", ENI02 "every candidate address was taken"; a conflict the
 // general path would re-run (deadlock, unique violation, a busy lock) is also
 // answered "general", since nothing of the call was committed.
 import pg from 'pg';
-import type { CallNonce, OneCallAddresses, OneCallLimits } from '../store.ts';
+import type { CallClientToken, CallNonce, OneCallAddresses, OneCallLimits } from '../store.ts';
 import { TransientConflict } from '../store.ts';
 import { nonceKey } from '../sql/nonce-key.ts';
 import { nextSeq } from '../sql/misc-repos.ts';
@@ -12,8 +12,8 @@ import { isConnectionLoss, isDatabaseError, mapPgError } from './pg-driver.ts';
 import { DomainError } from '../../domain/errors.ts';
 
 const ASSIGN =
-  'SELECT eniplane_assign_addresses($1, $2, $3, $4, $5, $6, $7::text[], $8::bigint[], $9, $10, $11::jsonb, $12, $13, $14, $15) AS a';
-const UNASSIGN = 'SELECT eniplane_unassign_addresses($1, $2, $3, $4, $5::text[], $6, $7) AS v';
+  'SELECT eniplane_assign_addresses_v2($1, $2, $3, $4, $5, $6, $7::text[], $8::bigint[], $9, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20) AS a';
+const UNASSIGN = 'SELECT eniplane_unassign_addresses_v2($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11) AS v';
 
 /** the connection a call runs on, and what to do with it afterwards */
 interface CallConnection {
@@ -33,6 +33,7 @@ function capsJson(l: OneCallLimits): string {
 }
 
 const nonceParams = (n: CallNonce | undefined) => (n ? [nonceKey(n.accessKeyId, n.nonce), n.expiresMs] : [null, null]);
+const tokenParams = (t: CallClientToken | undefined) => (t ? [t.action, t.token, t.paramsHash, t.nowMs] : [null, null, null, null]);
 
 type Outcome = 'general' | 'candidates-taken';
 
@@ -68,7 +69,7 @@ async function call<R>(conn: () => Promise<CallConnection>, name: string, text: 
 export function oneCallAddresses(conn: () => Promise<CallConnection>): OneCallAddresses {
   return {
     async assign(c) {
-      const r = await call<{ a: string[] }>(conn, 'eniplane_one_call_assign', ASSIGN, [
+      const r = await call<{ a: string[] }>(conn, 'eniplane_one_call_assign_v2', ASSIGN, [
         c.accountId,
         c.regionId,
         c.eniId,
@@ -78,23 +79,26 @@ export function oneCallAddresses(conn: () => Promise<CallConnection>): OneCallAd
         c.candidates,
         c.ipv4Nums,
         nextSeq(),
+        c.named === true,
         c.limits.availableCap,
         capsJson(c.limits),
         c.limits.securityGroupCapacity.normal,
         c.limits.securityGroupCapacity.enterprise,
         ...nonceParams(c.nonce),
+        ...tokenParams(c.clientToken),
       ]);
       if (r === 'general' || r === 'candidates-taken') return { kind: r };
       return { kind: 'done', addresses: r.a };
     },
     async unassign(c) {
-      const r = await call<{ v: string }>(conn, 'eniplane_one_call_unassign', UNASSIGN, [
+      const r = await call<{ v: string | null }>(conn, 'eniplane_one_call_unassign_v2', UNASSIGN, [
         c.accountId,
         c.regionId,
         c.eniId,
         c.family,
         c.addresses,
         ...nonceParams(c.nonce),
+        ...tokenParams(c.clientToken),
       ]);
       if (r === 'general' || r === 'candidates-taken') return { kind: 'general' };
       return { kind: 'done', vSwitchId: r.v };

@@ -9,7 +9,7 @@
 // TransientConflict reaches the caller.
 import type { SecretBox } from '../secret-box.ts';
 import pg from 'pg';
-import type { OneCallAddresses, Store, Tx } from '../store.ts';
+import type { OneCallAddresses, Store, TransactionOptions, Tx } from '../store.ts';
 import { TransientConflict } from '../store.ts';
 import { createSqlTx } from '../sql/sql-tx.ts';
 import { isConnectionLoss, isDatabaseError, mapPgError, PgDriver } from './pg-driver.ts';
@@ -17,6 +17,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { parsePgUrl, redactPgUrl } from './pg-config.ts';
 import { migratePostgres, type MigrationResult } from './pg-migrate.ts';
 import { oneCallAddresses } from './pg-one-call.ts';
+import { watchDue } from './pg-due-watch.ts';
 
 /** Runs of one transaction callback when PostgreSQL keeps aborting it for concurrent ones. */
 const MAX_ATTEMPTS = 4;
@@ -24,6 +25,10 @@ const BEGIN_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED';
 // Read-only use cases (Describe*, paging) see one snapshot: the count and the page agree.
 // A read-only REPEATABLE READ transaction never fails with a serialization error.
 const BEGIN_READ = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+/** the settler's look: the earliest due time of either kind, through their partial indexes */
+const NEXT_DUE =
+  'SELECT LEAST((SELECT MIN(transition_due_ms) FROM enis WHERE transition_due_ms IS NOT NULL), ' +
+  '(SELECT MIN(transition_due_ms) FROM instances WHERE transition_due_ms IS NOT NULL)) AS m';
 
 export interface PostgresStoreOptions {
   /** apply pending migrations on open (default true; `eniplane migrate` does it explicitly) */
@@ -66,11 +71,40 @@ export class PostgresStore implements Store {
   /** one driver per pooled connection (the shared repositories are built once per driver) and its generation */
   private readonly drivers = new WeakMap<pg.PoolClient, { driver: PgDriver; generation: number }>();
 
+  /** the transition listeners this store started (stopped on close) */
+  private readonly watchers = new Set<{ stop(): void }>();
+
   private constructor(
     private readonly pool: pg.Pool,
     readonly schema: string | undefined,
     private readonly secrets: SecretBox | undefined,
+    private readonly clientConfig: pg.ClientConfig,
   ) {}
+
+  /** One statement, its own snapshot, no BEGIN/COMMIT: one round trip. */
+  async nextDueMs(): Promise<number | null> {
+    this.trips.n++;
+    try {
+      const r = await this.pool.query<{ m: number | null }>({ name: 'eniplane_next_due', text: NEXT_DUE });
+      return r.rows[0].m == null ? null : Number(r.rows[0].m);
+    } catch (e) {
+      if (isConnectionLoss(e)) throw new DomainError('StoreUnavailable', { reason: (e as Error).message });
+      throw mapPgError(e);
+    }
+  }
+
+  /** LISTEN on a connection of its own (migration 018's trigger notifies). */
+  watchDue(onDue: (dueMs: number | 'unknown') => void): { stop(): void; isListening(): boolean } {
+    const w = watchDue({ ...this.clientConfig, application_name: 'eniplane-due-watch' }, onDue);
+    this.watchers.add(w);
+    return {
+      stop: () => {
+        w.stop();
+        this.watchers.delete(w);
+      },
+      isListening: w.isListening,
+    };
+  }
 
   /** Connects (checking the database answers), applies pending migrations, returns the store. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -86,7 +120,8 @@ export class PostgresStore implements Store {
     // socket read as the connection's ReadyForQuery is emitted before any awaiting code runs —
     // unhandled, it killed the process (a server on a loaded machine, PostgreSQL restarting).
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const store = new PostgresStore(pool, settings.schema, opts.secrets);
+    const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = settings.pool;
+    const store = new PostgresStore(pool, settings.schema, opts.secrets, clientConfig);
     try {
       if (opts.migrate !== false) await store.migrate();
       else await pool.query('SELECT 1');
@@ -111,11 +146,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T> {
     const readOnly = opts?.readOnly === true;
+    const oneStatement = opts?.oneStatement === true;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(fn, readOnly);
+        return await this.attempt(fn, readOnly, oneStatement);
       } catch (e) {
         // Not re-run: a COMMIT that lost its connection may have committed. The client retries.
         if (isConnectionLoss(e)) throw new DomainError('StoreUnavailable', { reason: (e as Error).message });
@@ -145,7 +181,7 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async attempt<T>(fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
+  private async attempt<T>(fn: (tx: Tx) => Promise<T>, readOnly: boolean, oneStatement: boolean): Promise<T> {
     const { client, driver } = await this.acquire();
     // A connection that failed below the SQL level (socket closed, protocol error) is not reused.
     let broken: Error | boolean | undefined;
@@ -153,6 +189,20 @@ export class PostgresStore implements Store {
       const hooks: (() => void)[] = [];
       const undo: (() => void)[] = [];
       let result: T;
+      if (oneStatement) {
+        // One statement is its own transaction (autocommit): no BEGIN, no COMMIT, one round trip.
+        const at = driver.statements;
+        try {
+          result = await fn(createSqlTx(driver, hooks, undo));
+          driver.assertHealthy();
+        } catch (e) {
+          for (const h of undo) h();
+          throw e;
+        }
+        if (driver.statements - at > 1) throw new Error(`a oneStatement transaction sent ${driver.statements - at} statements`);
+        for (const h of hooks) h();
+        return result;
+      }
       try {
         await driver.exec(readOnly ? BEGIN_READ : BEGIN_WRITE);
         result = await fn(createSqlTx(driver, hooks, undo));
@@ -180,6 +230,8 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    for (const w of this.watchers) w.stop();
+    this.watchers.clear();
     await this.pool.end();
   }
 }

@@ -30,6 +30,28 @@ export function auditRepo(d: SqlDriver): Pick<Tx, 'audit'> {
   return {
     audit: {
       async insert(events) {
+        if (events.length === 0) return;
+        if (d.dialect === 'postgres') {
+          // One statement for the whole batch: on PostgreSQL every statement is a round trip, and the
+          // transaction (its WAL, its snapshot) stays open across them.
+          await d.run(
+            'INSERT INTO audit_events (at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result) ' +
+              'SELECT at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result FROM unnest(' +
+              '?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY ' +
+              'AS u(at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result, n) ORDER BY n',
+            [
+              events.map((e) => e.atMs),
+              events.map((e) => e.accountId),
+              events.map((e) => e.accessKeyId),
+              events.map((e) => e.sourceIp),
+              events.map((e) => e.action),
+              events.map((e) => JSON.stringify(e.resources)),
+              events.map((e) => e.requestId),
+              events.map((e) => e.result),
+            ],
+          );
+          return;
+        }
         for (const e of events) {
           await d.run(
             'INSERT INTO audit_events (at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
