@@ -319,6 +319,13 @@ export interface Tx {
     /** The value unless it expired before `nowMs` (the caller's clock: deps.clock in the services). */
     get(key: string, nowMs: number): Promise<string | undefined>;
     put(key: string, value: string, expiresMs: number | null): Promise<void>;
+    /**
+     * Holds the key until the transaction ends, whether or not a row exists yet:
+     * a read-modify-write of one key (the fault rule set) from several server
+     * processes then happens one at a time (PostgreSQL: a transaction advisory
+     * lock; SQLite's one writer already serializes).
+     */
+    lock(key: string): Promise<void>;
     delete(key: string): Promise<void>;
     purge(nowMs: number): Promise<number>;
   };
