@@ -19,6 +19,7 @@ import { Throttle, throttleProfileSchema } from './service/throttle.ts';
 import { createMetrics } from './api/metrics.ts';
 import { runEvery } from './service/periodic.ts';
 import { ConfigError } from './cli/config.ts';
+import { importState, StateError } from './service/state.ts';
 
 export interface RunningServer {
   endpoint: string;
@@ -71,6 +72,20 @@ export async function startServer(
       { mode: 0o600 },
     );
     chmodSync(credentialsFile, 0o600);
+  }
+
+  if (config.seed) {
+    const raw = readJson(config.seed, { safeParse: (v: unknown) => ({ success: true as const, data: v }) });
+    try {
+      await importState(deps, raw);
+    } catch (e) {
+      await store.close();
+      if (e instanceof StateError)
+        throw new ConfigError(
+          `cannot seed from ${config.seed}:\n${e.issues.map((i) => `  ${i.path || '(store)'}: ${i.message}`).join('\n')}`,
+        );
+      throw e;
+    }
   }
 
   const faults = new FaultBook(deps);

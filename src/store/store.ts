@@ -307,6 +307,11 @@ export interface Tx {
      */
     lease(key: string, windowStartMs: number, n: number): Promise<number>;
   };
+  /** State snapshots (service/state.ts). */
+  readonly state: {
+    /** every (account, region) holding a VPC, vSwitch, security group, instance or ENI, in that order */
+    scopes(): Promise<{ accountId: AccountId; regionId: string }[]>;
+  };
   /** The audit trail (service/audit.ts). */
   readonly audit: {
     insert(events: AuditEvent[]): Promise<void>;
