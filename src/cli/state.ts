@@ -22,7 +22,7 @@ async function withDeps<T>(opts: { data?: string; database?: string }, fn: (deps
 }
 
 /** A snapshot or seed file, parsed; a bad one is the user's error. */
-export function readStateFile(file: string): unknown {
+function readStateFile(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {

@@ -46,7 +46,7 @@ import type { Account, Page, Paging, Tx } from '../store/store.ts';
 import { countInSecurityGroups } from './address-book.ts';
 import { readTx, writeTx, type ServiceDeps } from './deps.ts';
 
-export const STATE_FORMAT = 'eniplane-state/1';
+const STATE_FORMAT = 'eniplane-state/1';
 
 // ------------------------------------------------------------------ the format
 
@@ -220,7 +220,7 @@ const accountSchema = z
   .strict();
 
 /** The whole file: every account, or (a seed's shorthand) the root account's resources at the top level. */
-export const stateSchema = z.object({ format: z.literal(STATE_FORMAT).optional(), accounts: z.array(accountSchema).default([]) }).strict();
+const stateSchema = z.object({ format: z.literal(STATE_FORMAT).optional(), accounts: z.array(accountSchema).default([]) }).strict();
 const shorthandSchema = z.object({ format: z.literal(STATE_FORMAT).optional(), ...worldSchema }).strict();
 
 /** A snapshot (every account), or a seed's shorthand (the root account's resources at the top level). */
