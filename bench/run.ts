@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const ALL = ['ipam-fill', 'assign', 'wal-pages', 'paging', 'replicas', 'converge', 'chaos'];
+const ALL = ['ipam-fill', 'prefix-fill', 'assign', 'wal-pages', 'paging', 'replicas', 'converge', 'chaos'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {

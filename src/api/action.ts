@@ -6,6 +6,8 @@ import type { ErrorOverrides } from './errors.ts';
 import type { ParamReader, ParamSpec } from './params.ts';
 import type { Paging } from '../store/store.ts';
 import type { AddressRequest } from '../service/address-book.ts';
+import type { PrefixRequest } from '../ipam/index.ts';
+import { MAX_PREFIXES_PER_REQUEST } from '../domain/limits.ts';
 import { COMMON_PARAMS, specFromModel } from './params.ts';
 import { modelOf } from './models/index.ts';
 import { wireErrors } from './errors.ts';
@@ -121,6 +123,33 @@ export function readAddressRequest(p: ParamReader, listName: string, countName: 
     return { count };
   }
   return undefined;
+}
+
+/** Ipv4Prefix.N / Ipv4PrefixCount (or the IPv6 pair): at most 10 either way (the SDK models' "1 to 10"). */
+export function readPrefixRequest(p: ParamReader, listName: string, countName: string): PrefixRequest | undefined {
+  const named = p.list(listName, MAX_PREFIXES_PER_REQUEST);
+  const count = p.int(countName);
+  if (named && count !== undefined) throw wireErrors.parameterConflict(`${listName}.N and ${countName}`);
+  if (named) return { prefixes: named };
+  if (count !== undefined) {
+    if (count < 1 || count > MAX_PREFIXES_PER_REQUEST) throw wireErrors.invalidParameter(countName);
+    return { count };
+  }
+  return undefined;
+}
+
+/**
+ * COMPAT: addresses and prefixes of one family in one call are refused as a conflict. The docs
+ * say nothing either way; Terraform's alicloud_ecs_network_interface declares the two
+ * ConflictsWith each other, and terway never mixes them.
+ */
+export function refuseAddressesWithPrefixes(
+  addresses: AddressRequest | undefined,
+  prefixes: PrefixRequest | undefined,
+  addressNames: string,
+  prefixNames: string,
+): void {
+  if (addresses && prefixes) throw wireErrors.parameterConflict(`${addressNames} and ${prefixNames}`);
 }
 
 /**

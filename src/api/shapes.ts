@@ -57,6 +57,14 @@ export function eniEnhancedNetworkShape(eni: Eni) {
   };
 }
 
+/** Ipv4PrefixSets.Ipv4PrefixSet[].Ipv4Prefix and the IPv6 twin, as the SDK response models have them. */
+function prefixSets(eni: Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'>) {
+  return {
+    Ipv4PrefixSets: { Ipv4PrefixSet: eni.ipv4Prefixes.map((p) => ({ Ipv4Prefix: p })) },
+    Ipv6PrefixSets: { Ipv6PrefixSet: eni.ipv6Prefixes.map((p) => ({ Ipv6Prefix: p })) },
+  };
+}
+
 /** The body of CreateNetworkInterface. */
 export function createdEniShape(eni: Eni) {
   return {
@@ -78,8 +86,7 @@ export function createdEniShape(eni: Eni) {
     SecurityGroupIds: { SecurityGroupId: eni.securityGroupIds },
     PrivateIpSets: ipv4Sets(eni),
     Ipv6Sets: ipv6Sets(eni),
-    Ipv4PrefixSets: { Ipv4PrefixSet: [] },
-    Ipv6PrefixSets: { Ipv6PrefixSet: [] },
+    ...prefixSets(eni),
     Tags: tagsOf(eni),
   };
 }
@@ -114,8 +121,7 @@ export function eniShape(eni: Eni) {
         .map((a) => ({ PrivateIpAddress: a.address, Primary: a.primary, PrivateDnsName: '', AssociatedPublicIp: {} })),
     },
     Ipv6Sets: ipv6Sets(eni),
-    Ipv4PrefixSets: { Ipv4PrefixSet: [] },
-    Ipv6PrefixSets: { Ipv6PrefixSet: [] },
+    ...prefixSets(eni),
     AssociatedPublicIp: {},
     Attachment: instanceId
       ? {
@@ -304,8 +310,7 @@ export function instanceShape(v: InstanceView, additional: readonly string[] = [
               .map((a) => ({ PrivateIpAddress: a.address, Primary: a.primary, PrivateDnsName: '' })),
           },
           Ipv6Sets: { Ipv6Set: e.addresses.filter((a) => a.family === 6).map((a) => ({ Ipv6Address: a.address, Primary: false })) },
-          Ipv4PrefixSets: { Ipv4PrefixSet: [] },
-          Ipv6PrefixSets: { Ipv6PrefixSet: [] },
+          ...prefixSets(e),
         })),
     },
     Tags: ecsTags(v.tags),

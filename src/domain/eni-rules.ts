@@ -1,7 +1,7 @@
 // The ENI rules of the seed and the API reference, each written once. Pure
 // functions over domain objects: they return nothing or throw a DomainError.
 import { DomainError } from './errors.ts';
-import type { Eni, Instance, IpFamily, SecurityGroup } from './model.ts';
+import { prefixesOf, type Eni, type Instance, type IpFamily, type SecurityGroup } from './model.ts';
 import type { Limits } from './limits.ts';
 import type { InstanceTypeSpec } from './instance-types.ts';
 
@@ -45,6 +45,14 @@ export function assertWithinAddressCap(
   }
 }
 
+/**
+ * What an ENI holds against its cap of a family: its addresses plus its prefixes, each
+ * prefix counting as one address (ECS "IP prefixes": "Each IP prefix counts as one IP address").
+ */
+export function addressSlotsUsed(eni: Pick<Eni, 'addresses' | 'ipv4Prefixes' | 'ipv6Prefixes'>, family: IpFamily): number {
+  return eni.addresses.filter((a) => a.family === family).length + prefixesOf(eni, family).length;
+}
+
 export function assertAddressCapacity(
   eni: Eni,
   family: IpFamily,
@@ -52,7 +60,7 @@ export function assertAddressCapacity(
   limits: Limits,
   instanceType: InstanceTypeSpec | undefined,
 ): void {
-  assertWithinAddressCap(eni, family, eni.addresses.filter((a) => a.family === family).length, adding, limits, instanceType);
+  assertWithinAddressCap(eni, family, addressSlotsUsed(eni, family), adding, limits, instanceType);
 }
 
 /** Assign/Unassign need the ENI Available or InUse; a primary ENI's instance must be Running or Stopped. */
@@ -111,14 +119,7 @@ export function assertAttachable(
   }
   // Once bound, the instance type's caps apply to what the ENI already holds.
   for (const family of [4, 6] as const) {
-    assertWithinAddressCap(
-      { id: eni.id, status: 'InUse' },
-      family,
-      eni.addresses.filter((a) => a.family === family).length,
-      0,
-      limits,
-      instanceType,
-    );
+    assertWithinAddressCap({ id: eni.id, status: 'InUse' }, family, addressSlotsUsed(eni, family), 0, limits, instanceType);
   }
 }
 

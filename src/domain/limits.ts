@@ -37,3 +37,5 @@ export const CLIENT_TOKEN_MAX_LENGTH = 64;
 export const CLIENT_TOKEN_TTL_MS = 24 * 3600 * 1000;
 /** signature freshness window and nonce memory */
 export const SIGNATURE_SKEW_MS = 15 * 60 * 1000;
+/** Ipv4Prefix.N / Ipv4PrefixCount (and IPv6's) of one request: 1 to 10 (the SDK models) */
+export const MAX_PREFIXES_PER_REQUEST = 10;

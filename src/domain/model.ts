@@ -201,6 +201,10 @@ export interface Eni {
   securityGroupIds: string[];
   /** IPv4 first (primary first), then IPv6, each in assignment order */
   addresses: PrivateAddress[];
+  /** IPv4 prefixes (aligned /28s, CIDR text "10.0.0.16/28") in assignment order; each counts as one address */
+  ipv4Prefixes: string[];
+  /** IPv6 prefixes (aligned /80s, canonical CIDR text) in assignment order; each counts as one address */
+  ipv6Prefixes: string[];
   tags: { key: string; value: string }[];
   createdAt: string;
 }
@@ -242,6 +246,10 @@ export const DEFAULT_ENI_TRAFFIC: EniTraffic = {
   virtualFunctionQuantity: null,
   virtualFunctionTotalQueueNumber: null,
 };
+
+export function prefixesOf(eni: Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'>, family: IpFamily): string[] {
+  return family === 4 ? eni.ipv4Prefixes : eni.ipv6Prefixes;
+}
 
 export function addressesOf(eni: Eni, family: IpFamily): string[] {
   return eni.addresses.filter((a) => a.family === family).map((a) => a.address);

@@ -8,3 +8,4 @@ export * from './ipv6-reserved.ts';
 export * from './allocate-ipv6.ts';
 export * from './random-ipv6-block.ts';
 export type { AddressRequest } from './address-request.ts';
+export * from './allocate-prefix.ts';

@@ -50,8 +50,18 @@ abstract class FreeSpaceSearch implements Ipv4FreeSpaceView {
   }
 }
 
+/** Addresses in one IPv4 prefix block (an aligned /28). */
+export const IPV4_BLOCK_SIZE = 16;
+
 export class Ipv4FreeSpace extends FreeSpaceSearch {
   protected readonly bits: DenseBitmap;
+  /**
+   * One bit per aligned /28 of the CIDR, set when all 16 of its addresses are
+   * free (so never for a block holding a reserved address): the prefix search
+   * walks it like the address bitmap, flat however full the vSwitch is.
+   * Empty for a CIDR smaller than a /28.
+   */
+  private readonly blocks: DenseBitmap;
 
   /**
    * Every usable address starts free, then `taken` ones are marked. A taken
@@ -73,19 +83,65 @@ export class Ipv4FreeSpace extends FreeSpaceSearch {
     super(cidr);
     this.bits = new DenseBitmap(cidr.size);
     this.bits.setRange(1, 1 + usableIpv4Count(cidr));
+    this.blocks = new DenseBitmap(Math.floor(cidr.size / IPV4_BLOCK_SIZE));
+    for (let b = 0; b < this.blocks.bitCount; b++) if (this.blockAllFree(b)) this.blocks.set(b);
     for (const n of taken) this.take(n);
+  }
+
+  /** Whether the 16 bits of block b are all set (a block is half of one Uint32 word). */
+  private blockAllFree(b: number): boolean {
+    return ((this.bits.word(b >>> 1) >>> ((b & 1) * 16)) & 0xffff) === 0xffff;
   }
 
   /** Marks n taken; idempotent; a reserved n is a no-op. */
   take(n: number): void {
     const offset = this.offsetOf(n);
-    if (offset !== undefined) this.bits.clear(offset);
+    if (offset === undefined) return;
+    this.bits.clear(offset);
+    if (this.blocks.bitCount > 0) this.blocks.clear(Math.floor(offset / IPV4_BLOCK_SIZE));
   }
 
   /** Marks n free again; idempotent; a reserved n stays not free. */
   release(n: number): void {
     const offset = this.offsetOf(n);
-    if (offset !== undefined) this.bits.set(offset);
+    if (offset === undefined) return;
+    this.bits.set(offset);
+    const b = Math.floor(offset / IPV4_BLOCK_SIZE);
+    if (b < this.blocks.bitCount && this.blockAllFree(b)) this.blocks.set(b);
+  }
+
+  /** Aligned /28 blocks whose 16 addresses are all free. */
+  freeBlockCount(): number {
+    return this.blocks.count();
+  }
+
+  /** Number of aligned /28 blocks in the CIDR. */
+  blockCount(): number {
+    return this.blocks.bitCount;
+  }
+
+  /** Whether the aligned /28 starting at `first` lies in the CIDR with all 16 addresses free. */
+  isBlockFree(first: number): boolean {
+    if (!ipv4InCidr(this.cidr, first) || (first - this.cidr.base) % IPV4_BLOCK_SIZE !== 0) return false;
+    const b = (first - this.cidr.base) / IPV4_BLOCK_SIZE;
+    return b < this.blocks.bitCount && this.blocks.has(b);
+  }
+
+  /** First address of the first free block at or after block index `b` (wrapping); undefined when none. */
+  nextFreeBlockAtOrAfter(b: number): number | undefined {
+    if (this.blocks.bitCount === 0) return undefined;
+    const found = this.blocks.nextSetAtOrAfter(b >= 0 && b < this.blocks.bitCount ? b : 0);
+    return found === undefined ? undefined : this.cidr.base + found * IPV4_BLOCK_SIZE;
+  }
+
+  /** Marks all 16 addresses of the block starting at `first` taken. */
+  takeBlock(first: number): void {
+    for (let i = 0; i < IPV4_BLOCK_SIZE; i++) this.take(first + i);
+  }
+
+  /** Marks all 16 addresses of the block starting at `first` free again (reserved ones stay not free). */
+  releaseBlock(first: number): void {
+    for (let i = 0; i < IPV4_BLOCK_SIZE; i++) this.release(first + i);
   }
 
   /**

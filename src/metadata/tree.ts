@@ -44,6 +44,10 @@ function interfaceNode(i: MetadataInterface): Record<string, MetadataNode> {
   };
   // ipv6s is absent (404) when the ENI holds no IPv6 address
   if (i.ipv6s.length > 0) node['ipv6s'] = bracketed(i.ipv6s);
+  // COMPAT: the items' names are the metadata reference's; their format is not shown there, so each
+  // takes its family's address list format (private-ipv4s, ipv6s). Absent (404) when the ENI holds none.
+  if (i.ipv4Prefixes.length > 0) node['ipv4-prefixes'] = JSON.stringify(i.ipv4Prefixes);
+  if (i.ipv6Prefixes.length > 0) node['ipv6-prefixes'] = bracketed(i.ipv6Prefixes);
   if (i.ipv6Gateway) node['ipv6-gateway'] = i.ipv6Gateway;
   if (i.vswitchIpv6CidrBlock) node['vswitch-ipv6-cidr-block'] = i.vswitchIpv6CidrBlock;
   if (i.vpcIpv6CidrBlock) node['vpc-ipv6-cidr-blocks'] = bracketed([i.vpcIpv6CidrBlock]);

@@ -38,6 +38,9 @@ export const snapshotInterfaceSchema = z.object({
   vpcId: z.string(),
   vpcCidrBlock: z.string(),
   ipv6s: z.array(ipv6),
+  /** IP prefixes (CIDR text); absent from snapshots of older servers */
+  ipv4Prefixes: z.array(z.string()).default([]),
+  ipv6Prefixes: z.array(z.string()).default([]),
   ipv6Gateway: ipv6.nullable(),
   vswitchIpv6CidrBlock: z.string().nullable(),
   vpcIpv6CidrBlock: z.string().nullable(),

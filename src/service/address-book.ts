@@ -5,7 +5,22 @@ import { DomainError, isDomainError } from '../domain/errors.ts';
 import { securityGroupCapacity } from '../domain/eni-rules.ts';
 import type { Eni, IpFamily, VSwitch } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
-import { allocateIpv4, allocateIpv6, parseIpv4, parseIpv6Cidr, type Ipv4Request } from '../ipam/index.ts';
+import {
+  allocateIpv4,
+  allocateIpv4Prefixes,
+  allocateIpv6,
+  allocateIpv6Prefixes,
+  ipv6BlockIndex,
+  ipv6ToBigInt,
+  parseIpv4,
+  parseIpv4Prefix,
+  parseIpv6Cidr,
+  IPV4_BLOCK_SIZE,
+  type Ipv4Request,
+  type Ipv6Cidr,
+  type PrefixRequest,
+} from '../ipam/index.ts';
+import { MAX_PREFIXES_PER_REQUEST } from '../domain/limits.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { VSwitchCidrs } from './address-hints.ts';
 
@@ -88,9 +103,14 @@ async function allocateV6(deps: ServiceDeps, tx: Tx, eni: Pick<Eni, 'id'>, vsw: 
   const subnet = parseIpv6Cidr(vsw.ipv6CidrBlock, 64);
   const result: string[] = [];
   let pending = request;
+  // Never inside an IPv6 prefix (PostgreSQL's trigger checks it too, under the /80's lock).
+  const prefixBlocks = new Set(
+    (await tx.prefixes.ipv6InVSwitch(vsw.id)).map((p) => ipv6BlockIndex(subnet, ipv6ToBigInt(p.split('/')[0]!)!)),
+  );
+  const inPrefix = (a: string) => prefixBlocks.size > 0 && prefixBlocks.has(ipv6BlockIndex(subnet, ipv6ToBigInt(a)!));
   // IPv6 is sparse (/64): random picks, and the database's uniqueness is the collision check.
   for (let attempt = 0; attempt < MAX_PICK_ATTEMPTS; attempt++) {
-    const picks = allocateIpv6(subnet, pending, () => false, deps.rng);
+    const picks = allocateIpv6(subnet, pending, inPrefix, deps.rng);
     const inserted = await tx.addresses.insert(
       picks.map((address) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 6 as const, address, primary: false, ipv4Num: null })),
     );
@@ -131,13 +151,152 @@ export async function removeAddresses(deps: ServiceDeps, tx: Tx, eni: Eni, famil
   if (family === 4) deps.hints.released(tx, eni.vSwitchId, addresses.map(parseIpv4));
 }
 
-/** Removes every address of an ENI that is going away. */
+/** Removes every address and prefix of an ENI that is going away. */
 export async function removeAllAddresses(deps: ServiceDeps, tx: Tx, eni: Eni): Promise<void> {
   await tx.addresses.deleteAllOf(eni.id);
+  await tx.prefixes.deleteAllOf(eni.id);
   await countInSecurityGroups(deps, tx, eni.securityGroupIds, -eni.addresses.length);
-  deps.hints.released(
-    tx,
-    eni.vSwitchId,
-    eni.addresses.filter((a) => a.family === 4).map((a) => parseIpv4(a.address)),
-  );
+  deps.hints.released(tx, eni.vSwitchId, [
+    ...eni.addresses.filter((a) => a.family === 4).map((a) => parseIpv4(a.address)),
+    ...eni.ipv4Prefixes.flatMap(prefixAddressNums),
+  ]);
+}
+
+// --- IP prefixes: aligned /28 (IPv4) and /80 (IPv6) blocks. Rows unique per
+// vSwitch; the store keeps them apart from address rows (store.ts says how).
+// COMPAT: a prefix is not counted in its ENI's security groups (the docs count
+// it as one address against the ENI's cap only).
+
+/** The 16 addresses (uint32) of an IPv4 prefix. */
+function prefixAddressNums(prefix: string): number[] {
+  const first = parseIpv4Prefix(prefix);
+  return first === undefined ? [] : Array.from({ length: IPV4_BLOCK_SIZE }, (_, i) => first + i);
+}
+
+async function allocateV4Prefixes(
+  deps: ServiceDeps,
+  tx: Tx,
+  eni: Pick<Eni, 'id'>,
+  vsw: VSwitchCidrs,
+  request: PrefixRequest,
+): Promise<string[]> {
+  let space = await deps.hints.space(tx, vsw);
+  let refreshed = false;
+  let conflicts = 0;
+  const result: string[] = [];
+  let pending = request;
+  for (let attempt = 0; attempt < MAX_PICK_ATTEMPTS; attempt++) {
+    let picks: string[];
+    try {
+      picks = allocateIpv4Prefixes(space, pending, deps.rng);
+    } catch (e) {
+      // The hint may be stale (another process freed addresses): look again once before refusing.
+      if (!refreshed && isDomainError(e) && (e.code === 'VSwitchIpNotEnough' || e.code === 'AddressInUse')) {
+        space = await deps.hints.refresh(tx, vsw);
+        refreshed = true;
+        attempt--;
+        continue;
+      }
+      throw withVSwitch(e, vsw.id);
+    }
+    const firsts = picks.map((p) => parseIpv4Prefix(p)!);
+    for (const f of firsts) space.takeBlock(f);
+    const inserted = await tx.prefixes.insert(
+      picks.map((prefix, i) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 4 as const, prefix, ipv4First: firsts[i]! })),
+    );
+    const insertedSet = new Set(inserted);
+    const s = space;
+    tx.onRollback(() => {
+      for (const p of inserted) s.releaseBlock(parseIpv4Prefix(p)!);
+    });
+    result.push(...inserted);
+    if (inserted.length === picks.length) return result;
+    // An address or prefix another writer holds lies in what we picked.
+    const lost = picks.filter((p) => !insertedSet.has(p));
+    if ('prefixes' in request) throw new DomainError('AddressInUse', { address: lost[0] });
+    if (++conflicts >= 2 && !refreshed) {
+      space = await deps.hints.refresh(tx, vsw);
+      refreshed = true;
+    }
+    pending = { count: lost.length };
+  }
+  throw new DomainError('OperationConflict', { vSwitchId: vsw.id, reason: 'prefix contention' });
+}
+
+/** The /80 blocks of a vSwitch's /64 that hold an IPv6 address or prefix. */
+async function ipv6BlocksTaken(tx: Tx, vSwitchId: string, subnet: Ipv6Cidr): Promise<Set<number>> {
+  const taken = new Set<number>();
+  for (const text of [...(await tx.addresses.ipv6InVSwitch(vSwitchId)), ...(await tx.prefixes.ipv6InVSwitch(vSwitchId))]) {
+    const value = ipv6ToBigInt(text.split('/')[0]!);
+    const index = value === undefined ? undefined : ipv6BlockIndex(subnet, value);
+    if (index !== undefined) taken.add(index);
+  }
+  return taken;
+}
+
+async function allocateV6Prefixes(
+  deps: ServiceDeps,
+  tx: Tx,
+  eni: Pick<Eni, 'id'>,
+  vsw: VSwitchCidrs,
+  request: PrefixRequest,
+): Promise<string[]> {
+  if (!vsw.ipv6CidrBlock) throw new DomainError('VSwitchIpv6NotEnabled', { vSwitchId: vsw.id });
+  const subnet = parseIpv6Cidr(vsw.ipv6CidrBlock, 64);
+  const blockOf = (prefix: string) => ipv6BlockIndex(subnet, ipv6ToBigInt(prefix.split('/')[0]!)!)!;
+  let taken = await ipv6BlocksTaken(tx, vsw.id, subnet);
+  const result: string[] = [];
+  let pending = request;
+  for (let attempt = 0; attempt < MAX_PICK_ATTEMPTS; attempt++) {
+    const picks = allocateIpv6Prefixes(subnet, pending, (index) => taken.has(index), deps.rng);
+    // PostgreSQL: the insert takes each /80's lock, so the look below sees every address inside it.
+    const inserted = await tx.prefixes.insert(
+      picks.map((prefix) => ({ vSwitchId: vsw.id, eniId: eni.id, family: 6 as const, prefix, ipv4First: null })),
+    );
+    taken = await ipv6BlocksTaken(tx, vsw.id, subnet);
+    const holdingAddresses = new Set((await tx.addresses.ipv6InVSwitch(vsw.id)).map((a) => blockOf(`${a}/80`)));
+    const overlapping = inserted.filter((p) => holdingAddresses.has(blockOf(p)));
+    if (overlapping.length > 0) await tx.prefixes.delete(eni.id, overlapping);
+    const kept = inserted.filter((p) => !overlapping.includes(p));
+    result.push(...kept);
+    if (kept.length === picks.length) return result;
+    const lost = picks.filter((p) => !kept.includes(p));
+    if ('prefixes' in request) throw new DomainError('AddressInUse', { address: lost[0] });
+    pending = { count: lost.length };
+  }
+  throw new DomainError('OperationConflict', { vSwitchId: vsw.id, reason: 'prefix contention' });
+}
+
+export function prefixRequestSize(r: PrefixRequest | undefined): number {
+  return r === undefined ? 0 : 'count' in r ? r.count : r.prefixes.length;
+}
+
+/** A prefix request's size must be 1..10 (the api layer reads it so; the service says it once more). */
+export function assertPrefixRequestSize(family: IpFamily, r: PrefixRequest | undefined): void {
+  const n = prefixRequestSize(r);
+  if (r !== undefined && (n < 1 || n > MAX_PREFIXES_PER_REQUEST)) {
+    throw new DomainError('InvalidParameter', {
+      name: family === 4 ? 'ipv4PrefixCount' : 'ipv6PrefixCount',
+      reason: `1..${MAX_PREFIXES_PER_REQUEST}`,
+    });
+  }
+}
+
+/** Assigns prefixes to an ENI inside the caller's transaction. The caller has already checked the ENI's limits. */
+export async function addPrefixes(
+  deps: ServiceDeps,
+  tx: Tx,
+  eni: Pick<Eni, 'id'>,
+  vsw: VSwitchCidrs,
+  family: IpFamily,
+  request: PrefixRequest,
+): Promise<string[]> {
+  return family === 4 ? allocateV4Prefixes(deps, tx, eni, vsw, request) : allocateV6Prefixes(deps, tx, eni, vsw, request);
+}
+
+/** Removes named prefixes from an ENI (already validated as its own). */
+export async function removePrefixes(deps: ServiceDeps, tx: Tx, eni: Eni, family: IpFamily, prefixes: string[]): Promise<void> {
+  if (prefixes.length === 0) return;
+  await tx.prefixes.delete(eni.id, prefixes);
+  if (family === 4) deps.hints.released(tx, eni.vSwitchId, prefixes.flatMap(prefixAddressNums));
 }

@@ -40,6 +40,8 @@ export class AddressHints {
 
   async refresh(tx: Tx, vsw: Pick<VSwitch, 'id' | 'cidrBlock'>): Promise<Ipv4FreeSpace> {
     const taken = await tx.addresses.ipv4NumsInVSwitch(vsw.id);
+    // An IPv4 prefix's 16 addresses are taken too: no address is picked inside one.
+    for (const first of await tx.prefixes.ipv4FirstsInVSwitch(vsw.id)) for (let i = 0; i < 16; i++) taken.push(first + i);
     const space = new Ipv4FreeSpace(parseIpv4Cidr(vsw.cidrBlock), taken);
     this.spaces.set(vsw.id, space);
     return space;

@@ -6,7 +6,8 @@ import { isoTime } from '../domain/ports.ts';
 import { DEFAULT_ENI_TRAFFIC } from '../domain/model.ts';
 import type { Eni, EniTraffic } from '../domain/model.ts';
 import type { Tx } from '../store/store.ts';
-import { addAddresses, type AddressRequest } from './address-book.ts';
+import { addAddresses, addPrefixes, assertPrefixRequestSize, prefixRequestSize, type AddressRequest } from './address-book.ts';
+import type { PrefixRequest } from '../ipam/index.ts';
 import { idempotent } from './client-token.ts';
 import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { loadSecurityGroups, loadVSwitch } from './load.ts';
@@ -22,6 +23,9 @@ export interface CreateEniCommand {
   primaryIpAddress?: string;
   secondaryIpv4?: AddressRequest;
   ipv6?: AddressRequest;
+  /** Ipv4Prefix.N / Ipv4PrefixCount (never with secondaryIpv4: the api layer refuses both) */
+  ipv4Prefixes?: PrefixRequest;
+  ipv6Prefixes?: PrefixRequest;
   name?: string;
   description?: string;
   resourceGroupId?: string;
@@ -45,20 +49,25 @@ export async function insertEni(
   deps: ServiceDeps,
   tx: Tx,
   caller: Caller,
-  spec: Omit<Eni, 'id' | 'macAddress' | 'addresses' | 'createdAt' | 'accountId'> & {
+  spec: Omit<Eni, 'id' | 'macAddress' | 'addresses' | 'ipv4Prefixes' | 'ipv6Prefixes' | 'createdAt' | 'accountId'> & {
     primaryIpAddress?: string;
     secondaryIpv4?: AddressRequest;
     ipv6?: AddressRequest;
+    ipv4Prefixes?: PrefixRequest;
+    ipv6Prefixes?: PrefixRequest;
   },
 ): Promise<Eni> {
   const region = findRegion(deps, spec.regionId);
   const vsw = await loadVSwitch(tx, caller, region, spec.vSwitchId);
+  const { ipv4Prefixes, ipv6Prefixes, ...fields } = spec;
   const eni: Eni = {
-    ...spec,
+    ...fields,
     id: newResourceId('eni', region.idPrefix, deps.rng),
     accountId: caller.accountId,
     macAddress: await uniqueMac(deps, tx),
     addresses: [],
+    ipv4Prefixes: [],
+    ipv6Prefixes: [],
     createdAt: isoTime(deps.clock.nowMs()),
   };
   await tx.enis.insert(eni);
@@ -73,6 +82,8 @@ export async function insertEni(
   if (spec.ipv6) {
     for (const a of await addAddresses(deps, tx, eni, vsw, 6, spec.ipv6)) eni.addresses.push({ family: 6, address: a, primary: false });
   }
+  if (ipv4Prefixes) eni.ipv4Prefixes.push(...(await addPrefixes(deps, tx, eni, vsw, 4, ipv4Prefixes)));
+  if (ipv6Prefixes) eni.ipv6Prefixes.push(...(await addPrefixes(deps, tx, eni, vsw, 6, ipv6Prefixes)));
   return eni;
 }
 
@@ -91,10 +102,13 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
         const vsw = await loadVSwitch(tx, caller, region, cmd.vSwitchId);
         const groups = await loadSecurityGroups(tx, caller, region, cmd.securityGroupIds);
         assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
-        // The new ENI is Available: its own caps apply (the primary address counts as one IPv4).
+        // The new ENI is Available: its own caps apply (the primary address counts as one IPv4,
+        // each prefix as one address of its family).
+        assertPrefixRequestSize(4, cmd.ipv4Prefixes);
+        assertPrefixRequestSize(6, cmd.ipv6Prefixes);
         for (const [family, current, adding] of [
-          [4, 1, requestSize(cmd.secondaryIpv4)],
-          [6, 0, requestSize(cmd.ipv6)],
+          [4, 1, requestSize(cmd.secondaryIpv4) + prefixRequestSize(cmd.ipv4Prefixes)],
+          [6, 0, requestSize(cmd.ipv6) + prefixRequestSize(cmd.ipv6Prefixes)],
         ] as const) {
           assertWithinAddressCap({ status: 'Available' }, family, current, adding, deps.limits, undefined);
         }
@@ -127,6 +141,8 @@ export function createEni(deps: ServiceDeps, caller: Caller, cmd: CreateEniComma
           primaryIpAddress: cmd.primaryIpAddress,
           secondaryIpv4: cmd.secondaryIpv4,
           ipv6: cmd.ipv6,
+          ipv4Prefixes: cmd.ipv4Prefixes,
+          ipv6Prefixes: cmd.ipv6Prefixes,
         });
       });
     },

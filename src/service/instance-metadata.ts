@@ -4,7 +4,7 @@
 // agent's status reports. Tokens and reports live in the `kv` table, so every
 // server process sharing the database honours them.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Instance, VSwitch, Vpc } from '../domain/model.ts';
+import type { Eni, Instance, VSwitch, Vpc } from '../domain/model.ts';
 import type { EniPlacement, Tx } from '../store/store.ts';
 import {
   canonicalIpv6,
@@ -38,6 +38,10 @@ export interface MetadataInterface {
   vpcId: string;
   vpcCidrBlock: string;
   ipv6s: string[];
+  /** the ENI's IPv4 prefixes (aligned /28s, CIDR text), in assignment order */
+  ipv4Prefixes: string[];
+  /** the ENI's IPv6 prefixes (aligned /80s, canonical CIDR text), in assignment order */
+  ipv6Prefixes: string[];
   /** null when the vSwitch has no IPv6 CIDR */
   ipv6Gateway: string | null;
   vswitchIpv6CidrBlock: string | null;
@@ -74,7 +78,11 @@ function boundTo(e: EniPlacement, instanceId: string): boolean {
   return e.instanceId === instanceId && e.status === 'InUse';
 }
 
-function describeInterface(e: EniPlacement, vsw: VSwitch, vpc: Vpc): MetadataInterface {
+function describeInterface(
+  e: EniPlacement & Partial<Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'>>,
+  vsw: VSwitch,
+  vpc: Vpc,
+): MetadataInterface {
   const cidr = parseIpv4Cidr(vsw.cidrBlock, { minPrefix: 1, maxPrefix: 32 });
   const v4 = e.addresses.filter((a) => a.family === 4);
   const primary = v4.find((a) => a.primary) ?? v4[0];
@@ -94,6 +102,8 @@ function describeInterface(e: EniPlacement, vsw: VSwitch, vpc: Vpc): MetadataInt
     vpcId: vpc.id,
     vpcCidrBlock: vpc.cidrBlock,
     ipv6s: e.addresses.filter((a) => a.family === 6).map((a) => canonicalIpv6(a.address)),
+    ipv4Prefixes: e.ipv4Prefixes ?? [],
+    ipv6Prefixes: e.ipv6Prefixes ?? [],
     ipv6Gateway: v6Cidr ? ipv6Gateway(v6Cidr) : null,
     vswitchIpv6CidrBlock: vsw.ipv6CidrBlock,
     vpcIpv6CidrBlock: vpc.ipv6CidrBlock,

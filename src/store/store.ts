@@ -2,7 +2,7 @@
 // domain errors; each adapter (sqlite/, postgres/) turns its own
 // unique-violation codes into domain errors. Every use case runs inside
 // store.transaction(...): all of it commits, or none of it.
-import type { Tag, TagResourceType } from '../domain/tags.ts';
+import type { FuzzyTagFilter, Tag, TagResourceType } from '../domain/tags.ts';
 import type {
   AccountId,
   Eni,
@@ -111,6 +111,20 @@ export interface InstanceFilter {
   resourceGroupId?: string;
   privateIpAddresses?: string[];
   tags?: TagFilter[];
+  imageId?: string;
+  instanceType?: string;
+  instanceChargeType?: string;
+  keyPairName?: string;
+  /** the system disk's (DescribeDisks) */
+  systemDiskCategory?: string;
+  systemDiskName?: string;
+  /** DescribeInstanceRamRole: those with a RAM role (true), or with this one */
+  hasRamRole?: boolean;
+  ramRoleName?: string;
+  /** DescribeInstanceAutoRenewAttribute's RenewalStatus: AutoRenewal (true) or Normal (false) */
+  autoRenew?: boolean;
+  /** a filter no instance here can match (a lock reason, a public address ...): the page is empty, TotalCount 0 */
+  matchNothing?: boolean;
 }
 
 export interface NetworkFilter {
@@ -121,6 +135,10 @@ export interface NetworkFilter {
   name?: string;
   resourceGroupId?: string;
   tags?: TagFilter[];
+  /** vSwitches: with (true) or without (false) an IPv6 block */
+  ipv6Enabled?: boolean;
+  /** security groups: normal or enterprise */
+  type?: string;
 }
 
 export interface AddressRow {
@@ -130,6 +148,16 @@ export interface AddressRow {
   address: string;
   primary: boolean;
   ipv4Num: number | null;
+}
+
+/** An IP prefix of an ENI: an aligned /28 (IPv4) or /80 (IPv6), canonical CIDR text. */
+export interface PrefixRow {
+  vSwitchId: string;
+  eniId: string;
+  family: IpFamily;
+  prefix: string;
+  /** IPv4: the prefix's first address as uint32 (its 16 addresses follow); null for IPv6 */
+  ipv4First: number | null;
 }
 
 export interface StoredResult {
@@ -267,11 +295,12 @@ export interface Tx {
     /**
      * Tags of the scope's resources in (resource id, key) order, after `after`:
      * those of `resourceIds` if given, of resources carrying every tag of `tags`
-     * if given (then only the rows of the keys asked about).
+     * if given (then only the rows of the keys asked about), of resources matching
+     * every fuzzy filter if given (then only the rows some filter matched).
      */
     list(
       scope: TagScope,
-      q: { resourceIds?: string[]; tags?: TagFilter[] },
+      q: { resourceIds?: string[]; tags?: TagFilter[]; fuzzy?: FuzzyTagFilter[] },
       p: { after?: TagPosition; limit: number },
     ): Promise<{ items: (Tag & { resourceId: string })[]; next?: TagPosition }>;
   };
@@ -281,6 +310,26 @@ export interface Tx {
     delete(eniId: string, addresses: string[]): Promise<number>;
     deleteAllOf(eniId: string): Promise<number>;
     ipv4NumsInVSwitch(vSwitchId: string): Promise<number[]>;
+    /** the vSwitch's IPv6 addresses (for IPv6 prefix picks; few vSwitches hold many) */
+    ipv6InVSwitch(vSwitchId: string): Promise<string[]>;
+  };
+  /**
+   * IP prefixes. Correctness is the store's: a prefix is inserted only when no
+   * other prefix and, for IPv4, no address row of the vSwitch lies inside it
+   * (PostgreSQL: under the address locks of its 16 addresses), and an address
+   * row is never inserted inside a prefix (skipped like a conflict). IPv6:
+   * `insert` takes the /80's lock (PostgreSQL) but leaves the address check to
+   * the caller, after the insert, while the lock is held (`ipv6InVSwitch`).
+   */
+  readonly prefixes: {
+    /** inserts, skipping any prefix that overlaps what the vSwitch holds; returns the ones inserted */
+    insert(rows: PrefixRow[]): Promise<string[]>;
+    delete(eniId: string, prefixes: string[]): Promise<number>;
+    deleteAllOf(eniId: string): Promise<number>;
+    /** first addresses of the vSwitch's IPv4 prefixes */
+    ipv4FirstsInVSwitch(vSwitchId: string): Promise<number[]>;
+    /** the vSwitch's IPv6 prefixes */
+    ipv6InVSwitch(vSwitchId: string): Promise<string[]>;
   };
   readonly idempotency: {
     get(accountId: AccountId, action: string, token: string): Promise<StoredResult | undefined>;

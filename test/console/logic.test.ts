@@ -129,6 +129,8 @@ describe('pending transitions', () => {
       networkCardIndex: null,
       securityGroupIds: [],
       addresses: [{ family: 4, address: '10.0.0.5', primary: true }],
+      ipv4Prefixes: [],
+      ipv6Prefixes: [],
       tags: [],
       createdAt: '',
     } as Eni);

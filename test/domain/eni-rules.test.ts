@@ -84,6 +84,8 @@ const eni = (over: Partial<Eni> = {}): Eni =>
     tags: [],
     createdAt: '2026-01-01T00:00:00Z',
     addresses: [{ family: 4, address: '10.0.0.5', primary: true }],
+    ipv4Prefixes: [],
+    ipv6Prefixes: [],
     ...over,
   }) as Eni;
 const instance = (over: Partial<Instance> = {}): Instance =>

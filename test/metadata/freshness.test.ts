@@ -30,7 +30,7 @@ async function snapshot(query = '') {
   assert.equal(r.status, 200, r.body);
   return JSON.parse(r.body) as {
     version: string;
-    interfaces: { mac: string; networkInterfaceId: string; privateIpv4s: string[]; ipv6s: string[] }[];
+    interfaces: { mac: string; networkInterfaceId: string; privateIpv4s: string[]; ipv6s: string[]; ipv4Prefixes: string[] }[];
   };
 }
 
@@ -115,6 +115,24 @@ test('Assign / Unassign (IPv4 and IPv6): the next read shows it', async () => {
   assert.equal((await md(`/latest/meta-data/network/interfaces/macs/${primaryMac}/ipv6s`)).body, `[${v6[0]}]`);
   await sdk.call('UnassignIpv6Addresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, Ipv6Address: v6 });
   assert.equal((await md(`/latest/meta-data/network/interfaces/macs/${primaryMac}/ipv6s`)).status, 404);
+});
+
+test('IP prefixes: ipv4-prefixes and ipv6-prefixes follow Assign / Unassign', async () => {
+  const base = `/latest/meta-data/network/interfaces/macs/${primaryMac}/`;
+  assert.equal((await md(base + 'ipv4-prefixes')).status, 404);
+  const v4 = (await sdk.call('AssignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, Ipv4PrefixCount: 1 }))
+    .AssignedPrivateIpAddressesSet.Ipv4PrefixSet.Ipv4Prefixes as string[];
+  assert.match(v4[0]!, /^198\.18\.1\.\d+\/28$/);
+  assert.deepEqual(JSON.parse((await md(base + 'ipv4-prefixes')).body), v4);
+  assert.ok((await md(base)).body.split('\n').includes('ipv4-prefixes'));
+  const v6 = (await sdk.call('AssignIpv6Addresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, Ipv6PrefixCount: 1 }))
+    .Ipv6PrefixSets.Ipv6Prefix as string[];
+  assert.equal((await md(base + 'ipv6-prefixes')).body, `[${v6[0]}]`);
+  assert.deepEqual((await snapshot()).interfaces[0].ipv4Prefixes, v4);
+  await sdk.call('UnassignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, Ipv4Prefix: v4 });
+  await sdk.call('UnassignIpv6Addresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: primaryEniId, Ipv6Prefix: v6 });
+  assert.equal((await md(base + 'ipv4-prefixes')).status, 404);
+  assert.equal((await md(base + 'ipv6-prefixes')).status, 404);
 });
 
 test('Attach / Detach: shown once the ENI is InUse, gone once it is Available', async () => {

@@ -353,7 +353,9 @@ describe('eniplane extensions', () => {
     assert.deepEqual(Object.keys(p).sort(), [
       'deviceIndex',
       'gateway',
+      'ipv4Prefixes',
       'ipv6Gateway',
+      'ipv6Prefixes',
       'ipv6s',
       'mac',
       'netmask',

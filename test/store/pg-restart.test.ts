@@ -148,6 +148,10 @@ describe('PostgreSQL restarted under load', { skip, timeout: 150_000 }, () => {
       `acknowledged ${ackedBefore} before the restart, ${ackedAfterRestart} after it answered again; refusals: ${[...codes].map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`,
     );
 
+    // A server that died or dropped connections says why in its own output.
+    if ([...codes.keys()].some((k) => k.startsWith('transport:'))) {
+      for (const s of servers) t.diagnostic(`${s.endpoint} exit=${s.child.exitCode}: ${s.output().slice(-4000)}`);
+    }
     // Meanwhile: only the retryable answer; never InternalError, never a dropped connection.
     assert.deepEqual(
       [...codes.keys()].filter((k) => k !== 'ServiceUnavailable'),

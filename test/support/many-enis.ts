@@ -52,6 +52,8 @@ export async function seedManyEnis(
         networkCardIndex: null,
         securityGroupIds: [sg.id],
         addresses: [{ family: 4, address, primary: true }],
+        ipv4Prefixes: [],
+        ipv6Prefixes: [],
         tags: opts.tags?.(i) ?? [],
         createdAt: '2026-01-01T00:00:00Z',
       };

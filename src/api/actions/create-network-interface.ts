@@ -1,5 +1,14 @@
 // ECS CreateNetworkInterface: a Secondary (or, InstanceType=Trunk, a Trunk) ENI in a vSwitch, Available at once (synchronous).
-import { defineAction, ECS_VERSION, readAddressRequest, readDescription, readName, readTags } from '../action.ts';
+import {
+  defineAction,
+  ECS_VERSION,
+  readAddressRequest,
+  readDescription,
+  readName,
+  readPrefixRequest,
+  readTags,
+  refuseAddressesWithPrefixes,
+} from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { createEni } from '../../service/create-eni.ts';
 import { createdEniShape } from '../shapes.ts';
@@ -20,6 +29,10 @@ export default defineAction({
       'SecondaryPrivateIpAddressCount',
       'Ipv6Address',
       'Ipv6AddressCount',
+      'Ipv4Prefix',
+      'Ipv4PrefixCount',
+      'Ipv6Prefix',
+      'Ipv6PrefixCount',
       'InstanceType',
       'NetworkInterfaceName',
       'Description',
@@ -39,7 +52,6 @@ export default defineAction({
       'ConnectionTrackingConfiguration',
       'EnhancedNetwork',
     ],
-    refused: ['Ipv4Prefix', 'Ipv4PrefixCount', 'Ipv6Prefix', 'Ipv6PrefixCount'],
   },
   async handle({ deps, caller }, p) {
     const vSwitchId = p.reqStr('VSwitchId');
@@ -51,17 +63,27 @@ export default defineAction({
     const type = p.str('InstanceType') ?? 'Secondary';
     // COMPAT: Trunk is invitational on the real cloud; here every account may create one.
     if (type !== 'Secondary' && type !== 'Trunk') throw wireErrors.invalidParameter('InstanceType', 'It must be Secondary or Trunk.');
-    if (p.has('Ipv4Prefix') || p.has('Ipv4PrefixCount') || p.has('Ipv6Prefix') || p.has('Ipv6PrefixCount')) {
-      throw wireErrors.unsupportedParameter('IP prefixes');
-    }
+    const secondaryIpv4 = readAddressRequest(p, 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount');
+    const ipv6 = readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount');
+    const ipv4Prefixes = readPrefixRequest(p, 'Ipv4Prefix', 'Ipv4PrefixCount');
+    const ipv6Prefixes = readPrefixRequest(p, 'Ipv6Prefix', 'Ipv6PrefixCount');
+    refuseAddressesWithPrefixes(
+      secondaryIpv4,
+      ipv4Prefixes,
+      'PrivateIpAddress.N/SecondaryPrivateIpAddressCount',
+      'Ipv4Prefix.N/Ipv4PrefixCount',
+    );
+    refuseAddressesWithPrefixes(ipv6, ipv6Prefixes, 'Ipv6Address.N/Ipv6AddressCount', 'Ipv6Prefix.N/Ipv6PrefixCount');
     const eni = await createEni(deps, caller, {
       regionId: p.str('RegionId'),
       vSwitchId,
       type,
       securityGroupIds,
       primaryIpAddress: p.str('PrimaryIpAddress'),
-      secondaryIpv4: readAddressRequest(p, 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount'),
-      ipv6: readAddressRequest(p, 'Ipv6Address', 'Ipv6AddressCount'),
+      secondaryIpv4,
+      ipv6,
+      ipv4Prefixes,
+      ipv6Prefixes,
       name: readName(p, 'NetworkInterfaceName'),
       description: readDescription(p, 'Description'),
       resourceGroupId: p.str('ResourceGroupId'),

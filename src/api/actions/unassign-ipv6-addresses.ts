@@ -1,7 +1,6 @@
 // ECS UnassignIpv6Addresses: removes named IPv6 addresses from an ENI.
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { str } from '../params.ts';
-import { wireErrors } from '../errors.ts';
 import { unassignIpv6 } from '../../service/eni-addresses.ts';
 
 export default defineAction({
@@ -10,17 +9,16 @@ export default defineAction({
   // ClientToken is not in the model, but the gateway takes it and Terraform sends it.
   use: {
     required: ['NetworkInterfaceId'],
-    honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address', 'ClientToken'],
-    refused: ['Ipv6Prefix'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'Ipv6Address', 'Ipv6Prefix', 'ClientToken'],
     extra: { ClientToken: str() },
   },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
-    if (p.has('Ipv6Prefix')) throw wireErrors.unsupportedParameter('IPv6 prefixes');
     await unassignIpv6(deps, caller, {
       regionId: p.str('RegionId'),
       eniId,
       addresses: p.list('Ipv6Address', 50) ?? [],
+      prefixes: p.list('Ipv6Prefix', 10) ?? [],
       clientToken: p.str('ClientToken'),
     });
     return {};

@@ -1,7 +1,6 @@
 // ECS UnassignPrivateIpAddresses: removes named secondary IPv4 addresses from an ENI.
 import { defineAction, ECS_VERSION } from '../action.ts';
 import { str } from '../params.ts';
-import { wireErrors } from '../errors.ts';
 import { unassignPrivateIps } from '../../service/eni-addresses.ts';
 
 export default defineAction({
@@ -10,17 +9,16 @@ export default defineAction({
   // ClientToken is not in the model, but the gateway takes it and Terraform sends it.
   use: {
     required: ['NetworkInterfaceId'],
-    honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'ClientToken'],
-    refused: ['Ipv4Prefix'],
+    honoured: ['RegionId', 'NetworkInterfaceId', 'PrivateIpAddress', 'Ipv4Prefix', 'ClientToken'],
     extra: { ClientToken: str() },
   },
   async handle({ deps, caller }, p) {
     const eniId = p.reqStr('NetworkInterfaceId');
-    if (p.has('Ipv4Prefix')) throw wireErrors.unsupportedParameter('IPv4 prefixes');
     await unassignPrivateIps(deps, caller, {
       regionId: p.str('RegionId'),
       eniId,
       addresses: p.list('PrivateIpAddress', 50) ?? [],
+      prefixes: p.list('Ipv4Prefix', 10) ?? [],
       clientToken: p.str('ClientToken'),
     });
     return {};

@@ -45,6 +45,7 @@ interface AggregatedChildren {
   child_addresses: string | unknown[];
   child_sgs: string | unknown[];
   child_tags: string | unknown[];
+  child_prefixes: string | unknown[];
 }
 
 function childrenColumns(d: SqlDriver): string {
@@ -54,7 +55,8 @@ function childrenColumns(d: SqlDriver): string {
       : (cols: string) => `json_group_array(json_array(${cols}))`;
   return `(SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = e.id) AS child_addresses,
     (SELECT ${agg('security_group_id, position')} FROM eni_security_groups WHERE eni_id = e.id) AS child_sgs,
-    (SELECT ${agg('key, value')} FROM tags WHERE resource_id = e.id) AS child_tags`;
+    (SELECT ${agg('key, value')} FROM tags WHERE resource_id = e.id) AS child_tags,
+    (SELECT ${agg('prefix, family, seq')} FROM ip_prefixes WHERE eni_id = e.id) AS child_prefixes`;
 }
 
 // SQLite hands JSON back as text, PostgreSQL (pg) already parsed.
@@ -76,7 +78,13 @@ function withChildren(r: EniRow, c: AggregatedChildren): Eni {
   const tags = jsonArray<[string, string]>(c.child_tags)
     .sort((a, b) => byText(a[0], b[0]))
     .map(([key, value]) => ({ key, value }));
-  return toEni(r, addresses, sgs, tags);
+  const prefixes = jsonArray<[string, number, number | string]>(c.child_prefixes ?? []).sort(
+    (a, b) => Number(a[2]) - Number(b[2]) || byText(a[0], b[0]),
+  );
+  return toEni(r, addresses, sgs, tags, {
+    ipv4Prefixes: prefixes.filter((p) => Number(p[1]) === 4).map((p) => p[0]),
+    ipv6Prefixes: prefixes.filter((p) => Number(p[1]) === 6).map((p) => p[0]),
+  });
 }
 
 /** Rows already read (a page, a locked row): their children in one more statement. */
@@ -87,7 +95,7 @@ async function hydrate(d: SqlDriver, rows: EniRow[]): Promise<Eni[]> {
     rows.map((r) => r.id),
   );
   const byId = new Map(children.map((c) => [c.id, c]));
-  return rows.map((r) => withChildren(r, byId.get(r.id) ?? { child_addresses: [], child_sgs: [], child_tags: [] }));
+  return rows.map((r) => withChildren(r, byId.get(r.id) ?? { child_addresses: [], child_sgs: [], child_tags: [], child_prefixes: [] }));
 }
 
 function eniWhere(accountId: string, f: EniFilter): Where {
@@ -249,6 +257,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
       async delete(id) {
         await lockAddresses(d, 'eni_id = ?', [id]);
         await d.run('DELETE FROM private_ips WHERE eni_id = ?', [id]);
+        await d.run('DELETE FROM ip_prefixes WHERE eni_id = ?', [id]);
         await d.run('DELETE FROM eni_security_groups WHERE eni_id = ?', [id]);
         await d.run('DELETE FROM tags WHERE resource_id = ?', [id]);
         await d.run('DELETE FROM enis WHERE id = ?', [id]);

@@ -24,8 +24,65 @@ export async function lockAddresses(d: SqlDriver, where: string, params: unknown
   );
 }
 
-export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 'nonces' | 'kv'> {
+/** The 16 addresses of an IPv4 prefix starting at `first`, as text. */
+function ipv4BlockTexts(first: number): string[] {
+  return Array.from({ length: 16 }, (_, i) => {
+    const n = first + i;
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  });
+}
+
+export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'prefixes' | 'idempotency' | 'nonces' | 'kv'> {
   return {
+    prefixes: {
+      async insert(rows) {
+        const inserted: string[] = [];
+        for (const r of rows) {
+          if (r.family === 4 && r.ipv4First !== null) {
+            const texts = ipv4BlockTexts(r.ipv4First);
+            // PostgreSQL: the 16 address locks first (in address order), so no address row can
+            // appear inside the block between the check below and the insert (migration 013).
+            if (d.dialect === 'postgres') {
+              await d.all(`SELECT eniplane_address_lock(?, a) FROM unnest(?::text[]) a ORDER BY a`, [r.vSwitchId, [...texts].sort()]);
+            }
+            const held = await d.get(`SELECT 1 AS x FROM private_ips WHERE vswitch_id = ? AND address IN (${placeholders(16)})`, [
+              r.vSwitchId,
+              ...texts,
+            ]);
+            if (held) continue;
+          } else if (d.dialect === 'postgres') {
+            await d.all('SELECT pg_advisory_xact_lock(1701734765, eniplane_ipv6_block_key(?, ?))', [r.vSwitchId, r.prefix.split('/')[0]]);
+          }
+          const res = await d.run(
+            'INSERT INTO ip_prefixes (eni_id, vswitch_id, family, prefix, ipv4_first, seq) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+            [r.eniId, r.vSwitchId, r.family, r.prefix, r.ipv4First, nextSeq()],
+          );
+          if (res.changes > 0) inserted.push(r.prefix);
+        }
+        return inserted;
+      },
+      async delete(eniId, prefixes) {
+        if (prefixes.length === 0) return 0;
+        return (
+          await d.run(`DELETE FROM ip_prefixes WHERE eni_id = ? AND prefix IN (${placeholders(prefixes.length)})`, [eniId, ...prefixes])
+        ).changes;
+      },
+      async deleteAllOf(eniId) {
+        return (await d.run('DELETE FROM ip_prefixes WHERE eni_id = ?', [eniId])).changes;
+      },
+      async ipv4FirstsInVSwitch(vSwitchId) {
+        return (
+          await d.all<{ n: number | string }>('SELECT ipv4_first AS n FROM ip_prefixes WHERE vswitch_id = ? AND ipv4_first IS NOT NULL', [
+            vSwitchId,
+          ])
+        ).map((r) => Number(r.n));
+      },
+      async ipv6InVSwitch(vSwitchId) {
+        return (await d.all<{ p: string }>('SELECT prefix AS p FROM ip_prefixes WHERE vswitch_id = ? AND family = 6', [vSwitchId])).map(
+          (r) => r.p,
+        );
+      },
+    },
     addresses: {
       async insert(rows) {
         const inserted: string[] = [];
@@ -69,6 +126,14 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'idempotency' | 
             [vSwitchId],
           )
         ).map((r) => Number(r.n));
+      },
+      async ipv6InVSwitch(vSwitchId) {
+        return (
+          await d.all<{ a: string }>(
+            'SELECT p.address AS a FROM enis e JOIN private_ips p ON p.eni_id = e.id AND p.vswitch_id = e.vswitch_id WHERE e.vswitch_id = ? AND p.family = 6',
+            [vSwitchId],
+          )
+        ).map((r) => r.a);
       },
     },
     idempotency: {

@@ -227,7 +227,13 @@ export function toResourceGroup(r: ResourceGroupRow): ResourceGroup {
     createdAt: r.created_at,
   };
 }
-export function toEni(r: EniRow, addresses: PrivateAddress[], securityGroupIds: string[], tags: { key: string; value: string }[]): Eni {
+export function toEni(
+  r: EniRow,
+  addresses: PrivateAddress[],
+  securityGroupIds: string[],
+  tags: { key: string; value: string }[],
+  prefixes: Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'> = { ipv4Prefixes: [], ipv6Prefixes: [] },
+): Eni {
   return {
     id: r.id,
     accountId: r.account_id,
@@ -266,6 +272,8 @@ export function toEni(r: EniRow, addresses: PrivateAddress[], securityGroupIds: 
     networkCardIndex: num(r.network_card_index),
     securityGroupIds,
     addresses,
+    ipv4Prefixes: prefixes.ipv4Prefixes,
+    ipv6Prefixes: prefixes.ipv6Prefixes,
     tags,
     createdAt: r.created_at,
   };
