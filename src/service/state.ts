@@ -29,6 +29,7 @@ import {
 import type { Tag, TagResourceType } from '../domain/tags.ts';
 import {
   canonicalIpv6,
+  canonicalIpv6Prefix,
   cidrContains,
   cidrsOverlap,
   ipv4InCidr,
@@ -38,6 +39,7 @@ import {
   parseIpv4,
   parseIpv4Cidr,
   parseIpv6Cidr,
+  parseIpv4Prefix,
   VPC_IPV4_PREFIX,
   VSWITCH_IPV4_PREFIX,
   type Ipv4Cidr,
@@ -158,6 +160,10 @@ const eniSchema = z
     primaryIpAddress: z.string(),
     privateIpAddresses: z.array(z.string()).default([]),
     ipv6Addresses: z.array(z.string()).default([]),
+    /** aligned /28s, e.g. 10.0.1.16/28 (terway's prefix mode) */
+    ipv4Prefixes: z.array(z.string()).default([]),
+    /** aligned /80s inside the vSwitch's /64 */
+    ipv6Prefixes: z.array(z.string()).default([]),
     deleteOnRelease: z.boolean().optional(),
     sourceDestCheck: z.boolean().default(false),
     traffic: z
@@ -382,6 +388,8 @@ export function exportState(deps: ServiceDeps): Promise<{ format: string; accoun
             .filter((x) => !x.primary)
             .map((x) => x.address),
           ipv6Addresses: e.addresses.filter((x) => x.family === 6).map((x) => x.address),
+          ipv4Prefixes: e.ipv4Prefixes,
+          ipv6Prefixes: e.ipv6Prefixes,
           deleteOnRelease: e.deleteOnRelease,
           sourceDestCheck: e.sourceDestCheck,
           traffic: e.traffic,
@@ -596,6 +604,7 @@ function plan(deps: ServiceDeps, accounts: AccountState[], prefix: (i: number) =
     });
 
     const taken = new Map<string, string>();
+    const prefixBlocks: { vSwitchId: string; path: (string | number)[]; v4: number[]; v6: string[] }[] = [];
     const primaries = new Map<string, number>();
     const devices = new Map<string, Set<number>>();
     account.networkInterfaces.forEach((e, i) => {
@@ -667,6 +676,35 @@ function plan(deps: ServiceDeps, accounts: AccountState[], prefix: (i: number) =
         addresses.push({ family: 6, address: canonical, primary: false });
       });
 
+      // Prefixes: aligned blocks inside the vSwitch, apart from each other and from every address.
+      const ipv4Prefixes: string[] = [];
+      e.ipv4Prefixes.forEach((text, k) => {
+        const where = [...path, 'ipv4Prefixes', k];
+        const first = parseIpv4Prefix(text);
+        if (first === undefined) return issue(where, `${text} is not an aligned /28 written as its network address`);
+        if (vsw?.cidr && !(ipv4InCidr(vsw.cidr, first) && ipv4InCidr(vsw.cidr, first + 15)))
+          return issue(where, `${text} is not in the vSwitch's ${vsw.v.cidrBlock}`);
+        const key = `${e.vSwitchId}/p4/${first}`;
+        if (taken.has(key)) issue(where, `${text} is also at ${taken.get(key)}`);
+        taken.set(key, where.join('.'));
+        ipv4Prefixes.push(text);
+      });
+      const ipv6Prefixes: string[] = [];
+      e.ipv6Prefixes.forEach((text, k) => {
+        const where = [...path, 'ipv6Prefixes', k];
+        const canonical = canonicalIpv6Prefix(text);
+        if (canonical === undefined) return issue(where, `${text} is not an aligned /80 written as its network address`);
+        if (!vsw || vsw.v.ipv6CidrBlock === null) return issue(where, `the vSwitch ${e.vSwitchId} has no IPv6 block`);
+        const value = ipv6ToBigInt(canonical.split('/')[0])!;
+        if (value >> 64n !== ipv6CidrNetwork(parseIpv6Cidr(vsw.v.ipv6CidrBlock, 64)) >> 64n)
+          return issue(where, `${text} is not in the vSwitch's ${vsw.v.ipv6CidrBlock}`);
+        const key = `${e.vSwitchId}/p6/${canonical}`;
+        if (taken.has(key)) issue(where, `${text} is also at ${taken.get(key)}`);
+        taken.set(key, where.join('.'));
+        ipv6Prefixes.push(canonical);
+      });
+      prefixBlocks.push({ vSwitchId: e.vSwitchId, path, v4: ipv4Prefixes.map((t) => parseIpv4Prefix(t)!), v6: ipv6Prefixes });
+
       const row: Omit<Eni, 'accountId' | 'resourceGroupId'> = {
         id: e.id,
         regionId: vsw?.v.regionId ?? '',
@@ -689,12 +727,26 @@ function plan(deps: ServiceDeps, accounts: AccountState[], prefix: (i: number) =
         networkCardIndex: e.networkCardIndex !== undefined ? e.networkCardIndex : e.instanceId !== null ? 0 : null,
         securityGroupIds: e.securityGroupIds,
         addresses,
+        ipv4Prefixes,
+        ipv6Prefixes,
         tags: [...e.tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
         createdAt: e.createdAt ?? now,
       };
       p.enis.push(row);
       group(e.id, e, path);
     });
+    // No address inside any prefix of its vSwitch (the store would skip it, or refuse the prefix).
+    for (const b of prefixBlocks) {
+      const v6Blocks = new Set(b.v6.map((t) => ipv6ToBigInt(t.split('/')[0])! >> 48n));
+      for (const [key, where] of taken) {
+        const [vswId, address] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+        if (vswId !== b.vSwitchId || address.startsWith('p')) continue;
+        const inside = address.includes(':')
+          ? v6Blocks.has(ipv6ToBigInt(address)! >> 48n)
+          : b.v4.some((first) => parseIpv4(address) >= first && parseIpv4(address) < first + 16);
+        if (inside) issue(where.split('.'), `${address} lies inside a prefix of ${b.path.join('.')}`);
+      }
+    }
     account.networkInterfaces.forEach((e, i) => {
       if (e.trunkEniId !== null && !p.enis.some((x) => x.id === e.trunkEniId && x.type === 'Trunk'))
         issue([...at, 'networkInterfaces', i, 'trunkEniId'], `no Trunk ENI ${e.trunkEniId} in this account`);
@@ -781,6 +833,12 @@ export async function importState(deps: ServiceDeps, raw: unknown): Promise<Impo
           })),
         );
         if (inserted.length !== e.addresses.length) throw new Error(`addresses of ${e.id} collided on import`);
+        const prefixes = [
+          ...e.ipv4Prefixes.map((prefix) => ({ family: 4 as const, prefix, ipv4First: parseIpv4Prefix(prefix)! })),
+          ...e.ipv6Prefixes.map((prefix) => ({ family: 6 as const, prefix, ipv4First: null })),
+        ];
+        const placed = await tx.prefixes.insert(prefixes.map((x) => ({ ...x, vSwitchId: e.vSwitchId, eniId: e.id })));
+        if (placed.length !== prefixes.length) throw new Error(`prefixes of ${e.id} collided on import`);
         await countInSecurityGroups(deps, tx, e.securityGroupIds, e.addresses.length);
       }
       for (const [id, t] of p.tags)

@@ -81,7 +81,7 @@ before(async () => {
   });
   await c.call('AssignIpv6Addresses', { ...R, NetworkInterfaceId: eni.NetworkInterfaceId, Ipv6AddressCount: 2 });
   await c.call('AttachNetworkInterface', { ...R, NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId });
-  await c.call('CreateNetworkInterface', { ...R, VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId });
+  await c.call('CreateNetworkInterface', { ...R, VSwitchId: vsw.VSwitchId, SecurityGroupId: sg.SecurityGroupId, Ipv4PrefixCount: 2 });
   const b = sdkClient('ecs-acs3', srv.endpoint, { id: other.accessKeyId, secret: other.accessKeySecret });
   await b.call('CreateVpc', { RegionId: 'cn-beijing', CidrBlock: '172.16.0.0/12' });
   await srv.stop();
@@ -108,6 +108,7 @@ describe('SQLite', () => {
     const eni = s.accounts[0].networkInterfaces.find((e: any) => e.primaryIpAddress === '10.0.1.50');
     assert.deepEqual(eni.privateIpAddresses, ['10.0.1.9', '10.0.1.7'], 'assignment order');
     assert.equal(eni.ipv6Addresses.length, 2);
+    assert.equal(s.accounts[0].networkInterfaces.filter((e: any) => e.ipv4Prefixes.length === 2).length, 1, 'IPv4 prefixes too');
     assert.equal(eni.status, 'InUse');
     assert.deepEqual(
       eni.tags.map((t: any) => t.key),
@@ -234,6 +235,12 @@ describe('serve --seed', () => {
     assert.equal(e.code, 1);
     assert.match(e.stderr, /vSwitches\.0\.cidrBlock: not inside the VPC's 192\.168\.0\.0\/16/);
     assert.match(e.stderr, /networkInterfaces\.1\.securityGroupIds\.0: no security group sg-nope/);
+    const prefixed = structuredClone(SEED) as any;
+    prefixed.networkInterfaces[1].ipv4Prefixes = ['192.168.1.16/28', '192.168.1.7/28'];
+    writeFileSync(bad, JSON.stringify(prefixed));
+    const p = await cliFails('state', 'import', bad, '--data', join(dir, 'bad-data'));
+    assert.match(p.stderr, /networkInterfaces\.1\.primaryIpAddress: 192\.168\.1\.20 lies inside a prefix of networkInterfaces\.1/);
+    assert.match(p.stderr, /networkInterfaces\.1\.ipv4Prefixes\.1: 192\.168\.1\.7\/28 is not an aligned \/28/);
     const typo = join(dir, 'typo.json');
     writeFileSync(
       typo,
