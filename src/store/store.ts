@@ -42,12 +42,20 @@ export interface AuditEvent {
   requestId: string;
   /** 'Success' or the error Code */
   result: string;
+  /** the row's id (set when read back): with atMs, the key of keyset paging */
+  id?: number;
 }
 export interface AuditFilter {
   accountId?: AccountId;
   action?: string;
+  /** events whose resources include this id or address */
+  resourceId?: string;
+  /** 'Success', 'Failed' (any error Code) or one error Code */
+  result?: string;
   sinceMs?: number;
   untilMs?: number;
+  /** only events older than this one (newest first: the next page after it) */
+  before?: { atMs: number; id: number };
   limit: number;
 }
 

@@ -331,7 +331,7 @@ describe('ModifyInstanceAttribute', () => {
       404,
       'InvalidSecurityGroupId.NotFound',
     );
-    assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, HostName: '-bad' }), 400, 'InvalidParameter');
+    assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, HostName: '-bad' }), 400, 'InvalidHostName.Malformed');
     assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, CreditSpecification: 'Boundless' }), 400, 'InvalidParameter');
     // A refused change leaves nothing half-done.
     assert.deepEqual((await describeOne(plain)).SecurityGroupIds.SecurityGroupId, [net.securityGroupId]);
