@@ -87,7 +87,7 @@ export const STRING_LIMITS: Record<string, Record<string, Limit>> = {
 };
 
 /** Any other string parameter: far above every real value (a JSON list of 100 ids is ~3,000). */
-export const MAX_ANY_CHARS = 16_384;
+const MAX_ANY_CHARS = 16_384;
 
 /** Code points, counted only as far as `upTo` (a value's UTF-16 length bounds them from above). */
 function chars(v: string, upTo: number): number {

@@ -16,7 +16,7 @@ export interface FamilyPolicy {
   hostPrefix: 32 | 128;
 }
 
-export interface PolicyRouting {
+interface PolicyRouting {
   /** route table id: 1000 + device index */
   table: number;
   /** rule priority; the same number as the table, well before main (32766) */

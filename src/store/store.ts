@@ -149,7 +149,7 @@ export interface NetworkFilter {
   type?: string;
 }
 
-export interface AddressRow {
+interface AddressRow {
   vSwitchId: string;
   eniId: string;
   family: IpFamily;
@@ -159,7 +159,7 @@ export interface AddressRow {
 }
 
 /** An IP prefix of an ENI: an aligned /28 (IPv4) or /80 (IPv6), canonical CIDR text. */
-export interface PrefixRow {
+interface PrefixRow {
   vSwitchId: string;
   eniId: string;
   family: IpFamily;
@@ -168,7 +168,7 @@ export interface PrefixRow {
   ipv4First: number | null;
 }
 
-export interface StoredResult {
+interface StoredResult {
   paramsHash: string;
   result: string;
 }

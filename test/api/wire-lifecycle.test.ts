@@ -1,21 +1,11 @@
 // Wire tests (in-process) for ENI and instance life: create, attach, detach,
 // delete, the instance-type limits, async states and account isolation.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { seedNetwork, startHarness } from '../support/in-process.ts';
+import { assertError, wireFixture } from '../support/wire-fixture.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
-});
-after(() => h.close());
-
-function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
-  assert.equal(r.body.Code, code, JSON.stringify(r.body));
-  assert.equal(r.status, status);
-}
+const { h, net } = wireFixture();
 
 async function instance(type = 'ecs.g7.large', vSwitchId = net.vSwitchId) {
   const r = await h.call('RunInstances', {
