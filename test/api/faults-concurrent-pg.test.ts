@@ -30,6 +30,14 @@ describe('fault rules added concurrently through two servers on PostgreSQL', { s
           env: { ENIPLANE_ROOT_ACCESS_KEY_ID: KEY.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: KEY.secret, ENIPLANE_SECRET_KEY: SEAL_KEY },
         }),
       );
+    // A server whose first connection to PostgreSQL was slow serves before its database is ready
+    // (503 until then): wait for /readyz, bounded.
+    for (const s of servers)
+      for (let i = 0; ; i++) {
+        if ((await fetch(`http://${s.endpoint}/readyz`)).status === 200) break;
+        if (i === 300) throw new Error(`${s.endpoint} not ready after 30 s:\n${s.output()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
   });
   after(async () => {
     for (const s of servers) await s.stop();
