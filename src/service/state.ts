@@ -45,7 +45,7 @@ import {
   type Ipv4Cidr,
 } from '../ipam/index.ts';
 import type { Account, Page, Paging, Tx } from '../store/store.ts';
-import { countInSecurityGroups } from './address-book.ts';
+import { addressesHeld, countInSecurityGroups } from './address-book.ts';
 import { readTx, writeTx, type ServiceDeps } from './deps.ts';
 
 const STATE_FORMAT = 'eniplane-state/1';
@@ -839,7 +839,8 @@ export async function importState(deps: ServiceDeps, raw: unknown): Promise<Impo
         ];
         const placed = await tx.prefixes.insert(prefixes.map((x) => ({ ...x, vSwitchId: e.vSwitchId, eniId: e.id })));
         if (placed.length !== prefixes.length) throw new Error(`prefixes of ${e.id} collided on import`);
-        await countInSecurityGroups(deps, tx, e.securityGroupIds, e.addresses.length);
+        // Each prefix counts as one address in its groups, as address-book.ts counts it.
+        await countInSecurityGroups(deps, tx, e.securityGroupIds, addressesHeld(e));
       }
       for (const [id, t] of p.tags)
         if (t.tags.length) await tx.tags.put({ resourceType: t.type, resourceId: id, accountId, regionId: t.regionId }, t.tags);
