@@ -490,6 +490,15 @@ export interface Store {
    * through onCommit/onRollback hooks.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T>;
+  /**
+   * A number that changes whenever a transaction commits to this database,
+   * in this process or another (SQLite: `PRAGMA data_version` of a connection
+   * that never writes). Cheap enough to read every few ms, so a follower in
+   * another process (the metadata long-poll, the lab) wakes on a commit
+   * instead of on its next poll. Absent where there is no such cheap signal
+   * (PostgreSQL): followers re-read on their interval.
+   */
+  commitCounter?(): number;
   /** Applies pending numbered migrations (opening a store does it too, unless told not to). */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;
