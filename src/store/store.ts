@@ -275,6 +275,8 @@ export interface Tx {
     get(accountId: AccountId, id: string, opts?: { forUpdate?: boolean }): Promise<Eni | undefined>;
     list(accountId: AccountId, f: EniFilter, p: Paging): Promise<Page<Eni>>;
     listByInstance(instanceId: string): Promise<Eni[]>;
+    /** listByInstance for each of the ids at once (a page of DescribeInstances): an entry, maybe empty, for every id */
+    listByInstances(instanceIds: string[]): Promise<Map<string, Eni[]>>;
     /** ENIs bound (InUse/Attaching/Detaching) to the instance, primary included */
     countOnInstance(instanceId: string): Promise<number>;
     countInRegion(accountId: AccountId, regionId: string): Promise<number>;
@@ -404,6 +406,18 @@ export interface Tx {
     allInstances(): Promise<Instance[]>;
     allVSwitches(): Promise<VSwitch[]>;
     allEnis(): Promise<EniPlacement[]>;
+  };
+  /**
+   * Bulk loading, for benchmarks that need a large world in minutes
+   * (bench/scale): many rows a statement, none of the use cases' per-row work
+   * (no address locks, no conflict handling, no security-group counters: the
+   * caller adjusts those with securityGroups.adjustIpCount). Only into a store
+   * no one else is writing.
+   */
+  readonly bulk: {
+    /** the ENIs' own rows with their security groups and tags (their addresses go through `addresses`) */
+    enis(enis: Eni[]): Promise<void>;
+    addresses(rows: AddressRow[]): Promise<void>;
   };
   /** runs after a successful commit (used to keep in-memory hints in step) */
   onCommit(fn: () => void): void;

@@ -13,6 +13,7 @@ import { throttleRepo } from './throttle-repo.ts';
 import { auditRepo } from './audit-repo.ts';
 import { tagRepo } from './tag-repo.ts';
 import { stateRepo } from './state-repo.ts';
+import { bulkRepo } from './bulk-repo.ts';
 
 type Repos = Omit<Tx, 'onCommit' | 'onRollback'>;
 const built = new WeakMap<SqlDriver, Repos>();
@@ -29,6 +30,7 @@ function build(d: SqlDriver): Repos {
     ...auditRepo(d),
     ...tagRepo(d),
     ...stateRepo(d),
+    ...bulkRepo(d),
   };
   built.set(d, r);
   return r;
