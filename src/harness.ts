@@ -10,7 +10,9 @@ import { startServer, type RunningServer } from './server.ts';
 import { settleAllNow } from './service/transitions.ts';
 import type { FaultRule, FaultRuleInput } from './service/faults.ts';
 import type { ThrottleProfile } from './service/throttle.ts';
+import type { StateFile } from './service/state.ts';
 
+export type { StateFile } from './service/state.ts';
 export type { FaultRule, FaultRuleInput } from './service/faults.ts';
 export type { ThrottleProfile } from './service/throttle.ts';
 
@@ -25,6 +27,11 @@ export interface EniplaneOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** AccessKey of the root account (default: generated) */
   rootKey?: { id: string; secret: string };
+  /**
+   * The world to start from, and to return to on reset(): a state export or a
+   * hand-written seed (docs/harness.md), as an object or a file path.
+   */
+  seed?: StateFile | string;
 }
 
 export interface Eniplane {
@@ -34,7 +41,7 @@ export interface Eniplane {
   accessKeySecret: string;
   /** the metadata service; a request names its instance with X-Eniplane-Instance-Id */
   metadataUrl: string;
-  /** empties the world (a fresh database, same endpoint and keys, no fault rules) */
+  /** back to the start: a fresh database holding the seed's world (or none), same endpoint and keys, no fault rules */
   reset(): Promise<void>;
   faults: {
     add(rule: FaultRuleInput | FaultRuleInput[], seed?: number): Promise<FaultRule[]>;
@@ -57,6 +64,7 @@ export async function startEniplane(opts: EniplaneOptions = {}): Promise<Eniplan
     dir = mkdtempSync(join(tmpdir(), 'eniplane-'));
     const throttle = opts.throttle === 'ecs' ? 'ecs' : opts.throttle ? write('throttle.json', opts.throttle) : undefined;
     const faults = initialFaults ? write('faults.json', initialFaults) : undefined;
+    const seed = typeof opts.seed === 'string' ? opts.seed : opts.seed ? write('seed.json', opts.seed) : undefined;
     // Settings as flags (no environment: a test's ENIPLANE_* must not leak in).
     const config = resolveServeConfig(
       {
@@ -69,11 +77,17 @@ export async function startEniplane(opts: EniplaneOptions = {}): Promise<Eniplan
         metadataTrustInstanceHeader: true,
         throttle,
         faults,
+        seed,
       },
       {},
     );
     const env = rootKey ? { ENIPLANE_ROOT_ACCESS_KEY_ID: rootKey.id, ENIPLANE_ROOT_ACCESS_KEY_SECRET: rootKey.secret } : {};
-    server = await startServer(config, env, undefined, { backgroundCheckpoints: false });
+    try {
+      server = await startServer(config, env, undefined, { backgroundCheckpoints: false });
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     rootKey = { id: server.credentials.accessKeyId, secret: server.credentials.accessKeySecret };
     ports = { api: server.port, metadata: Number(server.metadataEndpoints[0].split(':').pop()) };
   }

@@ -21,6 +21,7 @@ import { Throttle, throttleProfileSchema } from './service/throttle.ts';
 import { createMetrics } from './api/metrics.ts';
 import { runEvery } from './service/periodic.ts';
 import { ConfigError } from './cli/config.ts';
+import { importState, StateError } from './service/state.ts';
 
 export interface RunningServer {
   endpoint: string;
@@ -80,6 +81,8 @@ export async function startServer(
     ? new Throttle(deps, readJson(config.throttle === 'ecs' ? BUNDLED_THROTTLE : config.throttle, throttleProfileSchema))
     : undefined;
   const faultSet = config.faults ? readJson(config.faults, faultSetSchema) : undefined;
+  // A seed is read (and its JSON checked) before a port is bound; it is validated and loaded once the database answers.
+  const seed = config.seed ? readJson(config.seed, { safeParse: (v: unknown) => ({ success: true as const, data: v }) }) : undefined;
   const metrics = createMetrics(deps);
   const chaos = { faults, throttle, metrics };
   const background: (() => void)[] = [];
@@ -103,6 +106,17 @@ export async function startServer(
       );
       chmodSync(credentialsFile, 0o600);
     }
+    if (seed !== undefined) {
+      try {
+        await importState({ ...deps, store: real }, seed);
+      } catch (e) {
+        if (e instanceof StateError)
+          throw new ConfigError(
+            `cannot seed from ${config.seed}:\n${e.issues.map((i) => `  ${i.path || '(store)'}: ${i.message}`).join('\n')}`,
+          );
+        throw e;
+      }
+    }
     if (store instanceof DeferredStore) store.openGate();
     if (faultSet) await faults.replace(faultSet);
     else await faults.refresh();
@@ -124,7 +138,15 @@ export async function startServer(
   };
   let ready: Promise<void>;
   if (connected === undefined) {
-    await bringUp(store);
+    try {
+      await bringUp(store);
+    } catch (e) {
+      // nothing is listening yet: stop what started, close the store, report (a bad seed is the user's error)
+      for (const stop of background) stop();
+      await stopAudit();
+      await store.close();
+      throw e;
+    }
     ready = Promise.resolve();
   } else {
     // An env root key is known before the database: written now, so tools that read credentials.json can start.

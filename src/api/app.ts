@@ -48,7 +48,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): App {
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   registerHttpErrors(server, opts.logger, { bodyLimit: BODY_LIMIT_BYTES });
   const closer = registerGracefulClose(server);
-  const consoleFace = opts.console ? createConsole(deps, opts.logger, opts.console) : undefined;
+  const consoleFace = opts.console ? createConsole(deps, opts.logger, { chaos: opts.chaos, ...opts.console }) : undefined;
   registerRpcRoutes(
     server,
     deps,

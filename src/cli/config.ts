@@ -109,6 +109,12 @@ export const serveSettings = defineSettings('serve', {
     help: 'fault rules to start with, JSON { seed, rules } (replaces the stored set)',
     schema: z.string().min(1).optional(),
   },
+  seed: {
+    flag: '--seed <file>',
+    env: 'ENIPLANE_SEED',
+    help: 'load this world (a state export or a hand-written seed, docs/harness.md) at start; refused when the store holds resources',
+    schema: z.string().min(1).optional(),
+  },
 });
 
 export type ServeConfig = SettingsOf<typeof serveSettings.table>;

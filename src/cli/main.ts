@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   faults: async () => (await import('./faults.ts')).registerFaults,
   keys: async () => (await import('./keys.ts')).registerKeys,
   audit: async () => (await import('./audit.ts')).registerAudit,
+  state: async () => (await import('./state.ts')).registerState,
 };
 
 export async function main(argv: string[]): Promise<void> {

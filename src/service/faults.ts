@@ -187,6 +187,9 @@ export class FaultBook {
 
   private async change(fn: (s: StoredSet) => StoredSet): Promise<StoredSet> {
     const next = await this.deps.store.transaction(async (tx) => {
+      // Locked before it is read: two servers adding rules at once must both land (READ COMMITTED
+      // alone lets both read version n and the later write drop the other's rule).
+      await tx.kv.lock(KEY);
       const text = await tx.kv.get(KEY, this.deps.clock.nowMs());
       const cur: StoredSet = text ? JSON.parse(text) : { version: 0, seed: 1, nextId: 1, rules: [] };
       const n = { ...fn(cur), version: cur.version + 1 };

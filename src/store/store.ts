@@ -366,6 +366,11 @@ export interface Tx {
      */
     lease(key: string, windowStartMs: number, n: number): Promise<number>;
   };
+  /** State snapshots (service/state.ts). */
+  readonly state: {
+    /** every (account, region) holding a VPC, vSwitch, security group, instance or ENI, in that order */
+    scopes(): Promise<{ accountId: AccountId; regionId: string }[]>;
+  };
   /** The audit trail (service/audit.ts). */
   readonly audit: {
     insert(events: AuditEvent[]): Promise<void>;
@@ -378,6 +383,13 @@ export interface Tx {
     /** The value unless it expired before `nowMs` (the caller's clock: deps.clock in the services). */
     get(key: string, nowMs: number): Promise<string | undefined>;
     put(key: string, value: string, expiresMs: number | null): Promise<void>;
+    /**
+     * Holds the key until the transaction ends, whether or not a row exists yet:
+     * a read-modify-write of one key (the fault rule set) from several server
+     * processes then happens one at a time (PostgreSQL: a transaction advisory
+     * lock; SQLite's one writer already serializes).
+     */
+    lock(key: string): Promise<void>;
     delete(key: string): Promise<void>;
     purge(nowMs: number): Promise<number>;
   };

@@ -1,4 +1,5 @@
-// `eniplane render` against a real server: the rendered files carry the ENI's
+// `eniplane render` (a real process) against a real server over HTTP (the
+// harness's, in this process: the server needs no process of its own here): the rendered files carry the ENI's
 // own addresses, prefix, gateway and MAC; --facts, --format json, --out, and
 // user errors exit 1.
 import { after, before, it } from 'node:test';
@@ -8,19 +9,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { startEniplane, type Eniplane } from 'eniplane';
 import { sdkClient } from '../support/sdk-clients.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
-let server: ServerProcess;
+let server: Eniplane & { key: { id: string; secret: string } };
 let out: string;
 before(async () => {
-  server = await startServerProcess({ args: ['--transition-ms', '0'] });
+  const e = await startEniplane({ transitionMs: 0 });
+  server = Object.assign(e, { key: { id: e.accessKeyId, secret: e.accessKeySecret } });
   out = mkdtempSync(join(tmpdir(), 'eniplane-render-'));
 });
 after(async () => {
-  await server?.stop();
+  await server?.close();
   rmSync(out, { recursive: true, force: true });
 });
 

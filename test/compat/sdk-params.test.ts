@@ -1,23 +1,23 @@
 // What real clients send beyond the seed's story, through each unmodified official SDK against a
-// real server process: RunInstances as some Go clients call it (AutoRenew=false, SpotPriceLimit=0,
+// real server over HTTP (the harness's, in this process: the shapes need no process of their own): RunInstances as some Go clients call it (AutoRenew=false, SpotPriceLimit=0,
 // SystemDisk as an object, DataDisk.N), which the hand-written parameter lists used to refuse.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FLAVOURS, sdkClient } from '../support/sdk-clients.ts';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { startEniplane, type Eniplane } from 'eniplane';
 
-let server: ServerProcess;
+let server: Eniplane;
 before(async () => {
-  server = await startServerProcess({ args: ['--transition-ms', '100'] });
+  server = await startEniplane({ transitionMs: 100 });
 });
 after(async () => {
-  await server?.stop();
+  await server?.close();
 });
 
 describe('SDK model parameters in their real shapes', () => {
   FLAVOURS.forEach((flavour, n) => {
     it(`RunInstances with AutoRenew, SpotPriceLimit, SystemDisk.Category, DataDisk.N.Size via ${flavour}`, async () => {
-      const c = sdkClient(flavour, server.endpoint, server.key);
+      const c = sdkClient(flavour, server.endpoint, { id: server.accessKeyId, secret: server.accessKeySecret });
       const R = { RegionId: 'cn-hangzhou' };
       const vpc = await c.call('CreateVpc', { ...R, CidrBlock: '10.0.0.0/16', VpcName: `params-${n}` });
       const vsw = await c.call('CreateVSwitch', { ...R, VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.0.1.0/24' });

@@ -1365,6 +1365,22 @@ export function storeContract(name: string, factory: StoreFactory): void {
       );
     });
 
+    describe('state', () => {
+      it(
+        'scopes lists each (account, region) holding a resource, in order',
+        withStore(async (s) => {
+          const scopes = await ro(s, (t) => t.state.scopes());
+          assert.ok(scopes.length > 0);
+          assert.deepEqual(
+            scopes,
+            [...scopes].sort((a, b) => (a.accountId + a.regionId).localeCompare(b.accountId + b.regionId)),
+          );
+          assert.ok(scopes.some((x) => x.accountId === ACC && x.regionId === REGION));
+          assert.equal(new Set(scopes.map((x) => `${x.accountId}/${x.regionId}`)).size, scopes.length, 'each once');
+        }),
+      );
+    });
+
     describe('metadata (cross-account reads for the metadata service and the lab)', () => {
       it(
         'finds instances by a bound address, primary ENI first, and reads any account',
@@ -1692,6 +1708,21 @@ export function storeContract(name: string, factory: StoreFactory): void {
           );
           assert.equal((await ro(s, (t) => t.enis.get(ACC, 'eni-1')))?.name, 'xxxxxxxx');
           assert.equal((await ro(s, (t) => t.instances.get(ACC, 'i-1')))?.name, 'yyyyyyyy');
+        }),
+      );
+
+      it(
+        'kv.lock serializes read-modify-writes of one key, even before its row exists',
+        withStore(async (s) => {
+          await concurrently(8, () =>
+            tx(s, async (t) => {
+              await t.kv.lock('counter');
+              const n = Number((await t.kv.get('counter', Date.now())) ?? '0');
+              await new Promise((r) => setTimeout(r, 2));
+              await t.kv.put('counter', String(n + 1), null);
+            }),
+          );
+          assert.equal(await ro(s, (t) => t.kv.get('counter', Date.now())), '8');
         }),
       );
 

@@ -9,6 +9,7 @@
 //   GET  /console/api/session   who am I (+ the CSRF token, the server's ENI limits)
 //   DELETE /console/api/session sign out
 //   GET  /console/api/regions, /console/api/resource-groups, /console/api/os
+//   GET  /console/api/chaos     whether fault rules or request quotas are active (the console's banner)
 //   GET  /console/api/eni/<id>/os-config?os=<osId>
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -21,10 +22,13 @@ import { assertCsrf, assertSameOrigin, header, sendError } from './guards.ts';
 import { consoleFile } from './static-files.ts';
 import { registerConsoleApi } from './json-routes.ts';
 import { sendInShape } from '../http-errors.ts';
+import type { Chaos } from '../chaos.ts';
 
 export interface ConsoleOptions {
   /** the Vite build output; default <repo>/dist/console */
   assetsDir?: string;
+  /** the server's fault rules and request quotas, for GET /console/api/chaos (the console's banner) */
+  chaos?: Chaos;
 }
 
 export interface ConsoleFace {
@@ -60,7 +64,7 @@ export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptio
         }
         done();
       });
-      registerConsoleApi(server, deps, log);
+      registerConsoleApi(server, deps, log, opts.chaos);
       const app = async (req: FastifyRequest, reply: FastifyReply) => {
         const raw = req.raw.url ?? '/console/';
         const q = raw.indexOf('?');

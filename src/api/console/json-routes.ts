@@ -14,6 +14,7 @@ import { wireErrors } from '../errors.ts';
 import { sessionCookie } from './cookies.ts';
 import { assertCsrf, assertSameOrigin, header, sendError, sessionOf } from './guards.ts';
 import { osCatalog, osConfigFor } from './os-config.ts';
+import type { Chaos } from '../chaos.ts';
 import { callerOf, createSession, deleteSession, sameSecret, SESSION_TTL_MS, type Session } from './sessions.ts';
 
 const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
@@ -55,7 +56,7 @@ async function sessionView(deps: ServiceDeps, s: Session) {
   };
 }
 
-export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, log: Logger): void {
+export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, log: Logger, chaos: Chaos = {}): void {
   /** A handler that needs a signed-in session (and the CSRF token when it changes something). */
   const authed =
     <T>(fn: (req: FastifyRequest, s: { id: string; session: Session }) => Promise<T>, opts: { changes?: boolean } = {}) =>
@@ -159,6 +160,18 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
         displayName: g.displayName,
         isDefault: g.isDefault,
       })),
+    })),
+  );
+
+  // Whether this server is failing requests on purpose: the console shows a banner while it is. The
+  // rule set is re-read from the database every 500 ms (service/faults.ts), so a change made through
+  // another server on the same database shows too. Counts only: the rules themselves are the operator's.
+  server.get(
+    '/console/api/chaos',
+    authed(async () => ({
+      faultsActive: chaos.faults?.active ?? false,
+      faultRules: chaos.faults?.rules().length ?? 0,
+      throttleActive: chaos.throttle !== undefined,
     })),
   );
 

@@ -20,6 +20,13 @@ export interface EniPage {
 }
 
 /** The console's own JSON endpoints. */
+/** GET /console/api/chaos: whether the server injects faults or enforces request quotas. */
+export interface ChaosStatus {
+  faultsActive: boolean;
+  faultRules: number;
+  throttleActive: boolean;
+}
+
 export interface SessionInfo {
   accountId: string;
   accountName: string;

@@ -9,6 +9,7 @@ import { ScopeProvider } from '../state/scope.tsx';
 import { useSignedIn } from '../state/session.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { FaultBanner } from '../components/fault-banner.tsx';
 import { TopBar } from './top-bar.tsx';
 import { SideNav } from './side-nav.tsx';
 import { EnisPage } from '../pages/enis/enis-page.tsx';
@@ -82,6 +83,7 @@ export function Shell() {
     >
       <Layout style={{ minHeight: '100vh' }}>
         <TopBar />
+        <FaultBanner />
         <Layout>
           <Layout.Sider width={256} theme="light" breakpoint="lg" collapsedWidth={0} style={{ borderRight: '1px solid #eee' }}>
             <SideNav selected={section} />

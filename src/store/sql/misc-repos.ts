@@ -192,6 +192,10 @@ export function miscRepos(d: SqlDriver): Pick<Tx, 'addresses' | 'prefixes' | 'id
           [key, value, expiresMs],
         );
       },
+      async lock(key) {
+        // A class of its own (the address locks of migration 007 use 1701734764), so the two never meet.
+        if (d.dialect === 'postgres') await d.get('SELECT pg_advisory_xact_lock(1701734765, hashtext(?)) AS locked', [key]);
+      },
       async delete(key) {
         await d.run('DELETE FROM kv WHERE key = ?', [key]);
       },
