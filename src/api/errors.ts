@@ -205,6 +205,11 @@ export const WIRE_CATALOGUE = {
     message: (max: string) =>
       `The maximum number of member ENIs of the instance type is reached (${max}: EniTotalQuantity minus EniQuantity).`,
   },
+  trunkEniPerInstanceLimitExceeded: {
+    status: 403,
+    code: 'EniPerInstanceLimitExceeded',
+    message: (trunkEniId: string) => `The instance already has a trunk ENI ("${trunkEniId}"); an instance can have only one.`,
+  },
   operationConflict: {
     status: 403,
     code: 'Operation.Conflict',
@@ -240,7 +245,7 @@ export const WIRE_CATALOGUE = {
     code: 'InvalidParameter.Conflict',
     message: (names: string) => `The specified parameters ${names} conflict with each other.`,
   },
-  /** e.g. "IPv4 prefixes": COMPAT, not emulated. */
+  /** e.g. "Data disks": COMPAT, not emulated. */
   unsupportedParameter: { status: 400, code: 'UnsupportedParameter', message: (what: string) => `${what} are not supported by eniplane.` },
 
   // --- tags (domain/tags.ts; ECS codes, the VPC product's below) ---
@@ -286,6 +291,11 @@ export const WIRE_CATALOGUE = {
   vpcTagQuotaExceeded: { status: 400, code: 'QuotaExceeded.TagNum', message: () => 'Custom Tags quota exceeded' },
   vpcTagResourceNotFound: { status: 400, code: 'InvalidInstanceIds.NotFound', message: () => 'The instanceIds are not found' },
   vpcTagResourceTypeNotFound: { status: 400, code: 'InvalidInstanceType.NotFound', message: () => 'The instance type is not found' },
+  vpcTagQueryEmpty: {
+    status: 403,
+    code: 'BothEmpty.TagsAndResources',
+    message: () => 'The specified Tags and ResourcesIds are not allow to both empty.',
+  },
 
   // --- the request itself ---
   invalidVersion: {
@@ -504,6 +514,7 @@ export const ERROR_TABLE = {
   TrunkEniStateInvalid: from('trunkEniStateInvalid', (d) => [q(d.eniId), q(d.instanceId)]),
   HasMemberEniAttached: from('hasMemberEniAttached', (d) => [q(d.eniId)]),
   MemberEniPerInstanceLimitExceeded: from('memberEniPerInstanceLimitExceeded', (d) => [q(d.max)]),
+  TrunkEniPerInstanceLimitExceeded: from('trunkEniPerInstanceLimitExceeded', (d) => [q(d.trunkEniId)]),
   EniPerRegionLimitExceeded: from('eniPerRegionLimitExceeded'),
   EniIpv4LimitExceeded: from('eniIpv4LimitExceeded', (d) => [q(d.max)]),
   InstanceTypeIpv4LimitExceeded: from('instanceTypeIpv4LimitExceeded', (d) => [q(d.max)]),
@@ -557,6 +568,7 @@ export const VPC_TAG_ERRORS: ErrorOverrides = {
   TagQuotaExceeded: from('vpcTagQuotaExceeded'),
   TagResourceNotFound: from('vpcTagResourceNotFound'),
   TagResourceTypeInvalid: from('vpcTagResourceTypeNotFound'),
+  TagQueryEmpty: from('vpcTagQueryEmpty'),
 };
 
 export function toWireError(e: DomainError, overrides?: ErrorOverrides): WireError {

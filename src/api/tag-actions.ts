@@ -8,7 +8,9 @@ import {
   encodeTagToken,
   readResourceIds,
   readResourceType,
+  readTagFilters,
   readTagKeys,
+  VPC_MAX_TAGGED_RESOURCE_IDS,
   wireResourceType,
   type TagProduct,
 } from './tag-params.ts';
@@ -28,7 +30,7 @@ export function tagResourcesAction(product: TagProduct): ActionDef {
     async handle({ deps, caller }, p) {
       // Every parameter read before the first refusal (test/api/param-models.test.ts watches what is read).
       const regionId = p.str('RegionId');
-      const resourceIds = readResourceIds(p, true) ?? [];
+      const resourceIds = readResourceIds(p, true, product === 'vpc' ? VPC_MAX_TAGGED_RESOURCE_IDS : undefined) ?? [];
       const tags = readTags(p, product === 'ecs' ? ECS_TAG_RULES : VPC_TAG_RULES);
       const resourceType = readResourceType(p, product);
       if (!tags?.length) throw new DomainError('MissingParameter', { name: 'Tag' });
@@ -47,7 +49,7 @@ export function untagResourcesAction(product: TagProduct): ActionDef {
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
       const regionId = p.str('RegionId');
-      const resourceIds = readResourceIds(p, true) ?? [];
+      const resourceIds = readResourceIds(p, true, product === 'vpc' ? VPC_MAX_TAGGED_RESOURCE_IDS : undefined) ?? [];
       const keys = readTagKeys(p);
       const all = p.bool('All');
       const resourceType = readResourceType(p, product);
@@ -64,24 +66,26 @@ export function listTagResourcesAction(product: TagProduct): ActionDef {
   return defineAction({
     action: 'ListTagResources',
     version: versionOf(product),
-    // COMPAT: ECS's TagFilter.N (fuzzy tag queries) is refused, not ignored.
+    // ECS's TagFilter.N: fuzzy tag queries (the VPC product's model has none).
     use:
       product === 'ecs'
-        ? { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken'], refused: ['TagFilter'] }
+        ? { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'TagFilter', 'NextToken'] }
         : { honoured: ['RegionId', 'ResourceType', 'ResourceId', 'Tag', 'NextToken', 'MaxResults'] },
     errors: errorsOf(product),
     async handle({ deps, caller }, p) {
-      if (p.has('TagFilter')) throw wireErrors.unsupportedParameter('TagFilter.N queries');
       const regionId = p.str('RegionId');
       const resourceIds = readResourceIds(p, false);
       const tags = p.objectList('Tag', 20)?.map((t, i) => {
         if (!t.Key) throw new DomainError('TagKeyInvalid', { index: i + 1 });
         return { key: t.Key, value: t.Value };
       });
+      const fuzzy = product === 'ecs' ? readTagFilters(p) : undefined;
+      // "TagFilter.N and Tag.N cannot be used at the same time" (the SDK model); the code is not documented.
+      if (fuzzy && tags) throw wireErrors.parameterConflict('Tag.N and TagFilter.N');
       const limit = product === 'vpc' ? (p.int('MaxResults', { min: 1, max: PAGE_SIZE }) ?? PAGE_SIZE) : PAGE_SIZE;
       const after = decodeTagToken(p);
       const resourceType = readResourceType(p, product);
-      const page = await listTagResources(deps, caller, { regionId, resourceType, resourceIds, tags }, { after, limit });
+      const page = await listTagResources(deps, caller, { regionId, resourceType, resourceIds, tags, fuzzy }, { after, limit });
       const type = wireResourceType(resourceType, product);
       return {
         TagResources: {

@@ -28,6 +28,7 @@ export type DomainErrorCode =
   | 'TrunkEniStateInvalid'
   | 'HasMemberEniAttached'
   | 'MemberEniPerInstanceLimitExceeded'
+  | 'TrunkEniPerInstanceLimitExceeded'
   // limits
   | 'EniPerInstanceLimitExceeded'
   | 'EniPerRegionLimitExceeded'

@@ -65,3 +65,30 @@ export function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
   if (byKey.size > MAX_TAGS_PER_RESOURCE) throw new DomainError('TagQuotaExceeded', { max: MAX_TAGS_PER_RESOURCE });
   return sortTags([...byKey].map(([key, value]) => ({ key, value })));
 }
+
+/** How ListTagResources' TagFilter.N matches a key or a value: `env` exactly, `env*` as a prefix, `*env*` anywhere. */
+export interface TextMatch {
+  kind: 'exact' | 'prefix' | 'infix';
+  text: string;
+}
+
+/** One TagFilter.N: a key (fuzzy, or exact when values follow) and, optionally, values of which any may match. */
+export interface FuzzyTagFilter {
+  key: TextMatch;
+  values?: TextMatch[];
+}
+
+/** TagFilter.N and TagFilter.N.TagValues.N: at most 5 each (the SDK model's remarks). */
+export const MAX_TAG_FILTERS = 5;
+export const MAX_TAG_FILTER_VALUES = 5;
+
+/** A TagFilter pattern: a leading and trailing `*` mean infix, a trailing one prefix; anything else is matched as written. */
+export function tagPattern(s: string): TextMatch {
+  if (s.length > 2 && s.startsWith('*') && s.endsWith('*')) return { kind: 'infix', text: s.slice(1, -1) };
+  if (s.length > 1 && s.endsWith('*') && !s.startsWith('*')) return { kind: 'prefix', text: s.slice(0, -1) };
+  return { kind: 'exact', text: s };
+}
+
+export function textMatches(m: TextMatch, s: string): boolean {
+  return m.kind === 'exact' ? s === m.text : m.kind === 'prefix' ? s.startsWith(m.text) : s.includes(m.text);
+}

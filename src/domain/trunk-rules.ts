@@ -21,10 +21,29 @@ export function memberQuota(t: InstanceTypeSpec): number {
   return trunkSupported(t) ? t.eniTotalQuantity - t.eniQuantity : 0;
 }
 
-/** A Trunk ENI attaches only to an instance whose type supports trunking. */
-export function assertTrunkHost(eni: Pick<Eni, 'id' | 'type'>, instanceType: InstanceTypeSpec): void {
-  if (eni.type === 'Trunk' && !trunkSupported(instanceType)) {
+/** Trunk ENIs one instance may hold: one (terway's trunk mode finds and reuses that one; members bind to it). */
+export const MAX_TRUNK_ENIS_PER_INSTANCE = 1;
+
+/**
+ * A Trunk ENI attaches only to an instance whose type supports trunking, and
+ * which holds no trunk yet (attached, attaching or detaching: `onInstance`).
+ */
+export function assertTrunkHost(
+  eni: Pick<Eni, 'id' | 'type'>,
+  instanceType: InstanceTypeSpec,
+  onInstance: readonly Pick<Eni, 'id' | 'type'>[],
+): void {
+  if (eni.type !== 'Trunk') return;
+  if (!trunkSupported(instanceType)) {
     throw new DomainError('InstanceTypeNotSupportTrunking', { eniId: eni.id, instanceType: instanceType.id });
+  }
+  const trunks = onInstance.filter((e) => e.type === 'Trunk' && e.id !== eni.id);
+  if (trunks.length >= MAX_TRUNK_ENIS_PER_INSTANCE) {
+    throw new DomainError('TrunkEniPerInstanceLimitExceeded', {
+      eniId: eni.id,
+      trunkEniId: trunks[0].id,
+      max: MAX_TRUNK_ENIS_PER_INSTANCE,
+    });
   }
 }
 

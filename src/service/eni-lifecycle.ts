@@ -67,7 +67,7 @@ export function attachEni(deps: ServiceDeps, caller: Caller, cmd: AttachCommand)
         return;
       }
       assertAttachable(eni, instance, instanceTypeOf(instance), bound.filter((e) => e.type !== 'Member').length, deps.limits);
-      assertTrunkHost(eni, instanceTypeOf(instance));
+      assertTrunkHost(eni, instanceTypeOf(instance), bound);
       const used = new Set(bound.map((e) => e.deviceIndex));
       let deviceIndex = 1;
       while (used.has(deviceIndex)) deviceIndex++;

@@ -2,23 +2,54 @@
 // StopInstance, DeleteInstance. An instance is born with its primary ENI,
 // which lives and dies with it.
 import { DomainError } from '../domain/errors.ts';
-import { assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-rules.ts';
+import { assertAttachable, assertSecurityGroupsFit, assertWithinAddressCap } from '../domain/eni-rules.ts';
 import { findInstanceType } from '../domain/instance-types.ts';
 import { newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
-import { unbound } from '../domain/trunk-rules.ts';
+import { assertTrunkHost, unbound } from '../domain/trunk-rules.ts';
 import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES, defaultHostName } from '../domain/model.ts';
-import type { Eni, Instance, InstanceAttributes, InstanceBilling, InstanceStatus, SystemDisk } from '../domain/model.ts';
+import type {
+  Eni,
+  EniTraffic,
+  Instance,
+  InstanceAttributes,
+  InstanceBilling,
+  InstanceStatus,
+  Region,
+  SystemDisk,
+  VSwitch,
+} from '../domain/model.ts';
 import type { InstanceFilter, Page, Paging, Tx } from '../store/store.ts';
 import type { Tag } from '../domain/tags.ts';
 import { removeAllAddresses, type AddressRequest } from './address-book.ts';
 import { idempotent } from './client-token.ts';
 import { findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { insertEni, requestSize } from './create-eni.ts';
-import { loadInstance, loadSecurityGroups, loadVSwitch } from './load.ts';
+import { loadEni, loadInstance, loadSecurityGroups, loadVSwitch } from './load.ts';
 import { replaceSecurityGroups } from './eni-lifecycle.ts';
 import { resolveResourceGroup, resourceGroupFilter } from './resource-groups.ts';
 import { dueTime, settleDue, settleDueIn } from './transitions.ts';
+
+/**
+ * A NetworkInterface.N of RunInstances: the primary ENI's settings, or a secondary ENI made (or, with
+ * networkInterfaceId, an Available one attached) with each instance. A secondary's vSwitch and security
+ * groups default to the instance's.
+ */
+export interface RunInstanceEni {
+  networkInterfaceId?: string;
+  vSwitchId?: string;
+  securityGroupIds?: string[];
+  primaryIpAddress?: string;
+  secondaryIpv4?: AddressRequest;
+  ipv6?: AddressRequest;
+  name?: string;
+  description?: string;
+  traffic?: Partial<EniTraffic>;
+  sourceDestCheck?: boolean;
+  /** secondary ENIs only (default true, as the real API) */
+  deleteOnRelease?: boolean;
+  networkCardIndex?: number;
+}
 
 export interface RunInstancesCommand {
   regionId?: string;
@@ -39,6 +70,10 @@ export interface RunInstancesCommand {
   attributes?: InstanceAttributeInput;
   /** CreateInstance makes a Stopped instance; RunInstances starts it */
   initialStatus?: 'Running' | 'Stopped';
+  /** NetworkInterface.N InstanceType=Primary: the primary ENI's own settings */
+  primaryEni?: Pick<RunInstanceEni, 'name' | 'description' | 'traffic' | 'sourceDestCheck' | 'secondaryIpv4'>;
+  /** NetworkInterface.N InstanceType=Secondary, in N order (device index 1, 2 ...) */
+  secondaryEnis?: RunInstanceEni[];
 }
 
 export type InstanceAttributeInput = Partial<Omit<InstanceAttributes, 'systemDisk' | 'billing'>> & {
@@ -74,8 +109,15 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
   if (cmd.privateIpAddress !== undefined && cmd.amount > 1)
     throw new DomainError('ParameterConflict', { names: 'privateIpAddress,amount' });
   if (cmd.ipv6 && 'addresses' in cmd.ipv6 && cmd.amount > 1) throw new DomainError('ParameterConflict', { names: 'ipv6Address,amount' });
-  // The primary ENI is born InUse: the instance type's cap applies to its IPv6 addresses.
+  // The primary ENI is born InUse: the instance type's caps apply to its addresses, and to each secondary's.
   assertWithinAddressCap({ status: 'InUse' }, 6, 0, requestSize(cmd.ipv6), deps.limits, type);
+  assertWithinAddressCap({ status: 'InUse' }, 4, 1, requestSize(cmd.primaryEni?.secondaryIpv4), deps.limits, type);
+  const secondaries = cmd.secondaryEnis ?? [];
+  for (const e of secondaries) assertWithinAddressCap({ status: 'InUse' }, 4, 1, requestSize(e.secondaryIpv4), deps.limits, type);
+  if (1 + secondaries.length > type.eniQuantity) throw new DomainError('EniPerInstanceLimitExceeded', { max: type.eniQuantity });
+  // A named address or an existing ENI can go to one instance only.
+  if (cmd.amount > 1 && secondaries.some((e) => e.primaryIpAddress !== undefined || e.networkInterfaceId !== undefined))
+    throw new DomainError('ParameterConflict', { names: 'networkInterface,amount' });
   const { clientToken, ...params } = cmd;
   return writeTx(
     deps,
@@ -88,6 +130,7 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
         const groups = await loadSecurityGroups(tx, caller, region, cmd.securityGroupIds);
         assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
         const resourceGroupId = await resolveResourceGroup(tx, caller, cmd.resourceGroupId);
+        const made = await secondaryPlacements(deps, tx, caller, region, vsw, cmd, secondaries);
         const ids: string[] = [];
         for (let n = 0; n < cmd.amount; n++) {
           const now = deps.clock.nowMs();
@@ -121,8 +164,8 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
             vpcId: vsw.vpcId,
             vSwitchId: vsw.id,
             resourceGroupId,
-            name: '',
-            description: '',
+            name: cmd.primaryEni?.name ?? '',
+            description: cmd.primaryEni?.description ?? '',
             type: 'Primary',
             status: 'InUse',
             instanceId: instance.id,
@@ -131,14 +174,16 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
             deviceIndex: 0,
             trunkEniId: null,
             deleteOnRelease: true,
-            traffic: DEFAULT_ENI_TRAFFIC,
-            sourceDestCheck: false,
+            traffic: withTraffic(cmd.primaryEni?.traffic),
+            sourceDestCheck: cmd.primaryEni?.sourceDestCheck ?? false,
             networkCardIndex: 0,
             securityGroupIds: groups.map((g) => g.id),
             tags: cmd.tags ?? [],
             primaryIpAddress: cmd.privateIpAddress,
+            secondaryIpv4: cmd.primaryEni?.secondaryIpv4,
             ipv6: cmd.ipv6,
           });
+          await attachSecondaries(deps, tx, caller, region, instance, made);
           ids.push(instance.id);
         }
         return ids;
@@ -146,6 +191,107 @@ export function runInstances(deps: ServiceDeps, caller: Caller, cmd: RunInstance
     },
     caller,
   );
+}
+
+const withTraffic = (t: Partial<EniTraffic> | undefined): EniTraffic => ({
+  ...DEFAULT_ENI_TRAFFIC,
+  ...Object.fromEntries(Object.entries(t ?? {}).filter(([, v]) => v !== undefined)),
+});
+
+/** A secondary NetworkInterface.N resolved once for all the instances: a new ENI's vSwitch and groups, or an existing ENI's id. */
+type SecondaryPlacement = { existing: string } | { spec: RunInstanceEni; vSwitch: VSwitch; securityGroupIds: string[] };
+
+async function secondaryPlacements(
+  deps: ServiceDeps,
+  tx: Tx,
+  caller: Caller,
+  region: Region,
+  instanceVSwitch: VSwitch,
+  cmd: RunInstancesCommand,
+  secondaries: RunInstanceEni[],
+): Promise<SecondaryPlacement[]> {
+  const out: SecondaryPlacement[] = [];
+  for (const spec of secondaries) {
+    if (spec.networkInterfaceId !== undefined) {
+      out.push({ existing: spec.networkInterfaceId });
+      continue;
+    }
+    const vsw = spec.vSwitchId === undefined ? instanceVSwitch : await loadVSwitch(tx, caller, region, spec.vSwitchId);
+    if (vsw.vpcId !== instanceVSwitch.vpcId) throw new DomainError('VpcMismatch', { vSwitchId: vsw.id, vpcId: instanceVSwitch.vpcId });
+    if (vsw.zoneId !== instanceVSwitch.zoneId) throw new DomainError('ZoneMismatch', { zoneId: instanceVSwitch.zoneId, vSwitchId: vsw.id });
+    const groups = await loadSecurityGroups(tx, caller, region, spec.securityGroupIds ?? cmd.securityGroupIds);
+    assertSecurityGroupsFit(vsw.vpcId, groups, deps.limits);
+    out.push({ spec, vSwitch: vsw, securityGroupIds: groups.map((g) => g.id) });
+  }
+  const creating = out.filter((x) => 'spec' in x).length * cmd.amount;
+  if (creating > 0) {
+    // As CreateNetworkInterface: the account's row lock makes the regional ENI count hold under races.
+    await tx.accounts.lock(caller.accountId);
+    if ((await tx.enis.countInRegion(caller.accountId, region.id)) + creating > deps.limits.enisPerRegion)
+      throw new DomainError('EniPerRegionLimitExceeded', { max: deps.limits.enisPerRegion });
+  }
+  return out;
+}
+
+/** Each secondary NetworkInterface.N on a new instance, InUse at device index 1, 2 ... in N order. */
+async function attachSecondaries(
+  deps: ServiceDeps,
+  tx: Tx,
+  caller: Caller,
+  region: Region,
+  instance: Instance,
+  placements: SecondaryPlacement[],
+): Promise<void> {
+  const type = findInstanceType(instance.instanceType)!;
+  const onInstance: Eni[] = [...(await tx.enis.listByInstance(instance.id))];
+  for (const [k, p] of placements.entries()) {
+    const deviceIndex = k + 1;
+    if ('existing' in p) {
+      const eni = await loadEni(tx, caller, region, p.existing, { forUpdate: true });
+      // The instance is being made: it takes ENIs as a Running one would.
+      assertAttachable(eni, { ...instance, status: 'Running' }, type, onInstance.length, deps.limits);
+      assertTrunkHost(eni, type, onInstance);
+      const bound: Eni = {
+        ...eni,
+        status: 'InUse',
+        instanceId: instance.id,
+        pendingInstanceId: null,
+        deviceIndex,
+        networkCardIndex: 0,
+        transitionDueMs: null,
+      };
+      await tx.enis.update(bound);
+      onInstance.push(bound);
+      continue;
+    }
+    const { spec } = p;
+    onInstance.push(
+      await insertEni(deps, tx, caller, {
+        regionId: region.id,
+        zoneId: p.vSwitch.zoneId,
+        vpcId: p.vSwitch.vpcId,
+        vSwitchId: p.vSwitch.id,
+        resourceGroupId: instance.resourceGroupId,
+        name: spec.name ?? '',
+        description: spec.description ?? '',
+        type: 'Secondary',
+        status: 'InUse',
+        instanceId: instance.id,
+        pendingInstanceId: null,
+        transitionDueMs: null,
+        deviceIndex,
+        trunkEniId: null,
+        deleteOnRelease: spec.deleteOnRelease ?? true,
+        traffic: withTraffic(spec.traffic),
+        sourceDestCheck: spec.sourceDestCheck ?? false,
+        networkCardIndex: spec.networkCardIndex ?? 0,
+        securityGroupIds: p.securityGroupIds,
+        tags: [],
+        primaryIpAddress: spec.primaryIpAddress,
+        secondaryIpv4: spec.secondaryIpv4,
+      }),
+    );
+  }
 }
 
 export async function describeInstances(

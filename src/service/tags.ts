@@ -1,7 +1,7 @@
 // TagResources, UntagResources and ListTagResources (ECS and VPC products alike),
 // and the tags of a page of resources for the Describe calls.
 import { DomainError } from '../domain/errors.ts';
-import { mergeTags, type Tag, type TagResourceType } from '../domain/tags.ts';
+import { mergeTags, type FuzzyTagFilter, type Tag, type TagResourceType } from '../domain/tags.ts';
 import type { TagFilter, TagPosition, Tx } from '../store/store.ts';
 import { findRegion, readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { settleDue, settleDueIn } from './transitions.ts';
@@ -54,16 +54,16 @@ export interface TagResourceRow extends Tag {
 export async function listTagResources(
   deps: ServiceDeps,
   caller: Caller,
-  q: { regionId?: string; resourceType: TagResourceType; resourceIds?: string[]; tags?: TagFilter[] },
+  q: { regionId?: string; resourceType: TagResourceType; resourceIds?: string[]; tags?: TagFilter[]; fuzzy?: FuzzyTagFilter[] },
   p: { after?: TagPosition; limit: number },
 ): Promise<{ items: TagResourceRow[]; next?: TagPosition }> {
   const region = findRegion(deps, q.regionId);
-  if (!q.resourceIds?.length && !q.tags?.length) throw new DomainError('TagQueryEmpty');
+  if (!q.resourceIds?.length && !q.tags?.length && !q.fuzzy?.length) throw new DomainError('TagQueryEmpty');
   await settleDue(deps);
   return readTx(deps, (tx) =>
     tx.tags.list(
       { accountId: caller.accountId, regionId: region.id, resourceType: q.resourceType },
-      { resourceIds: q.resourceIds, tags: q.tags },
+      { resourceIds: q.resourceIds, tags: q.tags, fuzzy: q.fuzzy },
       p,
     ),
   );

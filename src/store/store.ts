@@ -2,7 +2,7 @@
 // domain errors; each adapter (sqlite/, postgres/) turns its own
 // unique-violation codes into domain errors. Every use case runs inside
 // store.transaction(...): all of it commits, or none of it.
-import type { Tag, TagResourceType } from '../domain/tags.ts';
+import type { FuzzyTagFilter, Tag, TagResourceType } from '../domain/tags.ts';
 import type {
   AccountId,
   Eni,
@@ -111,6 +111,20 @@ export interface InstanceFilter {
   resourceGroupId?: string;
   privateIpAddresses?: string[];
   tags?: TagFilter[];
+  imageId?: string;
+  instanceType?: string;
+  instanceChargeType?: string;
+  keyPairName?: string;
+  /** the system disk's (DescribeDisks) */
+  systemDiskCategory?: string;
+  systemDiskName?: string;
+  /** DescribeInstanceRamRole: those with a RAM role (true), or with this one */
+  hasRamRole?: boolean;
+  ramRoleName?: string;
+  /** DescribeInstanceAutoRenewAttribute's RenewalStatus: AutoRenewal (true) or Normal (false) */
+  autoRenew?: boolean;
+  /** a filter no instance here can match (a lock reason, a public address ...): the page is empty, TotalCount 0 */
+  matchNothing?: boolean;
 }
 
 export interface NetworkFilter {
@@ -121,6 +135,10 @@ export interface NetworkFilter {
   name?: string;
   resourceGroupId?: string;
   tags?: TagFilter[];
+  /** vSwitches: with (true) or without (false) an IPv6 block */
+  ipv6Enabled?: boolean;
+  /** security groups: normal or enterprise */
+  type?: string;
 }
 
 export interface AddressRow {
@@ -280,11 +298,12 @@ export interface Tx {
     /**
      * Tags of the scope's resources in (resource id, key) order, after `after`:
      * those of `resourceIds` if given, of resources carrying every tag of `tags`
-     * if given (then only the rows of the keys asked about).
+     * if given (then only the rows of the keys asked about), of resources matching
+     * every fuzzy filter if given (then only the rows some filter matched).
      */
     list(
       scope: TagScope,
-      q: { resourceIds?: string[]; tags?: TagFilter[] },
+      q: { resourceIds?: string[]; tags?: TagFilter[]; fuzzy?: FuzzyTagFilter[] },
       p: { after?: TagPosition; limit: number },
     ): Promise<{ items: (Tag & { resourceId: string })[]; next?: TagPosition }>;
   };

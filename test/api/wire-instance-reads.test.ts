@@ -210,6 +210,32 @@ describe('DescribeInstanceAutoRenewAttribute', () => {
       'InvalidParameter',
     );
   });
+
+  it('filter before paging, here and in DescribeInstanceRamRole: TotalCount and the pages are exact', async () => {
+    // Interleaved with instances the filters leave out, so a page filtered after the query would come short.
+    const subs: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      subs.push(await run({ InstanceChargeType: 'PrePaid', AutoRenew: true, RamRoleName: 'role-paged' }));
+      await run({ InstanceChargeType: 'PrePaid', AutoRenew: false });
+    }
+    const renew = async (n: number) =>
+      (await h.call('DescribeInstanceAutoRenewAttribute', { RenewalStatus: 'AutoRenewal', PageSize: 2, PageNumber: n })).body;
+    const [r1, r2] = [await renew(1), await renew(2)];
+    assert.ok(r1.TotalCount >= 3 && r1.InstanceRenewAttributes.InstanceRenewAttribute.length === 2);
+    assert.equal(r2.InstanceRenewAttributes.InstanceRenewAttribute.length, Math.min(2, r1.TotalCount - 2));
+    assert.ok(r1.InstanceRenewAttributes.InstanceRenewAttribute.every((x: any) => x.RenewalStatus === 'AutoRenewal'));
+    const roles = async (n: number) =>
+      (await h.call('DescribeInstanceRamRole', { RamRoleName: 'role-paged', PageSize: 2, PageNumber: n })).body;
+    const [q1, q2] = [await roles(1), await roles(2)];
+    assert.deepEqual(
+      [q1.TotalCount, q1.InstanceRamRoleSets.InstanceRamRoleSet.length, q2.InstanceRamRoleSets.InstanceRamRoleSet.length],
+      [3, 2, 1],
+    );
+    assert.deepEqual(
+      [...q1.InstanceRamRoleSets.InstanceRamRoleSet, ...q2.InstanceRamRoleSets.InstanceRamRoleSet].map((x: any) => x.InstanceId).sort(),
+      [...subs].sort(),
+    );
+  });
 });
 
 describe('CreateInstance', () => {

@@ -171,15 +171,49 @@ describe('ECS TagResources / UntagResources / ListTagResources', () => {
     assert.ok(rows.includes(`${a} eni keep=changed`) && !rows.some((r) => r.includes('partial')));
     assertError(await h.call('ListTagResources', { ResourceType: 'eni' }), 400, 'BothEmpty.TagsAndResources');
     assertError(
-      await h.call('ListTagResources', { ResourceType: 'eni', 'TagFilter.1.TagKey': 'team', 'TagFilter.1.TagValues.1': 'ops' }),
+      await h.call('ListTagResources', { ResourceType: 'eni', ...tagParams({ keep: 'v' }), 'TagFilter.1.TagKey': 'keep' }),
       400,
-      'UnsupportedParameter',
+      'InvalidParameter.Conflict',
     );
     assertError(
       await h.call('UntagResources', { ResourceType: 'eni', ResourceId: ['eni-bpnotthere00000000'], TagKey: ['k'] }),
       404,
       'InvalidResourceId.NotFound',
     );
+  });
+
+  it('TagFilter.N: fuzzy keys, exact keys with fuzzy values (OR), filters ANDed, the matching rows listed', async () => {
+    const a = await eni({ envFuzz: 'production', teamFuzz: 'Ops-A' });
+    const b = await eni({ envFuzz: 'prod-b', xenvFuzzy: 'x' });
+    const c = await eni({ EnvFuzz: 'production' });
+    const same = (actual: string[], expected: string[]) => assert.deepEqual([...actual].sort(), [...expected].sort());
+    const tf = (n: number, key: string, ...values: string[]): Params =>
+      Object.fromEntries([[`TagFilter.${n}.TagKey`, key], ...values.map((v, i) => [`TagFilter.${n}.TagValues.${i + 1}`, v])]);
+    // A prefix key is case-sensitive (EnvFuzz is not envFuzz*); an infix key finds xenvFuzzy too.
+    same(await listed('eni', tf(1, 'envFuz*')), [`${a} eni envFuzz=production`, `${b} eni envFuzz=prod-b`]);
+    same(await listed('eni', tf(1, '*nvFuz*')), [
+      `${a} eni envFuzz=production`,
+      `${b} eni envFuzz=prod-b`,
+      `${b} eni xenvFuzzy=x`,
+      `${c} eni EnvFuzz=production`,
+    ]);
+    // Values under one key are ORed; an exact value is exact.
+    same(await listed('eni', tf(1, 'envFuzz', 'production')), [`${a} eni envFuzz=production`]);
+    same(await listed('eni', tf(1, 'envFuzz', '*duct*', 'prod-*')), [`${a} eni envFuzz=production`, `${b} eni envFuzz=prod-b`]);
+    // Filters are ANDed: only a carries both; rows of both filters are listed; ResourceId.N narrows further.
+    const both = { ...tf(1, 'envFuzz', 'prod*'), ...tf(2, 'team*') };
+    same(await listed('eni', both), [`${a} eni envFuzz=production`, `${a} eni teamFuzz=Ops-A`]);
+    same(await listed('eni', { ...tf(1, 'envFuzz*'), ResourceId: [b, c] }), [`${b} eni envFuzz=prod-b`]);
+    // The first filter of a key counts.
+    same(await listed('eni', { ...tf(1, 'envFuzz', 'production'), ...tf(2, 'envFuzz', 'prod-b') }), [`${a} eni envFuzz=production`]);
+    assertError(await h.call('ListTagResources', { ResourceType: 'eni', ...tf(1, 'env*', 'x') }), 400, 'InvalidParameter');
+    assertError(await h.call('ListTagResources', { ResourceType: 'eni', ...tf(6, 'env') }), 400, 'InvalidParameter');
+    assertError(
+      await h.call('ListTagResources', { ResourceType: 'eni', ...tf(1, 'env', '1', '2', '3', '4', '5', '6') }),
+      400,
+      'InvalidParameter',
+    );
+    assertError(await h.call('ListTagResources', { ResourceType: 'eni', 'TagFilter.1.TagValues.1': 'x' }), 400, 'MissingParameter');
   });
 
   it('values may start with aliyun on ECS (the models allow it); a create with bad tags creates nothing', async () => {
@@ -321,5 +355,19 @@ describe('VPC product TagResources / UnTagResources / ListTagResources', () => {
     );
     const many = Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`m${i}`, 'v']));
     assertError(await h.call('TagResources', { ...base, ...tagParams(many) }, VPC), 400, 'QuotaExceeded.TagNum');
+    // The VPC product's TagResources and UnTagResources take 20 resource ids (its API docs), ListTagResources 50.
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `vpc-bpx${i}`);
+    const tooMany = { ResourceType: 'VPC', ResourceId: ids(21) };
+    assertError(await h.call('TagResources', { ...tooMany, ...tagParams({ k: 'v' }) }, VPC), 400, 'SizeLimitExceeded.ResourceId');
+    assertError(await h.call('UnTagResources', { ...tooMany, TagKey: ['k'] }, VPC), 400, 'SizeLimitExceeded.ResourceId');
+    assertError(
+      await h.call('TagResources', { ResourceType: 'VPC', ResourceId: ids(20), ...tagParams({ k: 'v' }) }, VPC),
+      400,
+      'InvalidInstanceIds.NotFound',
+    );
+    assert.deepEqual(await listed('VPC', { ResourceId: ids(50) }, VPC), []);
+    assertError(await h.call('ListTagResources', { ResourceType: 'VPC', ResourceId: ids(51) }, VPC), 400, 'SizeLimitExceeded.ResourceId');
+    // Neither ids nor tags: 403 in the VPC product's tables (400 on ECS).
+    assertError(await h.call('ListTagResources', { ResourceType: 'VPC' }, VPC), 403, 'BothEmpty.TagsAndResources');
   });
 });

@@ -71,9 +71,17 @@ describe('trunk support and the member quota', () => {
   });
 
   it('a Trunk ENI attaches only where the type supports trunking; other ENIs anywhere', () => {
-    assert.throws(() => assertTrunkHost(eni('e', { type: 'Trunk' }), PLAIN), code('InstanceTypeNotSupportTrunking'));
-    assertTrunkHost(eni('e', { type: 'Trunk' }), TRUNKING);
-    assertTrunkHost(eni('e'), PLAIN);
+    assert.throws(() => assertTrunkHost(eni('e', { type: 'Trunk' }), PLAIN, []), code('InstanceTypeNotSupportTrunking'));
+    assertTrunkHost(eni('e', { type: 'Trunk' }), TRUNKING, []);
+    assertTrunkHost(eni('e'), PLAIN, []);
+  });
+
+  it('one trunk an instance: a second is refused, the same one (a retry) and other ENIs are not', () => {
+    const onInstance = [eni('p', { type: 'Primary' }), eni('t1', { type: 'Trunk' }), eni('m', { type: 'Member' })];
+    assert.throws(() => assertTrunkHost(eni('t2', { type: 'Trunk' }), TRUNKING, onInstance), code('TrunkEniPerInstanceLimitExceeded'));
+    assertTrunkHost(eni('t1', { type: 'Trunk' }), TRUNKING, onInstance);
+    assertTrunkHost(eni('s'), TRUNKING, onInstance);
+    assertTrunkHost(eni('t2', { type: 'Trunk' }), TRUNKING, onInstance.slice(0, 1));
   });
 });
 

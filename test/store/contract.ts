@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Eni, Instance, SecurityGroup, Vpc, VSwitch } from '../../src/domain/model.ts';
 import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES } from '../../src/domain/model.ts';
 import type { Store, Tx } from '../../src/store/store.ts';
+import type { FuzzyTagFilter } from '../../src/domain/tags.ts';
 import { nonceKey, nonceKeySlice } from '../../src/store/sql/nonce-key.ts';
 
 export interface StoreUnderTest {
@@ -350,6 +351,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
             assert.deepEqual(await ids({ regionId: REGION, zoneId: 'cn-hangzhou-j' }), ['vsw-2']);
             assert.deepEqual(await ids({ regionId: REGION, vpcId: 'vpc-1', name: 'db' }), ['vsw-3']);
             assert.deepEqual(await ids({ regionId: REGION, vpcId: 'vpc-x' }), []);
+            // EnableIpv6 (DescribeVSwitches) in the query.
+            assert.deepEqual(await ids({ regionId: REGION, ipv6Enabled: true }), ['vsw-3']);
+            assert.equal((await t.vSwitches.list(ACC, { regionId: REGION, ipv6Enabled: false }, { limit: 1 })).totalCount, 2);
             assert.deepEqual(
               (await t.vSwitches.listByVpc('vpc-1')).map((v) => v.id),
               ['vsw-1', 'vsw-2', 'vsw-3'],
@@ -383,6 +387,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
               (await t.securityGroups.list(ACC, { regionId: REGION, ids: ['sg-2'] }, { limit: 10 })).items.map((g) => g.id),
               ['sg-2'],
             );
+            const enterprise = await t.securityGroups.list(ACC, { regionId: REGION, type: 'enterprise' }, { limit: 10 });
+            assert.deepEqual([enterprise.totalCount, enterprise.items.map((g) => g.id)], [1, ['sg-2']]);
             assert.equal(await t.securityGroups.enis('sg-1'), 1);
           });
           await tx(s, async (t) => {
@@ -444,7 +450,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
           await tx(s, async (t) => {
             await t.instances.insert(inst('i-1', { name: 'web' }));
             await t.instances.insert(
-              inst('i-2', { status: 'Stopped', zoneId: 'cn-hangzhou-j', vSwitchId: 'vsw-2', resourceGroupId: 'rg-2' }),
+              inst('i-2', {
+                status: 'Stopped',
+                zoneId: 'cn-hangzhou-j',
+                vSwitchId: 'vsw-2',
+                resourceGroupId: 'rg-2',
+                imageId: 'img-2',
+                instanceType: 'ecs.g7.xlarge',
+                keyPairName: 'kp',
+                systemDisk: { ...DEFAULT_INSTANCE_ATTRIBUTES.systemDisk, category: 'cloud_essd', name: 'root' },
+                billing: { ...DEFAULT_INSTANCE_ATTRIBUTES.billing, instanceChargeType: 'PrePaid' },
+              }),
             );
             await t.instances.insert(inst('i-3', { accountId: OTHER }));
             await t.enis.insert(eni('eni-p1', { type: 'Primary', status: 'InUse', instanceId: 'i-1', deviceIndex: 0 }));
@@ -481,6 +497,15 @@ export function storeContract(name: string, factory: StoreFactory): void {
             assert.deepEqual(await ids({ ids: ['i-2', 'i-3'] }), ['i-2']);
             assert.deepEqual(await ids({ privateIpAddresses: ['192.168.1.5', '10.0.0.1'] }), ['i-1']);
             assert.deepEqual(await ids({ privateIpAddresses: [] }), []);
+            // The stored attributes filter in the query (DescribeInstances, DescribeDisks): TotalCount is exact.
+            assert.deepEqual(await ids({ imageId: 'img-2' }), ['i-2']);
+            assert.deepEqual(await ids({ instanceType: 'ecs.g7.large' }), ['i-1']);
+            assert.deepEqual(await ids({ instanceChargeType: 'PrePaid', keyPairName: 'kp' }), ['i-2']);
+            assert.deepEqual(await ids({ keyPairName: '' }), ['i-1']);
+            assert.deepEqual(await ids({ systemDiskCategory: 'cloud_essd', systemDiskName: 'root' }), ['i-2']);
+            assert.deepEqual(await ids({ matchNothing: true }), []);
+            const page = await t.instances.list(ACC, { regionId: REGION, imageId: 'img' }, { offset: 0, limit: 1 });
+            assert.deepEqual([page.totalCount, page.items.map((i) => i.id)], [1, ['i-1']]);
           });
           await tx(s, (t) => t.instances.delete('i-2'));
           assert.equal(await ro(s, (t) => t.instances.get(ACC, 'i-2')), undefined);
@@ -966,6 +991,29 @@ export function storeContract(name: string, factory: StoreFactory): void {
             ['eni-1/k1', 'eni-1/k2', 'eni-2/k1', 'eni-2/k2'],
           );
           assert.equal(byTag.next, undefined);
+          // Fuzzy filters (TagFilter.N): prefix and infix keys, an exact key with values ORed, all ANDed, case-sensitive.
+          const fuzzy = async (f: FuzzyTagFilter[]) =>
+            (await ro(s, (t) => t.tags.list(scope('eni'), { fuzzy: f }, { limit: 50 }))).items.map((x) => `${x.resourceId}/${x.key}`);
+          assert.deepEqual(
+            await fuzzy([{ key: { kind: 'prefix', text: 'k' } }]),
+            all.map((x) => x.split('=')[0]),
+          );
+          assert.deepEqual(await fuzzy([{ key: { kind: 'prefix', text: 'K' } }]), []);
+          assert.deepEqual(await fuzzy([{ key: { kind: 'infix', text: '3' } }]), ['eni-1/k3']);
+          assert.deepEqual(
+            await fuzzy([
+              {
+                key: { kind: 'exact', text: 'k2' },
+                values: [
+                  { kind: 'exact', text: 'b' },
+                  { kind: 'infix', text: 'x' },
+                ],
+              },
+              { key: { kind: 'exact', text: 'k1' }, values: [{ kind: 'prefix', text: 'a' }] },
+            ]),
+            ['eni-1/k1', 'eni-1/k2', 'eni-2/k1', 'eni-2/k2'],
+          );
+          assert.deepEqual(await fuzzy([{ key: { kind: 'exact', text: 'k2' }, values: [{ kind: 'prefix', text: 'x' }] }]), ['eni-2/k2']);
           // The same filter on DescribeNetworkInterfaces' list.
           const enis = await ro(s, (t) =>
             t.enis.list(

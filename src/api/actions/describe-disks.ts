@@ -44,6 +44,7 @@ export default defineAction({
     // What a system disk here can never be (a data disk, portable, detached, another category) matches nothing.
     const category = p.str('Category');
     const status = p.str('Status');
+    // Every filter is part of the query (TotalCount and the pages are exact).
     const never =
       diskType === 'data' ||
       p.bool('Portable') === true ||
@@ -52,22 +53,21 @@ export default defineAction({
       (status !== undefined && status !== 'All' && status !== 'In_use') ||
       (p.str('SnapshotId') ?? '') !== '' ||
       (p.str('LockReason') ?? '') !== '';
-    const page = never
-      ? { items: [], totalCount: 0, nextToken: '' }
-      : await describeInstances(
-          deps,
-          caller,
-          { regionId: p.str('RegionId'), ids, zoneId: p.str('ZoneId'), resourceGroupId: p.str('ResourceGroupId') },
-          paging.paging,
-        );
-    const disks = page.items
-      .map((v) => v.instance)
-      .filter(
-        (i) =>
-          (category === undefined || category === 'all' || i.systemDisk.category === category) &&
-          (p.str('DiskName') ?? i.systemDisk.name) === i.systemDisk.name,
-      )
-      .map(systemDiskShape);
+    const page = await describeInstances(
+      deps,
+      caller,
+      {
+        regionId: p.str('RegionId'),
+        ids,
+        zoneId: p.str('ZoneId'),
+        resourceGroupId: p.str('ResourceGroupId'),
+        systemDiskCategory: category === 'all' ? undefined : category,
+        systemDiskName: p.str('DiskName'),
+        matchNothing: never,
+      },
+      paging.paging,
+    );
+    const disks = page.items.map((v) => systemDiskShape(v.instance));
     return { Disks: { Disk: disks }, ...pageFields(paging, page, { nextTokenInPages: true }) };
   },
 });

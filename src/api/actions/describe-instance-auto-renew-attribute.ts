@@ -22,23 +22,31 @@ export default defineAction({
       .map((s) => s.trim())
       .filter(Boolean);
     if (ids && ids.length > 100) throw wireErrors.invalidParameter('InstanceId', 'At most 100 ids.');
-    const page = await describeInstances(deps, caller, { regionId: p.str('RegionId'), ids }, { offset: 0, limit: 100 });
-    const renewals = page.items
-      .map((v) => v.instance)
-      .filter((i) => i.billing.instanceChargeType === 'PrePaid')
-      .map((i) => ({
-        InstanceId: i.id,
-        AutoRenewEnabled: i.billing.autoRenew,
-        RenewalStatus: i.billing.autoRenew ? 'AutoRenewal' : 'Normal',
-        Duration: i.billing.autoRenewPeriod ?? 1,
-        PeriodUnit: i.billing.periodUnit ?? 'Month',
-        EnableExpectedRenewDay: false,
-      }))
-      .filter((r) => status === undefined || r.RenewalStatus === status);
-    const start = (pageNumber - 1) * pageSize;
+    // Every filter in the query (PrePaid, RenewalStatus): TotalCount and the page are exact at any size.
+    const page = await describeInstances(
+      deps,
+      caller,
+      {
+        regionId: p.str('RegionId'),
+        ids,
+        instanceChargeType: 'PrePaid',
+        autoRenew: status === undefined ? undefined : status === 'AutoRenewal',
+        matchNothing: status === 'NotRenewal',
+      },
+      { offset: (pageNumber - 1) * pageSize, limit: pageSize },
+    );
     return {
-      InstanceRenewAttributes: { InstanceRenewAttribute: renewals.slice(start, start + pageSize) },
-      TotalCount: renewals.length,
+      InstanceRenewAttributes: {
+        InstanceRenewAttribute: page.items.map(({ instance: i }) => ({
+          InstanceId: i.id,
+          AutoRenewEnabled: i.billing.autoRenew,
+          RenewalStatus: i.billing.autoRenew ? 'AutoRenewal' : 'Normal',
+          Duration: i.billing.autoRenewPeriod ?? 1,
+          PeriodUnit: i.billing.periodUnit ?? 'Month',
+          EnableExpectedRenewDay: false,
+        })),
+      },
+      TotalCount: page.totalCount,
       PageNumber: pageNumber,
       PageSize: pageSize,
     };

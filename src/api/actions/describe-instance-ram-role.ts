@@ -9,21 +9,18 @@ export default defineAction({
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
     const role = p.str('RamRoleName');
+    // Every filter in the query: TotalCount and the page are exact at any size.
     const page = await describeInstances(
       deps,
       caller,
-      { regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds') },
-      { limit: 100, offset: 0 },
+      { regionId: p.str('RegionId'), ids: p.jsonList('InstanceIds'), hasRamRole: true, ramRoleName: role },
+      paging.paging,
     );
-    const withRole = page.items
-      .map((v) => v.instance)
-      .filter((i) => i.ramRoleName !== '' && (role === undefined || i.ramRoleName === role));
-    const start = (paging.pageNumber - 1) * paging.pageSize;
     return {
       RegionId: p.str('RegionId') ?? deps.defaultRegionId,
-      TotalCount: withRole.length,
+      TotalCount: page.totalCount,
       InstanceRamRoleSets: {
-        InstanceRamRoleSet: withRole.slice(start, start + paging.pageSize).map((i) => ({ InstanceId: i.id, RamRoleName: i.ramRoleName })),
+        InstanceRamRoleSet: page.items.map(({ instance: i }) => ({ InstanceId: i.id, RamRoleName: i.ramRoleName })),
       },
     };
   },

@@ -60,25 +60,19 @@ export default defineAction({
         privateIpAddresses: p.jsonList('PrivateIpAddresses'),
         resourceGroupId: p.str('ResourceGroupId'),
         tags: readTagFilter(p),
+        imageId: p.str('ImageId'),
+        instanceType: p.str('InstanceType'),
+        instanceChargeType: p.str('InstanceChargeType'),
+        keyPairName: p.str('KeyPairName'),
+        // What no instance here can have (a lock, a public or RDMA address, an HPC cluster) matches nothing.
+        matchNothing: ['LockReason', 'PublicIpAddresses', 'EipAddresses', 'RdmaIpAddresses', 'HpcClusterId'].some(
+          (n) => p.str(n) !== undefined,
+        ),
       },
       paging.paging,
     );
-    // Filters on what no instance here can have (a lock, a public or RDMA address) match nothing;
-    // the stored attributes filter the page (they are rarely used, and never on a hot path).
-    const items = page.items.filter(
-      ({ instance: i }) =>
-        (p.str('ImageId') ?? i.imageId) === i.imageId &&
-        (p.str('InstanceType') ?? i.instanceType) === i.instanceType &&
-        (p.str('InstanceChargeType') ?? i.billing.instanceChargeType) === i.billing.instanceChargeType &&
-        (p.str('KeyPairName') ?? i.keyPairName) === i.keyPairName &&
-        p.str('LockReason') === undefined &&
-        p.str('PublicIpAddresses') === undefined &&
-        p.str('EipAddresses') === undefined &&
-        p.str('RdmaIpAddresses') === undefined &&
-        p.str('HpcClusterId') === undefined,
-    );
     return {
-      Instances: { Instance: items.map((v) => instanceShape(v, additional)) },
+      Instances: { Instance: page.items.map((v) => instanceShape(v, additional)) },
       ...pageFields(paging, page, { nextTokenInPages: true }),
     };
   },

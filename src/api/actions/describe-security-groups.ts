@@ -36,14 +36,13 @@ export default defineAction({
         name: p.str('SecurityGroupName'),
         resourceGroupId: p.str('ResourceGroupId'),
         tags: readTagFilter(p),
+        type: p.str('SecurityGroupType') || undefined,
       },
       paging.paging,
     );
-    const type = p.str('SecurityGroupType');
-    const items = type ? page.items.filter((g) => g.type === type) : page.items;
     return {
       RegionId: p.str('RegionId') ?? deps.defaultRegionId,
-      SecurityGroups: { SecurityGroup: items.map((g) => securityGroupShape(g, 0)) },
+      SecurityGroups: { SecurityGroup: page.items.map((g) => securityGroupShape(g, 0)) },
       ...pageFields(paging, page),
     };
   },

@@ -27,11 +27,10 @@ export default defineAction({
         name: p.str('VSwitchName'),
         resourceGroupId: p.str('ResourceGroupId'),
         tags: readTagFilter(p),
+        ipv6Enabled: p.bool('EnableIpv6'),
       },
       paging.paging,
     );
-    const v6 = p.bool('EnableIpv6');
-    const items = v6 === undefined ? page.items : page.items.filter((s) => (s.ipv6CidrBlock !== null) === v6);
-    return { VSwitches: { VSwitch: items.map(vSwitchShape) }, ...pageFields(paging, page) };
+    return { VSwitches: { VSwitch: page.items.map(vSwitchShape) }, ...pageFields(paging, page) };
   },
 });

@@ -109,7 +109,17 @@ export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
           .eq('zone_id', f.zoneId)
           .eq('status', f.status)
           .eq('name', f.name)
-          .eq('resource_group_id', f.resourceGroupId);
+          .eq('resource_group_id', f.resourceGroupId)
+          .eq('image_id', f.imageId)
+          .eq('instance_type', f.instanceType)
+          .eq('instance_charge_type', f.instanceChargeType)
+          .eq('key_pair_name', f.keyPairName)
+          .eq('system_disk_category', f.systemDiskCategory)
+          .eq('system_disk_name', f.systemDiskName)
+          .eq('ram_role_name', f.ramRoleName)
+          .eq('auto_renew', f.autoRenew === undefined ? undefined : f.autoRenew ? 1 : 0);
+        if (f.hasRamRole) w.add("ram_role_name <> ''");
+        if (f.matchNothing) w.add('1 = 0');
         if (f.privateIpAddresses) {
           w.add(
             `id IN (SELECT e.instance_id FROM enis e JOIN private_ips p ON p.eni_id = e.id WHERE e.type = 'Primary' AND p.address IN (${f.privateIpAddresses.map(() => '?').join(',') || 'NULL'}))`,

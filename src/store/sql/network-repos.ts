@@ -19,6 +19,11 @@ function networkWhere(accountId: string, f: NetworkFilter, nameColumn: string): 
     .eq('resource_group_id', f.resourceGroupId);
 }
 
+/** A filter on one table's own column, part of the query so TotalCount and pages are exact. */
+function ipv6Where(w: Where, enabled: boolean | undefined): Where {
+  return enabled === undefined ? w : w.add(enabled ? 'ipv6_cidr_block IS NOT NULL' : 'ipv6_cidr_block IS NULL');
+}
+
 /** Groups as domain objects; on PostgreSQL their IP count is the sum of their shards (migration 007). */
 async function withShardCounts(d: SqlDriver, rows: SecurityGroupRow[]): Promise<SecurityGroup[]> {
   if (d.dialect !== 'postgres' || rows.length === 0) return rows.map(toSecurityGroup);
@@ -103,7 +108,7 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const w = await whereTaggedPlanned(
           d,
           'vswitches',
-          networkWhere(accountId, f, 'name'),
+          ipv6Where(networkWhere(accountId, f, 'name'), f.ipv6Enabled),
           { accountId, regionId: f.regionId, resourceType: 'vswitch' },
           f.tags,
         );
@@ -147,7 +152,7 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         const w = await whereTaggedPlanned(
           d,
           'security_groups',
-          networkWhere(accountId, f, 'name'),
+          networkWhere(accountId, f, 'name').eq('type', f.type),
           { accountId, regionId: f.regionId, resourceType: 'securitygroup' },
           f.tags,
         );

@@ -1,5 +1,5 @@
 // Tags of every resource type in one table (migrations 007 SQLite / 006 PostgreSQL).
-import type { Tag, TagResourceType } from '../../domain/tags.ts';
+import type { FuzzyTagFilter, Tag, TagResourceType, TextMatch } from '../../domain/tags.ts';
 import type { TagFilter, TagScope, Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
 import { forUpdate, placeholders } from './driver.ts';
@@ -24,6 +24,30 @@ export function whereTagged(w: Where, scope: TagScope, tags: TagFilter[] | undef
     else w.add(`${idColumn} IN (${sub} AND value = ?)`, scope.accountId, scope.regionId, scope.resourceType, t.key, t.value);
   }
   return w;
+}
+
+/**
+ * SQL for a TagFilter pattern on `column`, case-sensitive on both databases (SQLite's LIKE is not):
+ * a prefix compares the leading characters, an infix looks the text up.
+ */
+function textMatchSql(d: SqlDriver, column: string, m: TextMatch): { sql: string; params: unknown[] } {
+  if (m.kind === 'exact') return { sql: `${column} = ?`, params: [m.text] };
+  if (d.dialect === 'sqlite') {
+    return m.kind === 'prefix'
+      ? { sql: `substr(${column}, 1, ?) = ?`, params: [[...m.text].length, m.text] }
+      : { sql: `instr(${column}, ?) > 0`, params: [m.text] };
+  }
+  return m.kind === 'prefix'
+    ? { sql: `starts_with(${column}, ?)`, params: [m.text] }
+    : { sql: `strpos(${column}, ?) > 0`, params: [m.text] };
+}
+
+/** One fuzzy filter over a tag row (`key`, `value`): its key pattern, and any of its value patterns. */
+function fuzzySql(d: SqlDriver, f: FuzzyTagFilter): { sql: string; params: unknown[] } {
+  const k = textMatchSql(d, 'key', f.key);
+  if (!f.values?.length) return k;
+  const vs = f.values.map((v) => textMatchSql(d, 'value', v));
+  return { sql: `${k.sql} AND (${vs.map((v) => v.sql).join(' OR ')})`, params: [...k.params, ...vs.flatMap((v) => v.params)] };
 }
 
 const countOf = (r: { n: number | string } | undefined) => Number(r?.n ?? 0);
@@ -131,6 +155,20 @@ export function tagRepo(d: SqlDriver): Pick<Tx, 'tags'> {
         whereTagged(w, scope, q.tags, 'resource_id');
         // Asked by tag, the answer lists the tags asked about (one row per resource and key).
         if (q.tags?.length) w.in('key', [...new Set(q.tags.map((t) => t.key))]);
+        // Fuzzy filters: a resource matches each (keys AND, a key's values OR); the rows listed are those some filter matched.
+        if (q.fuzzy?.length) {
+          const each = q.fuzzy.map((f) => fuzzySql(d, f));
+          for (const f of each) {
+            w.add(
+              `resource_id IN (SELECT resource_id FROM tags WHERE account_id = ? AND region_id = ? AND resource_type = ? AND ${f.sql})`,
+              scope.accountId,
+              scope.regionId,
+              scope.resourceType,
+              ...f.params,
+            );
+          }
+          w.add(`(${each.map((f) => `(${f.sql})`).join(' OR ')})`, ...each.flatMap((f) => f.params));
+        }
         if (p.after) w.add('(resource_id > ? OR (resource_id = ? AND key > ?))', p.after.resourceId, p.after.resourceId, p.after.key);
         const rows = await d.all<TagRow>(
           `SELECT resource_id, resource_type, key, value FROM tags${w.sql()} ORDER BY resource_id, key LIMIT ?`,
