@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { limitsOf, type ServeConfig } from './cli/config.ts';
 import { createApp, type App } from './api/app.ts';
-import { openStore } from './store/open-store.ts';
+import { openStoreWaiting } from './store/open-store.ts';
+import { DeferredStore } from './store/deferred-store.ts';
+import type { Store } from './store/store.ts';
 import { createDeps } from './service/create-deps.ts';
 import { ensureRootAccount, type RootCredentials } from './service/accounts.ts';
 import { startSettler } from './service/transitions.ts';
@@ -24,7 +26,12 @@ export interface RunningServer {
   endpoint: string;
   host: string;
   port: number;
-  credentials: RootCredentials;
+  /** the root AccessKey pair (once `ready` resolved) */
+  readonly credentials: RootCredentials;
+  /** resolves when the database answered and the start finished (at once unless PostgreSQL was unreachable at start) */
+  ready: Promise<void>;
+  /** PostgreSQL was unreachable at start and has not answered yet when startServer returned */
+  waitingForDatabase: boolean;
   credentialsFile: string;
   deps: ServiceDeps;
   app: App;
@@ -52,51 +59,90 @@ export async function startServer(
   const dataDir = resolve(config.data);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const regions = config.regions ? (JSON.parse(readFileSync(config.regions, 'utf8')) as Region[]) : undefined;
-  const store = await openStore(config.database, dataDir, store0);
+  // PostgreSQL unreachable at start: serve anyway (every call ServiceUnavailable, /readyz not ready)
+  // and keep trying with bounded back-off; the rest of the start runs once it answers.
+  const { store, connected } = await openStoreWaiting(config.database, dataDir, {
+    ...store0,
+    onRetry: (attempt, retryInMs, err) =>
+      log.warn(
+        { attempt, retryInMs, err: (err as Error)?.message ?? String(err) },
+        'PostgreSQL unreachable: answering ServiceUnavailable, retrying the connection',
+      ),
+  });
   const deps = createDeps(store, {
     regions,
     labMode: config.labMode,
     limits: limitsOf(config),
   });
-  const credentials = await ensureRootAccount(deps, rootKeyFromEnv(env));
   const credentialsFile = join(dataDir, 'credentials.json');
-  if (!existsSync(credentialsFile) || credentials.created) {
-    writeFileSync(
-      credentialsFile,
-      JSON.stringify(
-        { accountId: credentials.accountId, accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret },
-        null,
-        2,
-      ) + '\n',
-      { mode: 0o600 },
-    );
-    chmodSync(credentialsFile, 0o600);
-  }
-
   const faults = new FaultBook(deps);
-  if (config.faults) await faults.replace(readJson(config.faults, faultSetSchema));
-  else await faults.refresh();
   const throttle = config.throttle
     ? new Throttle(deps, readJson(config.throttle === 'ecs' ? BUNDLED_THROTTLE : config.throttle, throttleProfileSchema))
     : undefined;
+  const faultSet = config.faults ? readJson(config.faults, faultSetSchema) : undefined;
   const metrics = createMetrics(deps);
   const chaos = { faults, throttle, metrics };
-  // Rules changed through another server on the same database arrive within this interval.
-  const stopFaultPoll = runEvery(
-    500,
-    () => faults.refresh(),
-    (e) => log.error({ err: e }, 'reading fault rules failed'),
-  );
+  const background: (() => void)[] = [];
+  let stopAudit: () => Promise<void> = async () => {};
+  let credentials: RootCredentials | undefined;
+  /** credentials.json written from the env key before the database answered (no account id yet) */
+  let provisional = false;
+
+  /** The start's steps on a database that answers: the root account, fault rules, the background loops. */
+  const bringUp = async (real: Store): Promise<void> => {
+    credentials = await ensureRootAccount({ ...deps, store: real }, rootKeyFromEnv(env));
+    if (!existsSync(credentialsFile) || credentials.created || provisional) {
+      writeFileSync(
+        credentialsFile,
+        JSON.stringify(
+          { accountId: credentials.accountId, accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret },
+          null,
+          2,
+        ) + '\n',
+        { mode: 0o600 },
+      );
+      chmodSync(credentialsFile, 0o600);
+    }
+    if (store instanceof DeferredStore) store.openGate();
+    if (faultSet) await faults.replace(faultSet);
+    else await faults.refresh();
+    // Rules changed through another server on the same database arrive within this interval.
+    background.push(
+      runEvery(
+        500,
+        () => faults.refresh(),
+        (e) => log.error({ err: e }, 'reading fault rules failed'),
+      ),
+    );
+    // With immediate transitions nothing is ever due: a slow poll only catches what a dead process left.
+    const settleEveryMs = config.transitionMs === 0 ? 1000 : Math.max(10, Math.min(100, Math.floor(config.transitionMs / 4)));
+    background.push(startSettler(deps, settleEveryMs, (e) => log.error({ err: e }, 'settling transitions failed')));
+    // Every second, in bounded batches (service/purge.ts): what expires under load never piles up into one long transaction.
+    background.push(startPurger(deps, 1000, (e) => log.error({ err: e }, 'purge failed')));
+    // The audit trail is written in batches off the request path, and flushed on close (service/audit.ts).
+    stopAudit = startAuditWriter(deps, (e) => log.error({ err: e }, 'writing the audit trail failed'));
+  };
+  let ready: Promise<void>;
+  if (connected === undefined) {
+    await bringUp(store);
+    ready = Promise.resolve();
+  } else {
+    // An env root key is known before the database: written now, so tools that read credentials.json can start.
+    const given = rootKeyFromEnv(env);
+    if (given && !existsSync(credentialsFile)) {
+      writeFileSync(credentialsFile, JSON.stringify({ accessKeyId: given.id, accessKeySecret: given.secret }, null, 2) + '\n', {
+        mode: 0o600,
+      });
+      provisional = true;
+    }
+    ready = connected.then(async (real) => {
+      await bringUp(real);
+      log.warn('PostgreSQL connected: migrations applied, serving');
+    });
+    ready.catch((e: unknown) => log.error({ err: e }, 'PostgreSQL: giving up'));
+  }
 
   const app = createApp(deps, { logger: log, loose: config.loose, checkNonce: true, console: {}, chaos });
-  // With immediate transitions nothing is ever due: a slow poll only catches what a dead process left.
-  const settleEveryMs = config.transitionMs === 0 ? 1000 : Math.max(10, Math.min(100, Math.floor(config.transitionMs / 4)));
-  const stopSettler = startSettler(deps, settleEveryMs, (e) => log.error({ err: e }, 'settling transitions failed'));
-  // Every second, in bounded batches (service/purge.ts): what expires under load never piles up into one long transaction.
-  const stopPurger = startPurger(deps, 1000, (e) => log.error({ err: e }, 'purge failed'));
-  // The audit trail is written in batches off the request path, and flushed on close (service/audit.ts).
-  const stopAudit = startAuditWriter(deps, (e) => log.error({ err: e }, 'writing the audit trail failed'));
-
   const bound = await app.listen(config.host, config.port);
   const metadata: MetadataServer[] = [];
   const metadataEndpoints: string[] = [];
@@ -116,9 +162,7 @@ export async function startServer(
     }
   } catch (e) {
     // the metadata port is taken (or the socket path unusable): do not leave the API half up
-    stopSettler();
-    stopPurger();
-    stopFaultPoll();
+    for (const stop of background) stop();
     for (const m of metadata) await m.close().catch(() => {});
     await app.close();
     await stopAudit();
@@ -130,16 +174,19 @@ export async function startServer(
     endpoint: `${hostForUrl}:${bound.port}`,
     host: bound.host,
     port: bound.port,
-    credentials,
+    get credentials(): RootCredentials {
+      if (!credentials) throw new Error('the root credentials are known once the database answers (await ready)');
+      return credentials;
+    },
+    ready,
+    waitingForDatabase: connected !== undefined,
     credentialsFile,
     deps,
     app,
     metadataEndpoints,
     faults,
     async close() {
-      stopSettler();
-      stopPurger();
-      stopFaultPoll();
+      for (const stop of background) stop();
       for (const m of metadata) await m.close();
       await app.close();
       await stopAudit();

@@ -61,7 +61,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** The actual state once every step has succeeded (links and addresses: what the status report needs). */
-export function projected(actual: Actual, steps: Plan['steps']): Actual {
+function projected(actual: Actual, steps: Plan['steps']): Actual {
   const links = actual.links.map((l) => ({ ...l, addresses: [...l.addresses] }));
   for (const s of steps) {
     const link = 'mac' in s ? links.find((l) => l.mac === s.mac) : undefined;

@@ -21,7 +21,7 @@ import type { Actual, Desired, DesiredInterface } from './model.ts';
 
 /** Ways to break a rendering on purpose (tests of the rollback). */
 export const FAULTS = ['bad-gateway', 'bad-syntax'] as const;
-export type Fault = (typeof FAULTS)[number];
+type Fault = (typeof FAULTS)[number];
 
 /** Alibaba Cloud's resolvers in a VPC. */
 const DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
@@ -96,7 +96,7 @@ function run(command: string, timeoutMs: number): Promise<{ code: number; output
 }
 
 /** What the renderers need to know about one ENI, from the metadata and the local interface name. */
-export function factsOf(d: DesiredInterface, ifname: string): EniFacts {
+function factsOf(d: DesiredInterface, ifname: string): EniFacts {
   return {
     interfaceName: ifname,
     macAddress: d.mac,

@@ -15,7 +15,7 @@ export interface HttpResponse {
   body: string;
 }
 
-export class HttpTimeout extends Error {
+class HttpTimeout extends Error {
   constructor(readonly ms: number) {
     super(`no answer within ${ms} ms`);
     this.name = 'HttpTimeout';

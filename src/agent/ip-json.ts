@@ -17,7 +17,7 @@ function parseArray(text: string, what: string): Json[] {
 
 const TABLE_NAMES: Record<string, number> = { main: MAIN_TABLE, local: 255, default: 253, unspec: 0 };
 
-export function tableNumber(t: unknown): number {
+function tableNumber(t: unknown): number {
   if (t === undefined) return MAIN_TABLE;
   if (typeof t === 'number') return t;
   const s = String(t);

@@ -74,7 +74,7 @@ export async function readActual(ip: IpRunner = systemIp): Promise<Actual> {
 }
 
 /** One `ip -batch` line per step (the family comes from the batch's -4/-6). */
-export function batchLine(s: Exclude<Step, { op: 'promote-secondaries' }>): string {
+function batchLine(s: Exclude<Step, { op: 'promote-secondaries' }>): string {
   switch (s.op) {
     case 'link-up':
       return `link set dev ${s.ifname} up`;

@@ -12,7 +12,7 @@ import { INSTANCE_ID_HEADER, SNAPSHOT_PATH, STATUS_PATH, TOKEN_HEADER, TOKEN_TTL
 const TOKEN_TTL_S = 21600;
 const REQUEST_TIMEOUT_MS = 5000;
 
-export class MetadataError extends Error {
+class MetadataError extends Error {
   constructor(
     message: string,
     readonly status?: number,

@@ -17,7 +17,7 @@ const recordSchema = z.object({
   }),
 });
 
-export const RECORD_FILE = 'owned.json';
+const RECORD_FILE = 'owned.json';
 
 export async function loadOwnership(stateDir: string): Promise<{ owned: Ownership; warning?: string }> {
   let text: string;

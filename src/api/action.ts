@@ -20,7 +20,7 @@ export const VPC_VERSION = PRODUCTS.vpc.version;
 /** ResourceManager, for resource groups */
 export const RM_VERSION = PRODUCTS.resourceManager.version;
 
-export interface ActionContext {
+interface ActionContext {
   deps: ServiceDeps;
   caller: Caller;
   requestId: string;
@@ -31,7 +31,7 @@ export interface ActionContext {
  * honoured: read and acted on; stored: kept and returned, nothing more; refused: answered with an
  * error when present. Every other model parameter is accepted and ignored (docs/api-coverage.md).
  */
-export interface ParamUse {
+interface ParamUse {
   required?: string[];
   honoured?: string[];
   stored?: string[];

@@ -394,6 +394,28 @@ export const WIRE_CATALOGUE = {
     message: () => 'The specified parameter "InstanceName" is not valid.',
   },
   hostNameMalformed: { status: 400, code: 'InvalidHostName.Malformed', message: () => 'The specified parameter "HostName" is not valid.' },
+  descriptionMalformed: {
+    status: 400,
+    code: 'InvalidDescription.Malformed',
+    message: () => 'The specified parameter "Description" is not valid.',
+  },
+  passwordMalformed: { status: 400, code: 'InvalidPassword.Malformed', message: () => 'The specified parameter "Password" is not valid.' },
+  keyPairNameMalformed: { status: 400, code: 'InvalidKeyPairName.Malformed', message: () => 'Specified Key Pair name is not valid.' },
+  diskNameMalformed: {
+    status: 400,
+    code: 'InvalidDiskName.Malformed',
+    message: () => 'The specified parameter "SystemDisk.DiskName or DataDisk.n.DiskName" is not valid.',
+  },
+  diskDescriptionMalformed: {
+    status: 400,
+    code: 'InvalidDiskDescription.Malformed',
+    message: () => 'The specified parameter "SystemDisk.DiskDescription or DataDisk.n.Description" is not valid.',
+  },
+  userDataSizeExceeded: {
+    status: 400,
+    code: 'InvalidUserData.SizeExceeded',
+    message: () => 'The specified parameter "UserData" exceeds the size.',
+  },
 
   // --- the HTTP layer itself (api/http-errors.ts; codes of eniplane's own where Alibaba documents none) ---
   consoleFileNotFound: { status: 404, code: 'Console.FileNotFound', message: () => 'The specified console file does not exist.' },

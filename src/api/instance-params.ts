@@ -37,11 +37,10 @@ const DISK_CATEGORIES = ['cloud', 'cloud_efficiency', 'cloud_ssd', 'cloud_essd',
 export function readInstanceAttributes(p: ParamReader): InstanceAttributeInput {
   const hostName = p.str('HostName');
   if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName)))
-    throw wireErrors.invalidParameter('HostName');
+    throw wireErrors.hostNameMalformed();
   const userData = p.str('UserData');
-  // The real limit: 32 KB before encoding, sent as base64.
-  if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)))
-    throw wireErrors.invalidParameter('UserData');
+  // Its size (32 KB before encoding) is checked with every other bound (string-limits.ts); here its Base64 form.
+  if (userData !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)) throw wireErrors.invalidParameter('UserData');
   const spotPrice = p.str('SpotPriceLimit');
   if (spotPrice !== undefined && !/^\d+(\.\d+)?$/.test(spotPrice)) throw wireErrors.invalidParameter('SpotPriceLimit');
   const size = p.int('SystemDisk.Size', { min: 20, max: 2048 });

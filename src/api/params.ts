@@ -11,7 +11,7 @@ export type ScalarKind = 'string' | 'int' | 'float' | 'bool' | 'json';
  * map: "Name.AnyKey". Fields are `of` (typed, nested: "NetworkInterface.N.SecurityGroupIds.N") or,
  * in hand-written specs, `fields` (string-valued names).
  */
-export type FieldKind = ScalarKind | 'list' | 'objectList' | 'object' | 'map';
+type FieldKind = ScalarKind | 'list' | 'objectList' | 'object' | 'map';
 export interface FieldSpec {
   kind: FieldKind;
   required?: boolean;
@@ -47,7 +47,6 @@ export const COMMON_PARAMS: ParamSpec = {
 
 export const str = (required = false): FieldSpec => ({ kind: 'string', required });
 export const int = (required = false): FieldSpec => ({ kind: 'int', required });
-export const bool = (): FieldSpec => ({ kind: 'bool' });
 export const list = (): FieldSpec => ({ kind: 'list' });
 export const objectList = (...fields: string[]): FieldSpec => ({ kind: 'objectList', fields });
 export const object = (...fields: string[]): FieldSpec => ({ kind: 'object', fields });

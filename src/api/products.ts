@@ -9,7 +9,6 @@ export const PRODUCTS = {
 } as const;
 
 export type Product = keyof typeof PRODUCTS;
-export type ProductVersion = (typeof PRODUCTS)[Product]['version'];
 
 /** The HostId of a version's answers (ECS's for an unknown one). */
 export function hostOf(version: string): string {

@@ -318,7 +318,7 @@ export function instanceShape(v: InstanceView, additional: readonly string[] = [
 }
 
 /** The stable id of an instance's system disk: eniplane derives disks, it stores none. */
-export const systemDiskId = (instanceId: string) => `d-${instanceId.replace(/^i-/, '')}`;
+const systemDiskId = (instanceId: string) => `d-${instanceId.replace(/^i-/, '')}`;
 export const instanceIdOfDisk = (diskId: string) => `i-${diskId.replace(/^d-/, '')}`;
 
 /** One item of DescribeDisks: the system disk every instance has. */

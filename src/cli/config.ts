@@ -45,6 +45,12 @@ export const serveSettings = defineSettings('serve', {
     help: 'IPv6 on an Available ENI',
     schema: count(DEFAULT_LIMITS.availableEniMaxIpv6, 1000),
   },
+  basicSecurityGroupIpCapacity: {
+    flag: '--basic-security-group-ip-capacity <n>',
+    env: 'ENIPLANE_BASIC_SECURITY_GROUP_IP_CAPACITY',
+    help: 'private IPs (addresses and prefixes, one each) a basic security group holds (a Quota Center quota)',
+    schema: count(DEFAULT_LIMITS.basicSecurityGroupIpCapacity, 65_536),
+  },
   enisPerRegion: {
     flag: '--enis-per-region <n>',
     env: 'ENIPLANE_ENIS_PER_REGION',

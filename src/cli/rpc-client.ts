@@ -31,7 +31,7 @@ export class UserError extends Error {
   }
 }
 
-export class ApiError extends UserError {
+class ApiError extends UserError {
   constructor(
     readonly code: string,
     readonly status: number,

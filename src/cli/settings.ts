@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 
-export interface SettingDef<S extends z.ZodType = z.ZodType> {
+interface SettingDef<S extends z.ZodType = z.ZodType> {
   /** the commander flag: '--port <port>' takes a value, '--loose' is a switch */
   flag: string;
   /** its environment twin, if it has one */

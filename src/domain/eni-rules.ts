@@ -49,7 +49,7 @@ export function assertWithinAddressCap(
  * What an ENI holds against its cap of a family: its addresses plus its prefixes, each
  * prefix counting as one address (ECS "IP prefixes": "Each IP prefix counts as one IP address").
  */
-export function addressSlotsUsed(eni: Pick<Eni, 'addresses' | 'ipv4Prefixes' | 'ipv6Prefixes'>, family: IpFamily): number {
+function addressSlotsUsed(eni: Pick<Eni, 'addresses' | 'ipv4Prefixes' | 'ipv6Prefixes'>, family: IpFamily): number {
   return eni.addresses.filter((a) => a.family === family).length + prefixesOf(eni, family).length;
 }
 

@@ -250,7 +250,3 @@ export const DEFAULT_ENI_TRAFFIC: EniTraffic = {
 export function prefixesOf(eni: Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'>, family: IpFamily): string[] {
   return family === 4 ? eni.ipv4Prefixes : eni.ipv6Prefixes;
 }
-
-export function addressesOf(eni: Eni, family: IpFamily): string[] {
-  return eni.addresses.filter((a) => a.family === family).map((a) => a.address);
-}

@@ -88,7 +88,3 @@ export function tagPattern(s: string): TextMatch {
   if (s.length > 1 && s.endsWith('*') && !s.startsWith('*')) return { kind: 'prefix', text: s.slice(0, -1) };
   return { kind: 'exact', text: s };
 }
-
-export function textMatches(m: TextMatch, s: string): boolean {
-  return m.kind === 'exact' ? s === m.text : m.kind === 'prefix' ? s.startsWith(m.text) : s.includes(m.text);
-}

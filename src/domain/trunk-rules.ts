@@ -22,7 +22,7 @@ export function memberQuota(t: InstanceTypeSpec): number {
 }
 
 /** Trunk ENIs one instance may hold: one (terway's trunk mode finds and reuses that one; members bind to it). */
-export const MAX_TRUNK_ENIS_PER_INSTANCE = 1;
+const MAX_TRUNK_ENIS_PER_INSTANCE = 1;
 
 /**
  * A Trunk ENI attaches only to an instance whose type supports trunking, and

@@ -1,12 +1,13 @@
-// IPv6 address and prefix math. Parsing and formatting go through ipaddr.js;
-// inside ipam an address is a 128-bit bigint. The canonical text is
-// ipaddr.js's toString(): RFC 5952 (lower case, longest zero run as "::").
+// IPv6 address and prefix math. Parsing and formatting go through the one
+// IPv6 text module, domain/ipv6-text.ts, which osconfig shares; inside ipam an
+// address is a 128-bit bigint. The canonical text is RFC 5952 (lower case,
+// longest zero run as "::").
 //
 // A VPC gets a /56; each vSwitch a /64 = the VPC's /56 plus an 8-bit index
 // (CreateVSwitch's Ipv6CidrBlock, 0..255).
 
-import ipaddr from 'ipaddr.js';
 import { DomainError, invalidParameter } from '../domain/errors.ts';
+import { formatIpv6Text, parseIpv6Text } from '../domain/ipv6-text.ts';
 
 export interface Ipv6Cidr {
   /** canonical network address, e.g. "2001:db8:0:100::" */
@@ -22,19 +23,12 @@ const DECIMAL = /^(?:0|[1-9][0-9]{0,2})$/;
 
 /** Address text → 128-bit value; undefined unless a plain IPv6 address (zone ids are refused). */
 export function ipv6ToBigInt(s: unknown): bigint | undefined {
-  if (typeof s !== 'string' || !ipaddr.IPv6.isValid(s)) return undefined;
-  const parsed = ipaddr.IPv6.parse(s);
-  if (parsed.zoneId !== undefined) return undefined;
-  let value = 0n;
-  for (const part of parsed.parts) value = (value << 16n) | BigInt(part);
-  return value;
+  return parseIpv6Text(s);
 }
 
 export function bigIntToIpv6(value: bigint): string {
   if (value < 0n || value > ALL_ONES) throw new RangeError(`not a 128-bit value: ${value}`);
-  const parts: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) parts.push(Number((value >> shift) & 0xffffn));
-  return new ipaddr.IPv6(parts).toString();
+  return formatIpv6Text(value);
 }
 
 /** Any valid IPv6 text → canonical; throws AddressMalformed {address}. */

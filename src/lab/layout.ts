@@ -19,9 +19,9 @@ import {
 import type { LabInventory } from '../service/lab-inventory.ts';
 
 /** The only IPv4 range the lab ever puts on an interface (RFC 2544 benchmarking). */
-export const LAB_IPV4_RANGE = '198.18.0.0/15';
+const LAB_IPV4_RANGE = '198.18.0.0/15';
 /** ... and IPv6 (RFC 3849 documentation). */
-export const LAB_IPV6_RANGE = '2001:db8::/32';
+const LAB_IPV6_RANGE = '2001:db8::/32';
 export const METADATA_ADDRESS = '100.100.100.200';
 
 export interface LabVSwitch {

@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } f
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ENIPLANE_BIN = fileURLToPath(new URL('../../bin/eniplane.mjs', import.meta.url));
+const ENIPLANE_BIN = fileURLToPath(new URL('../../bin/eniplane.mjs', import.meta.url));
 
 export interface Supervised {
   name: string;

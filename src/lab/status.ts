@@ -9,7 +9,7 @@ import { ip, linksIn, listNetns } from './netns.ts';
 import { isEniplaneProcess } from './processes.ts';
 import { readLabState } from './lab.ts';
 
-export interface InterfaceReport {
+interface InterfaceReport {
   eniId: string;
   mac: string;
   expectedNs: string;

@@ -32,6 +32,7 @@ import {
   TOKEN_TTL_HEADER,
 } from './wire.ts';
 import type { Chaos } from '../api/chaos.ts';
+import { isDomainError } from '../domain/errors.ts';
 
 export interface MetadataServerOptions {
   logger?: Logger;
@@ -164,6 +165,9 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
 
   function refuse(reply: FastifyReply, e: unknown): FastifyReply {
     if (e instanceof Refusal) return reply.code(e.status).type('text/plain; charset=utf-8').send(e.message);
+    // The database away (restarting, or not yet reachable since the start): a guest's agent retries a 503.
+    if (isDomainError(e) && e.code === 'StoreUnavailable')
+      return reply.code(503).type('text/plain; charset=utf-8').send('Service Unavailable');
     log?.error({ err: e }, 'metadata request failed');
     return reply.code(500).type('text/plain; charset=utf-8').send('Internal Server Error');
   }

@@ -52,8 +52,6 @@ export const snapshotSchema = z.object({
   interfaces: z.array(z.unknown()),
 });
 
-export type SnapshotInterface = z.infer<typeof snapshotInterfaceSchema>;
-
 export const agentStatusSchema = z.object({
   /** the snapshot version the agent applied */
   version: z.string().max(64),

@@ -28,7 +28,7 @@ export interface LocalRoute {
   cidr: string;
 }
 
-export interface PolicyRouting {
+interface PolicyRouting {
   /** route table id: 1000 + device index */
   table: number;
   /** rule priority; the same number as the table, well before main (32766) */

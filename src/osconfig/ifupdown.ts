@@ -67,7 +67,7 @@ function tableHooks(family: '-4' | '-6', f: FamilyPolicy, dev: string, table: nu
   ];
 }
 
-export function interfacesStanzas(plan: EniPlan): string[] {
+function interfacesStanzas(plan: EniPlan): string[] {
   const { facts, policy, ifname } = plan;
   const out: string[] = [];
   const dns = dnsByFamily(facts);

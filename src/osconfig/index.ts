@@ -17,12 +17,9 @@ import { renderSlesIfcfg } from './sles-ifcfg.ts';
 import { renderWindows } from './windows.ts';
 
 export type { EniFacts } from './facts.ts';
-export type { RenderedCommand, RenderedFile, Rendering, TargetId } from './rendering.ts';
-export type { OsEntry, OsFamily } from './os-catalog.ts';
-export type { FactsProblem } from './errors.ts';
-export type { FactsValidation } from './validate-facts.ts';
+export type { Rendering } from './rendering.ts';
 export { InvalidFactsError, UnsupportedOsError } from './errors.ts';
-export { detectOs, listOs, parseOsRelease, supportedOsIds } from './os-catalog.ts';
+export { detectOs, listOs, supportedOsIds } from './os-catalog.ts';
 export { validateFacts } from './validate-facts.ts';
 
 type Renderer = (facts: EniFacts, os: OsEntry) => Rendering;

@@ -2,9 +2,10 @@
 // Both families are held as bigint (32 or 128 bits) so one set of helpers
 // serves both. Strict on purpose: an address a guest tool might read
 // differently (leading zeros, which some read as octal; zone ids; prefixes)
-// is rejected rather than guessed at. IPv4 text is read by the one parser in
-// domain/ipv4-text.ts, the one ipam uses too.
+// is rejected rather than guessed at. Text is read and written by the one
+// parsers in domain/ipv4-text.ts and domain/ipv6-text.ts, the ones ipam uses too.
 import { parseDottedQuad } from '../domain/ipv4-text.ts';
+import { formatIpv6Text, parseIpv6Text } from '../domain/ipv6-text.ts';
 
 export type IpFamily = 4 | 6;
 
@@ -17,9 +18,7 @@ export interface ParsedCidr extends ParsedIp {
   prefixLength: number;
 }
 
-const V6_GROUP = /^[0-9a-fA-F]{1,4}$/;
-
-export function bitsOf(family: IpFamily): number {
+function bitsOf(family: IpFamily): number {
   return family === 4 ? 32 : 128;
 }
 
@@ -29,32 +28,7 @@ export function parseIpv4(text: string): bigint | undefined {
 }
 
 export function parseIpv6(text: string): bigint | undefined {
-  if (text.length === 0 || text.length > 45) return undefined;
-  let head = text;
-  let v4Tail: bigint | undefined;
-  // an embedded IPv4 tail (::ffff:192.0.2.1) counts as two groups
-  const lastColon = text.lastIndexOf(':');
-  if (lastColon >= 0 && text.includes('.', lastColon)) {
-    v4Tail = parseIpv4(text.slice(lastColon + 1));
-    if (v4Tail === undefined) return undefined;
-    head = text.slice(0, lastColon + 1) + '0:0';
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return undefined;
-  const toGroups = (s: string): string[] | undefined => (s === '' ? [] : s.split(':'));
-  const left = toGroups(halves[0]);
-  const right = halves.length === 2 ? toGroups(halves[1]) : [];
-  if (!left || !right) return undefined;
-  const missing = 8 - left.length - right.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const groups = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...right];
-  let value = 0n;
-  for (const g of groups) {
-    if (!V6_GROUP.test(g)) return undefined;
-    value = (value << 16n) | BigInt(parseInt(g, 16));
-  }
-  if (v4Tail !== undefined) value = (value & ~0xffffffffn) | v4Tail;
-  return value;
+  return parseIpv6Text(text);
 }
 
 export function parseIp(text: string): ParsedIp | undefined {
@@ -71,25 +45,7 @@ export function formatIpv4(value: bigint): string {
 
 /** RFC 5952 text: lower case, no leading zeros, the longest zero run (2+ groups) as "::" */
 export function formatIpv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatIpv6Text(value);
 }
 
 export function formatIp(ip: ParsedIp): string {

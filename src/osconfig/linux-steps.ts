@@ -33,7 +33,7 @@ export function moveAwayCommand(glob: string, why: string): RenderedCommand {
   };
 }
 
-export const CLOUD_INIT_SWITCH_PATH = '/etc/cloud/cloud.cfg.d/99-disable-network-config.cfg';
+const CLOUD_INIT_SWITCH_PATH = '/etc/cloud/cloud.cfg.d/99-disable-network-config.cfg';
 
 /** the seed's "disable cloud-init network configuration" file, and its backup */
 export function cloudInitSwitch(): { file: RenderedFile; backup: RenderedCommand } {

@@ -62,7 +62,7 @@ function policyLines(plan: EniPlan): string[] {
   );
 }
 
-export function netplanYaml(plan: EniPlan, variant: Variant): string {
+function netplanYaml(plan: EniPlan, variant: Variant): string {
   const { facts } = plan;
   const ind = (n: number, lines: string[]) => lines.map((l) => ' '.repeat(n) + l);
   const body: string[] = [

@@ -11,7 +11,7 @@ import type { OsEntry } from './os-catalog.ts';
 import type { RenderedCommand, Rendering } from './rendering.ts';
 
 /** the profile name used when the commands have to create one */
-export const createdProfileName = (ifname: string) => `eniplane-${ifname}`;
+const createdProfileName = (ifname: string) => `eniplane-${ifname}`;
 
 /** IP prefixes as local routes (`type=local`; NetworkManager puts them in the local table) */
 function localRoutes(plan: EniPlan, family: 4 | 6): string[] {
@@ -31,7 +31,7 @@ function familyPolicyProperties(fam: 'ipv4' | 'ipv6', f: FamilyPolicy, table: nu
 }
 
 /** the property arguments of the one `nmcli connection modify` */
-export function modifyProperties(plan: EniPlan): string[] {
+function modifyProperties(plan: EniPlan): string[] {
   const { facts, policy } = plan;
   const dns = dnsByFamily(facts);
   const props = [
@@ -59,7 +59,7 @@ export function modifyProperties(plan: EniPlan): string[] {
   return props;
 }
 
-export function nmcliCommands(plan: EniPlan): RenderedCommand[] {
+function nmcliCommands(plan: EniPlan): RenderedCommand[] {
   const dev = plan.ifname;
   const created = createdProfileName(dev);
   return [

@@ -6,7 +6,7 @@
 import { UnsupportedOsError } from './errors.ts';
 import type { TargetId } from './rendering.ts';
 
-export type OsFamily = 'ubuntu' | 'debian' | 'rhel' | 'sles' | 'windows' | 'networkmanager';
+type OsFamily = 'ubuntu' | 'debian' | 'rhel' | 'sles' | 'windows' | 'networkmanager';
 
 export interface OsEntry {
   id: string;
@@ -95,7 +95,7 @@ export function findOs(osId: string): OsEntry {
 }
 
 /** KEY=value lines of an os-release file, quotes and backslash escapes removed */
-export function parseOsRelease(text: string): Record<string, string> {
+function parseOsRelease(text: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);

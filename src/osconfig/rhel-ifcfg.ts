@@ -23,7 +23,7 @@ function v6Gateway(gateway: string, ifname: string): string {
   return isIpv6LinkLocal(parseIpv6(gateway)!) ? `${gateway}%${ifname}` : gateway;
 }
 
-export function mainIfcfg(plan: EniPlan): string {
+function mainIfcfg(plan: EniPlan): string {
   const { facts, policy, ifname } = plan;
   const pairs: [string, string][] = [
     ['DEVICE', ifname],
@@ -62,7 +62,7 @@ export function mainIfcfg(plan: EniPlan): string {
 }
 
 /** the seed's alias file, byte for byte after our header */
-export function aliasIfcfg(plan: EniPlan, n: number): string {
+function aliasIfcfg(plan: EniPlan, n: number): string {
   return (
     headerComment([`Written by eniplane: secondary address ${n + 1} of ${plan.label}.`]) +
     assignments([

@@ -12,7 +12,7 @@ import type { RenderedCommand, RenderedFile, Rendering } from './rendering.ts';
 
 const DIR = '/etc/sysconfig/network';
 
-export function slesIfcfg(plan: EniPlan): string {
+function slesIfcfg(plan: EniPlan): string {
   const lines = ['BOOTPROTO=static', 'STARTMODE=auto', 'USERCONTROL=no'];
   // the seed numbers from 1 and leaves the primary's label empty
   plan.v4.forEach((address, i) => {
@@ -25,7 +25,7 @@ export function slesIfcfg(plan: EniPlan): string {
 }
 
 /** the global routes file: the seed's "default G - -", plus the IPv6 default */
-export function slesRoutes(plan: EniPlan): string {
+function slesRoutes(plan: EniPlan): string {
   const { facts, ifname } = plan;
   // the interface column is given for IPv6: a link-local gateway is ambiguous without it
   const v6 = facts.ipv6 ? `default ${facts.ipv6.gateway} - ${ifname}\n` : '';
@@ -35,7 +35,7 @@ export function slesRoutes(plan: EniPlan): string {
   );
 }
 
-export function slesIfroute(plan: EniPlan): string {
+function slesIfroute(plan: EniPlan): string {
   const { policy, ifname } = plan;
   const fams = policy!.v6 ? [policy!.v4, policy!.v6] : [policy!.v4];
   return (
@@ -47,7 +47,7 @@ export function slesIfroute(plan: EniPlan): string {
   );
 }
 
-export function slesIfrule(plan: EniPlan): string {
+function slesIfrule(plan: EniPlan): string {
   const { policy } = plan;
   const fams = policy!.v6 ? [policy!.v4, policy!.v6] : [policy!.v4];
   return (

@@ -19,10 +19,10 @@ const DIR = 'C:\\ProgramData\\eniplane';
 /** interface metric of a secondary ENI; automatic metrics of fast links are 5..50 */
 const SECONDARY_ENI_METRIC_BASE = 100;
 
-export const windowsMac = (mac: string) => mac.toUpperCase().replace(/:/g, '-');
+const windowsMac = (mac: string) => mac.toUpperCase().replace(/:/g, '-');
 const psList = (items: string[]) => `@(${items.map((s) => `'${s}'`).join(', ')})`;
 
-export function powershellScript(plan: EniPlan): string {
+function powershellScript(plan: EniPlan): string {
   const { facts, policy } = plan;
   const mac = windowsMac(facts.macAddress);
   const v6Prefix = facts.ipv6?.prefixLength;
@@ -100,7 +100,7 @@ export function powershellScript(plan: EniPlan): string {
   return L.join('\r\n') + '\r\n';
 }
 
-export function netshBatch(plan: EniPlan): string {
+function netshBatch(plan: EniPlan): string {
   const { facts, policy } = plan;
   const mac = windowsMac(facts.macAddress);
   const n = 'name="%IFNAME%"';

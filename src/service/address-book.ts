@@ -155,17 +155,24 @@ export async function removeAddresses(deps: ServiceDeps, tx: Tx, eni: Eni, famil
 export async function removeAllAddresses(deps: ServiceDeps, tx: Tx, eni: Eni): Promise<void> {
   await tx.addresses.deleteAllOf(eni.id);
   await tx.prefixes.deleteAllOf(eni.id);
-  await countInSecurityGroups(deps, tx, eni.securityGroupIds, -eni.addresses.length);
+  await countInSecurityGroups(deps, tx, eni.securityGroupIds, -addressesHeld(eni));
   deps.hints.released(tx, eni.vSwitchId, [
     ...eni.addresses.filter((a) => a.family === 4).map((a) => parseIpv4(a.address)),
     ...eni.ipv4Prefixes.flatMap(prefixAddressNums),
   ]);
 }
 
+/**
+ * What an ENI counts in each of its security groups: every address, and each prefix as one
+ * (the security-group page counts "IPv4 prefixes, and IPv6 prefixes" in a basic group's
+ * capacity; the IP prefix page counts each prefix as one address).
+ */
+export function addressesHeld(eni: Pick<Eni, 'addresses' | 'ipv4Prefixes' | 'ipv6Prefixes'>): number {
+  return eni.addresses.length + eni.ipv4Prefixes.length + eni.ipv6Prefixes.length;
+}
+
 // --- IP prefixes: aligned /28 (IPv4) and /80 (IPv6) blocks. Rows unique per
 // vSwitch; the store keeps them apart from address rows (store.ts says how).
-// COMPAT: a prefix is not counted in its ENI's security groups (the docs count
-// it as one address against the ENI's cap only).
 
 /** The 16 addresses (uint32) of an IPv4 prefix. */
 function prefixAddressNums(prefix: string): number[] {
@@ -282,15 +289,19 @@ export function assertPrefixRequestSize(family: IpFamily, r: PrefixRequest | und
   }
 }
 
-/** Assigns prefixes to an ENI inside the caller's transaction. The caller has already checked the ENI's limits. */
+/**
+ * Assigns prefixes to an ENI inside the caller's transaction and counts each as one address in the
+ * ENI's security groups. The caller has already checked the ENI's limits.
+ */
 export async function addPrefixes(
   deps: ServiceDeps,
   tx: Tx,
-  eni: Pick<Eni, 'id'>,
+  eni: Pick<Eni, 'id' | 'securityGroupIds'>,
   vsw: VSwitchCidrs,
   family: IpFamily,
   request: PrefixRequest,
 ): Promise<string[]> {
+  await countInSecurityGroups(deps, tx, eni.securityGroupIds, prefixRequestSize(request));
   return family === 4 ? allocateV4Prefixes(deps, tx, eni, vsw, request) : allocateV6Prefixes(deps, tx, eni, vsw, request);
 }
 
@@ -298,5 +309,6 @@ export async function addPrefixes(
 export async function removePrefixes(deps: ServiceDeps, tx: Tx, eni: Eni, family: IpFamily, prefixes: string[]): Promise<void> {
   if (prefixes.length === 0) return;
   await tx.prefixes.delete(eni.id, prefixes);
+  await countInSecurityGroups(deps, tx, eni.securityGroupIds, -prefixes.length);
   if (family === 4) deps.hints.released(tx, eni.vSwitchId, prefixes.flatMap(prefixAddressNums));
 }

@@ -9,8 +9,8 @@ import type { AuditEvent, AuditFilter } from '../store/store.ts';
 import { readTx, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { runEvery } from './periodic.ts';
 
-export const AUDIT_FLUSH_MS = 200;
-export const AUDIT_RETENTION_DAYS = 90;
+const AUDIT_FLUSH_MS = 200;
+const AUDIT_RETENTION_DAYS = 90;
 const MAX_BUFFERED = 10_000;
 const PURGE_BATCH = 2000;
 

@@ -28,7 +28,7 @@ function field(name: string, v: unknown): string {
   return `[${v.map(stableJson).sort().join(',')}]`;
 }
 
-export function assertClientToken(token: string): void {
+function assertClientToken(token: string): void {
   if (token.length === 0 || token.length > CLIENT_TOKEN_MAX_LENGTH || !/^[\x20-\x7e]+$/.test(token)) {
     throw new DomainError('InvalidParameter', { name: 'clientToken', reason: 'at most 64 ASCII characters' });
   }

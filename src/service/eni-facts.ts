@@ -6,7 +6,7 @@ import type { Eni, VSwitch } from '../domain/model.ts';
 import { formatIpv4, ipv4Gateway, ipv6Gateway, parseIpv4Cidr, parseIpv6Cidr } from '../ipam/index.ts';
 
 /** Alibaba Cloud's resolvers inside a VPC. */
-export const DEFAULT_DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
+const DEFAULT_DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
 
 export type EniForFacts = Pick<Eni, 'id' | 'macAddress' | 'type' | 'deviceIndex' | 'addresses'> &
   Partial<Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'>>;

@@ -8,7 +8,7 @@ import { assertAttachable, assertDeletable, assertDetachable, assertSecurityGrou
 import type { Eni, EniTraffic, Region } from '../domain/model.ts';
 import { assertMemberAttachable, assertMemberOf, assertNoMembers, assertTrunkHost } from '../domain/trunk-rules.ts';
 import type { Tx } from '../store/store.ts';
-import { countInSecurityGroups } from './address-book.ts';
+import { addressesHeld, countInSecurityGroups } from './address-book.ts';
 import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { instanceTypeOf, loadEni, loadInstance, loadSecurityGroups } from './load.ts';
 import { dueTime, finishEniTransition, settleDueIn } from './transitions.ts';
@@ -160,7 +160,7 @@ async function withSecurityGroups(
 ): Promise<Eni> {
   const groups = await loadSecurityGroups(tx, caller, region, securityGroupIds);
   assertSecurityGroupsFit(eni.vpcId, groups, deps.limits);
-  const n = eni.addresses.length;
+  const n = addressesHeld(eni);
   const leaving = eni.securityGroupIds.filter((id) => !securityGroupIds.includes(id));
   const joining = groups.map((g) => g.id).filter((id) => !eni.securityGroupIds.includes(id));
   await countInSecurityGroups(deps, tx, leaving, -n);

@@ -67,7 +67,7 @@ export const METADATA_TOKEN_MAX_TTL_S = 21600;
 const TOKEN_PREFIX = 'metadata:token:';
 const STATUS_PREFIX = 'metadata:status:';
 /** agent reports are kept this long without a newer one, ms */
-export const AGENT_STATUS_TTL_MS = 7 * 24 * 3600 * 1000;
+const AGENT_STATUS_TTL_MS = 7 * 24 * 3600 * 1000;
 
 function versionOf(instanceId: string, interfaces: MetadataInterface[]): string {
   return createHash('sha256').update(JSON.stringify({ instanceId, interfaces })).digest('hex').slice(0, 16);

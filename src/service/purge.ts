@@ -14,9 +14,9 @@ import { CLIENT_TOKEN_TTL_MS } from '../domain/limits.ts';
 import { writeTx, type ServiceDeps } from './deps.ts';
 import { runEvery } from './periodic.ts';
 
-export const PURGE_BATCH = 2000;
-export const NONCE_SLICES = 1024;
-export const SLICES_PER_RUN = 4;
+const PURGE_BATCH = 2000;
+const NONCE_SLICES = 1024;
+const SLICES_PER_RUN = 4;
 
 export interface Purged {
   nonces: number;

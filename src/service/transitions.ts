@@ -87,7 +87,7 @@ export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): 
   }
 }
 
-export async function finishInstanceTransition(tx: Tx, i: Instance): Promise<void> {
+async function finishInstanceTransition(tx: Tx, i: Instance): Promise<void> {
   const next = i.status === 'Stopping' ? 'Stopped' : i.status === 'Pending' || i.status === 'Starting' ? 'Running' : i.status;
   await tx.instances.update({ ...i, status: next, transitionDueMs: null });
 }

@@ -8,6 +8,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Store } from './store.ts';
+import { DeferredStore } from './deferred-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import { secretBoxFor } from './secret-box.ts';
 
@@ -53,4 +54,74 @@ export async function openStore(database: string | undefined, dataDir: string, o
     throw e;
   }
   return store;
+}
+
+/** Back-off between connection attempts to an unreachable PostgreSQL: doubling from the first, capped. */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 5000;
+
+export interface WaitingOpen {
+  store: Store;
+  /** resolves with the real store once the database answered (migrated, secrets re-sealed); undefined: it answered at once */
+  connected: Promise<Store> | undefined;
+}
+
+/** The database is out of reach (refused, reset, timed out, starting up), as opposed to a wrong URL, password or schema. */
+async function isUnreachable(e: unknown): Promise<boolean> {
+  const { isConnectionLoss } = await import('./postgres/pg-driver.ts');
+  return isConnectionLoss(e) || isConnectionLoss((e as { cause?: unknown })?.cause);
+}
+
+/**
+ * openStore for a server: when a PostgreSQL database is unreachable at start,
+ * answers at once with a DeferredStore (every transaction StoreUnavailable)
+ * and keeps trying in the background with bounded back-off, logging each
+ * failure; once it connects, migrations run and `connected` resolves. Any
+ * other failure (bad URL, authentication, a secret sealed under an unknown
+ * key) rejects as openStore does, at start or when the database appears.
+ */
+export async function openStoreWaiting(
+  database: string | undefined,
+  dataDir: string,
+  opts: OpenStoreOptions & { onRetry: (attempt: number, delayMs: number, error: unknown) => void },
+): Promise<WaitingOpen> {
+  const postgres = database !== undefined && /^postgres(ql)?:\/\//.test(database);
+  try {
+    return { store: await openStore(database, dataDir, opts), connected: undefined };
+  } catch (e) {
+    if (!postgres || !(await isUnreachable(e))) throw e;
+    const deferred = new DeferredStore();
+    let stopped = false;
+    let wake: () => void = () => {};
+    deferred.onClose(() => {
+      stopped = true;
+      wake();
+    });
+    const connected = (async () => {
+      let delayMs = RECONNECT_FIRST_MS;
+      let error: unknown = e;
+      for (let attempt = 1; ; attempt++) {
+        opts.onRetry(attempt, delayMs, error);
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, delayMs);
+          wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        // Closed while waiting: `connected` never settles (the server is going away, nothing to start).
+        if (stopped) return new Promise<Store>(() => {});
+        try {
+          const store = await openStore(database, dataDir, opts);
+          if (!(await deferred.connect(store))) return new Promise<Store>(() => {});
+          return store;
+        } catch (e2) {
+          if (!(await isUnreachable(e2))) throw e2;
+          error = e2;
+          delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+        }
+      }
+    })();
+    return { store: deferred, connected };
+  }
 }

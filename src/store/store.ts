@@ -42,12 +42,20 @@ export interface AuditEvent {
   requestId: string;
   /** 'Success' or the error Code */
   result: string;
+  /** the row's id (set when read back): with atMs, the key of keyset paging */
+  id?: number;
 }
 export interface AuditFilter {
   accountId?: AccountId;
   action?: string;
+  /** events whose resources include this id or address */
+  resourceId?: string;
+  /** 'Success', 'Failed' (any error Code) or one error Code */
+  result?: string;
   sinceMs?: number;
   untilMs?: number;
+  /** only events older than this one (newest first: the next page after it) */
+  before?: { atMs: number; id: number };
   limit: number;
 }
 
@@ -141,7 +149,7 @@ export interface NetworkFilter {
   type?: string;
 }
 
-export interface AddressRow {
+interface AddressRow {
   vSwitchId: string;
   eniId: string;
   family: IpFamily;
@@ -151,7 +159,7 @@ export interface AddressRow {
 }
 
 /** An IP prefix of an ENI: an aligned /28 (IPv4) or /80 (IPv6), canonical CIDR text. */
-export interface PrefixRow {
+interface PrefixRow {
   vSwitchId: string;
   eniId: string;
   family: IpFamily;
@@ -160,7 +168,7 @@ export interface PrefixRow {
   ipv4First: number | null;
 }
 
-export interface StoredResult {
+interface StoredResult {
   paramsHash: string;
   result: string;
 }

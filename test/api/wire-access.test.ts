@@ -1,23 +1,13 @@
 // Wire tests (in-process): authentication, accounts, strict parameters,
 // networks, describe filters and paging, security-group capacity.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { seedNetwork } from '../support/in-process.ts';
+import { assertError, wireFixture } from '../support/wire-fixture.ts';
 import { pct, rpcSignature, rpcStringToSign } from '../../src/api/signing/index.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
-before(async () => {
-  h = await startHarness({ limits: { basicSecurityGroupIpCapacity: 6 } });
-  net = await seedNetwork(h);
-});
-after(() => h.close());
-
-function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
-  assert.equal(r.body.Code, code, JSON.stringify(r.body));
-  assert.equal(r.status, status);
-}
+const { h, net } = wireFixture({ limits: { basicSecurityGroupIpCapacity: 6 } });
 
 function signedUrl(params: [string, string][], secret: string, method = 'GET'): string {
   const sig = rpcSignature(rpcStringToSign(method, params), secret);

@@ -1,15 +1,9 @@
 // Wire tests (in-process) for the address actions: shapes and every error case.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { wireFixture } from '../support/wire-fixture.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
-});
-after(() => h.close());
+const { h, net } = wireFixture();
 
 async function newEni(extra: Record<string, string | number | string[]> = {}) {
   const r = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...extra });

@@ -1,22 +1,12 @@
 // Wire tests (in-process) for what an ENI stores and returns (traffic mode, queues,
 // SourceDestCheck, DeleteOnRelease, NetworkCardIndex), every DescribeNetworkInterfaces
 // filter value of the model, NextToken in both paging modes, and ClientToken on the unassigns.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { assertError, wireFixture } from '../support/wire-fixture.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
-});
-after(() => h.close());
+const { h, net } = wireFixture();
 
-function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
-  assert.equal(r.body.Code, code, JSON.stringify(r.body));
-  assert.equal(r.status, status);
-}
 async function eni(extra: Record<string, any> = {}) {
   const r = await h.call('CreateNetworkInterface', { VSwitchId: net.vSwitchId, SecurityGroupId: net.securityGroupId, ...extra });
   assert.equal(r.status, 200, JSON.stringify(r.body));

@@ -1,21 +1,15 @@
 // Wire tests (in-process) for hostile and careless input: what used to end in
 // a 500 (a security group named twice, a service-managed listing), methods the
 // API does not take, and answers outside Alibaba's shape.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { wireFixture } from '../support/wire-fixture.ts';
 import { pct, rpcSignature, rpcStringToSign } from '../../src/api/signing/index.ts';
 import { setAccessKeyStatus } from '../../src/service/accounts.ts';
 import { flushAudit, listAudit } from '../../src/service/audit.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
-});
-after(() => h.close());
+const { h, net } = wireFixture();
 
 describe('a security group named twice', () => {
   it('CreateNetworkInterface, ModifyNetworkInterfaceAttribute and RunInstances keep it once', async () => {

@@ -3,18 +3,14 @@
 // DescribeInstanceMaintenanceAttributes, DescribeInstanceAttachmentAttributes,
 // DescribeInstances AdditionalAttributes.N), CreateInstance and
 // ModifyInstanceAttribute, and the attributes RunInstances stores for them.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { assertError, wireFixture } from '../support/wire-fixture.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
 let plain: string;
 let dressed: string;
 const USER_DATA = Buffer.from('#!/bin/sh\necho hi\n').toString('base64');
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
+const { h, net } = wireFixture({}, async () => {
   plain = await run({});
   dressed = await run({
     Description: 'dressed up',
@@ -35,7 +31,6 @@ before(async () => {
     SpotPriceLimit: '0',
   });
 });
-after(() => h.close());
 
 async function run(extra: Record<string, string | number | boolean>) {
   const r = await h.call('RunInstances', {
@@ -47,11 +42,6 @@ async function run(extra: Record<string, string | number | boolean>) {
   });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.InstanceIdSets.InstanceIdSet[0] as string;
-}
-
-function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
-  assert.equal(r.body.Code, code, JSON.stringify(r.body));
-  assert.equal(r.status, status);
 }
 
 const describeOne = async (id: string, extra: Record<string, any> = {}) =>
@@ -331,7 +321,7 @@ describe('ModifyInstanceAttribute', () => {
       404,
       'InvalidSecurityGroupId.NotFound',
     );
-    assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, HostName: '-bad' }), 400, 'InvalidParameter');
+    assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, HostName: '-bad' }), 400, 'InvalidHostName.Malformed');
     assertError(await h.call('ModifyInstanceAttribute', { InstanceId: plain, CreditSpecification: 'Boundless' }), 400, 'InvalidParameter');
     // A refused change leaves nothing half-done.
     assert.deepEqual((await describeOne(plain)).SecurityGroupIds.SecurityGroupId, [net.securityGroupId]);

@@ -1,21 +1,11 @@
 // Wire tests (in-process) for ENI and instance life: create, attach, detach,
 // delete, the instance-type limits, async states and account isolation.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { seedNetwork, startHarness } from '../support/in-process.ts';
+import { assertError, wireFixture } from '../support/wire-fixture.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
-});
-after(() => h.close());
-
-function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
-  assert.equal(r.body.Code, code, JSON.stringify(r.body));
-  assert.equal(r.status, status);
-}
+const { h, net } = wireFixture();
 
 async function instance(type = 'ecs.g7.large', vSwitchId = net.vSwitchId) {
   const r = await h.call('RunInstances', {
@@ -252,10 +242,19 @@ describe('attach, detach, delete', () => {
 });
 
 describe('asynchronous states', () => {
+  // The server's clock is the test's: a transition is due transitionMs after it started, on this
+  // clock, so each intermediate state holds until the test moves the clock, however slow the machine.
   it('Attaching/Detaching/Deleting are visible, then settle', async () => {
-    const slow = await startHarness({ limits: { transitionMs: 150 } });
+    const TRANSITION_MS = 150;
+    let now = Date.now();
+    const slow = await startHarness({ limits: { transitionMs: TRANSITION_MS }, clock: { nowMs: () => now } });
+    /** Moves the clock to the due time of a transition started at `from` (or `offsetMs` around it). */
+    const advanceTo = (from: number, offsetMs = 0) => {
+      now = Math.max(now, from + TRANSITION_MS + offsetMs);
+    };
     try {
       const n = await seedNetwork(slow);
+      const ran = now;
       const run = await slow.call('RunInstances', {
         InstanceType: 'ecs.g7.large',
         VSwitchId: n.vSwitchId,
@@ -272,8 +271,13 @@ describe('asynchronous states', () => {
         400,
         'InvalidOperation.InvalidEcsState',
       );
-      await waitFor(async () => (await status()) === 'Running');
+      advanceTo(ran, -1);
+      assert.equal(await status(), 'Pending', 'one ms before its due time');
+      advanceTo(ran);
+      assert.equal(await status(), 'Running', 'at its due time');
+
       const eniStatus = async () => (await slow.call('DescribeNetworkInterfaceAttribute', { NetworkInterfaceId: e })).body.Status;
+      const attached = now;
       assert.equal((await slow.call('AttachNetworkInterface', { NetworkInterfaceId: e, InstanceId: id })).status, 200);
       assert.equal(await eniStatus(), 'Attaching');
       assertError(
@@ -281,7 +285,12 @@ describe('asynchronous states', () => {
         400,
         'InvalidOperation.InvalidEniState',
       );
-      await waitFor(async () => (await eniStatus()) === 'InUse');
+      advanceTo(attached, -1);
+      assert.equal(await eniStatus(), 'Attaching', 'one ms before its due time');
+      advanceTo(attached);
+      assert.equal(await eniStatus(), 'InUse');
+
+      const detached = now;
       assert.equal((await slow.call('DetachNetworkInterface', { NetworkInterfaceId: e, InstanceId: id })).status, 200);
       assert.equal(await eniStatus(), 'Detaching');
       assert.equal(
@@ -289,25 +298,20 @@ describe('asynchronous states', () => {
         200,
         'a re-sent Detach is accepted',
       );
-      await waitFor(async () => (await eniStatus()) === 'Available');
+      assert.equal(await eniStatus(), 'Detaching');
+      advanceTo(detached);
+      assert.equal(await eniStatus(), 'Available');
+
+      const deleted = now;
       assert.equal((await slow.call('DeleteNetworkInterface', { NetworkInterfaceId: e })).status, 200);
       assert.equal(await eniStatus(), 'Deleting');
-      await waitFor(
-        async () =>
-          (await slow.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [e] })).body.NetworkInterfaceSets.NetworkInterfaceSet
-            .length === 0,
-      );
+      const listed = async () =>
+        (await slow.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [e] })).body.NetworkInterfaceSets.NetworkInterfaceSet.length;
+      assert.equal(await listed(), 1);
+      advanceTo(deleted);
+      assert.equal(await listed(), 0);
     } finally {
       await slow.close();
     }
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail('condition not reached in time');
-}

@@ -1,24 +1,14 @@
 // Wire tests (in-process) for the VPC, vSwitch, route table and security group
 // reads and renames Terraform's refresh and update make, and the ECS 2014-05-26
 // twins of the VPC/vSwitch calls.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { seedNetwork } from '../support/in-process.ts';
+import { assertError, wireFixture } from '../support/wire-fixture.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
+const { h, net } = wireFixture();
 const VPC = { version: '2016-04-28' };
 const ECS = { version: '2014-05-26' };
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
-});
-after(() => h.close());
-
-function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
-  assert.equal(r.body.Code, code, JSON.stringify(r.body));
-  assert.equal(r.status, status);
-}
 
 describe('DescribeVpcAttribute', () => {
   it('answers the VPC in full, with its vSwitches and IPv6 block', async () => {

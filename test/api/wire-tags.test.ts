@@ -1,25 +1,15 @@
 // Wire tests (in-process) for tags: TagResources/UntagResources/ListTagResources
 // on both products, Tag.N on the create calls, Tag.N filters and tags in the
 // Describe answers, the limits and codes, account and region scoping.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { assertError, wireFixture } from '../support/wire-fixture.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
-});
-after(() => h.close());
+const { h, net } = wireFixture();
 
 const VPC = { version: '2016-04-28' };
 type Params = Record<string, string | number | boolean | string[]>;
 
-function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
-  assert.equal(r.body.Code, code, JSON.stringify(r.body));
-  assert.equal(r.status, status);
-}
 function tagParams(tags: Record<string, string>, prefix = 'Tag'): Params {
   const out: Params = {};
   Object.entries(tags).forEach(([k, v], i) => {

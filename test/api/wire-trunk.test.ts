@@ -1,22 +1,12 @@
 // Wire tests (in-process) for trunk mode: Trunk ENIs, members bound with
 // TrunkNetworkInstanceId, the member quota and the codes of the real API.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadInstanceFacts } from '../../src/service/instance-metadata.ts';
-import { seedNetwork, startHarness, type Harness } from '../support/in-process.ts';
+import { assertError, wireFixture } from '../support/wire-fixture.ts';
 
-let h: Harness;
-let net: Awaited<ReturnType<typeof seedNetwork>>;
-before(async () => {
-  h = await startHarness();
-  net = await seedNetwork(h);
-});
-after(() => h.close());
+const { h, net } = wireFixture();
 
-function assertError(r: { status: number; body: Record<string, any> }, status: number, code: string) {
-  assert.equal(r.body.Code, code, JSON.stringify(r.body));
-  assert.equal(r.status, status);
-}
 async function ok(action: string, params: Record<string, any>) {
   const r = await h.call(action, params);
   assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);

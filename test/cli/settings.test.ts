@@ -17,6 +17,7 @@ it('serve defaults for the cloud limits are the domain constants, and reach the 
   assert.equal(c.availableEniMaxIpv4, DEFAULT_LIMITS.availableEniMaxIpv4);
   assert.equal(c.availableEniMaxIpv6, DEFAULT_LIMITS.availableEniMaxIpv6);
   assert.equal(c.enisPerRegion, DEFAULT_LIMITS.enisPerRegion);
+  assert.equal(c.basicSecurityGroupIpCapacity, DEFAULT_LIMITS.basicSecurityGroupIpCapacity);
   assert.deepEqual(limitsOf(c), DEFAULT_LIMITS);
   const set = limitsOf(resolveServeConfig({ transitionMs: '0' }, { ENIPLANE_AVAILABLE_ENI_MAX_IPV4: '50' }));
   assert.deepEqual(set, { ...DEFAULT_LIMITS, transitionMs: 0, availableEniMaxIpv4: 50 });

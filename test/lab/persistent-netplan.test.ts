@@ -14,14 +14,25 @@
 // udev), and netplan's `PermanentMACAddress=` match becomes `MACAddress=`
 // (a veth has no burned-in MAC); `netplan apply` would call systemctl.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LabHarness, run, until } from './harness.ts';
+import {
+  agentCommand,
+  type AgentRun,
+  assertAppliedThenUnchanged,
+  assertRolledBack,
+  assignSecondaries,
+  attachSecondaryEni,
+  everyAddressAnswers as answer,
+  flushEth0AndEth1,
+  inInstance,
+  overlayMounts,
+  scratchDir,
+} from './persistent-support.ts';
 
-const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
 const NETWORKD = '/lib/systemd/systemd-networkd';
 const WAIT_ONLINE = '/lib/systemd/systemd-networkd-wait-online -q -i eth0 -i eth1 --timeout=20';
 const h = new LabHarness(undefined, { agents: 'none' });
@@ -35,12 +46,7 @@ const hostNetplan = existsSync('/etc/netplan') ? readdirSync('/etc/netplan').sor
 
 const d = (n: string) => join(dir, n);
 /** the instance's own file systems: /etc and /var/backups as overlays, a private /run, read-only /sys */
-const mounts = () => [
-  `mount -t overlay overlay -o lowerdir=/etc,upperdir=${d('etc-upper')},workdir=${d('etc-work')} /etc`,
-  `mount -t overlay overlay -o lowerdir=/var/backups,upperdir=${d('bak-upper')},workdir=${d('bak-work')} /var/backups`,
-  'mount -t tmpfs tmpfs /run',
-  'mount -o remount,ro /sys',
-];
+const mounts = () => [...overlayMounts(dir), 'mount -t tmpfs tmpfs /run', 'mount -o remount,ro /sys'];
 /** netplan's networkd files, matched by the veth's current MAC */
 const GENERATE = `netplan generate && sed -i 's/^PermanentMACAddress=/MACAddress=/' /run/systemd/network/*.network`;
 /** networkd in the background of this mount namespace, its pid kept */
@@ -49,12 +55,12 @@ const stopNetworkd = () =>
   `if [ -s ${d('networkd.pid')} ]; then kill $(cat ${d('networkd.pid')}) 2>/dev/null; for i in $(seq 1 50); do kill -0 $(cat ${d('networkd.pid')}) 2>/dev/null || break; sleep 0.1; done; fi`;
 
 /** `eniplane agent --once --mode persistent --os ubuntu-22.04` in the instance namespace */
-function persistentAgent(extra: string[] = []): Promise<{ code: number; output: string }> {
+function persistentAgent(extra: string[] = []): Promise<AgentRun> {
   const script = [
     ...mounts(),
     // the "image": no netplan configuration of its own (eniplane's files stay)
     'for f in /etc/netplan/*; do [ -e "$f" ] && ! grep -q "Written by eniplane" "$f" && rm -f "$f"; done; true',
-    `exec "${process.execPath}" "${BIN}" agent --once --mode persistent --os ubuntu-22.04 --state-dir ${d('state')} --verify-ms 15000 --log-level debug ${extra.join(' ')}`,
+    agentCommand('ubuntu-22.04', dir, 15_000, extra),
   ].join(' && ');
   // what `netplan apply` does on a systemd guest: generate, then (re)start networkd on the new files;
   // then wait until networkd has configured both links (its own state files, no D-Bus needed), so
@@ -69,22 +75,7 @@ function persistentAgent(extra: string[] = []): Promise<{ code: number; output: 
     startNetworkd(),
     WAIT_ONLINE,
   ].join('\n');
-  return new Promise((resolve) => {
-    execFile(
-      'ip',
-      ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script],
-      {
-        timeout: 120_000,
-        env: { ...process.env, ENIPLANE_AGENT_APPLY_COMMAND: apply },
-      },
-      (err, stdout, stderr) => {
-        resolve({
-          code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
-          output: stdout + stderr,
-        });
-      },
-    );
-  });
+  return inInstance(h, inst, script, 120_000, apply);
 }
 
 async function killNetworkd(): Promise<void> {
@@ -100,32 +91,11 @@ const all = () => [inst.primaryIp, ...snapshotPrimary, ...secondaryEni.addresses
 let snapshotPrimary: string[] = [];
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eniplane-netplan-'));
-  for (const n of ['etc-upper', 'etc-work', 'bak-upper', 'bak-work', 'state']) mkdirSync(join(dir, n));
+  dir = scratchDir('eniplane-netplan-', ['etc-upper', 'etc-work', 'bak-upper', 'bak-work', 'state']);
   await h.start();
   inst = await h.runInstance();
   client = await h.runInstance();
-  const id = (
-    await h.call('CreateNetworkInterface', {
-      VSwitchId: h.vSwitchId,
-      SecurityGroupId: h.securityGroupId,
-      SecondaryPrivateIpAddressCount: 1,
-    })
-  ).NetworkInterfaceId as string;
-  await h.call('AttachNetworkInterface', { NetworkInterfaceId: id, InstanceId: inst.id });
-  await h.waitEni(id, 'InUse');
-  const eni = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
-  secondaryEni = {
-    id,
-    mac: eni.MacAddress,
-    addresses: eni.PrivateIpSets.PrivateIpSet.map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress),
-  };
-  await until(
-    'eth1 in the instance',
-    async () => (await run('ip', ['-n', h.ns(inst.id), 'link', 'show', 'dev', 'eth1'])).code === 0,
-    5000,
-    50,
-  );
+  secondaryEni = await attachSecondaryEni(h, inst);
 });
 
 after(async () => {
@@ -143,18 +113,11 @@ after(async () => {
 
 const upper = (p: string) => join(dir, 'etc-upper', p);
 
-async function everyAddressAnswers(timeoutMs: number): Promise<number> {
-  const t0 = Date.now();
-  for (const ip of all())
-    await until(`${ip} to answer`, () => h.ping(h.ns(client.id), ip), Math.max(1000, timeoutMs - (Date.now() - t0)), 100);
-  return Date.now() - t0;
-}
+const everyAddressAnswers = (timeoutMs: number) => answer(h, client, all(), timeoutMs);
 
 test('the netplan YAML is written and networkd applies it: both ENIs, every address answers', async (t) => {
   try {
-    snapshotPrimary = (
-      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 })
-    ).AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
+    snapshotPrimary = await assignSecondaries(h, inst.primaryEniId, 2);
     const r = await persistentAgent();
     assert.equal(r.code, 0, r.output);
     const yaml = readFileSync(upper('netplan/50-cloud-init.yaml'), 'utf8');
@@ -171,12 +134,7 @@ test('the netplan YAML is written and networkd applies it: both ENIs, every addr
       new RegExp(`from ${secondaryEni.addresses[1]!.replace(/\./g, '\\.')} lookup 1001`),
     );
     t.diagnostic(`every address answered ${await everyAddressAnswers(5000)} ms after the agent exited`);
-    const status = (await h.agentStatus(inst.id))!;
-    assert.equal(status.persistent.state, 'applied');
-    assert.equal(status.ok, true);
-    const again = await persistentAgent();
-    assert.equal(again.code, 0, again.output);
-    assert.equal((await h.agentStatus(inst.id))!.persistent.state, 'unchanged');
+    await assertAppliedThenUnchanged(h, inst, persistentAgent);
   } catch (e) {
     failed = true;
     throw e;
@@ -187,13 +145,7 @@ test('a simulated reboot: networkd started from the files alone brings every add
   try {
     await killNetworkd();
     // the reboot: every link down, no address, no route, no rule of ours
-    const flush = [
-      ...['eth0', 'eth1'].flatMap((l) => [`ip link set dev ${l} down`, `ip address flush dev ${l}`, `ip route flush dev ${l}`]),
-      'ip route flush table 1001',
-      'while ip -4 rule del lookup 1001 2>/dev/null; do :; done',
-    ].join('; ');
-    await run('ip', ['netns', 'exec', h.ns(inst.id), 'sh', '-c', flush], 5000);
-    assert.equal((await run('ip', ['-n', h.ns(inst.id), '-4', '-br', 'addr'])).stdout.includes('198.18.'), false, 'no address left');
+    await flushEth0AndEth1(h, inst);
     assert.equal(await h.ping(h.ns(client.id), snapshotPrimary[0]!), false);
 
     const t0 = Date.now();
@@ -216,21 +168,18 @@ test('a broken rendering (default route to a dead gateway) is rolled back and ne
   try {
     const files = readdirSync(upper('netplan')).sort();
     const good = files.map((f) => readFileSync(upper(`netplan/${f}`), 'utf8'));
-    const extra = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 1 }))
-      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress[0] as string;
+    const [extra] = (await assignSecondaries(h, inst.primaryEniId, 1)) as [string];
     const t0 = Date.now();
     const r = await persistentAgent(['--fault', 'bad-gateway']);
     const took = Date.now() - t0;
     t.diagnostic(`broken rendering detected and rolled back in ${took} ms`);
-    assert.equal(r.code, 3, r.output);
-    assert.match(r.output, /restoring the previous files/);
+    await assertRolledBack(h, inst, r);
     assert.deepEqual(readdirSync(upper('netplan')).sort(), files);
     assert.deepEqual(
       files.map((f) => readFileSync(upper(`netplan/${f}`), 'utf8')),
       good,
       'the previous files are back, byte for byte',
     );
-    assert.equal((await h.agentStatus(inst.id))!.persistent.state, 'rolled-back');
     await until(
       "networkd's default route via the real gateway",
       async () =>

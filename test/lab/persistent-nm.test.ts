@@ -14,14 +14,24 @@
 // NetworkManager runs as a plain process with read-only /sys (it does not
 // wait for udev) and D-Bus activation off, as test/osconfig/nmcli.test.ts does.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LabHarness, run, until } from './harness.ts';
+import {
+  agentCommand,
+  assertAppliedThenUnchanged,
+  assertRolledBack,
+  assignSecondaries,
+  attachSecondaryEni,
+  everyAddressAnswers as answer,
+  execScript,
+  flushEth0AndEth1,
+  overlayMounts,
+  scratchDir,
+} from './persistent-support.ts';
 
-const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
 const PROFILES = '/etc/NetworkManager/system-connections';
 const h = new LabHarness(undefined, { agents: 'none' });
 let inst: Awaited<ReturnType<LabHarness['runInstance']>>;
@@ -42,8 +52,7 @@ const profilesDir = () => d(`etc-upper${PROFILES.slice('/etc'.length)}`);
 async function startNm(): Promise<void> {
   const inner = [
     'set -e',
-    `mount -t overlay overlay -o lowerdir=/etc,upperdir=${d('etc-upper')},workdir=${d('etc-work')} /etc`,
-    `mount -t overlay overlay -o lowerdir=/var/backups,upperdir=${d('bak-upper')},workdir=${d('bak-work')} /var/backups`,
+    ...overlayMounts(dir),
     'mount -t tmpfs tmpfs /run',
     'mount -o remount,ro /sys',
     `mount --bind ${d('varlib')} /var/lib/NetworkManager`,
@@ -111,43 +120,21 @@ async function stopNm(): Promise<void> {
 }
 
 /** a shell script beside NetworkManager: its mount (D-Bus, overlays), net, UTS and PID namespaces */
-function inNm(script: string, timeoutMs = 30_000, env: NodeJS.ProcessEnv = process.env) {
-  return new Promise<{ code: number; stdout: string; output: string }>((resolve) => {
-    execFile(
-      'nsenter',
-      ['-t', String(nmPid), '-m', '-n', '-u', '-p', 'sh', '-c', script],
-      { timeout: timeoutMs, env },
-      (err, stdout, stderr) => {
-        resolve({
-          code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
-          stdout,
-          output: stdout + stderr,
-        });
-      },
-    );
-  });
+function inNm(script: string, timeoutMs = 30_000) {
+  return execScript('nsenter', ['-t', String(nmPid), '-m', '-n', '-u', '-p', 'sh', '-c', script], timeoutMs);
 }
 
 function persistentAgent(extra: string[] = []) {
-  return inNm(
-    `exec "${process.execPath}" "${BIN}" agent --once --mode persistent --os nmcli --state-dir ${d('state')} --verify-ms 8000 --log-level debug ${extra.join(' ')}`,
-    120_000,
-  );
+  return inNm(agentCommand('nmcli', dir, 8000, extra), 120_000);
 }
 
 const all = () => [inst.primaryIp, ...primarySecondaries, ...secondaryEni.addresses];
-async function everyAddressAnswers(timeoutMs: number): Promise<number> {
-  const t0 = Date.now();
-  for (const ip of all())
-    await until(`${ip} to answer`, () => h.ping(h.ns(client.id), ip), Math.max(1000, timeoutMs - (Date.now() - t0)), 100);
-  return Date.now() - t0;
-}
+const everyAddressAnswers = (timeoutMs: number) => answer(h, client, all(), timeoutMs);
 const profileFiles = () => readdirSync(profilesDir()).sort();
 const profileTexts = () => profileFiles().map((f) => readFileSync(join(profilesDir(), f), 'utf8'));
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eniplane-nm-'));
-  for (const n of ['etc-upper', 'etc-work', 'bak-upper', 'bak-work', 'state', 'varlib', 'empty']) mkdirSync(join(dir, n));
+  dir = scratchDir('eniplane-nm-', ['etc-upper', 'etc-work', 'bak-upper', 'bak-work', 'state', 'varlib', 'empty']);
   writeFileSync(
     d('NetworkManager.conf'),
     [
@@ -166,23 +153,7 @@ before(async () => {
   await h.start();
   inst = await h.runInstance();
   client = await h.runInstance();
-  const id = (
-    await h.call('CreateNetworkInterface', {
-      VSwitchId: h.vSwitchId,
-      SecurityGroupId: h.securityGroupId,
-      SecondaryPrivateIpAddressCount: 1,
-    })
-  ).NetworkInterfaceId as string;
-  await h.call('AttachNetworkInterface', { NetworkInterfaceId: id, InstanceId: inst.id });
-  await h.waitEni(id, 'InUse');
-  const eni = (await h.call('DescribeNetworkInterfaces', { NetworkInterfaceId: [id] })).NetworkInterfaceSets.NetworkInterfaceSet[0];
-  secondaryEni = { id, addresses: eni.PrivateIpSets.PrivateIpSet.map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress) };
-  await until(
-    'eth1 in the instance',
-    async () => (await run('ip', ['-n', h.ns(inst.id), 'link', 'show', 'dev', 'eth1'])).code === 0,
-    5000,
-    50,
-  );
+  secondaryEni = await attachSecondaryEni(h, inst);
   await startNm();
   // the image: a profile for eth0 with what DHCP gave it
   const img = await inNm(
@@ -202,9 +173,7 @@ after(async () => {
 
 test('the nmcli commands run against NetworkManager: "System eth0" modified, eth1 gets a profile, every address answers', async (t) => {
   try {
-    primarySecondaries = (
-      await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 })
-    ).AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
+    primarySecondaries = await assignSecondaries(h, inst.primaryEniId, 2);
     const r = await persistentAgent();
     assert.equal(r.code, 0, r.output);
     const list = (await inNm('nmcli -g NAME,DEVICE,FILENAME connection show --active')).stdout;
@@ -226,12 +195,7 @@ test('the nmcli commands run against NetworkManager: "System eth0" modified, eth
       new RegExp(`from ${secondaryEni.addresses[1]!.replace(/\./g, '\\.')} lookup 1001`),
     );
     t.diagnostic(`every address answered ${await everyAddressAnswers(5000)} ms after the agent exited`);
-    const status = (await h.agentStatus(inst.id))!;
-    assert.equal(status.persistent.state, 'applied');
-    assert.equal(status.ok, true);
-    const again = await persistentAgent();
-    assert.equal(again.code, 0, again.output);
-    assert.equal((await h.agentStatus(inst.id))!.persistent.state, 'unchanged');
+    await assertAppliedThenUnchanged(h, inst, persistentAgent);
   } catch (e) {
     failed = true;
     throw e;
@@ -241,13 +205,7 @@ test('the nmcli commands run against NetworkManager: "System eth0" modified, eth
 test('a simulated reboot: NetworkManager started from its profiles alone brings every address back', async (t) => {
   try {
     await stopNm();
-    const flush = [
-      ...['eth0', 'eth1'].flatMap((l) => [`ip link set dev ${l} down`, `ip address flush dev ${l}`, `ip route flush dev ${l}`]),
-      'ip route flush table 1001',
-      'while ip -4 rule del lookup 1001 2>/dev/null; do :; done',
-    ].join('; ');
-    await run('ip', ['netns', 'exec', h.ns(inst.id), 'sh', '-c', flush], 5000);
-    assert.equal((await run('ip', ['-n', h.ns(inst.id), '-4', '-br', 'addr'])).stdout.includes('198.18.'), false, 'no address left');
+    await flushEth0AndEth1(h, inst);
     assert.equal(await h.ping(h.ns(client.id), primarySecondaries[0]!), false);
     const t0 = Date.now();
     await startNm();
@@ -266,16 +224,13 @@ test('a broken rendering (default route to a dead gateway) is rolled back: profi
   try {
     const files = profileFiles();
     const good = profileTexts();
-    const extra = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 1 }))
-      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress[0] as string;
+    const [extra] = (await assignSecondaries(h, inst.primaryEniId, 1)) as [string];
     const t0 = Date.now();
     const r = await persistentAgent(['--fault', 'bad-gateway']);
     t.diagnostic(`broken rendering detected and rolled back in ${Date.now() - t0} ms`);
-    assert.equal(r.code, 3, r.output);
-    assert.match(r.output, /restoring the previous files/);
+    await assertRolledBack(h, inst, r);
     assert.deepEqual(profileFiles(), files);
     assert.deepEqual(profileTexts(), good, 'the previous profiles are back, byte for byte');
-    assert.equal((await h.agentStatus(inst.id))!.persistent.state, 'rolled-back');
     const routes = (await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout;
     assert.match(routes, /via 198\.18\.1\.253 dev eth0/);
     assert.doesNotMatch(routes, /198\.18\.1\.252/);

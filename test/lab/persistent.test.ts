@@ -7,14 +7,21 @@
 // flushed, `ifup -a` from the files alone) brings back exactly the files'
 // addresses.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LabHarness, run, until } from './harness.ts';
+import {
+  agentCommand,
+  assertAppliedThenUnchanged,
+  assertRolledBack,
+  assignSecondaries,
+  inInstance,
+  overlayMounts,
+  scratchDir,
+  type AgentRun,
+} from './persistent-support.ts';
 
-const BIN = new URL('../../bin/eniplane.mjs', import.meta.url).pathname;
 const h = new LabHarness(undefined, { agents: 'none' });
 let inst: Awaited<ReturnType<LabHarness['runInstance']>>;
 let client: Awaited<ReturnType<LabHarness['runInstance']>>;
@@ -25,39 +32,22 @@ const hostSwitch = '/etc/cloud/cloud.cfg.d/99-disable-network-config.cfg';
 const hostSwitchExisted = existsSync(hostSwitch);
 
 /** `eniplane agent --once --mode persistent` in the instance namespace, with /etc and /var/backups as private overlays. */
-function persistentAgent(extra: string[] = []): Promise<{ code: number; output: string }> {
+function persistentAgent(extra: string[] = []): Promise<AgentRun> {
   const d = (n: string) => join(dir, n);
   const script = [
-    `mount -t overlay overlay -o lowerdir=/etc,upperdir=${d('etc-upper')},workdir=${d('etc-work')} /etc`,
-    `mount -t overlay overlay -o lowerdir=/var/backups,upperdir=${d('bak-upper')},workdir=${d('bak-work')} /var/backups`,
+    ...overlayMounts(dir),
     // the "image": nothing else configured through ifupdown
     'rm -f /etc/network/interfaces.d/*',
-    `exec "${process.execPath}" "${BIN}" agent --once --mode persistent --os debian-11 --state-dir ${d('state')} --verify-ms 4000 --log-level debug ${extra.join(' ')}`,
+    agentCommand('debian-11', dir, 4000, extra),
   ].join(' && ');
   // `systemctl restart networking` without systemd: take the configured interfaces down, bring them up from the files
   const ifstate = `--state-dir=${d('ifstate')} --no-scripts`;
   const apply = `for i in $(ifquery ${ifstate} --list --exclude=lo); do ifdown --force ${ifstate} $i >/dev/null 2>&1; done; ifup -a --exclude=lo ${ifstate}`;
-  return new Promise((resolve) => {
-    execFile(
-      'ip',
-      ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script],
-      {
-        timeout: 90_000,
-        env: { ...process.env, ENIPLANE_AGENT_APPLY_COMMAND: apply },
-      },
-      (err, stdout, stderr) => {
-        resolve({
-          code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
-          output: stdout + stderr,
-        });
-      },
-    );
-  });
+  return inInstance(h, inst, script, 90_000, apply);
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eniplane-persist-'));
-  for (const n of ['etc-upper', 'etc-work', 'bak-upper', 'bak-work', 'ifstate', 'state']) mkdirSync(join(dir, n));
+  dir = scratchDir('eniplane-persist-', ['etc-upper', 'etc-work', 'bak-upper', 'bak-work', 'ifstate', 'state']);
   await h.start();
   inst = await h.runInstance();
   client = await h.runInstance();
@@ -76,8 +66,7 @@ const upper = (p: string) => join(dir, 'etc-upper', p);
 
 test('the ifupdown files are written, applied and verified; cloud-init network config is switched off', async () => {
   try {
-    const ips = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 2 }))
-      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress as string[];
+    const ips = await assignSecondaries(h, inst.primaryEniId, 2);
     const r = await persistentAgent();
     assert.equal(r.code, 0, r.output);
     const file = readFileSync(upper('network/interfaces'), 'utf8');
@@ -91,14 +80,8 @@ test('the ifupdown files are written, applied and verified; cloud-init network c
     assert.match(addr, /eth0:0/);
     assert.match(addr, /eth0:1/);
     for (const ip of [inst.primaryIp, ...ips]) assert.ok(await h.ping(h.ns(client.id), ip), `${ip} answers`);
-    const status = (await h.agentStatus(inst.id))!;
-    assert.equal(status.mode, 'persistent');
-    assert.equal(status.persistent.state, 'applied');
-    assert.equal(status.ok, true);
     // run again: nothing changed, nothing is rewritten
-    const again = await persistentAgent();
-    assert.equal(again.code, 0, again.output);
-    assert.equal((await h.agentStatus(inst.id))!.persistent.state, 'unchanged');
+    await assertAppliedThenUnchanged(h, inst, persistentAgent);
   } catch (e) {
     failed = true;
     throw e;
@@ -108,18 +91,14 @@ test('the ifupdown files are written, applied and verified; cloud-init network c
 test('a broken rendering (default route to a dead gateway) is rolled back within a bounded time', async (t) => {
   try {
     const good = readFileSync(upper('network/interfaces'), 'utf8');
-    const extra = (await h.call('AssignPrivateIpAddresses', { NetworkInterfaceId: inst.primaryEniId, SecondaryPrivateIpAddressCount: 1 }))
-      .AssignedPrivateIpAddressesSet.PrivateIpSet.PrivateIpAddress[0] as string;
+    const [extra] = (await assignSecondaries(h, inst.primaryEniId, 1)) as [string];
     const t0 = Date.now();
     const r = await persistentAgent(['--fault', 'bad-gateway']);
     const took = Date.now() - t0;
     t.diagnostic(`broken rendering detected and rolled back in ${took} ms`);
-    assert.equal(r.code, 3, r.output);
-    assert.match(r.output, /restoring the previous files/);
+    await assertRolledBack(h, inst, r);
     assert.equal(readFileSync(upper('network/interfaces'), 'utf8'), good, 'the previous file is back, byte for byte');
     assert.ok(took < 60_000);
-    const status = (await h.agentStatus(inst.id))!;
-    assert.equal(status.persistent.state, 'rolled-back');
     assert.match((await run('ip', ['-n', h.ns(inst.id), 'route', 'show', 'default'])).stdout, /via 198\.18\.1\.253/);
     // the new address still works at runtime, the old ones too
     const all = (await h.snapshot(inst.id)).interfaces[0]!.privateIpv4s;
@@ -149,10 +128,7 @@ test('a simulated reboot: ifup from the files alone brings every address of the 
     mkdirSync(join(dir, 'ifstate'));
     assert.equal(await h.ping(h.ns(client.id), inst.primaryIp), false);
     const t0 = Date.now();
-    const boot = [
-      `mount -t overlay overlay -o lowerdir=/etc,upperdir=${join(dir, 'etc-upper')},workdir=${join(dir, 'etc-work')} /etc`,
-      `ifup -a --exclude=lo --state-dir=${join(dir, 'ifstate')} --no-scripts`,
-    ].join(' && ');
+    const boot = [overlayMounts(dir)[0], `ifup -a --exclude=lo --state-dir=${join(dir, 'ifstate')} --no-scripts`].join(' && ');
     const r = await run('ip', ['netns', 'exec', h.ns(inst.id), 'unshare', '-m', '--propagation', 'private', 'sh', '-c', boot], 30_000);
     assert.equal(r.code, 0, r.stderr);
     for (const ip of inFiles) await until(`${ip} answers`, () => h.ping(h.ns(client.id), ip), 5000, 100);

@@ -2,7 +2,7 @@
 // one account's rows only, bounded purge by age.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuditEvent, Store } from '../../src/store/store.ts';
+import type { AuditEvent, AuditFilter, Store } from '../../src/store/store.ts';
 
 const ev = (atMs: number, accountId: string, action: string, result = 'Success'): AuditEvent => ({
   atMs,
@@ -32,25 +32,58 @@ export function auditContract(open: () => Promise<Store>): void {
         a.map((e) => e.atMs),
         [4000, 3000, 1000],
       );
-      assert.deepEqual(a[1], ev(3000, 'a', 'AssignPrivateIpAddresses', 'InvalidIp.IpAssigned'));
+      const { id, ...rest } = a[1];
+      assert.equal(typeof id, 'number');
+      assert.deepEqual(rest, ev(3000, 'a', 'AssignPrivateIpAddresses', 'InvalidIp.IpAssigned'));
+      const list = (f: Omit<AuditFilter, 'limit'>) =>
+        store.transaction((tx) => tx.audit.list({ limit: 10, ...f }), { readOnly: true }).then((r) => r.map((e) => e.atMs));
+      // by resource: an exact element of the list (not a prefix, not another case)
+      await store.transaction((tx) => tx.audit.insert([{ ...ev(5000, 'a', 'CreateVpc'), resources: ['vpc-X1', 'eni-12'] }]));
+      assert.deepEqual(await list({ accountId: 'a', resourceId: 'eni-1' }), [4000, 3000, 1000]);
+      assert.deepEqual(await list({ accountId: 'a', resourceId: 'eni-12' }), [5000]);
+      assert.deepEqual(await list({ accountId: 'a', resourceId: 'vpc-x1' }), []);
+      assert.deepEqual(await list({ accountId: 'a', resourceId: 'eni' }), []);
+      // by result: success, any failure, one code
+      assert.deepEqual(await list({ accountId: 'a', result: 'Success' }), [5000, 4000, 1000]);
+      assert.deepEqual(await list({ accountId: 'a', result: 'Failed' }), [3000]);
+      assert.deepEqual(await list({ accountId: 'a', result: 'InvalidIp.IpAssigned' }), [3000]);
+      // keyset paging: the next page after an event, also among events of the same millisecond
+      await store.transaction((tx) => tx.audit.insert([ev(3000, 'a', 'DeleteVpc'), ev(3000, 'a', 'CreateVSwitch')]));
+      const all = await store.transaction((tx) => tx.audit.list({ accountId: 'a', limit: 10 }), { readOnly: true });
+      assert.deepEqual(
+        all.map((e) => e.atMs),
+        [5000, 4000, 3000, 3000, 3000, 1000],
+      );
+      const seen: string[] = [];
+      let before: { atMs: number; id: number } | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await store.transaction((tx) => tx.audit.list({ accountId: 'a', limit: 2, before }), { readOnly: true });
+        if (page.length === 0) break;
+        seen.push(...page.map((e) => e.requestId + e.action));
+        before = { atMs: page[page.length - 1].atMs, id: page[page.length - 1].id! };
+      }
+      assert.deepEqual(
+        seen,
+        all.map((e) => e.requestId + e.action),
+      );
       assert.deepEqual(
         (await store.transaction((tx) => tx.audit.list({ accountId: 'a', action: 'CreateVpc', limit: 10 }), { readOnly: true })).map(
           (e) => e.atMs,
         ),
-        [1000],
+        [5000, 1000],
       );
       assert.deepEqual(
         (await store.transaction((tx) => tx.audit.list({ sinceMs: 2000, untilMs: 4000, limit: 10 }), { readOnly: true })).map(
           (e) => e.atMs,
         ),
-        [3000, 2000],
+        [3000, 3000, 3000, 2000],
       );
       assert.equal((await store.transaction((tx) => tx.audit.list({ limit: 2 }), { readOnly: true })).length, 2);
       assert.equal(await store.transaction((tx) => tx.audit.purge(3500, 1)), 1);
-      assert.equal(await store.transaction((tx) => tx.audit.purge(3500, 10)), 2);
+      assert.equal(await store.transaction((tx) => tx.audit.purge(3500, 10)), 4);
       assert.deepEqual(
         (await store.transaction((tx) => tx.audit.list({ limit: 10 }), { readOnly: true })).map((e) => e.atMs),
-        [4000],
+        [5000, 4000],
       );
     } finally {
       await store.close();

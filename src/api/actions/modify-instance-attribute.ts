@@ -14,14 +14,13 @@ export default defineAction({
   },
   async handle({ deps, caller }, p) {
     const name = p.str('InstanceName');
-    if (name !== undefined && (name.length < 2 || name.length > 128 || /^https?:\/\//.test(name)))
-      throw wireErrors.invalidParameter('InstanceName');
+    if (name !== undefined && (name.length < 2 || name.length > 128 || /^https?:\/\//.test(name))) throw wireErrors.instanceNameMalformed();
     const hostName = p.str('HostName');
     if (hostName !== undefined && (hostName.length < 2 || hostName.length > 64 || /^[.-]|[.-]$/.test(hostName)))
-      throw wireErrors.invalidParameter('HostName');
+      throw wireErrors.hostNameMalformed();
     const userData = p.str('UserData');
-    if (userData !== undefined && (userData.length > 43_704 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)))
-      throw wireErrors.invalidParameter('UserData');
+    // its size is checked with every other bound (api/string-limits.ts); here its Base64 form
+    if (userData !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)) throw wireErrors.invalidParameter('UserData');
     const credit = p.str('CreditSpecification');
     if (credit !== undefined && credit !== 'Standard' && credit !== 'Unlimited') throw wireErrors.invalidParameter('CreditSpecification');
     await modifyInstance(deps, caller, {

@@ -33,7 +33,7 @@ export interface ConsoleFace {
   register(server: FastifyInstance): void;
 }
 
-export const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
+const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
 
 export function createConsole(deps: ServiceDeps, log: Logger, opts: ConsoleOptions = {}): ConsoleFace {
   const assetsDir = opts.assetsDir ?? DEFAULT_ASSETS_DIR;

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { findAccessKey } from '../../service/accounts.ts';
 import type { ServiceDeps } from '../../service/deps.ts';
 import { listResourceGroups } from '../../service/resource-groups.ts';
-import { recordAudit } from '../../service/audit.ts';
+import { listAudit, recordAudit } from '../../service/audit.ts';
+import { AUDITED_ACTIONS, auditView, encodeAuditToken, parseAuditQuery } from './audit-query.ts';
 import { newRequestId } from '../request-id.ts';
 import { wireErrors } from '../errors.ts';
 import { sessionCookie } from './cookies.ts';
@@ -159,6 +160,21 @@ export function registerConsoleApi(server: FastifyInstance, deps: ServiceDeps, l
         isDefault: g.isDefault,
       })),
     })),
+  );
+
+  // The signed-in account's audit trail only: the account comes from the session, never from the query.
+  server.get(
+    '/console/api/audit',
+    authed(async (req, s) => {
+      const { filter, pageSize } = parseAuditQuery(req.query as Record<string, unknown>);
+      const events = await listAudit(deps, callerOf(s.session), filter);
+      const page = events.slice(0, pageSize);
+      return {
+        events: page.map(auditView),
+        nextToken: events.length > pageSize ? encodeAuditToken(page[page.length - 1]) : '',
+        actions: AUDITED_ACTIONS,
+      };
+    }),
   );
 
   server.get(

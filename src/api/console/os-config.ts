@@ -22,7 +22,7 @@ export function osCatalog() {
 }
 
 /** What the console has to assume about an ENI's facts (built by service/eni-facts' toEniFacts, as for `eniplane render`). */
-export function assumptionsFor(eni: Pick<Eni, 'type' | 'deviceIndex'>): string[] {
+function assumptionsFor(eni: Pick<Eni, 'type' | 'deviceIndex'>): string[] {
   return eni.type === 'Secondary' && eni.deviceIndex === null
     ? [
         'The ENI is not bound to an instance, so it has no device index yet: device index 1 (eth1) is assumed. Bind it first for the exact values.',

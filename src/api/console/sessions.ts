@@ -23,7 +23,7 @@ export interface Session {
 const kvKey = (sessionId: string) => KEY_PREFIX + createHash('sha256').update(sessionId).digest('hex');
 
 /** 32 random bytes, base64url: the cookie value. */
-export function newSessionId(): string {
+function newSessionId(): string {
   return randomBytes(32).toString('base64url');
 }
 

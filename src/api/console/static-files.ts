@@ -18,7 +18,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Headers every console page carries: no framing, no sniffing, scripts only from here. */
-export const PAGE_SECURITY_HEADERS: Record<string, string> = {
+const PAGE_SECURITY_HEADERS: Record<string, string> = {
   // antd injects its CSS-in-JS as <style> elements, hence 'unsafe-inline' for styles only.
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",

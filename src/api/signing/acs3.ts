@@ -14,11 +14,11 @@ import { headerValue, sortPairs, type SignedRequestInput } from './request.ts';
 const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** hex SHA-256 of the body as received; "" hashes to e3b0c442…b855. */
-export function acs3PayloadHash(input: SignedRequestInput): string {
+function acs3PayloadHash(input: SignedRequestInput): string {
   return sha256Hex(input.rawBody);
 }
 
-export function acs3CanonicalRequest(input: SignedRequestInput, signedHeaders: readonly string[]): string {
+function acs3CanonicalRequest(input: SignedRequestInput, signedHeaders: readonly string[]): string {
   // The path arrives decoded; re-encode each segment so "/" separators survive. ECS RPC paths are just "/".
   const uri = input.path === '' ? '/' : input.path.split('/').map(pct).join('/');
   // Decoded params re-encoded with RFC 3986: the ecs SDK sends `*()!~` raw on the wire, pop-core encodes

@@ -11,7 +11,7 @@ import { headerValue, type SignedRequestInput } from './request.ts';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 
-export interface Acs3Credentials {
+interface Acs3Credentials {
   scheme: 'ACS3-HMAC-SHA256';
   accessKeyId: string;
   /** lower-case, in the order the client listed them (that order is what it signed) */
@@ -23,7 +23,7 @@ export interface Acs3Credentials {
   securityToken?: string;
 }
 
-export interface RpcCredentials {
+interface RpcCredentials {
   scheme: 'RPC-HMAC-SHA1';
   accessKeyId: string;
   /** decoded (the wire's %2B/%2F/%3D already turned back into + / =) */

@@ -12,7 +12,7 @@ import { pct } from './percent-encode.ts';
 import { byCodeUnits, type SignedRequestInput } from './request.ts';
 
 /** Every param the client signed: query and form body together (tea-rpc splits them), never Signature. */
-export function rpcSignedParams(input: SignedRequestInput): [string, string][] {
+function rpcSignedParams(input: SignedRequestInput): [string, string][] {
   return unsigned(input.query, input.form);
 }
 

@@ -18,9 +18,9 @@ import type { WireError } from '../wire-error.ts';
 /** ±15 min, the window Alibaba documents for x-acs-date / Timestamp. */
 export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
 
-export type SignatureScheme = 'ACS3-HMAC-SHA256' | 'RPC-HMAC-SHA1';
+type SignatureScheme = 'ACS3-HMAC-SHA256' | 'RPC-HMAC-SHA1';
 
-export type SignatureErrorCode =
+type SignatureErrorCode =
   | 'SignatureDoesNotMatch'
   | 'InvalidAccessKeyId.NotFound'
   | 'InvalidTimeStamp.Expired'
@@ -30,7 +30,7 @@ export type SignatureErrorCode =
   | 'IncompleteSignature'
   | 'InvalidParamater'; // sic: Alibaba's spelling for a bad SignatureMethod/SignatureVersion
 
-export interface VerifyOk {
+interface VerifyOk {
   ok: true;
   scheme: SignatureScheme;
   accessKeyId: string;
@@ -40,7 +40,7 @@ export interface VerifyOk {
   nonce: string;
 }
 
-export interface VerifyFailure {
+interface VerifyFailure {
   ok: false;
   /**
    * What the caller throws. Its message goes into the error body verbatim; it never holds the secret or

@@ -5,10 +5,9 @@ import type { eniShape, instanceShape, instanceTypeShape, securityGroupShape, vS
 
 // The resource shapes are the server's own (api/shapes.ts), derived rather than
 // copied, so a field the API gains or renames reaches the console's types.
-export type { EniStatus, EniType, InstanceStatus } from '../../domain/model.ts';
+export type { EniStatus } from '../../domain/model.ts';
 export type EniWire = ReturnType<typeof eniShape>;
 export type InstanceWire = ReturnType<typeof instanceShape>;
-export type InstanceEniWire = InstanceWire['NetworkInterfaces']['NetworkInterface'][number];
 export type InstanceTypeWire = ReturnType<typeof instanceTypeShape>;
 export type VpcWire = ReturnType<typeof vpcShape>;
 export type VSwitchWire = ReturnType<typeof vSwitchShape>;

@@ -7,7 +7,7 @@ import type { EniWire, InstanceTypeWire } from '../api/wire.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { instanceTakesEnis } from '../logic/attach-eligibility.ts';
 
-export function useCandidateInstances(regionId: string, eni: EniWire) {
+function useCandidateInstances(regionId: string, eni: EniWire) {
   return useAsync(async () => {
     const instances = await listAllInstances({ regionId }, { vpcId: eni.VpcId, zoneId: eni.ZoneId });
     const types = new Map<string, InstanceTypeWire | undefined>();

@@ -17,6 +17,7 @@ import { InstancesPage } from '../pages/instances/instances-page.tsx';
 import { VpcsPage } from '../pages/network/vpcs-page.tsx';
 import { VSwitchesPage } from '../pages/network/vswitches-page.tsx';
 import { SecurityGroupsPage } from '../pages/network/security-groups-page.tsx';
+import { AuditPage } from '../pages/audit/audit-page.tsx';
 
 function Page({ path }: { path: string }) {
   const eni = /^\/enis\/([^/]+)$/.exec(path);
@@ -32,6 +33,8 @@ function Page({ path }: { path: string }) {
       return <VSwitchesPage />;
     case '/security-groups':
       return <SecurityGroupsPage />;
+    case '/audit':
+      return <AuditPage />;
     default:
       return (
         <Result

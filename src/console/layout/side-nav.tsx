@@ -1,6 +1,6 @@
 // The navigation: the ENI pages first (the seed's flows), then what they need.
 import { Menu } from 'antd';
-import { ApartmentOutlined, ClusterOutlined, DesktopOutlined, NodeIndexOutlined, SafetyOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, ClusterOutlined, DesktopOutlined, NodeIndexOutlined, SafetyOutlined } from '@ant-design/icons';
 import { navigate, BASE } from '../router.tsx';
 
 const ITEMS = [
@@ -10,6 +10,8 @@ const ITEMS = [
   { key: '/vpcs', icon: <ClusterOutlined />, label: 'VPCs' },
   { key: '/vswitches', icon: <ApartmentOutlined />, label: 'vSwitches' },
   { key: '/security-groups', icon: <SafetyOutlined />, label: 'Security Groups' },
+  { type: 'divider' as const },
+  { key: '/audit', icon: <AuditOutlined />, label: 'Audit Trail' },
 ];
 
 export function SideNav({ selected }: { selected: string }) {

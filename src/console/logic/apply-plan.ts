@@ -86,7 +86,7 @@ export function planChanges(eniId: string, v4: FamilyChanges, v6: FamilyChanges)
   return steps;
 }
 
-export interface ApiFailure {
+interface ApiFailure {
   code: string;
   message: string;
   requestId?: string;

@@ -9,11 +9,11 @@ import type { FamilyQuota, IpFamily } from './ip-rows.ts';
 
 export type ServerLimits = SessionInfo['limits'];
 
-export function limitsFrom(server: ServerLimits): Limits {
+function limitsFrom(server: ServerLimits): Limits {
   return { ...DEFAULT_LIMITS, ...server };
 }
 
-export function instanceTypeSpec(t: InstanceTypeWire): InstanceTypeSpec {
+function instanceTypeSpec(t: InstanceTypeWire): InstanceTypeSpec {
   return {
     id: t.InstanceTypeId,
     family: t.InstanceTypeId.split('.').slice(0, 2).join('.'),

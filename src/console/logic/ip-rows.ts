@@ -28,7 +28,7 @@ import {
 } from '../../ipam/index.ts';
 
 export type IpFamily = 4 | 6;
-export type RowMode = 'auto' | 'manual';
+type RowMode = 'auto' | 'manual';
 
 /** One row added with Increase. */
 export interface IpRow {
@@ -57,7 +57,7 @@ export interface FamilyState {
   quota: FamilyQuota;
 }
 
-export interface RowIssue {
+interface RowIssue {
   /** the API's Code, or "Console.*" for what never reaches the API */
   code: string;
   message: string;

@@ -29,7 +29,7 @@ export function isDatabaseError(e: unknown): e is pg.DatabaseError {
  * ran while this process kept its connections): the connection must go, then a
  * re-run on a fresh one prepares the statement again.
  */
-export function isStalePlan(e: unknown): boolean {
+function isStalePlan(e: unknown): boolean {
   return isDatabaseError(e) && e.code === '0A000' && /cached plan/.test(e.message);
 }
 

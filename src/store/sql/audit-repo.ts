@@ -3,6 +3,7 @@ import type { AuditEvent, Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
 
 interface AuditRow {
+  id: number | string;
   at_ms: number | string;
   account_id: string;
   access_key_id: string;
@@ -22,6 +23,7 @@ const toEvent = (r: AuditRow): AuditEvent => ({
   resources: JSON.parse(r.resources) as string[],
   requestId: r.request_id,
   result: r.result,
+  id: Number(r.id),
 });
 
 export function auditRepo(d: SqlDriver): Pick<Tx, 'audit'> {
@@ -45,6 +47,20 @@ export function auditRepo(d: SqlDriver): Pick<Tx, 'audit'> {
         if (f.action !== undefined) {
           where.push('action = ?');
           params.push(f.action);
+        }
+        if (f.resourceId !== undefined) {
+          // the id as one quoted element of the JSON list (exact, case-sensitive on both databases)
+          where.push(d.dialect === 'postgres' ? 'strpos(resources, ?) > 0' : 'instr(resources, ?) > 0');
+          params.push(JSON.stringify(f.resourceId));
+        }
+        if (f.result === 'Failed') where.push("result <> 'Success'");
+        else if (f.result !== undefined) {
+          where.push('result = ?');
+          params.push(f.result);
+        }
+        if (f.before !== undefined) {
+          where.push('(at_ms < ? OR (at_ms = ? AND id < ?))');
+          params.push(f.before.atMs, f.before.atMs, f.before.id);
         }
         if (f.sinceMs !== undefined) {
           where.push('at_ms >= ?');

@@ -59,7 +59,7 @@ function open(file: string): Database.Database {
   return db;
 }
 
-export function migrateSqlite(db: Database.Database): string[] {
+function migrateSqlite(db: Database.Database): string[] {
   // For 003-nonce-key.sql: the stored text's new key, computed by the same code the store uses.
   db.function('eniplane_nonce_key', { deterministic: true }, (accessKeyId, nonce) => nonceKey(String(accessKeyId), String(nonce)));
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');

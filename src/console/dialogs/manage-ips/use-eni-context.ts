@@ -13,7 +13,7 @@ export interface EniContext {
   instanceType: InstanceTypeWire | undefined;
 }
 
-export async function loadEniContext(regionId: string, eniId: string): Promise<EniContext> {
+async function loadEniContext(regionId: string, eniId: string): Promise<EniContext> {
   const eni = await describeEni(regionId, eniId);
   const instanceId = eni.InstanceId || eni.Attachment?.InstanceId || '';
   const [vSwitch, instance] = await Promise.all([

@@ -17,7 +17,7 @@ export interface EniRowActions {
 
 const mono = { fontFamily: 'ui-monospace, monospace', fontSize: 12.5 };
 
-export function secondaryCounts(e: EniWire): { v4: number; v6: number } {
+function secondaryCounts(e: EniWire): { v4: number; v6: number } {
   return { v4: e.PrivateIpSets.PrivateIpSet.filter((a) => !a.Primary).length, v6: e.Ipv6Sets.Ipv6Set.length };
 }
 

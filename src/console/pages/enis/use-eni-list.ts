@@ -8,8 +8,8 @@ import { useAsync } from '../../hooks/use-async.ts';
 import { useScope } from '../../state/scope.tsx';
 import { TRANSITIONAL } from '../../components/status-tag.tsx';
 
-export const FAST_POLL_MS = 400;
-export const SLOW_POLL_MS = 15_000;
+const FAST_POLL_MS = 400;
+const SLOW_POLL_MS = 15_000;
 
 export function useEniList(query: EniQuery) {
   const scope = useScope();
