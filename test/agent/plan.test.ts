@@ -78,6 +78,8 @@ describe('plan: examples', () => {
       ],
     });
     assert.equal(d.kind, 'complete');
+    // persistent mode renders them as local routes; runtime mode plans nothing for them
+    assert.deepEqual(d.kind === 'complete' && d.interfaces[0]!.prefixes, ['198.18.1.32/28']);
     const guest = link('eth0', MAC0, ['198.18.1.10', '198.18.1.37']);
     guest.addresses.push({ family: 4, address: '198.18.1.38', prefixLength: 32, secondary: false });
     const p = plan(d, actualOf([guest]), NO_OWNERSHIP);
