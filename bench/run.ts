@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const ALL = ['ipam-fill', 'prefix-fill', 'assign', 'wal-pages', 'paging', 'replicas', 'converge', 'chaos'];
+const ALL = ['ipam-fill', 'prefix-fill', 'assign', 'wal-pages', 'paging', 'replicas', 'converge', 'chaos', 'scale'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {
@@ -17,7 +17,9 @@ for (const name of wanted) {
     console.log('## bench/converge: needs root (network namespaces); skipped');
     continue;
   }
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit', timeout: 10 * 60_000 });
+  // bench/scale builds a world of 1,000,000 addresses on each store (BENCH_SCALE_ADDRESSES for a smaller one).
+  const timeout = (name === 'scale' ? 60 : 10) * 60_000;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit', timeout });
   if (r.status !== 0) {
     failed++;
     console.log(`## bench/${name} failed (${r.status ?? r.signal})`);

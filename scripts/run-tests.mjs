@@ -23,28 +23,10 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-// Files that restart the shared PostgreSQL run alone, after the others: a restart drops every connection.
-const alone = (f) => f.includes('pg-restart');
-const run = (list, concurrency) =>
-  list.length === 0
-    ? 0
-    : (spawnSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          '--test',
-          `--test-concurrency=${concurrency}`,
-          '--test-force-exit',
-          '--test-timeout=900000',
-          '--test-reporter=spec',
-          ...list,
-        ],
-        { cwd: root, stdio: 'inherit' },
-      ).status ?? 1);
-const first = run(
-  files.filter((f) => !alone(f)),
-  2,
-);
-const last = run(files.filter(alone), 1);
-process.exit(first || last);
+const status =
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=900000', '--test-reporter=spec', ...files],
+    { cwd: root, stdio: 'inherit' },
+  ).status ?? 1;
+process.exit(status);

@@ -8,6 +8,8 @@ import type { MetadataClient } from './metadata-client.ts';
 import type { Actual, Desired, Ownership, Plan } from './model.ts';
 import { describeStep, plan, settleOwnership } from './plan.ts';
 import { loadOwnership, saveOwnership } from './state.ts';
+import { linkArrived } from './link-watch.ts';
+import { policyTable } from './plan.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string) => void;
@@ -33,6 +35,11 @@ export interface AgentOptions {
   /** watch mode: how long one long-poll may wait, ms */
   waitMs?: number;
   ip?: IpRunner;
+  /**
+   * announce added addresses (gratuitous ARP / unsolicited NA, see applySteps);
+   * default: when `ip` is the system's (this namespace's /proc/sys)
+   */
+  announce?: boolean;
   log: Log;
   /** dry-run output */
   print?: (line: string) => void;
@@ -46,6 +53,20 @@ export interface ReconcileResult {
   converged: boolean;
   errors: string[];
   status: AgentStatus;
+  /** the MACs of desired interfaces with no local link, when that is all that keeps it from converging */
+  waitingForLinks: string[];
+}
+
+/** longest wait for an ENI's link (or a metadata change) before reconciling again anyway */
+const LINK_WAIT_MS = 5000;
+/** waits in a row for the same missing links before the plain back-off takes over */
+const MAX_LINK_ROUNDS = 5;
+
+/** Does the plan need the kernel's IPv6 rules (the agent owns some, or a secondary ENI has IPv6 addresses)? */
+function needsIpv6Rules(desired: Desired, owned: Ownership): boolean {
+  if (owned.rules.some((r) => r.family === 6)) return true;
+  if (desired.kind === 'unavailable') return false;
+  return desired.interfaces.some((d) => policyTable(d) !== undefined && d.ipv6.addresses.length > 0);
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -113,10 +134,14 @@ function statusOf(
 
 export class Agent {
   private owned: Ownership | undefined;
+  /** the kernel's state as the last clean pass left it (read, plus what it applied); dropped once used */
+  private known: Actual | undefined;
   private readonly ip: IpRunner;
+  private readonly announce: boolean;
 
   constructor(private readonly opts: AgentOptions) {
     this.ip = opts.ip ?? systemIp;
+    this.announce = opts.announce ?? opts.ip === undefined;
   }
 
   private async ownership(): Promise<Ownership> {
@@ -128,15 +153,44 @@ export class Agent {
     return this.owned;
   }
 
+  /**
+   * The early half of a pass after the metadata changed: a plan against what
+   * the last clean pass left (no kernel read: one `ip` process less before a
+   * new address answers) whose steps are only links brought up and addresses
+   * added is applied at once; the full pass follows immediately and plans
+   * against the kernel as usual. Nothing is removed here, nor any route or
+   * rule replaced: that needs the kernel as it is now. An add of an address
+   * that meanwhile appeared otherwise fails and is not owned, as in a full pass.
+   */
+  private async addEarly(desired: Desired): Promise<void> {
+    const t0 = Date.now();
+    const known = this.known;
+    this.known = undefined;
+    if (!known || desired.kind === 'unavailable') return;
+    const owned = await this.ownership();
+    const p = plan(desired, known, owned);
+    if (p.steps.length === 0 || !p.steps.every((s) => s.op === 'addr-add' || s.op === 'link-up')) return;
+    const outcome = await applySteps(p.steps, this.ip, undefined, { announce: this.announce });
+    for (const x of await takeBackMisplaced(p.steps, outcome, this.ip))
+      this.opts.log('warn', `took back ${x}: the ENI it was planned for had moved`);
+    this.owned = settleOwnership(p, outcome.failed);
+    await saveOwnership(this.opts.stateDir, this.owned);
+    for (const s of p.steps)
+      this.opts.log(outcome.failed.has(s) ? 'warn' : 'info', `${outcome.failed.has(s) ? 'FAILED ' : ''}${describeStep(s)}`);
+    this.opts.log('debug', `applied early (no kernel read) in ${Date.now() - t0} ms`);
+  }
+
   /** One pass: plan against the kernel now, apply (unless dry-run), record, verify. */
-  async reconcile(desired: Desired, opts: { persist?: boolean } = {}): Promise<ReconcileResult> {
+  async reconcile(desired: Desired, opts: { persist?: boolean; early?: boolean } = {}): Promise<ReconcileResult> {
     const { log } = this.opts;
     const errors: string[] = [];
     if (desired.kind === 'unavailable') errors.push(desired.reason);
     if (desired.kind === 'partial') errors.push(...desired.problems.map((p) => `metadata: ${p}`));
     const t0 = Date.now();
-    const actual = await readActual(this.ip);
+    if (opts.early && !this.opts.dryRun && !this.opts.persistent) await this.addEarly(desired);
     const owned = await this.ownership();
+    const actual = await readActual(this.ip, { ipv6Rules: needsIpv6Rules(desired, owned) });
+    this.known = undefined;
     const p = plan(desired, actual, owned);
     log('debug', `read the kernel state in ${Date.now() - t0} ms; ${p.steps.length} step(s) to run`);
     if (this.opts.dryRun) {
@@ -155,11 +209,12 @@ export class Agent {
         converged: p.steps.length === 0 && p.missingLinks.length === 0 && desired.kind === 'complete',
         errors,
         status: statusOf(desired, actual, this.opts.persistent ? 'persistent' : 'runtime', errors),
+        waitingForLinks: [],
       };
     }
     let after = actual;
     if (p.steps.length > 0) {
-      const outcome = await applySteps(p.steps, this.ip);
+      const outcome = await applySteps(p.steps, this.ip, undefined, { announce: this.announce });
       // an ENI swapped under the apply: what went onto the wrong link is taken back, and not owned
       for (const x of await takeBackMisplaced(p.steps, outcome, this.ip))
         log('warn', `took back ${x}: the ENI it was planned for had moved`);
@@ -174,6 +229,7 @@ export class Agent {
       this.owned = p.owned; // forgot things that vanished
       await saveOwnership(this.opts.stateDir, this.owned);
     }
+    const problemsBefore = errors.length;
     for (const m of p.missingLinks) errors.push(`no local interface has MAC ${m} (yet)`);
     let persistent: PersistentOutcome | undefined;
     if (this.opts.persistent && desired.kind === 'complete' && opts.persist !== false) {
@@ -185,7 +241,7 @@ export class Agent {
       if (persistent.state !== 'unchanged') {
         const again = plan(desired, await readActual(this.ip), this.owned ?? owned);
         if (again.steps.length > 0) {
-          const outcome = await applySteps(again.steps, this.ip);
+          const outcome = await applySteps(again.steps, this.ip, undefined, { announce: this.announce });
           this.owned = settleOwnership(again, outcome.failed);
           await saveOwnership(this.opts.stateDir, this.owned);
           errors.push(...outcome.errors);
@@ -193,8 +249,10 @@ export class Agent {
         after = await readActual(this.ip);
       }
     }
+    if (errors.length === 0) this.known = after;
     const status = statusOf(desired, after, this.opts.persistent ? 'persistent' : 'runtime', errors, persistent);
-    return { desired, plan: p, converged: status.ok, errors, status };
+    const onlyLinks = problemsBefore === 0 && errors.length === p.missingLinks.length && desired.kind === 'complete';
+    return { desired, plan: p, converged: status.ok, errors, status, waitingForLinks: onlyLinks ? [...p.missingLinks] : [] };
   }
 
   private async report(status: AgentStatus): Promise<void> {
@@ -213,6 +271,30 @@ export class Agent {
     return r;
   }
 
+  /**
+   * Waits for one of the awaited links to arrive or the metadata to change
+   * (a long-poll on the version being applied), whichever comes first, at
+   * most timeoutMs; returns what to reconcile next.
+   */
+  private async linkOrChange(awaiting: { desired: Desired; macs: string[] }, timeoutMs: number): Promise<Desired> {
+    const { client, signal } = this.opts;
+    const stop = new AbortController();
+    const both = signal ? AbortSignal.any([stop.signal, signal]) : stop.signal;
+    const version = awaiting.desired.kind === 'unavailable' ? undefined : awaiting.desired.version;
+    const t0 = Date.now();
+    const changed = (async () => {
+      const d = await client.desired({ wait: version, waitMs: timeoutMs, signal: both });
+      // answered at once and unchanged (a plain IMDS has no long-poll): only the link or the time ends the wait
+      if (d.kind !== 'unavailable' && d.version === version) await sleep(timeoutMs - (Date.now() - t0), both);
+      return d;
+    })();
+    // no /sys to watch: the long-poll alone bounds the wait
+    const arrived = linkArrived(awaiting.macs, timeoutMs, both).then((yes) => (yes ? awaiting.desired : new Promise<never>(() => {})));
+    const next = await Promise.race([changed, arrived]);
+    stop.abort();
+    return next;
+  }
+
   /** --watch: until the signal aborts. */
   async watch(): Promise<void> {
     const { client, log, signal } = this.opts;
@@ -223,11 +305,21 @@ export class Agent {
     let unavailableFor = 0;
     let retryMs = 0;
     let lastPersisted: string | undefined;
+    /** an ENI the metadata names whose link has not arrived: what to apply once it does */
+    let awaiting: { desired: Desired; macs: string[] } | undefined;
+    let linkRounds = 0;
+    let lastMissing = '';
     while (!signal?.aborted) {
       const untilFull = lastFullMs + reconcileMs - Date.now();
-      const canWait = applied !== undefined && retryMs === 0 && untilFull > 0;
-      log('debug', canWait ? `waiting for a version other than ${applied}` : 'reading the metadata');
-      const desired = await client.desired(canWait ? { wait: applied, waitMs: Math.min(waitMs, untilFull), signal } : { signal });
+      let desired: Desired;
+      if (awaiting) {
+        desired = await this.linkOrChange(awaiting, Math.max(100, Math.min(LINK_WAIT_MS, waitMs, untilFull)));
+        awaiting = undefined;
+      } else {
+        const canWait = applied !== undefined && retryMs === 0 && untilFull > 0;
+        log('debug', canWait ? `waiting for a version other than ${applied}` : 'reading the metadata');
+        desired = await client.desired(canWait ? { wait: applied, waitMs: Math.min(waitMs, untilFull), signal } : { signal });
+      }
       if (signal?.aborted) break;
       log('debug', `metadata: ${desired.kind}${desired.kind === 'unavailable' ? ` (${desired.reason})` : ` version ${desired.version}`}`);
       if (desired.kind === 'unavailable') {
@@ -246,7 +338,7 @@ export class Agent {
       let r: ReconcileResult;
       try {
         // the distro files are rewritten when the version changes, not on every periodic pass
-        r = await this.reconcile(desired, { persist: desired.version !== lastPersisted });
+        r = await this.reconcile(desired, { persist: desired.version !== lastPersisted, early: desired.version !== applied });
       } catch (e) {
         log('error', `reconcile failed: ${(e as Error).message}`);
         retryMs = Math.min(5000, Math.max(250, retryMs * 2));
@@ -256,6 +348,8 @@ export class Agent {
       if (r.status.persistent && desired.kind === 'complete') lastPersisted = desired.version;
       lastFullMs = Date.now();
       void this.report(r.status);
+      if (r.waitingForLinks.join() !== lastMissing) linkRounds = 0;
+      lastMissing = r.waitingForLinks.join();
       if (r.converged) {
         if (applied !== desired.version) log('info', `version ${desired.version} applied`);
         applied = desired.version;
@@ -263,6 +357,14 @@ export class Agent {
       } else {
         // an interface not there yet, a failed step, a partial answer: try again soon, backing off
         applied = undefined;
+        // (a link /sys shows that the kernel read does not count: after a few rounds, the back-off)
+        if (r.waitingForLinks.length > 0 && linkRounds++ < MAX_LINK_ROUNDS) {
+          // the Attach is ahead of the NIC: reconcile the moment it arrives (or the metadata changes)
+          retryMs = 1;
+          awaiting = { desired, macs: r.waitingForLinks };
+          log('debug', `waiting for the link of ${r.waitingForLinks.join(', ')}`);
+          continue;
+        }
         retryMs = Math.min(5000, Math.max(100, retryMs * 2));
         log('debug', `not converged (${r.errors.join('; ') || 'waiting'}); again in ${retryMs} ms`);
         await sleep(retryMs, signal);

@@ -5,6 +5,8 @@
 //   → run the rendering's prepare commands (its own backups, moving
 //     cloud-init's stanzas away) → write the files (including the cloud-init
 //     "network: {config: disabled}" switch) → run the apply command
+//   → settle: wait for the network daemon to have applied the files
+//     (networkd: systemd-networkd-wait-online), bounded
 //   → verify: every desired address present, the gateway answers, the
 //     metadata service answers — retried until a deadline
 //   → on failure restore the backups and run the apply command again.
@@ -56,6 +58,10 @@ export interface FilesApplierOptions {
   applyTimeoutMs?: number;
   /** verification is retried until this deadline, ms */
   verifyTimeoutMs?: number;
+  /** after the apply command, how long to wait for the network daemon to settle before verifying, ms */
+  settleTimeoutMs?: number;
+  /** where systemd-networkd-wait-online is looked for (tests) */
+  waitOnlinePaths?: string[];
   ip?: IpRunner;
 }
 
@@ -252,7 +258,11 @@ export class FilesApplier implements PersistentApplier {
     }
     log('info', `wrote ${[...files.keys()].join(', ')} for ${this.opts.osId}`);
 
-    const problem = (await this.runApply(renderings, applyTimeoutMs)) ?? (await this.verify(desired));
+    let problem = await this.runApply(renderings, applyTimeoutMs);
+    if (!problem) {
+      await this.settle(desired, renderings);
+      problem = await this.verify(desired);
+    }
     if (!problem) {
       await this.saveApplied(key);
       return { state: 'applied', message: `${[...files.keys()].join(', ')} written and applied${note}` };
@@ -337,6 +347,79 @@ export class FilesApplier implements PersistentApplier {
     await writeFile(join(this.opts.stateDir, APPLIED_FILE), JSON.stringify({ key, osId: this.opts.osId }) + '\n');
   }
 
+  /**
+   * After the apply command, before verifying: a network daemon applies its
+   * files asynchronously (`netplan apply` returns once systemd-networkd is
+   * restarted, not once it has configured the links), and on a slow machine
+   * that can outlast the verification's own deadline — which would then roll
+   * back a correct rendering — or verification could pass on what was there
+   * before the daemon got to the links. So: for the netplan targets,
+   * `systemd-networkd-wait-online` for the rendered links (bounded); then, for
+   * every target, the desired addresses polled with `ip -json` until they are
+   * all on their links. Everything here is bounded by --settle-ms; a daemon
+   * that does not settle in time is left to the verification to judge.
+   */
+  private async settle(desired: Extract<Desired, { kind: 'complete' }>, renderings: Rendering[]): Promise<void> {
+    const { log } = this.opts;
+    const t0 = Date.now();
+    const end = t0 + (this.opts.settleTimeoutMs ?? 30_000);
+    const links = [...new Set(renderings.map((r) => this.ifnameOf.get(r)).filter((n): n is string => !!n))];
+    if (links.length > 0 && renderings.some((r) => r.target.startsWith('netplan'))) {
+      const bin = await this.waitOnline();
+      if (bin) {
+        const seconds = Math.max(1, Math.floor((end - Date.now()) / 1000));
+        const r = await run(`${bin} -q ${links.map((l) => `--interface=${l}`).join(' ')} --timeout=${seconds}`, seconds * 1000 + 2000);
+        if (r.code === 0) log('debug', `systemd-networkd reports ${links.join(', ')} configured after ${Date.now() - t0} ms`);
+        else
+          log(
+            'warn',
+            `systemd-networkd did not report ${links.join(', ')} configured within ${seconds} s (${r.code}): ${r.output.slice(-300)}`,
+          );
+      }
+    }
+    for (;;) {
+      const missing = await this.missingAddress(desired).catch((e: Error) => e.message);
+      if (!missing) {
+        log('debug', `network settled after ${Date.now() - t0} ms`);
+        return;
+      }
+      if (Date.now() >= end) {
+        log('warn', `network not settled after ${Date.now() - t0} ms: ${missing}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** systemd-networkd-wait-online, where systemd puts it (it is not on PATH), or on PATH */
+  private async waitOnline(): Promise<string | undefined> {
+    const dirs = this.opts.waitOnlinePaths ?? ['/lib/systemd', '/usr/lib/systemd', ...(process.env.PATH ?? '').split(':').filter(Boolean)];
+    for (const d of dirs) {
+      const path = join(d, 'systemd-networkd-wait-online');
+      if (
+        await stat(path).then(
+          (st) => st.isFile(),
+          () => false,
+        )
+      )
+        return path;
+    }
+    return undefined;
+  }
+
+  /** the first desired IPv4 address not on its link, if any */
+  private async missingAddress(desired: Extract<Desired, { kind: 'complete' }>): Promise<string | undefined> {
+    const actual = await readActual(this.ip, { ipv6Rules: false });
+    for (const d of desired.interfaces) {
+      const link = actual.links.find((l) => l.mac === d.mac);
+      if (!link) continue;
+      for (const a of [d.ipv4.primary, ...d.ipv4.secondaries]) {
+        if (!link.addresses.some((x) => x.address === a)) return `${a} is not on ${link.ifname}`;
+      }
+    }
+    return undefined;
+  }
+
   /** Every desired address on its link, the gateway answering, the metadata service answering. */
   private async verify(desired: Extract<Desired, { kind: 'complete' }>): Promise<string | undefined> {
     const deadline = Date.now() + (this.opts.verifyTimeoutMs ?? 10_000);
@@ -350,14 +433,8 @@ export class FilesApplier implements PersistentApplier {
   }
 
   private async check(desired: Extract<Desired, { kind: 'complete' }>): Promise<string | undefined> {
-    const actual = await readActual(this.ip);
-    for (const d of desired.interfaces) {
-      const link = actual.links.find((l) => l.mac === d.mac);
-      if (!link) continue;
-      for (const a of [d.ipv4.primary, ...d.ipv4.secondaries]) {
-        if (!link.addresses.some((x) => x.address === a)) return `${a} is not on ${link.ifname}`;
-      }
-    }
+    const missing = await this.missingAddress(desired);
+    if (missing) return missing;
     const primary = desired.interfaces.find((d) => d.primary);
     if (primary) {
       const ping = await run(`ping -c1 -W1 ${primary.ipv4.gateway}`, 3000);

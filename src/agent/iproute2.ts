@@ -5,7 +5,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { parseAddrJson, parseRouteJson, parseRuleJson } from './ip-json.ts';
-import type { Actual, Family, Step } from './model.ts';
+import type { Actual, ActualLink, Family, Step } from './model.ts';
 
 const IP_TIMEOUT_MS = 10_000;
 
@@ -54,14 +54,16 @@ async function json(ip: IpRunner, args: string[]): Promise<string> {
 }
 
 /**
- * Links with addresses, policy rules and routes of both families: two `ip`
- * processes (addresses, all routes and IPv4 rules in one batch; IPv6 rules
- * need their own -6), run concurrently.
+ * Links with addresses, policy rules and routes of both families: one `ip`
+ * process (addresses, all routes and IPv4 rules in one batch), and a second
+ * for the IPv6 rules (they need their own -6), run concurrently, unless
+ * `ipv6Rules` is false (the caller owns and wants none: then there is
+ * nothing to plan for them, and the reading costs one process less).
  */
-export async function readActual(ip: IpRunner = systemIp): Promise<Actual> {
+export async function readActual(ip: IpRunner = systemIp, opts: { ipv6Rules?: boolean } = {}): Promise<Actual> {
   const [all, rules6] = await Promise.all([
     ip.run(['-json', '-batch', '-'], 'address show\nroute show table all\nrule show\n'),
-    json(ip, ['-6', 'rule', 'show']),
+    opts.ipv6Rules === false ? Promise.resolve('[]') : json(ip, ['-6', 'rule', 'show']),
   ]);
   if (all.code !== 0) throw new Error(`ip -json -batch failed: ${all.stderr.trim()}`);
   const parts = all.stdout.split('\n').filter((l) => l.trim() !== '');
@@ -100,15 +102,60 @@ function familyOf(s: Step): Family {
 export interface ApplyOutcome {
   failed: Set<Step>;
   errors: string[];
+  /** each family's links and addresses as the apply's own `ip` process saw them after its lines (when it added addresses) */
+  after?: Partial<Record<Family, ActualLink[]>>;
+}
+
+/** `ip -json link show` and a family's `ip -json address show` → the links with that family's addresses */
+function listing(links: string, addrs: string): ActualLink[] {
+  const macOf = new Map((JSON.parse(links) as { ifname: string }[]).map((l) => [l.ifname, l]));
+  const merged = (JSON.parse(addrs) as { ifname: string }[]).map((a) => ({ ...macOf.get(a.ifname), ...a }));
+  return parseAddrJson(JSON.stringify(merged));
+}
+
+/** Every Ethernet link's broadcast address: setting it again changes nothing but makes the kernel announce the link's addresses. */
+const ETHER_BROADCAST = 'ff:ff:ff:ff:ff:ff';
+
+/**
+ * Turns on announcing for a link (IPv4 `arp_notify`, IPv6 `ndisc_notify`):
+ * the kernel then sends a gratuitous ARP for every IPv4 address of the link
+ * (an unsolicited NA for every IPv6 one) when the link comes up or its
+ * hardware addresses are set. False when it cannot be set (no /proc/sys).
+ */
+async function enableAnnounce(procSys: string, family: Family, ifname: string): Promise<boolean> {
+  const path = family === 4 ? `${procSys}/net/ipv4/conf/${ifname}/arp_notify` : `${procSys}/net/ipv6/conf/${ifname}/ndisc_notify`;
+  try {
+    await writeFile(path, '1\n');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Runs the steps in order: promote_secondaries first (a sysctl), then the
  * IPv4 batch (links, addresses, routes, rules, removals), then the IPv6 one.
+ *
+ * With `announce`, a batch that adds addresses ends by announcing them: each
+ * such link's broadcast address set to what it is (ff:ff:ff:ff:ff:ff) with
+ * arp_notify/ndisc_notify on sends a gratuitous ARP / unsolicited NA for each
+ * of its addresses, so a neighbour already asking for a new address (a
+ * client retrying) learns it now instead of at its next ARP retry. Unlike
+ * setting the MAC again, this is harmless on a link that is no longer the
+ * ENI planned for (an ENI swapped under the apply): every Ethernet link has
+ * that broadcast address. The same process then lists the family's
+ * addresses, which takeBackMisplaced() checks the links' MACs against.
+ * Only for the agent's own namespace: procSys must be that namespace's.
  */
-export async function applySteps(steps: Step[], ip: IpRunner = systemIp, procSys = '/proc/sys'): Promise<ApplyOutcome> {
+export async function applySteps(
+  steps: Step[],
+  ip: IpRunner = systemIp,
+  procSys = '/proc/sys',
+  opts: { announce?: boolean } = {},
+): Promise<ApplyOutcome> {
   const failed = new Set<Step>();
   const errors: string[] = [];
+  const after: Partial<Record<Family, ActualLink[]>> = {};
   for (const s of steps) {
     if (s.op !== 'promote-secondaries') continue;
     try {
@@ -123,10 +170,30 @@ export async function applySteps(steps: Step[], ip: IpRunner = systemIp, procSys
       (s): s is Exclude<Step, { op: 'promote-secondaries' }> => s.op !== 'promote-secondaries' && familyOf(s) === family,
     );
     if (batch.length === 0) continue;
-    const r = await ip.run([`-${family}`, '-force', '-batch', '-'], batch.map(batchLine).join('\n') + '\n');
+    const adding = [...new Set(batch.flatMap((s) => (s.op === 'addr-add' ? [s.ifname] : [])))];
+    const extra: string[] = [];
+    if (opts.announce)
+      for (const ifname of adding)
+        if (await enableAnnounce(procSys, family, ifname)) extra.push(`link set dev ${ifname} broadcast ${ETHER_BROADCAST}`);
+    // with -4/-6 `address show` leaves out the links' MACs: `link show` has them
+    if (adding.length > 0) extra.push('link show', 'address show');
+    const r = await ip.run(
+      [...(adding.length > 0 ? ['-json'] : []), `-${family}`, '-force', '-batch', '-'],
+      [...batch.map(batchLine), ...extra].join('\n') + '\n',
+    );
+    if (adding.length > 0) {
+      try {
+        const [links, addrs] = r.stdout.split('\n').filter((l) => l.trim() !== '');
+        after[family] = listing(links ?? '', addrs ?? '');
+      } catch {
+        /* no listing: takeBackMisplaced reads the kernel itself */
+      }
+    }
     if (r.code === 0) continue;
-    const lines = [...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1]));
+    // lines past the steps (the announcement, the listing) are not steps: their failure changes nothing
+    const lines = [...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1])).filter((n) => n <= batch.length);
     if (lines.length === 0) {
+      if (/Command failed -:\d+/.test(r.stderr)) continue;
       // ip failed before running any line: count them all as failed
       batch.forEach((s) => failed.add(s));
       errors.push(`ip -${family} -batch: ${r.stderr.trim()}`);
@@ -139,7 +206,7 @@ export async function applySteps(steps: Step[], ip: IpRunner = systemIp, procSys
     }
     errors.push(`ip -${family}: ${lines.map((n) => batchLine(batch[n - 1]!)).join('; ')} failed: ${messages.join(' | ')}`);
   }
-  return { failed, errors };
+  return { failed, errors, ...(Object.keys(after).length > 0 ? { after } : {}) };
 }
 
 /**
@@ -155,11 +222,14 @@ export async function takeBackMisplaced(steps: Step[], outcome: ApplyOutcome, ip
   type AddrStep = Extract<Step, { op: 'addr-add' | 'addr-del' }>;
   const adds = steps.filter((s): s is AddrStep => s.op === 'addr-add' && !outcome.failed.has(s));
   if (adds.length === 0) return [];
-  const links = parseAddrJson(await json(ip, ['address', 'show']));
+  // the apply's own listing when it made one for every family it added to, else the kernel now
+  const listed = adds.every((s) => outcome.after?.[s.family] !== undefined);
+  const all = listed ? undefined : parseAddrJson(await json(ip, ['address', 'show']));
+  const linksOf = (f: Family) => all ?? outcome.after?.[f] ?? [];
   const taken: string[] = [];
   const lines: { family: Family; line: string; step: AddrStep }[] = [];
   for (const s of adds) {
-    const link = links.find((l) => l.ifname === s.ifname);
+    const link = linksOf(s.family).find((l) => l.ifname === s.ifname);
     if (!link || link.mac === s.mac) continue;
     outcome.failed.add(s);
     outcome.errors.push(`${s.ifname} is no longer ${s.mac} (now ${link.mac}): the ENI moved during the apply`);

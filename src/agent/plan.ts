@@ -57,7 +57,7 @@ function wantedAddresses(d: DesiredInterface): WantAddress[] {
 }
 
 /** The policy table of a secondary ENI: 1000 + device index (the osconfig renderers use the same). */
-function policyTable(d: DesiredInterface): number | undefined {
+export function policyTable(d: DesiredInterface): number | undefined {
   return d.primary || d.deviceIndex < 1 ? undefined : POLICY_TABLE_BASE + d.deviceIndex;
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { newRequestId } from './request-id.ts';
 import type { WireError } from './wire-error.ts';
 import { wireErrors } from './errors.ts';
+import { DomainError } from '../domain/errors.ts';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
@@ -99,6 +100,9 @@ export function registerHttpErrors(server: FastifyInstance, log: Logger, opts: {
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendInShape(reply, wireErrors.badContentType(), { close: true });
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
       return sendInShape(reply, wireErrors.badRequest(), { close: true });
+    // The database out of reach (PostgreSQL restarting) on a route outside the RPC pipeline (/metrics' gauges,
+    // the admin API's key check): the same retryable 503 the pipeline answers, not an InternalError.
+    if (err instanceof DomainError && err.code === 'StoreUnavailable') return sendInShape(reply, wireErrors.storeUnavailable());
     log.error({ err }, 'internal error outside a handler');
     return sendInShape(reply, wireErrors.internalError());
   });

@@ -88,6 +88,11 @@ export const agentSettings = defineSettings(
       help: 'persistent: how long verification may retry before the files are rolled back, ms',
       schema: z.coerce.number().int().min(500).max(120_000).default(10_000),
     },
+    settleMs: {
+      flag: '--settle-ms <ms>',
+      help: 'persistent: after the apply command, how long to wait for the network daemon to settle (systemd-networkd-wait-online, the addresses) before verifying, ms',
+      schema: z.coerce.number().int().min(0).max(300_000).default(30_000),
+    },
     root: {
       flag: '--root <dir>',
       help: 'persistent: file system root for the distro files, "/" on a real guest',
@@ -170,6 +175,7 @@ export function registerAgent(program: Command): void {
               applyCommand: config.applyCommand,
               fault: config.fault,
               verifyTimeoutMs: config.verifyMs,
+              settleTimeoutMs: config.settleMs,
               dryRun: config.dryRun,
               print: (l) => console.log(l),
             })

@@ -55,8 +55,10 @@ export interface LabEni {
   bridge: string;
   /** router-side veth name */
   peer: string;
-  /** temporary guest-side name while moving */
+  /** the guest-side name when parked */
   transit: string;
+  /** the guest-side name of its old veth while a move replaces it */
+  doomed: string;
   /** where the guest end belongs: an instance namespace, or the parking one */
   ns: string;
   /** the name it gets there: eth<device index> in an instance, the transit name when parked */
@@ -132,6 +134,7 @@ export function labNames(prefix: string) {
     bridge: (vSwitchId: string) => short('b', vSwitchId),
     peer: (eniId: string) => short('v', eniId),
     transit: (eniId: string) => short('t', eniId),
+    doomed: (eniId: string) => short('d', eniId),
   };
 }
 
@@ -210,6 +213,7 @@ export function labLayout(inv: LabInventory, prefix: string): LabLayout {
       bridge: vsw.bridge,
       peer: n.peer(e.id),
       transit: n.transit(e.id),
+      doomed: n.doomed(e.id),
     };
     enis.push(
       inst

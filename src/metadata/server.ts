@@ -33,6 +33,12 @@ import {
 } from './wire.ts';
 import type { Chaos } from '../api/chaos.ts';
 import { isDomainError } from '../domain/errors.ts';
+import { CommitWatch } from '../service/commit-watch.ts';
+
+/** a long-poll re-reads at least this often even without a commit (a store with a commit counter) */
+const SAFETY_REREAD_MS = 1000;
+/** ... and at most this often while commits keep coming (other instances', nonces, the audit trail) */
+const SPURIOUS_GAP_MS = 25;
 
 export interface MetadataServerOptions {
   logger?: Logger;
@@ -44,7 +50,7 @@ export interface MetadataServerOptions {
   trustInstanceHeader?: boolean;
   /** 'required' = hardened-only (HttpTokens=required): GETs without a token answer 403 */
   tokens?: 'optional' | 'required';
-  /** how often a long-poll re-reads the database, ms */
+  /** how often a long-poll re-reads the database, ms, where the store has no commit counter (PostgreSQL) */
   pollIntervalMs?: number;
   /** injected faults (target "metadata") and their metrics */
   chaos?: Chaos;
@@ -121,18 +127,28 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
 
   // Readers of one instance share a database read, but only one that started
   // after they arrived: an answer never predates the request (freshness).
-  const reads = new Map<string, { startedMs: number; facts: Promise<InstanceFacts | undefined> }>();
-  function factsOf(instanceId: string, notBeforeMs: number): Promise<InstanceFacts | undefined> {
+  // Each read notes the store's commit counter first: a long-poll waits for a
+  // commit after that, so nothing committed since the read can be missed.
+  const commits = new CommitWatch(deps.store);
+  interface Read {
+    startedMs: number;
+    counter: number | undefined;
+    facts: Promise<InstanceFacts | undefined>;
+  }
+  const reads = new Map<string, Read>();
+  function readOf(instanceId: string, notBeforeMs: number): Read {
     const hit = reads.get(instanceId);
-    if (hit && hit.startedMs >= notBeforeMs) return hit.facts;
-    const entry = { startedMs: Date.now(), facts: loadInstanceFacts(deps, instanceId) };
+    if (hit && hit.startedMs >= notBeforeMs) return hit;
+    const counter = commits.counter();
+    const entry: Read = { startedMs: Date.now(), counter, facts: loadInstanceFacts(deps, instanceId) };
     reads.set(instanceId, entry);
     const forget = () => {
       if (reads.get(instanceId) === entry) reads.delete(instanceId);
     };
     entry.facts.then(() => setTimeout(forget, pollMs).unref(), forget);
-    return entry.facts;
+    return entry;
   }
+  const factsOf = (instanceId: string, notBeforeMs: number) => readOf(instanceId, notBeforeMs).facts;
 
   async function identify(req: FastifyRequest): Promise<string> {
     const named = header(req, INSTANCE_ID_HEADER);
@@ -249,11 +265,21 @@ export function createMetadataServer(deps: ServiceDeps, opts: MetadataServerOpti
       const stop = AbortSignal.any([gone.signal, closing.signal]);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const facts = await factsOf(instanceId, notBeforeMs);
+        const read = readOf(instanceId, notBeforeMs);
+        const facts = await read.facts;
         if (!facts) throw new Refusal(403, 'the request does not come from a known instance');
         const left = deadline - Date.now();
         if (wait === undefined || facts.metadata.version !== wait || left <= 0 || stop.aborted) {
           return reply.type('application/json').header('cache-control', 'no-store').send(facts.metadata);
+        }
+        if (commits.supported) {
+          // woken by the next commit (any process), at once; under a stream of
+          // commits a waiter re-reads at most every SPURIOUS_GAP_MS
+          const gap = read.startedMs + SPURIOUS_GAP_MS - Date.now();
+          if (gap > 0) await sleep(Math.min(gap, left), stop);
+          await commits.changed(read.counter, Math.min(SAFETY_REREAD_MS, deadline - Date.now()), stop);
+          notBeforeMs = Date.now();
+          continue;
         }
         await sleep(Math.min(pollMs, left), stop);
         // while waiting, a read another waiter started half an interval ago is fresh enough

@@ -308,10 +308,15 @@ export async function describeInstances(
       { ...f, regionId: region.id, resourceGroupId: await resourceGroupFilter(tx, caller, f.resourceGroupId) },
       p,
     );
-    const items: InstanceView[] = [];
-    const tags = await tx.tags.of(page.items.map((i) => i.id));
-    for (const instance of page.items)
-      items.push({ instance, enis: await tx.enis.listByInstance(instance.id), tags: tags.get(instance.id) ?? [] });
+    // The page's ENIs in two statements, not two an instance (200 for a page of 100: 22 s to list 10,000, bench/scale).
+    const ids = page.items.map((i) => i.id);
+    const tags = await tx.tags.of(ids);
+    const enis = await tx.enis.listByInstances(ids);
+    const items: InstanceView[] = page.items.map((instance) => ({
+      instance,
+      enis: enis.get(instance.id) ?? [],
+      tags: tags.get(instance.id) ?? [],
+    }));
     return { ...page, items };
   });
 }

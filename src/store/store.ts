@@ -278,6 +278,8 @@ export interface Tx {
     get(accountId: AccountId, id: string, opts?: { forUpdate?: boolean }): Promise<Eni | undefined>;
     list(accountId: AccountId, f: EniFilter, p: Paging): Promise<Page<Eni>>;
     listByInstance(instanceId: string): Promise<Eni[]>;
+    /** listByInstance for each of the ids at once (a page of DescribeInstances): an entry, maybe empty, for every id */
+    listByInstances(instanceIds: string[]): Promise<Map<string, Eni[]>>;
     /** ENIs bound (InUse/Attaching/Detaching) to the instance, primary included */
     countOnInstance(instanceId: string): Promise<number>;
     countInRegion(accountId: AccountId, regionId: string): Promise<number>;
@@ -396,6 +398,18 @@ export interface Tx {
     allVSwitches(): Promise<VSwitch[]>;
     allEnis(): Promise<EniPlacement[]>;
   };
+  /**
+   * Bulk loading, for benchmarks that need a large world in minutes
+   * (bench/scale): many rows a statement, none of the use cases' per-row work
+   * (no address locks, no conflict handling, no security-group counters: the
+   * caller adjusts those with securityGroups.adjustIpCount). Only into a store
+   * no one else is writing.
+   */
+  readonly bulk: {
+    /** the ENIs' own rows with their security groups and tags (their addresses go through `addresses`) */
+    enis(enis: Eni[]): Promise<void>;
+    addresses(rows: AddressRow[]): Promise<void>;
+  };
   /** runs after a successful commit (used to keep in-memory hints in step) */
   onCommit(fn: () => void): void;
   /** runs after a rollback */
@@ -481,6 +495,15 @@ export interface Store {
    * through onCommit/onRollback hooks.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T>;
+  /**
+   * A number that changes whenever a transaction commits to this database,
+   * in this process or another (SQLite: `PRAGMA data_version` of a connection
+   * that never writes). Cheap enough to read every few ms, so a follower in
+   * another process (the metadata long-poll, the lab) wakes on a commit
+   * instead of on its next poll. Absent where there is no such cheap signal
+   * (PostgreSQL): followers re-read on their interval.
+   */
+  commitCounter?(): number;
   /** Applies pending numbered migrations (opening a store does it too, unless told not to). */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;

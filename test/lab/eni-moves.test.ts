@@ -45,11 +45,10 @@ function test(name: string, fn: (t: TestContext) => Promise<void>): void {
   });
 }
 
-/** holds `ip -batch` (an apply; reads use -json) while <gate>/armed exists, until <gate>/go (at most 20 s) */
+/** holds `ip -force -batch` (an apply; reads never use -force) while <gate>/armed exists, until <gate>/go (at most 20 s) */
 const GATE_IP = `#!/bin/sh
 case " $* " in
-  *" -json "*) ;;
-  *" -batch "*)
+  *" -force -batch "*)
     if [ -e "$ENIPLANE_TEST_GATE/armed" ]; then
       rm -f "$ENIPLANE_TEST_GATE/armed"
       touch "$ENIPLANE_TEST_GATE/applying"

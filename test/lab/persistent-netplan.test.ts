@@ -4,7 +4,10 @@
 // a secondary ENI inside an instance namespace whose /etc and /var/backups
 // are private overlays and whose /run is private (netplan's output and
 // networkd's state never reach the host); its apply command generates the
-// networkd files and restarts networkd there. Then a simulated reboot (agent
+// networkd files and restarts networkd there — late, as on a slow machine:
+// the command returns 2 s before networkd even starts, and the agent must
+// wait for it to settle (systemd-networkd-wait-online) before verifying,
+// or it would call any rendering good. Then a simulated reboot (agent
 // gone, every address, route and rule flushed, networkd started from the
 // files alone) brings every address back; and a broken rendering is rolled
 // back, byte for byte, with networkd running from the previous files again.
@@ -34,7 +37,8 @@ import {
 } from './persistent-support.ts';
 
 const NETWORKD = '/lib/systemd/systemd-networkd';
-const WAIT_ONLINE = '/lib/systemd/systemd-networkd-wait-online -q -i eth0 -i eth1 --timeout=20';
+/** how late networkd starts after the apply command returns: a slow machine, where it settles after the command */
+const NETWORKD_LATE_S = 2;
 const h = new LabHarness(undefined, { agents: 'none' });
 let inst: Awaited<ReturnType<LabHarness['runInstance']>>;
 let client: Awaited<ReturnType<LabHarness['runInstance']>>;
@@ -49,8 +53,9 @@ const d = (n: string) => join(dir, n);
 const mounts = () => [...overlayMounts(dir), 'mount -t tmpfs tmpfs /run', 'mount -o remount,ro /sys'];
 /** netplan's networkd files, matched by the veth's current MAC */
 const GENERATE = `netplan generate && sed -i 's/^PermanentMACAddress=/MACAddress=/' /run/systemd/network/*.network`;
-/** networkd in the background of this mount namespace, its pid kept */
-const startNetworkd = () => `setsid sh -c 'echo $$ > ${d('networkd.pid')}; exec ${NETWORKD}' >>${d('networkd.log')} 2>&1 </dev/null &`;
+/** networkd in the background of this mount namespace, its pid kept; `lateS` seconds from now */
+const startNetworkd = (lateS = 0) =>
+  `setsid sh -c 'echo $$ > ${d('networkd.pid')}; sleep ${lateS}; exec ${NETWORKD}' >>${d('networkd.log')} 2>&1 </dev/null &`;
 const stopNetworkd = () =>
   `if [ -s ${d('networkd.pid')} ]; then kill $(cat ${d('networkd.pid')}) 2>/dev/null; for i in $(seq 1 50); do kill -0 $(cat ${d('networkd.pid')}) 2>/dev/null || break; sleep 0.1; done; fi`;
 
@@ -60,20 +65,21 @@ function persistentAgent(extra: string[] = []): Promise<AgentRun> {
     ...mounts(),
     // the "image": no netplan configuration of its own (eniplane's files stay)
     'for f in /etc/netplan/*; do [ -e "$f" ] && ! grep -q "Written by eniplane" "$f" && rm -f "$f"; done; true',
-    agentCommand('ubuntu-22.04', dir, 15_000, extra),
+    agentCommand('ubuntu-22.04', dir, 5_000, extra),
   ].join(' && ');
-  // what `netplan apply` does on a systemd guest: generate, then (re)start networkd on the new files;
-  // then wait until networkd has configured both links (its own state files, no D-Bus needed), so
-  // the agent verifies what networkd made of the files, not what was there before
-  // (the routes the previous networkd made go with it, as they do when networkd drops a configuration)
+  // what `netplan apply` does on a systemd guest: generate, then (re)start networkd on the new files,
+  // and return before networkd has configured anything — here NETWORKD_LATE_S seconds before it even
+  // starts, a slow machine. The agent itself must wait for networkd to settle
+  // (systemd-networkd-wait-online, then the addresses) before it verifies: otherwise it would verify
+  // what was there before (the runtime addresses, the lab's route) and call any rendering good.
+  // (The routes the previous networkd made go with it, as they do when networkd drops a configuration.)
   const apply = [
     'set -e',
     GENERATE,
     stopNetworkd(),
     'ip -4 route flush table all proto static',
     'rm -rf /run/systemd/netif/links',
-    startNetworkd(),
-    WAIT_ONLINE,
+    startNetworkd(NETWORKD_LATE_S),
   ].join('\n');
   return inInstance(h, inst, script, 120_000, apply);
 }
@@ -120,6 +126,10 @@ test('the netplan YAML is written and networkd applies it: both ENIs, every addr
     snapshotPrimary = await assignSecondaries(h, inst.primaryEniId, 2);
     const r = await persistentAgent();
     assert.equal(r.code, 0, r.output);
+    const settled = /systemd-networkd reports eth0, eth1 configured after (\d+) ms/.exec(r.output);
+    assert.ok(settled, `the agent waited for networkd:\n${r.output}`);
+    assert.ok(Number(settled[1]) >= NETWORKD_LATE_S * 1000 - 100, `networkd started ${NETWORKD_LATE_S} s late: ${settled[0]}`);
+    t.diagnostic(`networkd (started ${NETWORKD_LATE_S} s after the apply command) settled ${settled[1]} ms after it`);
     const yaml = readFileSync(upper('netplan/50-cloud-init.yaml'), 'utf8');
     for (const ip of [inst.primaryIp, ...snapshotPrimary]) assert.match(yaml, new RegExp(`- ${ip.replace(/\./g, '\\.')}/24`));
     const eth1 = readdirSync(upper('netplan')).filter((n) => n !== '50-cloud-init.yaml');

@@ -832,6 +832,41 @@ export function storeContract(name: string, factory: StoreFactory): void {
       );
 
       it(
+        'keeps the per-region ENI counts (quota, unfiltered TotalCount) in step with inserts, deletes and bulk loads; lists ENIs of many instances',
+        withStore(async (s) => {
+          await tx(s, async (t) => {
+            await t.enis.insert(eni('eni-a', { status: 'InUse', instanceId: 'i-1', deviceIndex: 0 }));
+            await t.enis.insert(eni('eni-b', { status: 'Attaching', instanceId: 'i-2', pendingInstanceId: 'i-1', deviceIndex: 1 }));
+            await t.enis.insert(eni('eni-c'));
+            await t.enis.insert(eni('eni-e', { regionId: 'cn-beijing' }));
+          });
+          await tx(s, (t) => t.enis.delete('eni-c'));
+          await tx(s, (t) => t.bulk.enis([eni('eni-x'), eni('eni-y')]));
+          await ro(s, async (t) => {
+            assert.equal(await t.enis.countInRegion(ACC, REGION), 4);
+            assert.equal(await t.enis.countInRegion(ACC, 'cn-beijing'), 1);
+            const page = await t.enis.list(ACC, { regionId: REGION }, { limit: 2 });
+            assert.deepEqual([page.items.map((e) => e.id), page.totalCount], [['eni-a', 'eni-b'], 4]);
+            const byInstance = await t.enis.listByInstances(['i-1', 'i-2', 'i-none']);
+            assert.deepEqual(
+              [...byInstance].map(([id, enis]) => [id, enis.map((e) => e.id)]),
+              [
+                ['i-1', ['eni-a', 'eni-b']],
+                ['i-2', ['eni-b']],
+                ['i-none', []],
+              ],
+            );
+            assert.deepEqual(
+              (await t.enis.listByInstance('i-1')).map((e) => e.id),
+              byInstance.get('i-1')!.map((e) => e.id),
+            );
+            const onInstance = await t.enis.list(ACC, { regionId: REGION, instanceId: 'i-1' }, { limit: 10 });
+            assert.deepEqual([onInstance.items.map((e) => e.id), onInstance.totalCount], [['eni-a', 'eni-b'], 2]);
+          });
+        }),
+      );
+
+      it(
         'deletes an ENI with its addresses, groups and tags',
         withStore(async (s) => {
           await tx(s, async (t) => {

@@ -57,9 +57,14 @@ export async function sweepStaleSchemas(): Promise<void> {
 }
 
 /** Runs SQL in a schema (assertions straight on the tables). */
-export async function querySchema<R extends pg.QueryResultRow>(schema: string, sql: string, params: unknown[] = []): Promise<R[]> {
+export async function querySchema<R extends pg.QueryResultRow>(
+  schema: string,
+  sql: string,
+  params: unknown[] = [],
+  base = PG_BASE_URL,
+): Promise<R[]> {
   return withAdmin(async (c) => {
     await c.query(`SET search_path TO "${schema}"`);
     return (await c.query<R>(sql, params)).rows;
-  });
+  }, base);
 }

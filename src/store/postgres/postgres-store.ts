@@ -79,6 +79,13 @@ export class PostgresStore implements Store {
     // An idle pooled connection that the server drops emits 'error' on the pool;
     // unhandled it would crash the process. The pool discards that connection.
     pool.on('error', () => undefined);
+    // A connection the server ends while we hold it (PostgreSQL restarting, pg_terminate_backend)
+    // emits 'error' outside any query; the query in flight, or the next one, fails instead and the
+    // connection is released as broken. The listener goes on in 'connect', synchronously: the pool
+    // drops its own listener as it hands a new connection over, and a FATAL that came in the same
+    // socket read as the connection's ReadyForQuery is emitted before any awaiting code runs —
+    // unhandled, it killed the process (a server on a loaded machine, PostgreSQL restarting).
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const store = new PostgresStore(pool, settings.schema, opts.secrets);
     try {
       if (opts.migrate !== false) await store.migrate();
@@ -125,10 +132,7 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       const known = this.drivers.get(client);
       if (known === undefined) {
-        // A connection the server ends while we hold it (PostgreSQL restarting) emits 'error'
-        // outside any query; unhandled it would crash the process. The query in flight, or the
-        // next one, fails instead, and the connection is released as broken.
-        client.on('error', () => undefined);
+        // (its 'error' listener was added on 'connect', see open())
         const driver = new PgDriver(client, this.secrets, this.trips);
         this.drivers.set(client, { driver, generation: this.generation });
         return { client, driver };

@@ -125,10 +125,11 @@ export function networkRepos(d: SqlDriver): Pick<Tx, 'vpcs' | 'vSwitches' | 'sec
         await d.run('UPDATE vswitches SET name = ?, description = ? WHERE account_id = ? AND id = ?', [name, description, accountId, id]);
       },
       async addressCount(id, family) {
-        // Through the vSwitch's ENIs (addresses are keyed by ENI; an ENI's are all in its vSwitch).
-        const r = await d.get<{ n: number | string }>(
-          'SELECT COUNT(*) AS n FROM enis e JOIN private_ips p ON p.eni_id = e.id AND p.vswitch_id = e.vswitch_id WHERE e.vswitch_id = ? AND p.family = ?',
-          [id, family],
+        // Through the vSwitch's ENIs (addresses are keyed by ENI; an ENI's are all in its vSwitch), one
+        // key range each: as a join, PostgreSQL scanned every address (100,000: 23 ms a vSwitch, now 0.4).
+        const r = await d.get<{ n: number | string | null }>(
+          'SELECT SUM((SELECT COUNT(*) FROM private_ips p WHERE p.eni_id = e.id AND p.vswitch_id = e.vswitch_id AND p.family = ?)) AS n FROM enis e WHERE e.vswitch_id = ?',
+          [family, id],
         );
         return Number(r?.n ?? 0);
       },

@@ -24,16 +24,21 @@ export class Where {
   }
 }
 
-/** Runs a paged SELECT of `table` rows filtered by `where`, ordered by id. */
+/**
+ * Runs a paged SELECT of `table` rows filtered by `where`, ordered by id.
+ * count: where the caller knows the total without counting rows (a counter).
+ */
 export async function pagedSelect<R extends { id: string }, T>(
   d: SqlDriver,
   table: string,
   where: Where,
   p: Paging,
   map: (rows: R[]) => Promise<T[]> | T[],
+  count?: () => Promise<number>,
 ): Promise<Page<T>> {
-  const countRow = await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}${where.sql()}`, where.params);
-  const totalCount = Number(countRow?.n ?? 0);
+  const totalCount = count
+    ? await count()
+    : Number((await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}${where.sql()}`, where.params))?.n ?? 0);
   const w = new Where();
   w.parts.push(...where.parts);
   w.params.push(...where.params);

@@ -12,6 +12,7 @@ import { metadataRepo } from './metadata-repo.ts';
 import { throttleRepo } from './throttle-repo.ts';
 import { auditRepo } from './audit-repo.ts';
 import { tagRepo } from './tag-repo.ts';
+import { bulkRepo } from './bulk-repo.ts';
 
 type Repos = Omit<Tx, 'onCommit' | 'onRollback'>;
 const built = new WeakMap<SqlDriver, Repos>();
@@ -27,6 +28,7 @@ function build(d: SqlDriver): Repos {
     ...throttleRepo(d),
     ...auditRepo(d),
     ...tagRepo(d),
+    ...bulkRepo(d),
   };
   built.set(d, r);
   return r;

@@ -53,6 +53,20 @@ function fuzzySql(d: SqlDriver, f: FuzzyTagFilter): { sql: string; params: unkno
 const countOf = (r: { n: number | string } | undefined) => Number(r?.n ?? 0);
 
 /**
+ * How many of the scope's resources carry the tag: one range of tags_by_key
+ * (a resource has a key once, and its tags go when it goes). With no other
+ * filter, that is a Describe call's TotalCount.
+ */
+export async function taggedCount(d: SqlDriver, scope: TagScope, t: TagFilter): Promise<number> {
+  const valued = t.value !== undefined;
+  const r = await d.get<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM tags WHERE account_id = ? AND region_id = ? AND resource_type = ? AND key = ?${valued ? ' AND value = ?' : ''}`,
+    [scope.accountId, scope.regionId, scope.resourceType, t.key, ...(valued ? [t.value] : [])],
+  );
+  return countOf(r);
+}
+
+/**
  * A Describe call's tag filters on `table`'s list, each planned by how many
  * resources carry it. PostgreSQL's planner weighs that itself (IN becomes a
  * semi-join). SQLite's does not: `id IN (tags range)` looks every match up in
@@ -69,25 +83,28 @@ export async function whereTaggedPlanned(
   w: Where,
   scope: TagScope,
   tags: TagFilter[] | undefined,
+  /** the scope's rows, where the caller has them counted (ENIs: eni_counts) */
+  scopeCount?: () => Promise<number>,
+  /** each tag's count, filled in here (and read, when the caller counted first) */
+  tagCounts = new Map<TagFilter, number>(),
 ): Promise<Where> {
   if (!tags?.length) return w;
   if (d.dialect !== 'sqlite') return whereTagged(w, scope, tags);
   const counted: { t: TagFilter; n: number }[] = [];
   for (const t of tags) {
-    const valued = t.value !== undefined;
-    const r = await d.get<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM tags WHERE account_id = ? AND region_id = ? AND resource_type = ? AND key = ?${valued ? ' AND value = ?' : ''}`,
-      [scope.accountId, scope.regionId, scope.resourceType, t.key, ...(valued ? [t.value] : [])],
-    );
-    counted.push({ t, n: countOf(r) });
+    const n = tagCounts.get(t) ?? (await taggedCount(d, scope, t));
+    tagCounts.set(t, n);
+    counted.push({ t, n });
   }
   counted.sort((a, b) => a.n - b.n);
-  const rows = countOf(
-    await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ? AND region_id = ?`, [
-      scope.accountId,
-      scope.regionId,
-    ]),
-  );
+  const rows = scopeCount
+    ? await scopeCount()
+    : countOf(
+        await d.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ? AND region_id = ?`, [
+          scope.accountId,
+          scope.regionId,
+        ]),
+      );
   const probes = counted[0].n * 4 > rows ? counted : counted.slice(1);
   if (probes.length < counted.length) whereTagged(w, scope, [counted[0].t]);
   for (const { t } of probes) {

@@ -83,6 +83,9 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
+  /** never writes nor holds a transaction: its data_version moves on every commit, ours or another process's */
+  private readonly watcher: Database.Database;
+  private readonly dataVersion: Database.Statement;
   private readonly writerDriver: SqliteDriver;
   private readonly readerDriver: SqliteDriver;
   private readonly writeLock = new Mutex();
@@ -110,6 +113,8 @@ export class SqliteStore implements Store {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     if (opts.migrate !== false) migrateSqlite(this.writer);
     this.reader = open(file);
+    this.watcher = new Database(file, { readonly: true });
+    this.dataVersion = this.watcher.prepare('PRAGMA data_version').pluck();
     this.writerDriver = new SqliteDriver(this.writer, opts.secrets);
     this.readerDriver = new SqliteDriver(this.reader, opts.secrets);
     this.begin = this.writer.prepare('BEGIN IMMEDIATE');
@@ -218,6 +223,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  commitCounter(): number {
+    return this.dataVersion.get() as number;
+  }
+
   /** Applies pending migrations; reports what it applied and what the file knows that this build does not. */
   async migrate(): Promise<MigrationReport> {
     const applied = migrateSqlite(this.writer);
@@ -231,5 +240,6 @@ export class SqliteStore implements Store {
     await this.commitGroup();
     await this.writeLock.run(async () => this.writer.close());
     await this.readLock.run(async () => this.reader.close());
+    this.watcher.close();
   }
 }
