@@ -103,6 +103,9 @@ function run(command: string, timeoutMs: number): Promise<{ code: number; output
 
 /** What the renderers need to know about one ENI, from the metadata and the local interface name. */
 function factsOf(d: DesiredInterface, ifname: string): EniFacts {
+  const withV6 = d.ipv6.addresses.length > 0 && d.ipv6.cidr && d.ipv6.gateway;
+  // IPv6 prefixes only with the ipv6 section (the renderers need its gateway), as toEniFacts does
+  const prefixes = (d.prefixes ?? []).filter((p) => !p.includes(':') || withV6);
   return {
     interfaceName: ifname,
     macAddress: d.mac,
@@ -119,6 +122,7 @@ function factsOf(d: DesiredInterface, ifname: string): EniFacts {
     ...(d.ipv6.addresses.length > 0 && d.ipv6.cidr && d.ipv6.gateway
       ? { ipv6: { addresses: d.ipv6.addresses, prefixLength: d.ipv6.prefixLength, gateway: d.ipv6.gateway, cidrBlock: d.ipv6.cidr } }
       : {}),
+    ...(prefixes.length > 0 ? { prefixes } : {}),
     dnsServers: DNS_SERVERS,
   };
 }

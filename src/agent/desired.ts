@@ -43,6 +43,7 @@ function checkInterface(raw: unknown, at: number): { ok: true; value: DesiredInt
   if (v6.length > 0 && !v6cidr) return bad('ipv6s without vswitchIpv6CidrBlock');
   const gw6 = i.ipv6Gateway ? canonicalIp(i.ipv6Gateway) : undefined;
   if (i.ipv6Gateway && !gw6) return bad(`ipv6Gateway ${i.ipv6Gateway} is not an address`);
+  const prefixes = [...i.ipv4Prefixes, ...i.ipv6Prefixes];
   return {
     ok: true,
     value: {
@@ -58,6 +59,7 @@ function checkInterface(raw: unknown, at: number): { ok: true; value: DesiredInt
         cidr: networkCidr(cidr),
       },
       ipv6: { addresses: v6, prefixLength: v6cidr?.prefixLength ?? 64, gateway: gw6 ?? null, cidr: v6cidr ? networkCidr(v6cidr) : null },
+      ...(prefixes.length > 0 ? { prefixes } : {}),
     },
   };
 }

@@ -32,6 +32,12 @@ export interface DesiredInterface {
     gateway: string | null;
     cidr: string | null;
   };
+  /**
+   * The ENI's IP prefixes (CIDR text), absent when none. Runtime mode leaves
+   * them to the guest (it adds and removes nothing inside them); persistent
+   * mode renders them as local routes (osconfig).
+   */
+  prefixes?: string[];
 }
 
 /**

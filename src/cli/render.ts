@@ -38,7 +38,16 @@ async function factsFromServer(f: RenderFlags): Promise<EniFacts> {
     ...eni.Ipv6Sets.Ipv6Set.map((p: any) => ({ family: 6 as const, address: String(p.Ipv6Address), primary: false })),
   ];
   return toEniFacts(
-    { id: eni.NetworkInterfaceId, macAddress: eni.MacAddress, type: eni.Type, deviceIndex: eni.Attachment?.DeviceIndex ?? null, addresses },
+    {
+      id: eni.NetworkInterfaceId,
+      macAddress: eni.MacAddress,
+      type: eni.Type,
+      deviceIndex: eni.Attachment?.DeviceIndex ?? null,
+      addresses,
+      // the ENI's IP prefixes (Ipv4PrefixSets / Ipv6PrefixSets): rendered as local routes
+      ipv4Prefixes: (eni.Ipv4PrefixSets?.Ipv4PrefixSet ?? []).map((p: any) => String(p.Ipv4Prefix)),
+      ipv6Prefixes: (eni.Ipv6PrefixSets?.Ipv6PrefixSet ?? []).map((p: any) => String(p.Ipv6Prefix)),
+    },
     { cidrBlock: vsw.CidrBlock, ipv6CidrBlock: vsw.Ipv6CidrBlock || null },
   );
 }

@@ -29,6 +29,12 @@ export interface EniFacts {
     gateway: string;
     cidrBlock: string;
   };
+  /**
+   * The ENI's IP prefixes (CIDR text, IPv4 /28s and IPv6 /80s; an IPv6 one only
+   * with the ipv6 section): rendered as local routes, so the guest answers on
+   * every address inside them. Absent: none.
+   */
+  prefixes?: string[];
   /** DNS servers; Alibaba Cloud's are 100.100.2.136/100.100.2.138, the seed shows 223.5.5.5/223.6.6.6 */
   dnsServers: string[];
 }

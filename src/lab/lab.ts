@@ -13,8 +13,18 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceDeps } from '../service/deps.ts';
 import { labInventory } from '../service/lab-inventory.ts';
-import { labLayout, labNames, METADATA_ADDRESS, type LabEni, type LabInstance, type LabLayout, type LabVSwitch } from './layout.ts';
-import { batch, ip, LabError, linksIn, listNetns, mustIp, sysctl } from './netns.ts';
+import { canonicalIpv6 } from '../ipam/index.ts';
+import {
+  labLayout,
+  labNames,
+  METADATA_ADDRESS,
+  type LabEni,
+  type LabInstance,
+  type LabLayout,
+  type LabPrefixRoute,
+  type LabVSwitch,
+} from './layout.ts';
+import { batch, ip, LabError, linksIn, listNetns, mustIp, staticRoutesIn, sysctl } from './netns.ts';
 import { isEniplaneProcess, killPid, supervise, type Supervised } from './processes.ts';
 import { CommitWatch } from '../service/commit-watch.ts';
 
@@ -54,6 +64,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     const t = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** a prefix in the form `ip route` prints and the store keeps alike (IPv6 canonical) */
+function canonicalPrefix(cidr: string): string {
+  const [a, len] = cidr.split('/');
+  return a!.includes(':') ? `${canonicalIpv6(a!)}/${len}` : cidr;
 }
 
 export interface LabOptions {
@@ -108,6 +124,8 @@ export class Lab {
   private bridges = new Set<string>();
   /** guest-side ends of ENI veths, by MAC */
   private links = new Map<string, Placed>();
+  /** IP prefix routes in the router (`proto static`): prefix → "via dev" */
+  private routes = new Map<string, string>();
   /** instances whose namespace is powered on (links up, DHCP done) */
   private powered = new Set<string>();
   private readonly agents = new Map<string, Supervised>();
@@ -223,6 +241,8 @@ export class Lab {
       }
       if (ns === this.names.router) {
         for (const l of links) if (l.kind === 'bridge') this.bridges.add(l.ifname);
+        this.routes.clear();
+        for (const r of await staticRoutesIn(ns).catch(() => [])) this.routes.set(canonicalPrefix(r.dst), `via ${r.via} dev ${r.dev}`);
         continue;
       }
       // a pair a move left behind (its deletion failed): not the ENI, and removed now
@@ -279,6 +299,7 @@ export class Lab {
       changed = true;
     }
     for (const i of layout.instances) changed = (await this.power(i)) || changed;
+    await this.routePrefixes(layout.prefixRoutes);
     const bridgesWanted = new Set(layout.vSwitches.map((v) => v.bridge));
     for (const b of [...this.bridges]) {
       if (bridgesWanted.has(b)) continue;
@@ -288,6 +309,33 @@ export class Lab {
       changed = true;
     }
     if (changed) this.saveState();
+  }
+
+  /**
+   * Each assigned prefix routed to its ENI (LabPrefixRoute): an address the
+   * guest adds inside it answers, wherever on the guest it puts it; an
+   * unassigned one is routed no more. Bridges are added before, removed after.
+   */
+  private async routePrefixes(wanted: LabPrefixRoute[]): Promise<void> {
+    const want = new Map(wanted.map((r) => [canonicalPrefix(r.prefix), { r, how: `via ${r.via} dev ${r.bridge}` }]));
+    const lines: string[] = [];
+    for (const [prefix, { r, how }] of want) {
+      if (this.routes.get(prefix) === how) continue;
+      this.say(`+ route ${prefix} ${how} (IP prefix of ${r.eniId})`);
+      lines.push(`route replace ${prefix} ${how} proto static`);
+      this.routes.set(prefix, how);
+    }
+    for (const [prefix, how] of [...this.routes]) {
+      if (want.has(prefix)) continue;
+      this.say(`- route ${prefix} ${how}: the prefix is unassigned or its ENI unbound`);
+      lines.push(`route del ${prefix} ${how}`);
+      this.routes.delete(prefix);
+    }
+    const msgs = await batch(this.names.router, lines, { force: true });
+    if (msgs.length > 0) {
+      this.say(`prefix routes: ${msgs.join(' | ')} (the next pass re-reads the router)`);
+      this.lastScanMs = 0;
+    }
   }
 
   private async addBridge(v: LabVSwitch): Promise<void> {

@@ -5,6 +5,7 @@
 // its other end on the vSwitch's bridge.
 import { createHash } from 'node:crypto';
 import {
+  canonicalIpv6,
   cidrContains,
   cidrsOverlap,
   formatIpv4,
@@ -66,6 +67,22 @@ export interface LabEni {
   instanceId: string | null;
 }
 
+/**
+ * An IP prefix routed in the router to the ENI holding it: what the VPC does
+ * for an assigned prefix (delivers any address inside it to the ENI, whether
+ * or not the guest answers ARP/ND for it). The next hop is the ENI itself —
+ * its primary IPv4, its link-local IPv6 (from its MAC) — so the route follows
+ * the ENI when it moves to another instance without being touched.
+ */
+export interface LabPrefixRoute {
+  eniId: string;
+  family: 4 | 6;
+  /** CIDR text as the store has it (canonical) */
+  prefix: string;
+  via: string;
+  bridge: string;
+}
+
 export interface LabLayout {
   prefix: string;
   router: string;
@@ -73,6 +90,8 @@ export interface LabLayout {
   vSwitches: LabVSwitch[];
   instances: LabInstance[];
   enis: LabEni[];
+  /** assigned IP prefixes of ENIs bound to an instance */
+  prefixRoutes: LabPrefixRoute[];
   /** things in the store the lab leaves out, and why */
   skipped: string[];
 }
@@ -94,6 +113,14 @@ export function bridgeMac(vSwitchId: string): string {
   // first octet: locally administered (bit 1 set), unicast (bit 0 clear)
   const bytes = [(h[0]! & 0xfc) | 0x02, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!];
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** The IPv6 link-local address the kernel gives a link with this MAC (EUI-64, addr_gen_mode 0). */
+export function linkLocalOf(mac: string): string {
+  const b = mac.split(':').map((x) => parseInt(x, 16));
+  const eui = [b[0]! ^ 0x02, b[1]!, b[2]!, 0xff, 0xfe, b[3]!, b[4]!, b[5]!];
+  const groups = [0, 2, 4, 6].map((i) => ((eui[i]! << 8) | eui[i + 1]!).toString(16));
+  return canonicalIpv6(`fe80::${groups.join(':')}`);
 }
 
 export function labNames(prefix: string) {
@@ -171,6 +198,7 @@ export function labLayout(inv: LabInventory, prefix: string): LabLayout {
   const instById = new Map(instances.map((i) => [i.id, i]));
 
   const enis: LabEni[] = [];
+  const prefixRoutes: LabPrefixRoute[] = [];
   for (const e of inv.enis) {
     const vsw = vswById.get(e.vSwitchId);
     if (!vsw) continue;
@@ -192,6 +220,18 @@ export function labLayout(inv: LabInventory, prefix: string): LabLayout {
         ? { ...base, ns: inst.ns, ifname: `eth${e.deviceIndex ?? 0}`, instanceId: inst.id }
         : { ...base, ns: n.park, ifname: base.transit, instanceId: null },
     );
+    if (!inst) continue; // a parked ENI's prefixes reach nobody: no route, as for its addresses
+    const primaryV4 = e.addresses.find((a) => a.family === 4 && a.primary)?.address;
+    for (const p of e.ipv4Prefixes ?? []) {
+      const c = parseIpv4Cidr(p, { minPrefix: 1, maxPrefix: 32 });
+      if (primaryV4 && cidrContains(parseIpv4Cidr(vsw.cidr, { minPrefix: 1, maxPrefix: 32 }), c))
+        prefixRoutes.push({ eniId: e.id, family: 4, prefix: p, via: primaryV4, bridge: vsw.bridge });
+    }
+    for (const p of e.ipv6Prefixes ?? []) {
+      const [first] = p.split('/');
+      if (vsw.ipv6 && first && ipv6InCidr(parseIpv6Cidr(vsw.ipv6.cidr), first))
+        prefixRoutes.push({ eniId: e.id, family: 6, prefix: p, via: linkLocalOf(base.mac), bridge: vsw.bridge });
+    }
   }
-  return { prefix, router: n.router, park: n.park, vSwitches, instances, enis, skipped };
+  return { prefix, router: n.router, park: n.park, vSwitches, instances, enis, prefixRoutes, skipped };
 }

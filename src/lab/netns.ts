@@ -85,3 +85,22 @@ export async function sysctl(ns: string, settings: Record<string, string | numbe
   const r = await ip(args);
   if (r.code !== 0) throw new LabError(`sysctl in ${ns}: ${r.stderr.trim()}`);
 }
+
+export interface ScannedRoute {
+  /** as `ip` prints it: 198.18.1.32/28, 2001:db8:1:0:ab::/80 */
+  dst: string;
+  via: string;
+  dev: string;
+}
+
+/** The routes with `proto static` of a namespace, both families: the lab's prefix routes in its router. */
+export async function staticRoutesIn(ns: string): Promise<ScannedRoute[]> {
+  const out: ScannedRoute[] = [];
+  for (const family of ['-4', '-6']) {
+    const r = await ip(['-n', ns, '-json', family, 'route', 'show', 'proto', 'static']);
+    if (r.code !== 0) throw new LabError(`ip -n ${ns} ${family} route show: ${r.stderr.trim()}`);
+    for (const x of JSON.parse(r.stdout || '[]') as { dst: string; gateway?: string; dev?: string }[])
+      if (x.gateway && x.dev) out.push({ dst: x.dst, via: x.gateway, dev: x.dev });
+  }
+  return out;
+}

@@ -37,6 +37,28 @@ function ruleHooks(family: '-4' | '-6', f: FamilyPolicy, address: string, table:
   ];
 }
 
+/** an IP prefix as a local route, and (secondary ENI) its rule into the ENI's table */
+function prefixHooks(plan: EniPlan, family: 4 | 6): string[] {
+  const f = family === 4 ? '-4' : '-6';
+  const fp = family === 4 ? plan.policy?.v4 : plan.policy?.v6;
+  return plan.localRoutes
+    .filter((r) => r.family === family)
+    .flatMap((r) => {
+      const rule = plan.policy ? `from ${r.cidr} lookup ${plan.policy.table} priority ${plan.policy.priority}` : '';
+      return [
+        `post-up ip ${f} route replace local ${r.cidr} dev ${plan.ifname}`,
+        ...(plan.policy && fp
+          ? [
+              `post-up ip ${f} rule del ${rule} 2>/dev/null || true`,
+              `post-up ip ${f} rule add ${rule}`,
+              `pre-down ip ${f} rule del ${rule} 2>/dev/null || true`,
+            ]
+          : []),
+        `pre-down ip ${f} route del local ${r.cidr} dev ${plan.ifname} 2>/dev/null || true`,
+      ];
+    });
+}
+
 function tableHooks(family: '-4' | '-6', f: FamilyPolicy, dev: string, table: number): string[] {
   return [
     `post-up ip ${family} route replace ${f.subnet} dev ${dev} table ${table}`,
@@ -62,6 +84,7 @@ function interfacesStanzas(plan: EniPlan): string[] {
       ...ruleHooks('-4', policy.v4, plan.v4[0], policy.table, policy.priority),
     );
   }
+  v4Main.push(...prefixHooks(plan, 4));
   out.push(stanza([`auto ${ifname}`, `iface ${ifname} inet static`], v4Main));
 
   // IPv6: one stanza per address; the first carries the gateway or the table routes
@@ -75,6 +98,7 @@ function interfacesStanzas(plan: EniPlan): string[] {
     } else if (i === 0) {
       opts.push(`gateway ${facts.ipv6!.gateway}`);
     }
+    if (i === 0) opts.push(...prefixHooks(plan, 6));
     out.push(stanza([`iface ${ifname} inet6 static`], opts));
   });
 

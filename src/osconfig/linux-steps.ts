@@ -52,6 +52,8 @@ export function linuxVerify(plan: EniPlan): string[] {
   const dev = plan.ifname;
   const out = [`ip -4 addr show dev ${dev}`];
   if (plan.v6.length > 0) out.push(`ip -6 addr show dev ${dev}`);
+  if (plan.localRoutes.some((r) => r.family === 4)) out.push(`ip -4 route show table local type local dev ${dev}`);
+  if (plan.localRoutes.some((r) => r.family === 6)) out.push(`ip -6 route show table local type local dev ${dev}`);
   if (plan.policy) {
     out.push('ip -4 rule show', `ip -4 route show table ${plan.policy.table}`);
     if (plan.policy.v6) out.push('ip -6 rule show', `ip -6 route show table ${plan.policy.table}`);

@@ -32,6 +32,9 @@ function routeLines(plan: EniPlan, variant: Variant): string[] {
   const route = (to: string, extra: string[]) => {
     lines.push(`- to: ${q6(to)}`, ...extra.map((e) => `  ${e}`));
   };
+  // IP prefixes: local routes (networkd puts Type=local in the local table)
+  // (scope host is the kernel's default for them; networkd takes Scope= for IPv4 only)
+  for (const r of plan.localRoutes) route(r.cidr, r.family === 4 ? ['type: local', 'scope: host'] : ['type: local']);
   if (!policy) {
     if (variant === 'default-route') {
       route('default', [`via: ${facts.ipv4.gateway}`]);
@@ -55,7 +58,7 @@ function policyLines(plan: EniPlan): string[] {
   if (!policy) return [];
   const fams = policy.v6 ? [policy.v4, policy.v6] : [policy.v4];
   return fams.flatMap((f) =>
-    f.sources.flatMap((a) => [`- from: ${q6(`${a}/${f.hostPrefix}`)}`, `  table: ${policy.table}`, `  priority: ${policy.priority}`]),
+    f.sourceCidrs.flatMap((c) => [`- from: ${q6(c)}`, `  table: ${policy.table}`, `  priority: ${policy.priority}`]),
   );
 }
 

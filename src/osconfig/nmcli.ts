@@ -13,15 +13,20 @@ import type { RenderedCommand, Rendering } from './rendering.ts';
 /** the profile name used when the commands have to create one */
 const createdProfileName = (ifname: string) => `eniplane-${ifname}`;
 
-function familyPolicyProperties(fam: 'ipv4' | 'ipv6', f: FamilyPolicy, table: number, priority: number): string[] {
+/** IP prefixes as local routes (`type=local`; NetworkManager puts them in the local table) */
+function localRoutes(plan: EniPlan, family: 4 | 6): string[] {
+  return plan.localRoutes.filter((r) => r.family === family).map((r) => `${r.cidr} type=local`);
+}
+
+function familyPolicyProperties(fam: 'ipv4' | 'ipv6', f: FamilyPolicy, table: number, priority: number, local: string[]): string[] {
   const any = fam === 'ipv4' ? '0.0.0.0/0' : '::/0';
   return [
     // no default route in the main table (this also ignores router advertisements' default)
     `${fam}.never-default yes`,
     `${fam}.gateway ""`,
-    `${fam}.routes "${any} ${f.gateway} table=${table}, ${f.subnet} table=${table}"`,
+    `${fam}.routes "${[`${any} ${f.gateway} table=${table}`, `${f.subnet} table=${table}`, ...local].join(', ')}"`,
     // NetworkManager requires a priority on every rule
-    `${fam}.routing-rules "${f.sources.map((a) => `priority ${priority} from ${a}/${f.hostPrefix} table ${table}`).join(', ')}"`,
+    `${fam}.routing-rules "${f.sourceCidrs.map((c) => `priority ${priority} from ${c} table ${table}`).join(', ')}"`,
   ];
 }
 
@@ -35,18 +40,20 @@ function modifyProperties(plan: EniPlan): string[] {
     `ipv4.addresses "${plan.v4.map((a) => `${a}/${plan.v4Prefix}`).join(',')}"`,
   ];
   if (policy) {
-    props.push(...familyPolicyProperties('ipv4', policy.v4, policy.table, policy.priority));
+    props.push(...familyPolicyProperties('ipv4', policy.v4, policy.table, policy.priority, localRoutes(plan, 4)));
   } else {
     props.push(`ipv4.gateway ${facts.ipv4.gateway}`, 'ipv4.never-default no');
     if (dns.v4.length > 0) props.push(`ipv4.dns "${dns.v4.join(',')}"`);
+    if (localRoutes(plan, 4).length > 0) props.push(`ipv4.routes "${localRoutes(plan, 4).join(', ')}"`);
   }
   if (facts.ipv6) {
     props.push('ipv6.method manual', `ipv6.addresses "${plan.v6.map((a) => `${a}/${facts.ipv6!.prefixLength}`).join(',')}"`);
     if (policy?.v6) {
-      props.push(...familyPolicyProperties('ipv6', policy.v6, policy.table, policy.priority));
+      props.push(...familyPolicyProperties('ipv6', policy.v6, policy.table, policy.priority, localRoutes(plan, 6)));
     } else {
       props.push(`ipv6.gateway ${facts.ipv6.gateway}`, 'ipv6.never-default no');
       if (dns.v6.length > 0) props.push(`ipv6.dns "${dns.v6.join(',')}"`);
+      if (localRoutes(plan, 6).length > 0) props.push(`ipv6.routes "${localRoutes(plan, 6).join(', ')}"`);
     }
   }
   return props;

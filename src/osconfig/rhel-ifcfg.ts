@@ -75,19 +75,40 @@ function aliasIfcfg(plan: EniPlan, n: number): string {
   );
 }
 
+/** "ip route add <line>" lines of the ENI's IP prefixes, as local routes */
+function localRouteLines(plan: EniPlan, family: 4 | 6): string {
+  return plan.localRoutes
+    .filter((r) => r.family === family)
+    .map((r) => `local ${r.cidr} dev ${plan.ifname}\n`)
+    .join('');
+}
+
 function policyFiles(plan: EniPlan): RenderedFile[] {
   const { policy, ifname } = plan;
-  if (!policy) return [];
+  if (!policy) {
+    // a primary ENI's IP prefixes: route-eth0 / route6-eth0 hold only their local routes
+    return ([4, 6] as const)
+      .filter((family) => localRouteLines(plan, family))
+      .map((family) => ({
+        path: `${DIR}/${family === 4 ? 'route' : 'route6'}-${ifname}`,
+        content:
+          headerComment([`Written by eniplane: ${plan.label} IP prefixes as local routes; each line is "ip route add <line>".`]) +
+          localRouteLines(plan, family),
+        mode: 0o644,
+        description: `the ENI's IPv${family} prefixes as local routes: the guest answers every address inside them`,
+      }));
+  }
   const files: RenderedFile[] = [];
   const fams = [{ f: policy.v4, route: 'route', rule: 'rule' }];
   if (policy.v6) fams.push({ f: policy.v6, route: 'route6', rule: 'rule6' });
-  for (const { f, route, rule } of fams) {
+  for (const [n, { f, route, rule }] of fams.entries()) {
     files.push(
       {
         path: `${DIR}/${route}-${ifname}`,
         content:
           headerComment([`Written by eniplane: ${plan.label} routes in its own table; each line is "ip route add <line>".`]) +
-          `${f.subnet} dev ${ifname} table ${policy.table}\ndefault via ${f.gateway} dev ${ifname} table ${policy.table}\n`,
+          `${f.subnet} dev ${ifname} table ${policy.table}\ndefault via ${f.gateway} dev ${ifname} table ${policy.table}\n` +
+          localRouteLines(plan, n === 0 ? 4 : 6),
         mode: 0o644,
         description: `routes of table ${policy.table}: the vSwitch subnet and the default route via the ENI's gateway`,
       },
@@ -96,7 +117,7 @@ function policyFiles(plan: EniPlan): RenderedFile[] {
         content:
           headerComment([
             `Written by eniplane: traffic from ${ifname}'s addresses uses table ${policy.table}; each line is "ip rule add <line>".`,
-          ]) + f.sources.map((a) => `from ${a}/${f.hostPrefix} table ${policy.table} priority ${policy.priority}\n`).join(''),
+          ]) + f.sourceCidrs.map((c) => `from ${c} table ${policy.table} priority ${policy.priority}\n`).join(''),
         mode: 0o644,
         description: `source rules: replies from ${ifname}'s addresses leave through ${ifname}`,
       },

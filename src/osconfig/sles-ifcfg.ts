@@ -54,8 +54,8 @@ function slesIfrule(plan: EniPlan): string {
     headerComment([`Written by eniplane: replies from ${plan.ifname}'s addresses use table ${policy!.table}.`]) +
     fams
       .flatMap((f) =>
-        f.sources.map(
-          (a) => `${f.hostPrefix === 32 ? 'ipv4' : 'ipv6'} from ${a}/${f.hostPrefix} table ${policy!.table} priority ${policy!.priority}\n`,
+        f.sourceCidrs.map(
+          (c) => `${f.hostPrefix === 32 ? 'ipv4' : 'ipv6'} from ${c} table ${policy!.table} priority ${policy!.priority}\n`,
         ),
       )
       .join('')
@@ -117,6 +117,12 @@ export function renderSlesIfcfg(facts: EniFacts, os: OsEntry): Rendering {
         { run: 'netconfig update -f', why: 'rewrites /etc/resolv.conf from the static list', stage: 'apply' },
       );
     }
+  }
+  if (plan.localRoutes.length > 0) {
+    // COMPAT: wicked's ifroute files are not checked here for local routes (wicked is not on Debian)
+    warnings.push(
+      `IP prefixes: add ${plan.localRoutes.map((r) => `"ip route add local ${r.cidr} dev ${ifname}"`).join(', ')} from a POST_UP_SCRIPT (or add the addresses you use from each prefix yourself), so ${ifname} answers on the addresses inside them.`,
+    );
   }
   const backups = files.filter((f) => f !== cloudInit.file).map((f) => backupCommand(f.path));
   if (!plan.policy && facts.dnsServers.length > 0) backups.push(backupCommand(`${DIR}/config`));

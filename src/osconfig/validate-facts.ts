@@ -53,6 +53,7 @@ const factsShape = z.strictObject({
       cidrBlock: z.string(),
     })
     .optional(),
+  prefixes: z.array(z.string()).optional(),
   dnsServers: z.array(z.string()),
 });
 
@@ -103,6 +104,7 @@ function checkRules(raw: Raw, problems: FactsProblem[]): void {
   const taken = new Map<string, string>(); // canonical address -> where it was first seen
   if (isObject(raw.ipv4)) checkIpv4(raw.ipv4, add, taken);
   if (isObject(raw.ipv6)) checkIpv6(raw.ipv6, add, taken);
+  if (Array.isArray(raw.prefixes)) checkPrefixes(raw, raw.prefixes, add);
   if (Array.isArray(raw.dnsServers)) {
     if (raw.dnsServers.length > MAX_DNS_SERVERS) add('dnsServers', `at most ${MAX_DNS_SERVERS} (the resolver ignores the rest)`);
     const seen = new Set<string>();
@@ -212,6 +214,30 @@ function checkIpv6(raw: Raw, add: Add, taken: Map<string, string>): void {
   }
 }
 
+/**
+ * IP prefixes: aligned CIDRs inside the vSwitch CIDR of their family, apart
+ * from each other; an IPv6 one needs the ipv6 section (the guest's IPv6
+ * gateway comes with it).
+ */
+function checkPrefixes(raw: Raw, prefixes: unknown[], add: Add): void {
+  const seen: { cidr: ParsedCidr; path: string }[] = [];
+  prefixes.forEach((p, i) => {
+    const path = `prefixes.${i}`;
+    if (typeof p !== 'string') return;
+    const cidr = parseCidr(p);
+    if (!cidr) return add(path, `"${p}" is not a CIDR`);
+    if (!isNetworkAligned(cidr)) return add(path, `${p} has host bits set`);
+    const section = cidr.family === 4 ? raw.ipv4 : raw.ipv6;
+    if (!isObject(section)) return add(path, `an IPv${cidr.family} prefix needs the ipv${cidr.family} section`);
+    const outer = typeof section.cidrBlock === 'string' ? parseCidr(section.cidrBlock) : undefined;
+    if (outer && outer.family === cidr.family && (cidr.prefixLength < outer.prefixLength || !cidrContains(outer, cidr)))
+      add(path, `${p} is outside the vSwitch CIDR ${section.cidrBlock}`);
+    const clash = seen.find((s) => s.cidr.family === cidr.family && (cidrContains(s.cidr, cidr) || cidrContains(cidr, s.cidr)));
+    if (clash) add(path, `${p} overlaps ${clash.path}`);
+    seen.push({ cidr, path });
+  });
+}
+
 const canon = (text: string): string => formatIp(parseIp(text)!);
 
 function normalise(f: z.infer<typeof factsShape>): EniFacts {
@@ -239,6 +265,7 @@ function normalise(f: z.infer<typeof factsShape>): EniFacts {
             cidrBlock: cidr(f.ipv6.cidrBlock),
           },
         }),
+    ...(f.prefixes === undefined ? {} : { prefixes: f.prefixes.map(cidr) }),
     dnsServers: f.dnsServers.map(canon),
   };
 }

@@ -169,6 +169,11 @@ export function renderWindows(facts: EniFacts, os: OsEntry): Rendering {
       `Windows has no source-based policy routing: this secondary ENI gets its own default gateway with interface metric ${SECONDARY_ENI_METRIC_BASE + facts.deviceIndex}; Windows' strong host model sends replies from its addresses through it, other traffic keeps the primary ENI's lower-metric route.`,
     );
   }
+  if (plan.localRoutes.length > 0) {
+    warnings.push(
+      `IP prefixes (${plan.localRoutes.map((r) => r.cidr).join(', ')}): Windows has no local routes; add each address you use from a prefix with "New-NetIPAddress ... -SkipAsSource $true", as for the secondary addresses.`,
+    );
+  }
   return {
     osId: os.id,
     target: os.target,

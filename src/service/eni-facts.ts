@@ -8,7 +8,8 @@ import { formatIpv4, ipv4Gateway, ipv6Gateway, parseIpv4Cidr, parseIpv6Cidr } fr
 /** Alibaba Cloud's resolvers inside a VPC. */
 const DEFAULT_DNS_SERVERS = ['100.100.2.136', '100.100.2.138'];
 
-export type EniForFacts = Pick<Eni, 'id' | 'macAddress' | 'type' | 'deviceIndex' | 'addresses'>;
+export type EniForFacts = Pick<Eni, 'id' | 'macAddress' | 'type' | 'deviceIndex' | 'addresses'> &
+  Partial<Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'>>;
 
 export function toEniFacts(
   eni: EniForFacts,
@@ -21,6 +22,9 @@ export function toEniFacts(
   // A secondary ENI that is not bound has no device index yet: it would come up as the next one.
   const deviceIndex = eni.type === 'Primary' ? 0 : (eni.deviceIndex ?? 1);
   const v6 = eni.addresses.filter((a) => a.family === 6).map((a) => a.address);
+  const withV6 = v6.length > 0 && vsw.ipv6CidrBlock !== null;
+  // an IPv6 prefix is rendered only with an IPv6 address: the ipv6 section (and its gateway) comes with one
+  const prefixes = [...(eni.ipv4Prefixes ?? []), ...(withV6 ? (eni.ipv6Prefixes ?? []) : [])];
   return {
     interfaceName: `eth${deviceIndex}`,
     macAddress: eni.macAddress.toLowerCase(),
@@ -34,7 +38,7 @@ export function toEniFacts(
       gateway: formatIpv4(ipv4Gateway(cidr)),
       cidrBlock: vsw.cidrBlock,
     },
-    ...(v6.length > 0 && vsw.ipv6CidrBlock
+    ...(withV6 && vsw.ipv6CidrBlock
       ? {
           ipv6: {
             addresses: v6,
@@ -44,6 +48,7 @@ export function toEniFacts(
           },
         }
       : {}),
+    ...(prefixes.length > 0 ? { prefixes } : {}),
     dnsServers: [...dnsServers],
   };
 }

@@ -186,6 +186,9 @@ export interface EniPlacement {
   deviceIndex: number | null;
   /** IPv4 first (primary first), then IPv6, each in assignment order */
   addresses: PrivateAddress[];
+  /** the ENI's IP prefixes (CIDR text), in assignment order: the lab routes them to the ENI */
+  ipv4Prefixes: string[];
+  ipv6Prefixes: string[];
 }
 
 export interface Tx {

@@ -48,6 +48,47 @@ const actualOf = (links: ActualLink[], extra: Partial<Actual> = {}): Actual => (
 const ops = (steps: Step[]) => steps.map(describeStep);
 
 describe('plan: examples', () => {
+  test('addresses the guest added inside an assigned IP prefix are left alone, whatever the snapshot says', () => {
+    // the snapshot as the metadata service sends it, with a prefix; the guest took .37 and .38 of it
+    const d = desiredFromSnapshot({
+      version: 'v',
+      instanceId: 'i-1',
+      interfaces: [
+        {
+          mac: MAC0,
+          networkInterfaceId: 'eni-0',
+          deviceIndex: 0,
+          primary: true,
+          primaryIpAddress: '198.18.1.10',
+          privateIpv4s: ['198.18.1.10'],
+          prefixLength: 24,
+          netmask: '255.255.255.0',
+          gateway: '198.18.1.253',
+          vswitchId: 'vsw-1',
+          vswitchCidrBlock: '198.18.1.0/24',
+          vpcId: 'vpc-1',
+          vpcCidrBlock: '198.18.0.0/16',
+          ipv6s: [],
+          ipv4Prefixes: ['198.18.1.32/28'],
+          ipv6Prefixes: [],
+          ipv6Gateway: null,
+          vswitchIpv6CidrBlock: null,
+          vpcIpv6CidrBlock: null,
+        },
+      ],
+    });
+    assert.equal(d.kind, 'complete');
+    // persistent mode renders them as local routes; runtime mode plans nothing for them
+    assert.deepEqual(d.kind === 'complete' && d.interfaces[0]!.prefixes, ['198.18.1.32/28']);
+    const guest = link('eth0', MAC0, ['198.18.1.10', '198.18.1.37']);
+    guest.addresses.push({ family: 4, address: '198.18.1.38', prefixLength: 32, secondary: false });
+    const p = plan(d, actualOf([guest]), NO_OWNERSHIP);
+    assert.deepEqual(p.steps, []);
+    // once the prefix is unassigned too: still not the agent's to remove
+    const after = plan(complete(iface(MAC0, 0, ['198.18.1.10'])), actualOf([guest]), NO_OWNERSHIP);
+    assert.deepEqual(after.steps, []);
+  });
+
   test('adds the missing secondaries to the link with the MAC, nothing else', () => {
     const p = plan(
       complete(iface(MAC0, 0, ['198.18.1.10', '198.18.1.11', '198.18.1.12'])),

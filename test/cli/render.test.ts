@@ -61,6 +61,10 @@ it('renders netplan for the ENI as the server knows it, and writes it under --ou
     NetworkInterfaceId: eni.NetworkInterfaceId,
     PrivateIpAddress: ['192.168.1.202', '192.168.1.203'],
   });
+  // an IP prefix is rendered as a local route
+  const prefix = (
+    await c.call('AssignPrivateIpAddresses', { RegionId: 'cn-hangzhou', NetworkInterfaceId: eni.NetworkInterfaceId, Ipv4PrefixCount: 1 })
+  ).AssignedPrivateIpAddressesSet.Ipv4PrefixSet.Ipv4Prefixes[0] as string;
 
   const text = await eniplane(['render', '--os', 'ubuntu-22.04', '--eni', eni.NetworkInterfaceId, '--endpoint', server.endpoint]);
   assert.equal(text.code, 0, text.stderr);
@@ -73,6 +77,7 @@ it('renders netplan for the ENI as the server knows it, and writes it under --ou
     'network: {config: disabled}',
   ])
     assert.ok(text.stdout.includes(s), `missing ${s}`);
+  assert.match(text.stdout, new RegExp(`- to: ${prefix}\\n +type: local\\n`), 'the IP prefix as a local route');
 
   const json = await eniplane([
     'render',

@@ -198,13 +198,13 @@ export class LabHarness {
 
   /** A Running instance (by default ecs.g7.large: 3 ENIs, 6 IPv4 and 6 IPv6 each) whose namespace has its primary address up. */
   async runInstance(
-    opts: { ipv6?: number; instanceType?: string } = {},
+    opts: { ipv6?: number; instanceType?: string; vSwitchId?: string } = {},
   ): Promise<{ id: string; primaryEniId: string; primaryIp: string; mac: string }> {
     const id = (
       await this.sdk.call('RunInstances', {
         ...REGION,
         InstanceType: opts.instanceType ?? 'ecs.g7.large',
-        VSwitchId: this.vSwitchId,
+        VSwitchId: opts.vSwitchId ?? this.vSwitchId,
         SecurityGroupId: this.securityGroupId,
         ...(opts.ipv6 ? { Ipv6AddressCount: opts.ipv6 } : {}),
       })

@@ -293,6 +293,18 @@ export const untagEni = (regionId: string, id: string, keys: string[]) =>
   rpc('UntagResources', { RegionId: regionId, ResourceType: 'eni', 'ResourceId.1': id, ...list('TagKey', keys) });
 
 /** The four address actions, as the Manage ENI IP Addresses dialog sends them; resolves with the addresses assigned. */
+/** An IP prefix call of the Manage dialog; answers the prefixes assigned (none for Unassign). */
+export async function prefixAction(regionId: string, action: string, params: Record<string, string>): Promise<string[]> {
+  const withToken = action.startsWith('Assign') ? { ...params, ClientToken: newClientToken() } : params;
+  const r = await rpc<Record<string, unknown>>(action, { RegionId: regionId, ...withToken });
+  if (action === 'AssignPrivateIpAddresses') {
+    const set = r.AssignedPrivateIpAddressesSet as { Ipv4PrefixSet?: { Ipv4Prefixes?: string[] } } | undefined;
+    return set?.Ipv4PrefixSet?.Ipv4Prefixes ?? [];
+  }
+  if (action === 'AssignIpv6Addresses') return (r.Ipv6PrefixSets as { Ipv6Prefix?: string[] } | undefined)?.Ipv6Prefix ?? [];
+  return [];
+}
+
 export async function addressAction(regionId: string, action: string, params: Record<string, string>): Promise<string[]> {
   const withToken = action.startsWith('Assign') ? { ...params, ClientToken: newClientToken() } : params;
   const r = await rpc<Record<string, unknown>>(action, { RegionId: regionId, ...withToken });

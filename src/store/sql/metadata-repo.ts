@@ -34,6 +34,23 @@ async function addressesOf(d: SqlDriver, eniIds: string[]): Promise<Map<string, 
   return out;
 }
 
+async function prefixesOf(d: SqlDriver, eniIds: string[]): Promise<Map<string, { 4: string[]; 6: string[] }>> {
+  const out = new Map<string, { 4: string[]; 6: string[] }>();
+  for (let i = 0; i < eniIds.length; i += CHUNK) {
+    const ids = eniIds.slice(i, i + CHUNK);
+    const rows = await d.all<{ eni_id: string; prefix: string; family: number | string }>(
+      `SELECT eni_id, prefix, family FROM ip_prefixes WHERE eni_id IN (${placeholders(ids.length)}) ORDER BY family, seq, prefix`,
+      ids,
+    );
+    for (const r of rows) {
+      const lists = out.get(r.eni_id) ?? { 4: [], 6: [] };
+      lists[Number(r.family) === 6 ? 6 : 4].push(r.prefix);
+      out.set(r.eni_id, lists);
+    }
+  }
+  return out;
+}
+
 export function metadataRepo(d: SqlDriver): Pick<Tx, 'metadata'> {
   return {
     metadata: {
@@ -70,6 +87,10 @@ export function metadataRepo(d: SqlDriver): Pick<Tx, 'metadata'> {
           d,
           rows.map((r) => r.id),
         );
+        const prefixes = await prefixesOf(
+          d,
+          rows.map((r) => r.id),
+        );
         return rows.map((r): EniPlacement => ({
           id: r.id,
           accountId: r.account_id,
@@ -81,6 +102,8 @@ export function metadataRepo(d: SqlDriver): Pick<Tx, 'metadata'> {
           pendingInstanceId: r.pending_instance_id,
           deviceIndex: r.device_index === null ? null : Number(r.device_index),
           addresses: addrs.get(r.id) ?? [],
+          ipv4Prefixes: prefixes.get(r.id)?.[4] ?? [],
+          ipv6Prefixes: prefixes.get(r.id)?.[6] ?? [],
         }));
       },
     },

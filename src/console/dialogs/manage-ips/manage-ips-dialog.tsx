@@ -5,7 +5,7 @@
 // Code and Message.
 import { useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Descriptions, Modal, Skeleton, Space, Tooltip, Typography } from 'antd';
-import { addressAction } from '../../api/ecs.ts';
+import { addressAction, prefixAction } from '../../api/ecs.ts';
 import { useScope } from '../../state/scope.tsx';
 import { useSignedIn } from '../../state/session.tsx';
 import { checkFamily, type FamilyState, type IpRow } from '../../logic/ip-rows.ts';
@@ -14,6 +14,16 @@ import { applyPlan, planChanges, type ApplyOutcome } from '../../logic/apply-pla
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
 import { FamilySection } from './family-section.tsx';
+import { PrefixSection } from './prefix-section.tsx';
+import {
+  checkPrefixChange,
+  emptyPrefixChange,
+  heldPrefixes,
+  prefixChangeCount,
+  prefixSteps,
+  type PrefixChange,
+  type PrefixStep,
+} from '../../logic/ip-prefixes.ts';
 import { useEniContext, type EniContext } from './use-eni-context.ts';
 
 function familyStates(
@@ -70,6 +80,8 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
   const [rows6, setRows6] = useState<IpRow[]>([]);
   const [removing4, setRemoving4] = useState<string[]>([]);
   const [removing6, setRemoving6] = useState<string[]>([]);
+  const [prefix4, setPrefix4] = useState<PrefixChange>(emptyPrefixChange(4));
+  const [prefix6, setPrefix6] = useState<PrefixChange>(emptyPrefixChange(6));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ e: unknown; note: string }>();
   const seq = useRef(0);
@@ -83,10 +95,21 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
     () => (states ? ([checkFamily(states[0], rows4), checkFamily(states[1], rows6)] as const) : undefined),
     [states, rows4, rows6],
   );
+  const held = useMemo(() => (ctx.data ? heldPrefixes(ctx.data.eni) : { 4: [], 6: [] }), [ctx.data]);
+  const prefixChecks = useMemo(
+    () =>
+      [
+        checkPrefixChange(prefix4, ctx.data?.vSwitch?.CidrBlock ?? null, held[4]),
+        checkPrefixChange(prefix6, ctx.data?.vSwitch?.Ipv6CidrBlock || null, held[6]),
+      ] as const,
+    [prefix4, prefix6, ctx.data, held],
+  );
   const toggle = (list: string[], set: (l: string[]) => void) => (a: string) =>
     set(list.includes(a) ? list.filter((x) => x !== a) : [...list, a]);
-  const changes = rows4.length + rows6.length + removing4.length + removing6.length;
-  const refusals = checks ? checks[0].refusals + checks[1].refusals : 0;
+  const changes =
+    rows4.length + rows6.length + removing4.length + removing6.length + prefixChangeCount(prefix4) + prefixChangeCount(prefix6);
+  const refusals =
+    (checks ? checks[0].refusals + checks[1].refusals : 0) + prefixChecks[0].problems.length + prefixChecks[1].problems.length;
   const blocking = checks ? checks[0].blocking || checks[1].blocking : true;
   const eni = ctx.data?.eni;
   const changeable = eni ? addressesChangeable(eni.Status) : false;
@@ -97,14 +120,54 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
     setError(undefined);
     const steps = planChanges(eni.NetworkInterfaceId, { removing: removing4, rows: rows4 }, { removing: removing6, rows: rows6 });
     const outcome = await applyPlan(steps, (action, params) => addressAction(scope.regionId, action, params));
-    onChanged();
     if (outcome.ok) {
-      const added = [...outcome.assigned[4], ...outcome.assigned[6]];
-      message.success(added.length ? `Assigned ${added.join(', ')}` : 'Addresses updated');
+      // then the prefixes, one call each (the API never takes addresses and prefixes of a family together)
+      const r = await applyPrefixes(
+        prefixSteps(eni.NetworkInterfaceId, [
+          { change: prefix4, prefixes: prefixChecks[0].prefixes },
+          { change: prefix6, prefixes: prefixChecks[1].prefixes },
+        ]),
+      );
+      onChanged();
+      if (r.error === undefined) {
+        const added = [...outcome.assigned[4], ...outcome.assigned[6], ...r.assigned];
+        message.success(added.length ? `Assigned ${added.join(', ')}` : 'Addresses updated');
+        setBusy(false);
+        onClose();
+        return;
+      }
+      // drop what was applied so Confirm does not send it twice
+      setRows4([]);
+      setRows6([]);
+      setRemoving4([]);
+      setRemoving6([]);
+      const doneKinds = (f: 4 | 6) => new Set(r.done.filter((s) => s.family === f).map((s) => s.kind));
+      const keep = (c: PrefixChange): PrefixChange => {
+        const d = doneKinds(c.family);
+        return {
+          ...c,
+          removing: d.has('unassign') ? [] : c.removing,
+          named: d.has('named') ? '' : c.named,
+          count: d.has('count') ? 0 : c.count,
+        };
+      };
+      setPrefix4(keep);
+      setPrefix6(keep);
+      const applied = [...outcome.unassigned[4], ...outcome.unassigned[6], ...outcome.assigned[4], ...outcome.assigned[6]];
+      const note = [
+        applied.length ? `Addresses applied before the refusal: ${applied.join(', ')}.` : '',
+        r.done.length
+          ? `Prefix calls applied before it: ${r.done.map((s) => s.action).join(', ')}${r.assigned.length ? ` (assigned ${r.assigned.join(', ')})` : ''}.`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      setError({ e: r.error, note: note || 'Nothing was changed.' });
       setBusy(false);
-      onClose();
+      void ctx.reload();
       return;
     }
+    onChanged();
     // Keep the dialog open; drop what was applied so Confirm does not send it twice.
     const done = outcome.done;
     const applied = (f: 4 | 6, kind: 'manual' | 'auto') => done.some((s) => s.family === f && s.kind === kind);
@@ -118,6 +181,21 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
     setError({ e: outcome.error, note: outcomeSummary(outcome) + rollback });
     setBusy(false);
     void ctx.reload();
+  };
+
+  /** the prefix calls in order, stopping at the first refusal */
+  const applyPrefixes = async (list: PrefixStep[]) => {
+    const done: PrefixStep[] = [];
+    const assigned: string[] = [];
+    for (const s of list) {
+      try {
+        assigned.push(...(await prefixAction(scope.regionId, s.action, s.params)));
+        done.push(s);
+      } catch (e) {
+        return { done, assigned, error: e as unknown };
+      }
+    }
+    return { done, assigned, error: undefined };
   };
 
   const footer = (
@@ -221,9 +299,21 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
             onToggleRemove={toggle(removing6, setRemoving6)}
             newKey={newKey}
           />
+          <PrefixSection change={prefix4} check={prefixChecks[0]} held={held[4]} disabled={busy || !changeable} onChange={setPrefix4} />
+          <PrefixSection
+            change={prefix6}
+            check={prefixChecks[1]}
+            held={held[6]}
+            disabled={busy || !changeable}
+            unavailable={
+              states[1].cidr ? undefined : 'The vSwitch of this ENI has no IPv6 CIDR block, so the ENI cannot have IPv6 prefixes.'
+            }
+            onChange={setPrefix6}
+          />
           <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }}>
-            Confirm sends one request per family (a family with both auto and manual rows sends the manual addresses, then the count). The
-            operating system does not pick up new addresses by itself: see “Configure the OS” on the ENI&apos;s details page.
+            Prefixes are sent after the addresses, one request each (unassign, named, count). Confirm sends one request per family (a family
+            with both auto and manual rows sends the manual addresses, then the count). The operating system does not pick up new addresses
+            by itself: see “Configure the OS” on the ENI&apos;s details page.
           </Typography.Paragraph>
         </>
       )}

@@ -1,6 +1,7 @@
 // The ENI's addresses: primary and secondary private IPv4, and IPv6.
 import { Button, Card, Col, List, Row, Tag, Typography } from 'antd';
 import type { EniContext } from '../../dialogs/manage-ips/use-eni-context.ts';
+import { heldPrefixes } from '../../logic/ip-prefixes.ts';
 
 const mono = { fontFamily: 'ui-monospace, monospace' };
 
@@ -8,6 +9,8 @@ export function EniAddresses({ ctx, onManage }: { ctx: EniContext; onManage(): v
   const { eni, vSwitch } = ctx;
   const v4 = eni.PrivateIpSets.PrivateIpSet;
   const v6 = eni.Ipv6Sets.Ipv6Set;
+  const prefixes = heldPrefixes(eni);
+  const allPrefixes = [...prefixes[4], ...prefixes[6]];
   return (
     <Card
       title="IP addresses"
@@ -63,6 +66,29 @@ export function EniAddresses({ ctx, onManage }: { ctx: EniContext; onManage(): v
                 <Typography.Text copyable style={mono}>
                   {a.Ipv6Address}
                 </Typography.Text>
+              </List.Item>
+            )}
+          />
+        </Col>
+        <Col xs={24} style={{ marginTop: 16 }}>
+          <Typography.Title level={5}>
+            IP prefixes ({allPrefixes.length}){' '}
+            <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>
+              routed to this ENI as a whole; the OS answers on them once configured (“Configure the OS”)
+            </Typography.Text>
+          </Typography.Title>
+          <List
+            size="small"
+            bordered
+            data-testid="eni-prefix-list"
+            dataSource={allPrefixes}
+            locale={{ emptyText: 'No IP prefixes. Assign some with Manage ENI IP Addresses.' }}
+            renderItem={(p) => (
+              <List.Item>
+                <Typography.Text copyable style={mono}>
+                  {p}
+                </Typography.Text>
+                <Tag>{p.includes(':') ? 'IPv6 /80' : 'IPv4 /28'}</Tag>
               </List.Item>
             )}
           />

@@ -5,6 +5,7 @@ import type { EniWire, VSwitchWire } from '../../api/wire.ts';
 import { ResourceId } from '../../components/resource-id.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
 import { eniBindable } from '../../logic/attach-eligibility.ts';
+import { heldPrefixes } from '../../logic/ip-prefixes.ts';
 
 export interface EniRowActions {
   manage(e: EniWire): void;
@@ -38,12 +39,23 @@ export function eniColumns(vSwitches: Map<string, VSwitchWire>, actions: EniRowA
       width: 115,
       render: (_, e) => {
         const { v4, v6 } = secondaryCounts(e);
+        const prefixes = heldPrefixes(e);
+        const nPrefixes = prefixes[4].length + prefixes[6].length;
         return (
-          <Tooltip title={`${v4} secondary private IPv4, ${v6} IPv6`}>
-            <span data-testid="secondary-count">
-              IPv4 {v4} · IPv6 {v6}
-            </span>
-          </Tooltip>
+          <>
+            <Tooltip title={`${v4} secondary private IPv4, ${v6} IPv6`}>
+              <span data-testid="secondary-count">
+                IPv4 {v4} · IPv6 {v6}
+              </span>
+            </Tooltip>
+            {nPrefixes > 0 && (
+              <Tooltip title={[...prefixes[4], ...prefixes[6]].join(', ')}>
+                <div data-testid="prefix-count" style={{ fontSize: 12 }}>
+                  Prefixes: IPv4 {prefixes[4].length} · IPv6 {prefixes[6].length}
+                </div>
+              </Tooltip>
+            )}
+          </>
         );
       },
     },
