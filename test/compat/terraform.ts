@@ -24,9 +24,9 @@ interface ApiError {
 const REGION = 'cn-hangzhou';
 let tokenSeq = 0;
 /** buildClientToken(action): a fresh token per call, as the provider makes them. */
-const clientToken = (action: string) => `tf-${action}-${Date.now()}-${++tokenSeq}`;
+export const clientToken = (action: string) => `tf-${action}-${Date.now()}-${++tokenSeq}`;
 
-function provider(server: ServerProcess) {
+export function provider(server: ServerProcess) {
   const make = (apiVersion: string) =>
     new (PopCore as any).RPCClient({
       accessKeyId: server.key.id,
@@ -60,7 +60,7 @@ const isNotFound = (e: any) => e?.entry?.response?.statusCode === 404 || /NotFou
  * BuildStateConf(pending, target, ...).WaitForState(): polls refresh until its state is one of target;
  * target [] (or ['']) means "until the resource is gone" (refresh answers no object).
  */
-async function waitForState(
+export async function waitForState(
   what: string,
   refresh: () => Promise<{ object: Body | null; state: string }>,
   target: string[],
@@ -76,7 +76,7 @@ async function waitForState(
 }
 
 /** Runs a refresh (not found: null), as the *StateRefreshFunc functions do. */
-async function orNull(get: () => Promise<Body>): Promise<Body | null> {
+export async function orNull(get: () => Promise<Body>): Promise<Body | null> {
   try {
     return await get();
   } catch (e) {
