@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureConsoleBuilt, ROOT } from './console-build.ts';
 import { startServe, type ServeProcess } from './serve-process.ts';
-import { launchChromium, pick } from './browser.ts';
+import { launchChromium, openPage, pick } from './browser.ts';
 import { sdkClient, type SdkClient } from '../support/sdk-clients.ts';
 
 const SHOTS = join(ROOT, 'test-results', 'console');
@@ -76,13 +76,7 @@ describe('console audit trail', { timeout: 120_000 }, () => {
     await root.call('DescribeVpcs', { RegionId: REGION }); // a read: not recorded
     made.otherVpc = (await other.call('CreateVpc', { RegionId: REGION, CidrBlock: '172.16.0.0/12' })).VpcId;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, reducedMotion: 'reduce' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
-    });
+    ({ page } = await openPage(browser, pageErrors));
   });
 
   after(async () => {

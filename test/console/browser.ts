@@ -1,6 +1,6 @@
 // Chromium through playwright-core for the console's end-to-end test, plus
 // small helpers for antd's widgets.
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -49,4 +49,26 @@ export async function recordStatuses(page: Page, rowKey: string): Promise<void> 
 
 export function statusesSeen(page: Page, rowKey: string): Promise<string[]> {
   return page.evaluate(`(window.__seen && window.__seen[${JSON.stringify(rowKey)}]) || []`) as Promise<string[]>;
+}
+
+/**
+ * A fresh page whose page errors and console errors are pushed to `errors` (a test asserts it empty at the end).
+ * HTTP refusals are part of the flows (the browser logs each as "Failed to load resource"); anything else is a bug.
+ */
+export async function openPage(
+  browser: Browser,
+  errors: string[],
+  opts: { width?: number; height?: number; timeoutMs?: number } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1600, height: opts.height ?? 1000 },
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(opts.timeoutMs ?? 10_000);
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  return { context, page };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureConsoleBuilt, ROOT } from './console-build.ts';
 import { startServe, type ServeProcess } from './serve-process.ts';
-import { launchChromium, pick, recordStatuses, statusesSeen } from './browser.ts';
+import { launchChromium, openPage, pick, recordStatuses, statusesSeen } from './browser.ts';
 import { sdkClient } from '../support/sdk-clients.ts';
 
 const SHOTS = join(ROOT, 'test-results', 'console');
@@ -38,14 +38,7 @@ describe('console end to end', { timeout: 120_000 }, () => {
     ensureConsoleBuilt();
     server = await startServe();
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, reducedMotion: 'reduce' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    // HTTP refusals are part of the flows (the browser logs each as "Failed to load resource"); anything else is a bug.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
-    });
+    ({ context, page } = await openPage(browser, pageErrors));
   });
 
   after(async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { ensureConsoleBuilt } from './console-build.ts';
 import { startServe, type ServeProcess } from './serve-process.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, openPage } from './browser.ts';
 
 describe('console fault banner', { timeout: 120_000 }, () => {
   let server: ServeProcess;
@@ -28,12 +28,7 @@ describe('console fault banner', { timeout: 120_000 }, () => {
     ensureConsoleBuilt();
     server = await startServe();
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' })).newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
-    });
+    ({ page } = await openPage(browser, pageErrors, { width: 1400, height: 900, timeoutMs: 15_000 }));
   });
   after(async () => {
     await browser?.close().catch(() => {});

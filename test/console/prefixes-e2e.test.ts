@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureConsoleBuilt, ROOT } from './console-build.ts';
 import { startServe, type ServeProcess } from './serve-process.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, openPage } from './browser.ts';
 import { sdkClient, type SdkClient } from '../support/sdk-clients.ts';
 import { bigIntToIpv6, ipv6ToBigInt } from '../../src/ipam/index.ts';
 
@@ -56,13 +56,7 @@ describe('console: IP prefixes', { timeout: 120_000 }, () => {
     // the /80 block 0x00ab of the vSwitch /64
     v6Named = `${bigIntToIpv6(ipv6ToBigInt(v6cidr.split('/')[0])! | (0xabn << 48n))}/80`;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, reducedMotion: 'reduce' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
-    });
+    ({ page } = await openPage(browser, pageErrors));
     await page.goto(server.url + '/');
     await page.getByLabel('AccessKey ID').fill(server.root.accessKeyId);
     await page.getByLabel('AccessKey Secret').fill(server.root.accessKeySecret);

@@ -1445,6 +1445,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
                   { family: 4, address: '192.168.1.6', primary: false },
                   { family: 6, address: '2001:db8::5', primary: false },
                 ],
+                ipv4Prefixes: [],
+                ipv6Prefixes: [],
               },
             );
             assert.equal(all.find((e) => e.id === 'eni-a')!.pendingInstanceId, 'i-1');
