@@ -71,6 +71,12 @@ export async function insertEni(
     createdAt: isoTime(deps.clock.nowMs()),
   };
   await tx.enis.insert(eni);
+  // Named prefixes go first: the automatic picks below (the primary address above all) then steer clear of
+  // them, instead of landing inside one and failing the call with IpAssigned. Counted prefixes go last,
+  // picked around the addresses.
+  const named = (r: PrefixRequest | undefined): r is { prefixes: string[] } => r !== undefined && 'prefixes' in r;
+  if (named(ipv4Prefixes)) eni.ipv4Prefixes.push(...(await addPrefixes(deps, tx, eni, vsw, 4, ipv4Prefixes)));
+  if (named(ipv6Prefixes)) eni.ipv6Prefixes.push(...(await addPrefixes(deps, tx, eni, vsw, 6, ipv6Prefixes)));
   const primary = await addAddresses(deps, tx, eni, vsw, 4, spec.primaryIpAddress ? { addresses: [spec.primaryIpAddress] } : { count: 1 }, {
     primary: true,
   });
@@ -82,8 +88,8 @@ export async function insertEni(
   if (spec.ipv6) {
     for (const a of await addAddresses(deps, tx, eni, vsw, 6, spec.ipv6)) eni.addresses.push({ family: 6, address: a, primary: false });
   }
-  if (ipv4Prefixes) eni.ipv4Prefixes.push(...(await addPrefixes(deps, tx, eni, vsw, 4, ipv4Prefixes)));
-  if (ipv6Prefixes) eni.ipv6Prefixes.push(...(await addPrefixes(deps, tx, eni, vsw, 6, ipv6Prefixes)));
+  if (ipv4Prefixes && !named(ipv4Prefixes)) eni.ipv4Prefixes.push(...(await addPrefixes(deps, tx, eni, vsw, 4, ipv4Prefixes)));
+  if (ipv6Prefixes && !named(ipv6Prefixes)) eni.ipv6Prefixes.push(...(await addPrefixes(deps, tx, eni, vsw, 6, ipv6Prefixes)));
   return eni;
 }
 
