@@ -465,11 +465,24 @@ export function terraformSuite(label: string, server: () => ServerProcess): void
         const o = await orNull(() => describeEcsNetworkInterface(id));
         return { object: o, state: String(o?.Status ?? '') };
       };
+      // A configuration's fixed addresses, chosen clear of what the server picked at random so far (the instance's
+      // primary and the like), so the replay never meets IpAssigned by chance.
+      const freeAddress = async (from: number): Promise<string> => {
+        const page = await rpcPost('Ecs', 'DescribeNetworkInterfaces', { RegionId: REGION, VSwitchId: vswId, PageSize: 100 });
+        const used = new Set(
+          (page.NetworkInterfaceSets.NetworkInterfaceSet as Body[]).flatMap((e) =>
+            (e.PrivateIpSets.PrivateIpSet as Body[]).map((s) => s.PrivateIpAddress as string),
+          ),
+        );
+        for (let n = from; n < 250; n++) if (!used.has(`172.16.1.${n}`)) return `172.16.1.${n}`;
+        throw new Error('no free address in 172.16.1.0/24');
+      };
+      const primaryIp = await freeAddress(10);
       // resourceAliCloudEcsNetworkInterfaceCreate (no ClientToken: the provider sends none here)
       const created = await rpcPost('Ecs', 'CreateNetworkInterface', {
         Description: 'tf eni',
         NetworkInterfaceName: 'tf-eni',
-        PrimaryIpAddress: '172.16.1.10',
+        PrimaryIpAddress: primaryIp,
         QueueNumber: 2,
         RegionId: REGION,
         SecondaryPrivateIpAddressCount: 2,
@@ -491,7 +504,7 @@ export function terraformSuite(label: string, server: () => ServerProcess): void
           eniRead.secondary_private_ip_address_count,
           eniRead.ipv6_addresses.length,
         ],
-        ['tf-eni', 'tf eni', '172.16.1.10', 2, 1],
+        ['tf-eni', 'tf eni', primaryIp, 2, 1],
       );
       assert.deepEqual(
         [eniRead.queue_number, eniRead.source_dest_check, eniRead.delete_on_release, eniRead.instance_type],
@@ -597,9 +610,10 @@ export function terraformSuite(label: string, server: () => ServerProcess): void
         RegionId: REGION,
         ClientToken: clientToken('UnassignPrivateIpAddresses'),
       });
+      const extraIp = await freeAddress(20);
       await rpcPost('Ecs', 'AssignPrivateIpAddresses', {
         NetworkInterfaceId: eniId,
-        PrivateIpAddress: ['172.16.1.20'],
+        PrivateIpAddress: [extraIp],
         RegionId: REGION,
         ClientToken: clientToken('AssignPrivateIpAddresses'),
       });
@@ -614,7 +628,7 @@ export function terraformSuite(label: string, server: () => ServerProcess): void
             .sort();
           return { object: o, state: JSON.stringify(ips) };
         },
-        [JSON.stringify([keep, '172.16.1.20'].sort())],
+        [JSON.stringify([keep, extraIp].sort())],
       );
       // ipv6_address_count 1 -> 0: UnassignIpv6Addresses, with a ClientToken, as the provider sends it.
       const v6 = eniRead.ipv6_addresses as string[];
