@@ -64,7 +64,8 @@ describe('console on a big account: requests per screen', { timeout: 600_000 }, 
     } finally {
       await store.close();
     }
-    server = await startServerProcess({ dataDir, args: ['--transition-ms', '300'] });
+    // a hang guard, not a speed check: at load average 20 a start took over 20 s
+    server = await startServerProcess({ dataDir, args: ['--transition-ms', '300'], startTimeoutMs: 120_000 });
     browser = await launchChromium();
     ({ page } = await openPage(browser, pageErrors, { timeoutMs: 30_000 }));
     const done = () => {
