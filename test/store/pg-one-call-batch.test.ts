@@ -214,20 +214,23 @@ describe('one-call assign/unassign in batches (PostgreSQL)', { skip }, () => {
     const eni = fast.ids.LOSS;
     const loss: Request = { kind: 'loss', run: count('LOSS') };
     const before = await querySchema<{ n: number }>(fast.schema, 'SELECT COUNT(*)::int AS n FROM private_ips WHERE eni_id = $1', [eni]);
-    const locker = new pg.Client({ connectionString: PG_BASE_URL });
-    await locker.connect();
+    // A batch never waits for a lock (an ENI row another transaction holds makes its element "busy"), so the
+    // test holds batches in flight another way: a trigger of this schema sleeps in the LOSS ENI's address insert.
+    const watcher = new pg.Client({ connectionString: PG_BASE_URL });
+    await watcher.connect();
+    await querySchema(
+      fast.schema,
+      `CREATE FUNCTION slow_loss() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NEW; END $$;
+       CREATE TRIGGER slow_loss BEFORE INSERT ON private_ips FOR EACH ROW WHEN (NEW.eni_id = '${eni}') EXECUTE FUNCTION slow_loss()`,
+    );
     try {
-      await locker.query(`SET search_path TO "${fast.schema}"`);
-      await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM enis WHERE id = $1 FOR UPDATE', [eni]);
-      const lockerPid = (await locker.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0].p;
       const gone = new Set<number>();
-      /** the backend waiting for the locker's ENI row (a batch in flight), not one terminated already */
-      const blocked = async () => {
+      /** the backend of a batch in flight (asleep in the trigger), not one terminated already */
+      const sleeping = async () => {
         for (;;) {
-          const r = await locker.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [
-            lockerPid,
-          ]);
+          const r = await watcher.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%eniplane_calls_v1%'",
+          );
           const pid = r.rows.map((x) => x.pid).find((p) => !gone.has(p));
           if (pid !== undefined) {
             gone.add(pid);
@@ -236,17 +239,17 @@ describe('one-call assign/unassign in batches (PostgreSQL)', { skip }, () => {
           await new Promise((res) => setTimeout(res, 20));
         }
       };
-      const lone = answer(fast, loss); // goes out at once, waits for the row
-      const terminate = async () => (await locker.query('SELECT pg_terminate_backend($1)', [await blocked()])).rows;
-      // while it waits, these queue up: the next batch, four elements in one statement
+      const lone = answer(fast, loss); // goes out at once, a batch of one, and sleeps
+      const terminate = async () => (await watcher.query('SELECT pg_terminate_backend($1)', [await sleeping()])).rows;
+      // while it sleeps, these queue up: the next batch, four elements in one statement
       const queued = [1, 1, 1, 1].map(() => answer(fast, loss));
       await terminate();
       assert.deepEqual(await lone, { kind: 'loss', code: 'StoreUnavailable' });
       await terminate();
       assert.deepEqual(await Promise.all(queued), Array(4).fill({ kind: 'loss', code: 'StoreUnavailable' }));
     } finally {
-      await locker.query('ROLLBACK').catch(() => undefined);
-      await locker.end();
+      await querySchema(fast.schema, 'DROP TRIGGER slow_loss ON private_ips; DROP FUNCTION slow_loss()');
+      await watcher.end();
     }
     const after_ = await querySchema<{ n: number }>(fast.schema, 'SELECT COUNT(*)::int AS n FROM private_ips WHERE eni_id = $1', [eni]);
     assert.deepEqual(after_, before);

@@ -3,9 +3,10 @@
 // process are running, further calls wait and go out together in the next one
 // (at most batchMax), in one transaction: one WAL flush for all of them. A
 // call that finds fewer in flight goes out at once (a batch of one). Each
-// element runs in a subtransaction of its own, ordered by ENI id (ENI row locks
-// in ascending order across processes; the SQL says why no wait cycle runs
-// through a batch). SQLSTATE ENI01 means "take the general path", ENI02 "every
+// element runs in a subtransaction of its own; one whose ENI row another
+// transaction holds answers "busy" without waiting and is sent again alone
+// (the SQL says why no wait cycle runs through a batch, and why a batch must
+// not wait for ENI rows). SQLSTATE ENI01 means "take the general path", ENI02 "every
 // candidate address was taken"; a conflict the general path would re-run
 // (deadlock, unique violation, a busy lock) is also answered "general", since
 // nothing of that element was committed. A batch that fails as a whole answers
@@ -84,10 +85,9 @@ async function statement<R>(conn: () => Promise<CallConnection>, name: string, t
 }
 
 /** What one element of a batch answers (migration 020). */
-type Answer = { a: string[] } | { v: string | null } | 'general' | 'taken';
+type Answer = { a: string[] } | { v: string | null } | 'general' | 'taken' | 'busy';
 
 interface Pending {
-  eniId: string;
   /** the element as eniplane_calls_v1 reads it; an assign's caps index is filled in when its batch is built */
   element: unknown[];
   /** an assign's type caps (JSON text), else undefined */
@@ -106,9 +106,9 @@ class Batcher {
     private readonly max: number,
   ) {}
 
-  submit(eniId: string, element: unknown[], caps: string | undefined): Promise<Answer> {
+  submit(element: unknown[], caps: string | undefined): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      this.queue.push({ eniId, element, caps, resolve, reject });
+      this.queue.push({ element, caps, resolve, reject });
       this.pump();
     });
   }
@@ -125,9 +125,6 @@ class Batcher {
   }
 
   private async send(batch: Pending[]): Promise<void> {
-    // ENI rows are locked in this order, by every process: ascending ids (a stable sort keeps one ENI's
-    // requests in their arrival order).
-    batch.sort((x, y) => (x.eniId < y.eniId ? -1 : x.eniId > y.eniId ? 1 : 0));
     const caps: string[] = [];
     for (const p of batch) {
       if (p.caps === undefined) continue;
@@ -154,6 +151,7 @@ const nonceElement = (n: CallNonce | undefined) => (n ? [String(nonceKey(n.acces
 export function oneCallAddresses(conn: () => Promise<CallConnection>, batchMax: number): OneCallAddresses {
   if (batchMax <= 1) return singleCalls(conn);
   const batcher = new Batcher(conn, batchMax);
+  const alone = singleCalls(conn);
   return {
     async assign(c) {
       const element = [
@@ -175,7 +173,8 @@ export function oneCallAddresses(conn: () => Promise<CallConnection>, batchMax: 
         ...nonceElement(c.nonce),
         ...tokenParams(c.clientToken),
       ];
-      const r = await batcher.submit(c.eniId, element, capsJson(c.limits));
+      const r = await batcher.submit(element, capsJson(c.limits));
+      if (r === 'busy') return alone.assign(c);
       if (r === 'general') return { kind: 'general' };
       if (r === 'taken') return { kind: 'candidates-taken' };
       return { kind: 'done', addresses: (r as { a: string[] }).a };
@@ -191,7 +190,8 @@ export function oneCallAddresses(conn: () => Promise<CallConnection>, batchMax: 
         ...nonceElement(c.nonce),
         ...tokenParams(c.clientToken),
       ];
-      const r = await batcher.submit(c.eniId, element, undefined);
+      const r = await batcher.submit(element, undefined);
+      if (r === 'busy') return alone.unassign(c);
       if (r === 'general' || r === 'taken') return { kind: 'general' };
       return { kind: 'done', vSwitchId: (r as { v: string | null }).v };
     },

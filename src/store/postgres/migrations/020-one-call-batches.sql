@@ -13,7 +13,9 @@
 --   "general"            ENI01, or a conflict the general path re-runs
 --                        (deadlock, serialization failure, unique or foreign key
 --                        violation, a lock not available): take the general path,
---   "taken"              ENI02: every candidate of an automatic pick was taken.
+--   "taken"              ENI02: every candidate of an automatic pick was taken,
+--   "busy"               its ENI row is locked by another transaction: nothing
+--                        was done; run it alone (below).
 -- Elements run one after the other in one transaction, so two elements on one
 -- ENI or one vSwitch see each other exactly as two requests run in turn.
 --
@@ -27,19 +29,23 @@
 -- assign names by index (one per process, sent once per batch, not once per element).
 --
 -- Waits, and why no wait cycle runs through a batch:
--- - ENI rows: each element first locks its ENI row (FOR UPDATE), waiting as
---   long as it takes (the session's lock_timeout). The sender orders each batch
---   by ENI id, so every batch takes its ENI rows in ascending order; a batch
---   waits indefinitely only for an ENI row above every one it holds.
+-- - ENI rows: each element first locks its ENI row FOR UPDATE NOWAIT (a row
+--   this batch holds already is no wait). When another transaction holds it
+--   (another process's batch, a general-path request) the element answers
+--   "busy" at once and the sender runs it alone, outside any batch, where it
+--   waits for that row holding nothing else. So a batch never waits for an ENI
+--   row, and batches of several processes never queue behind each other's
+--   commits on a shared ENI (each takes the ENIs free at that moment).
 -- - Everything else an element may wait for is bounded by lock_timeout 5 ms
---   and then answers "general" (55P03), never waiting behind an ENI row: a
+--   and then answers "general" (55P03): a
 --   twin's uncommitted nonce, ClientToken or address row (ON CONFLICT DO
 --   NOTHING waits for the inserting transaction), the security-group shards'
 --   slow path (all 16 locked in order when no shard has room, 007), its shard
 --   row inserts. Address locks are only ever tried (007), security-group shards
 --   on the fast path taken SKIP LOCKED: neither waits.
---   So among one-call work (batches of any process) a cycle would need an
---   unbounded wait other than an ascending ENI row: there is none.
+--   So a batch waits for nothing without a bound, and a call run alone after
+--   "busy" waits only for its one ENI row while holding no other lock: no
+--   cycle runs through one-call work.
 -- - A general-path transaction (several statements, row locks across round
 --   trips) can still close a cycle with a batch (it holds an ENI row and waits
 --   for a shard's slow path, say): PostgreSQL's deadlock detector breaks it,
@@ -57,13 +63,15 @@ DECLARE
   answers JSONB[] := '{}';
   wait_default TEXT := current_setting('lock_timeout');
   k INTEGER;
+  locking BOOLEAN;
 BEGIN
+  PERFORM set_config('lock_timeout', '5ms', TRUE);
   FOR k IN 0 .. jsonb_array_length(p_calls) - 1 LOOP
     c := p_calls -> k;
+    locking := TRUE;
     BEGIN
-      PERFORM set_config('lock_timeout', wait_default, TRUE);
-      PERFORM 1 FROM enis WHERE id = c ->> 3 AND account_id = c ->> 1 FOR UPDATE;
-      PERFORM set_config('lock_timeout', '5ms', TRUE);
+      PERFORM 1 FROM enis WHERE id = c ->> 3 AND account_id = c ->> 1 FOR UPDATE NOWAIT;
+      locking := FALSE;
       IF c ->> 0 = 'a' THEN
         r := jsonb_build_object('a', to_jsonb(eniplane_assign_addresses_v2(
           c ->> 1, c ->> 2, c ->> 3, c ->> 4, (c ->> 5)::INTEGER, (c ->> 6)::INTEGER,
@@ -82,8 +90,10 @@ BEGIN
       END IF;
     EXCEPTION
       WHEN SQLSTATE 'ENI02' THEN r := '"taken"';
+      -- (local variables keep their values through the rollback of the block)
+      WHEN lock_not_available THEN r := CASE WHEN locking THEN '"busy"' ELSE '"general"' END;
       WHEN SQLSTATE 'ENI01' OR deadlock_detected OR serialization_failure OR unique_violation
-        OR foreign_key_violation OR lock_not_available THEN r := '"general"';
+        OR foreign_key_violation THEN r := '"general"';
     END;
     answers := answers || r;
   END LOOP;
