@@ -832,6 +832,81 @@ export function storeContract(name: string, factory: StoreFactory): void {
       );
 
       it(
+        'a VPC or status filter counts its TotalCount from counters (migration 021) that equal the real counts after every change',
+        withStore(async (s) => {
+          const STATUSES = ['Available', 'InUse', 'Attaching'] as const;
+          const check = (label: string) =>
+            ro(s, async (t) => {
+              const seen: string[] = [];
+              for (const accountId of [ACC, OTHER])
+                for (const vpcId of [undefined, 'vpc-1', 'vpc-2'])
+                  for (const status of [undefined, ...STATUSES]) {
+                    if (vpcId === undefined && status === undefined) continue;
+                    const f = { regionId: REGION, vpcId, status };
+                    const real = (await t.enis.list(accountId, f, { limit: 1000 })).items.length;
+                    const counted = (await t.enis.list(accountId, f, { limit: 0 })).totalCount;
+                    assert.equal(counted, real, `${label}: ${accountId} ${vpcId ?? '*'} ${status ?? '*'}`);
+                    if (vpcId && status && real) seen.push(`${accountId} ${vpcId} ${status} ${real}`);
+                  }
+              return seen;
+            });
+          await tx(s, async (t) => {
+            await t.vpcs.insert(vpc('vpc-2'));
+            await t.vSwitches.insert(vsw('vsw-3', { vpcId: 'vpc-2', cidrBlock: '192.168.3.0/24' }));
+            await t.enis.insert(eni('eni-1'));
+            await t.enis.insert(eni('eni-2', { status: 'InUse' }));
+            await t.enis.insert(eni('eni-3', { status: 'InUse', vpcId: 'vpc-2', vSwitchId: 'vsw-3' }));
+            await t.enis.insert(eni('eni-4', { accountId: OTHER, status: 'InUse' }));
+          });
+          assert.deepEqual(await check('created'), [
+            'acc-1 vpc-1 Available 1',
+            'acc-1 vpc-1 InUse 1',
+            'acc-1 vpc-2 InUse 1',
+            'acc-2 vpc-1 InUse 1',
+          ]);
+          // A status change, an update that changes no counted column, a delete.
+          await tx(s, async (t) => {
+            const e1 = (await t.enis.get(ACC, 'eni-1'))!;
+            await t.enis.update({ ...e1, status: 'Attaching' });
+            const e2 = (await t.enis.get(ACC, 'eni-2'))!;
+            await t.enis.update({ ...e2, name: 'renamed' });
+            await t.enis.delete('eni-4');
+          });
+          assert.deepEqual(await check('updated'), ['acc-1 vpc-1 InUse 1', 'acc-1 vpc-1 Attaching 1', 'acc-1 vpc-2 InUse 1']);
+          // A failed transaction takes its changes with it.
+          await expectRejects(
+            tx(s, async (t) => {
+              const e3 = (await t.enis.get(ACC, 'eni-3'))!;
+              await t.enis.update({ ...e3, status: 'Available' });
+              await t.enis.insert(eni('eni-9', { status: 'InUse' }));
+              await t.enis.delete('eni-2');
+              throw new Error('no');
+            }),
+          );
+          assert.deepEqual(await check('rolled back'), ['acc-1 vpc-1 InUse 1', 'acc-1 vpc-1 Attaching 1', 'acc-1 vpc-2 InUse 1']);
+          await tx(s, (t) => t.bulk.enis([eni('eni-b1', { status: 'InUse' }), eni('eni-b2', { status: 'InUse', accountId: OTHER })]));
+          assert.deepEqual(await check('bulk'), [
+            'acc-1 vpc-1 InUse 2',
+            'acc-1 vpc-1 Attaching 1',
+            'acc-1 vpc-2 InUse 1',
+            'acc-2 vpc-1 InUse 1',
+          ]);
+          // Concurrent creations and status changes in one account (PostgreSQL: the counters' shards).
+          await concurrently(12, (i) =>
+            tx(s, async (t) => {
+              await t.enis.insert(eni(`eni-c${String(i).padStart(2, '0')}`, { status: i % 2 ? 'InUse' : 'Available' }));
+              if (i % 3 === 0) {
+                const e = (await t.enis.get(ACC, 'eni-b1', { forUpdate: true }))!;
+                await t.enis.update({ ...e, status: e.status === 'InUse' ? 'Available' : 'InUse' });
+              }
+              if (i % 4 === 1) throw new Error('fail');
+            }).catch(() => undefined),
+          );
+          await check('concurrent');
+        }),
+      );
+
+      it(
         'keeps the per-region ENI counts (quota, unfiltered TotalCount) in step with inserts, deletes and bulk loads; lists ENIs of many instances',
         withStore(async (s) => {
           await tx(s, async (t) => {

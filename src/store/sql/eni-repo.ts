@@ -283,11 +283,22 @@ async function eniCount(d: SqlDriver, accountId: string, regionId: string): Prom
   return Number(r?.n ?? 0);
 }
 
-/** A filter that is the account and region alone: its TotalCount is the counters'. */
-function unfiltered(f: EniFilter): boolean {
+/** Whether the filter asks for nothing but the account, the region and the `allowed` fields. */
+function onlyFilters(f: EniFilter, allowed: readonly string[] = []): boolean {
   for (const [k, v] of Object.entries(f))
-    if (k !== 'regionId' && v !== undefined && !(k === 'tags' && (v as unknown[]).length === 0)) return false;
+    if (k !== 'regionId' && v !== undefined && !allowed.includes(k) && !(k === 'tags' && (v as unknown[]).length === 0)) return false;
   return true;
+}
+
+/**
+ * The account's ENIs in the region of one VPC and/or status, from
+ * eni_state_counts (migration 021, kept by triggers on enis): a few rows for
+ * Status=InUse or VpcId, however many ENIs match.
+ */
+async function stateCount(d: SqlDriver, accountId: string, f: EniFilter): Promise<number> {
+  const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).eq('vpc_id', f.vpcId).eq('status', f.status);
+  const r = await d.get<{ n: number | string | null }>(`SELECT SUM(n) AS n FROM eni_state_counts${w.sql()}`, w.params);
+  return Number(r?.n ?? 0);
 }
 
 export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
@@ -325,13 +336,16 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         const scopeCount = () => eniCount(d, accountId, f.regionId);
         const tagCounts = new Map<TagFilter, number>();
         const w = await whereTaggedPlanned(d, 'enis', eniWhere(accountId, f), scope, f.tags, scopeCount, tagCounts);
-        // TotalCount without counting the matching ENIs where that is known: no filter (the counters), one tag alone (its index range).
-        const oneTag = f.tags?.length === 1 && unfiltered({ ...f, tags: undefined }) ? f.tags[0] : undefined;
-        const count = unfiltered(f)
+        // TotalCount from counters where they answer it, not by counting the matching ENIs: no filter,
+        // one tag alone, a VPC and/or a status alone.
+        const oneTag = f.tags?.length === 1 && onlyFilters({ ...f, tags: undefined }) ? f.tags[0] : undefined;
+        const count = onlyFilters(f)
           ? scopeCount
           : oneTag
             ? async () => tagCounts.get(oneTag) ?? (await taggedCount(d, scope, oneTag))
-            : undefined;
+            : onlyFilters(f, ['vpcId', 'status'])
+              ? () => stateCount(d, accountId, f)
+              : undefined;
         return pagedSelect<{ id: string; eni: string | unknown[] }, Eni>(
           d,
           'enis',
