@@ -17,6 +17,7 @@ import { checkStringLimits } from './string-limits.ts';
 import { auditResources, isMutating, recordAudit } from '../service/audit.ts';
 import type { ActionDef } from './action.ts';
 import { hostOf } from './products.ts';
+import { stringifyAnswer } from './fast-json.ts';
 import { injectFault, rateLimit, recordRequest, ThrottledError, type Chaos, type FaultPlan } from './chaos.ts';
 
 export interface PipelineOptions {
@@ -130,7 +131,8 @@ export function registerRpcRoutes(app: FastifyInstance, deps: ServiceDeps, log: 
       if (fault && (await fault.after(req, reply))) return reply;
       recordRequest(chaos, log, { requestId, accountId: caller.accountId, action: action.action, code: 'Success', status: 200, startMs });
       reply.header('content-type', 'application/json;charset=utf-8').header('x-content-type-options', 'nosniff');
-      return { RequestId: requestId, ...body };
+      // Text, not an object for Fastify to stringify: an answer may hold JSON already written (RawJson).
+      return stringifyAnswer({ RequestId: requestId, ...body });
     } catch (e) {
       // map errors: domain → Alibaba code; api errors as they are; anything else is InternalError, detail in the log only
       let wire: WireError;

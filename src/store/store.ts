@@ -307,6 +307,8 @@ export interface Tx {
     put(owner: TagOwner, tags: Tag[]): Promise<void>;
     /** removes these keys, or every tag when keys is undefined */
     remove(resourceId: string, keys?: string[]): Promise<void>;
+    /** how many of the scope's resources carry the tag (a key alone: any value), from its counters, not its matches */
+    count(scope: TagScope, tag: TagFilter): Promise<number>;
     /**
      * Tags of the scope's resources in (resource id, key) order, after `after`:
      * those of `resourceIds` if given, of resources carrying every tag of `tags`

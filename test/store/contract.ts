@@ -832,6 +832,81 @@ export function storeContract(name: string, factory: StoreFactory): void {
       );
 
       it(
+        'a VPC or status filter counts its TotalCount from counters (migration 021) that equal the real counts after every change',
+        withStore(async (s) => {
+          const STATUSES = ['Available', 'InUse', 'Attaching'] as const;
+          const check = (label: string) =>
+            ro(s, async (t) => {
+              const seen: string[] = [];
+              for (const accountId of [ACC, OTHER])
+                for (const vpcId of [undefined, 'vpc-1', 'vpc-2'])
+                  for (const status of [undefined, ...STATUSES]) {
+                    if (vpcId === undefined && status === undefined) continue;
+                    const f = { regionId: REGION, vpcId, status };
+                    const real = (await t.enis.list(accountId, f, { limit: 1000 })).items.length;
+                    const counted = (await t.enis.list(accountId, f, { limit: 0 })).totalCount;
+                    assert.equal(counted, real, `${label}: ${accountId} ${vpcId ?? '*'} ${status ?? '*'}`);
+                    if (vpcId && status && real) seen.push(`${accountId} ${vpcId} ${status} ${real}`);
+                  }
+              return seen;
+            });
+          await tx(s, async (t) => {
+            await t.vpcs.insert(vpc('vpc-2'));
+            await t.vSwitches.insert(vsw('vsw-3', { vpcId: 'vpc-2', cidrBlock: '192.168.3.0/24' }));
+            await t.enis.insert(eni('eni-1'));
+            await t.enis.insert(eni('eni-2', { status: 'InUse' }));
+            await t.enis.insert(eni('eni-3', { status: 'InUse', vpcId: 'vpc-2', vSwitchId: 'vsw-3' }));
+            await t.enis.insert(eni('eni-4', { accountId: OTHER, status: 'InUse' }));
+          });
+          assert.deepEqual(await check('created'), [
+            'acc-1 vpc-1 Available 1',
+            'acc-1 vpc-1 InUse 1',
+            'acc-1 vpc-2 InUse 1',
+            'acc-2 vpc-1 InUse 1',
+          ]);
+          // A status change, an update that changes no counted column, a delete.
+          await tx(s, async (t) => {
+            const e1 = (await t.enis.get(ACC, 'eni-1'))!;
+            await t.enis.update({ ...e1, status: 'Attaching' });
+            const e2 = (await t.enis.get(ACC, 'eni-2'))!;
+            await t.enis.update({ ...e2, name: 'renamed' });
+            await t.enis.delete('eni-4');
+          });
+          assert.deepEqual(await check('updated'), ['acc-1 vpc-1 InUse 1', 'acc-1 vpc-1 Attaching 1', 'acc-1 vpc-2 InUse 1']);
+          // A failed transaction takes its changes with it.
+          await expectRejects(
+            tx(s, async (t) => {
+              const e3 = (await t.enis.get(ACC, 'eni-3'))!;
+              await t.enis.update({ ...e3, status: 'Available' });
+              await t.enis.insert(eni('eni-9', { status: 'InUse' }));
+              await t.enis.delete('eni-2');
+              throw new Error('no');
+            }),
+          );
+          assert.deepEqual(await check('rolled back'), ['acc-1 vpc-1 InUse 1', 'acc-1 vpc-1 Attaching 1', 'acc-1 vpc-2 InUse 1']);
+          await tx(s, (t) => t.bulk.enis([eni('eni-b1', { status: 'InUse' }), eni('eni-b2', { status: 'InUse', accountId: OTHER })]));
+          assert.deepEqual(await check('bulk'), [
+            'acc-1 vpc-1 InUse 2',
+            'acc-1 vpc-1 Attaching 1',
+            'acc-1 vpc-2 InUse 1',
+            'acc-2 vpc-1 InUse 1',
+          ]);
+          // Concurrent creations and status changes in one account (PostgreSQL: the counters' shards).
+          await concurrently(12, (i) =>
+            tx(s, async (t) => {
+              await t.enis.insert(eni(`eni-c${String(i).padStart(2, '0')}`, { status: i % 2 ? 'InUse' : 'Available' }));
+              if (i % 3 === 0) {
+                const e = (await t.enis.get(ACC, 'eni-b1', { forUpdate: true }))!;
+                await t.enis.update({ ...e, status: e.status === 'InUse' ? 'Available' : 'InUse' });
+              }
+              if (i % 4 === 1) throw new Error('fail');
+            }).catch(() => undefined),
+          );
+          await check('concurrent');
+        }),
+      );
+
+      it(
         'keeps the per-region ENI counts (quota, unfiltered TotalCount) in step with inserts, deletes and bulk loads; lists ENIs of many instances',
         withStore(async (s) => {
           await tx(s, async (t) => {
@@ -1146,6 +1221,141 @@ export function storeContract(name: string, factory: StoreFactory): void {
           });
           const left = await ro(s, (t) => t.tags.of(['i-1', 'vpc-2', 'vsw-2', 'sg-2']));
           assert.deepEqual([...left.values()], [[], [], [], []]);
+        }),
+      );
+
+      // tags.count reads the counters (migration 021, triggers on tags); each must equal the tags' real count.
+      const TYPES = ['eni', 'instance', 'vpc', 'vswitch', 'securitygroup'] as const;
+      const FILTERS = [
+        { key: 'k' },
+        { key: 'k', value: '1' },
+        { key: 'k', value: '2' },
+        { key: 'k', value: '' },
+        { key: 'j' },
+        { key: 'j', value: 'x' },
+      ];
+      /** every counter of both accounts against the resources that really carry the tag */
+      const countsMatch = (s: Store, label: string) =>
+        ro(s, async (t) => {
+          const seen: string[] = [];
+          for (const accountId of [ACC, OTHER])
+            for (const type of TYPES)
+              for (const f of FILTERS) {
+                const sc = scope(type, accountId);
+                const real = new Set((await t.tags.list(sc, { tags: [f] }, { limit: 1000 })).items.map((x) => x.resourceId)).size;
+                assert.equal(await t.tags.count(sc, f), real, `${label}: ${accountId} ${type} ${f.key}=${f.value ?? '*'}`);
+                if (real > 0) seen.push(`${accountId} ${type} ${f.key}=${f.value ?? '*'} ${real}`);
+              }
+          return seen;
+        });
+
+      it(
+        'tag counters equal the real counts after every kind of tag and resource change, and a failed transaction',
+        withStore(async (s) => {
+          assert.deepEqual(await countsMatch(s, 'empty'), []);
+          await tx(s, async (t) => {
+            for (const i of [1, 2, 3])
+              await t.enis.insert(
+                eni(`eni-${i}`, {
+                  tags: [
+                    { key: 'k', value: i === 3 ? '2' : '1' },
+                    { key: 'j', value: 'x' },
+                  ],
+                }),
+              );
+            await t.enis.insert(eni('eni-o', { accountId: OTHER, tags: [{ key: 'k', value: '1' }] }));
+            await t.instances.insert(inst('i-1'));
+            await t.tags.put({ ...scope('instance'), resourceId: 'i-1' }, [{ key: 'k', value: '' }]);
+            await t.vpcs.insert(vpc('vpc-2'));
+            await t.vSwitches.insert(vsw('vsw-3', { vpcId: 'vpc-2', cidrBlock: '192.168.3.0/24' }));
+            await t.securityGroups.insert(sg('sg-3', { vpcId: 'vpc-2' }));
+            await t.tags.put({ ...scope('vpc'), resourceId: 'vpc-2' }, [{ key: 'k', value: '1' }]);
+            await t.tags.put({ ...scope('vswitch'), resourceId: 'vsw-3' }, [{ key: 'j', value: 'x' }]);
+            await t.tags.put({ ...scope('securitygroup'), resourceId: 'sg-3' }, [{ key: 'k', value: '2' }]);
+          });
+          assert.deepEqual(await countsMatch(s, 'created'), [
+            'acc-1 eni k=* 3',
+            'acc-1 eni k=1 2',
+            'acc-1 eni k=2 1',
+            'acc-1 eni j=* 3',
+            'acc-1 eni j=x 3',
+            'acc-1 instance k=* 1',
+            'acc-1 instance k= 1',
+            'acc-1 vpc k=* 1',
+            'acc-1 vpc k=1 1',
+            'acc-1 vswitch j=* 1',
+            'acc-1 vswitch j=x 1',
+            'acc-1 securitygroup k=* 1',
+            'acc-1 securitygroup k=2 1',
+            'acc-2 eni k=* 1',
+            'acc-2 eni k=1 1',
+          ]);
+          // An existing key takes a new value, the same value again, a new key; then keys and all tags removed.
+          await tx(s, (t) =>
+            t.tags.put({ ...scope('eni'), resourceId: 'eni-1' }, [
+              { key: 'k', value: '2' },
+              { key: 'j', value: 'x' },
+            ]),
+          );
+          await countsMatch(s, 'overwritten');
+          assert.equal(await ro(s, (t) => t.tags.count(scope('eni'), { key: 'k', value: '2' })), 2);
+          await tx(s, (t) => t.tags.remove('eni-2', ['j', 'nope']));
+          await tx(s, (t) => t.tags.remove('eni-3'));
+          await countsMatch(s, 'removed');
+          assert.equal(await ro(s, (t) => t.tags.count(scope('eni'), { key: 'j' })), 1);
+          // A failed transaction takes its counter changes with it.
+          await expectRejects(
+            tx(s, async (t) => {
+              await t.enis.insert(eni('eni-9', { tags: [{ key: 'k', value: '1' }] }));
+              await t.tags.put({ ...scope('eni'), resourceId: 'eni-1' }, [{ key: 'k', value: '1' }]);
+              await t.tags.remove('eni-2');
+              await t.enis.delete('eni-1');
+              assert.equal(await t.tags.count(scope('eni'), { key: 'k', value: '1' }), 1, 'seen inside the transaction');
+              throw new Error('no');
+            }),
+          );
+          await countsMatch(s, 'rolled back');
+          assert.equal(await ro(s, (t) => t.tags.count(scope('eni'), { key: 'k', value: '2' })), 1);
+          // Each resource's delete takes its tags, and their counts.
+          await tx(s, async (t) => {
+            await t.enis.delete('eni-1');
+            await t.enis.delete('eni-o');
+            await t.instances.delete('i-1');
+            await t.securityGroups.delete(ACC, 'sg-3');
+            await t.vSwitches.delete(ACC, 'vsw-3');
+            await t.vpcs.delete(ACC, 'vpc-2');
+          });
+          assert.deepEqual(await countsMatch(s, 'deleted'), ['acc-1 eni k=* 1', 'acc-1 eni k=1 1']);
+          // The bulk path (bench/scale) counts as well.
+          await tx(s, (t) =>
+            t.bulk.enis([eni('eni-b1', { tags: [{ key: 'k', value: '1' }] }), eni('eni-b2', { tags: [{ key: 'k', value: '2' }] })]),
+          );
+          assert.deepEqual(await countsMatch(s, 'bulk'), ['acc-1 eni k=* 3', 'acc-1 eni k=1 2', 'acc-1 eni k=2 1']);
+          // With no other filter, a tag-filtered ENI page's TotalCount is the counter's.
+          const page = await ro(s, (t) => t.enis.list(ACC, { regionId: REGION, tags: [{ key: 'k', value: '1' }] }, { limit: 1 }));
+          assert.deepEqual([page.totalCount, page.items.length], [2, 1]);
+        }),
+      );
+
+      it(
+        'concurrent transactions tagging with one key and value count every commit and none of the failures',
+        withStore(async (s) => {
+          const results = await concurrently(24, (i) =>
+            tx(s, async (t) => {
+              await t.enis.insert(eni(`eni-c${String(i).padStart(2, '0')}`, { tags: [{ key: 'k', value: '1' }] }));
+              await new Promise((r) => setTimeout(r, 1));
+              if (i % 5 === 0) await t.enis.delete(`eni-c${String(i).padStart(2, '0')}`);
+              if (i % 7 === 3) throw new Error('fail');
+              return i;
+            }).then(
+              () => true,
+              () => false,
+            ),
+          );
+          const kept = results.filter((ok, i) => ok && i % 5 !== 0).length;
+          assert.equal(kept, 24 - 5 - 3 + 1, 'i = 10 both deletes and fails');
+          await countsMatch(s, 'concurrent');
+          assert.equal(await ro(s, (t) => t.tags.count(scope('eni'), { key: 'k', value: '1' })), kept);
         }),
       );
     });

@@ -127,7 +127,7 @@ describe('PostgresStore', { skip }, () => {
           'SELECT COUNT(*)::int AS n FROM information_schema.tables WHERE table_schema = $1',
           [schema],
         );
-        assert.equal(tables[0].n, 20, 'the 19 tables and schema_migrations, all in the named schema');
+        assert.equal(tables[0].n, 22, 'the 21 tables and schema_migrations, all in the named schema');
       } finally {
         await Promise.all(stores.map((s) => s.close()));
         await dropSchema(schema);

@@ -19,9 +19,17 @@ const TRAFFIC_COLUMNS = [
   'virtual_function_quantity',
   'virtual_function_total_queue_number',
 ];
-export const ENI_COLUMNS = `id, account_id, region_id, zone_id, vpc_id, vswitch_id, resource_group_id, name, description, type, status, mac_address, instance_id, pending_instance_id, transition_due_ms, device_index, delete_on_release, created_at, traffic_mode, queue_number, queue_pair_number, rx_queue_size, tx_queue_size, source_dest_check, network_card_index, ${TRAFFIC_COLUMNS.join(', ')}, trunk_eni_id`;
+/** The enis columns in the order of eniValues and eniFromJson. */
+const ENI_COLUMN_LIST = [
+  ...['id', 'account_id', 'region_id', 'zone_id', 'vpc_id', 'vswitch_id', 'resource_group_id', 'name', 'description', 'type', 'status'],
+  ...['mac_address', 'instance_id', 'pending_instance_id', 'transition_due_ms', 'device_index', 'delete_on_release', 'created_at'],
+  ...['traffic_mode', 'queue_number', 'queue_pair_number', 'rx_queue_size', 'tx_queue_size', 'source_dest_check', 'network_card_index'],
+  ...TRAFFIC_COLUMNS,
+  'trunk_eni_id',
+];
+export const ENI_COLUMNS = ENI_COLUMN_LIST.join(', ');
 
-export const ENI_COLUMN_COUNT = 34;
+export const ENI_COLUMN_COUNT = ENI_COLUMN_LIST.length;
 
 /** An ENI's own row, in ENI_COLUMNS order. */
 export function eniValues(e: Eni): unknown[] {
@@ -74,7 +82,7 @@ const trafficValues = (t: Eni['traffic']) => [
 /**
  * An ENI's children — addresses, security groups, tags — come with it as one
  * JSON array per table, from correlated subqueries: loading one ENI (every
- * assign and unassign does) is one statement, and a page of them is two.
+ * assign and unassign does) is one statement, and a page of them is one too.
  */
 interface AggregatedChildren {
   child_addresses: string | unknown[];
@@ -83,39 +91,105 @@ interface AggregatedChildren {
   child_prefixes: string | unknown[];
 }
 
-function childrenColumns(d: SqlDriver): string {
+/** The four children aggregates of the ENI row `ref` (a table name or alias), as JSON arrays, in AggregatedChildren order. */
+function childAggregates(d: SqlDriver, ref: string): string[] {
   const agg =
     d.dialect === 'postgres'
       ? (cols: string) => `COALESCE(json_agg(json_build_array(${cols})), '[]'::json)`
       : (cols: string) => `json_group_array(json_array(${cols}))`;
-  return `(SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = e.id) AS child_addresses,
-    (SELECT ${agg('security_group_id, position')} FROM eni_security_groups WHERE eni_id = e.id) AS child_sgs,
-    (SELECT ${agg('key, value')} FROM tags WHERE resource_id = e.id) AS child_tags,
-    (SELECT ${agg('prefix, family, seq')} FROM ip_prefixes WHERE eni_id = e.id) AS child_prefixes`;
+  return [
+    `(SELECT ${agg('address, family, is_primary, seq')} FROM private_ips WHERE eni_id = ${ref}.id)`,
+    `(SELECT ${agg('security_group_id, position')} FROM eni_security_groups WHERE eni_id = ${ref}.id)`,
+    `(SELECT ${agg('key, value')} FROM tags WHERE resource_id = ${ref}.id)`,
+    `(SELECT ${agg('prefix, family, seq')} FROM ip_prefixes WHERE eni_id = ${ref}.id)`,
+  ];
+}
+
+function childrenColumns(d: SqlDriver): string {
+  const [a, g, t, p] = childAggregates(d, 'e');
+  return `${a} AS child_addresses, ${g} AS child_sgs, ${t} AS child_tags, ${p} AS child_prefixes`;
+}
+
+/**
+ * A whole ENI as one JSON array (`eni`): its columns in ENI_COLUMNS order, then
+ * its four children arrays. A page of ENIs is one statement returning one text
+ * value a row: the database builds the JSON, and one JSON.parse an ENI is far
+ * cheaper than the driver making an object of 38 columns (SQLite: 4.9 → 3.0 ms
+ * CPU a page of 100 with 10 addresses each, loaded; docs/scaling.md).
+ */
+function eniJsonColumn(d: SqlDriver): string {
+  const build = d.dialect === 'postgres' ? 'json_build_array' : 'json_array';
+  return `${build}(${ENI_COLUMN_LIST.map((c) => `enis.${c}`).join(', ')}, ${childAggregates(d, 'enis').join(', ')}) AS eni`;
+}
+
+/** An ENI from eniJsonColumn's array (text on SQLite, parsed already by pg). */
+function eniFromJson(v: string | unknown[]): Eni {
+  const a = (typeof v === 'string' ? JSON.parse(v) : v) as never[];
+  const r: EniRow = {
+    id: a[0],
+    account_id: a[1],
+    region_id: a[2],
+    zone_id: a[3],
+    vpc_id: a[4],
+    vswitch_id: a[5],
+    resource_group_id: a[6],
+    name: a[7],
+    description: a[8],
+    type: a[9],
+    status: a[10],
+    mac_address: a[11],
+    instance_id: a[12],
+    pending_instance_id: a[13],
+    transition_due_ms: a[14],
+    device_index: a[15],
+    delete_on_release: a[16],
+    created_at: a[17],
+    traffic_mode: a[18],
+    queue_number: a[19],
+    queue_pair_number: a[20],
+    rx_queue_size: a[21],
+    tx_queue_size: a[22],
+    source_dest_check: a[23],
+    network_card_index: a[24],
+    tcp_closed_and_time_wait_timeout: a[25],
+    tcp_established_timeout: a[26],
+    udp_timeout: a[27],
+    enable_sriov: a[28],
+    enable_rss: a[29],
+    enable_express: a[30],
+    virtual_function_quantity: a[31],
+    virtual_function_total_queue_number: a[32],
+    trunk_eni_id: a[33],
+  };
+  return withChildren(r, { child_addresses: a[34], child_sgs: a[35], child_tags: a[36], child_prefixes: a[37] });
 }
 
 // SQLite hands JSON back as text, PostgreSQL (pg) already parsed.
 const jsonArray = <T>(v: string | unknown[]): T[] => (typeof v === 'string' ? JSON.parse(v) : v) as T[];
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+type AddressTuple = [string, number, number | boolean, number | string];
+const byAddressOrder = (a: AddressTuple, b: AddressTuple) =>
+  Number(a[1]) - Number(b[1]) || Number(b[2]) - Number(a[2]) || Number(a[3]) - Number(b[3]) || byText(a[0], b[0]);
+
 /** Sorted here, not in SQL: addresses by family, primary first, then assignment order; groups by position; tags by key. */
 function withChildren(r: EniRow, c: AggregatedChildren): Eni {
-  const addresses = jsonArray<[string, number, number | boolean, number | string]>(c.child_addresses)
-    .sort((a, b) => Number(a[1]) - Number(b[1]) || Number(b[2]) - Number(a[2]) || Number(a[3]) - Number(b[3]) || byText(a[0], b[0]))
-    .map(([address, family, primary]): PrivateAddress => ({
-      family: Number(family) === 6 ? 6 : 4,
-      address,
-      primary: Boolean(Number(primary)),
-    }));
-  const sgs = jsonArray<[string, number]>(c.child_sgs)
-    .sort((a, b) => Number(a[1]) - Number(b[1]))
-    .map(([sg]) => sg);
-  const tags = jsonArray<[string, string]>(c.child_tags)
-    .sort((a, b) => byText(a[0], b[0]))
-    .map(([key, value]) => ({ key, value }));
-  const prefixes = jsonArray<[string, number, number | string]>(c.child_prefixes ?? []).sort(
-    (a, b) => Number(a[2]) - Number(b[2]) || byText(a[0], b[0]),
-  );
+  const tuples = jsonArray<AddressTuple>(c.child_addresses);
+  if (tuples.length > 1) tuples.sort(byAddressOrder);
+  const addresses = new Array<PrivateAddress>(tuples.length);
+  for (let i = 0; i < tuples.length; i++) {
+    const t = tuples[i];
+    addresses[i] = { family: Number(t[1]) === 6 ? 6 : 4, address: t[0], primary: Boolean(Number(t[2])) };
+  }
+  const sgTuples = jsonArray<[string, number]>(c.child_sgs);
+  if (sgTuples.length > 1) sgTuples.sort((a, b) => Number(a[1]) - Number(b[1]));
+  const sgs = sgTuples.map((t) => t[0]);
+  const tagTuples = jsonArray<[string, string]>(c.child_tags);
+  if (tagTuples.length > 1) tagTuples.sort((a, b) => byText(a[0], b[0]));
+  const tags = tagTuples.map(([key, value]) => ({ key, value }));
+  const prefixes = jsonArray<[string, number, number | string]>(c.child_prefixes ?? []);
+  if (prefixes.length === 0) return toEni(r, addresses, sgs, tags);
+  prefixes.sort((a, b) => Number(a[2]) - Number(b[2]) || byText(a[0], b[0]));
   return toEni(r, addresses, sgs, tags, {
     ipv4Prefixes: prefixes.filter((p) => Number(p[1]) === 4).map((p) => p[0]),
     ipv6Prefixes: prefixes.filter((p) => Number(p[1]) === 6).map((p) => p[0]),
@@ -209,15 +283,27 @@ async function eniCount(d: SqlDriver, accountId: string, regionId: string): Prom
   return Number(r?.n ?? 0);
 }
 
-/** A filter that is the account and region alone: its TotalCount is the counters'. */
-function unfiltered(f: EniFilter): boolean {
+/** Whether the filter asks for nothing but the account, the region and the `allowed` fields. */
+function onlyFilters(f: EniFilter, allowed: readonly string[] = []): boolean {
   for (const [k, v] of Object.entries(f))
-    if (k !== 'regionId' && v !== undefined && !(k === 'tags' && (v as unknown[]).length === 0)) return false;
+    if (k !== 'regionId' && v !== undefined && !allowed.includes(k) && !(k === 'tags' && (v as unknown[]).length === 0)) return false;
   return true;
+}
+
+/**
+ * The account's ENIs in the region of one VPC and/or status, from
+ * eni_state_counts (migration 021, kept by triggers on enis): a few rows for
+ * Status=InUse or VpcId, however many ENIs match.
+ */
+async function stateCount(d: SqlDriver, accountId: string, f: EniFilter): Promise<number> {
+  const w = new Where().eq('account_id', accountId).eq('region_id', f.regionId).eq('vpc_id', f.vpcId).eq('status', f.status);
+  const r = await d.get<{ n: number | string | null }>(`SELECT SUM(n) AS n FROM eni_state_counts${w.sql()}`, w.params);
+  return Number(r?.n ?? 0);
 }
 
 export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
   const getWithChildren = `SELECT e.*, ${childrenColumns(d)} FROM enis e WHERE e.account_id = ? AND e.id = ?`;
+  const eniJson = eniJsonColumn(d);
   return {
     enis: {
       async insert(e) {
@@ -250,32 +336,45 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
         const scopeCount = () => eniCount(d, accountId, f.regionId);
         const tagCounts = new Map<TagFilter, number>();
         const w = await whereTaggedPlanned(d, 'enis', eniWhere(accountId, f), scope, f.tags, scopeCount, tagCounts);
-        // TotalCount without counting the matching ENIs where that is known: no filter (the counters), one tag alone (its index range).
-        const oneTag = f.tags?.length === 1 && unfiltered({ ...f, tags: undefined }) ? f.tags[0] : undefined;
-        const count = unfiltered(f)
+        // TotalCount from counters where they answer it, not by counting the matching ENIs: no filter,
+        // one tag alone, a VPC and/or a status alone.
+        const oneTag = f.tags?.length === 1 && onlyFilters({ ...f, tags: undefined }) ? f.tags[0] : undefined;
+        const count = onlyFilters(f)
           ? scopeCount
           : oneTag
             ? async () => tagCounts.get(oneTag) ?? (await taggedCount(d, scope, oneTag))
-            : undefined;
-        return pagedSelect<EniRow, Eni>(d, 'enis', w, p, (rows) => hydrate(d, rows), count);
+            : onlyFilters(f, ['vpcId', 'status'])
+              ? () => stateCount(d, accountId, f)
+              : undefined;
+        return pagedSelect<{ id: string; eni: string | unknown[] }, Eni>(
+          d,
+          'enis',
+          w,
+          p,
+          (rows) => rows.map((r) => eniFromJson(r.eni)),
+          count,
+          {
+            columns: `enis.id, ${eniJson}`,
+          },
+        );
       },
       async listByInstance(instanceId) {
-        const rows = await d.all<EniRow>('SELECT * FROM enis WHERE instance_id = ? OR pending_instance_id = ? ORDER BY device_index, id', [
-          instanceId,
-          instanceId,
-        ]);
-        return hydrate(d, rows);
+        const rows = await d.all<{ eni: string | unknown[] }>(
+          `SELECT ${eniJson} FROM enis WHERE instance_id = ? OR pending_instance_id = ? ORDER BY device_index, id`,
+          [instanceId, instanceId],
+        );
+        return rows.map((r) => eniFromJson(r.eni));
       },
       async listByInstances(instanceIds) {
         const out = new Map<string, Eni[]>(instanceIds.map((id) => [id, []]));
         if (instanceIds.length === 0) return out;
         const list = placeholders(instanceIds.length);
-        const rows = await d.all<EniRow>(
-          `SELECT * FROM enis WHERE id IN (SELECT id FROM enis WHERE instance_id IN (${list}) UNION SELECT id FROM enis WHERE pending_instance_id IN (${list})) ORDER BY device_index, id`,
+        const rows = await d.all<{ eni: string | unknown[] }>(
+          `SELECT ${eniJson} FROM enis WHERE id IN (SELECT id FROM enis WHERE instance_id IN (${list}) UNION SELECT id FROM enis WHERE pending_instance_id IN (${list})) ORDER BY device_index, id`,
           [...instanceIds, ...instanceIds],
         );
         // An ENI moving between instances belongs to both (as listByInstance of each has it).
-        for (const e of await hydrate(d, rows))
+        for (const e of rows.map((r) => eniFromJson(r.eni)))
           for (const id of new Set([e.instanceId, e.pendingInstanceId])) if (id !== null) out.get(id)?.push(e);
         return out;
       },

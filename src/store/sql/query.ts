@@ -41,6 +41,7 @@ export function wildcardSql(d: SqlDriver, column: string, pattern: string): { sq
 /**
  * Runs a paged SELECT of `table` rows filtered by `where`, ordered by id.
  * count: where the caller knows the total without counting rows (a counter).
+ * select.columns: what each row is (default `*`); it must have the row's `id`.
  */
 export async function pagedSelect<R extends { id: string }, T>(
   d: SqlDriver,
@@ -49,6 +50,7 @@ export async function pagedSelect<R extends { id: string }, T>(
   p: Paging,
   map: (rows: R[]) => Promise<T[]> | T[],
   count?: () => Promise<number>,
+  select: { columns: string } = { columns: '*' },
 ): Promise<Page<T>> {
   const totalCount = count
     ? await count()
@@ -60,7 +62,11 @@ export async function pagedSelect<R extends { id: string }, T>(
   if (p.limit <= 0) return { items: await map([]), totalCount, nextToken: '' };
   if (p.after) w.add('id > ?', p.after);
   const offset = p.after ? 0 : (p.offset ?? 0);
-  const rows = await d.all<R>(`SELECT * FROM ${table}${w.sql()} ORDER BY id LIMIT ? OFFSET ?`, [...w.params, p.limit + 1, offset]);
+  const rows = await d.all<R>(`SELECT ${select.columns} FROM ${table}${w.sql()} ORDER BY id LIMIT ? OFFSET ?`, [
+    ...w.params,
+    p.limit + 1,
+    offset,
+  ]);
   const more = rows.length > p.limit;
   const pageRows = more ? rows.slice(0, p.limit) : rows;
   const items = await map(pageRows);
