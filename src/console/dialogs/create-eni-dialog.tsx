@@ -1,9 +1,11 @@
 // Create ENI (CreateNetworkInterface): vSwitch, security groups, name,
 // description, an optional primary IP and optional secondary addresses.
-import { Alert, App, Form, Input, InputNumber, Modal, Select } from 'antd';
-import { createEni, listSecurityGroups, listVSwitches } from '../api/ecs.ts';
-import { useAsync } from '../hooks/use-async.ts';
+import { useState } from 'react';
+import { Alert, App, Form, Input, InputNumber, Modal } from 'antd';
+import { createEni } from '../api/ecs.ts';
+import type { VSwitchWire } from '../api/wire.ts';
 import { useScope } from '../state/scope.tsx';
+import { SecurityGroupSelect, VSwitchSelect } from '../components/paged-pickers.tsx';
 import { useSignedIn } from '../state/session.tsx';
 import { canonicalAddress, vSwitchProblem } from '../logic/ip-rows.ts';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
@@ -26,13 +28,9 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
   const { limits } = useSignedIn();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const data = useAsync(async () => {
-    const [vsws, sgs] = await Promise.all([listVSwitches(scope), listSecurityGroups(scope)]);
-    return { vsws, sgs };
-  }, [scope.regionId, scope.resourceGroupId]);
-  const vSwitchId = Form.useWatch('vSwitchId', form);
-  const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
-  const groups = (data.data?.sgs ?? []).filter((g) => !vsw || g.VpcId === vsw.VpcId);
+  // The vSwitch picker pages and searches the region's vSwitches; the groups are those of the chosen vSwitch's VPC.
+  const [vsw, setVsw] = useState<VSwitchWire>();
+  const [vSwitchTotal, setVSwitchTotal] = useState<number>();
 
   const {
     busy,
@@ -45,7 +43,7 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
     onClose();
   });
 
-  const none = data.data && data.data.vsws.length === 0;
+  const none = vSwitchTotal === 0;
   return (
     <Modal
       open
@@ -58,7 +56,6 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
       width={620}
     >
       <ApiErrorAlert error={error} title="Creating the ENI was refused" />
-      <ApiErrorAlert error={data.error} title="Loading vSwitches failed" />
       {none && (
         <Alert
           type="info"
@@ -85,15 +82,16 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
           name="vSwitchId"
           rules={[{ required: true, message: 'Choose the vSwitch the ENI takes its addresses from' }]}
         >
-          <Select
-            showSearch={{ optionFilterProp: 'label' }}
-            loading={data.loading}
-            placeholder="Choose a vSwitch"
-            onChange={() => form.setFieldsValue({ securityGroupIds: [] })}
-            options={(data.data?.vsws ?? []).map((v) => ({
-              value: v.VSwitchId,
-              label: `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock}${v.Ipv6CidrBlock ? ' + IPv6' : ''} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`,
-            }))}
+          <VSwitchSelect
+            eager
+            onFirstPage={setVSwitchTotal}
+            onPick={(v) => {
+              setVsw(v);
+              form.setFieldsValue({ securityGroupIds: [] });
+            }}
+            label={(v) =>
+              `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock}${v.Ipv6CidrBlock ? ' + IPv6' : ''} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`
+            }
           />
         </Form.Item>
         <Form.Item
@@ -106,15 +104,10 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
           }
           rules={[{ required: true, type: 'array', min: 1, message: 'Choose at least one security group' }]}
         >
-          <Select
-            mode="multiple"
+          <SecurityGroupSelect
+            vpcId={vsw?.VpcId}
             disabled={!vsw}
             maxCount={limits.securityGroupsPerEni}
-            placeholder="Choose security groups"
-            options={groups.map((g) => ({
-              value: g.SecurityGroupId,
-              label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})`,
-            }))}
             notFoundContent={
               vsw ? (
                 <span>

@@ -1,7 +1,10 @@
 // Create instance (RunInstances, the network subset): type, vSwitch, security
 // groups, name, optional primary private IP. It comes with its primary ENI.
+import { useState } from 'react';
 import { Alert, App, Form, Input, Modal, Select } from 'antd';
-import { listInstanceTypes, listSecurityGroups, listVSwitches, runInstance } from '../api/ecs.ts';
+import { listInstanceTypes, runInstance } from '../api/ecs.ts';
+import type { VSwitchWire } from '../api/wire.ts';
+import { SecurityGroupSelect, VSwitchSelect } from '../components/paged-pickers.tsx';
 import { useAsync } from '../hooks/use-async.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
@@ -21,12 +24,10 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
   const scope = useScope();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const data = useAsync(async () => {
-    const [types, vsws, sgs] = await Promise.all([listInstanceTypes(), listVSwitches(scope), listSecurityGroups(scope)]);
-    return { types, vsws, sgs };
-  }, [scope.regionId, scope.resourceGroupId]);
-  const vSwitchId = Form.useWatch('vSwitchId', form);
-  const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
+  const data = useAsync(async () => ({ types: await listInstanceTypes() }), [scope.regionId, scope.resourceGroupId]);
+  // the vSwitch and group pickers page and search their lists (never every page)
+  const [vsw, setVsw] = useState<VSwitchWire>();
+  const [vSwitchTotal, setVSwitchTotal] = useState<number>();
 
   const {
     busy,
@@ -39,7 +40,7 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
     onCreated(id);
     onClose();
   });
-  const none = data.data && data.data.vsws.length === 0;
+  const none = vSwitchTotal === 0;
   return (
     <Modal
       open
@@ -82,13 +83,14 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
           />
         </Form.Item>
         <Form.Item label="vSwitch" name="vSwitchId" rules={[{ required: true, message: 'Choose a vSwitch' }]}>
-          <Select
-            placeholder="Choose a vSwitch"
-            onChange={() => form.setFieldsValue({ securityGroupIds: [] })}
-            options={(data.data?.vsws ?? []).map((v) => ({
-              value: v.VSwitchId,
-              label: `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`,
-            }))}
+          <VSwitchSelect
+            eager
+            onFirstPage={setVSwitchTotal}
+            onPick={(v) => {
+              setVsw(v);
+              form.setFieldsValue({ securityGroupIds: [] });
+            }}
+            label={(v) => `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`}
           />
         </Form.Item>
         <Form.Item
@@ -96,13 +98,10 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
           name="securityGroupIds"
           rules={[{ required: true, type: 'array', min: 1, message: 'Choose at least one security group' }]}
         >
-          <Select
-            mode="multiple"
+          <SecurityGroupSelect
+            vpcId={vsw?.VpcId}
             disabled={!vsw}
             placeholder={vsw ? 'Choose security groups' : 'Choose the vSwitch first'}
-            options={(data.data?.sgs ?? [])
-              .filter((g) => !vsw || g.VpcId === vsw.VpcId)
-              .map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))}
           />
         </Form.Item>
         <Form.Item label="Name" name="name">
