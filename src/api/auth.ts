@@ -5,7 +5,6 @@
 import { SIGNATURE_SKEW_MS } from '../domain/limits.ts';
 import type { ServiceDeps, Caller, RequestNonce } from '../service/deps.ts';
 import { findAccessKeyAnyStatus } from '../service/accounts.ts';
-import type { AccessKey } from '../store/store.ts';
 import { ACCESS_KEY_CACHE_MAX, ACCESS_KEY_CACHE_MS, type CachedAccessKey } from '../service/caches.ts';
 import { parseCredentials, verifySignature, type SignedRequestInput } from './signing/index.ts';
 import { wireErrors } from './errors.ts';
@@ -15,11 +14,11 @@ import { wireErrors } from './errors.ts';
  * A disabled key stops working within this time (on every server process).
  */
 
-/** The key, from the cache when fresh (no await: every signed request asks), else a promise of it from the store. */
-function cachedKey(deps: ServiceDeps, id: string): AccessKey | undefined | Promise<AccessKey | undefined> {
+/** The key's entry, from the cache when fresh (no await: every signed request asks), else a promise of it from the store. */
+function cachedKey(deps: ServiceDeps, id: string): CachedAccessKey | Promise<CachedAccessKey> {
   const cache = deps.caches.accessKeys;
   const hit = cache.get(id);
-  if (hit && hit.until > deps.clock.nowMs()) return hit.key;
+  if (hit && hit.until > deps.clock.nowMs()) return hit;
   return loadKey(deps, cache, id);
 }
 
@@ -28,9 +27,9 @@ function cachedKey(deps: ServiceDeps, id: string): AccessKey | undefined | Promi
  * arrives before the read returns shares that one read (without this, 32 concurrent clients made
  * ≈ 45 extra round trips a second per process on PostgreSQL, bench/replicas).
  */
-const loading = new WeakMap<Map<string, CachedAccessKey>, Map<string, Promise<AccessKey | undefined>>>();
+const loading = new WeakMap<Map<string, CachedAccessKey>, Map<string, Promise<CachedAccessKey>>>();
 
-function loadKey(deps: ServiceDeps, cache: Map<string, CachedAccessKey>, id: string): Promise<AccessKey | undefined> {
+function loadKey(deps: ServiceDeps, cache: Map<string, CachedAccessKey>, id: string): Promise<CachedAccessKey> {
   let pending = loading.get(cache);
   if (!pending) loading.set(cache, (pending = new Map()));
   const inFlight = pending.get(id);
@@ -39,8 +38,9 @@ function loadKey(deps: ServiceDeps, cache: Map<string, CachedAccessKey>, id: str
   const p = findAccessKeyAnyStatus(deps, id)
     .then((key) => {
       if (cache.size > ACCESS_KEY_CACHE_MAX) cache.clear();
-      cache.set(id, { key, until: now + ACCESS_KEY_CACHE_MS });
-      return key;
+      const entry: CachedAccessKey = { key, until: now + ACCESS_KEY_CACHE_MS };
+      cache.set(id, entry);
+      return entry;
     })
     .finally(() => pending.delete(id));
   pending.set(id, p);
@@ -51,11 +51,13 @@ export async function authenticate(deps: ServiceDeps, input: SignedRequestInput)
   const creds = parseCredentials(input);
   const keyId = creds.scheme === 'ACS3-HMAC-SHA256' || creds.scheme === 'RPC-HMAC-SHA1' ? creds.accessKeyId : undefined;
   const found = keyId !== undefined ? cachedKey(deps, keyId) : undefined;
-  const key = found instanceof Promise ? await found : found;
+  const entry = found instanceof Promise ? await found : found;
+  const key = entry?.key;
   // A disabled key is told apart from an unknown one (Alibaba's gateway does), before its signature is looked at.
   if (key && key.status !== 'Active') throw wireErrors.accessKeyInactive();
   const nowMs = deps.clock.nowMs();
-  const result = verifySignature(input, (id) => (key && key.id === id ? key.secret : undefined), {
+  // The secret with its HMAC keys, made once per cache entry (opened from its sealed form once, by the read).
+  const result = verifySignature(input, (id) => (key && key.id === id ? (entry!.secret ??= { text: key.secret }) : undefined), {
     nowMs,
     maxSkewMs: SIGNATURE_SKEW_MS,
     credentials: creds,

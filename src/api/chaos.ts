@@ -125,10 +125,7 @@ export function recordRequest(
 ): void {
   const ms = performance.now() - r.startMs;
   const action = r.action ?? '-';
-  if (chaos.metrics) {
-    chaos.metrics.requests.inc({ action, code: r.code });
-    chaos.metrics.latency.observe({ action }, ms / 1000);
-  }
+  chaos.metrics?.request(action, r.code, ms / 1000);
   if (log.isLevelEnabled('info'))
     log.info(
       { requestId: r.requestId, account: r.accountId, action, code: r.code, status: r.status, ms: Math.round(ms * 100) / 100 },

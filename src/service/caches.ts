@@ -3,11 +3,14 @@
 // database was changed behind this process's back). Each entry is a hint or a
 // memo: correctness lives in the database, so clearing any of them is safe.
 // The vSwitch free-space bitmaps and CIDRs are deps.hints (AddressHints).
+import type { KeyObject } from 'node:crypto';
 import type { AccessKey } from '../store/store.ts';
 
 export interface CachedAccessKey {
   key: AccessKey | undefined;
   until: number;
+  /** the key's secret with the HMAC keys made from it (api/signing/secret.ts), set on first use */
+  secret?: { readonly text: string; rpc?: KeyObject; acs3?: KeyObject };
 }
 
 export class ProcessCaches {

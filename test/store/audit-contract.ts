@@ -89,4 +89,40 @@ export function auditContract(open: () => Promise<Store>): void {
       await store.close();
     }
   });
+
+  it('audit events: a batch of any size is written whole and in order, resources as given (quotes, backslashes, unicode)', async () => {
+    const store = await open();
+    try {
+      // 64 + 64 + 64 + 8 + 2 + 1 on SQLite (rows a statement in power-of-two chunks); one statement on PostgreSQL
+      const odd = ['a"b', 'c\\d', 'é/ü', 'x\ny', ''];
+      const batch = Array.from({ length: 203 }, (_, i) => ({
+        ...ev(10_000 + i, 'c', i % 2 ? 'AssignPrivateIpAddresses' : 'UnassignPrivateIpAddresses'),
+        requestId: `req-${i}`,
+        resources: i % 50 === 7 ? [`eni-${i}`, odd[Math.floor(i / 50)]] : i % 3 === 0 ? [] : [`eni-${i}`, `10.0.${i % 256}.1`],
+      }));
+      await store.transaction((tx) => tx.audit.insert(batch));
+      const back = await store.transaction((tx) => tx.audit.list({ accountId: 'c', limit: 1000 }), { readOnly: true });
+      assert.deepEqual(
+        back.map(({ id: _id, ...e }) => e),
+        [...batch].reverse(),
+      );
+      // ids follow the batch's order
+      const ids = back.map((e) => e.id!).reverse();
+      assert.deepEqual(
+        ids,
+        [...ids].sort((x, y) => x - y),
+      );
+      assert.deepEqual(
+        (await store.transaction((tx) => tx.audit.list({ accountId: 'c', resourceId: 'a"b', limit: 10 }), { readOnly: true })).map(
+          (e) => e.requestId,
+        ),
+        batch
+          .filter((e) => e.resources.includes('a"b'))
+          .map((e) => e.requestId)
+          .reverse(),
+      );
+    } finally {
+      await store.close();
+    }
+  });
 }

@@ -10,6 +10,7 @@ import { ACS3_ALGORITHM, parseCredentials, type DetectedCredentials } from './de
 import type { SchemeVerification } from './failures.ts';
 import { pct } from './percent-encode.ts';
 import { headerValue, sortPairs, type SignedRequestInput } from './request.ts';
+import { acs3Key, type Secret } from './secret.ts';
 
 const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -39,14 +40,14 @@ export function acs3StringToSign(input: SignedRequestInput, signedHeaders: reado
 }
 
 /** lower-case hex, as the SDKs send it */
-export function acs3Signature(stringToSign: string, secret: string): string {
-  return createHmac('sha256', secret).update(stringToSign, 'utf8').digest('hex');
+export function acs3Signature(stringToSign: string, secret: Secret): string {
+  return createHmac('sha256', acs3Key(secret)).update(stringToSign, 'utf8').digest('hex');
 }
 
 /** creds: the request's parsed credentials, when the caller has them already */
 export function verifyAcs3(
   input: SignedRequestInput,
-  secret: string,
+  secret: Secret,
   creds: DetectedCredentials = parseCredentials(input),
 ): SchemeVerification {
   if (creds.scheme === 'invalid') return { ok: false, failure: creds.failure };

@@ -10,6 +10,7 @@ import { parseCredentials, type DetectedCredentials } from './detect.ts';
 import type { SchemeVerification } from './failures.ts';
 import { pct } from './percent-encode.ts';
 import { byCodeUnits, type SignedRequestInput } from './request.ts';
+import { rpcKey, type Secret } from './secret.ts';
 
 /** Every param the client signed: query and form body together (tea-rpc splits them), never Signature. */
 function rpcSignedParams(input: SignedRequestInput): [string, string][] {
@@ -45,14 +46,14 @@ const SLASH = pct('/');
 const byNameThenValue = (x: readonly [string, string], y: readonly [string, string]) => byCodeUnits(x[0], y[0]) || byCodeUnits(x[1], y[1]);
 
 /** base64; the key is the secret plus "&" (the empty token-secret slot of the old OAuth-like scheme) */
-export function rpcSignature(stringToSign: string, secret: string): string {
-  return createHmac('sha1', `${secret}&`).update(stringToSign, 'utf8').digest('base64');
+export function rpcSignature(stringToSign: string, secret: Secret): string {
+  return createHmac('sha1', rpcKey(secret)).update(stringToSign, 'utf8').digest('base64');
 }
 
 /** creds: the request's parsed credentials, when the caller has them already */
 export function verifyRpcV1(
   input: SignedRequestInput,
-  secret: string,
+  secret: Secret,
   creds: DetectedCredentials = parseCredentials(input),
 ): SchemeVerification {
   if (creds.scheme === 'invalid') return { ok: false, failure: creds.failure };

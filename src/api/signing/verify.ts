@@ -12,6 +12,7 @@ import type { SigningFailure, SigningFailureKind } from './failures.ts';
 import type { SignedRequestInput } from './request.ts';
 import { verifyRpcV1 } from './rpc-v1.ts';
 import { parseAcsTimestamp } from './timestamp.ts';
+import { secretText, type Secret } from './secret.ts';
 import { wireErrors } from '../errors.ts';
 import type { WireError } from '../wire-error.ts';
 
@@ -67,7 +68,7 @@ export interface VerifyOptions {
 
 export function verifySignature(
   input: SignedRequestInput,
-  lookupSecret: (accessKeyId: string) => string | undefined,
+  lookupSecret: (accessKeyId: string) => Secret | undefined,
   opts: VerifyOptions,
 ): VerifyResult {
   const creds = opts.credentials ?? parseCredentials(input);
@@ -83,7 +84,7 @@ export function verifySignature(
   }
   const secret = lookupSecret(accessKeyId);
   // An empty secret would make the HMAC key public knowledge; treat it as no key at all.
-  if (secret === undefined || secret === '') return fail({ kind: 'UnknownAccessKey' }, accessKeyId);
+  if (secret === undefined || secretText(secret) === '') return fail({ kind: 'UnknownAccessKey' }, accessKeyId);
 
   const checked = creds.scheme === ACS3_ALGORITHM ? verifyAcs3(input, secret, creds) : verifyRpcV1(input, secret, creds);
   if (!checked.ok) return fail(checked.failure, accessKeyId);

@@ -26,6 +26,25 @@ const toEvent = (r: AuditRow): AuditEvent => ({
   id: Number(r.id),
 });
 
+const COLUMNS = '(at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result)';
+/** SQLite: rows a statement at most; a batch goes in power-of-two chunks, so at most 7 statements are ever prepared. */
+const SQLITE_ROWS_PER_STATEMENT = 64;
+const insertSql = new Map<number, string>();
+function sqliteInsert(rows: number): string {
+  let sql = insertSql.get(rows);
+  if (!sql)
+    insertSql.set(rows, (sql = `INSERT INTO audit_events ${COLUMNS} VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`));
+  return sql;
+}
+
+/** JSON text of the resource list: ids and addresses need no escaping, anything else goes through JSON.stringify. */
+const PLAIN = /^[\w.:/-]*$/;
+function resourcesJson(list: string[]): string {
+  if (list.length === 0) return '[]';
+  for (const r of list) if (!PLAIN.test(r)) return JSON.stringify(list);
+  return `["${list.join('","')}"]`;
+}
+
 export function auditRepo(d: SqlDriver): Pick<Tx, 'audit'> {
   return {
     audit: {
@@ -35,7 +54,7 @@ export function auditRepo(d: SqlDriver): Pick<Tx, 'audit'> {
           // One statement for the whole batch: on PostgreSQL every statement is a round trip, and the
           // transaction (its WAL, its snapshot) stays open across them.
           await d.run(
-            'INSERT INTO audit_events (at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result) ' +
+            `INSERT INTO audit_events ${COLUMNS} ` +
               'SELECT at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result FROM unnest(' +
               '?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY ' +
               'AS u(at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result, n) ORDER BY n',
@@ -45,18 +64,32 @@ export function auditRepo(d: SqlDriver): Pick<Tx, 'audit'> {
               events.map((e) => e.accessKeyId),
               events.map((e) => e.sourceIp),
               events.map((e) => e.action),
-              events.map((e) => JSON.stringify(e.resources)),
+              events.map((e) => resourcesJson(e.resources)),
               events.map((e) => e.requestId),
               events.map((e) => e.result),
             ],
           );
           return;
         }
-        for (const e of events) {
-          await d.run(
-            'INSERT INTO audit_events (at_ms, account_id, access_key_id, source_ip, action, resources, request_id, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-            [e.atMs, e.accountId, e.accessKeyId, e.sourceIp, e.action, JSON.stringify(e.resources), e.requestId, e.result],
-          );
+        // Many rows a statement: one bind-and-step and one sqlite_sequence update per chunk, not per row.
+        for (let i = 0; i < events.length;) {
+          let rows = SQLITE_ROWS_PER_STATEMENT;
+          while (rows > events.length - i) rows >>= 1;
+          const params: unknown[] = new Array(rows * 8);
+          for (let r = 0; r < rows; r++) {
+            const e = events[i + r];
+            const o = r * 8;
+            params[o] = e.atMs;
+            params[o + 1] = e.accountId;
+            params[o + 2] = e.accessKeyId;
+            params[o + 3] = e.sourceIp;
+            params[o + 4] = e.action;
+            params[o + 5] = resourcesJson(e.resources);
+            params[o + 6] = e.requestId;
+            params[o + 7] = e.result;
+          }
+          await d.run(sqliteInsert(rows), params);
+          i += rows;
         }
       },
       async list(f) {
