@@ -21,6 +21,7 @@ import {
   defaultHostName,
   type Eni,
   type Instance,
+  type OwnedResource,
   type PrivateAddress,
   type SecurityGroup,
   type Vpc,
@@ -313,7 +314,7 @@ export function exportState(deps: ServiceDeps): Promise<{ format: string; accoun
       }
       const tags = await tx.tags.of([...vpcs, ...vSwitches, ...sgs, ...instances].map((r) => r.id));
       /** the fields every resource ends with, in the canonical order */
-      const ending = (r: Vpc | VSwitch | SecurityGroup | Instance | Eni, own: Tag[] = tags.get(r.id) ?? []) => ({
+      const ending = (r: OwnedResource, own: Tag[] = tags.get(r.id) ?? []) => ({
         name: r.name,
         description: r.description,
         ...rg(r.resourceGroupId),

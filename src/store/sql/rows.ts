@@ -1,5 +1,15 @@
 // One Row type per table and its mapping to the domain object.
-import type { Eni, Instance, PrivateAddress, ResourceGroup, SecurityGroup, Vpc, VSwitch } from '../../domain/model.ts';
+import type {
+  Eni,
+  Instance,
+  OwnedResource,
+  PlacedResource,
+  PrivateAddress,
+  ResourceGroup,
+  SecurityGroup,
+  Vpc,
+  VSwitch,
+} from '../../domain/model.ts';
 
 /** The columns every resource's table has. */
 interface ResourceRow {
@@ -107,7 +117,7 @@ export interface AddressSqlRow {
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 const flag = (v: number | boolean | null): boolean | null => (v === null ? null : Boolean(v));
-const resource = (r: ResourceRow) => ({
+const resource = (r: ResourceRow): OwnedResource => ({
   id: r.id,
   accountId: r.account_id,
   regionId: r.region_id,
@@ -116,7 +126,7 @@ const resource = (r: ResourceRow) => ({
   description: r.description,
   createdAt: r.created_at,
 });
-const placed = (r: PlacedRow) => ({ ...resource(r), zoneId: r.zone_id, vpcId: r.vpc_id, vSwitchId: r.vswitch_id });
+const placed = (r: PlacedRow): PlacedResource => ({ ...resource(r), zoneId: r.zone_id, vpcId: r.vpc_id, vSwitchId: r.vswitch_id });
 
 export function toVpc(r: VpcRow): Vpc {
   return {
