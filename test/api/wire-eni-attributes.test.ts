@@ -3,7 +3,7 @@
 // filter value of the model, NextToken in both paging modes, and ClientToken on the unassigns.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, wireFixture } from '../support/wire-fixture.ts';
+import { assertError, freeAddress, wireFixture } from '../support/wire-fixture.ts';
 
 const { h, net } = wireFixture();
 
@@ -180,11 +180,12 @@ describe('DescribeNetworkInterfaces: every filter value of the model', () => {
     assert.equal(last.body.NextToken, '');
   });
   it('PrivateIpAddress.N, Ipv6Address.N, SecurityGroupId and VSwitchId filter', async () => {
-    const c = await eni({ PrimaryIpAddress: '192.168.1.77', Ipv6AddressCount: 1 });
+    const fixed = await freeAddress(h, net.vSwitchId, 77);
+    const c = await eni({ PrimaryIpAddress: fixed, Ipv6AddressCount: 1 });
     const v6 = c.Ipv6Sets.Ipv6Set[0].Ipv6Address as string;
     const ids = async (f: Record<string, any>) =>
       (await h.call('DescribeNetworkInterfaces', f)).body.NetworkInterfaceSets.NetworkInterfaceSet.map((e: any) => e.NetworkInterfaceId);
-    assert.deepEqual(await ids({ PrivateIpAddress: ['192.168.1.77'] }), [c.NetworkInterfaceId]);
+    assert.deepEqual(await ids({ PrivateIpAddress: [fixed] }), [c.NetworkInterfaceId]);
     assert.deepEqual(await ids({ Ipv6Address: [v6.toUpperCase()] }), [c.NetworkInterfaceId]);
     assert.deepEqual(await ids({ PrivateIpAddress: ['10.9.9.9'] }), []);
     assert.ok(
@@ -196,10 +197,11 @@ describe('DescribeNetworkInterfaces: every filter value of the model', () => {
 
 describe('ClientToken on UnassignPrivateIpAddresses and UnassignIpv6Addresses', () => {
   it('a retry with the token answers as the first call; another token is a new request', async () => {
-    const c = await eni({ PrivateIpAddress: ['192.168.1.90'], Ipv6AddressCount: 1 });
+    const fixed = await freeAddress(h, net.vSwitchId, 90);
+    const c = await eni({ PrivateIpAddress: [fixed], Ipv6AddressCount: 1 });
     const id = c.NetworkInterfaceId;
     const v6 = c.Ipv6Sets.Ipv6Set[0].Ipv6Address as string;
-    const un4 = { NetworkInterfaceId: id, PrivateIpAddress: ['192.168.1.90'], ClientToken: 'un4-1' };
+    const un4 = { NetworkInterfaceId: id, PrivateIpAddress: [fixed], ClientToken: 'un4-1' };
     assert.equal((await h.call('UnassignPrivateIpAddresses', un4)).status, 200);
     assert.equal((await h.call('UnassignPrivateIpAddresses', un4)).status, 200);
     assertError(await h.call('UnassignPrivateIpAddresses', { ...un4, ClientToken: 'un4-2' }), 403, 'InvalidIp.IpUnassigned');

@@ -30,7 +30,7 @@ interface AuditAnswer {
   actions: string[];
 }
 
-describe('console audit trail', { timeout: 120_000 }, () => {
+describe('console audit trail', { timeout: 300_000 }, () => {
   let server: ServeProcess;
   let browser: Browser;
   let page: Page;

@@ -14,7 +14,7 @@ import { sdkClient } from '../support/sdk-clients.ts';
 
 const SHOTS = join(ROOT, 'test-results', 'console');
 
-describe('console end to end', { timeout: 120_000 }, () => {
+describe('console end to end', { timeout: 300_000 }, () => {
   let server: ServeProcess;
   let browser: Browser;
   let context: BrowserContext;

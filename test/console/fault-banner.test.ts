@@ -9,7 +9,7 @@ import { ensureConsoleBuilt } from './console-build.ts';
 import { startServe, type ServeProcess } from './serve-process.ts';
 import { launchChromium, openPage } from './browser.ts';
 
-describe('console fault banner', { timeout: 120_000 }, () => {
+describe('console fault banner', { timeout: 300_000 }, () => {
   let server: ServeProcess;
   let browser: Browser;
   let page: Page;

@@ -53,7 +53,7 @@ before(
     cookie = String(r.headers['set-cookie']).split(';')[0];
     csrf = JSON.parse(r.body).csrfToken;
   },
-  { timeout: 120_000 },
+  { timeout: 300_000 },
 );
 
 after(async () => {

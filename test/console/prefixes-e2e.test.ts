@@ -17,7 +17,7 @@ import { bigIntToIpv6, ipv6ToBigInt } from '../../src/ipam/index.ts';
 const SHOTS = join(ROOT, 'test-results', 'console');
 const REGION = { RegionId: 'cn-hangzhou' };
 
-describe('console: IP prefixes', { timeout: 120_000 }, () => {
+describe('console: IP prefixes', { timeout: 300_000 }, () => {
   let server: ServeProcess;
   let browser: Browser;
   let page: Page;

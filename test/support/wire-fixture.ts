@@ -36,3 +36,22 @@ export function assertError(r: { status: number; body: Record<string, any> }, st
   assert.equal(r.body.Code, code, JSON.stringify(r.body));
   assert.equal(r.status, status);
 }
+
+/**
+ * An address of the seeded vSwitch (192.168.1.0/24) that no ENI holds now, from 192.168.1.`from` upwards: a test
+ * that names an address must not meet the random picks of the tests before it (IpAssigned by chance).
+ */
+export async function freeAddress(h: Harness, vSwitchId: string, from = 10): Promise<string> {
+  const used = new Set<string>();
+  let token = '';
+  do {
+    const page = (
+      await h.call('DescribeNetworkInterfaces', { VSwitchId: vSwitchId, MaxResults: 100, ...(token ? { NextToken: token } : {}) })
+    ).body;
+    for (const e of page.NetworkInterfaceSets.NetworkInterfaceSet)
+      for (const s of e.PrivateIpSets.PrivateIpSet) used.add(s.PrivateIpAddress);
+    token = page.NextToken;
+  } while (token);
+  for (let n = from; n < 254; n++) if (!used.has(`192.168.1.${n}`)) return `192.168.1.${n}`;
+  throw new Error('no free address in 192.168.1.0/24');
+}
