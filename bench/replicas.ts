@@ -9,7 +9,9 @@
 // PostgresStore.
 //   node --import tsx bench/replicas.ts        (BENCH_OPS=3000, BENCH_PASSES=3 by default;
 //   BENCH_POOL_MAX=N: each server's pool_max, default 10; BENCH_VARIANTS=1 adds 3 processes with
-//   pool_max 4 and with commit_delay 100 µs to the same interleaved rounds)
+//   pool_max 4 and with commit_delay 100 µs to the same interleaved rounds; BENCH_UNBATCHED=1 adds 1 and
+//   3 processes with batch_max=1, each one-call request its own statement and transaction, as before
+//   migration 020)
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -42,6 +44,8 @@ interface Setup {
   poolMax?: number;
   /** PostgreSQL's commit_delay (µs) on the servers' connections: commits wait that long for others to share a WAL flush (durable) */
   commitDelayUs?: number;
+  /** each server's batch_max (default 32; 1: no batching of the one-call requests) */
+  batchMax?: number;
 }
 interface Outcome {
   setup: Setup;
@@ -273,6 +277,7 @@ async function run(setup: Setup): Promise<Outcome> {
     u.searchParams.set('application_name', applicationName); // pg reads it from the URL; lets the sampler find our backends
     const poolMax = setup.poolMax ?? (process.env.BENCH_POOL_MAX ? Number(process.env.BENCH_POOL_MAX) : undefined);
     if (poolMax !== undefined) u.searchParams.set('pool_max', String(poolMax));
+    if (setup.batchMax !== undefined) u.searchParams.set('batch_max', String(setup.batchMax));
     // (commit_delay needs a superuser connection, as the bench's is)
     if (setup.commitDelayUs !== undefined) u.searchParams.set('options', `-c commit_delay=${setup.commitDelayUs}`);
     url = u.toString();
@@ -391,6 +396,11 @@ export async function benchReplicas(): Promise<void> {
         { label: 'postgres, 3 processes, pool_max 4', processes: 3, database: pgUrl, poolMax: 4 },
         { label: 'postgres, 3 proc, commit_delay 100us', processes: 3, database: pgUrl, commitDelayUs: 100 },
       );
+    if (process.env.BENCH_UNBATCHED)
+      setups.push(
+        { label: 'postgres, 1 process, unbatched', processes: 1, database: pgUrl, batchMax: 1 },
+        { label: 'postgres, 3 processes, unbatched', processes: 3, database: pgUrl, batchMax: 1 },
+      );
     if (process.env.BENCH_SG_PER_ENI)
       setups.push({ label: 'postgres, 3 processes, 1 SG per ENI', processes: 3, database: pgUrl, groupPerEni: true });
   }
@@ -425,6 +435,13 @@ export async function benchReplicas(): Promise<void> {
   console.log(
     `ratios (medians): postgres 1 process / sqlite ${(pg1.r.rps / sqlite.r.rps).toFixed(2)}   postgres 3 processes, one SG / postgres 1 ${(pg3.r.rps / pg1.r.rps).toFixed(2)}`,
   );
+  const unbatched = setups.filter((s) => s.batchMax === 1).map(median);
+  if (unbatched.length === 2)
+    console.log(
+      `ratios, unbatched (batch_max=1, medians): postgres 1 process / sqlite ${(unbatched[0].r.rps / sqlite.r.rps).toFixed(2)}   ` +
+        `3 processes / 1 ${(unbatched[1].r.rps / unbatched[0].r.rps).toFixed(2)}   batched / unbatched: 1 process ` +
+        `${(pg1.r.rps / unbatched[0].r.rps).toFixed(2)}, 3 processes ${(pg3.r.rps / unbatched[1].r.rps).toFixed(2)}`,
+    );
   console.log(
     `every postgres round: deadlocks ${all.map((o) => o.deadlocks).join(' ')}; row/tx lock waits ${all.map((o) => `${Math.round(100 * (o.lockShare ?? 0))}%`).join(' ')}; ` +
       `p99 ${all.map((o) => o.r.p99.toFixed(0)).join(' ')} ms`,

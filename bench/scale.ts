@@ -10,9 +10,11 @@
 //     vSwitch, instance, PrivateIpAddress and tag (the tiny and big servers asked
 //     in turn, so drift hits both);
 //   - AssignPrivateIpAddresses (one address, then unassigned again) p50;
-//   - the console's ENIs page: what it asks for when opened (all vSwitches and
-//     the first page of ENIs for the table, all instances for the instance
-//     filter's suggestions), over the console's session, wall time;
+//   - the console's ENIs page: what it asks for when opened (the first page of
+//     ENIs and the vSwitches it names, for the table), and for the instance
+//     filter's suggestions (one search), over the console's session, wall
+//     time; once more as it was before issue 13 (every page of vSwitches and
+//     of instances), for the ratio;
 //   - the server's RSS after all that.
 //   node --import tsx bench/scale.ts [--addresses N] [--stores sqlite,postgres]
 // (BENCH_SCALE_ADDRESSES sets the default, for `bench/run.ts scale`.)
@@ -238,10 +240,37 @@ async function consoleRpc(port: number, s: { cookie: string; csrf: string }, par
 }
 
 /**
- * What the ENIs page asks for when opened (enis-page.tsx, use-eni-list.ts), all at once: the first page
- * of ENIs and every vSwitch (the table shows with both), every instance (the instance filter's suggestions).
+ * What the ENIs page asks for when opened (enis-page.tsx, use-eni-list.ts): the first page of ENIs, then
+ * the vSwitches that page names in one request (VSwitchId, comma-separated) — the table shows with both;
+ * and what the instance filter asks once "node-1" is typed (the first page of InstanceName=*node-1*), or a
+ * whole instance id (InstanceIds, beside the name search).
  */
-async function openEnisPage(port: number, s: { cookie: string; csrf: string }): Promise<{ table: number; suggestions: number }> {
+async function openEnisPage(
+  port: number,
+  s: { cookie: string; csrf: string },
+  instanceId: string,
+): Promise<{ table: number; suggestions: number; byId: number }> {
+  const timed = async (f: () => Promise<unknown>) => {
+    const t = performance.now();
+    await f();
+    return performance.now() - t;
+  };
+  const table = await timed(async () => {
+    const page = await consoleRpc(port, s, { Action: 'DescribeNetworkInterfaces', MaxResults: '20' });
+    const ids = [...new Set((page.NetworkInterfaceSets.NetworkInterfaceSet as { VSwitchId: string }[]).map((e) => e.VSwitchId))];
+    if (ids.length)
+      await consoleRpc(port, s, { Action: 'DescribeVSwitches', Version: '2016-04-28', VSwitchId: ids.join(','), PageSize: '50' });
+  });
+  const search = (q: Record<string, string>) => consoleRpc(port, s, { Action: 'DescribeInstances', PageNumber: '1', PageSize: '20', ...q });
+  const suggestions = await timed(() => search({ InstanceName: '*node-1*' }));
+  const byId = await timed(() =>
+    Promise.all([search({ InstanceName: `*${instanceId}*` }), search({ InstanceIds: JSON.stringify([instanceId]), PageSize: '1' })]),
+  );
+  return { table, suggestions, byId };
+}
+
+/** What the ENIs page asked for before issue 13: every page of vSwitches (table) and of instances (suggestions). */
+async function openEnisPageEveryPage(port: number, s: { cookie: string; csrf: string }): Promise<{ table: number; suggestions: number }> {
   const allPages = async (action: string, version: string, size: number, items: (r: any) => unknown[]) => {
     let got = 0;
     for (let n = 1; n <= 100; n++) {
@@ -356,14 +385,25 @@ async function measure(tiny: Served, big: Served): Promise<void> {
   row('Unassign 1 address p50', ms(median(unassign[0])), ms(median(unassign[1])), ratio(median(unassign[0]), median(unassign[1])));
   row('  CPU per assign + unassign', ms(cpuPair[0]), ms(cpuPair[1]), ratio(cpuPair[0], cpuPair[1]));
 
-  // The console's ENIs page, opened 3 times each (first open included).
+  // The console's ENIs page, opened 3 times each (first open included); then once as it was before issue 13.
   const sessions = await Promise.all(both.map((s) => consoleSession(s.server.port, s.world.key)));
-  const opens = both.map(() => [] as { table: number; suggestions: number }[]);
-  for (let r = 0; r < 3; r++) for (const [i, s] of both.entries()) opens[i].push(await openEnisPage(s.server.port, sessions[i]));
-  const tables = opens.map((o) => median(o.map((x) => x.table)));
-  const suggestions = opens.map((o) => median(o.map((x) => x.suggestions)));
+  const opens = both.map(() => [] as { table: number; suggestions: number; byId: number }[]);
+  for (let r = 0; r < 3; r++)
+    for (const [i, s] of both.entries()) opens[i].push(await openEnisPage(s.server.port, sessions[i], s.world.sample.instanceId));
+  const med = (k: 'table' | 'suggestions' | 'byId') => opens.map((o) => median(o.map((x) => x[k])));
+  const [tables, suggestions, byId] = [med('table'), med('suggestions'), med('byId')];
   row('console ENIs page: table shown', ms(tables[0]), ms(tables[1]), ratio(tables[0], tables[1]), 'usable');
-  row('  instance suggestions loaded', ms(suggestions[0]), ms(suggestions[1]), ratio(suggestions[0], suggestions[1]));
+  row('  instance suggestions (*node-1*)', ms(suggestions[0]), ms(suggestions[1]), ratio(suggestions[0], suggestions[1]));
+  row('  instance suggestions (an id)', ms(byId[0]), ms(byId[1]), ratio(byId[0], byId[1]));
+  const before = [];
+  for (const [i, s] of both.entries()) before.push(await openEnisPageEveryPage(s.server.port, sessions[i]));
+  row('  before #13: table (every vSwitch)', ms(before[0].table), ms(before[1].table), ratio(before[0].table, before[1].table));
+  row(
+    '  before #13: suggestions (every instance)',
+    ms(before[0].suggestions),
+    ms(before[1].suggestions),
+    ratio(before[0].suggestions, before[1].suggestions),
+  );
   const consoleList = both.map(() => [] as number[]);
   for (let r = 0; r < 50; r++)
     for (const [i, s] of both.entries()) {

@@ -1,7 +1,7 @@
 // The ENI rules of the seed and the API reference, each written once. Pure
 // functions over domain objects: they return nothing or throw a DomainError.
 import { DomainError } from './errors.ts';
-import { prefixesOf, type Eni, type Instance, type IpFamily, type SecurityGroup } from './model.ts';
+import { prefixesOf, type Eni, type Instance, type IpFamily, type PrivateAddress, type SecurityGroup } from './model.ts';
 import type { Limits } from './limits.ts';
 import type { InstanceTypeSpec } from './instance-types.ts';
 
@@ -48,8 +48,12 @@ export function assertWithinAddressCap(
 /**
  * What an ENI holds against its cap of a family: its addresses plus its prefixes, each
  * prefix counting as one address (ECS "IP prefixes": "Each IP prefix counts as one IP address").
+ * The console's Manage dialog counts its quota line with it too.
  */
-function addressSlotsUsed(eni: Pick<Eni, 'addresses' | 'ipv4Prefixes' | 'ipv6Prefixes'>, family: IpFamily): number {
+export function addressSlotsUsed(
+  eni: Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'> & { addresses: readonly Pick<PrivateAddress, 'family'>[] },
+  family: IpFamily,
+): number {
   return eni.addresses.filter((a) => a.family === family).length + prefixesOf(eni, family).length;
 }
 

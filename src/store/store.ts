@@ -116,6 +116,8 @@ export interface InstanceFilter {
   zoneId?: string;
   status?: InstanceStatus;
   name?: string;
+  /** DescribeInstances' InstanceName with `*`: each `*` any run of characters, the rest exact (case-sensitive) */
+  namePattern?: string;
   resourceGroupId?: string;
   privateIpAddresses?: string[];
   tags?: TagFilter[];

@@ -127,6 +127,32 @@ describe('row checks, IPv4', () => {
   });
 });
 
+describe('IP prefixes against the cap (each holds one address slot, as domain/eni-rules counts)', () => {
+  it('the quota line counts held prefixes and the prefix changes Confirm sends', () => {
+    const held = v4({ prefixes: ['192.168.1.16/28', '192.168.1.32/28'] });
+    // 2 addresses + 2 prefixes held; 3 rows
+    assert.deepEqual(familyBudget(held, 3), { kept: 4, total: 7, left: 3 });
+    // one prefix unassigned, three assigned (a count of 2 and one named) after the addresses
+    assert.deepEqual(familyBudget({ ...held, prefixChange: { removing: 1, adding: 3 } }, 3), { kept: 4, total: 9, left: 1 });
+    // IPv6 prefixes do not count against IPv4
+    assert.deepEqual(familyBudget(v6({ prefixes: ['2408:4000:1:100:ab::/80'] }), 0), { kept: 1, total: 1, left: 9 });
+  });
+
+  it('a row past the cap because of the prefixes is predicted refused', () => {
+    // cap 6: 2 addresses + 3 prefixes leave one slot; the second row is over
+    const rows = [auto(), auto()];
+    const state = v4({ quota: { max: 6, errorCode: 'EniIpv4LimitExceeded' }, prefixes: ['a/28', 'b/28', 'c/28'] });
+    const c = checkFamily(state, rows);
+    assert.equal(c.issues[rows[0].key], undefined);
+    assert.equal(c.issues[rows[1].key]?.code, 'MaxEniPrivateIpsCountExceeded');
+    assert.match(c.issues[rows[1].key]!.hint!, /each IP prefix counts as one\); 5 will remain/);
+    // a prefix marked for Unassign still holds its slot when the rows are assigned (prefix calls come after)
+    const removingOne = checkFamily({ ...state, prefixChange: { removing: 1, adding: 0 } }, rows);
+    assert.equal(removingOne.refusals, 1);
+    assert.equal(removingOne.left, 0);
+  });
+});
+
 describe('row checks, IPv6', () => {
   it('accepts any spelling in the /64 and compares canonical forms', () => {
     const a = manual('2408:4000:1:100::10');

@@ -86,6 +86,9 @@ describe('console: IP prefixes', { timeout: 300_000 }, () => {
     await d.getByLabel('New IPv4 prefix count').fill('1');
     await d.getByLabel('IPv6 prefixes to assign').fill(v6Named.toUpperCase());
     assert.equal(await d.getByTestId('prefix-issue-6').count(), 0, 'a valid named /80 has no issue');
+    // each prefix holds one address slot of its family's cap (domain/eni-rules addressSlotsUsed): the primary + 1 prefix
+    assert.equal(await d.getByTestId('quota-4').innerText(), '2 of 10 after Confirm · 8 more can be added');
+    assert.equal(await d.getByTestId('quota-6').innerText(), '1 of 10 after Confirm · 9 more can be added');
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(SHOTS, '20-manage-prefixes.png') });
     await d.getByTestId('confirm-ips').click();
@@ -112,8 +115,14 @@ describe('console: IP prefixes', { timeout: 300_000 }, () => {
     const [v4] = (await describeEni()).Ipv4PrefixSets.Ipv4PrefixSet.map((p: { Ipv4Prefix: string }) => p.Ipv4Prefix) as string[];
     await page.getByRole('button', { name: 'Manage ENI IP Addresses' }).first().click();
     const d = dialog();
+    // the prefix held counts against the cap; marked for Unassign, it no longer will after Confirm
+    await d
+      .getByTestId('quota-4')
+      .filter({ hasText: /^2 of 10 after Confirm/ })
+      .waitFor();
     await d.getByRole('button', { name: `Unassign prefix ${v4}` }).click();
     await d.getByRole('button', { name: `Keep prefix ${v4}` }).waitFor();
+    assert.equal(await d.getByTestId('quota-4').innerText(), '1 of 10 after Confirm · 9 more can be added');
     await d.getByTestId('confirm-ips').click();
     await d.waitFor({ state: 'hidden' });
     const list = page.getByTestId('eni-prefix-list');

@@ -3,7 +3,10 @@
 // IPv4 and IPv6, with and without ClientToken, successes and every refusal code
 // — runs in two identical worlds, one with the one-call path and one with the
 // general path only, and every answer (normalised for ids and random picks)
-// and the final rows must agree. Each success the one-call path takes is one
+// and the final rows must agree. The one-call world runs twice: through the
+// batches of migration 020 (a batch of one per request here; the concurrent
+// batches are pg-one-call-batch.test.ts) and each call alone (batch_max 1,
+// migration 018's statements). Each success the one-call path takes is one
 // round trip.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,9 +49,12 @@ interface World {
 
 const LIMITS = { availableEniMaxIpv4: 6, availableEniMaxIpv6: 3, basicSecurityGroupIpCapacity: 5, transitionMs: 60_000 };
 
-async function world(oneCall: boolean): Promise<World> {
+type Path = 'batched' | 'single' | 'general';
+
+async function world(path: Path): Promise<World> {
+  const oneCall = path !== 'general';
   const schema = freshSchemaName();
-  const store = await PostgresStore.open(urlWithSchema(schema));
+  const store = await PostgresStore.open(urlWithSchema(schema), { batchMax: path === 'single' ? 1 : undefined });
   const other = await PostgresStore.open(urlWithSchema(schema));
   // Seeded: random picks can land on the addresses the steps name; the same seed in every run keeps that
   // from happening by chance in one world only (and from one run to the next).
@@ -247,20 +253,25 @@ async function rows(w: World): Promise<unknown> {
 
 describe('one-call assign/unassign against the general path (PostgreSQL)', { skip }, () => {
   let fast: World;
+  let single: World;
   let general: World;
   before(async () => {
-    fast = await world(true);
-    general = await world(false);
+    fast = await world('batched');
+    single = await world('single');
+    general = await world('general');
   });
   after(async () => {
     await fast?.dispose();
+    await single?.dispose();
     await general?.dispose();
   });
 
   it('answers every request of the sequence the same, leaves the same rows, and each one-call success is one round trip', async () => {
     const a = await play(fast);
+    const one = await play(single);
     const b = await play(general);
     assert.deepEqual(a.answers, b.answers);
+    assert.deepEqual(one.answers, b.answers);
     // the sequence does reach the refusals it names
     const codes = new Set(b.answers.map((x) => x.split(': ')[1].split(' ')[0]));
     for (const c of [
@@ -287,7 +298,9 @@ describe('one-call assign/unassign against the general path (PostgreSQL)', { ski
     assert.match(a.answers.at(-1)!, /RequestReplayed/);
     STEPS.forEach((s, i) => {
       if (s.oneTrip) assert.equal(a.trips[i], 1, `${s.what}: one round trip (${a.answers[i]})`);
+      if (s.oneTrip) assert.equal(one.trips[i], 1, `${s.what}: one round trip alone (${one.answers[i]})`);
     });
     assert.deepEqual(await rows(fast), await rows(general));
+    assert.deepEqual(await rows(single), await rows(general));
   });
 });

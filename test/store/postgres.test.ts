@@ -79,6 +79,15 @@ describe('PostgresStore', { skip }, () => {
       assert.throws(() => parsePgUrl('not a url'), /invalid PostgreSQL URL/);
     });
 
+    it('takes ?batch_max= out of the URL: 32 by default, 1..32', () => {
+      const s = parsePgUrl('postgres://u@h/db?batch_max=1&sslmode=disable');
+      assert.equal(s.batchMax, 1);
+      assert.equal(s.pool.connectionString, 'postgres://u@h/db?sslmode=disable');
+      assert.equal(parsePgUrl('postgres://u@h/db').batchMax, 32);
+      assert.throws(() => parsePgUrl('postgres://u@h/db?batch_max=0'), /invalid batch_max/);
+      assert.throws(() => parsePgUrl('postgres://u@h/db?batch_max=33'), /invalid batch_max/);
+    });
+
     it('numbers ? placeholders outside quotes', () => {
       assert.equal(
         numberPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND c IN (?,?)"),

@@ -24,7 +24,15 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(
-  opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; keepData?: boolean; nodeArgs?: string[] } = {},
+  opts: {
+    args?: string[];
+    env?: Record<string, string>;
+    dataDir?: string;
+    keepData?: boolean;
+    nodeArgs?: string[];
+    /** how long the start may take before it counts as hung (default 20 s) */
+    startTimeoutMs?: number;
+  } = {},
 ): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'eniplane-srv-'));
   const child = spawn(
@@ -55,7 +63,8 @@ export async function startServerProcess(
     out += d;
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}`)), 20_000);
+    const limit = opts.startTimeoutMs ?? 20_000;
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${limit / 1000} s:\n${out}`)), limit);
     const check = () => {
       const m = /endpoint:\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
       if (m) {

@@ -46,6 +46,8 @@ export default defineAction({
     const unknown = additional.find((a) => !(INSTANCE_ADDITIONAL_ATTRIBUTES as readonly string[]).includes(a));
     if (unknown !== undefined) throw wireErrors.invalidParameter('AdditionalAttributes');
     const paging = readPaging(p, { maxPageSize: 100 });
+    // The real API's fuzzy search: a `*` in InstanceName stands for any run of characters.
+    const name = p.str('InstanceName');
     const page = await describeInstances(
       deps,
       caller,
@@ -56,7 +58,7 @@ export default defineAction({
         vSwitchId: p.str('VSwitchId'),
         zoneId: p.str('ZoneId'),
         status: status as InstanceStatus | undefined,
-        name: p.str('InstanceName'),
+        ...(name?.includes('*') ? { namePattern: name } : { name }),
         privateIpAddresses: p.jsonList('PrivateIpAddresses'),
         resourceGroupId: p.str('ResourceGroupId'),
         tags: readTagFilter(p),

@@ -71,38 +71,128 @@ export function listVpcs(scope: Scope): Promise<VpcWire[]> {
 }
 
 export function listVSwitches(scope: Scope, vpcId?: string): Promise<VSwitchWire[]> {
-  return allPages(async (n) => {
-    const r = await rpc<{ VSwitches: { VSwitch: VSwitchWire[] }; TotalCount: number }>(
-      'DescribeVSwitches',
-      { RegionId: scope.regionId, ...rg(scope), VpcId: vpcId, PageNumber: n, PageSize: 50 },
-      'vpc',
-    );
-    return { items: r.VSwitches.VSwitch, total: r.TotalCount };
-  }, 50);
+  return allPages((n) => describeVSwitchesPage(scope, { pageNumber: n, pageSize: 50 }, { vpcId }), 50);
 }
 
-export async function getVSwitch(regionId: string, vSwitchId: string): Promise<VSwitchWire | undefined> {
-  const r = await rpc<{ VSwitches: { VSwitch: VSwitchWire[] } }>('DescribeVSwitches', { RegionId: regionId, VSwitchId: vSwitchId }, 'vpc');
-  return r.VSwitches.VSwitch[0];
+/** One page of a list: its items and the API's TotalCount. */
+export interface ListPage<T> {
+  items: T[];
+  total: number;
+}
+
+/** One page of DescribeVSwitches (at most 50 a page), filtered by VPC, ids or an exact name. */
+async function describeVSwitchesPage(
+  scope: Scope,
+  page: { pageNumber: number; pageSize: number },
+  q: { vpcId?: string; ids?: readonly string[]; name?: string } = {},
+): Promise<ListPage<VSwitchWire>> {
+  const r = await rpc<{ VSwitches: { VSwitch: VSwitchWire[] }; TotalCount: number }>(
+    'DescribeVSwitches',
+    {
+      RegionId: scope.regionId,
+      ...rg(scope),
+      VpcId: q.vpcId,
+      VSwitchId: q.ids?.join(','),
+      VSwitchName: q.name,
+      PageNumber: page.pageNumber,
+      PageSize: page.pageSize,
+    },
+    'vpc',
+  );
+  return { items: r.VSwitches.VSwitch, total: r.TotalCount };
+}
+
+const VSWITCH_ID = /^vsw-[0-9a-z]+$/;
+
+/**
+ * A vSwitch picker's page: with no text, page n of the region's (or the VPC's) vSwitches; with text, the
+ * vSwitch of that id or of that exact name (the API's filters are exact), one request either way.
+ */
+export function searchVSwitches(scope: Scope, text: string, pageNumber: number, vpcId?: string): Promise<ListPage<VSwitchWire>> {
+  const t = text.trim();
+  const q = t === '' ? {} : VSWITCH_ID.test(t) ? { ids: [t] } : { name: t };
+  return describeVSwitchesPage(scope, { pageNumber, pageSize: 50 }, { vpcId, ...q });
+}
+
+/** How long a vSwitch named in the ENI table is remembered (its name and CIDR blocks hardly change). */
+const VSWITCH_CACHE_MS = 60_000;
+const vSwitchCache = new Map<string, { at: number; value: Promise<VSwitchWire | undefined> }>();
+
+/**
+ * The vSwitches of these ids (the ones a page of ENIs names), from the cache or in batches of 50 ids a
+ * request: eniplane's DescribeVSwitches takes a comma-separated VSwitchId (docs/compat.md). A page of
+ * the ENI table costs one request at most, whatever the region holds.
+ */
+export async function vSwitchesByIds(regionId: string, ids: readonly string[]): Promise<Map<string, VSwitchWire>> {
+  const now = Date.now();
+  const key = (id: string) => `${regionId}/${id}`;
+  const missing = [...new Set(ids)].filter((id) => {
+    const hit = vSwitchCache.get(key(id));
+    return !hit || now - hit.at > VSWITCH_CACHE_MS;
+  });
+  for (let i = 0; i < missing.length; i += 50) {
+    const batch = missing.slice(i, i + 50);
+    const answer = describeVSwitchesPage({ regionId }, { pageNumber: 1, pageSize: 50 }, { ids: batch });
+    for (const id of batch) {
+      const value = answer.then((r) => r.items.find((v) => v.VSwitchId === id));
+      value.catch(() => vSwitchCache.delete(key(id)));
+      vSwitchCache.set(key(id), { at: now, value });
+    }
+  }
+  const out = new Map<string, VSwitchWire>();
+  for (const id of new Set(ids)) {
+    const v = await vSwitchCache.get(key(id))!.value;
+    if (v) out.set(id, v);
+  }
+  return out;
 }
 
 export function listSecurityGroups(scope: Scope, vpcId?: string): Promise<SecurityGroupWire[]> {
-  return allPages(async (n) => {
-    const r = await rpc<{ SecurityGroups: { SecurityGroup: SecurityGroupWire[] }; TotalCount: number }>('DescribeSecurityGroups', {
-      RegionId: scope.regionId,
-      ...rg(scope),
-      VpcId: vpcId,
-      PageNumber: n,
-      PageSize: 50,
-    });
-    return { items: r.SecurityGroups.SecurityGroup, total: r.TotalCount };
-  }, 50);
+  return allPages((n) => describeSecurityGroupsPage(scope, { pageNumber: n, pageSize: 50 }, { vpcId }), 50);
+}
+
+/** One page of DescribeSecurityGroups (at most 50 a page), filtered by VPC or by ids (at most 100). */
+export async function describeSecurityGroupsPage(
+  scope: Scope,
+  page: { pageNumber: number; pageSize: number },
+  q: { vpcId?: string; ids?: readonly string[]; name?: string } = {},
+): Promise<ListPage<SecurityGroupWire>> {
+  const r = await rpc<{ SecurityGroups: { SecurityGroup: SecurityGroupWire[] }; TotalCount: number }>('DescribeSecurityGroups', {
+    RegionId: scope.regionId,
+    ...rg(scope),
+    VpcId: q.vpcId,
+    SecurityGroupIds: q.ids ? JSON.stringify(q.ids) : undefined,
+    SecurityGroupName: q.name,
+    PageNumber: page.pageNumber,
+    PageSize: page.pageSize,
+  });
+  return { items: r.SecurityGroups.SecurityGroup, total: r.TotalCount };
+}
+
+const SECURITY_GROUP_ID = /^sg-[0-9a-z]+$/;
+
+/** A security-group picker's page: page n of the VPC's groups, or (with text) the group of that id or exact name. */
+export function searchSecurityGroups(scope: Scope, vpcId: string, text: string, pageNumber: number): Promise<ListPage<SecurityGroupWire>> {
+  const t = text.trim();
+  const q = t === '' ? {} : SECURITY_GROUP_ID.test(t) ? { ids: [t] } : { name: t };
+  return describeSecurityGroupsPage(scope, { pageNumber, pageSize: 50 }, { vpcId, ...q });
+}
+
+/** Counts for the getting-started guide: one request each, reading TotalCount of a page of one. */
+export async function countNetworks(scope: Scope): Promise<{ vpcs: number; vsws: number; sgs: number }> {
+  const one = { pageNumber: 1, pageSize: 1 };
+  const [vpcs, vsws, sgs] = await Promise.all([
+    rpc<{ TotalCount: number }>('DescribeVpcs', { RegionId: scope.regionId, ...rg(scope), PageNumber: 1, PageSize: 1 }, 'vpc'),
+    describeVSwitchesPage(scope, one),
+    describeSecurityGroupsPage(scope, one),
+  ]);
+  return { vpcs: vpcs.TotalCount, vsws: vsws.total, sgs: sgs.total };
 }
 
 export function describeInstances(
   scope: Scope,
   page: { pageNumber: number; pageSize: number },
-  q: { ids?: string[]; status?: string; vpcId?: string; zoneId?: string } = {},
+  q: { ids?: string[]; status?: string; vpcId?: string; zoneId?: string; name?: string } = {},
 ) {
   return rpc<{ Instances: { Instance: InstanceWire[] }; TotalCount: number }>('DescribeInstances', {
     RegionId: scope.regionId,
@@ -113,6 +203,7 @@ export function describeInstances(
     VpcId: q.vpcId,
     ZoneId: q.zoneId,
     InstanceIds: q.ids ? JSON.stringify(q.ids) : undefined,
+    InstanceName: q.name,
   });
 }
 
@@ -121,11 +212,35 @@ export async function getInstance(regionId: string, instanceId: string): Promise
   return r.Instances.Instance[0];
 }
 
-export function listAllInstances(scope: Scope, q: { vpcId?: string; zoneId?: string } = {}): Promise<InstanceWire[]> {
-  return allPages(async (n) => {
-    const r = await describeInstances(scope, { pageNumber: n, pageSize: 100 }, q);
+const INSTANCE_ID = /^i-[0-9a-z]+$/;
+
+/**
+ * Instance suggestions: the first page of a search, never every page. The name search is the real API's
+ * fuzzy InstanceName (`*text*`); text that looks like an instance id is also looked up exactly (InstanceIds),
+ * so a whole id typed always finds its instance. Empty text: the first page of the scope.
+ */
+export async function searchInstances(
+  scope: Scope,
+  text: string,
+  pageNumber: number,
+  q: { vpcId?: string; zoneId?: string } = {},
+  pageSize = 20,
+): Promise<ListPage<InstanceWire>> {
+  const t = text.trim();
+  const page = { pageNumber, pageSize };
+  if (t === '') {
+    const r = await describeInstances(scope, page, q);
     return { items: r.Instances.Instance, total: r.TotalCount };
-  }, 100);
+  }
+  const byName = describeInstances(scope, page, { ...q, name: t.includes('*') ? t : `*${t}*` });
+  const byId =
+    INSTANCE_ID.test(t) && pageNumber === 1 ? describeInstances(scope, { pageNumber: 1, pageSize: 1 }, { ...q, ids: [t] }) : undefined;
+  const [named, exact] = await Promise.all([byName, byId]);
+  const found = exact?.Instances.Instance ?? [];
+  const rest = named.Instances.Instance.filter((i) => !found.some((f) => f.InstanceId === i.InstanceId));
+  // an id match its name does not contain adds one to the name search's total
+  const extra = found.length - (named.Instances.Instance.length - rest.length);
+  return { items: [...found, ...rest], total: named.TotalCount + extra };
 }
 
 const typeCache = new Map<string, Promise<InstanceTypeWire | undefined>>();

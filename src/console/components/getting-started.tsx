@@ -1,17 +1,15 @@
 // The first-run guide: what exists in this region and the next thing to create,
 // from nothing to an ENI with secondary private IPs.
 import { Button, Card, Steps, Typography } from 'antd';
-import { listSecurityGroups, listVSwitches, listVpcs } from '../api/ecs.ts';
+import { countNetworks } from '../api/ecs.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { navigate } from '../router.tsx';
 import { useScope } from '../state/scope.tsx';
 
 export function GettingStarted({ onCreateEni }: { onCreateEni(): void }) {
   const scope = useScope();
-  const counts = useAsync(async () => {
-    const [vpcs, vsws, sgs] = await Promise.all([listVpcs(scope), listVSwitches(scope), listSecurityGroups(scope)]);
-    return { vpcs: vpcs.length, vsws: vsws.length, sgs: sgs.length };
-  }, [scope.regionId, scope.resourceGroupId]);
+  // three requests (a page of one each, for TotalCount), whatever the region holds
+  const counts = useAsync(() => countNetworks(scope), [scope.regionId, scope.resourceGroupId]);
   const c = counts.data;
   const current = !c ? 0 : c.vpcs === 0 ? 0 : c.vsws === 0 ? 1 : c.sgs === 0 ? 2 : 3;
   const step = (title: string, done: boolean, description: string, action: React.ReactNode) => ({

@@ -1,9 +1,11 @@
 // Create ENI (CreateNetworkInterface): vSwitch, security groups, name,
 // description, an optional primary IP and optional secondary addresses.
-import { Form, Input, InputNumber, Select } from 'antd';
-import { createEni, listSecurityGroups, listVSwitches } from '../api/ecs.ts';
-import { useAsync } from '../hooks/use-async.ts';
+import { useState } from 'react';
+import { Form, Input, InputNumber } from 'antd';
+import { createEni } from '../api/ecs.ts';
+import type { VSwitchWire } from '../api/wire.ts';
 import { useScope } from '../state/scope.tsx';
+import { SecurityGroupSelect, VSwitchSelect } from '../components/paged-pickers.tsx';
 import { useSignedIn } from '../state/session.tsx';
 import { canonicalAddress, vSwitchProblem } from '../logic/ip-rows.ts';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
@@ -25,23 +27,18 @@ export function CreateEniDialog({ onClose, onCreated }: CreateDialogProps) {
   const scope = useScope();
   const { limits } = useSignedIn();
   const [form] = Form.useForm<Values>();
-  const data = useAsync(async () => {
-    const [vsws, sgs] = await Promise.all([listVSwitches(scope), listSecurityGroups(scope)]);
-    return { vsws, sgs };
-  }, [scope.regionId, scope.resourceGroupId]);
-  const vSwitchId = Form.useWatch('vSwitchId', form);
-  const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
-  const groups = (data.data?.sgs ?? []).filter((g) => !vsw || g.VpcId === vsw.VpcId);
+  // The vSwitch picker pages and searches the region's vSwitches; the groups are those of the chosen vSwitch's VPC.
+  const [vsw, setVsw] = useState<VSwitchWire>();
+  const [vSwitchTotal, setVSwitchTotal] = useState<number>();
 
   const submit = useCreate(
     async (v: Values) => (await createEni(scope, { ...v, primaryIp: v.primaryIp?.trim() || undefined })).NetworkInterfaceId,
     { onClose, onCreated },
   );
 
-  const none = data.data && data.data.vsws.length === 0;
+  const none = vSwitchTotal === 0;
   return (
     <CreateModal title="Create ENI" what="the ENI" submit={submit} disabled={none} width={620} onOk={() => form.submit()} onClose={onClose}>
-      <ApiErrorAlert error={data.error} title="Loading vSwitches failed" />
       {none && (
         <CreateFirstAlert
           title="This region has no vSwitch yet."
@@ -65,15 +62,16 @@ export function CreateEniDialog({ onClose, onCreated }: CreateDialogProps) {
           name="vSwitchId"
           rules={[{ required: true, message: 'Choose the vSwitch the ENI takes its addresses from' }]}
         >
-          <Select
-            showSearch={{ optionFilterProp: 'label' }}
-            loading={data.loading}
-            placeholder="Choose a vSwitch"
-            onChange={() => form.setFieldsValue({ securityGroupIds: [] })}
-            options={(data.data?.vsws ?? []).map((v) => ({
-              value: v.VSwitchId,
-              label: `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock}${v.Ipv6CidrBlock ? ' + IPv6' : ''} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`,
-            }))}
+          <VSwitchSelect
+            eager
+            onFirstPage={setVSwitchTotal}
+            onPick={(v) => {
+              setVsw(v);
+              form.setFieldsValue({ securityGroupIds: [] });
+            }}
+            label={(v) =>
+              `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock}${v.Ipv6CidrBlock ? ' + IPv6' : ''} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`
+            }
           />
         </Form.Item>
         <Form.Item
@@ -86,15 +84,10 @@ export function CreateEniDialog({ onClose, onCreated }: CreateDialogProps) {
           }
           rules={[{ required: true, type: 'array', min: 1, message: 'Choose at least one security group' }]}
         >
-          <Select
-            mode="multiple"
+          <SecurityGroupSelect
+            vpcId={vsw?.VpcId}
             disabled={!vsw}
             maxCount={limits.securityGroupsPerEni}
-            placeholder="Choose security groups"
-            options={groups.map((g) => ({
-              value: g.SecurityGroupId,
-              label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})`,
-            }))}
             notFoundContent={
               vsw ? (
                 <span>

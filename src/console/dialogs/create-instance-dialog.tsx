@@ -1,7 +1,10 @@
 // Create instance (RunInstances, the network subset): type, vSwitch, security
 // groups, name, optional primary private IP. It comes with its primary ENI.
+import { useState } from 'react';
 import { Form, Input, Select } from 'antd';
-import { listInstanceTypes, listSecurityGroups, listVSwitches, runInstance } from '../api/ecs.ts';
+import { listInstanceTypes, runInstance } from '../api/ecs.ts';
+import type { VSwitchWire } from '../api/wire.ts';
+import { SecurityGroupSelect, VSwitchSelect } from '../components/paged-pickers.tsx';
 import { useAsync } from '../hooks/use-async.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
@@ -20,18 +23,16 @@ interface Values {
 export function CreateInstanceDialog({ onClose, onCreated }: CreateDialogProps) {
   const scope = useScope();
   const [form] = Form.useForm<Values>();
-  const data = useAsync(async () => {
-    const [types, vsws, sgs] = await Promise.all([listInstanceTypes(), listVSwitches(scope), listSecurityGroups(scope)]);
-    return { types, vsws, sgs };
-  }, [scope.regionId, scope.resourceGroupId]);
-  const vSwitchId = Form.useWatch('vSwitchId', form);
-  const vsw = data.data?.vsws.find((v) => v.VSwitchId === vSwitchId);
+  const data = useAsync(async () => ({ types: await listInstanceTypes() }), [scope.regionId, scope.resourceGroupId]);
+  // the vSwitch and group pickers page and search their lists (never every page)
+  const [vsw, setVsw] = useState<VSwitchWire>();
+  const [vSwitchTotal, setVSwitchTotal] = useState<number>();
 
   const submit = useCreate(
     async (v: Values) => (await runInstance(scope, { ...v, privateIp: v.privateIp?.trim() || undefined })).InstanceIdSets.InstanceIdSet[0],
     { onClose, onCreated },
   );
-  const none = data.data && data.data.vsws.length === 0;
+  const none = vSwitchTotal === 0;
   return (
     <CreateModal
       title="Create instance"
@@ -75,13 +76,14 @@ export function CreateInstanceDialog({ onClose, onCreated }: CreateDialogProps) 
           />
         </Form.Item>
         <Form.Item label="vSwitch" name="vSwitchId" rules={[{ required: true, message: 'Choose a vSwitch' }]}>
-          <Select
-            placeholder="Choose a vSwitch"
-            onChange={() => form.setFieldsValue({ securityGroupIds: [] })}
-            options={(data.data?.vsws ?? []).map((v) => ({
-              value: v.VSwitchId,
-              label: `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`,
-            }))}
+          <VSwitchSelect
+            eager
+            onFirstPage={setVSwitchTotal}
+            onPick={(v) => {
+              setVsw(v);
+              form.setFieldsValue({ securityGroupIds: [] });
+            }}
+            label={(v) => `${v.VSwitchName || v.VSwitchId} · ${v.CidrBlock} · ${v.ZoneId} · ${v.AvailableIpAddressCount} free`}
           />
         </Form.Item>
         <Form.Item
@@ -89,13 +91,10 @@ export function CreateInstanceDialog({ onClose, onCreated }: CreateDialogProps) 
           name="securityGroupIds"
           rules={[{ required: true, type: 'array', min: 1, message: 'Choose at least one security group' }]}
         >
-          <Select
-            mode="multiple"
+          <SecurityGroupSelect
+            vpcId={vsw?.VpcId}
             disabled={!vsw}
             placeholder={vsw ? 'Choose security groups' : 'Choose the vSwitch first'}
-            options={(data.data?.sgs ?? [])
-              .filter((g) => !vsw || g.VpcId === vsw.VpcId)
-              .map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))}
           />
         </Form.Item>
         <Form.Item label="Name" name="name">

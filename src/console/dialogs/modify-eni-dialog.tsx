@@ -1,10 +1,10 @@
 // Modify an ENI (ModifyNetworkInterfaceAttribute): name, description, and the
 // security groups (the set is replaced; the ENI's addresses move to the new groups' counts).
-import { App, Form, Input, Modal, Select } from 'antd';
-import { listSecurityGroups, modifyEni } from '../api/ecs.ts';
+import { App, Form, Input, Modal } from 'antd';
+import { modifyEni } from '../api/ecs.ts';
 import type { EniWire } from '../api/wire.ts';
-import { useAsync } from '../hooks/use-async.ts';
 import { useScope } from '../state/scope.tsx';
+import { SecurityGroupSelect } from '../components/paged-pickers.tsx';
 import { useSignedIn } from '../state/session.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
 import { descriptionRule, nameRule } from './form-rules.ts';
@@ -21,7 +21,6 @@ export function ModifyEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClos
   const { limits } = useSignedIn();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const groups = useAsync(() => listSecurityGroups({ regionId: scope.regionId }, eni.VpcId), [scope.regionId, eni.VpcId]);
   const {
     busy,
     error,
@@ -71,15 +70,7 @@ export function ModifyEniDialog({ eni, onClose, onDone }: { eni: EniWire; onClos
           extra={`Groups of ${eni.VpcId}, 1 to ${limits.securityGroupsPerEni}.`}
           rules={[{ required: true, type: 'array', min: 1, message: 'Keep at least one security group' }]}
         >
-          <Select
-            mode="multiple"
-            maxCount={limits.securityGroupsPerEni}
-            loading={groups.loading}
-            options={(groups.data ?? []).map((g) => ({
-              value: g.SecurityGroupId,
-              label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})`,
-            }))}
-          />
+          <SecurityGroupSelect vpcId={eni.VpcId} maxCount={limits.securityGroupsPerEni} />
         </Form.Item>
       </Form>
     </Modal>

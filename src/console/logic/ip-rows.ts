@@ -10,6 +10,7 @@
 // available, and the API's answer (the authority: another session may have
 // changed the ENI meanwhile) is what the dialog finally shows.
 import { ERROR_TABLE } from '../../api/errors.ts';
+import { addressSlotsUsed } from '../../domain/eni-rules.ts';
 import type { DomainErrorCode, DomainErrorDetails } from '../../domain/errors.ts';
 import {
   canonicalIpv6,
@@ -55,6 +56,10 @@ export interface FamilyState {
   /** assigned addresses marked for removal (applied before the additions) */
   removing: readonly string[];
   quota: FamilyQuota;
+  /** the ENI's IP prefixes of the family: each holds one address slot of the cap (domain/eni-rules) */
+  prefixes?: readonly string[];
+  /** what Confirm does to the prefixes, after the addresses: how many it unassigns and assigns */
+  prefixChange?: { removing: number; adding: number };
 }
 
 interface RowIssue {
@@ -120,11 +125,25 @@ export function vSwitchProblem(family: IpFamily, cidrText: string, canonical: st
   return undefined;
 }
 
-/** What the family will hold once applied, and how many more fit. */
+/**
+ * What the family will hold once applied, and how many more fit. `kept` is what holds slots when the
+ * address rows are assigned: the addresses not removed plus every prefix (prefix calls come after the
+ * address calls), counted by eni-rules' addressSlotsUsed, the server's own rule; `total` adds the rows
+ * and the prefix changes.
+ */
 export function familyBudget(state: FamilyState, rowCount: number): { kept: number; total: number; left: number } {
   const removing = new Set(state.removing);
-  const kept = state.assigned.filter((a) => !removing.has(a)).length;
-  const total = kept + rowCount;
+  const prefixes = [...(state.prefixes ?? [])];
+  const kept = addressSlotsUsed(
+    {
+      addresses: state.assigned.filter((a) => !removing.has(a)).map(() => ({ family: state.family })),
+      ipv4Prefixes: state.family === 4 ? prefixes : [],
+      ipv6Prefixes: state.family === 6 ? prefixes : [],
+    },
+    state.family,
+  );
+  const change = state.prefixChange ?? { removing: 0, adding: 0 };
+  const total = kept + rowCount - change.removing + change.adding;
   return { kept, total, left: state.quota.max - total };
 }
 
@@ -165,7 +184,7 @@ export function checkFamily(state: FamilyState, rows: readonly IpRow[]): FamilyC
       found = issue(
         state.quota.errorCode,
         { max: state.quota.max },
-        `This ENI can hold ${state.quota.max} ${label} addresses${state.family === 4 ? ' including the primary one' : ''} in its current state; ${kept} will remain.`,
+        `This ENI can hold ${state.quota.max} ${label} addresses${state.family === 4 ? ' including the primary one' : ''} in its current state (each IP prefix counts as one); ${kept} will remain.`,
       );
     }
     issues[row.key] = found;

@@ -1,8 +1,17 @@
-// The one-call assign and unassign (migration 018's functions): one statement
-// on a pooled connection, its own transaction. SQLSTATE ENI01 means "take the
-// general path", ENI02 "every candidate address was taken"; a conflict the
-// general path would re-run (deadlock, unique violation, a busy lock) is also
-// answered "general", since nothing of the call was committed.
+// The one-call assign and unassign (migration 018's functions), sent in
+// batches (migration 020): while BATCHES_IN_FLIGHT batch statements of this
+// process are running, further calls wait and go out together in the next one
+// (at most batchMax), in one transaction: one WAL flush for all of them. A
+// call that finds fewer in flight goes out at once (a batch of one). Each
+// element runs in a subtransaction of its own, ordered by ENI id (ENI row locks
+// in ascending order across processes; the SQL says why no wait cycle runs
+// through a batch). SQLSTATE ENI01 means "take the general path", ENI02 "every
+// candidate address was taken"; a conflict the general path would re-run
+// (deadlock, unique violation, a busy lock) is also answered "general", since
+// nothing of that element was committed. A batch that fails as a whole answers
+// every element alike: a connection loss StoreUnavailable, a transient
+// conflict "general". batchMax 1 sends each call alone through the v2 functions
+// (no queue), as before migration 020.
 import pg from 'pg';
 import type { CallClientToken, CallNonce, OneCallAddresses, OneCallLimits } from '../store.ts';
 import { TransientConflict } from '../store.ts';
@@ -14,6 +23,13 @@ import { DomainError } from '../../domain/errors.ts';
 const ASSIGN =
   'SELECT eniplane_assign_addresses_v2($1, $2, $3, $4, $5, $6, $7::text[], $8::bigint[], $9, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20) AS a';
 const UNASSIGN = 'SELECT eniplane_unassign_addresses_v2($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11) AS v';
+const CALLS = 'SELECT eniplane_calls_v1($1::jsonb, $2::jsonb) AS r';
+
+/**
+ * Batch statements of one process running at once. 1: a batch goes out when the previous one is
+ * answered, so under load each statement carries what arrived meanwhile (bench/replicas, docs/scaling.md).
+ */
+const BATCHES_IN_FLIGHT = 1;
 
 /** the connection a call runs on, and what to do with it afterwards */
 interface CallConnection {
@@ -37,7 +53,8 @@ const tokenParams = (t: CallClientToken | undefined) => (t ? [t.action, t.token,
 
 type Outcome = 'general' | 'candidates-taken';
 
-async function call<R>(conn: () => Promise<CallConnection>, name: string, text: string, values: unknown[]): Promise<R | Outcome> {
+/** Runs one statement on a pooled connection; what every element of it answers when it fails as a whole. */
+async function statement<R>(conn: () => Promise<CallConnection>, name: string, text: string, values: unknown[]): Promise<R | Outcome> {
   const c = await conn().catch((e: unknown) => {
     throw isConnectionLoss(e) ? new DomainError('StoreUnavailable', { reason: (e as Error).message }) : e;
   });
@@ -66,10 +83,126 @@ async function call<R>(conn: () => Promise<CallConnection>, name: string, text: 
   }
 }
 
-export function oneCallAddresses(conn: () => Promise<CallConnection>): OneCallAddresses {
+/** What one element of a batch answers (migration 020). */
+type Answer = { a: string[] } | { v: string | null } | 'general' | 'taken';
+
+interface Pending {
+  eniId: string;
+  /** the element as eniplane_calls_v1 reads it; an assign's caps index is filled in when its batch is built */
+  element: unknown[];
+  /** an assign's type caps (JSON text), else undefined */
+  caps: string | undefined;
+  resolve(a: Answer): void;
+  reject(e: unknown): void;
+}
+
+/** The process's queue of one-call requests: see the top of this file. */
+class Batcher {
+  private readonly queue: Pending[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly conn: () => Promise<CallConnection>,
+    private readonly max: number,
+  ) {}
+
+  submit(eniId: string, element: unknown[], caps: string | undefined): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      this.queue.push({ eniId, element, caps, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < BATCHES_IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.max);
+      this.inFlight++;
+      void this.send(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async send(batch: Pending[]): Promise<void> {
+    // ENI rows are locked in this order, by every process: ascending ids (a stable sort keeps one ENI's
+    // requests in their arrival order).
+    batch.sort((x, y) => (x.eniId < y.eniId ? -1 : x.eniId > y.eniId ? 1 : 0));
+    const caps: string[] = [];
+    for (const p of batch) {
+      if (p.caps === undefined) continue;
+      let i = caps.indexOf(p.caps);
+      if (i < 0) i = caps.push(p.caps) - 1;
+      p.element[12] = i;
+    }
+    try {
+      const r = await statement<{ r: Answer[] }>(this.conn, 'eniplane_one_call_batch_v1', CALLS, [
+        JSON.stringify(batch.map((p) => p.element)),
+        `[${caps.join(',')}]`,
+      ]);
+      if (r === 'general' || r === 'candidates-taken') for (const p of batch) p.resolve('general');
+      else batch.forEach((p, i) => p.resolve(r.r[i]));
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+    }
+  }
+}
+
+/** JSON has no 64-bit integers: the nonce key goes as text. */
+const nonceElement = (n: CallNonce | undefined) => (n ? [String(nonceKey(n.accessKeyId, n.nonce)), n.expiresMs] : [null, null]);
+
+export function oneCallAddresses(conn: () => Promise<CallConnection>, batchMax: number): OneCallAddresses {
+  if (batchMax <= 1) return singleCalls(conn);
+  const batcher = new Batcher(conn, batchMax);
   return {
     async assign(c) {
-      const r = await call<{ a: string[] }>(conn, 'eniplane_one_call_assign_v2', ASSIGN, [
+      const element = [
+        'a',
+        c.accountId,
+        c.regionId,
+        c.eniId,
+        c.vSwitchId,
+        c.family,
+        c.count,
+        c.candidates,
+        c.ipv4Nums,
+        nextSeq(),
+        c.named === true,
+        c.limits.availableCap,
+        null, // the caps index
+        c.limits.securityGroupCapacity.normal,
+        c.limits.securityGroupCapacity.enterprise,
+        ...nonceElement(c.nonce),
+        ...tokenParams(c.clientToken),
+      ];
+      const r = await batcher.submit(c.eniId, element, capsJson(c.limits));
+      if (r === 'general') return { kind: 'general' };
+      if (r === 'taken') return { kind: 'candidates-taken' };
+      return { kind: 'done', addresses: (r as { a: string[] }).a };
+    },
+    async unassign(c) {
+      const element = [
+        'u',
+        c.accountId,
+        c.regionId,
+        c.eniId,
+        c.family,
+        c.addresses,
+        ...nonceElement(c.nonce),
+        ...tokenParams(c.clientToken),
+      ];
+      const r = await batcher.submit(c.eniId, element, undefined);
+      if (r === 'general' || r === 'taken') return { kind: 'general' };
+      return { kind: 'done', vSwitchId: (r as { v: string | null }).v };
+    },
+  };
+}
+
+/** Each call alone, its own statement and transaction (migration 018's functions). */
+function singleCalls(conn: () => Promise<CallConnection>): OneCallAddresses {
+  return {
+    async assign(c) {
+      const r = await statement<{ a: string[] }>(conn, 'eniplane_one_call_assign_v2', ASSIGN, [
         c.accountId,
         c.regionId,
         c.eniId,
@@ -91,7 +224,7 @@ export function oneCallAddresses(conn: () => Promise<CallConnection>): OneCallAd
       return { kind: 'done', addresses: r.a };
     },
     async unassign(c) {
-      const r = await call<{ v: string | null }>(conn, 'eniplane_one_call_unassign_v2', UNASSIGN, [
+      const r = await statement<{ v: string | null }>(conn, 'eniplane_one_call_unassign_v2', UNASSIGN, [
         c.accountId,
         c.regionId,
         c.eniId,

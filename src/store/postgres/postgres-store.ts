@@ -37,6 +37,8 @@ export interface PostgresStoreOptions {
   poolMax?: number;
   /** seals AccessKey secrets at rest (secret-box.ts); openStore re-seals plain rows on open */
   secrets?: SecretBox;
+  /** overrides ?batch_max= (1: each one-call request alone) */
+  batchMax?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -51,20 +53,8 @@ export class PostgresStore implements Store {
     return this.trips.n;
   }
 
-  /** assign/unassign in one statement (migration 007) */
-  readonly oneCall: OneCallAddresses = oneCallAddresses(async () => {
-    const { client } = await this.acquire();
-    return {
-      client,
-      counted: () => {
-        this.trips.n++;
-      },
-      release: (broken, stale) => {
-        if (stale) this.generation++;
-        client.release(broken);
-      },
-    };
-  });
+  /** assign/unassign in one statement (migrations 007, 018), in batches of the requests in flight (020) */
+  readonly oneCall: OneCallAddresses;
 
   /** bumped when a connection meets a prepared statement outdated by a schema change: older connections are retired */
   private generation = 0;
@@ -79,7 +69,22 @@ export class PostgresStore implements Store {
     readonly schema: string | undefined,
     private readonly secrets: SecretBox | undefined,
     private readonly clientConfig: pg.ClientConfig,
-  ) {}
+    batchMax: number,
+  ) {
+    this.oneCall = oneCallAddresses(async () => {
+      const { client } = await this.acquire();
+      return {
+        client,
+        counted: () => {
+          this.trips.n++;
+        },
+        release: (broken, stale) => {
+          if (stale) this.generation++;
+          client.release(broken);
+        },
+      };
+    }, batchMax);
+  }
 
   /** One statement, its own snapshot, no BEGIN/COMMIT: one round trip. */
   async nextDueMs(): Promise<number | null> {
@@ -121,7 +126,7 @@ export class PostgresStore implements Store {
     // unhandled, it killed the process (a server on a loaded machine, PostgreSQL restarting).
     pool.on('connect', (client) => client.on('error', () => undefined));
     const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = settings.pool;
-    const store = new PostgresStore(pool, settings.schema, opts.secrets, clientConfig);
+    const store = new PostgresStore(pool, settings.schema, opts.secrets, clientConfig, opts.batchMax ?? settings.batchMax);
     try {
       if (opts.migrate !== false) await store.migrate();
       else await pool.query('SELECT 1');

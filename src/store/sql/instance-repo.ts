@@ -3,7 +3,7 @@ import type { Instance } from '../../domain/model.ts';
 import type { Tx } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
 import { forUpdate, forUpdateSkipLocked, placeholders } from './driver.ts';
-import { pagedSelect, Where } from './query.ts';
+import { pagedSelect, Where, wildcardSql } from './query.ts';
 import { toInstance, type InstanceRow } from './rows.ts';
 import { whereTaggedPlanned } from './tag-repo.ts';
 
@@ -118,6 +118,10 @@ export function instanceRepo(d: SqlDriver): Pick<Tx, 'instances'> {
           .eq('system_disk_name', f.systemDiskName)
           .eq('ram_role_name', f.ramRoleName)
           .eq('auto_renew', f.autoRenew === undefined ? undefined : f.autoRenew ? 1 : 0);
+        if (f.namePattern !== undefined) {
+          const m = wildcardSql(d, 'name', f.namePattern);
+          w.add(m.sql, ...m.params);
+        }
         if (f.hasRamRole) w.add("ram_role_name <> ''");
         if (f.matchNothing) w.add('1 = 0');
         if (f.privateIpAddresses) {

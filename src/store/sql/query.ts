@@ -25,6 +25,20 @@ export class Where {
 }
 
 /**
+ * `column` matching a pattern whose `*` stands for any run of characters (the real API's
+ * fuzzy InstanceName), every other character literal, case-sensitive on both databases:
+ * SQLite's GLOB (its `?` and `[` bracketed), PostgreSQL's LIKE (`%`, `_`, `\` escaped).
+ */
+export function wildcardSql(d: SqlDriver, column: string, pattern: string): { sql: string; params: unknown[] } {
+  if (d.dialect === 'sqlite') {
+    const glob = pattern.replace(/[?[]/g, (c) => `[${c}]`);
+    return { sql: `${column} GLOB ?`, params: [glob] };
+  }
+  const like = pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+  return { sql: `${column} LIKE ? ESCAPE '\\'`, params: [like] };
+}
+
+/**
  * Runs a paged SELECT of `table` rows filtered by `where`, ordered by id.
  * count: where the caller knows the total without counting rows (a counter).
  */

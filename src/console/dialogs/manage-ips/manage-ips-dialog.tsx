@@ -19,6 +19,7 @@ import {
   checkPrefixChange,
   emptyPrefixChange,
   heldPrefixes,
+  namedPrefixes,
   prefixChangeCount,
   prefixSteps,
   type PrefixChange,
@@ -31,9 +32,13 @@ function familyStates(
   limits: ReturnType<typeof useSignedIn>['limits'],
   removing4: string[],
   removing6: string[],
+  prefixes: Record<4 | 6, PrefixChange>,
 ): [FamilyState, FamilyState] {
   const { eni, vSwitch, instanceType } = ctx;
   const v4 = eni.PrivateIpSets.PrivateIpSet;
+  const held = heldPrefixes(eni);
+  // each prefix holds one address slot of its family's cap (domain/eni-rules), so the quota line counts them
+  const prefixChange = (c: PrefixChange) => ({ removing: c.removing.length, adding: c.count + namedPrefixes(c.named).length });
   return [
     {
       family: 4,
@@ -42,6 +47,8 @@ function familyStates(
       primary: v4.find((a) => a.Primary)?.PrivateIpAddress,
       removing: removing4,
       quota: quotaFor(eni.Status, 4, limits, instanceType),
+      prefixes: held[4],
+      prefixChange: prefixChange(prefixes[4]),
     },
     {
       family: 6,
@@ -49,16 +56,19 @@ function familyStates(
       assigned: eni.Ipv6Sets.Ipv6Set.map((a) => a.Ipv6Address),
       removing: removing6,
       quota: quotaFor(eni.Status, 6, limits, instanceType),
+      prefixes: held[6],
+      prefixChange: prefixChange(prefixes[6]),
     },
   ];
 }
 
 function quotaNote(ctx: EniContext, family: 4 | 6, max: number): string {
   const what = family === 4 ? 'private IPv4 addresses including the primary one' : 'IPv6 addresses';
+  const prefixes = ' Each IP prefix counts as one address.';
   if (ctx.eni.Status !== 'Available' && ctx.instanceType) {
-    return `Bound to ${ctx.instance?.InstanceId} (${ctx.instanceType.InstanceTypeId}): at most ${max} ${what} per ENI, from DescribeInstanceTypes.`;
+    return `Bound to ${ctx.instance?.InstanceId} (${ctx.instanceType.InstanceTypeId}): at most ${max} ${what} per ENI, from DescribeInstanceTypes.${prefixes}`;
   }
-  return `An Available ENI holds at most ${max} ${what}.`;
+  return `An Available ENI holds at most ${max} ${what}.${prefixes}`;
 }
 
 function outcomeSummary(o: ApplyOutcome): string {
@@ -88,8 +98,8 @@ export function ManageIpsDialog({ eniId, onClose, onChanged }: { eniId: string; 
   const newKey = () => `row-${++seq.current}`;
 
   const states = useMemo(
-    () => (ctx.data ? familyStates(ctx.data, session.limits, removing4, removing6) : undefined),
-    [ctx.data, session.limits, removing4, removing6],
+    () => (ctx.data ? familyStates(ctx.data, session.limits, removing4, removing6, { 4: prefix4, 6: prefix6 }) : undefined),
+    [ctx.data, session.limits, removing4, removing6, prefix4, prefix6],
   );
   const checks = useMemo(
     () => (states ? ([checkFamily(states[0], rows4), checkFamily(states[1], rows6)] as const) : undefined),

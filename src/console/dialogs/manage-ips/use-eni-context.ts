@@ -1,7 +1,7 @@
 // What the Manage ENI IP Addresses dialog and the details page need about an
 // ENI: the ENI itself, its vSwitch (the CIDR blocks), and — when it is bound —
 // its instance and instance type (whose figures are the limits then).
-import { describeEni, getInstance, getInstanceType, getVSwitch } from '../../api/ecs.ts';
+import { describeEni, getInstance, getInstanceType, vSwitchesByIds } from '../../api/ecs.ts';
 import type { EniWire, InstanceTypeWire, InstanceWire, VSwitchWire } from '../../api/wire.ts';
 import { useAsync } from '../../hooks/use-async.ts';
 import { TRANSITIONAL } from '../../components/status-tag.tsx';
@@ -17,7 +17,7 @@ async function loadEniContext(regionId: string, eniId: string): Promise<EniConte
   const eni = await describeEni(regionId, eniId);
   const instanceId = eni.InstanceId || eni.Attachment?.InstanceId || '';
   const [vSwitch, instance] = await Promise.all([
-    getVSwitch(regionId, eni.VSwitchId),
+    vSwitchesByIds(regionId, [eni.VSwitchId]).then((m) => m.get(eni.VSwitchId)),
     instanceId ? getInstance(regionId, instanceId) : Promise.resolve(undefined),
   ]);
   const instanceType = instance ? await getInstanceType(instance.InstanceType) : undefined;

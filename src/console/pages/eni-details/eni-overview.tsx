@@ -1,6 +1,6 @@
 // The ENI's attributes: ids, state, network placement, MAC, binding, security groups.
 import { Card, Descriptions, Tag, Typography } from 'antd';
-import { listSecurityGroups } from '../../api/ecs.ts';
+import { describeSecurityGroupsPage } from '../../api/ecs.ts';
 import { useAsync } from '../../hooks/use-async.ts';
 import { useScope } from '../../state/scope.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
@@ -11,8 +11,13 @@ const mono = { fontFamily: 'ui-monospace, monospace' };
 export function EniOverview({ ctx }: { ctx: EniContext }) {
   const scope = useScope();
   const { eni, vSwitch, instance } = ctx;
-  const sgs = useAsync(() => listSecurityGroups({ regionId: scope.regionId }, eni.VpcId), [scope.regionId, eni.VpcId]);
-  const sgName = new Map((sgs.data ?? []).map((g) => [g.SecurityGroupId, g]));
+  // the names of the ENI's own groups (at most 10): one request by id, not every group of the VPC
+  const groupIds = eni.SecurityGroupIds.SecurityGroupId;
+  const sgs = useAsync(
+    () => describeSecurityGroupsPage({ regionId: scope.regionId }, { pageNumber: 1, pageSize: 50 }, { ids: groupIds }),
+    [scope.regionId, groupIds.join()],
+  );
+  const sgName = new Map((sgs.data?.items ?? []).map((g) => [g.SecurityGroupId, g]));
   return (
     <Card title="Basic information" style={{ marginBottom: 16 }} data-testid="eni-overview">
       <Descriptions

@@ -1,10 +1,19 @@
 // The ENI table's search box and filters (status, type, vSwitch, instance),
-// all applied server-side by DescribeNetworkInterfaces.
+// all applied server-side by DescribeNetworkInterfaces. The vSwitch filter pages
+// its list as it is scrolled; the instance filter suggests from a search as you
+// type (the first page of DescribeInstances, debounced), and takes a whole
+// instance ID with Enter.
 import { useState } from 'react';
 import { AutoComplete, Button, Flex, Input, Select, Tooltip } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
-import type { InstanceWire, VSwitchWire } from '../../api/wire.ts';
 import { ENI_STATUSES } from '../../../domain/model.ts';
+import { searchInstances } from '../../api/ecs.ts';
+import { usePagedSearch } from '../../hooks/use-paged-search.ts';
+import { useScope } from '../../state/scope.tsx';
+import { VSwitchSelect } from '../../components/paged-pickers.tsx';
+
+/** How many suggestions the instance filter shows: one page of DescribeInstances. */
+const SUGGESTIONS = 20;
 
 export interface EniFilterValues {
   search: string;
@@ -14,17 +23,15 @@ export interface EniFilterValues {
   instanceId?: string;
 }
 
-export function EniFilters(props: {
-  value: EniFilterValues;
-  onChange(v: EniFilterValues): void;
-  vSwitches: VSwitchWire[];
-  instances: InstanceWire[];
-  onRefresh(): void;
-  loading: boolean;
-}) {
+export function EniFilters(props: { value: EniFilterValues; onChange(v: EniFilterValues): void; onRefresh(): void; loading: boolean }) {
   const { value, onChange } = props;
   const [search, setSearch] = useState(value.search);
-  const [instanceText, setInstanceText] = useState(value.instanceId ?? '');
+  const scope = useScope();
+  const instances = usePagedSearch((text, n) => searchInstances(scope, text, n, {}, SUGGESTIONS), [scope.regionId, scope.resourceGroupId], {
+    searchOnly: true,
+  });
+  const instanceText = instances.text;
+  const setInstanceText = instances.setText;
   return (
     <Flex gap={8} wrap style={{ marginBottom: 12 }} role="search" aria-label="Filter ENIs">
       <Input.Search
@@ -57,21 +64,20 @@ export function EniFilters(props: {
           { value: 'Secondary', label: 'Secondary' },
         ]}
       />
-      <Select
+      <VSwitchSelect
         aria-label="vSwitch"
         placeholder="vSwitch"
         allowClear
-        showSearch={{ optionFilterProp: 'label' }}
         value={value.vSwitchId}
-        onChange={(v?: string) => onChange({ ...value, vSwitchId: v })}
+        onChange={(v) => onChange({ ...value, vSwitchId: v })}
         style={{ width: 260 }}
-        options={props.vSwitches.map((v) => ({ value: v.VSwitchId, label: `${v.VSwitchName || v.VSwitchId} (${v.CidrBlock})` }))}
-        notFoundContent="No vSwitches in this region"
+        label={(v) => `${v.VSwitchName || v.VSwitchId} (${v.CidrBlock})`}
       />
       <AutoComplete
         aria-label="Instance"
-        placeholder="Bound to instance (ID)"
+        placeholder="Bound to instance (name or ID)"
         allowClear
+        showSearch={{ filterOption: false }}
         value={instanceText}
         onChange={(t: string) => {
           setInstanceText(t ?? '');
@@ -82,10 +88,18 @@ export function EniFilters(props: {
           if (e.key === 'Enter' && instanceText.trim()) onChange({ ...value, instanceId: instanceText.trim() });
         }}
         style={{ width: 250 }}
-        options={props.instances
-          .filter((i) => !instanceText || i.InstanceId.includes(instanceText) || i.InstanceName.includes(instanceText))
-          .slice(0, 50)
-          .map((i) => ({ value: i.InstanceId, label: `${i.InstanceId}${i.InstanceName ? ` (${i.InstanceName})` : ''}` }))}
+        options={instances.items.map((i) => ({
+          value: i.InstanceId,
+          label: `${i.InstanceId}${i.InstanceName ? ` (${i.InstanceName})` : ''}`,
+        }))}
+        notFoundContent={
+          instanceText.trim() === ''
+            ? undefined
+            : instances.loading
+              ? 'Searching…'
+              : `No instance whose name contains "${instanceText.trim()}" or whose ID is it`
+        }
+        data-testid="instance-filter"
       />
       <Tooltip title="Refresh">
         <Button icon={<ReloadOutlined />} onClick={props.onRefresh} loading={props.loading} aria-label="Refresh" />

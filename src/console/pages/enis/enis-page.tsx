@@ -3,8 +3,8 @@
 import { useMemo, useState } from 'react';
 import { App, Button, Card, Table } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { deleteEni, detachEni, listAllInstances, listVSwitches, type EniQuery } from '../../api/ecs.ts';
-import type { EniWire } from '../../api/wire.ts';
+import { deleteEni, detachEni, vSwitchesByIds, type EniQuery } from '../../api/ecs.ts';
+import type { EniWire, VSwitchWire } from '../../api/wire.ts';
 import { useAsync } from '../../hooks/use-async.ts';
 import { useScope } from '../../state/scope.tsx';
 import { parseSearch, describeSearch } from '../../logic/search-query.ts';
@@ -48,9 +48,13 @@ export function EnisPage() {
   const [actionError, setActionError] = useState<unknown>();
   const query = useMemo(() => toQuery(filters), [filters]);
   const list = useEniList(query);
-  const vsws = useAsync(() => listVSwitches(scope), [scope.regionId, scope.resourceGroupId]);
-  const instances = useAsync(() => listAllInstances(scope), [scope.regionId, scope.resourceGroupId]);
-  const vSwitchById = useMemo(() => new Map((vsws.data ?? []).map((v) => [v.VSwitchId, v])), [vsws.data]);
+  // Names and CIDR blocks of the vSwitches this page shows, one batched request (cached), not every vSwitch.
+  const pageVSwitchIds = useMemo(
+    () => [...new Set((list.data?.NetworkInterfaceSets.NetworkInterfaceSet ?? []).map((e) => e.VSwitchId))].sort(),
+    [list.data],
+  );
+  const vsws = useAsync(() => vSwitchesByIds(scope.regionId, pageVSwitchIds), [scope.regionId, pageVSwitchIds.join()]);
+  const vSwitchById = vsws.data ?? new Map<string, VSwitchWire>();
   const filtered = filters.search.trim() !== '' || !!filters.status || !!filters.type || !!filters.vSwitchId || !!filters.instanceId;
   const pending = usePendingTransitions();
   const rows = useMemo(
@@ -111,14 +115,7 @@ export function EnisPage() {
         <GettingStarted onCreateEni={() => setDialog({ kind: 'create' })} />
       ) : (
         <Card>
-          <EniFilters
-            value={filters}
-            onChange={setFilters}
-            vSwitches={vsws.data ?? []}
-            instances={instances.data ?? []}
-            onRefresh={() => void list.reload()}
-            loading={list.loading}
-          />
+          <EniFilters value={filters} onChange={setFilters} onRefresh={() => void list.reload()} loading={list.loading} />
           <Table<EniWire>
             rowKey="NetworkInterfaceId"
             size="middle"
