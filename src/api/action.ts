@@ -112,6 +112,18 @@ export function pageFields(
       };
 }
 
+/** A filter that can match nothing answers this page without asking the store. */
+export const EMPTY_PAGE = { items: [], totalCount: 0, nextToken: '' } as const;
+
+/** A comma-separated id filter ("vpc-1, vpc-2"): the ids, blanks dropped. */
+export function readIdList(p: ParamReader, name: string): string[] | undefined {
+  return p
+    .str(name)
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** Either a list of named addresses or a count, never both. */
 export function readAddressRequest(p: ParamReader, listName: string, countName: string, maxItems = 50): AddressRequest | undefined {
   const named = p.list(listName, maxItems);

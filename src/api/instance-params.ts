@@ -26,6 +26,33 @@ export const INSTANCE_ATTRIBUTE_NAMES = [
   'SystemDisk',
 ];
 
+/** The top-level parameters RunInstances and CreateInstance both honour. */
+export const INSTANCE_BASIC_NAMES = [
+  'RegionId',
+  'InstanceType',
+  'VSwitchId',
+  'ZoneId',
+  'SecurityGroupId',
+  'PrivateIpAddress',
+  'InstanceName',
+  'ImageId',
+  'ResourceGroupId',
+  'ClientToken',
+];
+
+/** What RunInstances and CreateInstance read alike (InstanceType is required; nothing else here can fail). */
+export function readInstanceBasics(p: ParamReader) {
+  return {
+    regionId: p.str('RegionId'),
+    instanceType: p.reqStr('InstanceType'),
+    zoneId: p.str('ZoneId'),
+    name: p.str('InstanceName'),
+    imageId: p.str('ImageId'),
+    resourceGroupId: p.str('ResourceGroupId'),
+    clientToken: p.str('ClientToken'),
+  };
+}
+
 const oneOf = (p: ParamReader, name: string, values: string[]): string | undefined => {
   const v = p.str(name);
   if (v !== undefined && !values.includes(v)) throw wireErrors.invalidParameter(name);

@@ -17,6 +17,10 @@ function ipv6Sets(eni: Eni) {
 function primaryAddress(eni: Eni): string {
   return eni.addresses.find((a) => a.family === 4 && a.primary)?.address ?? '';
 }
+/** `keys` of a shape, in that order: an older model's subset of a newer answer (ECS DescribeVpcs, DescribeVSwitches). */
+export function fieldsOf<T extends object, K extends keyof T>(shape: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, shape[k]])) as Pick<T, K>;
+}
 /** ECS answers carry tags as TagKey/TagValue, the VPC product's as Key/Value. */
 const ecsTags = (tags: Tag[]) => ({ Tag: tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) });
 const vpcTags = (tags: Tag[]) => ({ Tag: tags.map((t) => ({ Key: t.key, Value: t.value })) });

@@ -1,23 +1,10 @@
 // `eniplane accounts ...`: the admin side of tenants and AccessKeys, working
 // directly on the store (run it where the server's data lives).
 import type { Command } from 'commander';
-import { openStore } from '../store/open-store.ts';
-import { createDeps } from '../service/create-deps.ts';
 import { createAccessKey, createAccount, listAccounts, setAccessKeyStatus } from '../service/accounts.ts';
-import type { ServiceDeps } from '../service/deps.ts';
-import { STORE_SETTINGS, defineSettings } from './settings.ts';
+import { storeCommand } from './store-command.ts';
 
-const storeSettings = defineSettings('accounts', STORE_SETTINGS);
-
-async function withDeps<T>(opts: { data?: string; database?: string }, fn: (deps: ServiceDeps) => Promise<T>): Promise<T> {
-  const c = storeSettings.resolve({ data: opts.data, database: opts.database }, process.env);
-  const store = await openStore(c.database, c.data, { backgroundCheckpoints: false });
-  try {
-    return await fn(createDeps(store));
-  } finally {
-    await store.close();
-  }
-}
+const { storeSettings, withDeps } = storeCommand('accounts');
 
 export function registerAccounts(program: Command): void {
   const accounts = program.command('accounts').description('manage accounts (tenants) and their AccessKeys');

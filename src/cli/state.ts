@@ -3,23 +3,11 @@
 // (run it where the server's data lives: the same --data / --database).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openStore } from '../store/open-store.ts';
-import { createDeps } from '../service/create-deps.ts';
 import { exportState, formatState, importState, stateJsonSchema, StateError } from '../service/state.ts';
-import type { ServiceDeps } from '../service/deps.ts';
-import { ConfigError, STORE_SETTINGS, defineSettings } from './settings.ts';
+import { ConfigError } from './settings.ts';
+import { storeCommand } from './store-command.ts';
 
-const storeSettings = defineSettings('state', STORE_SETTINGS);
-
-async function withDeps<T>(opts: { data?: string; database?: string }, fn: (deps: ServiceDeps) => Promise<T>): Promise<T> {
-  const c = storeSettings.resolve({ data: opts.data, database: opts.database }, process.env);
-  const store = await openStore(c.database, c.data, { backgroundCheckpoints: false });
-  try {
-    return await fn(createDeps(store));
-  } finally {
-    await store.close();
-  }
-}
+const { storeSettings, withDeps } = storeCommand('state');
 
 /** A snapshot or seed file, parsed; a bad one is the user's error. */
 function readStateFile(file: string): unknown {

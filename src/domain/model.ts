@@ -29,62 +29,50 @@ export interface ResourceGroup {
   createdAt: string;
 }
 
-export interface Vpc {
+/** What every resource of an account in a region has (VPC, vSwitch, security group, instance, ENI). */
+export interface OwnedResource {
   id: string;
   accountId: AccountId;
   regionId: string;
   resourceGroupId: string;
   name: string;
   description: string;
+  createdAt: string;
+}
+
+/** …and what an instance or ENI has: its place in a vSwitch. */
+export interface PlacedResource extends OwnedResource {
+  zoneId: string;
+  vpcId: string;
+  vSwitchId: string;
+}
+
+export interface Vpc extends OwnedResource {
   cidrBlock: string;
   /** a /56 when IPv6 is enabled */
   ipv6CidrBlock: string | null;
   status: 'Available';
-  createdAt: string;
 }
 
-export interface VSwitch {
-  id: string;
-  accountId: AccountId;
-  regionId: string;
+export interface VSwitch extends OwnedResource {
   vpcId: string;
   zoneId: string;
-  resourceGroupId: string;
-  name: string;
-  description: string;
   cidrBlock: string;
   /** a /64 inside the VPC's /56 */
   ipv6CidrBlock: string | null;
   status: 'Available';
-  createdAt: string;
 }
 
-export interface SecurityGroup {
-  id: string;
-  accountId: AccountId;
-  regionId: string;
+export interface SecurityGroup extends OwnedResource {
   vpcId: string;
-  resourceGroupId: string;
-  name: string;
-  description: string;
   type: SecurityGroupType;
   /** private IPs currently held by ENIs in this group (all addresses counted) */
   ipCount: number;
-  createdAt: string;
 }
 
-export interface Instance {
-  id: string;
-  accountId: AccountId;
-  regionId: string;
-  zoneId: string;
-  vpcId: string;
-  vSwitchId: string;
-  resourceGroupId: string;
-  name: string;
+export interface Instance extends PlacedResource {
   instanceType: string;
   imageId: string;
-  description: string;
   hostName: string;
   systemDisk: SystemDisk;
   billing: InstanceBilling;
@@ -97,7 +85,6 @@ export interface Instance {
   status: InstanceStatus;
   /** when an in-flight transition completes (epoch ms), null when settled */
   transitionDueMs: number | null;
-  createdAt: string;
 }
 
 /** The instance's system disk: only what the answers carry (no block storage behind it). */
@@ -171,16 +158,7 @@ export interface PrivateAddress {
   primary: boolean;
 }
 
-export interface Eni {
-  id: string;
-  accountId: AccountId;
-  regionId: string;
-  zoneId: string;
-  vpcId: string;
-  vSwitchId: string;
-  resourceGroupId: string;
-  name: string;
-  description: string;
+export interface Eni extends PlacedResource {
   type: EniType;
   status: EniStatus;
   macAddress: string;
@@ -206,7 +184,6 @@ export interface Eni {
   /** IPv6 prefixes (aligned /80s, canonical CIDR text) in assignment order; each counts as one address */
   ipv6Prefixes: string[];
   tags: { key: string; value: string }[];
-  createdAt: string;
 }
 
 export type EniTrafficMode = 'Standard' | 'HighPerformance';

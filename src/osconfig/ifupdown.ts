@@ -6,9 +6,9 @@
 
 import { dnsByFamily, planEni, type EniPlan, type FamilyPolicy } from './eni-plan.ts';
 import type { EniFacts } from './facts.ts';
-import { backupCommand, cloudInitSwitch, headerComment, linuxVerify, moveAwayCommand, restartCommand } from './linux-steps.ts';
+import { backupCommand, headerComment, linuxRendering, moveAwayCommand, restartCommand } from './linux-steps.ts';
 import type { OsEntry } from './os-catalog.ts';
-import type { Rendering } from './rendering.ts';
+import type { RenderedCommand, Rendering } from './rendering.ts';
 
 const MAIN_FILE = '/etc/network/interfaces';
 
@@ -115,14 +115,13 @@ function interfacesStanzas(plan: EniPlan): string[] {
 export function renderIfupdown(facts: EniFacts, os: OsEntry): Rendering {
   const plan = planEni(facts);
   const style = includeStyle(os);
-  const cloudInit = cloudInitSwitch();
   const header = headerComment([
     `Written by eniplane for ${plan.label}.`,
     `Each secondary IPv4 address has its own ${plan.ifname}:N stanza: ifupdown uses only the first`,
     'of several "address" lines in one stanza, without a warning.',
   ]);
   const stanzas = interfacesStanzas(plan);
-  const commands = [cloudInit.backup];
+  const commands: RenderedCommand[] = [];
   const warnings: string[] = [];
   let path: string;
   let content: string;
@@ -150,11 +149,8 @@ export function renderIfupdown(facts: EniFacts, os: OsEntry): Rendering {
     );
   }
   commands.push(...restartCommand(os.restart));
-  return {
-    osId: os.id,
-    target: os.target,
+  return linuxRendering(os, plan, {
     files: [
-      cloudInit.file,
       {
         path,
         content,
@@ -164,7 +160,5 @@ export function renderIfupdown(facts: EniFacts, os: OsEntry): Rendering {
     ],
     commands,
     warnings,
-    verify: linuxVerify(plan),
-    shell: 'sh',
-  };
+  });
 }

@@ -2,7 +2,8 @@
 // commands.
 
 import type { EniPlan } from './eni-plan.ts';
-import type { RenderedCommand, RenderedFile } from './rendering.ts';
+import type { OsEntry } from './os-catalog.ts';
+import type { RenderedCommand, RenderedFile, Rendering } from './rendering.ts';
 
 /**
  * Backups go to one directory outside every configuration directory. A copy
@@ -36,7 +37,7 @@ export function moveAwayCommand(glob: string, why: string): RenderedCommand {
 const CLOUD_INIT_SWITCH_PATH = '/etc/cloud/cloud.cfg.d/99-disable-network-config.cfg';
 
 /** the seed's "disable cloud-init network configuration" file, and its backup */
-export function cloudInitSwitch(): { file: RenderedFile; backup: RenderedCommand } {
+function cloudInitSwitch(): { file: RenderedFile; backup: RenderedCommand } {
   return {
     file: {
       path: CLOUD_INIT_SWITCH_PATH,
@@ -48,7 +49,29 @@ export function cloudInitSwitch(): { file: RenderedFile; backup: RenderedCommand
   };
 }
 
-export function linuxVerify(plan: EniPlan): string[] {
+/**
+ * A Linux target's rendering: the cloud-init switch first (its file, and its backup
+ * before the target's own commands), then what the target writes and runs; verified
+ * with linuxVerify and whatever the target adds; run by sh.
+ */
+export function linuxRendering(
+  os: OsEntry,
+  plan: EniPlan,
+  own: { files: RenderedFile[]; commands: RenderedCommand[]; warnings: string[]; verify?: string[] },
+): Rendering {
+  const cloudInit = cloudInitSwitch();
+  return {
+    osId: os.id,
+    target: os.target,
+    files: [cloudInit.file, ...own.files],
+    commands: [cloudInit.backup, ...own.commands],
+    warnings: own.warnings,
+    verify: [...linuxVerify(plan), ...(own.verify ?? [])],
+    shell: 'sh',
+  };
+}
+
+function linuxVerify(plan: EniPlan): string[] {
   const dev = plan.ifname;
   const out = [`ip -4 addr show dev ${dev}`];
   if (plan.v6.length > 0) out.push(`ip -6 addr show dev ${dev}`);

@@ -6,7 +6,7 @@
 
 import { dnsByFamily, planEni, type EniPlan } from './eni-plan.ts';
 import type { EniFacts } from './facts.ts';
-import { backupCommand, cloudInitSwitch, headerComment, linuxVerify, restartCommand } from './linux-steps.ts';
+import { backupCommand, headerComment, linuxRendering, restartCommand } from './linux-steps.ts';
 import type { OsEntry } from './os-catalog.ts';
 import type { Rendering } from './rendering.ts';
 
@@ -100,17 +100,13 @@ function netplanYaml(plan: EniPlan, variant: Variant): string {
 function renderNetplan(facts: EniFacts, os: OsEntry, variant: Variant): Rendering {
   const plan = planEni(facts);
   const path = plan.policy ? `/etc/netplan/60-eniplane-${plan.ifname}.yaml` : PRIMARY_FILE;
-  const cloudInit = cloudInitSwitch();
   const warnings = plan.policy
     ? [
         `netplan merges every file in /etc/netplan: if ${PRIMARY_FILE} also defines ${plan.ifname} (for example with dhcp4: true), remove that stanza there.`,
       ]
     : [`${PRIMARY_FILE} is replaced as a whole: if it also configured other interfaces, copy their stanzas back from the backup.`];
-  return {
-    osId: os.id,
-    target: os.target,
+  return linuxRendering(os, plan, {
     files: [
-      cloudInit.file,
       {
         path,
         content: netplanYaml(plan, variant),
@@ -123,13 +119,10 @@ function renderNetplan(facts: EniFacts, os: OsEntry, variant: Variant): Renderin
       },
     ],
     commands: [
-      cloudInit.backup,
       backupCommand(path),
       { run: 'netplan generate', why: 'checks the YAML first: it prints errors and changes nothing', stage: 'apply' },
       ...restartCommand(os.restart),
     ],
     warnings,
-    verify: linuxVerify(plan),
-    shell: 'sh',
-  };
+  });
 }

@@ -6,7 +6,7 @@
 
 import { dnsByFamily, planEni, type EniPlan, type FamilyPolicy } from './eni-plan.ts';
 import type { EniFacts } from './facts.ts';
-import { BACKUP_DIR, cloudInitSwitch, linuxVerify } from './linux-steps.ts';
+import { BACKUP_DIR, linuxRendering } from './linux-steps.ts';
 import type { OsEntry } from './os-catalog.ts';
 import type { RenderedCommand, Rendering } from './rendering.ts';
 
@@ -102,17 +102,12 @@ function nmcliCommands(plan: EniPlan): RenderedCommand[] {
 
 export function renderNmcli(facts: EniFacts, os: OsEntry): Rendering {
   const plan = planEni(facts);
-  const cloudInit = cloudInitSwitch();
-  const commands = nmcliCommands(plan);
-  return {
-    osId: os.id,
-    target: os.target,
-    files: [cloudInit.file],
-    commands: [cloudInit.backup, ...commands],
+  return linuxRendering(os, plan, {
+    files: [],
+    commands: nmcliCommands(plan),
     warnings: [
       `If another, inactive profile is also bound to ${plan.ifname}, delete it ("nmcli connection delete <uuid>") so it cannot win at the next boot.`,
     ],
-    verify: [...linuxVerify(plan), `nmcli -f GENERAL.CONNECTION,IP4.ADDRESS,IP4.GATEWAY,IP6.ADDRESS device show ${plan.ifname}`],
-    shell: 'sh',
-  };
+    verify: [`nmcli -f GENERAL.CONNECTION,IP4.ADDRESS,IP4.GATEWAY,IP6.ADDRESS device show ${plan.ifname}`],
+  });
 }

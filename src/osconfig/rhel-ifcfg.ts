@@ -7,7 +7,7 @@
 import { dnsByFamily, planEni, type EniPlan } from './eni-plan.ts';
 import type { EniFacts } from './facts.ts';
 import { isIpv6LinkLocal, parseIpv6 } from './ip.ts';
-import { backupCommand, cloudInitSwitch, headerComment, linuxVerify, moveAwayCommand, restartCommand } from './linux-steps.ts';
+import { backupCommand, headerComment, linuxRendering, moveAwayCommand, restartCommand } from './linux-steps.ts';
 import type { OsEntry } from './os-catalog.ts';
 import type { RenderedFile, Rendering } from './rendering.ts';
 
@@ -129,9 +129,7 @@ function policyFiles(plan: EniPlan): RenderedFile[] {
 export function renderRhelIfcfg(facts: EniFacts, os: OsEntry): Rendering {
   const plan = planEni(facts);
   const { ifname } = plan;
-  const cloudInit = cloudInitSwitch();
   const files: RenderedFile[] = [
-    cloudInit.file,
     {
       path: `${DIR}/ifcfg-${ifname}`,
       content: mainIfcfg(plan),
@@ -152,19 +150,14 @@ export function renderRhelIfcfg(facts: EniFacts, os: OsEntry): Rendering {
       'On NetworkManager releases the ifcfg files are read by its ifcfg-rh plugin; if "nmcli connection show" lists no profile for the device after the restart, use the nmcli target instead.',
     );
   }
-  return {
-    osId: os.id,
-    target: os.target,
+  return linuxRendering(os, plan, {
     files,
     commands: [
-      cloudInit.backup,
-      ...files.filter((f) => f !== cloudInit.file && !f.path.includes(':')).map((f) => backupCommand(f.path)),
+      ...files.filter((f) => !f.path.includes(':')).map((f) => backupCommand(f.path)),
       // backs up every existing alias file and removes it, so aliases beyond the new count do not linger
       moveAwayCommand(`${DIR}/ifcfg-${ifname}:*`, `back up and remove the old ${ifname}:N alias files; the new set is written next`),
       ...restartCommand(os.restart),
     ],
     warnings,
-    verify: linuxVerify(plan),
-    shell: 'sh',
-  };
+  });
 }

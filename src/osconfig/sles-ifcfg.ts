@@ -6,7 +6,7 @@
 
 import { planEni, type EniPlan } from './eni-plan.ts';
 import type { EniFacts } from './facts.ts';
-import { backupCommand, cloudInitSwitch, headerComment, linuxVerify, restartCommand } from './linux-steps.ts';
+import { backupCommand, headerComment, linuxRendering, restartCommand } from './linux-steps.ts';
 import type { OsEntry } from './os-catalog.ts';
 import type { RenderedCommand, RenderedFile, Rendering } from './rendering.ts';
 
@@ -65,9 +65,7 @@ function slesIfrule(plan: EniPlan): string {
 export function renderSlesIfcfg(facts: EniFacts, os: OsEntry): Rendering {
   const plan = planEni(facts);
   const { ifname } = plan;
-  const cloudInit = cloudInitSwitch();
   const files: RenderedFile[] = [
-    cloudInit.file,
     {
       path: `${DIR}/ifcfg-${ifname}`,
       content: slesIfcfg(plan),
@@ -124,15 +122,7 @@ export function renderSlesIfcfg(facts: EniFacts, os: OsEntry): Rendering {
       `IP prefixes: add ${plan.localRoutes.map((r) => `"ip route add local ${r.cidr} dev ${ifname}"`).join(', ')} from a POST_UP_SCRIPT (or add the addresses you use from each prefix yourself), so ${ifname} answers on the addresses inside them.`,
     );
   }
-  const backups = files.filter((f) => f !== cloudInit.file).map((f) => backupCommand(f.path));
+  const backups = files.map((f) => backupCommand(f.path));
   if (!plan.policy && facts.dnsServers.length > 0) backups.push(backupCommand(`${DIR}/config`));
-  return {
-    osId: os.id,
-    target: os.target,
-    files,
-    commands: [cloudInit.backup, ...backups, ...apply, ...restartCommand(os.restart)],
-    warnings,
-    verify: linuxVerify(plan),
-    shell: 'sh',
-  };
+  return linuxRendering(os, plan, { files, commands: [...backups, ...apply, ...restartCommand(os.restart)], warnings });
 }

@@ -6,7 +6,7 @@ import { assertAttachable, assertSecurityGroupsFit, assertWithinAddressCap } fro
 import { findInstanceType } from '../domain/instance-types.ts';
 import { newResourceId } from '../domain/ids.ts';
 import { isoTime } from '../domain/ports.ts';
-import { assertTrunkHost, unbound } from '../domain/trunk-rules.ts';
+import { assertTrunkHost } from '../domain/trunk-rules.ts';
 import { DEFAULT_ENI_TRAFFIC, DEFAULT_INSTANCE_ATTRIBUTES, defaultHostName } from '../domain/model.ts';
 import type {
   Eni,
@@ -28,7 +28,7 @@ import { insertEni, requestSize } from './create-eni.ts';
 import { loadEni, loadInstance, loadSecurityGroups, loadVSwitch } from './load.ts';
 import { replaceSecurityGroups } from './eni-lifecycle.ts';
 import { resolveResourceGroup, resourceGroupFilter } from './resource-groups.ts';
-import { dueTime, settleDue, settleDueIn } from './transitions.ts';
+import { detached, dueTime, settleDue, settleDueIn, settledWriteTx } from './transitions.ts';
 
 /**
  * A NetworkInterface.N of RunInstances: the primary ENI's settings, or a secondary ENI made (or, with
@@ -329,18 +329,12 @@ function changeState(
   via: InstanceStatus,
   to: InstanceStatus,
 ): Promise<void> {
-  const region = findRegion(deps, cmd.regionId);
-  return writeTx(
-    deps,
-    async (tx) => {
-      await settleDueIn(deps, tx);
-      const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
-      if (i.status !== from) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: from, current: i.status });
-      const due = dueTime(deps);
-      await tx.instances.update({ ...i, status: due === null ? to : via, transitionDueMs: due });
-    },
-    caller,
-  );
+  return settledWriteTx(deps, caller, cmd.regionId, async (tx, region) => {
+    const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
+    if (i.status !== from) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: from, current: i.status });
+    const due = dueTime(deps);
+    await tx.instances.update({ ...i, status: due === null ? to : via, transitionDueMs: due });
+  });
 }
 
 export function startInstance(deps: ServiceDeps, caller: Caller, cmd: { regionId?: string; instanceId: string }): Promise<void> {
@@ -365,16 +359,7 @@ async function releaseEnis(deps: ServiceDeps, tx: Tx, accountId: string, instanc
       await removeAllAddresses(deps, tx, eni);
       await tx.enis.delete(eni.id);
     } else {
-      await tx.enis.update({
-        ...eni,
-        ...unbound(eni),
-        status: 'Available',
-        instanceId: null,
-        pendingInstanceId: null,
-        deviceIndex: null,
-        networkCardIndex: null,
-        transitionDueMs: null,
-      });
+      await tx.enis.update(detached(eni));
     }
   }
 }
@@ -385,19 +370,13 @@ export function deleteInstance(
   caller: Caller,
   cmd: { regionId?: string; instanceId: string; force?: boolean },
 ): Promise<void> {
-  const region = findRegion(deps, cmd.regionId);
-  return writeTx(
-    deps,
-    async (tx) => {
-      await settleDueIn(deps, tx);
-      const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
-      const ok = i.status === 'Stopped' || (cmd.force === true && (i.status === 'Running' || i.status === 'Stopping'));
-      if (!ok) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: 'Stopped', current: i.status });
-      await releaseEnis(deps, tx, caller.accountId, i.id);
-      await tx.instances.delete(i.id);
-    },
-    caller,
-  );
+  return settledWriteTx(deps, caller, cmd.regionId, async (tx, region) => {
+    const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
+    const ok = i.status === 'Stopped' || (cmd.force === true && (i.status === 'Running' || i.status === 'Stopping'));
+    if (!ok) throw new DomainError('InstanceStateInvalid', { instanceId: i.id, expected: 'Stopped', current: i.status });
+    await releaseEnis(deps, tx, caller.accountId, i.id);
+    await tx.instances.delete(i.id);
+  });
 }
 
 /** One instance with its ENIs (DescribeInstanceAttribute and the other per-instance reads). */

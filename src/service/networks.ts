@@ -286,6 +286,16 @@ export function describeVpc(
   });
 }
 
+/** The ids of each VPC's vSwitches (its first 150, as DescribeVSwitches lists them), for DescribeVpcs and DescribeRouteTableList. */
+export async function vSwitchIdsOf(deps: ServiceDeps, caller: Caller, vpcs: readonly Vpc[]): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const v of vpcs) {
+    const vsws = await describeVSwitches(deps, caller, { regionId: v.regionId, vpcId: v.id }, { limit: 150 });
+    out.push(vsws.items.map((s) => s.id));
+  }
+  return out;
+}
+
 /** One vSwitch with its free address count (DescribeVSwitchAttributes). */
 export function describeVSwitch(deps: ServiceDeps, caller: Caller, q: { regionId?: string; vSwitchId: string }): Promise<VSwitchView> {
   const region = findRegion(deps, q.regionId);

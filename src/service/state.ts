@@ -21,6 +21,7 @@ import {
   defaultHostName,
   type Eni,
   type Instance,
+  type OwnedResource,
   type PrivateAddress,
   type SecurityGroup,
   type Vpc,
@@ -281,6 +282,9 @@ async function all<T>(page: (p: Paging) => Promise<Page<T>>): Promise<T[]> {
   }
 }
 
+/** `keys` of `r`, in that order (the snapshot's canonical field order) */
+const pick = <T extends object, K extends keyof T>(r: T, keys: K[]): Pick<T, K> =>
+  Object.fromEntries(keys.map((k) => [k, r[k]])) as Pick<T, K>;
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const accountOrder = (a: Account, b: Account) =>
   a.name === b.name ? 0 : a.name === 'root' ? -1 : b.name === 'root' ? 1 : a.name < b.name ? -1 : 1;
@@ -309,7 +313,14 @@ export function exportState(deps: ServiceDeps): Promise<{ format: string; accoun
         enis.push(...(await all((p) => tx.enis.list(a, { regionId }, p))));
       }
       const tags = await tx.tags.of([...vpcs, ...vSwitches, ...sgs, ...instances].map((r) => r.id));
-      const tagsOf = (id: string) => (tags.get(id) ?? []).map((t) => ({ key: t.key, value: t.value }));
+      /** the fields every resource ends with, in the canonical order */
+      const ending = (r: OwnedResource, own: Tag[] = tags.get(r.id) ?? []) => ({
+        name: r.name,
+        description: r.description,
+        ...rg(r.resourceGroupId),
+        createdAt: r.createdAt,
+        tags: own.map((t) => ({ key: t.key, value: t.value })),
+      });
       const v4 = (e: Eni) => e.addresses.filter((x) => x.family === 4);
       out.push({
         name: account.name,
@@ -318,87 +329,57 @@ export function exportState(deps: ServiceDeps): Promise<{ format: string; accoun
           .sort(byId)
           .map((g) => ({ id: g.id, name: g.name, displayName: g.displayName, createdAt: g.createdAt })),
         vpcs: vpcs.sort(byId).map((v) => ({
-          id: v.id,
-          regionId: v.regionId,
-          cidrBlock: v.cidrBlock,
-          ipv6CidrBlock: v.ipv6CidrBlock,
-          name: v.name,
-          description: v.description,
-          ...rg(v.resourceGroupId),
-          createdAt: v.createdAt,
-          tags: tagsOf(v.id),
+          ...pick(v, ['id', 'regionId', 'cidrBlock', 'ipv6CidrBlock']),
+          ...ending(v),
         })),
         vSwitches: vSwitches.sort(byId).map((v) => ({
-          id: v.id,
-          vpcId: v.vpcId,
-          zoneId: v.zoneId,
-          cidrBlock: v.cidrBlock,
-          ipv6CidrBlock: v.ipv6CidrBlock,
-          name: v.name,
-          description: v.description,
-          ...rg(v.resourceGroupId),
-          createdAt: v.createdAt,
-          tags: tagsOf(v.id),
+          ...pick(v, ['id', 'vpcId', 'zoneId', 'cidrBlock', 'ipv6CidrBlock']),
+          ...ending(v),
         })),
         securityGroups: sgs.sort(byId).map((g) => ({
-          id: g.id,
-          vpcId: g.vpcId,
-          type: g.type,
-          name: g.name,
-          description: g.description,
-          ...rg(g.resourceGroupId),
-          createdAt: g.createdAt,
-          tags: tagsOf(g.id),
+          ...pick(g, ['id', 'vpcId', 'type']),
+          ...ending(g),
         })),
         instances: instances.sort(byId).map((i) => ({
-          id: i.id,
-          vSwitchId: i.vSwitchId,
-          instanceType: i.instanceType,
-          imageId: i.imageId,
-          status: i.status,
-          transitionDueMs: i.transitionDueMs,
-          hostName: i.hostName,
-          systemDisk: i.systemDisk,
-          billing: i.billing,
-          keyPairName: i.keyPairName,
-          ramRoleName: i.ramRoleName,
-          deletionProtection: i.deletionProtection,
-          creditSpecification: i.creditSpecification,
-          userData: i.userData,
-          name: i.name,
-          description: i.description,
-          ...rg(i.resourceGroupId),
-          createdAt: i.createdAt,
-          tags: tagsOf(i.id),
+          ...pick(i, [
+            'id',
+            'vSwitchId',
+            'instanceType',
+            'imageId',
+            'status',
+            'transitionDueMs',
+            'hostName',
+            'systemDisk',
+            'billing',
+            'keyPairName',
+            'ramRoleName',
+            'deletionProtection',
+            'creditSpecification',
+            'userData',
+          ]),
+          ...ending(i),
         })),
         networkInterfaces: enis.sort(byId).map((e) => ({
-          id: e.id,
-          vSwitchId: e.vSwitchId,
-          securityGroupIds: e.securityGroupIds,
-          type: e.type,
-          status: e.status,
-          instanceId: e.instanceId,
-          pendingInstanceId: e.pendingInstanceId,
-          deviceIndex: e.deviceIndex,
-          networkCardIndex: e.networkCardIndex,
-          trunkEniId: e.trunkEniId,
-          macAddress: e.macAddress,
+          ...pick(e, [
+            'id',
+            'vSwitchId',
+            'securityGroupIds',
+            'type',
+            'status',
+            'instanceId',
+            'pendingInstanceId',
+            'deviceIndex',
+            'networkCardIndex',
+            'trunkEniId',
+            'macAddress',
+          ]),
           primaryIpAddress: v4(e).find((x) => x.primary)?.address ?? '',
           privateIpAddresses: v4(e)
             .filter((x) => !x.primary)
             .map((x) => x.address),
           ipv6Addresses: e.addresses.filter((x) => x.family === 6).map((x) => x.address),
-          ipv4Prefixes: e.ipv4Prefixes,
-          ipv6Prefixes: e.ipv6Prefixes,
-          deleteOnRelease: e.deleteOnRelease,
-          sourceDestCheck: e.sourceDestCheck,
-          traffic: e.traffic,
-          transitionDueMs: e.transitionDueMs,
-          name: e.name,
-          description: e.description,
-          ...rg(e.resourceGroupId),
-          createdAt: e.createdAt,
-          tags: e.tags.map((t) => ({ key: t.key, value: t.value })),
+          ...pick(e, ['ipv4Prefixes', 'ipv6Prefixes', 'deleteOnRelease', 'sourceDestCheck', 'traffic', 'transitionDueMs']),
+          ...ending(e, e.tags),
         })),
       });
     }

@@ -4,11 +4,11 @@
 // it first: the conditional re-read inside a write transaction makes it happen
 // exactly once, and a process that dies mid-way leaves nothing stuck — any
 // other process (or the same one on restart) finishes it.
-import type { Eni, Instance } from '../domain/model.ts';
+import type { Eni, Instance, Region } from '../domain/model.ts';
 import { unbound } from '../domain/trunk-rules.ts';
 import type { Tx } from '../store/store.ts';
 import { removeAllAddresses } from './address-book.ts';
-import { writeTx, type Caller, type ServiceDeps } from './deps.ts';
+import { findRegion, writeTx, type Caller, type ServiceDeps } from './deps.ts';
 import { runEvery } from './periodic.ts';
 import { wrongEndKey } from './faults.ts';
 
@@ -33,8 +33,49 @@ export function dueTime(deps: ServiceDeps): number | null {
   return due;
 }
 
+/**
+ * A request's write transaction in its region: what is due is settled first, so
+ * the use case sees every resource in its settled state.
+ */
+export function settledWriteTx<T>(
+  deps: ServiceDeps,
+  caller: Caller,
+  regionId: string | undefined,
+  fn: (tx: Tx, region: Region) => Promise<T>,
+): Promise<T> {
+  const region = findRegion(deps, regionId);
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      return fn(tx, region);
+    },
+    caller,
+  );
+}
+
+/** Stores an ENI that has just entered a transition; with immediate transitions (no due time) it ends at once. */
+export async function startEniTransition(deps: ServiceDeps, tx: Tx, next: Eni): Promise<void> {
+  await tx.enis.update(next);
+  if (next.transitionDueMs === null) await finishEniTransition(deps, tx, next);
+}
+
+/** The ENI back to Available, bound to nothing (a trunk's member its own Secondary again). */
+export function detached(eni: Eni): Eni {
+  return {
+    ...eni,
+    ...unbound(eni),
+    status: 'Available',
+    instanceId: null,
+    pendingInstanceId: null,
+    deviceIndex: null,
+    networkCardIndex: null,
+    transitionDueMs: null,
+  };
+}
+
 /** Applies the end state of an ENI transition. */
-export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): Promise<void> {
+async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): Promise<void> {
   // An injected fault (service/faults.ts) may have marked this transition to end in the wrong state.
   if (eni.status === 'Attaching' || eni.status === 'Detaching') {
     const wrongEnd = await tx.kv.get(wrongEndKey(eni.id), deps.clock.nowMs());
@@ -68,16 +109,7 @@ export async function finishEniTransition(deps: ServiceDeps, tx: Tx, eni: Eni): 
       await tx.enis.update({ ...eni, status: 'InUse', instanceId: eni.pendingInstanceId, pendingInstanceId: null, transitionDueMs: null });
       return;
     case 'Detaching':
-      await tx.enis.update({
-        ...eni,
-        ...unbound(eni),
-        status: 'Available',
-        instanceId: null,
-        pendingInstanceId: null,
-        deviceIndex: null,
-        networkCardIndex: null,
-        transitionDueMs: null,
-      });
+      await tx.enis.update(detached(eni));
       return;
     case 'Deleting':
       await removeAllAddresses(deps, tx, eni);

@@ -7,26 +7,16 @@
 // each step names the function it replays. A Terraform plan after apply or
 // refresh must show no diff: the state the Read sets has to equal what the
 // configuration says, and a second refresh has to read the same.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { dropSchema, freshSchemaName, urlWithSchema } from '../store/pg-support.ts';
+import type { ServerProcess } from '../support/server-process.ts';
+import { replayServers } from './replay-servers.ts';
 import { clientToken, orNull, provider, waitForState } from './terraform.ts';
 
 type Body = Record<string, any>;
 const REGION = 'cn-hangzhou';
 
-const servers: Record<'SQLite' | 'PostgreSQL', ServerProcess | undefined> = { SQLite: undefined, PostgreSQL: undefined };
-const schema = freshSchemaName();
-before(async () => {
-  servers.SQLite = await startServerProcess({ args: ['--transition-ms', '100'] });
-  servers.PostgreSQL = await startServerProcess({ args: ['--transition-ms', '100', '--database', urlWithSchema(schema)] });
-});
-after(async () => {
-  await servers.SQLite?.stop();
-  await servers.PostgreSQL?.stop();
-  await dropSchema(schema);
-});
+const servers = replayServers();
 
 const toNum = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 const sorted = (xs: string[]) => [...xs].sort();

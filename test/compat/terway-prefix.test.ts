@@ -7,41 +7,20 @@
 // caller in prefix mode, pkg/controller/multi-ip/node/pool.go (createENI,
 // syncWithAPI, syncPrefixAllocation → assignIPv4Prefix/assignIPv6Prefix,
 // handleStatus). Each step names the function it replays.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { sdkClient, type Flavour, type SdkClient } from '../support/sdk-clients.ts';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { dropSchema, freshSchemaName, urlWithSchema } from '../store/pg-support.ts';
+import type { ServerProcess } from '../support/server-process.ts';
+import { poll, replayServers, TERWAY } from './replay-servers.ts';
 
-const servers: Record<'SQLite' | 'PostgreSQL', ServerProcess | undefined> = { SQLite: undefined, PostgreSQL: undefined };
-const schema = freshSchemaName();
-before(async () => {
-  servers.SQLite = await startServerProcess({ args: ['--transition-ms', '100'] });
-  servers.PostgreSQL = await startServerProcess({ args: ['--transition-ms', '100', '--database', urlWithSchema(schema)] });
-});
-after(async () => {
-  await servers.SQLite?.stop();
-  await servers.PostgreSQL?.stop();
-  await dropSchema(schema);
-});
+const servers = replayServers();
 
-const R = { RegionId: 'cn-hangzhou' };
-const DESCRIPTION = 'interface create by terway'; // client/types.go eniDescription
-const MAX_RESULTS = 500; // client maxSinglePageSize
+const R = TERWAY.region;
+const DESCRIPTION = TERWAY.description;
+const MAX_RESULTS = TERWAY.maxResults;
 const IP_NOT_ENOUGH = 'InvalidVSwitchId.IpNotEnough'; // errors.InvalidVSwitchIDIPNotEnough
 const toNum = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-
-/** backoff.ExponentialBackoffWithInitialDelay / WaitForNetworkInterface: poll, bounded in count. */
-async function poll<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  let v = await get();
-  for (let i = 0; i < 200 && !done(v); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await get();
-  }
-  assert.ok(done(v), `${what}: still ${JSON.stringify(v)}`);
-  return v;
-}
 
 /**
  * ECSService.DescribeNetworkInterface2 (DescribeNetworkInterfaceV2): the options' filters, MaxResults=500 and a NextToken

@@ -25,70 +25,52 @@ const CAP = { normal: 10, enterprise: 20 };
 
 // ---------------------------------------------------------------- fixtures
 
+/** what every fixture resource has */
+const OWNED = { accountId: ACC, regionId: REGION, resourceGroupId: 'rg-1', name: '', description: '', createdAt: T0 };
+/** …and every fixture instance and ENI (in vsw-1 of vpc-1) */
+const PLACED = { ...OWNED, zoneId: 'cn-hangzhou-i', vpcId: 'vpc-1', vSwitchId: 'vsw-1' };
 function vpc(id: string, over: Partial<Vpc> = {}): Vpc {
   return {
     id,
-    accountId: ACC,
-    regionId: REGION,
-    resourceGroupId: 'rg-1',
-    name: '',
-    description: '',
+    ...OWNED,
     cidrBlock: '192.168.0.0/16',
     ipv6CidrBlock: null,
     status: 'Available',
-    createdAt: T0,
     ...over,
   };
 }
 function vsw(id: string, over: Partial<VSwitch> = {}): VSwitch {
   return {
     id,
-    accountId: ACC,
-    regionId: REGION,
+    ...OWNED,
     vpcId: 'vpc-1',
     zoneId: 'cn-hangzhou-i',
-    resourceGroupId: 'rg-1',
-    name: '',
-    description: '',
     cidrBlock: '192.168.1.0/24',
     ipv6CidrBlock: null,
     status: 'Available',
-    createdAt: T0,
     ...over,
   };
 }
 function sg(id: string, over: Partial<SecurityGroup> = {}): SecurityGroup {
   return {
     id,
-    accountId: ACC,
-    regionId: REGION,
+    ...OWNED,
     vpcId: 'vpc-1',
-    resourceGroupId: 'rg-1',
-    name: '',
-    description: '',
     type: 'normal',
     ipCount: 0,
-    createdAt: T0,
     ...over,
   };
 }
 function inst(id: string, over: Partial<Instance> = {}): Instance {
   return {
     id,
-    accountId: ACC,
-    regionId: REGION,
-    zoneId: 'cn-hangzhou-i',
-    vpcId: 'vpc-1',
-    vSwitchId: 'vsw-1',
-    resourceGroupId: 'rg-1',
-    name: '',
+    ...PLACED,
     instanceType: 'ecs.g7.large',
     imageId: 'img',
     ...DEFAULT_INSTANCE_ATTRIBUTES,
     hostName: `iZ${id}Z`,
     status: 'Running',
     transitionDueMs: null,
-    createdAt: T0,
     ...over,
   };
 }
@@ -97,14 +79,7 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
   macSeq++;
   return {
     id,
-    accountId: ACC,
-    regionId: REGION,
-    zoneId: 'cn-hangzhou-i',
-    vpcId: 'vpc-1',
-    vSwitchId: 'vsw-1',
-    resourceGroupId: 'rg-1',
-    name: '',
-    description: '',
+    ...PLACED,
     type: 'Secondary',
     status: 'Available',
     macAddress: `00:16:3e:00:${(macSeq >> 8).toString(16).padStart(2, '0')}:${(macSeq & 255).toString(16).padStart(2, '0')}`,
@@ -122,7 +97,6 @@ function eni(id: string, over: Partial<Eni> = {}): Eni {
     traffic: DEFAULT_ENI_TRAFFIC,
     sourceDestCheck: false,
     networkCardIndex: null,
-    createdAt: T0,
     ...over,
   };
 }
@@ -244,16 +218,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it(
         'keeps resource groups per account with one default listed first',
         withStore(async (s) => {
+          const def = {
+            id: 'rg-def',
+            accountId: ACC,
+            name: 'default',
+            displayName: 'Default',
+            isDefault: true,
+            createdAt: '2024-05-01T00:00:00.000Z',
+          };
           await tx(s, async (t) => {
             await t.resourceGroups.insert({ id: 'rg-b', accountId: ACC, name: 'b', displayName: 'B', isDefault: false, createdAt: T0 });
-            await t.resourceGroups.insert({
-              id: 'rg-def',
-              accountId: ACC,
-              name: 'default',
-              displayName: 'Default',
-              isDefault: true,
-              createdAt: '2024-05-01T00:00:00.000Z',
-            });
+            await t.resourceGroups.insert(def);
             await t.resourceGroups.insert({
               id: 'rg-o',
               accountId: OTHER,
@@ -264,14 +239,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             });
           });
           await ro(s, async (t) => {
-            assert.deepEqual(await t.resourceGroups.getDefault(ACC), {
-              id: 'rg-def',
-              accountId: ACC,
-              name: 'default',
-              displayName: 'Default',
-              isDefault: true,
-              createdAt: '2024-05-01T00:00:00.000Z',
-            });
+            assert.deepEqual(await t.resourceGroups.getDefault(ACC), def);
             assert.equal((await t.resourceGroups.get(ACC, 'rg-b'))?.isDefault, false);
             assert.equal(await t.resourceGroups.get(ACC, 'rg-o'), undefined, 'scoped by account');
             assert.deepEqual(

@@ -1,7 +1,7 @@
 // ECS CreateInstance (older clients): one instance, created Stopped as the real API does (StartInstance runs it),
 // with its primary ENI in the vSwitch; the same attributes as RunInstances are stored and returned.
 import { defineAction, ECS_VERSION } from '../action.ts';
-import { INSTANCE_ATTRIBUTE_NAMES, readInstanceAttributes } from '../instance-params.ts';
+import { INSTANCE_ATTRIBUTE_NAMES, INSTANCE_BASIC_NAMES, readInstanceAttributes, readInstanceBasics } from '../instance-params.ts';
 import { runInstances } from '../../service/instances.ts';
 import { wireErrors } from '../errors.ts';
 
@@ -10,18 +10,7 @@ export default defineAction({
   version: ECS_VERSION,
   use: {
     required: ['InstanceType'],
-    honoured: [
-      'RegionId',
-      'InstanceType',
-      'VSwitchId',
-      'ZoneId',
-      'SecurityGroupId',
-      'PrivateIpAddress',
-      'InstanceName',
-      'ImageId',
-      'ResourceGroupId',
-      'ClientToken',
-    ],
+    honoured: INSTANCE_BASIC_NAMES,
     stored: INSTANCE_ATTRIBUTE_NAMES,
     refused: ['DataDisk'],
   },
@@ -35,17 +24,11 @@ export default defineAction({
     if (p.has('DataDisk')) throw wireErrors.unsupportedParameter('Data disks');
     const attributes = readInstanceAttributes(p);
     const [id] = await runInstances(deps, caller, {
-      regionId: p.str('RegionId'),
-      instanceType: p.reqStr('InstanceType'),
+      ...readInstanceBasics(p),
       vSwitchId,
-      zoneId: p.str('ZoneId'),
       securityGroupIds: [securityGroupId],
       privateIpAddress: p.str('PrivateIpAddress'),
       amount: 1,
-      name: p.str('InstanceName'),
-      imageId: p.str('ImageId'),
-      resourceGroupId: p.str('ResourceGroupId'),
-      clientToken: p.str('ClientToken'),
       attributes,
       initialStatus: 'Stopped',
     });

@@ -2,6 +2,7 @@
 import { defineAction, VPC_VERSION, readDescription, readTags } from '../action.ts';
 import { VPC_TAG_RULES } from '../../domain/tags.ts';
 import { createVpc } from '../../service/networks.ts';
+import { systemRouteTableId, vRouterId } from '../shapes.ts';
 
 export default defineAction({
   action: 'CreateVpc',
@@ -19,8 +20,8 @@ export default defineAction({
     });
     return {
       VpcId: vpc.id,
-      VRouterId: vpc.id.replace(/^vpc-/, 'vrt-'),
-      RouteTableId: vpc.id.replace(/^vpc-/, 'vtb-'),
+      VRouterId: vRouterId(vpc.id),
+      RouteTableId: systemRouteTableId(vpc.id),
       ResourceGroupId: vpc.resourceGroupId,
     };
   },

@@ -1,7 +1,7 @@
 // ECS DescribeInstanceAutoRenewAttribute: the renewal settings RunInstances/CreateInstance stored for
 // subscription (PrePaid) instances; pay-as-you-go ones have none and are left out. Terraform's
 // alicloud_instance refresh calls it for PrePaid instances. Nothing is ever renewed or charged.
-import { defineAction, ECS_VERSION } from '../action.ts';
+import { defineAction, ECS_VERSION, readIdList } from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { describeInstances } from '../../service/instances.ts';
 
@@ -16,11 +16,7 @@ export default defineAction({
     if (status !== undefined && !STATUSES.includes(status)) throw wireErrors.invalidParameter('RenewalStatus');
     const pageNumber = p.int('PageNumber', { min: 1 }) ?? 1;
     const pageSize = p.int('PageSize', { min: 1, max: 100 }) ?? 10;
-    const ids = p
-      .str('InstanceId')
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const ids = readIdList(p, 'InstanceId');
     if (ids && ids.length > 100) throw wireErrors.invalidParameter('InstanceId', 'At most 100 ids.');
     // Every filter in the query (PrePaid, RenewalStatus): TotalCount and the page are exact at any size.
     const page = await describeInstances(

@@ -1,7 +1,7 @@
 // VPC DescribeRouteTableList: each VPC's system route table (eniplane keeps no custom ones).
 // Its ids are derived from the VPC's (vtb-/vrt- + the VPC id's tail), so any filter maps back to one VPC.
-import { defineAction, VPC_VERSION, pageFields, readPaging } from '../action.ts';
-import { describeVpcs, describeVSwitches } from '../../service/networks.ts';
+import { defineAction, EMPTY_PAGE, VPC_VERSION, pageFields, readPaging } from '../action.ts';
+import { describeVpcs, vSwitchIdsOf } from '../../service/networks.ts';
 import { routeTableShape } from '../shapes.ts';
 
 export default defineAction({
@@ -38,23 +38,15 @@ export default defineAction({
       (p.str('RouterType') ?? 'VRouter') !== 'VRouter' ||
       (p.str('RouteTableName') ?? '') !== '';
     const page = impossible
-      ? { items: [], totalCount: 0, nextToken: '' }
+      ? EMPTY_PAGE
       : await describeVpcs(
           deps,
           caller,
           { regionId: p.str('RegionId'), ids: wanted.size ? [...wanted] : undefined, resourceGroupId: p.str('ResourceGroupId') },
           paging.paging,
         );
-    const tables = [];
-    for (const v of page.items) {
-      const vsws = await describeVSwitches(deps, caller, { regionId: v.regionId, vpcId: v.id }, { limit: 150 });
-      tables.push(
-        routeTableShape(
-          v,
-          vsws.items.map((s) => s.id),
-        ),
-      );
-    }
+    const vSwitchIds = await vSwitchIdsOf(deps, caller, page.items);
+    const tables = page.items.map((v, i) => routeTableShape(v, vSwitchIds[i]!));
     return { RouterTableList: { RouterTableListType: tables }, ...pageFields(paging, page) };
   },
 });

@@ -1,5 +1,5 @@
 // VPC DescribeVSwitches, with AvailableIpAddressCount.
-import { defineAction, VPC_VERSION, pageFields, readPaging, readTagFilter } from '../action.ts';
+import { defineAction, VPC_VERSION, pageFields, readIdList, readPaging, readTagFilter } from '../action.ts';
 import { describeVSwitches } from '../../service/networks.ts';
 import { vSwitchShape } from '../shapes.ts';
 
@@ -11,17 +11,12 @@ export default defineAction({
   },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
-    const ids = p
-      .str('VSwitchId')
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
     const page = await describeVSwitches(
       deps,
       caller,
       {
         regionId: p.str('RegionId'),
-        ids,
+        ids: readIdList(p, 'VSwitchId'),
         vpcId: p.str('VpcId'),
         zoneId: p.str('ZoneId'),
         name: p.str('VSwitchName'),

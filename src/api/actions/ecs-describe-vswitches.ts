@@ -1,7 +1,21 @@
 // ECS DescribeVSwitches (2014-05-26): the VPC twin's answer, with the ECS model's fields.
-import { defineAction, ECS_VERSION, pageFields, readPaging } from '../action.ts';
+import { defineAction, ECS_VERSION, EMPTY_PAGE, pageFields, readIdList, readPaging } from '../action.ts';
 import { describeVSwitches } from '../../service/networks.ts';
-import { vSwitchShape } from '../shapes.ts';
+import { fieldsOf, vSwitchShape } from '../shapes.ts';
+
+const FIELDS = [
+  'VSwitchId',
+  'VpcId',
+  'ZoneId',
+  'Status',
+  'CidrBlock',
+  'AvailableIpAddressCount',
+  'VSwitchName',
+  'Description',
+  'CreationTime',
+  'IsDefault',
+  'ResourceGroupId',
+] as const;
 
 export default defineAction({
   action: 'DescribeVSwitches',
@@ -9,48 +23,17 @@ export default defineAction({
   use: { honoured: ['RegionId', 'VpcId', 'VSwitchId', 'ZoneId', 'IsDefault', 'PageNumber', 'PageSize'] },
   async handle({ deps, caller }, p) {
     const paging = readPaging(p, { maxPageSize: 50, tokens: false });
-    const ids = p
-      .str('VSwitchId')
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const ids = readIdList(p, 'VSwitchId');
     const page =
       p.bool('IsDefault') === true
-        ? { items: [], totalCount: 0, nextToken: '' }
+        ? EMPTY_PAGE
         : await describeVSwitches(
             deps,
             caller,
             { regionId: p.str('RegionId'), ids, vpcId: p.str('VpcId'), zoneId: p.str('ZoneId') },
             paging.paging,
           );
-    const items = page.items.map((s) => {
-      const {
-        VSwitchId,
-        VpcId,
-        ZoneId,
-        Status,
-        CidrBlock,
-        AvailableIpAddressCount,
-        VSwitchName,
-        Description,
-        CreationTime,
-        IsDefault,
-        ResourceGroupId,
-      } = vSwitchShape(s);
-      return {
-        VSwitchId,
-        VpcId,
-        ZoneId,
-        Status,
-        CidrBlock,
-        AvailableIpAddressCount,
-        VSwitchName,
-        Description,
-        CreationTime,
-        IsDefault,
-        ResourceGroupId,
-      };
-    });
+    const items = page.items.map((s) => fieldsOf(vSwitchShape(s), FIELDS));
     return { VSwitches: { VSwitch: items }, ...pageFields(paging, page) };
   },
 });

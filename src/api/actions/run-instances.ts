@@ -5,7 +5,7 @@
 import { defineAction, ECS_VERSION, readAddressRequest, readTags } from '../action.ts';
 import { wireErrors } from '../errors.ts';
 import { runInstances } from '../../service/instances.ts';
-import { INSTANCE_ATTRIBUTE_NAMES, readInstanceAttributes } from '../instance-params.ts';
+import { INSTANCE_ATTRIBUTE_NAMES, INSTANCE_BASIC_NAMES, readInstanceAttributes, readInstanceBasics } from '../instance-params.ts';
 import { readRunInstanceNetwork } from '../run-instance-enis.ts';
 
 export default defineAction({
@@ -15,20 +15,11 @@ export default defineAction({
     // VSwitchId: required unless a primary NetworkInterface.N names it.
     required: ['InstanceType'],
     honoured: [
-      'RegionId',
-      'InstanceType',
-      'VSwitchId',
-      'ZoneId',
-      'SecurityGroupId',
+      ...INSTANCE_BASIC_NAMES,
       'SecurityGroupIds',
-      'PrivateIpAddress',
       'Ipv6Address',
       'Ipv6AddressCount',
       'Amount',
-      'InstanceName',
-      'ImageId',
-      'ResourceGroupId',
-      'ClientToken',
       'Tag',
       'NetworkInterface',
       'NetworkInterfaceQueueNumber',
@@ -47,19 +38,13 @@ export default defineAction({
       queueNumber: p.int('NetworkInterfaceQueueNumber', { min: 1, max: 2048 }),
     });
     const ids = await runInstances(deps, caller, {
-      regionId: p.str('RegionId'),
-      instanceType: p.reqStr('InstanceType'),
+      ...readInstanceBasics(p),
       vSwitchId: net.vSwitchId,
-      zoneId: p.str('ZoneId'),
       securityGroupIds: net.securityGroupIds,
       privateIpAddress: net.privateIpAddress,
       ipv6: net.ipv6,
       amount: p.int('Amount', { min: 1, max: 100 }) ?? 1,
-      name: p.str('InstanceName'),
-      imageId: p.str('ImageId'),
-      resourceGroupId: p.str('ResourceGroupId'),
       tags: readTags(p),
-      clientToken: p.str('ClientToken'),
       attributes: readInstanceAttributes(p),
       primaryEni: net.primary,
       secondaryEnis: net.secondaries,

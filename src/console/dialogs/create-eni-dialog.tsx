@@ -1,7 +1,7 @@
 // Create ENI (CreateNetworkInterface): vSwitch, security groups, name,
 // description, an optional primary IP and optional secondary addresses.
 import { useState } from 'react';
-import { Alert, App, Form, Input, InputNumber, Modal } from 'antd';
+import { Form, Input, InputNumber } from 'antd';
 import { createEni } from '../api/ecs.ts';
 import type { VSwitchWire } from '../api/wire.ts';
 import { useScope } from '../state/scope.tsx';
@@ -9,9 +9,9 @@ import { SecurityGroupSelect, VSwitchSelect } from '../components/paged-pickers.
 import { useSignedIn } from '../state/session.tsx';
 import { canonicalAddress, vSwitchProblem } from '../logic/ip-rows.ts';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { CreateFirstAlert, CreateModal, DescriptionField, useCreate, type CreateDialogProps } from './create-dialog.tsx';
 import { Link } from '../router.tsx';
-import { nameRule, descriptionRule } from './form-rules.ts';
-import { useSubmit } from '../hooks/use-submit.ts';
+import { nameRule } from './form-rules.ts';
 
 interface Values {
   vSwitchId: string;
@@ -23,44 +23,24 @@ interface Values {
   ipv6Count?: number;
 }
 
-export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
+export function CreateEniDialog({ onClose, onCreated }: CreateDialogProps) {
   const scope = useScope();
   const { limits } = useSignedIn();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   // The vSwitch picker pages and searches the region's vSwitches; the groups are those of the chosen vSwitch's VPC.
   const [vsw, setVsw] = useState<VSwitchWire>();
   const [vSwitchTotal, setVSwitchTotal] = useState<number>();
 
-  const {
-    busy,
-    error,
-    run: submit,
-  } = useSubmit(async (v: Values) => {
-    const r = await createEni(scope, { ...v, primaryIp: v.primaryIp?.trim() || undefined });
-    message.success(`Created ${r.NetworkInterfaceId}`);
-    onCreated(r.NetworkInterfaceId);
-    onClose();
-  });
+  const submit = useCreate(
+    async (v: Values) => (await createEni(scope, { ...v, primaryIp: v.primaryIp?.trim() || undefined })).NetworkInterfaceId,
+    { onClose, onCreated },
+  );
 
   const none = vSwitchTotal === 0;
   return (
-    <Modal
-      open
-      title="Create ENI"
-      okText="Create"
-      onOk={() => form.submit()}
-      okButtonProps={{ loading: busy, disabled: none }}
-      onCancel={onClose}
-      destroyOnHidden
-      width={620}
-    >
-      <ApiErrorAlert error={error} title="Creating the ENI was refused" />
+    <CreateModal title="Create ENI" what="the ENI" submit={submit} disabled={none} width={620} onOk={() => form.submit()} onClose={onClose}>
       {none && (
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 16 }}
+        <CreateFirstAlert
           title="This region has no vSwitch yet."
           description={
             <span>
@@ -73,8 +53,8 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
       <Form
         form={form}
         layout="vertical"
-        onFinish={(v) => void submit(v)}
-        disabled={busy}
+        onFinish={(v) => void submit.run(v)}
+        disabled={submit.busy}
         initialValues={{ secondaryCount: 0, ipv6Count: 0 }}
       >
         <Form.Item
@@ -120,9 +100,7 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
         <Form.Item label="Name" name="name" rules={[nameRule]}>
           <Input placeholder="optional, e.g. app-failover-eni" />
         </Form.Item>
-        <Form.Item label="Description" name="description" rules={[descriptionRule]}>
-          <Input.TextArea rows={2} placeholder="optional" />
-        </Form.Item>
+        <DescriptionField />
         <Form.Item
           label="Primary private IP"
           name="primaryIp"
@@ -159,6 +137,6 @@ export function CreateEniDialog({ onClose, onCreated }: { onClose(): void; onCre
           <InputNumber min={0} max={limits.availableEniMaxIpv6} disabled={!vsw?.Ipv6CidrBlock} />
         </Form.Item>
       </Form>
-    </Modal>
+    </CreateModal>
   );
 }

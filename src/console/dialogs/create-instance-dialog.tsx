@@ -1,16 +1,16 @@
 // Create instance (RunInstances, the network subset): type, vSwitch, security
 // groups, name, optional primary private IP. It comes with its primary ENI.
 import { useState } from 'react';
-import { Alert, App, Form, Input, Modal, Select } from 'antd';
+import { Form, Input, Select } from 'antd';
 import { listInstanceTypes, runInstance } from '../api/ecs.ts';
 import type { VSwitchWire } from '../api/wire.ts';
 import { SecurityGroupSelect, VSwitchSelect } from '../components/paged-pickers.tsx';
 import { useAsync } from '../hooks/use-async.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { CreateFirstAlert, CreateModal, DescriptionField, useCreate, type CreateDialogProps } from './create-dialog.tsx';
 import { canonicalAddress, vSwitchProblem } from '../logic/ip-rows.ts';
 import { Link } from '../router.tsx';
-import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values {
   instanceType: string;
@@ -20,45 +20,32 @@ interface Values {
   privateIp?: string;
 }
 
-export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
+export function CreateInstanceDialog({ onClose, onCreated }: CreateDialogProps) {
   const scope = useScope();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const data = useAsync(async () => ({ types: await listInstanceTypes() }), [scope.regionId, scope.resourceGroupId]);
   // the vSwitch and group pickers page and search their lists (never every page)
   const [vsw, setVsw] = useState<VSwitchWire>();
   const [vSwitchTotal, setVSwitchTotal] = useState<number>();
 
-  const {
-    busy,
-    error,
-    run: submit,
-  } = useSubmit(async (v: Values) => {
-    const r = await runInstance(scope, { ...v, privateIp: v.privateIp?.trim() || undefined });
-    const id = r.InstanceIdSets.InstanceIdSet[0];
-    message.success(`Created ${id}`);
-    onCreated(id);
-    onClose();
-  });
+  const submit = useCreate(
+    async (v: Values) => (await runInstance(scope, { ...v, privateIp: v.privateIp?.trim() || undefined })).InstanceIdSets.InstanceIdSet[0],
+    { onClose, onCreated },
+  );
   const none = vSwitchTotal === 0;
   return (
-    <Modal
-      open
+    <CreateModal
       title="Create instance"
-      okText="Create"
-      onOk={() => form.submit()}
-      okButtonProps={{ loading: busy, disabled: none }}
-      onCancel={onClose}
-      destroyOnHidden
+      what="the instance"
+      submit={submit}
+      disabled={none}
       width={620}
+      onOk={() => form.submit()}
+      onClose={onClose}
     >
-      <ApiErrorAlert error={error} title="Creating the instance was refused" />
       <ApiErrorAlert error={data.error} title="Loading failed" />
       {none && (
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 16 }}
+        <CreateFirstAlert
           title={
             <span>
               No vSwitch in this region yet: create a <Link to="/vpcs">VPC</Link> and a <Link to="/vswitches">vSwitch</Link> first.
@@ -66,7 +53,13 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
           }
         />
       )}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} initialValues={{ instanceType: 'ecs.g7.large' }}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void submit.run(v)}
+        disabled={submit.busy}
+        initialValues={{ instanceType: 'ecs.g7.large' }}
+      >
         <Form.Item
           label="Instance type"
           name="instanceType"
@@ -126,6 +119,6 @@ export function CreateInstanceDialog({ onClose, onCreated }: { onClose(): void; 
           <Input placeholder="optional: a free address of the vSwitch is picked" />
         </Form.Item>
       </Form>
-    </Modal>
+    </CreateModal>
   );
 }

@@ -1,12 +1,11 @@
 // Create Security Group (CreateSecurityGroup): VPC, name, type, description.
-import { Alert, App, Form, Input, Modal, Radio, Select } from 'antd';
+import { Form, Input, Radio, Select } from 'antd';
 import { createSecurityGroup, listVpcs } from '../api/ecs.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { CreateFirstAlert, CreateModal, DescriptionField, useCreate, type CreateDialogProps } from './create-dialog.tsx';
 import { Link } from '../router.tsx';
-import { descriptionRule } from './form-rules.ts';
-import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values {
   vpcId: string;
@@ -15,38 +14,23 @@ interface Values {
   type: 'normal' | 'enterprise';
 }
 
-export function CreateSecurityGroupDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
+export function CreateSecurityGroupDialog({ onClose, onCreated }: CreateDialogProps) {
   const scope = useScope();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const vpcs = useAsync(() => listVpcs(scope), [scope.regionId, scope.resourceGroupId]);
-  const {
-    busy,
-    error,
-    run: submit,
-  } = useSubmit(async (v: Values) => {
-    const r = await createSecurityGroup(scope, v);
-    message.success(`Created ${r.SecurityGroupId}`);
-    onCreated(r.SecurityGroupId);
-    onClose();
-  });
+  const submit = useCreate(async (v: Values) => (await createSecurityGroup(scope, v)).SecurityGroupId, { onClose, onCreated });
   const none = vpcs.data && vpcs.data.length === 0;
   return (
-    <Modal
-      open
+    <CreateModal
       title="Create Security Group"
-      okText="Create"
+      what="the security group"
+      submit={submit}
+      disabled={none}
       onOk={() => form.submit()}
-      okButtonProps={{ loading: busy, disabled: none }}
-      onCancel={onClose}
-      destroyOnHidden
+      onClose={onClose}
     >
-      <ApiErrorAlert error={error} title="Creating the security group was refused" />
       {none && (
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 16 }}
+        <CreateFirstAlert
           title={
             <span>
               No VPC in this region yet. <Link to="/vpcs">Create a VPC</Link> first.
@@ -54,7 +38,7 @@ export function CreateSecurityGroupDialog({ onClose, onCreated }: { onClose(): v
           }
         />
       )}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} initialValues={{ type: 'normal' }}>
+      <Form form={form} layout="vertical" onFinish={(v) => void submit.run(v)} disabled={submit.busy} initialValues={{ type: 'normal' }}>
         <Form.Item label="VPC" name="vpcId" rules={[{ required: true, message: 'Choose the VPC' }]}>
           <Select
             placeholder="Choose a VPC"
@@ -73,10 +57,8 @@ export function CreateSecurityGroupDialog({ onClose, onCreated }: { onClose(): v
             ]}
           />
         </Form.Item>
-        <Form.Item label="Description" name="description" rules={[descriptionRule]}>
-          <Input.TextArea rows={2} placeholder="optional" />
-        </Form.Item>
+        <DescriptionField />
       </Form>
-    </Modal>
+    </CreateModal>
   );
 }

@@ -1,10 +1,9 @@
 // Create VPC (CreateVpc): CIDR block, name, description, IPv6.
-import { App, AutoComplete, Checkbox, Form, Input, Modal } from 'antd';
+import { AutoComplete, Checkbox, Form, Input } from 'antd';
 import { createVpc } from '../api/ecs.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
-import { descriptionRule } from './form-rules.ts';
-import { useSubmit } from '../hooks/use-submit.ts';
+import { CreateFirstAlert, CreateModal, DescriptionField, useCreate, type CreateDialogProps } from './create-dialog.tsx';
 
 interface Values {
   cidrBlock: string;
@@ -13,36 +12,20 @@ interface Values {
   enableIpv6: boolean;
 }
 
-export function CreateVpcDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
+export function CreateVpcDialog({ onClose, onCreated }: CreateDialogProps) {
   const scope = useScope();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const {
-    busy,
-    error,
-    run: submit,
-  } = useSubmit(async (v: Values) => {
-    const r = await createVpc(scope, { ...v, cidrBlock: v.cidrBlock.trim() });
-    message.success(`Created ${r.VpcId}`);
-    onCreated(r.VpcId);
-    onClose();
+  const submit = useCreate(async (v: Values) => (await createVpc(scope, { ...v, cidrBlock: v.cidrBlock.trim() })).VpcId, {
+    onClose,
+    onCreated,
   });
   return (
-    <Modal
-      open
-      title="Create VPC"
-      okText="Create"
-      onOk={() => form.submit()}
-      okButtonProps={{ loading: busy }}
-      onCancel={onClose}
-      destroyOnHidden
-    >
-      <ApiErrorAlert error={error} title="Creating the VPC was refused" />
+    <CreateModal title="Create VPC" what="the VPC" submit={submit} onOk={() => form.submit()} onClose={onClose}>
       <Form
         form={form}
         layout="vertical"
-        onFinish={(v) => void submit(v)}
-        disabled={busy}
+        onFinish={(v) => void submit.run(v)}
+        disabled={submit.busy}
         initialValues={{ cidrBlock: '192.168.0.0/16', enableIpv6: true }}
       >
         <Form.Item
@@ -59,10 +42,8 @@ export function CreateVpcDialog({ onClose, onCreated }: { onClose(): void; onCre
         <Form.Item label="Name" name="name">
           <Input placeholder="optional" />
         </Form.Item>
-        <Form.Item label="Description" name="description" rules={[descriptionRule]}>
-          <Input.TextArea rows={2} placeholder="optional" />
-        </Form.Item>
+        <DescriptionField />
       </Form>
-    </Modal>
+    </CreateModal>
   );
 }

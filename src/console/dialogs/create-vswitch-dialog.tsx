@@ -1,16 +1,15 @@
 // Create vSwitch (CreateVSwitch): VPC, zone, IPv4 CIDR block (a free /24 is
 // suggested), and an IPv6 /64 of the VPC's /56 when the VPC has IPv6.
 import { useEffect } from 'react';
-import { Alert, App, Checkbox, Form, Input, InputNumber, Modal, Select } from 'antd';
+import { Checkbox, Form, Input, InputNumber, Select } from 'antd';
 import { createVSwitch, listVSwitches, listVpcs } from '../api/ecs.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { useScope } from '../state/scope.tsx';
 import { ApiErrorAlert } from '../components/api-error-alert.tsx';
+import { CreateFirstAlert, CreateModal, DescriptionField, useCreate, type CreateDialogProps } from './create-dialog.tsx';
 import { suggestIpv6Index, suggestVSwitchCidr, vSwitchCidrProblem } from '../logic/cidr-suggest.ts';
 import { Link } from '../router.tsx';
 import { zoneName } from '../logic/region-names.ts';
-import { descriptionRule } from './form-rules.ts';
-import { useSubmit } from '../hooks/use-submit.ts';
 
 interface Values {
   vpcId: string;
@@ -22,9 +21,8 @@ interface Values {
   description?: string;
 }
 
-export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
+export function CreateVSwitchDialog({ onClose, onCreated }: CreateDialogProps) {
   const scope = useScope();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const data = useAsync(async () => {
     const [vpcs, vsws] = await Promise.all([listVpcs(scope), listVSwitches({ regionId: scope.regionId })]);
@@ -53,35 +51,26 @@ export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; o
     });
   }, [vpcId, data.data]);
 
-  const {
-    busy,
-    error,
-    run: submit,
-  } = useSubmit(async (v: Values) => {
-    const r = await createVSwitch(scope, { ...v, cidrBlock: v.cidrBlock.trim(), ipv6Index: v.enableIpv6 ? (v.ipv6Index ?? 0) : undefined });
-    message.success(`Created ${r.VSwitchId}`);
-    onCreated(r.VSwitchId);
-    onClose();
-  });
+  const submit = useCreate(
+    async (v: Values) =>
+      (await createVSwitch(scope, { ...v, cidrBlock: v.cidrBlock.trim(), ipv6Index: v.enableIpv6 ? (v.ipv6Index ?? 0) : undefined }))
+        .VSwitchId,
+    { onClose, onCreated },
+  );
   const none = data.data && data.data.vpcs.length === 0;
   return (
-    <Modal
-      open
+    <CreateModal
       title="Create vSwitch"
-      okText="Create"
-      onOk={() => form.submit()}
-      okButtonProps={{ loading: busy, disabled: none }}
-      onCancel={onClose}
-      destroyOnHidden
+      what="the vSwitch"
+      submit={submit}
+      disabled={none}
       width={580}
+      onOk={() => form.submit()}
+      onClose={onClose}
     >
-      <ApiErrorAlert error={error} title="Creating the vSwitch was refused" />
       <ApiErrorAlert error={data.error} title="Loading VPCs failed" />
       {none && (
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 16 }}
+        <CreateFirstAlert
           title={
             <span>
               No VPC in this region yet. <Link to="/vpcs">Create a VPC</Link> first.
@@ -92,8 +81,8 @@ export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; o
       <Form
         form={form}
         layout="vertical"
-        onFinish={(v) => void submit(v)}
-        disabled={busy}
+        onFinish={(v) => void submit.run(v)}
+        disabled={submit.busy}
         initialValues={{ zoneId: scope.region.zones[0]?.zoneId, enableIpv6: false }}
       >
         <Form.Item label="VPC" name="vpcId" rules={[{ required: true, message: 'Choose the VPC' }]}>
@@ -155,10 +144,8 @@ export function CreateVSwitchDialog({ onClose, onCreated }: { onClose(): void; o
         <Form.Item label="Name" name="name">
           <Input placeholder="optional" />
         </Form.Item>
-        <Form.Item label="Description" name="description" rules={[descriptionRule]}>
-          <Input.TextArea rows={2} placeholder="optional" />
-        </Form.Item>
+        <DescriptionField />
       </Form>
-    </Modal>
+    </CreateModal>
   );
 }

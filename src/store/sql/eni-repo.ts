@@ -8,8 +8,19 @@ import { toEni, type EniRow } from './rows.ts';
 import { lockAddresses } from './misc-repos.ts';
 import { taggedCount, whereTaggedPlanned } from './tag-repo.ts';
 
-/** Traffic settings added by migration 006 (SQLite) / 005 (PostgreSQL): connection tracking, enhanced network. */
-const TRAFFIC_COLUMNS = [
+/**
+ * An ENI's settings, in the order the insert and the update write them: the traffic
+ * mode and queues, then (migration 006 on SQLite, 005 on PostgreSQL) connection
+ * tracking and enhanced network.
+ */
+const SETTINGS_COLUMNS = [
+  'traffic_mode',
+  'queue_number',
+  'queue_pair_number',
+  'rx_queue_size',
+  'tx_queue_size',
+  'source_dest_check',
+  'network_card_index',
   'tcp_closed_and_time_wait_timeout',
   'tcp_established_timeout',
   'udp_timeout',
@@ -23,8 +34,7 @@ const TRAFFIC_COLUMNS = [
 const ENI_COLUMN_LIST = [
   ...['id', 'account_id', 'region_id', 'zone_id', 'vpc_id', 'vswitch_id', 'resource_group_id', 'name', 'description', 'type', 'status'],
   ...['mac_address', 'instance_id', 'pending_instance_id', 'transition_due_ms', 'device_index', 'delete_on_release', 'created_at'],
-  ...['traffic_mode', 'queue_number', 'queue_pair_number', 'rx_queue_size', 'tx_queue_size', 'source_dest_check', 'network_card_index'],
-  ...TRAFFIC_COLUMNS,
+  ...SETTINGS_COLUMNS,
   'trunk_eni_id',
 ];
 export const ENI_COLUMNS = ENI_COLUMN_LIST.join(', ');
@@ -52,23 +62,24 @@ export function eniValues(e: Eni): unknown[] {
     e.deviceIndex,
     e.deleteOnRelease ? 1 : 0,
     e.createdAt,
-    e.traffic.mode,
-    e.traffic.queueNumber,
-    e.traffic.queuePairNumber,
-    e.traffic.rxQueueSize,
-    e.traffic.txQueueSize,
-    e.sourceDestCheck ? 1 : 0,
-    e.networkCardIndex,
-    ...trafficValues(e.traffic),
+    ...settingsValues(e),
     e.trunkEniId,
   ];
 }
 
-const TRAFFIC_UPDATE = TRAFFIC_COLUMNS.map((c) => `${c} = ?`).join(', ');
+const SETTINGS_UPDATE = SETTINGS_COLUMNS.map((c) => `${c} = ?`).join(', ');
 
 /** An optional switch as stored: 1/0, or NULL when the client never set it. */
 const flag = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
-const trafficValues = (t: Eni['traffic']) => [
+/** An ENI's settings, in SETTINGS_COLUMNS order. */
+const settingsValues = ({ traffic: t, sourceDestCheck, networkCardIndex }: Eni) => [
+  t.mode,
+  t.queueNumber,
+  t.queuePairNumber,
+  t.rxQueueSize,
+  t.txQueueSize,
+  sourceDestCheck ? 1 : 0,
+  networkCardIndex,
   t.tcpClosedAndTimeWaitTimeout,
   t.tcpEstablishedTimeout,
   t.udpTimeout,
@@ -394,8 +405,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
       async update(e) {
         await d.run(
           `UPDATE enis SET name = ?, description = ?, status = ?, instance_id = ?, pending_instance_id = ?, transition_due_ms = ?, device_index = ?, delete_on_release = ?, resource_group_id = ?,
-          traffic_mode = ?, queue_number = ?, queue_pair_number = ?, rx_queue_size = ?, tx_queue_size = ?, source_dest_check = ?, network_card_index = ?,
-          ${TRAFFIC_UPDATE}, type = ?, trunk_eni_id = ? WHERE id = ?`,
+          ${SETTINGS_UPDATE}, type = ?, trunk_eni_id = ? WHERE id = ?`,
           [
             e.name,
             e.description,
@@ -406,14 +416,7 @@ export function eniRepo(d: SqlDriver): Pick<Tx, 'enis'> {
             e.deviceIndex,
             e.deleteOnRelease ? 1 : 0,
             e.resourceGroupId,
-            e.traffic.mode,
-            e.traffic.queueNumber,
-            e.traffic.queuePairNumber,
-            e.traffic.rxQueueSize,
-            e.traffic.txQueueSize,
-            e.sourceDestCheck ? 1 : 0,
-            e.networkCardIndex,
-            ...trafficValues(e.traffic),
+            ...settingsValues(e),
             e.type,
             e.trunkEniId,
             e.id,

@@ -1,59 +1,57 @@
 // One Row type per table and its mapping to the domain object.
-import type { Eni, Instance, PrivateAddress, ResourceGroup, SecurityGroup, Vpc, VSwitch } from '../../domain/model.ts';
+import type {
+  Eni,
+  Instance,
+  OwnedResource,
+  PlacedResource,
+  PrivateAddress,
+  ResourceGroup,
+  SecurityGroup,
+  Vpc,
+  VSwitch,
+} from '../../domain/model.ts';
 
-export interface VpcRow {
+/** The columns every resource's table has. */
+interface ResourceRow {
   id: string;
   account_id: string;
   region_id: string;
   resource_group_id: string;
   name: string;
   description: string;
+  created_at: string;
+}
+/** …and those of a resource placed in a vSwitch. */
+interface PlacedRow extends ResourceRow {
+  zone_id: string;
+  vpc_id: string;
+  vswitch_id: string;
+}
+export interface VpcRow extends ResourceRow {
   cidr_block: string;
   ipv6_cidr_block: string | null;
   status: string;
   created_at: string;
 }
-export interface VSwitchRow {
-  id: string;
-  account_id: string;
-  region_id: string;
+export interface VSwitchRow extends ResourceRow {
   vpc_id: string;
   zone_id: string;
-  resource_group_id: string;
-  name: string;
-  description: string;
   cidr_block: string;
   ipv6_cidr_block: string | null;
   status: string;
   created_at: string;
 }
-export interface SecurityGroupRow {
-  id: string;
-  account_id: string;
-  region_id: string;
+export interface SecurityGroupRow extends ResourceRow {
   vpc_id: string;
-  resource_group_id: string;
-  name: string;
-  description: string;
   type: string;
   ip_count: number | string;
   created_at: string;
 }
-export interface InstanceRow {
-  id: string;
-  account_id: string;
-  region_id: string;
-  zone_id: string;
-  vpc_id: string;
-  vswitch_id: string;
-  resource_group_id: string;
-  name: string;
+export interface InstanceRow extends PlacedRow {
   instance_type: string;
   image_id: string;
   status: string;
   transition_due_ms: number | string | null;
-  created_at: string;
-  description: string;
   host_name: string;
   system_disk_category: string;
   system_disk_size: number | string;
@@ -76,16 +74,7 @@ export interface InstanceRow {
   credit_specification: string;
   user_data: string;
 }
-export interface EniRow {
-  id: string;
-  account_id: string;
-  region_id: string;
-  zone_id: string;
-  vpc_id: string;
-  vswitch_id: string;
-  resource_group_id: string;
-  name: string;
-  description: string;
+export interface EniRow extends PlacedRow {
   type: string;
   status: string;
   mac_address: string;
@@ -94,7 +83,6 @@ export interface EniRow {
   transition_due_ms: number | string | null;
   device_index: number | null;
   delete_on_release: number | boolean;
-  created_at: string;
   traffic_mode: string;
   queue_number: number | null;
   queue_pair_number: number | null;
@@ -129,64 +117,48 @@ export interface AddressSqlRow {
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 const flag = (v: number | boolean | null): boolean | null => (v === null ? null : Boolean(v));
+const resource = (r: ResourceRow): OwnedResource => ({
+  id: r.id,
+  accountId: r.account_id,
+  regionId: r.region_id,
+  resourceGroupId: r.resource_group_id,
+  name: r.name,
+  description: r.description,
+  createdAt: r.created_at,
+});
+const placed = (r: PlacedRow): PlacedResource => ({ ...resource(r), zoneId: r.zone_id, vpcId: r.vpc_id, vSwitchId: r.vswitch_id });
 
 export function toVpc(r: VpcRow): Vpc {
   return {
-    id: r.id,
-    accountId: r.account_id,
-    regionId: r.region_id,
-    resourceGroupId: r.resource_group_id,
-    name: r.name,
-    description: r.description,
+    ...resource(r),
     cidrBlock: r.cidr_block,
     ipv6CidrBlock: r.ipv6_cidr_block,
     status: 'Available',
-    createdAt: r.created_at,
   };
 }
 export function toVSwitch(r: VSwitchRow): VSwitch {
   return {
-    id: r.id,
-    accountId: r.account_id,
-    regionId: r.region_id,
+    ...resource(r),
     vpcId: r.vpc_id,
     zoneId: r.zone_id,
-    resourceGroupId: r.resource_group_id,
-    name: r.name,
-    description: r.description,
     cidrBlock: r.cidr_block,
     ipv6CidrBlock: r.ipv6_cidr_block,
     status: 'Available',
-    createdAt: r.created_at,
   };
 }
 export function toSecurityGroup(r: SecurityGroupRow): SecurityGroup {
   return {
-    id: r.id,
-    accountId: r.account_id,
-    regionId: r.region_id,
+    ...resource(r),
     vpcId: r.vpc_id,
-    resourceGroupId: r.resource_group_id,
-    name: r.name,
-    description: r.description,
     type: r.type === 'enterprise' ? 'enterprise' : 'normal',
     ipCount: Number(r.ip_count),
-    createdAt: r.created_at,
   };
 }
 export function toInstance(r: InstanceRow): Instance {
   return {
-    id: r.id,
-    accountId: r.account_id,
-    regionId: r.region_id,
-    zoneId: r.zone_id,
-    vpcId: r.vpc_id,
-    vSwitchId: r.vswitch_id,
-    resourceGroupId: r.resource_group_id,
-    name: r.name,
+    ...placed(r),
     instanceType: r.instance_type,
     imageId: r.image_id,
-    description: r.description,
     hostName: r.host_name,
     systemDisk: {
       category: r.system_disk_category,
@@ -214,7 +186,6 @@ export function toInstance(r: InstanceRow): Instance {
     userData: r.user_data,
     status: r.status as Instance['status'],
     transitionDueMs: num(r.transition_due_ms),
-    createdAt: r.created_at,
   };
 }
 export function toResourceGroup(r: ResourceGroupRow): ResourceGroup {
@@ -235,15 +206,7 @@ export function toEni(
   prefixes: Pick<Eni, 'ipv4Prefixes' | 'ipv6Prefixes'> = { ipv4Prefixes: [], ipv6Prefixes: [] },
 ): Eni {
   return {
-    id: r.id,
-    accountId: r.account_id,
-    regionId: r.region_id,
-    zoneId: r.zone_id,
-    vpcId: r.vpc_id,
-    vSwitchId: r.vswitch_id,
-    resourceGroupId: r.resource_group_id,
-    name: r.name,
-    description: r.description,
+    ...placed(r),
     type: r.type as Eni['type'],
     status: r.status as Eni['status'],
     macAddress: r.mac_address,
@@ -275,6 +238,5 @@ export function toEni(
     ipv4Prefixes: prefixes.ipv4Prefixes,
     ipv6Prefixes: prefixes.ipv6Prefixes,
     tags,
-    createdAt: r.created_at,
   };
 }
