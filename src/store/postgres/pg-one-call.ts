@@ -148,49 +148,54 @@ class Batcher {
 /** JSON has no 64-bit integers: the nonce key goes as text. */
 const nonceElement = (n: CallNonce | undefined) => (n ? [String(nonceKey(n.accessKeyId, n.nonce)), n.expiresMs] : [null, null]);
 
+type AssignCall = Parameters<OneCallAddresses['assign']>[0];
+type UnassignCall = Parameters<OneCallAddresses['unassign']>[0];
+
+/** An assign's values in the v2 function's order; the type caps and the nonce as the statement sends them. */
+const assignValues = (c: AssignCall, caps: string | null, nonce: unknown[]) => [
+  c.accountId,
+  c.regionId,
+  c.eniId,
+  c.vSwitchId,
+  c.family,
+  c.count,
+  c.candidates,
+  c.ipv4Nums,
+  nextSeq(),
+  c.named === true,
+  c.limits.availableCap,
+  caps,
+  c.limits.securityGroupCapacity.normal,
+  c.limits.securityGroupCapacity.enterprise,
+  ...nonce,
+  ...tokenParams(c.clientToken),
+];
+/** An unassign's values in the v2 function's order. */
+const unassignValues = (c: UnassignCall, nonce: unknown[]) => [
+  c.accountId,
+  c.regionId,
+  c.eniId,
+  c.family,
+  c.addresses,
+  ...nonce,
+  ...tokenParams(c.clientToken),
+];
+
 export function oneCallAddresses(conn: () => Promise<CallConnection>, batchMax: number): OneCallAddresses {
   if (batchMax <= 1) return singleCalls(conn);
   const batcher = new Batcher(conn, batchMax);
   const alone = singleCalls(conn);
   return {
     async assign(c) {
-      const element = [
-        'a',
-        c.accountId,
-        c.regionId,
-        c.eniId,
-        c.vSwitchId,
-        c.family,
-        c.count,
-        c.candidates,
-        c.ipv4Nums,
-        nextSeq(),
-        c.named === true,
-        c.limits.availableCap,
-        null, // the caps index
-        c.limits.securityGroupCapacity.normal,
-        c.limits.securityGroupCapacity.enterprise,
-        ...nonceElement(c.nonce),
-        ...tokenParams(c.clientToken),
-      ];
-      const r = await batcher.submit(element, capsJson(c.limits));
+      // the caps go once per batch; the element names them by index (filled in when its batch is built)
+      const r = await batcher.submit(['a', ...assignValues(c, null, nonceElement(c.nonce))], capsJson(c.limits));
       if (r === 'busy') return alone.assign(c);
       if (r === 'general') return { kind: 'general' };
       if (r === 'taken') return { kind: 'candidates-taken' };
       return { kind: 'done', addresses: (r as { a: string[] }).a };
     },
     async unassign(c) {
-      const element = [
-        'u',
-        c.accountId,
-        c.regionId,
-        c.eniId,
-        c.family,
-        c.addresses,
-        ...nonceElement(c.nonce),
-        ...tokenParams(c.clientToken),
-      ];
-      const r = await batcher.submit(element, undefined);
+      const r = await batcher.submit(['u', ...unassignValues(c, nonceElement(c.nonce))], undefined);
       if (r === 'busy') return alone.unassign(c);
       if (r === 'general' || r === 'taken') return { kind: 'general' };
       return { kind: 'done', vSwitchId: (r as { v: string | null }).v };
@@ -202,37 +207,14 @@ export function oneCallAddresses(conn: () => Promise<CallConnection>, batchMax: 
 function singleCalls(conn: () => Promise<CallConnection>): OneCallAddresses {
   return {
     async assign(c) {
-      const r = await statement<{ a: string[] }>(conn, 'eniplane_one_call_assign_v2', ASSIGN, [
-        c.accountId,
-        c.regionId,
-        c.eniId,
-        c.vSwitchId,
-        c.family,
-        c.count,
-        c.candidates,
-        c.ipv4Nums,
-        nextSeq(),
-        c.named === true,
-        c.limits.availableCap,
-        capsJson(c.limits),
-        c.limits.securityGroupCapacity.normal,
-        c.limits.securityGroupCapacity.enterprise,
-        ...nonceParams(c.nonce),
-        ...tokenParams(c.clientToken),
-      ]);
+      const values = assignValues(c, capsJson(c.limits), nonceParams(c.nonce));
+      const r = await statement<{ a: string[] }>(conn, 'eniplane_one_call_assign_v2', ASSIGN, values);
       if (r === 'general' || r === 'candidates-taken') return { kind: r };
       return { kind: 'done', addresses: r.a };
     },
     async unassign(c) {
-      const r = await statement<{ v: string | null }>(conn, 'eniplane_one_call_unassign_v2', UNASSIGN, [
-        c.accountId,
-        c.regionId,
-        c.eniId,
-        c.family,
-        c.addresses,
-        ...nonceParams(c.nonce),
-        ...tokenParams(c.clientToken),
-      ]);
+      const values = unassignValues(c, nonceParams(c.nonce));
+      const r = await statement<{ v: string | null }>(conn, 'eniplane_one_call_unassign_v2', UNASSIGN, values);
       if (r === 'general' || r === 'candidates-taken') return { kind: 'general' };
       return { kind: 'done', vSwitchId: r.v };
     },
