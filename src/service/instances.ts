@@ -409,20 +409,24 @@ export interface ModifyInstanceCommand {
 /** ModifyInstanceAttribute: the stored attributes, and the primary ENI's security groups. */
 export function modifyInstance(deps: ServiceDeps, caller: Caller, cmd: ModifyInstanceCommand): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  return writeTx(deps, async (tx) => {
-    await settleDueIn(deps, tx);
-    const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
-    const next: Instance = { ...i };
-    if (cmd.name !== undefined) next.name = cmd.name;
-    if (cmd.description !== undefined) next.description = cmd.description;
-    if (cmd.hostName !== undefined) next.hostName = cmd.hostName;
-    if (cmd.userData !== undefined) next.userData = cmd.userData;
-    if (cmd.deletionProtection !== undefined) next.deletionProtection = cmd.deletionProtection;
-    if (cmd.creditSpecification !== undefined) next.creditSpecification = cmd.creditSpecification;
-    await tx.instances.update(next);
-    if (cmd.securityGroupIds !== undefined) {
-      const primary = (await tx.enis.listByInstance(i.id)).find((e) => e.type === 'Primary');
-      if (primary) await replaceSecurityGroups(deps, tx, caller, region, primary.id, cmd.securityGroupIds);
-    }
-  });
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      const i = await loadInstance(tx, caller, region, cmd.instanceId, { forUpdate: true });
+      const next: Instance = { ...i };
+      if (cmd.name !== undefined) next.name = cmd.name;
+      if (cmd.description !== undefined) next.description = cmd.description;
+      if (cmd.hostName !== undefined) next.hostName = cmd.hostName;
+      if (cmd.userData !== undefined) next.userData = cmd.userData;
+      if (cmd.deletionProtection !== undefined) next.deletionProtection = cmd.deletionProtection;
+      if (cmd.creditSpecification !== undefined) next.creditSpecification = cmd.creditSpecification;
+      await tx.instances.update(next);
+      if (cmd.securityGroupIds !== undefined) {
+        const primary = (await tx.enis.listByInstance(i.id)).find((e) => e.type === 'Primary');
+        if (primary) await replaceSecurityGroups(deps, tx, caller, region, primary.id, cmd.securityGroupIds);
+      }
+    },
+    caller,
+  );
 }

@@ -330,14 +330,18 @@ export function renameNetworkResource(
   cmd: { regionId?: string; kind: NetworkResource; id: string; name?: string; description?: string },
 ): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  return writeTx(deps, async (tx) => {
-    const repo = cmd.kind === 'vpc' ? tx.vpcs : cmd.kind === 'vswitch' ? tx.vSwitches : tx.securityGroups;
-    const r = await repo.get(caller.accountId, cmd.id);
-    if (!r || r.regionId !== region.id) {
-      if (cmd.kind === 'vpc') throw new DomainError('VpcNotFound', { vpcId: cmd.id });
-      if (cmd.kind === 'vswitch') throw new DomainError('VSwitchNotFound', { vSwitchId: cmd.id });
-      throw new DomainError('SecurityGroupNotFound', { securityGroupId: cmd.id });
-    }
-    await repo.rename(caller.accountId, r.id, cmd.name ?? r.name, cmd.description ?? r.description);
-  });
+  return writeTx(
+    deps,
+    async (tx) => {
+      const repo = cmd.kind === 'vpc' ? tx.vpcs : cmd.kind === 'vswitch' ? tx.vSwitches : tx.securityGroups;
+      const r = await repo.get(caller.accountId, cmd.id);
+      if (!r || r.regionId !== region.id) {
+        if (cmd.kind === 'vpc') throw new DomainError('VpcNotFound', { vpcId: cmd.id });
+        if (cmd.kind === 'vswitch') throw new DomainError('VSwitchNotFound', { vSwitchId: cmd.id });
+        throw new DomainError('SecurityGroupNotFound', { securityGroupId: cmd.id });
+      }
+      await repo.rename(caller.accountId, r.id, cmd.name ?? r.name, cmd.description ?? r.description);
+    },
+    caller,
+  );
 }

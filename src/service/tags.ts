@@ -24,27 +24,35 @@ async function ownersOrFail(tx: Tx, caller: Caller, regionId: string, cmd: TagCo
 
 export function tagResources(deps: ServiceDeps, caller: Caller, cmd: TagCommand & { tags: Tag[] }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  return writeTx(deps, async (tx) => {
-    // An ENI or instance whose deletion is due is gone before it is looked for.
-    await settleDueIn(deps, tx);
-    const owners = await ownersOrFail(tx, caller, region.id, cmd);
-    const existing = await tx.tags.of(owners.map((o) => o.resourceId));
-    for (const o of owners) {
-      mergeTags(existing.get(o.resourceId) ?? [], cmd.tags);
-      await tx.tags.put(o, cmd.tags);
-    }
-  });
+  return writeTx(
+    deps,
+    async (tx) => {
+      // An ENI or instance whose deletion is due is gone before it is looked for.
+      await settleDueIn(deps, tx);
+      const owners = await ownersOrFail(tx, caller, region.id, cmd);
+      const existing = await tx.tags.of(owners.map((o) => o.resourceId));
+      for (const o of owners) {
+        mergeTags(existing.get(o.resourceId) ?? [], cmd.tags);
+        await tx.tags.put(o, cmd.tags);
+      }
+    },
+    caller,
+  );
 }
 
 export function untagResources(deps: ServiceDeps, caller: Caller, cmd: TagCommand & { keys?: string[]; all?: boolean }): Promise<void> {
   const region = findRegion(deps, cmd.regionId);
-  return writeTx(deps, async (tx) => {
-    await settleDueIn(deps, tx);
-    const owners = await ownersOrFail(tx, caller, region.id, cmd);
-    // All=true only counts when no TagKey.N is given; with neither, nothing is removed.
-    const keys = cmd.keys?.length ? cmd.keys : cmd.all ? undefined : [];
-    for (const o of owners) await tx.tags.remove(o.resourceId, keys);
-  });
+  return writeTx(
+    deps,
+    async (tx) => {
+      await settleDueIn(deps, tx);
+      const owners = await ownersOrFail(tx, caller, region.id, cmd);
+      // All=true only counts when no TagKey.N is given; with neither, nothing is removed.
+      const keys = cmd.keys?.length ? cmd.keys : cmd.all ? undefined : [];
+      for (const o of owners) await tx.tags.remove(o.resourceId, keys);
+    },
+    caller,
+  );
 }
 
 export interface TagResourceRow extends Tag {
