@@ -19,7 +19,7 @@ import { render, type EniFacts, type Rendering } from '../osconfig/index.ts';
 import type { PersistentApplier, PersistentOutcome, Log } from './agent.ts';
 import { readActual, systemIp, type IpRunner } from './iproute2.ts';
 import type { MetadataClient } from './metadata-client.ts';
-import type { Actual, Desired, DesiredInterface } from './model.ts';
+import { MAIN_TABLE, type Actual, type Desired, type DesiredInterface } from './model.ts';
 
 /** Ways to break a rendering on purpose (tests of the rollback). */
 export const FAULTS = ['bad-gateway', 'bad-syntax'] as const;
@@ -437,8 +437,16 @@ export class FilesApplier implements PersistentApplier {
     if (missing) return missing;
     const primary = desired.interfaces.find((d) => d.primary);
     if (primary) {
-      const ping = await run(`ping -c1 -W1 ${primary.ipv4.gateway}`, 3000);
-      if (ping.code !== 0 && ping.code !== 127) return `the gateway ${primary.ipv4.gateway} does not answer`;
+      // The gateway the kernel's default route uses, not only the one the
+      // metadata names: that one is on-link and answers whatever route the
+      // files made, so only the route's own next hop shows a broken default.
+      const actual = await readActual(this.ip, { ipv6Rules: false });
+      const hops = actual.routes.filter((r) => r.family === 4 && r.table === MAIN_TABLE && r.dst === 'default').map((r) => r.gateway);
+      if (hops.length === 0) return 'no IPv4 default route';
+      for (const gateway of new Set([primary.ipv4.gateway, ...hops.filter((g): g is string => !!g)])) {
+        const ping = await run(`ping -c1 -W1 ${gateway}`, 3000);
+        if (ping.code !== 0 && ping.code !== 127) return `the gateway ${gateway} does not answer`;
+      }
     }
     if (!(await this.opts.client.reachable())) return 'the metadata service does not answer';
     return undefined;

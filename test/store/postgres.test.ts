@@ -382,7 +382,10 @@ describe('PostgresStore', { skip }, () => {
           await code(assignPrivateIps(deps, signed(), { eniId: eni, request: { count: 3 } })),
           'SecurityGroupIpCapacityExceeded',
         );
-        assert.equal(await code(unassignPrivateIps(deps, signed(), { eniId: eni, addresses: ['10.0.1.250'] })), 'AddressNotAssigned');
+        // an address of the vSwitch the ENI does not hold (assignment picks at random)
+        const held = new Set((await querySchema<{ address: string }>(t.schema, 'SELECT address FROM private_ips')).map((r) => r.address));
+        const notHeld = Array.from({ length: 240 }, (_, i) => `10.0.1.${i + 10}`).find((ip) => !held.has(ip))!;
+        assert.equal(await code(unassignPrivateIps(deps, signed(), { eniId: eni, addresses: [notHeld] })), 'AddressNotAssigned');
         assert.equal(await code(assignPrivateIps(deps, signed(), { eniId: 'eni-missing', request: { count: 1 } })), 'EniNotFound');
         const rows = await querySchema<{ n: number; counted: number }>(
           t.schema,
