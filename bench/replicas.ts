@@ -7,11 +7,13 @@
 // pg_stat_activity; deadlocks from pg_stat_database before/after; round trips
 // per request by running the same service calls in this process on a counting
 // PostgresStore.
-//   node --import tsx bench/replicas.ts        (BENCH_OPS=3000, BENCH_PASSES=3 by default;
+//   node --import tsx bench/replicas.ts        (BENCH_OPS=12000, BENCH_PASSES=3, BENCH_WARM_UP=3000 per process by default;
 //   BENCH_POOL_MAX=N: each server's pool_max, default 10; BENCH_VARIANTS=1 adds 3 processes with
 //   pool_max 4 and with commit_delay 100 µs to the same interleaved rounds; BENCH_UNBATCHED=1 adds 1 and
 //   3 processes with batch_max=1, each one-call request its own statement and transaction, as before
-//   migration 020)
+//   migration 020); BENCH_AFFINITY=1 adds 3 processes with each ENI's clients on one process;
+//   BENCH_BATCH_MAX=4,8 adds 1 process with those batch_max; BENCH_CPU_PROF=dir writes each server's
+//   --cpu-prof there)
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -27,7 +29,10 @@ import { createSecurityGroup, createVpc, createVSwitch } from '../src/service/ne
 import { createEni } from '../src/service/create-eni.ts';
 import { assignPrivateIps, unassignPrivateIps } from '../src/service/eni-addresses.ts';
 
-const OPS = Number(process.env.BENCH_OPS ?? 3000);
+const OPS = Number(process.env.BENCH_OPS ?? 12_000);
+/** warm-up requests per server process */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3000);
+const WARM_UP_MS = 20_000;
 /** passes over all setups, interleaved; each setup reports its median pass */
 const PASSES = Number(process.env.BENCH_PASSES ?? 3);
 const MAX_MS = 20_000;
@@ -46,6 +51,8 @@ interface Setup {
   commitDelayUs?: number;
   /** each server's batch_max (default 32; 1: no batching of the one-call requests) */
   batchMax?: number;
+  /** each ENI's clients all on one server process (by default an ENI's two clients are on two processes) */
+  affinity?: boolean;
 }
 interface Outcome {
   setup: Setup;
@@ -54,6 +61,8 @@ interface Outcome {
   idleTrips?: number;
   /** statements per request the servers sent during the run, background work included */
   tripsPerRequest?: number;
+  /** one-call batches during the run: calls a batch, and the share of calls answered busy (sent again alone) */
+  batching?: { size: number; busy: number; alone: number };
   cpu: { servers: number; postgres: number; client: number; wall: number };
   waits?: string;
   lockShare?: number;
@@ -175,21 +184,21 @@ async function roundTripsPerRequest(url: string): Promise<{ assign: number; unas
     const sg = await createSecurityGroup(deps, caller, { vpcId: vpc.id, type: 'enterprise' });
     const eni = await createEni(deps, caller, { vSwitchId: vsw.id, securityGroupIds: [sg.id] });
     const signed = (i: number) => ({
-      ...deps,
-      requestNonce: { accessKeyId: 'LTAIbench', nonce: `n-${i}`, expiresMs: Date.now() + 60_000, recorded: false },
+      ...caller,
+      nonce: { accessKeyId: 'LTAIbench', nonce: `n-${i}`, expiresMs: Date.now() + 60_000, recorded: false },
     });
     // the first assign on an ENI takes the general path (this process learns the ENI's vSwitch)
-    const first = await assignPrivateIps(signed(0), caller, { eniId: eni.id, request: { count: 1 } });
-    await unassignPrivateIps(signed(1), caller, { eniId: eni.id, addresses: first.addresses });
+    const first = await assignPrivateIps(deps, signed(0), { eniId: eni.id, request: { count: 1 } });
+    await unassignPrivateIps(deps, signed(1), { eniId: eni.id, addresses: first.addresses });
     const N = 100;
     let assign = 0;
     let unassign = 0;
     for (let i = 0; i < N; i++) {
       let at = store.roundTrips;
-      const r = await assignPrivateIps(signed(2 * i + 2), caller, { eniId: eni.id, request: { count: 1 } });
+      const r = await assignPrivateIps(deps, signed(2 * i + 2), { eniId: eni.id, request: { count: 1 } });
       assign += store.roundTrips - at;
       at = store.roundTrips;
-      await unassignPrivateIps(signed(2 * i + 3), caller, { eniId: eni.id, addresses: r.addresses });
+      await unassignPrivateIps(deps, signed(2 * i + 3), { eniId: eni.id, addresses: r.addresses });
       unassign += store.roundTrips - at;
     }
     return { assign: assign / N, unassign: unassign / N };
@@ -236,8 +245,20 @@ function sample(servers: ServerProcess[]) {
 
 /** The server's own count of statements sent to PostgreSQL (eniplane_store_round_trips_total). */
 async function serverTrips(s: ServerProcess): Promise<number> {
+  return (await serverCounters(s)).trips;
+}
+
+/** The server's round trips and one-call batch counters (eniplane_store_one_call_batches_total). */
+async function serverCounters(s: ServerProcess): Promise<{ trips: number; batches: number; calls: number; busy: number; alone: number }> {
   const text = await (await fetch(`http://127.0.0.1:${s.port}/metrics`)).text();
-  return Number(/^eniplane_store_round_trips_total (\d+)/m.exec(text)?.[1] ?? NaN);
+  const n = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+  return {
+    trips: n(/^eniplane_store_round_trips_total (\d+)/m),
+    batches: n(/^eniplane_store_one_call_batches_total\{what="batches"\} (\d+)/m),
+    calls: n(/^eniplane_store_one_call_batches_total\{what="calls"\} (\d+)/m),
+    busy: n(/^eniplane_store_one_call_batches_total\{what="busy"\} (\d+)/m),
+    alone: n(/^eniplane_store_one_call_batches_total\{what="alone"\} (\d+)/m),
+  };
 }
 
 /** Statements a second an idle server sends (settler, purge, fault rules): two back-to-back scrapes give one scrape's own cost. */
@@ -251,10 +272,10 @@ async function idleTripsPerSecond(s: ServerProcess, ms = 3000): Promise<number> 
 }
 
 /** Each worker alternates assign (count 1) and unassign of what it got, on its own ENI slot, spread over the servers. */
-function assignUnassign(servers: ServerProcess[], enis: string[]) {
+function assignUnassign(servers: ServerProcess[], enis: string[], affinity = false) {
   const holding = new Map<number, string>();
   return async (w: number) => {
-    const s = servers[w % servers.length];
+    const s = servers[(affinity ? w % enis.length : w) % servers.length];
     const eni = enis[w % enis.length];
     const held = holding.get(w);
     if (held) {
@@ -294,8 +315,11 @@ async function run(setup: Setup): Promise<Outcome> {
   const servers: ServerProcess[] = [];
   try {
     // The first one migrates; the others then start against the same schema.
-    servers.push(await startServerProcess({ args, env }));
-    for (let i = 1; i < setup.processes; i++) servers.push(await startServerProcess({ args, env }));
+    const nodeArgs = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${setup.label.replace(/\W+/g, '-')}`]
+      : [];
+    servers.push(await startServerProcess({ args, env, nodeArgs }));
+    for (let i = 1; i < setup.processes; i++) servers.push(await startServerProcess({ args, env, nodeArgs }));
     const { port } = servers[0];
     const vpc = await rpc(port, key, 'CreateVpc', { CidrBlock: '10.0.0.0/8' }, '2016-04-28');
     const vsw = await rpc(
@@ -315,23 +339,29 @@ async function run(setup: Setup): Promise<Outcome> {
           .NetworkInterfaceId,
       );
     }
-    const op = assignUnassign(servers, enis);
-    await load(CONCURRENCY, 400, 5000, op); // warm-up: connections, JIT, address hints
+    const op = assignUnassign(servers, enis, setup.affinity);
+    // Warm-up: connections, address hints, and the JIT, which each process needs as much of (a process
+    // seeing a third of the requests is otherwise measured partly in its not yet optimized code).
+    await load(CONCURRENCY, WARM_UP * setup.processes, WARM_UP_MS, op);
     const idleTrips = setup.database ? await idleTripsPerSecond(servers[0]) : undefined;
     const statsBefore = setup.database ? await dbStats(setup.database) : undefined;
     const sampler = setup.database ? sampleWaits(setup.database, applicationName) : undefined;
     await new Promise((r) => setTimeout(r, 50)); // the sampler has seen the pool's backends
-    const tripsBefore = setup.database ? await Promise.all(servers.map(serverTrips)) : [];
+    const tripsBefore = setup.database ? await Promise.all(servers.map(serverCounters)) : [];
     const before = sample(servers);
     const r = await load(CONCURRENCY, OPS, MAX_MS, op);
     const after = sample(servers);
-    const tripsAfter = setup.database ? await Promise.all(servers.map(serverTrips)) : [];
+    const tripsAfter = setup.database ? await Promise.all(servers.map(serverCounters)) : [];
+    const delta = (k: 'trips' | 'batches' | 'calls' | 'busy' | 'alone') => tripsAfter.reduce((x, t, i) => x + t[k] - tripsBefore[i]![k], 0);
     const pgSide = await sampler?.stop();
     return {
       setup,
       r,
       idleTrips,
-      tripsPerRequest: setup.database ? tripsAfter.reduce((x, t, i) => x + t - tripsBefore[i], 0) / r.requests : undefined,
+      tripsPerRequest: setup.database ? delta('trips') / r.requests : undefined,
+      batching: setup.database
+        ? { size: delta('calls') / delta('batches'), busy: delta('busy') / delta('calls'), alone: delta('alone') / r.requests }
+        : undefined,
       waits: pgSide?.waits,
       lockShare: pgSide?.lockShare,
       ...(setup.database && statsBefore
@@ -364,7 +394,10 @@ function line(o: Outcome): string {
       ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}; ` +
         `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}` +
         `\n${' '.repeat(8)}round trips per request, background work included: ${(o.tripsPerRequest ?? NaN).toFixed(2)}; ` +
-        `an idle server process: ${(o.idleTrips ?? NaN).toFixed(1)} round trips a second`
+        `an idle server process: ${(o.idleTrips ?? NaN).toFixed(1)} round trips a second` +
+        (o.batching && o.batching.size > 0
+          ? `\n${' '.repeat(8)}one-call batches: ${o.batching.size.toFixed(1)} calls each, ${(100 * o.batching.busy).toFixed(1)} % of calls answered busy, ${(100 * o.batching.alone).toFixed(1)} % of requests then sent alone`
+          : '')
       : '')
   );
 }
@@ -401,6 +434,10 @@ export async function benchReplicas(): Promise<void> {
         { label: 'postgres, 1 process, unbatched', processes: 1, database: pgUrl, batchMax: 1 },
         { label: 'postgres, 3 processes, unbatched', processes: 3, database: pgUrl, batchMax: 1 },
       );
+    for (const m of (process.env.BENCH_BATCH_MAX ?? '').split(',').filter(Boolean))
+      setups.push({ label: `postgres, 1 process, batch_max ${m}`, processes: 1, database: pgUrl, batchMax: Number(m) });
+    if (process.env.BENCH_AFFINITY)
+      setups.push({ label: 'postgres, 3 processes, ENI affinity', processes: 3, database: pgUrl, affinity: true });
     if (process.env.BENCH_SG_PER_ENI)
       setups.push({ label: 'postgres, 3 processes, 1 SG per ENI', processes: 3, database: pgUrl, groupPerEni: true });
   }

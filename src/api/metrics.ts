@@ -103,6 +103,21 @@ export function createMetrics(deps: ServiceDeps): Metrics {
         this.inc(store.roundTrips ?? 0);
       },
     });
+    new Counter({
+      name: 'eniplane_store_one_call_batches_total',
+      help: 'one-call batches sent to PostgreSQL (batches), the calls they carried (calls; a call again in the next batch counts again), busy answers (busy: its ENI row was held), calls then sent alone (alone)',
+      labelNames: ['what'] as const,
+      registers: [registry],
+      collect() {
+        const b = store.oneCall?.batchStats;
+        this.reset();
+        if (!b) return;
+        this.inc({ what: 'batches' }, b.batches);
+        this.inc({ what: 'calls' }, b.calls);
+        this.inc({ what: 'busy' }, b.busy);
+        this.inc({ what: 'alone' }, b.alone);
+      },
+    });
   }
   new Gauge({
     name: 'eniplane_vswitch_addresses_in_use',

@@ -514,6 +514,8 @@ export interface OneCallAddresses {
     nonce?: CallNonce;
     clientToken?: CallClientToken;
   }): Promise<{ kind: 'done'; vSwitchId: string | null } | { kind: 'general' }>;
+  /** batched stores: statements sent, the calls they carried, "busy" answers, and calls sent alone after them */
+  readonly batchStats?: Readonly<{ batches: number; calls: number; busy: number; alone: number }>;
 }
 
 export interface TransactionOptions {

@@ -257,3 +257,49 @@ describe('one-call assign/unassign in batches (PostgreSQL)', { skip }, () => {
     assert.equal((await answer(fast, loss)).code, 'ok');
   });
 });
+
+describe('a call whose ENI row another transaction holds', { skip }, () => {
+  let w: World;
+  before(async () => {
+    w = await world(true);
+  });
+  after(async () => w?.dispose());
+
+  it('answers busy, goes into the next batches twice, then is sent alone, waits for the row and is done', async () => {
+    const eni = w.ids.OK1;
+    const holder = new pg.Client({ connectionString: PG_BASE_URL });
+    await holder.connect();
+    try {
+      await holder.query(`SET search_path TO "${w.schema}"`);
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM enis WHERE id = $1 FOR UPDATE', [eni]);
+      const stats = () => ({ ...w.store.oneCall.batchStats! });
+      const at = stats();
+      const call = assignPrivateIps(w.deps, w.caller, { eniId: eni, request: { count: 1 } });
+      // sent alone, it waits for the row: the holder's backend sees it waiting
+      for (let i = 0; i < 500 && stats().alone === at.alone; i++) await new Promise((r) => setTimeout(r, 10));
+      const now = stats();
+      assert.equal(now.alone - at.alone, 1, 'sent alone once');
+      assert.equal(now.busy - at.busy, 3, 'busy in its first batch and in the two it went into again');
+      assert.equal(now.batches - at.batches, 3);
+      await new Promise((r) => setTimeout(r, 100));
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const waiting = await querySchema<{ n: number }>(
+        w.schema,
+        "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE pg_blocking_pids(pid) @> ARRAY[$1::int] AND query LIKE '%eniplane_assign_addresses_v2%'",
+        [holderPid],
+      );
+      assert.equal(waiting[0].n, 1, 'the lone statement waits for the ENI row');
+      await holder.query('COMMIT');
+      const done = await call;
+      assert.equal(done.addresses.length, 1);
+      const held = await querySchema<{ eni_id: string }>(w.schema, 'SELECT eni_id FROM private_ips WHERE address = $1', [
+        done.addresses[0],
+      ]);
+      assert.deepEqual(held, [{ eni_id: eni }]);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+  });
+});

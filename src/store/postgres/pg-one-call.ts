@@ -4,7 +4,8 @@
 // (at most batchMax), in one transaction: one WAL flush for all of them. A
 // call that finds fewer in flight goes out at once (a batch of one). Each
 // element runs in a subtransaction of its own; one whose ENI row another
-// transaction holds answers "busy" without waiting and is sent again alone
+// transaction holds answers "busy" without waiting, goes into the next batch
+// (twice at most) and is then sent alone, where it waits for the row
 // (the SQL says why no wait cycle runs through a batch, and why a batch must
 // not wait for ENI rows). SQLSTATE ENI01 means "take the general path", ENI02 "every
 // candidate address was taken"; a conflict the general path would re-run
@@ -31,6 +32,8 @@ const CALLS = 'SELECT eniplane_calls_v1($1::jsonb, $2::jsonb) AS r';
  * answered, so under load each statement carries what arrived meanwhile (bench/replicas, docs/scaling.md).
  */
 const BATCHES_IN_FLIGHT = 1;
+/** how many times a call answered busy goes into the next batch before it is sent alone (bench/replicas: 2 beat 0, 1 and 3) */
+const BUSY_REQUEUES = 2;
 
 /** the connection a call runs on, and what to do with it afterwards */
 interface CallConnection {
@@ -94,12 +97,15 @@ interface Pending {
   caps: string | undefined;
   resolve(a: Answer): void;
   reject(e: unknown): void;
+  /** times it was answered busy and went into the next batch again */
+  busy: number;
 }
 
 /** The process's queue of one-call requests: see the top of this file. */
 class Batcher {
   private readonly queue: Pending[] = [];
   private inFlight = 0;
+  readonly stats = { batches: 0, calls: 0, busy: 0, alone: 0 };
 
   constructor(
     private readonly conn: () => Promise<CallConnection>,
@@ -108,7 +114,7 @@ class Batcher {
 
   submit(element: unknown[], caps: string | undefined): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      this.queue.push({ element, caps, resolve, reject });
+      this.queue.push({ element, caps, resolve, reject, busy: 0 });
       this.pump();
     });
   }
@@ -132,13 +138,30 @@ class Batcher {
       if (i < 0) i = caps.push(p.caps) - 1;
       p.element[12] = i;
     }
+    this.stats.batches++;
+    this.stats.calls += batch.length;
     try {
       const r = await statement<{ r: Answer[] }>(this.conn, 'eniplane_one_call_batch_v1', CALLS, [
         JSON.stringify(batch.map((p) => p.element)),
         `[${caps.join(',')}]`,
       ]);
       if (r === 'general' || r === 'candidates-taken') for (const p of batch) p.resolve('general');
-      else batch.forEach((p, i) => p.resolve(r.r[i]));
+      else {
+        // A busy element goes first into the next batch: the batch that holds its ENI row was in
+        // flight before this one and has most likely committed by the time this one is answered.
+        // Busy again BUSY_REQUEUES times, it is sent alone (that statement waits for the row).
+        const again: Pending[] = [];
+        batch.forEach((p, i) => {
+          const a = r.r[i]!;
+          if (a === 'busy') this.stats.busy++;
+          if (a === 'busy' && p.busy++ < BUSY_REQUEUES) again.push(p);
+          else {
+            if (a === 'busy') this.stats.alone++;
+            p.resolve(a);
+          }
+        });
+        this.queue.unshift(...again);
+      }
     } catch (e) {
       for (const p of batch) p.reject(e);
     }
@@ -186,6 +209,7 @@ export function oneCallAddresses(conn: () => Promise<CallConnection>, batchMax: 
   const batcher = new Batcher(conn, batchMax);
   const alone = singleCalls(conn);
   return {
+    batchStats: batcher.stats,
     async assign(c) {
       // the caps go once per batch; the element names them by index (filled in when its batch is built)
       const r = await batcher.submit(['a', ...assignValues(c, null, nonceElement(c.nonce))], capsJson(c.limits));
