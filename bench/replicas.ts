@@ -300,7 +300,10 @@ async function run(setup: Setup): Promise<Outcome> {
     if (poolMax !== undefined) u.searchParams.set('pool_max', String(poolMax));
     if (setup.batchMax !== undefined) u.searchParams.set('batch_max', String(setup.batchMax));
     // (commit_delay needs a superuser connection, as the bench's is)
-    if (setup.commitDelayUs !== undefined) u.searchParams.set('options', `-c commit_delay=${setup.commitDelayUs}`);
+    // commit_siblings 1: PostgreSQL's default (5 other transactions in progress) never holds a commit back
+    // for 3 processes' batches, so commit_delay alone changed nothing
+    if (setup.commitDelayUs !== undefined)
+      u.searchParams.set('options', `-c commit_delay=${setup.commitDelayUs} -c commit_siblings=1`);
     url = u.toString();
   }
   // The default --transition-ms (300): its background settler polls every 75 ms per process, as deployed
@@ -424,6 +427,11 @@ export async function benchReplicas(): Promise<void> {
       { label: 'postgres, 1 process', processes: 1, database: pgUrl },
       { label: 'postgres, 3 processes, one SG', processes: 3, database: pgUrl },
     );
+    for (const us of (process.env.BENCH_COMMIT_DELAY ?? '').split(',').filter(Boolean))
+      setups.push(
+        { label: `postgres, 1 proc, commit_delay ${us}us`, processes: 1, database: pgUrl, commitDelayUs: Number(us) },
+        { label: `postgres, 3 proc, commit_delay ${us}us`, processes: 3, database: pgUrl, commitDelayUs: Number(us) },
+      );
     if (process.env.BENCH_VARIANTS)
       setups.push(
         { label: 'postgres, 3 processes, pool_max 4', processes: 3, database: pgUrl, poolMax: 4 },
