@@ -12,8 +12,9 @@
 //   pool_max 4 and with commit_delay 100 µs to the same interleaved rounds; BENCH_UNBATCHED=1 adds 1 and
 //   3 processes with batch_max=1, each one-call request its own statement and transaction, as before
 //   migration 020); BENCH_AFFINITY=1 adds 3 processes with each ENI's clients on one process;
-//   BENCH_BATCH_MAX=4,8 adds 1 process with those batch_max; BENCH_CPU_PROF=dir writes each server's
-//   --cpu-prof there)
+//   BENCH_BATCH_MAX=4,8 adds 1 process with those batch_max; BENCH_COMMIT_DELAY=1000 adds 1 and 3
+//   processes with that commit_delay (µs) and commit_siblings 1; BENCH_CPU_PROF=dir writes each
+//   server's --cpu-prof there)
 // Bounded in count and time; traffic to 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
