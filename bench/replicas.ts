@@ -303,8 +303,7 @@ async function run(setup: Setup): Promise<Outcome> {
     // (commit_delay needs a superuser connection, as the bench's is)
     // commit_siblings 1: PostgreSQL's default (5 other transactions in progress) never holds a commit back
     // for 3 processes' batches, so commit_delay alone changed nothing
-    if (setup.commitDelayUs !== undefined)
-      u.searchParams.set('options', `-c commit_delay=${setup.commitDelayUs} -c commit_siblings=1`);
+    if (setup.commitDelayUs !== undefined) u.searchParams.set('options', `-c commit_delay=${setup.commitDelayUs} -c commit_siblings=1`);
     url = u.toString();
   }
   // The default --transition-ms (300): its background settler polls every 75 ms per process, as deployed
