@@ -62,7 +62,7 @@ interface Outcome {
   idleTrips?: number;
   /** statements per request the servers sent during the run, background work included */
   tripsPerRequest?: number;
-  /** one-call batches during the run: calls a batch, and the share of calls answered busy (sent again alone) */
+  /** one-call batches during the run: calls a batch, the share of calls answered busy, the share of requests then sent alone */
   batching?: { size: number; busy: number; alone: number };
   cpu: { servers: number; postgres: number; client: number; wall: number };
   waits?: string;

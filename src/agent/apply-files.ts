@@ -127,11 +127,34 @@ function factsOf(d: DesiredInterface, ifname: string): EniFacts {
   };
 }
 
-function breakRendering(r: Rendering, fault: Fault, d: DesiredInterface): Rendering {
-  // an address of the subnet nobody answers on: the default route goes nowhere
-  const parts = d.ipv4.gateway.split('.').map(Number);
+/** the first desired IPv4 address not on its link, if any */
+function missingAddress(desired: Extract<Desired, { kind: 'complete' }>, actual: Actual): string | undefined {
+  for (const d of desired.interfaces) {
+    const link = actual.links.find((l) => l.mac === d.mac);
+    if (!link) continue;
+    for (const a of [d.ipv4.primary, ...d.ipv4.secondaries]) {
+      if (!link.addresses.some((x) => x.address === a)) return `${a} is not on ${link.ifname}`;
+    }
+  }
+  return undefined;
+}
+
+/** an address of the subnet nobody answers on, for the bad-gateway fault: the default route goes nowhere */
+function deadGatewayOf(gateway: string): string {
+  const parts = gateway.split('.').map(Number);
   parts[3] = parts[3]! - 1;
-  const deadGateway = parts.join('.');
+  return parts.join('.');
+}
+
+/** the main table's IPv4 default route not yet through the gateway the files name, if so */
+function missingDefaultRoute(actual: Actual, gateway: string | undefined): string | undefined {
+  if (gateway === undefined) return undefined;
+  const via = actual.routes.some((r) => r.family === 4 && r.table === MAIN_TABLE && r.dst === 'default' && r.gateway === gateway);
+  return via ? undefined : `no default route via ${gateway} yet`;
+}
+
+function breakRendering(r: Rendering, fault: Fault, d: DesiredInterface): Rendering {
+  const deadGateway = deadGatewayOf(d.ipv4.gateway);
   if (fault === 'bad-gateway' && d.primary && isSession(r)) {
     // nmcli: the gateway is in the commands
     return { ...r, commands: r.commands.map((c) => ({ ...c, run: c.run.split(` ${d.ipv4.gateway}`).join(` ${deadGateway}`) })) };
@@ -151,6 +174,8 @@ export class FilesApplier implements PersistentApplier {
   private readonly ip: IpRunner;
   /** the local interface each rendering is for */
   private readonly ifnameOf = new WeakMap<Rendering, string>();
+  /** the IPv4 default gateway the renderings give the primary ENI (the metadata's, or the fault's dead one) */
+  private renderedGateway: string | undefined;
   constructor(private readonly opts: FilesApplierOptions) {
     this.ip = opts.ip ?? systemIp;
   }
@@ -161,6 +186,7 @@ export class FilesApplier implements PersistentApplier {
 
   /** The renderings for every desired interface that has a local link. */
   private renderAll(desired: Extract<Desired, { kind: 'complete' }>, actual: Actual): { renderings: Rendering[]; skipped: string[] } {
+    this.renderedGateway = undefined;
     const renderings: Rendering[] = [];
     const skipped: string[] = [];
     for (const d of desired.interfaces) {
@@ -173,6 +199,7 @@ export class FilesApplier implements PersistentApplier {
       if (this.opts.fault) r = breakRendering(r, this.opts.fault, d);
       renderings.push(r);
       this.ifnameOf.set(r, link.ifname);
+      if (d.primary) this.renderedGateway = this.opts.fault === 'bad-gateway' ? deadGatewayOf(d.ipv4.gateway) : d.ipv4.gateway;
     }
     return { renderings, skipped };
   }
@@ -356,7 +383,10 @@ export class FilesApplier implements PersistentApplier {
    * before the daemon got to the links. So: for the netplan targets,
    * `systemd-networkd-wait-online` for the rendered links (bounded); then, for
    * every target, the desired addresses polled with `ip -json` until they are
-   * all on their links. Everything here is bounded by --settle-ms; a daemon
+   * all on their links and the main table's default route goes through the
+   * gateway the files name (NetworkManager commits routes a moment after
+   * `nmcli connection up` returns: verifying before that judged the old
+   * route). Everything here is bounded by --settle-ms; a daemon
    * that does not settle in time is left to the verification to judge.
    */
   private async settle(desired: Extract<Desired, { kind: 'complete' }>, renderings: Rendering[]): Promise<void> {
@@ -378,7 +408,10 @@ export class FilesApplier implements PersistentApplier {
       }
     }
     for (;;) {
-      const missing = await this.missingAddress(desired).catch((e: Error) => e.message);
+      const missing = await readActual(this.ip, { ipv6Rules: false }).then(
+        (actual) => missingAddress(desired, actual) ?? missingDefaultRoute(actual, this.renderedGateway),
+        (e: Error) => e.message,
+      );
       if (!missing) {
         log('debug', `network settled after ${Date.now() - t0} ms`);
         return;
@@ -407,19 +440,6 @@ export class FilesApplier implements PersistentApplier {
     return undefined;
   }
 
-  /** the first desired IPv4 address not on its link, if any */
-  private async missingAddress(desired: Extract<Desired, { kind: 'complete' }>): Promise<string | undefined> {
-    const actual = await readActual(this.ip, { ipv6Rules: false });
-    for (const d of desired.interfaces) {
-      const link = actual.links.find((l) => l.mac === d.mac);
-      if (!link) continue;
-      for (const a of [d.ipv4.primary, ...d.ipv4.secondaries]) {
-        if (!link.addresses.some((x) => x.address === a)) return `${a} is not on ${link.ifname}`;
-      }
-    }
-    return undefined;
-  }
-
   /** Every desired address on its link, the gateway answering, the metadata service answering. */
   private async verify(desired: Extract<Desired, { kind: 'complete' }>): Promise<string | undefined> {
     const deadline = Date.now() + (this.opts.verifyTimeoutMs ?? 10_000);
@@ -433,14 +453,15 @@ export class FilesApplier implements PersistentApplier {
   }
 
   private async check(desired: Extract<Desired, { kind: 'complete' }>): Promise<string | undefined> {
-    const missing = await this.missingAddress(desired);
+    // one read of the kernel's state for the addresses and the default route
+    const actual = await readActual(this.ip, { ipv6Rules: false });
+    const missing = missingAddress(desired, actual);
     if (missing) return missing;
     const primary = desired.interfaces.find((d) => d.primary);
     if (primary) {
       // The gateway the kernel's default route uses, not only the one the
       // metadata names: that one is on-link and answers whatever route the
       // files made, so only the route's own next hop shows a broken default.
-      const actual = await readActual(this.ip, { ipv6Rules: false });
       const hops = actual.routes.filter((r) => r.family === 4 && r.table === MAIN_TABLE && r.dst === 'default').map((r) => r.gateway);
       if (hops.length === 0) return 'no IPv4 default route';
       for (const gateway of new Set([primary.ipv4.gateway, ...hops.filter((g): g is string => !!g)])) {

@@ -153,12 +153,11 @@ class Batcher {
         const again: Pending[] = [];
         batch.forEach((p, i) => {
           const a = r.r[i]!;
-          if (a === 'busy') this.stats.busy++;
-          if (a === 'busy' && p.busy++ < BUSY_REQUEUES) again.push(p);
-          else {
-            if (a === 'busy') this.stats.alone++;
-            p.resolve(a);
-          }
+          if (a !== 'busy') return p.resolve(a);
+          this.stats.busy++;
+          if (p.busy++ < BUSY_REQUEUES) return again.push(p);
+          this.stats.alone++;
+          p.resolve(a);
         });
         this.queue.unshift(...again);
       }
