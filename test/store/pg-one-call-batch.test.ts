@@ -229,7 +229,7 @@ describe('one-call assign/unassign in batches (PostgreSQL)', { skip }, () => {
       const sleeping = async () => {
         for (;;) {
           const r = await watcher.query<{ pid: number }>(
-            "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%eniplane_calls_v1%'",
+            "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%eniplane_calls_v2%'",
           );
           const pid = r.rows.map((x) => x.pid).find((p) => !gone.has(p));
           if (pid !== undefined) {
@@ -286,7 +286,7 @@ describe('a call whose ENI row another transaction holds', { skip }, () => {
       const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
       const waiting = await querySchema<{ n: number }>(
         w.schema,
-        "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE pg_blocking_pids(pid) @> ARRAY[$1::int] AND query LIKE '%eniplane_assign_addresses_v2%'",
+        "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE pg_blocking_pids(pid) @> ARRAY[$1::int] AND query LIKE '%eniplane_calls_v2%'",
         [holderPid],
       );
       assert.equal(waiting[0].n, 1, 'the lone statement waits for the ENI row');

@@ -1,12 +1,12 @@
-// The one-call assign/unassign (PostgreSQL, migration 018) against the general
+// The one-call assign/unassign (PostgreSQL, migrations 018, 022) against the general
 // path it stands in for: the same sequence of requests — automatic and named,
 // IPv4 and IPv6, with and without ClientToken, successes and every refusal code
 // — runs in two identical worlds, one with the one-call path and one with the
 // general path only, and every answer (normalised for ids and random picks)
 // and the final rows must agree. The one-call world runs twice: through the
 // batches of migration 020 (a batch of one per request here; the concurrent
-// batches are pg-one-call-batch.test.ts) and each call alone (batch_max 1,
-// migration 018's statements). Each success the one-call path takes is one
+// batches are pg-one-call-batch.test.ts) and each call alone (batch_max 1: a
+// statement of its own that waits for the ENI row). Each success the one-call path takes is one
 // round trip.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

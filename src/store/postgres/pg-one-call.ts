@@ -1,5 +1,5 @@
-// The one-call assign and unassign (migration 018's functions), sent in
-// batches (migration 020): while BATCHES_IN_FLIGHT batch statements of this
+// The one-call assign and unassign (migration 022's eniplane_calls_v2), sent
+// in batches (migration 020): while BATCHES_IN_FLIGHT batch statements of this
 // process are running, further calls wait and go out together in the next one
 // (at most batchMax), in one transaction: one WAL flush for all of them. A
 // call that finds fewer in flight goes out at once (a batch of one). Each
@@ -7,13 +7,13 @@
 // transaction holds answers "busy" without waiting, goes into the next batch
 // (twice at most) and is then sent alone, where it waits for the row
 // (the SQL says why no wait cycle runs through a batch, and why a batch must
-// not wait for ENI rows). SQLSTATE ENI01 means "take the general path", ENI02 "every
-// candidate address was taken"; a conflict the general path would re-run
-// (deadlock, unique violation, a busy lock) is also answered "general", since
-// nothing of that element was committed. A batch that fails as a whole answers
-// every element alike: a connection loss StoreUnavailable, a transient
-// conflict "general". batchMax 1 sends each call alone through the v2 functions
-// (no queue), as before migration 020.
+// not wait for ENI rows). An element answers "general" for "take the general
+// path" (SQLSTATE ENI01, or a conflict the general path would re-run:
+// deadlock, unique violation, a busy lock; nothing of that element was
+// committed), "taken" when every candidate address was taken (ENI02). A batch
+// that fails as a whole answers every element alike: a connection loss
+// StoreUnavailable, a transient conflict "general". batchMax 1 sends each call
+// alone (no queue), its own statement and transaction, as before migration 020.
 import pg from 'pg';
 import type { CallClientToken, CallNonce, OneCallAddresses, OneCallLimits } from '../store.ts';
 import { TransientConflict } from '../store.ts';
@@ -22,10 +22,8 @@ import { nextSeq } from '../sql/misc-repos.ts';
 import { isConnectionLoss, isDatabaseError, mapPgError } from './pg-driver.ts';
 import { DomainError } from '../../domain/errors.ts';
 
-const ASSIGN =
-  'SELECT eniplane_assign_addresses_v2($1, $2, $3, $4, $5, $6, $7::text[], $8::bigint[], $9, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20) AS a';
-const UNASSIGN = 'SELECT eniplane_unassign_addresses_v2($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11) AS v';
-const CALLS = 'SELECT eniplane_calls_v1($1::jsonb, $2::jsonb) AS r';
+/** $3: wait for the ENI rows (a call sent alone) rather than answer "busy" (a batch) */
+const CALLS = 'SELECT eniplane_calls_v2($1::jsonb, $2::jsonb, $3) AS r';
 
 /**
  * Batch statements of one process running at once. 1: a batch goes out when the previous one is
@@ -52,13 +50,10 @@ function capsJson(l: OneCallLimits): string {
   return j;
 }
 
-const nonceParams = (n: CallNonce | undefined) => (n ? [nonceKey(n.accessKeyId, n.nonce), n.expiresMs] : [null, null]);
 const tokenParams = (t: CallClientToken | undefined) => (t ? [t.action, t.token, t.paramsHash, t.nowMs] : [null, null, null, null]);
 
-type Outcome = 'general' | 'candidates-taken';
-
-/** Runs one statement on a pooled connection; what every element of it answers when it fails as a whole. */
-async function statement<R>(conn: () => Promise<CallConnection>, name: string, text: string, values: unknown[]): Promise<R | Outcome> {
+/** Runs one statement on a pooled connection; 'general': what every element answers when it fails as a whole. */
+async function statement<R>(conn: () => Promise<CallConnection>, name: string, text: string, values: unknown[]): Promise<R | 'general'> {
   const c = await conn().catch((e: unknown) => {
     throw isConnectionLoss(e) ? new DomainError('StoreUnavailable', { reason: (e as Error).message }) : e;
   });
@@ -73,8 +68,6 @@ async function statement<R>(conn: () => Promise<CallConnection>, name: string, t
       throw new DomainError('StoreUnavailable', { reason: (e as Error).message });
     }
     if (isDatabaseError(e)) {
-      if (e.code === 'ENI01') return 'general';
-      if (e.code === 'ENI02') return 'candidates-taken';
       const mapped = mapPgError(e);
       if (mapped instanceof TransientConflict) {
         stale = broken = mapped.sqlState === '0A000'; // a prepared plan outdated by a migration
@@ -87,14 +80,36 @@ async function statement<R>(conn: () => Promise<CallConnection>, name: string, t
   }
 }
 
-/** What one element of a batch answers (migration 020). */
+/** What one element answers (migrations 020, 022). */
 type Answer = { a: string[] } | { v: string | null } | 'general' | 'taken' | 'busy';
 
-interface Pending {
-  /** the element as eniplane_calls_v1 reads it; an assign's caps index is filled in when its batch is built */
+/** An element as eniplane_calls_v2 reads it, with an assign's type caps (JSON text; undefined for an unassign). */
+interface Call {
   element: unknown[];
-  /** an assign's type caps (JSON text), else undefined */
   caps: string | undefined;
+}
+
+/**
+ * Sends calls as one eniplane_calls_v2 statement (one transaction): the type caps go once, each
+ * assign names its caps by index. wait: the elements wait for their ENI rows instead of answering busy.
+ */
+async function callsStatement(conn: () => Promise<CallConnection>, calls: Call[], wait: boolean): Promise<Answer[] | 'general'> {
+  const caps: string[] = [];
+  for (const p of calls) {
+    if (p.caps === undefined) continue;
+    let i = caps.indexOf(p.caps);
+    if (i < 0) i = caps.push(p.caps) - 1;
+    p.element[12] = i;
+  }
+  const r = await statement<{ r: Answer[] }>(conn, 'eniplane_one_call_batch_v2', CALLS, [
+    JSON.stringify(calls.map((p) => p.element)),
+    `[${caps.join(',')}]`,
+    wait,
+  ]);
+  return r === 'general' ? r : r.r;
+}
+
+interface Pending extends Call {
   resolve(a: Answer): void;
   reject(e: unknown): void;
   /** times it was answered busy and went into the next batch again */
@@ -112,9 +127,9 @@ class Batcher {
     private readonly max: number,
   ) {}
 
-  submit(element: unknown[], caps: string | undefined): Promise<Answer> {
+  submit(call: Call): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      this.queue.push({ element, caps, resolve, reject, busy: 0 });
+      this.queue.push({ ...call, resolve, reject, busy: 0 });
       this.pump();
     });
   }
@@ -131,28 +146,18 @@ class Batcher {
   }
 
   private async send(batch: Pending[]): Promise<void> {
-    const caps: string[] = [];
-    for (const p of batch) {
-      if (p.caps === undefined) continue;
-      let i = caps.indexOf(p.caps);
-      if (i < 0) i = caps.push(p.caps) - 1;
-      p.element[12] = i;
-    }
     this.stats.batches++;
     this.stats.calls += batch.length;
     try {
-      const r = await statement<{ r: Answer[] }>(this.conn, 'eniplane_one_call_batch_v1', CALLS, [
-        JSON.stringify(batch.map((p) => p.element)),
-        `[${caps.join(',')}]`,
-      ]);
-      if (r === 'general' || r === 'candidates-taken') for (const p of batch) p.resolve('general');
+      const r = await callsStatement(this.conn, batch, false);
+      if (r === 'general') for (const p of batch) p.resolve('general');
       else {
         // A busy element goes first into the next batch: the batch that holds its ENI row was in
         // flight before this one and has most likely committed by the time this one is answered.
         // Busy again BUSY_REQUEUES times, it is sent alone (that statement waits for the row).
         const again: Pending[] = [];
         batch.forEach((p, i) => {
-          const a = r.r[i]!;
+          const a = r[i]!;
           if (a !== 'busy') return p.resolve(a);
           this.stats.busy++;
           if (p.busy++ < BUSY_REQUEUES) return again.push(p);
@@ -173,8 +178,8 @@ const nonceElement = (n: CallNonce | undefined) => (n ? [String(nonceKey(n.acces
 type AssignCall = Parameters<OneCallAddresses['assign']>[0];
 type UnassignCall = Parameters<OneCallAddresses['unassign']>[0];
 
-/** An assign's values in the v2 function's order; the type caps and the nonce as the statement sends them. */
-const assignValues = (c: AssignCall, caps: string | null, nonce: unknown[]) => [
+/** An assign's element after its kind (migration 020's order); its caps index is filled in by callsStatement. */
+const assignValues = (c: AssignCall, nonce: unknown[]) => [
   c.accountId,
   c.regionId,
   c.eniId,
@@ -186,13 +191,13 @@ const assignValues = (c: AssignCall, caps: string | null, nonce: unknown[]) => [
   nextSeq(),
   c.named === true,
   c.limits.availableCap,
-  caps,
+  null,
   c.limits.securityGroupCapacity.normal,
   c.limits.securityGroupCapacity.enterprise,
   ...nonce,
   ...tokenParams(c.clientToken),
 ];
-/** An unassign's values in the v2 function's order. */
+/** An unassign's element after its kind. */
 const unassignValues = (c: UnassignCall, nonce: unknown[]) => [
   c.accountId,
   c.regionId,
@@ -203,43 +208,32 @@ const unassignValues = (c: UnassignCall, nonce: unknown[]) => [
   ...tokenParams(c.clientToken),
 ];
 
+/** A call sent alone, waiting for its ENI row: its own statement and transaction. */
+async function alone(conn: () => Promise<CallConnection>, call: Call): Promise<Answer> {
+  const r = await callsStatement(conn, [call], true);
+  return r === 'general' ? r : r[0]!;
+}
+
 export function oneCallAddresses(conn: () => Promise<CallConnection>, batchMax: number): OneCallAddresses {
-  if (batchMax <= 1) return singleCalls(conn);
-  const batcher = new Batcher(conn, batchMax);
-  const alone = singleCalls(conn);
+  const batcher = batchMax > 1 ? new Batcher(conn, batchMax) : undefined;
+  /** through the batch; a call answered busy there (its ENI row held elsewhere) is then sent alone */
+  const send = async (call: Call): Promise<Answer> => {
+    if (!batcher) return alone(conn, call);
+    const a = await batcher.submit(call);
+    return a === 'busy' ? alone(conn, call) : a;
+  };
   return {
-    batchStats: batcher.stats,
+    ...(batcher ? { batchStats: batcher.stats } : {}),
     async assign(c) {
-      // the caps go once per batch; the element names them by index (filled in when its batch is built)
-      const r = await batcher.submit(['a', ...assignValues(c, null, nonceElement(c.nonce))], capsJson(c.limits));
-      if (r === 'busy') return alone.assign(c);
-      if (r === 'general') return { kind: 'general' };
+      const r = await send({ element: ['a', ...assignValues(c, nonceElement(c.nonce))], caps: capsJson(c.limits) });
       if (r === 'taken') return { kind: 'candidates-taken' };
+      if (typeof r === 'string') return { kind: 'general' };
       return { kind: 'done', addresses: (r as { a: string[] }).a };
     },
     async unassign(c) {
-      const r = await batcher.submit(['u', ...unassignValues(c, nonceElement(c.nonce))], undefined);
-      if (r === 'busy') return alone.unassign(c);
-      if (r === 'general' || r === 'taken') return { kind: 'general' };
+      const r = await send({ element: ['u', ...unassignValues(c, nonceElement(c.nonce))], caps: undefined });
+      if (typeof r === 'string') return { kind: 'general' };
       return { kind: 'done', vSwitchId: (r as { v: string | null }).v };
-    },
-  };
-}
-
-/** Each call alone, its own statement and transaction (migration 018's functions). */
-function singleCalls(conn: () => Promise<CallConnection>): OneCallAddresses {
-  return {
-    async assign(c) {
-      const values = assignValues(c, capsJson(c.limits), nonceParams(c.nonce));
-      const r = await statement<{ a: string[] }>(conn, 'eniplane_one_call_assign_v2', ASSIGN, values);
-      if (r === 'general' || r === 'candidates-taken') return { kind: r };
-      return { kind: 'done', addresses: r.a };
-    },
-    async unassign(c) {
-      const values = unassignValues(c, nonceParams(c.nonce));
-      const r = await statement<{ v: string | null }>(conn, 'eniplane_one_call_unassign_v2', UNASSIGN, values);
-      if (r === 'general' || r === 'candidates-taken') return { kind: 'general' };
-      return { kind: 'done', vSwitchId: r.v };
     },
   };
 }
