@@ -3,8 +3,11 @@
 // ENIs in one security group), and with the embedded SQLite (1 process), under
 // the same client load in interleaved rounds; each setup reports the median
 // round, and the ratios. Where the CPU went (servers, PostgreSQL, the client)
-// is measured from /proc; what the backends waited for by sampling
-// pg_stat_activity; deadlocks from pg_stat_database before/after; round trips
+// is measured from /proc, with the servers' system CPU and context switches
+// (waiting, preempted); what the backends waited for by sampling
+// pg_stat_activity; deadlocks from pg_stat_database before/after, the WAL from
+// pg_stat_wal (bytes, full-page images, syncs; ms a sync when PostgreSQL's
+// track_wal_io_timing is on); round trips
 // per request by running the same service calls in this process on a counting
 // PostgresStore.
 //   node --import tsx bench/replicas.ts        (BENCH_OPS=12000, BENCH_PASSES=3, BENCH_WARM_UP=3000 per process by default;
@@ -65,10 +68,14 @@ interface Outcome {
   /** one-call batches during the run: calls a batch, the share of calls answered busy, the share of requests then sent alone */
   batching?: { size: number; busy: number; alone: number };
   cpu: { servers: number; postgres: number; client: number; wall: number };
+  /** the servers' system CPU seconds and context switches during the run */
+  serversKernel: { sys: number; voluntary: number; involuntary: number };
   waits?: string;
   lockShare?: number;
   deadlocks?: number;
   xacts?: number;
+  /** the cluster's WAL during the run (pg_stat_wal); syncMs stays 0 unless track_wal_io_timing is on */
+  wal?: { bytes: number; fpi: number; syncs: number; syncMs: number };
 }
 /* cpu.postgres: CPU seconds of this run's own backends (found by application_name); all postgres processes' for SQLite runs (≈ 0) */
 
@@ -155,9 +162,18 @@ async function dropOwnDatabase(serverUrl: string, url: string): Promise<void> {
   await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`));
 }
 
-/** pg_stat_database.deadlocks of the bench's own database */
-/** deadlocks and transactions (commits + rollbacks) so far in the bench's own database */
-async function dbStats(url: string): Promise<{ deadlocks: number; xacts: number }> {
+interface DbStats {
+  deadlocks: number;
+  xacts: number;
+  /** pg_stat_wal (the whole cluster's: read on a quiet server): bytes, full-page images, syncs, ms spent syncing */
+  walBytes: number;
+  walFpi: number;
+  walSyncs: number;
+  walSyncMs: number;
+}
+
+/** deadlocks and transactions (commits + rollbacks) so far in the bench's own database, and the cluster's WAL */
+async function dbStats(url: string): Promise<DbStats> {
   return admin(url, async (c) => {
     await c.query('SELECT pg_stat_clear_snapshot()');
     const r = (
@@ -165,7 +181,19 @@ async function dbStats(url: string): Promise<{ deadlocks: number; xacts: number 
         'SELECT deadlocks AS d, xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()',
       )
     ).rows[0];
-    return { deadlocks: Number(r.d), xacts: Number(r.x) };
+    const w = (
+      await c.query<{ b: string; f: string; s: string; t: number }>(
+        'SELECT wal_bytes AS b, wal_fpi AS f, wal_sync AS s, wal_sync_time AS t FROM pg_stat_wal',
+      )
+    ).rows[0];
+    return {
+      deadlocks: Number(r.d),
+      xacts: Number(r.x),
+      walBytes: Number(w.b),
+      walFpi: Number(w.f),
+      walSyncs: Number(w.s),
+      walSyncMs: Number(w.t),
+    };
   });
 }
 
@@ -234,9 +262,29 @@ function postgresCpu(): number {
   return sum;
 }
 
+/** a process's system CPU seconds and its context switches (voluntary: it waited; involuntary: preempted) */
+function kernelSide(pid: number): { sys: number; voluntary: number; involuntary: number } {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const n = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return {
+      sys: Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[12]) / CLK_TCK,
+      voluntary: n('voluntary_ctxt_switches'),
+      involuntary: n('nonvoluntary_ctxt_switches'),
+    };
+  } catch {
+    return { sys: 0, voluntary: 0, involuntary: 0 };
+  }
+}
+
 function sample(servers: ServerProcess[]) {
   const c = process.cpuUsage();
+  const k = servers.map((p) => kernelSide(p.child.pid!));
   return {
+    serversSys: k.reduce((s, x) => s + x.sys, 0),
+    serversVoluntary: k.reduce((s, x) => s + x.voluntary, 0),
+    serversInvoluntary: k.reduce((s, x) => s + x.involuntary, 0),
     servers: servers.reduce((s, p) => s + cpuOf(p.child.pid!), 0),
     postgres: postgresCpu(),
     client: (c.user + c.system) / 1e6,
@@ -371,8 +419,19 @@ async function run(setup: Setup): Promise<Outcome> {
         ? await dbStats(setup.database).then((a) => ({
             deadlocks: a.deadlocks - statsBefore.deadlocks,
             xacts: a.xacts - statsBefore.xacts,
+            wal: {
+              bytes: a.walBytes - statsBefore.walBytes,
+              fpi: a.walFpi - statsBefore.walFpi,
+              syncs: a.walSyncs - statsBefore.walSyncs,
+              syncMs: a.walSyncMs - statsBefore.walSyncMs,
+            },
           }))
         : {}),
+      serversKernel: {
+        sys: after.serversSys - before.serversSys,
+        voluntary: after.serversVoluntary - before.serversVoluntary,
+        involuntary: after.serversInvoluntary - before.serversInvoluntary,
+      },
       cpu: {
         servers: after.servers - before.servers,
         postgres: pgSide ? pgSide.cpu : after.postgres - before.postgres,
@@ -393,9 +452,16 @@ function line(o: Outcome): string {
     `${o.setup.label.padEnd(34)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  ` +
     `(${r.requests} req)\n${' '.repeat(8)}CPU ms per request: servers ${perReq(cpu.servers)}, postgres ${perReq(cpu.postgres)}, client ${perReq(cpu.client)}` +
     ` -> ceiling on ${cpus().length} idle cores ${((cpus().length * r.requests) / (cpu.servers + cpu.postgres + cpu.client)).toFixed(0)} req/s` +
+    `\n${' '.repeat(8)}servers: system CPU ${perReq(o.serversKernel.sys)} ms a request, context switches a request ` +
+    `${(o.serversKernel.voluntary / r.requests).toFixed(2)} waiting + ${(o.serversKernel.involuntary / r.requests).toFixed(2)} preempted` +
     (o.waits
       ? `\n${' '.repeat(8)}postgres backends: ${o.waits}; deadlocks during the run: ${o.deadlocks}; ` +
         `transactions per request (background work included): ${((o.xacts ?? 0) / r.requests).toFixed(2)}` +
+        (o.wal
+          ? `\n${' '.repeat(8)}WAL a request: ${(o.wal.bytes / r.requests).toFixed(0)} bytes, ${(o.wal.fpi / r.requests).toFixed(3)} full-page images; ` +
+            `${(o.wal.syncs / r.requests).toFixed(3)} syncs a request` +
+            (o.wal.syncMs > 0 ? `, ${(o.wal.syncMs / Math.max(1, o.wal.syncs)).toFixed(3)} ms each` : '')
+          : '') +
         `\n${' '.repeat(8)}round trips per request, background work included: ${(o.tripsPerRequest ?? NaN).toFixed(2)}; ` +
         `an idle server process: ${(o.idleTrips ?? NaN).toFixed(1)} round trips a second` +
         (o.batching && o.batching.size > 0
