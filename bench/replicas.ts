@@ -546,6 +546,17 @@ export async function benchReplicas(): Promise<void> {
   console.log(
     `ratios (medians): postgres 1 process / sqlite ${(pg1.r.rps / sqlite.r.rps).toFixed(2)}   postgres 3 processes, one SG / postgres 1 ${(pg3.r.rps / pg1.r.rps).toFixed(2)}`,
   );
+  // The machine's speed drifts between rounds (±15 %): a ratio within one pass compares setups run
+  // minutes apart, so the median of those is steadier than the ratio of two medians from different passes.
+  const paired = (a: Setup, b: Setup) => {
+    const rs = runs.get(a)!.map((o, i) => o.r.rps / runs.get(b)![i]!.r.rps);
+    const m = [...rs].sort((x, y) => x - y)[Math.floor(rs.length / 2)]!;
+    return `${m.toFixed(2)} (${rs.map((x) => x.toFixed(2)).join(' ')})`;
+  };
+  console.log(
+    `ratios within each pass, median (every pass): postgres 1 process / sqlite ${paired(setups[1], setups[0])}   ` +
+      `postgres 3 processes, one SG / postgres 1 ${paired(setups[2], setups[1])}`,
+  );
   const unbatched = setups.filter((s) => s.batchMax === 1).map(median);
   if (unbatched.length === 2)
     console.log(
