@@ -239,12 +239,17 @@ async function roundTripsPerRequest(url: string): Promise<{ assign: number; unas
 
 /** CPU seconds (user + system) of a process, 0 when it is gone */
 function cpuOf(pid: number): number {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0;
+}
+
+/** /proc/<pid>/stat's fields after the command name (fields[11] utime, fields[12] stime), undefined when it is gone */
+function statFields(pid: number): string[] | undefined {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return f.slice(f.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
@@ -265,11 +270,10 @@ function postgresCpu(): number {
 /** a process's system CPU seconds and its context switches (voluntary: it waited; involuntary: preempted) */
 function kernelSide(pid: number): { sys: number; voluntary: number; involuntary: number } {
   try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const n = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
     return {
-      sys: Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[12]) / CLK_TCK,
+      sys: Number(statFields(pid)?.[12] ?? 0) / CLK_TCK,
       voluntary: n('voluntary_ctxt_switches'),
       involuntary: n('nonvoluntary_ctxt_switches'),
     };
