@@ -74,44 +74,51 @@ describe('a process of the previous build on a schema migrated to 022', { skip }
 
   it('assigns and unassigns through eniplane_calls_v1 and the v2 functions, and the new build reads the rows', async () => {
     const before = await sgCount();
+    // two addresses nobody holds (the new build's own assign picked one at random)
+    const taken = new Set(
+      (await querySchema<{ address: string }>(schema, 'SELECT address FROM private_ips WHERE vswitch_id = $1', [vsw])).map(
+        (r) => r.address,
+      ),
+    );
+    const [a, b] = Array.from({ length: 200 }, (_, i) => `10.1.0.${i + 50}`).filter((x) => !taken.has(x));
     const [v1] = await querySchema<{ r: unknown }>(schema, 'SELECT eniplane_calls_v1($1::jsonb, $2::jsonb) AS r', [
-      JSON.stringify([assignElement('10.1.0.50', 1)]),
+      JSON.stringify([assignElement(a, 1)]),
       JSON.stringify([{ 'ecs.g7.large': [15, 15] }]),
     ]);
-    assert.deepEqual(v1.r, [{ a: ['10.1.0.50'] }]);
-    assert.ok((await held()).includes('10.1.0.50'), 'the new build reads the old build assign');
+    assert.deepEqual(v1.r, [{ a: [a] }]);
+    assert.ok((await held()).includes(a), 'the new build reads the old build assign');
     assert.equal(await sgCount(), before + 1);
 
     // 018's function takes the same values after the kind, the type caps themselves in place of their index
-    const v2Values = assignElement('10.1.0.51', 2).slice(1);
+    const v2Values = assignElement(b, 2).slice(1);
     v2Values[11] = '{}';
     const [v2] = await querySchema<{ a: string[] }>(
       schema,
       'SELECT eniplane_assign_addresses_v2($1, $2, $3, $4, $5, $6, $7::text[], $8::bigint[], $9, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20) AS a',
       v2Values,
     );
-    assert.deepEqual(v2.a, ['10.1.0.51']);
+    assert.deepEqual(v2.a, [b]);
     assert.equal(await sgCount(), before + 2);
 
     const [u1] = await querySchema<{ r: unknown }>(schema, 'SELECT eniplane_calls_v1($1::jsonb, $2::jsonb) AS r', [
-      JSON.stringify([['u', caller.accountId, 'cn-hangzhou', eni, 4, ['10.1.0.50'], null, null, null, null, null, null]]),
+      JSON.stringify([['u', caller.accountId, 'cn-hangzhou', eni, 4, [a], null, null, null, null, null, null]]),
       '[]',
     ]);
     assert.deepEqual(u1.r, [{ v: vsw }]);
     const [u2] = await querySchema<{ v: string }>(
       schema,
       'SELECT eniplane_unassign_addresses_v2($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11) AS v',
-      [caller.accountId, 'cn-hangzhou', eni, 4, ['10.1.0.51'], null, null, null, null, null, null],
+      [caller.accountId, 'cn-hangzhou', eni, 4, [b], null, null, null, null, null, null],
     );
     assert.equal(u2.v, vsw);
     const now = await held();
-    assert.ok(!now.includes('10.1.0.50') && !now.includes('10.1.0.51'), 'both gone for the new build too');
+    assert.ok(!now.includes(a) && !now.includes(b), 'both gone for the new build too');
     assert.equal(now.length, 1, 'the new build assign is untouched');
     assert.equal(await sgCount(), before);
 
     // and the new build's own path keeps working on the same rows
-    const again = await assignPrivateIps(deps, caller, { eniId: eni, request: { addresses: ['10.1.0.50'] } });
-    assert.deepEqual(again.addresses, ['10.1.0.50']);
+    const again = await assignPrivateIps(deps, caller, { eniId: eni, request: { addresses: [a] } });
+    assert.deepEqual(again.addresses, [a]);
     assert.equal(await sgCount(), before + 1);
   });
 });
